@@ -1,0 +1,70 @@
+"""Shared options, error handling and output for the commands."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import GwstatsError
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    md = "md"
+
+
+WorkspaceOpt = Annotated[
+    Optional[Path],
+    typer.Option("--workspace", "-w", help="工作区目录（默认：向上查找 gwstats.toml，其次环境变量 GWSTATS_WORKSPACE）", show_default=False),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="输出格式：table / csv / json / md")]
+YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", help="统计年度（默认：gwstats.toml 中的 default_year）", show_default=False)]
+UnitOpt = Annotated[Optional[str], typer.Option("--unit", "-u", help="单位：编码、名称或别名", show_default=False)]
+
+
+def err(message: str):
+    typer.echo(message, err=True)
+
+
+def handle_errors(fn):
+    """Turn a GwstatsError into its Chinese message and exit status; never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except GwstatsError as exc:
+            err(f"错误：{exc}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err("已中断。")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def open_workspace(path: Path | None):
+    from ..workspace import Workspace
+
+    return Workspace.open(path)
+
+
+def not_built(command: str, issue: str):
+    err(f"“gwstats {command}” 尚未实现（{issue}）。")
+    raise typer.Exit(2)
+
+
+def emit(records: list[dict], fmt: Format | str, *, columns: list[str] | None = None, title: str | None = None,
+         out=None):
+    """Print records as a table, CSV, JSON (a list of flat records) or Markdown."""
+    from ..render.table import render_records
+
+    text = render_records(records, str(getattr(fmt, "value", fmt)), columns=columns, title=title)
+    (out or sys.stdout).write(text if text.endswith("\n") else text + "\n")

@@ -1,0 +1,64 @@
+"""Exceptions that carry a user-facing (Chinese) message.
+
+The CLI turns a ``GwstatsError`` into its message on stderr and an exit code; it never shows a
+traceback for one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class GwstatsError(Exception):
+    """An error caused by the user's input or data, with a message fit to show them."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, details: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+    def __str__(self) -> str:
+        if not self.details:
+            return self.message
+        return self.message + "\n" + "\n".join("  - " + d for d in self.details)
+
+
+class UsageError(GwstatsError):
+    """Wrong usage of a command (exit status 2)."""
+
+    exit_code = 2
+
+
+class WorkspaceNotFound(UsageError):
+    pass
+
+
+class CatalogError(GwstatsError):
+    pass
+
+
+class HierarchyError(GwstatsError):
+    pass
+
+
+@dataclass
+class Finding:
+    """One problem found in data: where it is and what is wrong (frictionless-style)."""
+
+    severity: str  # "error" | "warning" | "info"
+    code: str  # machine-readable type, e.g. "unknown-unit"
+    message: str  # Chinese, human readable
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    def where(self) -> str:
+        parts = [p for p in (self.file, self.sheet and f"工作表“{self.sheet}”", self.cell and f"单元格 {self.cell}") if p]
+        return "，".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        return f"{where}：{self.message}" if where else self.message

@@ -1,0 +1,46 @@
+"""Text normalisation shared by unit and metric matching."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+_UNIT_SUFFIX = re.compile(r"(关心下一代工作委员会|关工委|关工小组)$")
+# Brackets and anything inside them, e.g. "资助金额（万元）" -> "资助金额".
+_BRACKETED = re.compile(r"[(\[（【〔][^)\]）】〕]*[)\]）】〕]")
+_PUNCT = re.compile(r"[\"'“”‘’「」『』《》〈〉:：,，.。;；、!！?？·•*＊_\-—–~～/]")
+
+
+def nfkc(text: str) -> str:
+    """Full-width to half-width (１２０ -> 120, （ -> (), and the like."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def squash(text: str) -> str:
+    """NFKC and no white space at all (“五 老 志 愿 者” -> “五老志愿者”)."""
+    return _SPACE.sub("", nfkc(str(text)))
+
+
+def unit_key(name: str) -> str:
+    """Key for matching a unit by name or alias: no spaces, no trailing 关工委/关工小组."""
+    key = squash(name)
+    key = _UNIT_SUFFIX.sub("", key)
+    return key.lower()
+
+
+def label_key(label: str) -> str:
+    """Key for matching a metric label: no spaces, brackets, punctuation; 法治 == 法制."""
+    key = squash(label)
+    key = _BRACKETED.sub("", key)
+    key = re.sub(r"^[0-9]+[.、)]?", "", key)  # leading item numbers such as "1." or "12、"
+    key = re.sub(r"^[一二三四五六七八九十]+[、.]", "", key)
+    key = _PUNCT.sub("", key)
+    key = key.replace("法治", "法制")
+    return key.lower()
+
+
+def unit_in_brackets(label: str) -> str | None:
+    """The unit of measure written inside a label, e.g. "资助金额（万元）" -> "万元"."""
+    m = re.search(r"[(（]([^()（）]{1,6})[)）]\s*$", nfkc(str(label)).strip())
+    return m.group(1).strip() if m else None

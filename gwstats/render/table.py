@@ -1,0 +1,54 @@
+"""Records (a list of flat dicts) as a console table, CSV, JSON or Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+
+def plain(value):
+    """A JSON-friendly scalar: Decimal -> int or float with its exact decimal text."""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        return float(str(value))
+    return value
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def render_records(records: list[dict], fmt: str = "table", *, columns: list[str] | None = None,
+                   title: str | None = None) -> str:
+    columns = columns or (list(dict.fromkeys(k for r in records for k in r)) if records else [])
+    if fmt == "json":
+        return json.dumps([{k: plain(r.get(k)) for k in columns} for r in records], ensure_ascii=False, indent=1)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(columns)
+        for r in records:
+            w.writerow([_cell(r.get(k)) for k in columns])
+        return buf.getvalue()
+    from tabulate import tabulate
+
+    rows = [[_cell(r.get(k)) for k in columns] for r in records]
+    if fmt == "md":
+        text = tabulate(rows, headers=columns, tablefmt="github", disable_numparse=True)
+        return (f"**{title}**\n\n" if title else "") + text
+    numeric = []
+    for k in columns:
+        vals = [r.get(k) for r in records if r.get(k) not in (None, "")]
+        numeric.append(bool(vals) and all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in vals))
+    align = ["right" if n else "left" for n in numeric]
+    text = tabulate(rows, headers=columns, tablefmt="simple", colalign=align, disable_numparse=True) if rows else "（无数据）"
+    return (title + "\n" if title else "") + text

@@ -1,0 +1,246 @@
+"""The workspace store: one SQLite file holding units, submissions and values.
+
+Values are kept exactly: ``value`` is the canonical decimal text and ``micro`` the same number
+times 10**6 as an integer, so sums are exact and fast (no float ever enters a total).
+A submission is in force while ``superseded_by`` is NULL; the latest accepted submission for
+(unit, year, scope) is the one in force and earlier ones stay as history.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .hierarchy import Hierarchy, Unit
+
+SCHEMA_VERSION = 1
+MICRO = 10**6
+SCOPES = ("本级", "汇总")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS units (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    parent TEXT,
+    aliases TEXT NOT NULL DEFAULT '',       -- separated by '|'
+    level INTEGER,
+    active_from INTEGER,
+    active_to INTEGER,
+    ord INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS files (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,                     -- file name as received
+    size INTEGER NOT NULL,
+    stored_path TEXT NOT NULL,              -- copy inside the workspace, relative to it
+    received_at TEXT NOT NULL,
+    imported_by TEXT
+);
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES files(id),
+    unit TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    scope TEXT NOT NULL CHECK (scope IN ('本级', '汇总')),
+    source TEXT NOT NULL DEFAULT 'return',  -- return | row (one row of a summary sheet) | total_row (合计)
+    sheet TEXT,
+    received_at TEXT NOT NULL,
+    imported_by TEXT,
+    filled_by TEXT,                         -- 填报人
+    phone TEXT,                             -- 联系电话
+    fill_date TEXT,                         -- 填报日期 as written
+    superseded_by INTEGER REFERENCES submissions(id)
+);
+CREATE INDEX IF NOT EXISTS submissions_key ON submissions(year, unit, scope);
+CREATE TABLE IF NOT EXISTS submission_values (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    metric TEXT NOT NULL,                   -- metric or indicator code (a reported rate)
+    value TEXT,                             -- canonical decimal; NULL when not applicable
+    micro INTEGER,                          -- value * 10**6, exact
+    state TEXT NOT NULL DEFAULT 'value',    -- value | na (—, /, 无)
+    approx INTEGER NOT NULL DEFAULT 0,      -- 800多, 约800
+    sheet TEXT,
+    cell TEXT,
+    raw TEXT,                               -- the text as found in the cell
+    PRIMARY KEY (submission_id, metric)
+);
+CREATE TABLE IF NOT EXISTS submission_notes (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    severity TEXT NOT NULL,
+    code TEXT NOT NULL,
+    message TEXT NOT NULL,
+    sheet TEXT,
+    cell TEXT
+);
+"""
+
+
+def to_micro(value: Decimal) -> int:
+    scaled = value * MICRO
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{value} 的小数位超过 6 位")
+    return int(scaled)
+
+
+def from_micro(micro: int) -> Decimal:
+    return (Decimal(int(micro)) / MICRO).normalize() if micro % MICRO else Decimal(int(micro) // MICRO)
+
+
+@dataclass
+class ValueRecord:
+    metric: str
+    value: Decimal | None  # None for "not applicable"
+    state: str = "value"  # value | na
+    approx: bool = False
+    sheet: str | None = None
+    cell: str | None = None
+    raw: str | None = None
+
+
+@dataclass
+class SubmissionRecord:
+    unit: str
+    year: int
+    scope: str
+    values: list[ValueRecord]
+    source: str = "return"
+    sheet: str | None = None
+    filled_by: str | None = None
+    phone: str | None = None
+    fill_date: str | None = None
+    notes: list[tuple[str, str, str, str | None, str | None]] = field(default_factory=list)  # severity, code, message, sheet, cell
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.conn = sqlite3.connect(str(self.path), isolation_level=None)  # explicit transactions
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.executescript(SCHEMA)
+        cur = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'")
+        if cur.fetchone() is None:
+            self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def close(self):
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self):
+        """All or nothing: BEGIN IMMEDIATE … COMMIT, ROLLBACK on any exception."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # ---- units -------------------------------------------------------------------------------
+    def replace_units(self, units: list[Unit]):
+        with self.transaction() as c:
+            c.execute("DELETE FROM units")
+            c.executemany(
+                "INSERT INTO units (code, name, parent, aliases, level, active_from, active_to, ord) VALUES (?,?,?,?,?,?,?,?)",
+                [
+                    (u.code, u.name, u.parent, "|".join(u.aliases), u.level, u.active_from, u.active_to, i)
+                    for i, u in enumerate(units)
+                ],
+            )
+
+    def load_units(self) -> list[Unit]:
+        rows = self.conn.execute(
+            "SELECT code, name, parent, aliases, level, active_from, active_to, ord FROM units ORDER BY ord"
+        ).fetchall()
+        return [
+            Unit(code, name, parent, tuple(a for a in aliases.split("|") if a), level, af, at, ord_)
+            for code, name, parent, aliases, level, af, at, ord_ in rows
+        ]
+
+    def hierarchy(self) -> Hierarchy:
+        return Hierarchy({u.code: u for u in self.load_units()})
+
+    # ---- files and submissions ---------------------------------------------------------------
+    def file_by_sha(self, sha256: str):
+        return self.conn.execute("SELECT id, name, received_at FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+
+    def add_file(self, conn, *, sha256: str, name: str, size: int, stored_path: str, received_at: str, imported_by: str | None) -> int:
+        cur = conn.execute(
+            "INSERT INTO files (sha256, name, size, stored_path, received_at, imported_by) VALUES (?,?,?,?,?,?)",
+            (sha256, name, size, stored_path, received_at, imported_by),
+        )
+        return cur.lastrowid
+
+    def in_force(self, conn, unit: str, year: int, scope: str):
+        return conn.execute(
+            "SELECT id FROM submissions WHERE unit=? AND year=? AND scope=? AND superseded_by IS NULL",
+            (unit, year, scope),
+        ).fetchone()
+
+    def add_submission(self, conn, file_id: int, sub: SubmissionRecord, *, received_at: str, imported_by: str | None) -> tuple[int, int | None]:
+        """Insert a submission, superseding the one in force for (unit, year, scope).
+
+        Returns (new id, id of the superseded submission or None). Call inside ``transaction()``.
+        """
+        if sub.scope not in SCOPES:
+            raise ValueError(f"scope must be one of {SCOPES}")
+        old = self.in_force(conn, sub.unit, sub.year, sub.scope)
+        cur = conn.execute(
+            "INSERT INTO submissions (file_id, unit, year, scope, source, sheet, received_at, imported_by, filled_by, phone, fill_date)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (file_id, sub.unit, sub.year, sub.scope, sub.source, sub.sheet, received_at, imported_by, sub.filled_by, sub.phone, sub.fill_date),
+        )
+        sid = cur.lastrowid
+        conn.executemany(
+            "INSERT INTO submission_values (submission_id, metric, value, micro, state, approx, sheet, cell, raw) VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    sid,
+                    v.metric,
+                    None if v.value is None else str(v.value),
+                    None if v.value is None else to_micro(v.value),
+                    v.state,
+                    int(v.approx),
+                    v.sheet,
+                    v.cell,
+                    v.raw,
+                )
+                for v in sub.values
+            ],
+        )
+        if sub.notes:
+            conn.executemany(
+                "INSERT INTO submission_notes (submission_id, severity, code, message, sheet, cell) VALUES (?,?,?,?,?,?)",
+                [(sid, *n) for n in sub.notes],
+            )
+        if old:
+            conn.execute("UPDATE submissions SET superseded_by=? WHERE id=?", (sid, old[0]))
+        return sid, (old[0] if old else None)
+
+    def values_in_force(self, conn, unit: str, year: int, scope: str) -> dict[str, tuple[str | None, str]]:
+        """metric -> (value text, state) of the submission in force, for 'unchanged' checks."""
+        rows = conn.execute(
+            "SELECT v.metric, v.value, v.state FROM submission_values v JOIN submissions s ON s.id = v.submission_id"
+            " WHERE s.unit=? AND s.year=? AND s.scope=? AND s.superseded_by IS NULL",
+            (unit, year, scope),
+        ).fetchall()
+        return {m: (v, st) for m, v, st in rows}
+
+    def years(self) -> list[int]:
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT year FROM submissions ORDER BY year")]
+
+    def counts(self) -> dict[str, int]:
+        c = self.conn
+        return {
+            "units": c.execute("SELECT count(*) FROM units").fetchone()[0],
+            "files": c.execute("SELECT count(*) FROM files").fetchone()[0],
+            "submissions": c.execute("SELECT count(*) FROM submissions").fetchone()[0],
+            "values": c.execute("SELECT count(*) FROM submission_values").fetchone()[0],
+        }

@@ -1,0 +1,182 @@
+"""The library API: everything a command does is a method here (``from gwstats import Workspace``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+from .catalog import Catalog, default_catalog_text, load_catalog, load_default
+from .config import CONFIG_NAME, CONFIG_TEMPLATE, Config, find_workspace, parse_config
+from .errors import Finding, GwstatsError, HierarchyError, UsageError
+from .hierarchy import Hierarchy, check_units, load_units_file
+
+STORE_NAME = "gwstats.sqlite"
+FILES_DIR = "files"
+EXAMPLE_UNITS = "units.csv"
+
+
+class Workspace:
+    def __init__(self, root: str | Path):
+        self.root = Path(root).resolve()
+        self.config_path = self.root / CONFIG_NAME
+        if not self.config_path.is_file():
+            raise UsageError(f"{self.root} 不是 gwstats 工作区（没有 {CONFIG_NAME}）。请先运行：gwstats init {self.root}")
+
+    # ---- opening -----------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> "Workspace":
+        """Open the workspace at ``path``, or find it as the command line does."""
+        return cls(find_workspace(path))
+
+    @classmethod
+    def init(cls, path: str | Path = ".", *, name: str | None = None, year: int | None = None,
+             force: bool = False) -> "Workspace":
+        """Create a workspace: gwstats.toml, catalog.toml, an example units file and the store."""
+        root = Path(path).expanduser()
+        root.mkdir(parents=True, exist_ok=True)
+        cfg = root / CONFIG_NAME
+        if cfg.exists() and not force:
+            raise UsageError(f"{root} 已经是 gwstats 工作区（{CONFIG_NAME} 已存在）；如需重建请加 --force")
+        year = year or (dt.date.today().year - 1)
+        name = name or "某某市关工委"
+        cfg.write_text(CONFIG_TEMPLATE.format(name=name.replace('"', "'"), year=year), encoding="utf-8")
+        cat = root / "catalog.toml"
+        if not cat.exists() or force:
+            cat.write_text(default_catalog_text(), encoding="utf-8")
+        units = root / EXAMPLE_UNITS
+        if not units.exists():
+            units.write_text(
+                resources.files("gwstats").joinpath("data/example_units.csv").read_text(encoding="utf-8"),
+                encoding="utf-8",
+            )
+        (root / FILES_DIR).mkdir(exist_ok=True)
+        ws = cls(root)
+        ws.store  # creates the SQLite file
+        return ws
+
+    # ---- the two models and the store ---------------------------------------------------------
+    @cached_property
+    def config(self) -> Config:
+        return parse_config(self.config_path)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        f = self.config.catalog_file
+        return load_catalog(self.root / f) if f else load_default()
+
+    @cached_property
+    def store(self):
+        from .store import Store
+
+        return Store(self.root / STORE_NAME)
+
+    @property
+    def files_dir(self) -> Path:
+        return self.root / FILES_DIR
+
+    def hierarchy(self) -> Hierarchy:
+        h = self.store.hierarchy()
+        if not h.units:
+            raise UsageError("工作区还没有单位名单。请先运行：gwstats units import 单位名单.xlsx")
+        return h
+
+    def year_or_default(self, year: int | None) -> int:
+        if year is not None:
+            return year
+        if self.config.default_year:
+            return int(self.config.default_year)
+        raise UsageError(f"请用 --year 指定统计年度（或在 {CONFIG_NAME} 的 [report] 中设置 default_year）")
+
+    def resolve_unit(self, text: str | None) -> str | None:
+        if text is None:
+            return None
+        h = self.hierarchy()
+        code = h.match(text)
+        if code is None:
+            hint = h.suggest(text)
+            raise UsageError(f"单位名单中没有“{text}”" + (f"。是否是：{'、'.join(hint)}？" if hint else ""))
+        return code
+
+    # ---- hierarchy -----------------------------------------------------------------------------
+    def import_units(self, path: str | Path) -> tuple[int, list[Finding]]:
+        """Load the units file; refuses (nothing stored) when it has errors."""
+        units, findings = load_units_file(path)
+        errors = [f for f in findings if f.severity == "error"]
+        if errors:
+            raise HierarchyError(f"单位文件 {Path(path).name} 有 {len(errors)} 处错误，未导入：", details=[f.message for f in errors])
+        self.store.replace_units(units)
+        return len(units), findings
+
+    def check_units(self, path: str | Path | None = None) -> list[Finding]:
+        if path is not None:
+            return load_units_file(path)[1]
+        units = self.store.load_units()
+        if not units:
+            raise UsageError("工作区还没有单位名单。请先运行：gwstats units import 单位名单.xlsx")
+        return check_units(units, "单位名单")
+
+    # ---- templates -----------------------------------------------------------------------------
+    def write_templates(self, year: int, out_dir: str | Path, unit: str | None = None, scope: str = "本级") -> list[Path]:
+        from .template import write_unit_templates
+
+        h = self.hierarchy()
+        codes = [self.resolve_unit(unit)] if unit else h.expected(year)
+        return write_unit_templates(self.catalog, h, codes, year, Path(out_dir), organisation=self.config.organisation, scope=scope)
+
+    # ---- the rest of the path (each in its own module) ------------------------------------------
+    def import_paths(self, paths, **options):
+        from .importer import import_paths
+
+        return import_paths(self, paths, **options)
+
+    def history(self, unit: str, year: int):
+        from .history import history
+
+        return history(self, self.resolve_unit(unit), year)
+
+    def rollup(self, year: int, **options):
+        from .rollup import rollup
+
+        return rollup(self, year, **options)
+
+    def status(self, year: int, **options):
+        from .status import status
+
+        return status(self, year, **options)
+
+    def check(self, year: int, **options):
+        from .checks import run_checks
+
+        return run_checks(self, year, **options)
+
+    def trace(self, year: int, unit: str, metric: str):
+        from .trace import trace
+
+        return trace(self, year, unit, metric)
+
+    def chart(self, year: int, **options):
+        from .render.charts import make_chart
+
+        return make_chart(self, year, **options)
+
+    def charts(self, year: int, out_dir, **options):
+        from .render.charts import make_standard_charts
+
+        return make_standard_charts(self, year, out_dir, **options)
+
+    def report(self, year: int, output, **options):
+        from .render.report import make_report
+
+        return make_report(self, year, output, **options)
+
+    def copy_in(self, src: Path, sha256: str) -> str:
+        """Keep a copy of a received file inside the workspace; returns its relative path."""
+        rel = Path(FILES_DIR) / sha256[:2] / f"{sha256[:16]}-{src.name}"
+        dest = self.root / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if not dest.exists():
+            shutil.copyfile(src, dest)
+        return rel.as_posix()
