@@ -1,0 +1,1 @@
+"""Finding returns in sheets: the one-unit-per-sheet and one-row-per-unit layouts."""
