@@ -66,7 +66,7 @@ def _fill(ws, catalog: Catalog, *, year: int | None, unit_name: str, unit_code: 
     editable = {"填报人", "联系电话", "填报日期", "口径"} | ({"填报单位", "年度"} if not unit_name else set())
     for label, (r, lc, vc) in HEADER_FIELDS.items():
         ws.cell(r, lc, label).font = bold
-        cell = ws.cell(r, vc, values.get(label))
+        cell = ws.cell(r, vc, values.get(label) or None)
         cell.font = normal
         cell.border = Border(bottom=thin)
         if label in editable:
@@ -192,3 +192,12 @@ def metric_rows(ws) -> dict[str, int]:
         if cell.value and ws.cell(cell.row, 3).value:
             out[str(cell.value)] = cell.row
     return out
+
+
+if __name__ == "__main__":  # python -m gwstats.template templates  (refresh the generic blank return)
+    import sys
+
+    from .catalog import load_default
+
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "templates") / GENERIC_NAME
+    print(write_blank_template(load_default(), target))

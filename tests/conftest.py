@@ -1,0 +1,15 @@
+import os
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    """A fresh workspace with the example units (某某市关工委, 9 units over 3 levels) loaded."""
+    from gwstats import Workspace
+
+    ws = Workspace.init(tmp_path / "ws", name="测试市关工委", year=2018)
+    ws.import_units(ws.root / "units.csv")
+    return ws

@@ -1,0 +1,73 @@
+import pytest
+
+from gwstats import Workspace
+from gwstats.config import find_workspace
+from gwstats.errors import GwstatsError, UsageError, WorkspaceNotFound
+
+
+def test_init_creates_the_files(tmp_path):
+    ws = Workspace.init(tmp_path / "w", name="安庆市公安局关工委", year=2018)
+    for name in ("gwstats.toml", "catalog.toml", "units.csv", "gwstats.sqlite"):
+        assert (ws.root / name).is_file(), name
+    assert ws.config.organisation == "安庆市公安局关工委"
+    assert ws.config.default_year == 2018
+    assert len(ws.catalog.metrics) >= 30  # the workspace copy of the default catalog
+
+
+def test_init_refuses_an_existing_workspace(tmp_path):
+    Workspace.init(tmp_path / "w")
+    with pytest.raises(UsageError, match="已经是 gwstats 工作区"):
+        Workspace.init(tmp_path / "w")
+
+
+def test_discovery_walks_upward(tmp_path):
+    ws = Workspace.init(tmp_path / "w")
+    deep = ws.root / "收到的报表" / "2018"
+    deep.mkdir(parents=True)
+    assert find_workspace(start=deep) == ws.root
+
+
+def test_discovery_explicit_and_env(tmp_path, monkeypatch):
+    ws = Workspace.init(tmp_path / "w")
+    elsewhere = tmp_path / "other"
+    elsewhere.mkdir()
+    assert find_workspace(ws.root) == ws.root
+    monkeypatch.setenv("GWSTATS_WORKSPACE", str(ws.root))
+    assert find_workspace(start=elsewhere) == ws.root
+    with pytest.raises(WorkspaceNotFound, match="gwstats init"):
+        find_workspace(elsewhere)
+
+
+def test_no_workspace_hint(tmp_path, monkeypatch):
+    monkeypatch.delenv("GWSTATS_WORKSPACE", raising=False)
+    with pytest.raises(WorkspaceNotFound, match="请先运行 gwstats init"):
+        find_workspace(start=tmp_path)
+
+
+def test_workspace_catalog_edit_is_used(tmp_path):
+    ws = Workspace.init(tmp_path / "w")
+    text = (ws.root / "catalog.toml").read_text(encoding="utf-8")
+    (ws.root / "catalog.toml").write_text(text.replace('name = "法制课场次"', 'name = "法治课开课场次"'), encoding="utf-8")
+    assert Workspace.open(ws.root).catalog.match_label("法治课开课场次") == "legal_lessons"
+
+
+def test_units_import_refuses_a_broken_file(workspace, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("编码,单位名称,上级编码\nA,甲,\nB,乙,ZZ\n", encoding="utf-8")
+    before = len(workspace.hierarchy().units)
+    with pytest.raises(GwstatsError) as exc:
+        workspace.import_units(bad)
+    assert "上级编码 ZZ 不存在" in str(exc.value)
+    assert len(workspace.hierarchy().units) == before  # nothing half-written
+
+
+def test_resolve_unit_suggests(workspace):
+    assert workspace.resolve_unit("西山县") == "S02"
+    with pytest.raises(UsageError, match="是否是"):
+        workspace.resolve_unit("西山区")
+
+
+def test_deadline(workspace):
+    import datetime as dt
+
+    assert workspace.config.deadline_for(2018) == dt.date(2019, 1, 15)
