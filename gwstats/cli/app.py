@@ -20,6 +20,23 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
+
+def _version(value: bool):
+    if value:
+        from .. import __version__
+
+        typer.echo(f"gwstats {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本号并退出"),
+):
+    """关工委统计报表汇总工具。"""
+
+
 for module in (setup_cmds, import_cmds, analysis_cmds, chart_cmds, demo_cmd):
     module.register(app)
 
