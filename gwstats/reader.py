@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +29,7 @@ class Sheet:
     name: str
     rows: list[list]  # values; row 0 / col 0 are the sheet's A1 after `origin` is applied
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r0, c0, r1, c1) inclusive, 0-based
+    pending: set[tuple[int, int]] = field(default_factory=set)  # formula cells with no saved result
 
     def cell(self, r: int, c: int):
         if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
@@ -64,13 +68,17 @@ def decode_text(data: bytes, name: str) -> str:
 
 
 def read_csv(path: Path) -> list[Sheet]:
-    text = decode_text(path.read_bytes(), path.name)
+    return read_csv_bytes(path.read_bytes(), path.name, path.stem)
+
+
+def read_csv_bytes(data: bytes, name: str, stem: str) -> list[Sheet]:
+    text = decode_text(data, name)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
     rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-    return [Sheet(path.stem, [[v if v != "" else None for v in r] for r in rows])]
+    return [Sheet(stem, [[v if v != "" else None for v in r] for r in rows])]
 
 
 def read_excel(path: Path) -> list[Sheet]:
@@ -104,3 +112,143 @@ def read_grid_rows(path: str | Path) -> list[list]:
     """The first sheet's rows (for small side files such as the units list)."""
     sheets = read_workbook(path)
     return sheets[0].rows if sheets else []
+
+
+# ---- reading a received return safely ------------------------------------------------------------
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+MAX_UNZIPPED = 200 * 1024 * 1024
+_CELL = re.compile(rb'<c\b([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+_VALUE = re.compile(rb"<v>[^<]")
+_RESAVE = "请用 Excel 或 WPS 打开该文件并保存后重新报送"
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def check_size(path: Path, max_bytes: int | None) -> int:
+    size = path.stat().st_size
+    if max_bytes is not None and size > max_bytes:
+        raise ReadError(
+            f"{path.name}：文件大小 {size / 1024 / 1024:.1f} MB，超过上限 {max_bytes / 1024 / 1024:g} MB，未读取"
+            "（统计报表通常只有几十 KB；如确需导入，请用 --max-mb 或 gwstats.toml 的 [import] max_file_mb 调整上限）"
+        )
+    return size
+
+
+def _formula_cells_without_result(zf: zipfile.ZipFile, parts: dict[str, bytes]) -> dict[str, set[tuple[int, int]]]:
+    """Sheet name -> cells holding a formula with no saved result (files written by scripts)."""
+    by_part: dict[str, set[tuple[int, int]]] = {}
+    for part, xml in parts.items():
+        if not part.startswith("xl/worksheets/") or b"<f" not in xml:
+            continue
+        for m in _CELL.finditer(xml):
+            inner = m.group(2)
+            if not inner or b"<f" not in inner or _VALUE.search(inner):
+                continue
+            ref = _REF.search(m.group(1))
+            if ref:
+                by_part.setdefault(part, set()).add((int(ref.group(2)) - 1, col_index(ref.group(1).decode())))
+    if not by_part:
+        return {}
+    from defusedxml import ElementTree as ET
+
+    names: dict[str, str] = {}
+    try:
+        wb = ET.fromstring(parts.get("xl/workbook.xml", b""))
+        rels = ET.fromstring(parts.get("xl/_rels/workbook.xml.rels", b""))
+        targets = {r.get("Id"): r.get("Target", "") for r in rels}
+        for sh in wb.iter():
+            if sh.tag.endswith("}sheet"):
+                rid = next((v for k, v in sh.attrib.items() if k.endswith("}id")), None)
+                target = targets.get(rid, "").lstrip("/")
+                part = target if target.startswith("xl/") else "xl/" + target
+                names[part] = sh.get("name")
+    except Exception:  # an unusual workbook: report by part name
+        pass
+    return {names.get(p, p): cells for p, cells in by_part.items()}
+
+
+def scan_zip(data: bytes, name: str) -> dict[str, set[tuple[int, int]]]:
+    """Refuse XML bombs (DTD/ENTITY) and zip bombs; find formula cells without saved results."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ReadError(f"{name}：文件不完整或已损坏，无法打开（可能下载或拷贝没有完成）。{_RESAVE}") from None
+    if sum(i.file_size for i in infos) > MAX_UNZIPPED:
+        raise ReadError(f"{name}：文件解压后超过 {MAX_UNZIPPED // 1024 // 1024} MB，疑似恶意压缩文件，未读取")
+    parts: dict[str, bytes] = {}
+    try:
+        for info in infos:
+            lower = info.filename.lower()
+            if not lower.endswith((".xml", ".rels", ".vml")):
+                continue
+            xml = zf.read(info)
+            if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+                raise ReadError(
+                    f"{name}：文件内部的 {info.filename} 含有 DTD/实体声明（<!DOCTYPE/<!ENTITY），"
+                    "正常的 Excel/WPS 文件不会有，可能是恶意文件（XML 炸弹），拒绝读取"
+                )
+            parts[info.filename] = xml
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        raise ReadError(f"{name}：文件不完整或已损坏，无法解压（可能下载或拷贝没有完成）。{_RESAVE}") from None
+    return _formula_cells_without_result(zf, parts)
+
+
+def read_return_bytes(data: bytes, name: str, suffix: str) -> list[Sheet]:
+    """The visible sheets of a received file, after the safety checks (empty, renamed, bombs)."""
+    suffix = suffix.lower()
+    if not data:
+        raise ReadError(f"{name}：文件是空的（0 字节）")
+    if suffix in CSV_SUFFIXES:
+        if data.startswith(ZIP_MAGIC) or data.startswith(CFB_MAGIC):
+            raise ReadError(f"{name}：扩展名是 {suffix}，但内容是 Excel 文件；请改回 .xlsx/.xls 扩展名")
+        return read_csv_bytes(data, name, Path(name).stem)
+    pending: dict[str, set[tuple[int, int]]] = {}
+    if data.startswith(ZIP_MAGIC):
+        pending = scan_zip(data, name)
+    elif data.startswith(CFB_MAGIC):
+        if _ENCRYPTION_INFO in data:
+            raise ReadError(f"{name}：工作簿设置了打开密码，无法读取。请报送单位取消密码后重新报送")
+    else:
+        head = data[:512].lstrip().lower()
+        what = "网页（HTML）" if head.startswith((b"<html", b"<!doctype", b"<table")) else "其他类型的文件"
+        raise ReadError(
+            f"{name}：不是 Excel/WPS 表格文件（内容是{what}，可能是改了扩展名）。"
+            "请用 Excel 或 WPS 打开后“另存为” .xlsx 再报送"
+        )
+    from python_calamine import CalamineWorkbook, PasswordError
+
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except PasswordError:
+        raise ReadError(f"{name}：工作簿设置了打开密码，无法读取。请报送单位取消密码后重新报送") from None
+    except Exception as exc:  # calamine raises several types for unreadable files
+        raise ReadError(f"{name}：文件已损坏或不是可读取的 Excel/WPS 文件（{exc}）。{_RESAVE}") from None
+    sheets = []
+    try:
+        for meta in wb.sheets_metadata:
+            if str(meta.visible).rsplit(".", 1)[-1].lower() != "visible" or str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
+                continue
+            try:
+                sh = wb.get_sheet_by_name(meta.name)
+                data_rows = sh.to_python(skip_empty_area=False)
+            except PasswordError:
+                raise ReadError(f"{name}：工作簿设置了打开密码，无法读取。请报送单位取消密码后重新报送") from None
+            except Exception as exc:
+                raise ReadError(f"{name}：工作表“{meta.name}”无法读取（{exc}）。{_RESAVE}") from None
+            try:
+                merged = [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
+            except Exception:
+                merged = []
+            sheets.append(Sheet(meta.name, data_rows, merged, pending.get(meta.name, set())))
+    finally:
+        wb.close()
+    return sheets
