@@ -1,0 +1,342 @@
+"""All Chinese wording of charts and reports, and how numbers are written in it.
+
+The style is that of the summaries offices write: ``218个``, ``比上年增加6个``, ``与上年持平``,
+``占80.7%``, ``比上年提高8.0个百分点``, ``3.0万人次``, ``13.55万元``, ``约800人``.
+Functions here only format what the rollup computed; they never add or recompute figures.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Iterable
+
+WAN = Decimal(10000)
+# Measures written in 万 from 10 000 up (person-times are the usual case: 3.0万人次).
+WAN_MEASURES = ("人次",)
+# Any other count is written in 万 only from this size up (1.2万人 reads better than 12000人 only when large).
+WAN_ANY_COUNT_FROM = Decimal(100000)
+RATE_DECIMALS = 1
+
+# How a metric's catalog name is said in a sentence (default catalog); other names fall back to
+# the name without its trailing 数/人数/场次.
+PHRASES = {
+    "关工委组织数": "共有关工委组织",
+    "达到五好标准组织数": "达到“五好”标准的",
+    "应建关工委单位数": "应建关工委的单位",
+    "已建关工委单位数": "已建关工委的",
+    "关爱工作站数": "建立关爱工作站",
+    "五老志愿者人数": "共有五老志愿者",
+    "五老骨干人数": "五老骨干",
+    "参与关工工作退休民警人数": "参与关工工作的退休民警",
+    "五老参加学习培训人数": "参加学习培训的五老",
+    "法制副校长人数": "聘任法制副校长",
+    "中小学校数": "辖区有中小学校",
+    "配备法制副校长学校数": "配备法制副校长的",
+    "法制课场次": "开展法制课",
+    "受教育师生人次": "受教育师生",
+    "法治宣讲活动场次": "开展法治宣讲活动",
+    "资助困难学生人数": "资助困难学生",
+    "资助金额": "资助金额",
+    "结对帮扶对数": "结对帮扶",
+    "关爱留守困境儿童人数": "关爱留守、困境儿童",
+    "捐款捐物": "捐款捐物",
+    "社会力量捐款": "协调社会力量捐款",
+    "五老捐款捐物": "五老捐款捐物",
+    "培训青年农民人数": "培训青年农民",
+    "帮教对象人数": "帮教对象",
+    "挽救失足青少年人数": "挽救失足青少年",
+    "社区数": "辖区有社区",
+    "零犯罪社区数": "零犯罪社区",
+    "零犯罪学校数": "零犯罪学校",
+    "投入警力": "投入警力",
+    "安全检查次数": "开展安全检查",
+    "上报宣传稿件": "上报宣传稿件",
+    "稿件被采用": "被采用",
+}
+_NAME_SUFFIXES = ("人数", "对数", "次数", "单位数", "数")
+
+
+# ---- numbers -----------------------------------------------------------------------------------
+def _dec(value) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+def _fixed(value: Decimal, places: int) -> str:
+    q = Decimal(1).scaleb(-places) if places else Decimal(1)
+    text = format(value.quantize(q, rounding=ROUND_HALF_UP), "f")
+    return "0" + text[2:] if text.startswith("-0") and Decimal(text) == 0 else text
+
+
+def _plain(value: Decimal) -> str:
+    """An exact decimal without exponent or trailing zeros: 218, 13.5, 0.25."""
+    if value == value.to_integral_value():
+        return format(value.quantize(Decimal(1)), "f")
+    return format(value.normalize(), "f")
+
+
+def number(value, measure: str = "", kind: str = "count", *, approx: bool = False) -> str:
+    """A count or amount with its unit of measure, as a summary writes it.
+
+    >>> number(218, "个")  -> '218个'
+    >>> number(30000, "人次") -> '3.0万人次'
+    >>> number(Decimal("13.55"), "万元", "amount") -> '13.55万元'
+    >>> number(800, "人", approx=True) -> '约800人'
+    """
+    if value is None:
+        return ""
+    v = _dec(value)
+    prefix = "约" if approx else ""
+    if measure == "万元" or (kind == "amount" and measure != "元"):
+        return f"{prefix}{_fixed(v, 2)}{measure}"
+    if measure == "元":
+        if abs(v) >= WAN:
+            return f"{prefix}{_fixed(v / WAN, 2)}万元"
+        return f"{prefix}{_plain(v) if v == v.to_integral_value() else _fixed(v, 2)}元"
+    if (measure in WAN_MEASURES and abs(v) >= WAN) or abs(v) >= WAN_ANY_COUNT_FROM:
+        return f"{prefix}{_fixed(v / WAN, 1)}万{measure}"
+    return f"{prefix}{_plain(v)}{measure}"
+
+
+def plain_number(value, kind: str = "count", measure: str = "") -> str:
+    """A table cell: the figure without its unit (counts whole, amounts 2 decimals, rates 1)."""
+    if value is None:
+        return ""
+    if kind == "rate":
+        return _fixed(_dec(value), RATE_DECIMALS)
+    v = _dec(value)
+    if kind == "amount" or measure == "万元":
+        return _fixed(v, 2)
+    return _plain(v)
+
+
+def rate(value, display: str = "%") -> str:
+    """A rate in its display unit: ``80.7%``; a non-percent indicator (元) with 2 decimals."""
+    if value is None:
+        return ""
+    v = _dec(value)
+    if display == "%":
+        return f"{_fixed(v, RATE_DECIMALS)}%"
+    return number(v, display, "amount" if display in ("元", "万元") else "count")
+
+
+def share(value, display: str = "%") -> str:
+    """``占80.7%``."""
+    return f"占{rate(value, display)}" if value is not None else ""
+
+
+# ---- changes ----------------------------------------------------------------------------------
+SAME = "与上年持平"
+
+
+def change(delta, measure: str = "", kind: str = "count", *, display: str = "%", prefix: str = "比上年") -> str:
+    """Year-over-year change: ``比上年增加6个`` / ``比上年减少3人`` / ``与上年持平``;
+    for rates ``比上年提高8.0个百分点`` / ``比上年下降1.2个百分点``. Empty when there is no comparison.
+    """
+    if delta is None:
+        return ""
+    d = _dec(delta)
+    if kind == "rate" and display == "%":
+        r = Decimal(_fixed(d, RATE_DECIMALS))
+        if r == 0:
+            return SAME if prefix == "比上年" else f"与{prefix[1:]}持平"
+        word = "提高" if r > 0 else "下降"
+        return f"{prefix}{word}{_fixed(abs(r), RATE_DECIMALS)}个百分点"
+    if kind == "rate":  # a non-percent indicator such as 元 per student
+        measure, kind = display, ("amount" if display in ("元", "万元") else "count")
+    text = number(abs(d), measure, kind)
+    digits = re.sub(r"[^0-9]", "", text)
+    if d == 0 or not digits.strip("0"):
+        return SAME if prefix == "比上年" else f"与{prefix[1:]}持平"
+    word = "增加" if d > 0 else "减少"
+    return f"{prefix}{word}{text}"
+
+
+def signed(delta, kind: str = "count", measure: str = "") -> str:
+    """A short signed change for chart labels: ``+6`` / ``-3`` / ``+8.0`` (百分点) / ``0``."""
+    if delta is None:
+        return ""
+    d = _dec(delta)
+    if kind == "rate":
+        text = _fixed(d, RATE_DECIMALS)
+    elif kind == "amount" or measure == "万元":
+        text = _fixed(d, 2)
+    else:
+        text = _plain(d)
+    if Decimal(text) == 0:
+        return "持平"
+    return ("+" if d > 0 else "") + text
+
+
+# ---- names and scopes ---------------------------------------------------------------------------
+def phrase(name: str) -> str:
+    """How a metric is said before its figure: 法制课场次 -> 开展法制课."""
+    if name in PHRASES:
+        return PHRASES[name]
+    for suffix in _NAME_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
+def scope_word(unit_name: str) -> str:
+    """全市 / 全县 / 全区 / 全镇 ... from the name of the unit the totals belong to."""
+    best = None
+    for word, out in (("街道", "全街道"), ("市", "全市"), ("县", "全县"), ("区", "全区"), ("镇", "全镇"), ("乡", "全乡")):
+        i = unit_name.find(word)
+        if i >= 0 and (best is None or i < best[0]):
+            best = (i, out)
+    return best[1] if best else "全系统"
+
+
+_SHORT_SUFFIXES = ("关工委员会", "关工委", "关工小组")
+
+
+def short_unit(name: str) -> str:
+    """A unit's name for a chart axis: 桐城市公安局关工委 -> 桐城市公安局."""
+    for s in _SHORT_SUFFIXES:
+        if name.endswith(s) and len(name) > len(s):
+            return name[: -len(s)]
+    return name
+
+
+def level_word(names: Iterable[str]) -> str:
+    """How a summary names a set of units: 各县(市)局, 各乡镇(街道), 各派出所, else 各单位."""
+    kinds = set()
+    for name in names:
+        n = short_unit(name)
+        m = re.search(r"(县|市|区)(公安)?局$", n)
+        if m:
+            kinds.add(m.group(1) + "局")
+            continue
+        for k in ("派出所", "分局", "支队", "大队", "街道", "社区", "学校", "中学", "小学", "镇", "乡", "村", "县", "区", "市", "局"):
+            if n.endswith(k):
+                kinds.add({"中学": "学校", "小学": "学校"}.get(k, k))
+                break
+        else:
+            return "各单位"
+    if not kinds:
+        return "各单位"
+    if len(kinds) == 1:
+        return "各" + next(iter(kinds))
+    if kinds <= {"县局", "市局"}:
+        return "各县(市)局"
+    if kinds <= {"县局", "市局", "区局", "分局"}:
+        return "各县(市、区)局"
+    if kinds <= {"县", "市", "区"}:
+        return "各县(市、区)"
+    if kinds <= {"镇", "乡", "街道"}:
+        return "各乡镇(街道)"
+    if kinds <= {"社区", "村"}:
+        return "各村(社区)"
+    return "各单位"
+
+
+def source_note(coverage: str | None) -> str:
+    """``数据来源：各单位统计报表（已报 12/13）``."""
+    return "数据来源：各单位统计报表" + (f"（已报 {coverage}）" if coverage else "")
+
+
+def report_title(organisation: str, year: int) -> str:
+    return f"{organisation}{year}年度关心下一代工作统计分析"
+
+
+def chart_title(organisation: str, year: int | str, scope: str, subject: str) -> str:
+    """``安庆市公安局关工委 2018年 各县(市)局 法制课场次``."""
+    year_text = f"{year}年" if isinstance(year, int) else str(year)
+    return " ".join(p for p in (organisation, year_text, scope, subject) if p)
+
+
+# ---- sentences ---------------------------------------------------------------------------------
+def _has(rec: dict | None) -> bool:
+    return rec is not None and rec.get("value") is not None
+
+
+def value_clause(rec: dict) -> str:
+    """``关工委组织218个，比上年增加6个`` for one record of a count or amount."""
+    text = phrase(rec["metric_name"]) + number(rec["value"], rec.get("measure", ""), rec.get("kind", "count"),
+                                               approx=bool(rec.get("approx")))
+    ch = change(rec.get("change"), rec.get("measure", ""), rec.get("kind", "count"))
+    return text + (f"，{ch}" if ch else "")
+
+
+def rate_clause(rec: dict, *, lead: str = "占") -> str:
+    """``占80.7%，比上年提高8.0个百分点`` (lead ``占``) or ``五好达标率80.7%，…`` (lead = the name)."""
+    display = rec.get("measure") or "%"
+    text = lead + rate(rec["value"], display)
+    ch = change(rec.get("change"), kind="rate", display=display)
+    return text + (f"，{ch}" if ch else "")
+
+
+def group_sentence(records: dict[str, dict], metrics: list[str], indicators: list[tuple[str, str | None, str | None]],
+                   scope: str = "全市") -> str:
+    """One sentence for a metric group, from the root's (合计) records.
+
+    ``records`` maps a code to its record; ``metrics`` are the group's metric codes in catalog
+    order; ``indicators`` are (code, numerator code or None, denominator code or None) for the
+    group's indicators. A metric without data gets no clause; a group without data gets "".
+
+    全市共有关工委组织218个，比上年增加6个；其中达到“五好”标准的176个，占80.7%，比上年提高8.0个百分点。
+    """
+    by_num = {num: (code, den) for code, num, den in indicators if num}
+    used_ind: set[str] = set()
+    clauses: list[str] = []
+    said: set[str] = set()
+    for code in metrics:
+        rec = records.get(code)
+        if not _has(rec):
+            continue
+        ind = by_num.get(code)
+        ind_rec = records.get(ind[0]) if ind else None
+        if ind and ind[1] in said and _has(ind_rec):
+            text = "其中" + phrase(rec["metric_name"]) + number(rec["value"], rec.get("measure", ""), rec.get("kind", "count"),
+                                                                 approx=bool(rec.get("approx")))
+            text += "，" + rate_clause(ind_rec)
+            used_ind.add(ind[0])
+        else:
+            text = value_clause(rec)
+        if not clauses:
+            text = scope + text
+        clauses.append(text)
+        said.add(code)
+    for code, _num, _den in indicators:
+        rec = records.get(code)
+        if code in used_ind or not _has(rec):
+            continue
+        text = rate_clause(rec, lead=rec["metric_name"])
+        clauses.append((scope if not clauses else "") + text)
+    if not clauses:
+        return ""
+    return "；".join(clauses) + "。"
+
+
+def indicator_parts(indicator) -> tuple[str | None, str | None]:
+    """(numerator code, denominator code) when both are single metric names, else Nones."""
+    num = indicator.numerator.names[0] if len(indicator.numerator.names) == 1 and indicator.numerator.text.strip() == indicator.numerator.names[0] else None
+    den = indicator.denominator.names[0] if len(indicator.denominator.names) == 1 and indicator.denominator.text.strip() == indicator.denominator.names[0] else None
+    return num, den
+
+
+def catalog_group_sentence(catalog, group: str, records: dict[str, dict], scope: str = "全市") -> str:
+    """:func:`group_sentence` with the group's metrics and indicators taken from the catalog."""
+    metrics = [m.code for m in catalog.metrics_in_group(group)]
+    inds = [(i.code, *indicator_parts(i)) for i in catalog.indicators.values() if i.group == group]
+    return group_sentence(records, metrics, inds, scope)
+
+
+def coverage_sentence(reported: int | None, expected: int | None, missing_names: list[str] | None = None) -> str:
+    """``应报13个单位，已报12个，未报1个（岳西县局）。``"""
+    if expected is None:
+        return ""
+    text = f"应报{expected}个单位，已报{reported or 0}个"
+    missing = (expected or 0) - (reported or 0)
+    if missing > 0:
+        text += f"，未报{missing}个"
+        if missing_names:
+            shown = "、".join(missing_names[:10]) + ("等" if len(missing_names) > 10 else "")
+            text += f"（{shown}）"
+    return text + "。"
