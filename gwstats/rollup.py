@@ -1,0 +1,479 @@
+"""Totals up the hierarchy: own 本级 values + totals of children, rates recomputed, year over year.
+
+The store is read with one query per year into dense matrices (units × metrics) of integer
+micro-units (value × 10**6) plus a presence count; totals are accumulated bottom-up one depth at a
+time over parent indices. A 汇总 return is never added: it is kept beside the computed total, and
+with ``prefer="reported"`` it stands in for the computed total where the unit's subtree is not
+fully reported. Rates are numerator total / denominator total × factor at every level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+
+from .errors import UsageError
+from .store import MICRO, from_micro
+from .tree_math import Tree, load_tree
+
+PREFER = ("computed", "reported")
+RECORD_KEYS = (
+    "unit", "unit_name", "level", "metric", "metric_name", "group", "measure", "kind", "value",
+    "numerator", "denominator", "reported", "expected", "coverage", "prev_value", "change",
+    "change_pct", "source", "note",
+)
+_NOTE_NAMES = 3
+
+
+# ---- reading the store ---------------------------------------------------------------------------
+@dataclass
+class YearData:
+    """What the store holds for one year, as matrices over the tree's units and the base metrics."""
+
+    year: int
+    own: np.ndarray  # int64 micro, 本级 values (0 where absent)
+    own_has: np.ndarray  # bool
+    rep: np.ndarray  # int64 micro, 汇总 values (return or 合计 row)
+    rep_has: np.ndarray  # bool
+    has_sub: np.ndarray  # bool per unit: any submission in force
+    rep_source: np.ndarray  # int8 per unit: 0 none, 1 汇总 return, 2 合计 row
+
+
+def load_year(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
+    n, m = tree.n, len(metric_codes)
+    subs = conn.execute(
+        "SELECT id, unit, scope, source FROM submissions WHERE year = ? AND superseded_by IS NULL", (year,)
+    ).fetchall()
+    has_sub = np.zeros(n, dtype=bool)
+    rep_source = np.zeros(n, dtype=np.int8)
+    sub_row: dict[int, int] = {}
+    sub_rep: dict[int, bool] = {}
+    for sid, unit, scope, source in subs:
+        i = tree.index.get(unit)
+        if i is None:
+            continue
+        has_sub[i] = True
+        sub_row[sid] = i
+        sub_rep[sid] = scope == "汇总"
+        if scope == "汇总":
+            rep_source[i] = 2 if source == "total_row" else 1
+    own = np.zeros((n, m), dtype=np.int64)
+    own_has = np.zeros((n, m), dtype=bool)
+    rep = np.zeros((n, m), dtype=np.int64)
+    rep_has = np.zeros((n, m), dtype=bool)
+    rows = conn.execute(
+        "SELECT v.submission_id, v.metric, v.micro FROM submission_values v JOIN submissions s ON s.id = v.submission_id"
+        " WHERE s.year = ? AND s.superseded_by IS NULL AND v.micro IS NOT NULL",
+        (year,),
+    ).fetchall()
+    if rows:
+        sids, mets, micros = zip(*rows)
+        col_of = {c: j for j, c in enumerate(metric_codes)}
+        sid_arr = np.fromiter(sids, dtype=np.int64, count=len(rows))
+        col = np.fromiter((col_of.get(x, -1) for x in mets), dtype=np.int64, count=len(rows))
+        val = _micro_array(micros)
+        # submission id -> unit row / is-汇总, vectorised through a lookup table
+        top = int(sid_arr.max()) + 1
+        row_of = np.full(top, -1, dtype=np.int64)
+        rep_of = np.zeros(top, dtype=bool)
+        if sub_row:
+            keys = np.fromiter(sub_row.keys(), dtype=np.int64, count=len(sub_row))
+            keys_ok = keys < top
+            row_of[keys[keys_ok]] = np.fromiter(sub_row.values(), dtype=np.int64, count=len(sub_row))[keys_ok]
+            rep_of[keys[keys_ok]] = np.fromiter(sub_rep.values(), dtype=bool, count=len(sub_rep))[keys_ok]
+        r = row_of[sid_arr]
+        ok = (r >= 0) & (col >= 0)
+        is_rep = rep_of[sid_arr] & ok
+        is_own = ~rep_of[sid_arr] & ok
+        if val.dtype == object:  # numbers too big for int64 sums: exact Python integers
+            own, rep = own.astype(object), rep.astype(object)
+        own[r[is_own], col[is_own]] = val[is_own]
+        own_has[r[is_own], col[is_own]] = True
+        rep[r[is_rep], col[is_rep]] = val[is_rep]
+        rep_has[r[is_rep], col[is_rep]] = True
+    return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source)
+
+
+_SAFE = 2**62
+
+
+def _micro_array(micros) -> np.ndarray:
+    arr = np.asarray(micros, dtype=object)
+    try:
+        ints = arr.astype(np.int64)
+    except OverflowError:
+        return arr
+    # Keep int64 only while no sum over all units could overflow.
+    if np.abs(ints).astype(np.float64).sum() >= _SAFE:
+        return arr
+    return ints
+
+
+# ---- computing totals ------------------------------------------------------------------------------
+@dataclass
+class Frame:
+    """Totals of one year for every unit of the tree."""
+
+    data: YearData
+    total: np.ndarray  # micro totals used (after any stand-in)
+    count: np.ndarray  # int: number of values contributing (0 = no value: None)
+    computed: np.ndarray  # micro totals as computed from 本级 values only
+    computed_count: np.ndarray
+    stood_in: np.ndarray  # bool (units × metrics): the unit's 汇总 figure stands in
+    below_stood: np.ndarray  # bool: some unit strictly below stood in
+    expected: np.ndarray  # int per unit: expected units in the subtree
+    reported: np.ndarray  # int per unit: expected units in the subtree with a submission
+    rates: np.ndarray  # float (units × indicators), NaN = None
+
+
+def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed") -> Frame:
+    metric_codes = list(catalog.metrics)
+    aggs = np.array([catalog.metrics[c].aggregation for c in metric_codes])
+    exp_mask = tree.expected(data.year)
+    exp_cnt = tree.accumulate(exp_mask.astype(np.int64))
+    rep_cnt = tree.accumulate((exp_mask & data.has_sub).astype(np.int64))
+    own_cnt = data.own_has.astype(np.int64)
+    computed = _accumulate_values(tree, data.own, own_cnt, aggs)
+    computed_count = tree.accumulate(own_cnt)
+    stood = np.zeros_like(data.own_has)
+    below = np.zeros_like(data.own_has)
+    if prefer == "reported":
+        incomplete = rep_cnt < exp_cnt
+        stood = data.rep_has & incomplete[:, None]
+    if stood.any():
+        total, count, below = _accumulate_with_standins(tree, data, own_cnt, aggs, stood)
+    else:
+        total, count = computed, computed_count
+    rates = _rates(catalog, metric_codes, total, count)
+    return Frame(data, total, count, computed, computed_count, stood, below, exp_cnt, rep_cnt, rates)
+
+
+def _accumulate_values(tree: Tree, own, own_cnt, aggs) -> np.ndarray:
+    total = tree.accumulate(own)
+    for agg, op in (("max", np.maximum), ("min", np.minimum)):
+        cols = np.flatnonzero(aggs == agg)
+        if cols.size:
+            sentinel = _sentinel(own, agg)
+            sub = np.where(own_cnt[:, cols] > 0, own[:, cols], sentinel)
+            acc = tree.accumulate(sub, op)
+            total[:, cols] = np.where(acc == sentinel, 0, acc)
+    return total
+
+
+def _sentinel(arr, agg):
+    if arr.dtype == object:
+        return -(10**40) if agg == "max" else 10**40
+    info = np.iinfo(np.int64)
+    return info.min if agg == "max" else info.max
+
+
+def _accumulate_with_standins(tree: Tree, data: YearData, own_cnt, aggs, stood):
+    """Bottom-up, replacing a unit's total by its 汇总 figure where it stands in."""
+    total = data.own.copy()
+    count = own_cnt.copy()
+    below = np.zeros_like(stood)
+    maxc, minc = np.flatnonzero(aggs == "max"), np.flatnonzero(aggs == "min")
+    sums = np.flatnonzero((aggs != "max") & (aggs != "min"))
+    hi, lo = _sentinel(total, "max"), _sentinel(total, "min")
+    mx = np.where(count[:, maxc] > 0, total[:, maxc], hi)
+    mn = np.where(count[:, minc] > 0, total[:, minc], lo)
+    flag = stood.copy()  # stood here or below
+    for d in range(len(tree.by_depth) - 1, -1, -1):
+        idx = tree.by_depth[d]
+        # the totals of units at depth d are complete: apply stand-ins, then pass up
+        s = stood[idx]
+        if s.any():
+            rows, cols = np.nonzero(s)
+            u = idx[rows]
+            total[u, cols] = data.rep[u, cols]
+            count[u, cols] = np.maximum(count[u, cols], 1)
+            isin = np.isin(cols, maxc)
+            if isin.any():
+                mx[u[isin], np.searchsorted(maxc, cols[isin])] = data.rep[u[isin], cols[isin]]
+            isin = np.isin(cols, minc)
+            if isin.any():
+                mn[u[isin], np.searchsorted(minc, cols[isin])] = data.rep[u[isin], cols[isin]]
+        if d == 0:
+            break
+        p = tree.parent[idx]
+        np.add.at(total, (p[:, None], sums[None, :]), total[idx][:, sums])
+        np.add.at(count, p, count[idx])
+        if maxc.size:
+            np.maximum.at(mx, p, mx[idx])
+        if minc.size:
+            np.minimum.at(mn, p, mn[idx])
+        np.logical_or.at(below, p, flag[idx])
+        np.logical_or.at(flag, p, flag[idx])
+    if maxc.size:
+        total[:, maxc] = np.where(mx == hi, 0, mx)
+    if minc.size:
+        total[:, minc] = np.where(mn == lo, 0, mn)
+    return total, count, below
+
+
+def _rates(catalog, metric_codes, total, count) -> np.ndarray:
+    n = total.shape[0]
+    out = np.full((n, len(catalog.indicators)), np.nan)
+    if not catalog.indicators:
+        return out
+    vals = total.astype(np.float64) / MICRO
+    vals[count == 0] = np.nan
+    col = {c: j for j, c in enumerate(metric_codes)}
+    env = {c: vals[:, j] for c, j in col.items()}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for k, ind in enumerate(catalog.indicators.values()):
+            num = np.asarray(ind.numerator.evaluate(env), dtype=np.float64)
+            den = np.asarray(ind.denominator.evaluate(env), dtype=np.float64)
+            r = num / den * float(ind.factor)
+            r[~np.isfinite(r)] = np.nan
+            out[:, k] = r
+    return out
+
+
+# ---- the result -----------------------------------------------------------------------------------
+def _round(x: float | None, nd: int = 6):
+    return None if x is None else round(float(x), nd)
+
+
+@dataclass
+class RollupResult:
+    year: int
+    compare_year: int | None
+    root: str
+    units: list[str]
+    metrics: list[str]
+    prefer: str
+    tree: Tree = field(repr=False)
+    catalog: object = field(repr=False)
+    frame: Frame = field(repr=False)
+    prev: Frame | None = field(repr=False, default=None)
+
+    # -- lookups
+    @property
+    def metric_codes(self) -> list[str]:
+        return list(self.catalog.metrics)
+
+    def _i(self, unit: str) -> int:
+        try:
+            return self.tree.index[unit]
+        except KeyError:
+            raise UsageError(f"单位名单中没有编码为“{unit}”的单位") from None
+
+    def _mcol(self, metric: str) -> int:
+        return self.metric_codes.index(metric)
+
+    def total_of(self, frame: Frame, i: int, metric: str) -> Decimal | None:
+        j = self._mcol(metric)
+        if frame.count[i, j] == 0:
+            return None
+        return from_micro(frame.total[i, j])
+
+    def computed_of(self, i: int, metric: str) -> Decimal | None:
+        j = self._mcol(metric)
+        if self.frame.computed_count[i, j] == 0:
+            return None
+        return from_micro(self.frame.computed[i, j])
+
+    def reported_of(self, i: int, metric: str, frame: Frame | None = None) -> Decimal | None:
+        frame = frame or self.frame
+        j = self._mcol(metric)
+        return from_micro(frame.data.rep[i, j]) if frame.data.rep_has[i, j] else None
+
+    def own_of(self, i: int, metric: str, frame: Frame | None = None) -> Decimal | None:
+        frame = frame or self.frame
+        j = self._mcol(metric)
+        return from_micro(frame.data.own[i, j]) if frame.data.own_has[i, j] else None
+
+    def _parts(self, frame: Frame, i: int, code: str):
+        ind = self.catalog.indicators[code]
+        env = {}
+        for name in set(ind.numerator.names) | set(ind.denominator.names):
+            v = self.total_of(frame, i, name)
+            if v is None:
+                return None, None, None
+            env[name] = v
+        num = Decimal(ind.numerator.evaluate(env))
+        den = Decimal(ind.denominator.evaluate(env))
+        if den == 0:
+            return num, den, None
+        return num, den, float(num / den * ind.factor)
+
+    def _value_in(self, frame: Frame | None, i: int, metric: str):
+        if frame is None:
+            return None
+        if metric in self.catalog.indicators:
+            return self._parts(frame, i, metric)[2]
+        return self.total_of(frame, i, metric)
+
+    def value(self, unit: str, metric: str):
+        return self._value_in(self.frame, self._i(unit), self._resolve_metric(metric))
+
+    def _resolve_metric(self, metric: str) -> str:
+        code = self.catalog.resolve(metric)
+        if code is None:
+            raise UsageError(f"目录中没有指标“{metric}”")
+        return code
+
+    def record(self, unit: str, metric: str) -> dict:
+        return self._record(self._i(unit), self._resolve_metric(metric))
+
+    def records(self) -> list[dict]:
+        rows = [self.tree.index[u] for u in self.units]
+        root = self.tree.index[self.root]
+        if root not in rows:
+            rows.append(root)
+        return [self._record(i, m) for i in rows for m in self.metrics]
+
+    def records_for(self, units: list[str], metrics: list[str] | None = None) -> list[dict]:
+        return [self._record(self._i(u), m) for u in units for m in (metrics or self.metrics)]
+
+    # -- coverage helpers
+    def coverage(self, unit: str) -> tuple[int, int]:
+        i = self._i(unit)
+        return int(self.frame.reported[i]), int(self.frame.expected[i])
+
+    def missing_under(self, i: int, frame: Frame | None = None) -> list[int]:
+        frame = frame or self.frame
+        s = self.tree.subtree(i)
+        exp = self.tree.expected(frame.data.year)[s] & ~frame.data.has_sub[s]
+        return [s.start + int(k) for k in np.flatnonzero(exp)]
+
+    def _missing_text(self, i: int) -> str:
+        miss = self.missing_under(i)
+        names = [self.tree.names[k] for k in miss[:_NOTE_NAMES]]
+        more = f"等 {len(miss)} 个" if len(miss) > _NOTE_NAMES else ""
+        return "、".join(names) + more
+
+    def _record(self, i: int, code: str) -> dict:
+        cat = self.catalog
+        f = self.frame
+        is_rate = code in cat.indicators
+        item = cat.indicators[code] if is_rate else cat.metrics[code]
+        exp, rep = int(f.expected[i]), int(f.reported[i])
+        numerator = denominator = None
+        notes: list[str] = []
+        if is_rate:
+            numerator, denominator, value = self._parts(f, i, code)
+            value = _round(value)
+            names = set(item.numerator.names) | set(item.denominator.names)
+            cols = [self._mcol(n) for n in names]
+            stood = bool(f.stood_in[i, cols].any())
+            below = bool(f.below_stood[i, cols].any())
+            kind = "rate"
+        else:
+            j = self._mcol(code)
+            value = self.total_of(f, i, code)
+            stood, below = bool(f.stood_in[i, j]), bool(f.below_stood[i, j])
+            kind = item.kind
+            reported_fig = self.reported_of(i, code)
+            computed_fig = self.computed_of(i, code)
+            if stood:
+                notes.append(f"下级未报齐（已报 {rep}/{exp}），采用本单位汇总表数 {reported_fig}（计算数 {computed_fig if computed_fig is not None else '无'}）")
+            elif reported_fig is not None and reported_fig != computed_fig:
+                notes.append(f"本单位汇总表填报 {reported_fig}，计算数 {computed_fig if computed_fig is not None else '无'}")
+        if stood and is_rate:
+            notes.append(f"下级未报齐（已报 {rep}/{exp}），分子或分母采用本单位汇总表数")
+        if below:
+            notes.append("含下级单位汇总表代替数")
+        if rep < exp and not stood:
+            notes.append(f"未报齐：已报 {rep}/{exp}，未报 {self._missing_text(i)}")
+        prev_value = change = change_pct = None
+        if self.prev is not None:
+            prev_value = self._value_in(self.prev, i, code)
+            if is_rate:
+                prev_value = _round(prev_value)
+                if value is not None and prev_value is not None:
+                    change = _round(value - prev_value)  # 百分点 for percentages
+            elif value is not None and prev_value is not None:
+                change = value - prev_value
+                if prev_value != 0:
+                    change_pct = _round(float(change / prev_value * 100))
+        return {
+            "unit": self.tree.codes[i],
+            "unit_name": self.tree.names[i],
+            "level": int(self.tree.level[i]),
+            "metric": code,
+            "metric_name": item.name,
+            "group": item.group,
+            "measure": item.unit,
+            "kind": kind,
+            "value": value,
+            "numerator": numerator,
+            "denominator": denominator,
+            "reported": rep,
+            "expected": exp,
+            "coverage": f"{rep}/{exp}",
+            "prev_value": prev_value,
+            "change": change,
+            "change_pct": change_pct,
+            "source": "reported" if stood else "computed",
+            "note": "；".join(notes),
+        }
+
+
+# ---- entry point ------------------------------------------------------------------------------------
+def order_metrics(catalog, codes: list[str]) -> list[str]:
+    pos = {c: k for k, c in enumerate(list(catalog.metrics) + list(catalog.indicators))}
+    return sorted(dict.fromkeys(codes), key=lambda c: pos.get(c, len(pos)))
+
+
+def resolve_unit(ws, tree: Tree, unit: str | None) -> int:
+    if unit is None:
+        return tree.root
+    if unit in tree.index:
+        return tree.index[unit]
+    return tree.index[ws.resolve_unit(unit)]
+
+
+def rollup(ws, year: int, unit: str | None = None, level: int | None = None, metrics=None,
+           compare="auto", prefer: str = "computed", *, tree: Tree | None = None) -> RollupResult:
+    if prefer not in PREFER:
+        raise UsageError(f"--prefer 应为 computed（采用计算数）或 reported（采用汇总表数），实际为“{prefer}”")
+    conn = ws.store.conn
+    tree = tree or load_tree(conn)
+    if tree.n == 0:
+        raise UsageError("工作区还没有单位名单。请先运行：gwstats units import 单位名单.xlsx")
+    catalog = ws.catalog
+    root = resolve_unit(ws, tree, unit)
+    codes = order_metrics(catalog, catalog.select(list(metrics) if metrics else None))
+    compare_year = _compare_year(ws, year, compare)
+    metric_codes = list(catalog.metrics)
+    frame = compute_frame(tree, catalog, load_year(conn, tree, metric_codes, year), prefer)
+    prev = None
+    if compare_year is not None:
+        prev = compute_frame(tree, catalog, load_year(conn, tree, metric_codes, compare_year), prefer)
+    rows = _row_units(tree, root, level, year, frame)
+    return RollupResult(year, compare_year, tree.codes[root], [tree.codes[i] for i in rows], codes, prefer,
+                        tree, catalog, frame, prev)
+
+
+def _compare_year(ws, year: int, compare):
+    if compare is None or compare is False:
+        return None
+    if compare == "auto":
+        prev = year - 1
+        row = ws.store.conn.execute("SELECT 1 FROM submissions WHERE year = ? LIMIT 1", (prev,)).fetchone()
+        return prev if row else None
+    try:
+        y = int(compare)
+    except (TypeError, ValueError):
+        raise UsageError(f"--compare 应为年度，如 2017，实际为“{compare}”") from None
+    if y == year:
+        raise UsageError(f"对比年度 {y} 与统计年度相同")
+    return y
+
+
+def _row_units(tree: Tree, root: int, level: int | None, year: int, frame: Frame) -> list[int]:
+    s = tree.subtree(root)
+    rng = np.arange(s.start, s.stop)
+    if level is None:
+        cand = rng[tree.parent[s] == root]
+    else:
+        root_level = int(tree.level[root])
+        if level < root_level:
+            raise UsageError(f"--level {level} 高于所选单位“{tree.names[root]}”的层级 {root_level}")
+        cand = rng[tree.level[s] == level]
+    keep = tree.active(year)[cand] | (frame.count[cand].sum(axis=1) > 0) | frame.data.has_sub[cand]
+    return [int(i) for i in cand[keep]]

@@ -1,0 +1,128 @@
+"""The hierarchy as arrays, for computing over every unit at once.
+
+Units are numbered in depth-first order (parents before children, file order), so the subtree of
+unit ``i`` is the contiguous range ``i .. i + size[i] - 1``. ``parent`` holds the parent's index
+(-1 for a root), ``depth`` the distance from the root. Totals are accumulated bottom-up one depth
+at a time with ``np.add.at`` over parent indices: no Python loop per unit per metric.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Tree:
+    codes: list[str]
+    names: list[str]
+    parent: np.ndarray  # int64, -1 for roots
+    depth: np.ndarray  # int64, 0 for roots
+    level: np.ndarray  # int64, Unit.level (given, else parent's + 1)
+    size: np.ndarray  # int64, number of units in the subtree (inclusive)
+    active_from: np.ndarray  # int64, very small when open
+    active_to: np.ndarray  # int64, very large when open
+    index: dict[str, int] = field(default_factory=dict)
+    by_depth: list[np.ndarray] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return len(self.codes)
+
+    @property
+    def root(self) -> int:
+        return 0
+
+    def active(self, year: int) -> np.ndarray:
+        return (self.active_from <= year) & (year <= self.active_to)
+
+    def subtree(self, i: int) -> slice:
+        return slice(i, i + int(self.size[i]))
+
+    def children(self, i: int) -> np.ndarray:
+        s = self.subtree(i)
+        rng = np.arange(s.start, s.stop)
+        return rng[self.parent[s] == i]
+
+    def ancestors(self, i: int) -> list[int]:
+        out = []
+        p = int(self.parent[i])
+        while p >= 0:
+            out.append(p)
+            p = int(self.parent[p])
+        return out
+
+    def expected(self, year: int) -> np.ndarray:
+        """Units expected to report: active that year and reporting to someone (not a root)."""
+        return self.active(year) & (self.parent >= 0)
+
+    def accumulate(self, own: np.ndarray, op=np.add) -> np.ndarray:
+        """Subtree totals of ``own`` (rows = units) with ``op`` (np.add / np.maximum / np.minimum)."""
+        total = own.copy()
+        for d in range(len(self.by_depth) - 1, 0, -1):
+            idx = self.by_depth[d]
+            op.at(total, self.parent[idx], total[idx])
+        return total
+
+
+_LOW, _HIGH = -(10**9), 10**9
+
+
+def build_tree(rows) -> Tree:
+    """rows: (code, name, parent, level, active_from, active_to) in file order."""
+    rows = list(rows)
+    known = {r[0] for r in rows}
+    children: dict[str | None, list[int]] = {}
+    for k, r in enumerate(rows):
+        p = r[2] if r[2] in known and r[2] != r[0] else None
+        children.setdefault(p, []).append(k)
+    by_code = {r[0]: k for k, r in enumerate(rows)}
+    order: list[int] = []
+    parent_pos: list[int] = []
+    depth: list[int] = []
+    level: list[int] = []
+    seen: set[int] = set()
+    stack = [(k, -1) for k in reversed(children.get(None, []))]
+    while stack:
+        k, ppos = stack.pop()
+        if k in seen:
+            continue
+        seen.add(k)
+        pos = len(order)
+        order.append(k)
+        parent_pos.append(ppos)
+        depth.append(0 if ppos < 0 else depth[ppos] + 1)
+        given = rows[k][3]
+        level.append(int(given) if given is not None else (level[ppos] + 1 if ppos >= 0 else 1))
+        for c in reversed(children.get(rows[k][0], [])):
+            stack.append((c, pos))
+    n = len(order)
+    parent = np.asarray(parent_pos, dtype=np.int64)
+    dep = np.asarray(depth, dtype=np.int64)
+    size = np.ones(n, dtype=np.int64)
+    max_depth = int(dep.max()) if n else 0
+    by_depth = [np.flatnonzero(dep == d) for d in range(max_depth + 1)] if n else []
+    for d in range(max_depth, 0, -1):
+        idx = by_depth[d]
+        np.add.at(size, parent[idx], size[idx])
+    codes = [rows[k][0] for k in order]
+    return Tree(
+        codes=codes,
+        names=[rows[k][1] for k in order],
+        parent=parent,
+        depth=dep,
+        level=np.asarray(level, dtype=np.int64),
+        size=size,
+        active_from=np.asarray([_LOW if rows[k][4] is None else int(rows[k][4]) for k in order], dtype=np.int64),
+        active_to=np.asarray([_HIGH if rows[k][5] is None else int(rows[k][5]) for k in order], dtype=np.int64),
+        index={c: i for i, c in enumerate(codes)},
+        by_depth=by_depth,
+    )
+
+
+def load_tree(conn) -> Tree:
+    rows = conn.execute(
+        "SELECT code, name, parent, level, active_from, active_to FROM units ORDER BY ord"
+    ).fetchall()
+    return build_tree(rows)

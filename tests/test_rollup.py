@@ -1,0 +1,187 @@
+import json
+from decimal import Decimal
+
+import pytest
+
+from gwstats.errors import UsageError
+from store_builders import add_submission, make_ws
+
+
+@pytest.fixture
+def ws(tmp_path):
+    return make_ws(tmp_path)
+
+
+def test_total_is_own_plus_children_and_huizong_is_not_added(ws):
+    add_submission(ws, "A1", 2018, {"legal_lessons": 10})
+    add_submission(ws, "A2", 2018, {"legal_lessons": 5})
+    add_submission(ws, "A", 2018, {"legal_lessons": 1})  # 本级
+    add_submission(ws, "A", 2018, {"legal_lessons": 16}, scope="汇总")  # already includes A1, A2
+    r = ws.rollup(2018, compare=None)
+    assert r.value("A", "legal_lessons") == Decimal(16)  # not 32
+    assert r.value("C", "legal_lessons") == Decimal(16)
+    rec = r.record("A", "legal_lessons")
+    assert rec["source"] == "computed" and rec["note"] == ""
+
+
+def test_huizong_difference_is_reported_in_note(ws):
+    add_submission(ws, "A1", 2018, {"legal_lessons": 10})
+    add_submission(ws, "A2", 2018, {"legal_lessons": 5})
+    add_submission(ws, "A", 2018, {"legal_lessons": 20}, scope="汇总")
+    rec = ws.rollup(2018, compare=None).record("A", "legal_lessons")
+    assert rec["value"] == Decimal(15)
+    assert "汇总表填报 20" in rec["note"] and "计算数 15" in rec["note"]
+
+
+def test_prefer_reported_stands_in_where_children_missing(ws):
+    add_submission(ws, "B1", 2018, {"legal_lessons": 20})
+    add_submission(ws, "B", 2018, {"legal_lessons": 40}, scope="汇总")  # B2 has not reported
+    add_submission(ws, "A1", 2018, {"legal_lessons": 3})
+    computed = ws.rollup(2018, compare=None)
+    rec = computed.record("B", "legal_lessons")
+    assert rec["value"] == Decimal(20) and rec["source"] == "computed"
+    assert "已报 2/3" in rec["note"] and "乙县二站" in rec["note"]
+    reported = ws.rollup(2018, compare=None, prefer="reported")
+    rec = reported.record("B", "legal_lessons")
+    assert rec["value"] == Decimal(40) and rec["source"] == "reported"
+    assert "采用本单位汇总表数 40" in rec["note"]
+    root = reported.record("C", "legal_lessons")
+    assert root["value"] == Decimal(43) and "汇总表代替数" in root["note"]
+
+
+def test_prefer_reported_keeps_computed_when_coverage_complete(ws):
+    add_submission(ws, "B1", 2018, {"legal_lessons": 20})
+    add_submission(ws, "B2", 2018, {"legal_lessons": 1})
+    add_submission(ws, "B", 2018, {"legal_lessons": 40}, scope="汇总")
+    rec = ws.rollup(2018, compare=None, prefer="reported").record("B", "legal_lessons")
+    assert rec["value"] == Decimal(21) and rec["source"] == "computed"
+
+
+def test_rates_recomputed_not_averaged(ws):
+    # A1: 9/10 = 90 %, A2: 50/100 = 50 %; the mean of rates is 70 %, the right answer 59/110.
+    add_submission(ws, "A1", 2018, {"org_total": 10, "org_wuhao": 9})
+    add_submission(ws, "A2", 2018, {"org_total": 100, "org_wuhao": 50})
+    r = ws.rollup(2018, compare=None)
+    rec = r.record("A", "rate_wuhao")
+    assert rec["kind"] == "rate"
+    assert rec["numerator"] == Decimal(59) and rec["denominator"] == Decimal(110)
+    assert rec["value"] == pytest.approx(53.636364, abs=1e-6)
+    assert rec["value"] != pytest.approx(70.0)
+
+
+def test_rate_denominator_zero_or_missing_is_none(ws):
+    add_submission(ws, "A1", 2018, {"org_total": 0, "org_wuhao": 0})
+    add_submission(ws, "B1", 2018, {"org_wuhao": 3})
+    r = ws.rollup(2018, compare=None)
+    assert r.value("A", "rate_wuhao") is None
+    assert r.value("B", "rate_wuhao") is None
+
+
+def test_exact_decimal_sums(ws):
+    add_submission(ws, "A1", 2018, {"aid_amount": "13.55"})
+    add_submission(ws, "A2", 2018, {"aid_amount": "0.1"})
+    r = ws.rollup(2018, compare=None, metrics=["aid_amount"])
+    v = r.value("C", "aid_amount")
+    assert v == Decimal("13.65") and str(v) == "13.65"
+    from gwstats.render.table import render_records
+
+    for fmt in ("table", "csv", "md"):
+        text = render_records(r.records(), fmt)
+        assert "13.65" in text and "13.650000" not in text and "13.649" not in text
+    data = json.loads(render_records(r.records(), "json"))
+    assert [d["value"] for d in data if d["unit"] == "C"] == [13.65]
+
+
+def test_blank_is_none_and_zero_is_zero(ws):
+    add_submission(ws, "A1", 2018, {"legal_lessons": 0, "aid_amount": None})
+    r = ws.rollup(2018, compare=None)
+    assert r.value("A", "legal_lessons") == 0
+    assert r.value("A", "aid_amount") is None  # not applicable
+    assert r.value("A", "mentoring_pairs") is None  # not reported
+    assert r.value("B", "legal_lessons") is None  # nothing below
+
+
+def test_coverage_counts_and_inactive_units(tmp_path):
+    units = [
+        ("C", "市", None),
+        ("A", "甲", "C"),
+        ("B", "乙", "C"),
+        ("E", "旧单位", "C", None, 2016),  # closed before 2018: not expected
+        ("F", "新单位", "C", 2019, None),
+    ]
+    ws = make_ws(tmp_path, units)
+    add_submission(ws, "A", 2018, {"legal_lessons": 1})
+    r = ws.rollup(2018, compare=None)
+    assert r.units == ["A", "B"]
+    rec = r.record("C", "legal_lessons")
+    assert (rec["reported"], rec["expected"], rec["coverage"]) == (1, 2, "1/2")
+    assert r.record("A", "legal_lessons")["coverage"] == "1/1"
+
+
+def test_year_over_year(ws):
+    add_submission(ws, "A1", 2017, {"wulao_volunteers": 2368, "org_total": 200, "org_wuhao": 145})
+    add_submission(ws, "A1", 2018, {"wulao_volunteers": 2503, "org_total": 218, "org_wuhao": 176})
+    r = ws.rollup(2018)  # auto: 2017 has data
+    assert r.compare_year == 2017
+    rec = r.record("C", "wulao_volunteers")
+    assert rec["prev_value"] == 2368 and rec["change"] == 135
+    assert rec["change_pct"] == pytest.approx(135 / 2368 * 100, abs=1e-6)
+    rate = r.record("C", "rate_wuhao")
+    assert rate["value"] == pytest.approx(80.733945, abs=1e-6)
+    assert rate["prev_value"] == pytest.approx(72.5)
+    assert rate["change"] == pytest.approx(8.233945, abs=1e-5)  # 百分点
+    assert rate["change_pct"] is None
+    assert ws.rollup(2018, compare=None).compare_year is None
+    assert ws.rollup(2017).compare_year is None  # no 2016 data
+    assert ws.rollup(2018, compare=2016).record("C", "wulao_volunteers")["prev_value"] is None
+
+
+def test_selection_unit_level_metrics(ws):
+    add_submission(ws, "A1", 2018, {"legal_lessons": 10})
+    add_submission(ws, "B2", 2018, {"legal_lessons": 7})
+    r = ws.rollup(2018, level=3, metrics=["法治教育", "rate_wuhao"], compare=None)
+    assert r.units == ["A1", "A2", "B1", "B2"]
+    assert r.metrics[0] == "legal_vp" and r.metrics[-2:] == ["rate_wuhao", "rate_vp_schools"]
+    recs = r.records()
+    assert recs[-1]["unit"] == "C"
+    assert len(recs) == 5 * len(r.metrics)
+    r2 = ws.rollup(2018, unit="乙县关工委", metrics=["法制课场次"], compare=None)
+    assert r2.root == "B" and r2.units == ["B1", "B2"]
+    assert r2.value("B", "legal_lessons") == 7
+    with pytest.raises(UsageError):
+        ws.rollup(2018, unit="不存在的县")
+    with pytest.raises(UsageError):
+        ws.rollup(2018, metrics=["没有这个指标"])
+    with pytest.raises(UsageError):
+        ws.rollup(2018, prefer="guess")
+
+
+def test_record_keys_exact(ws):
+    add_submission(ws, "A1", 2018, {"legal_lessons": 10})
+    from gwstats.rollup import RECORD_KEYS
+
+    rec = ws.rollup(2018).records()[0]
+    assert tuple(rec) == RECORD_KEYS
+
+
+def test_superseded_submission_not_counted(ws):
+    add_submission(ws, "A1", 2018, {"legal_lessons": 10})
+    add_submission(ws, "A1", 2018, {"legal_lessons": 12})  # corrected version
+    assert ws.rollup(2018, compare=None).value("C", "legal_lessons") == 12
+
+
+def test_max_aggregation(tmp_path):
+    from gwstats.catalog import load_default
+
+    ws = make_ws(tmp_path)
+    text = (ws.root / "catalog.toml").read_text(encoding="utf-8")
+    text = text.replace('code = "care_stations"\n', 'code = "care_stations"\naggregation = "max"\n')
+    (ws.root / "catalog.toml").write_text(text, encoding="utf-8")
+    add_submission(ws, "A1", 2018, {"care_stations": 4, "legal_lessons": 1})
+    add_submission(ws, "A2", 2018, {"care_stations": 9})
+    add_submission(ws, "B1", 2018, {"legal_lessons": 1})
+    r = ws.rollup(2018, compare=None)
+    assert ws.catalog.metrics["care_stations"].aggregation == "max"
+    assert r.value("C", "care_stations") == 9
+    assert r.value("B", "care_stations") is None
+    assert load_default().metrics["care_stations"].aggregation == "sum"
