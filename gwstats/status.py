@@ -1,0 +1,147 @@
+"""Completeness: which units were expected to report for a year, who did, who was late, who is missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .tree_math import load_tree
+
+_SUMMARY_NAMES = 20
+
+
+@dataclass
+class StatusResult:
+    year: int
+    root: str
+    deadline: str
+    rows: list[dict] = field(default_factory=list)
+
+    @property
+    def expected(self) -> int:
+        return sum(1 for r in self.rows if r["expected"])
+
+    @property
+    def reported(self) -> int:
+        return sum(1 for r in self.rows if r["expected"] and r["reported"])
+
+    @property
+    def on_time(self) -> int:
+        return sum(1 for r in self.rows if r["expected"] and r["reported"] and r["on_time"])
+
+    @property
+    def late(self) -> int:
+        return sum(1 for r in self.rows if r["expected"] and r["reported"] and r["on_time"] is False)
+
+    @property
+    def missing_rows(self) -> list[dict]:
+        return [r for r in self.rows if r["expected"] and not r["reported"]]
+
+    @property
+    def missing(self) -> list[str]:
+        return [r["unit_name"] for r in self.missing_rows]
+
+    def summary_line(self) -> str:
+        exp, rep = self.expected, self.reported
+        pct = rep / exp * 100 if exp else 0.0
+        pct_text = f"{pct:.1f}".removesuffix(".0") + "%"
+        missing = self.missing
+        if not missing:
+            tail = "无"
+        elif len(missing) > _SUMMARY_NAMES:
+            tail = "、".join(missing[:_SUMMARY_NAMES]) + f"等 {len(missing)} 个"
+        else:
+            tail = "、".join(missing)
+        return f"应报 {exp} 个单位，已报 {rep} 个（{pct_text}），按时 {self.on_time} 个，未报：{tail}"
+
+    def display_rows(self, missing_only: bool = False) -> list[dict]:
+        rows = self.missing_rows if missing_only else [r for r in self.rows if r["expected"] or r["reported"]]
+        out = []
+        for r in rows:
+            if missing_only:
+                out.append({"单位": r["unit_name"], "编码": r["unit"], "层级": r["level"],
+                            "填报人": r["填报人"] or "", "联系电话": r["联系电话"] or "",
+                            "联系人来源": r.get("contact_from") or ""})
+                continue
+            if not r["reported"]:
+                state = "未报"
+            elif r["on_time"] is False:
+                state = "迟报"
+            else:
+                state = "已报"
+            out.append({
+                "单位": r["unit_name"], "编码": r["unit"], "层级": r["level"],
+                "应报": "是" if r["expected"] else "否", "状态": state,
+                "报送时间": r["submitted_at"] or "", "版本数": r["versions"],
+                "填报人": r["填报人"] or "", "联系电话": r["联系电话"] or "",
+            })
+        return out
+
+
+def status(ws, year: int, unit: str | None = None) -> StatusResult:
+    conn = ws.store.conn
+    tree = load_tree(conn)
+    if tree.n == 0:
+        from .errors import UsageError
+
+        raise UsageError("工作区还没有单位名单。请先运行：gwstats units import 单位名单.xlsx")
+    from .rollup import resolve_unit
+
+    root = resolve_unit(ws, tree, unit)
+    deadline = ws.config.deadline_for(year).isoformat()
+    sub = tree.subtree(root)
+    expected = tree.expected(year)
+    info: dict[str, dict] = {}
+    for code, received, superseded, filled_by, phone in conn.execute(
+        "SELECT unit, received_at, superseded_by, filled_by, phone FROM submissions WHERE year = ? ORDER BY received_at, id",
+        (year,),
+    ):
+        d = info.setdefault(code, {"first": received, "last": received, "versions": 0, "filled_by": None, "phone": None})
+        d["versions"] += 1
+        d["last"] = received
+        if superseded is None:
+            d["filled_by"] = filled_by or d["filled_by"]
+            d["phone"] = phone or d["phone"]
+    rows = []
+    for i in range(sub.start, sub.stop):
+        code = tree.codes[i]
+        d = info.get(code)
+        if not expected[i] and d is None:
+            continue
+        submitted = d["first"] if d else None
+        rows.append({
+            "unit": code,
+            "unit_name": tree.names[i],
+            "level": int(tree.level[i]),
+            "expected": bool(expected[i]),
+            "reported": d is not None,
+            "submitted_at": submitted,
+            "on_time": None if submitted is None else submitted[:10] <= deadline,
+            "versions": d["versions"] if d else 0,
+            "填报人": d["filled_by"] if d else None,
+            "联系电话": d["phone"] if d else None,
+        })
+    _earlier_contacts(conn, year, [r for r in rows if not r["reported"]])
+    return StatusResult(year, tree.codes[root], deadline, rows)
+
+
+def _earlier_contacts(conn, year: int, rows: list[dict]):
+    """Contact fields for units that have not reported, from their latest earlier return."""
+    if not rows:
+        return
+    want = {r["unit"]: r for r in rows}
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _gw_units (code TEXT PRIMARY KEY)")
+    conn.execute("DELETE FROM _gw_units")
+    conn.executemany("INSERT OR IGNORE INTO _gw_units VALUES (?)", [(c,) for c in want])
+    found = conn.execute(
+        "SELECT s.unit, s.year, s.filled_by, s.phone FROM submissions s JOIN _gw_units u ON u.code = s.unit"
+        " WHERE s.year < ? AND (s.filled_by IS NOT NULL OR s.phone IS NOT NULL)"
+        " ORDER BY s.year DESC, s.received_at DESC, s.id DESC",
+        (year,),
+    ).fetchall()
+    conn.execute("DELETE FROM _gw_units")
+    for code, y, filled_by, phone in found:
+        r = want[code]
+        if r.get("contact_from"):
+            continue
+        r["填报人"], r["联系电话"] = filled_by, phone
+        r["contact_from"] = f"{y} 年报表"

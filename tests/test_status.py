@@ -1,0 +1,47 @@
+from store_builders import add_submission, make_ws
+
+UNITS = [
+    ("C", "安庆市公安局关工委", None),
+    ("T", "桐城市公安局", "C"),
+    ("Y", "岳西县公安局", "C"),
+    ("W", "望江县公安局", "C"),
+    ("H", "华亭分局", "C"),
+    ("X", "已撤销分局", "C", None, 2017),
+]
+
+
+def test_status_counts_late_missing_and_summary(tmp_path):
+    ws = make_ws(tmp_path, UNITS)  # deadline 01-15 of the next year
+    add_submission(ws, "T", 2018, {"legal_lessons": 1}, received_at="2019-01-10T10:00:00", filled_by="张三", phone="0556-1")
+    add_submission(ws, "Y", 2018, {"legal_lessons": 1}, received_at="2019-01-15T23:00:00")
+    add_submission(ws, "W", 2018, {"legal_lessons": 1}, received_at="2019-01-20T08:00:00")  # late
+    add_submission(ws, "W", 2018, {"legal_lessons": 2}, received_at="2019-01-25T08:00:00")  # a correction
+    add_submission(ws, "H", 2017, {"legal_lessons": 1}, filled_by="李四", phone="13800000000", received_at="2018-01-05T08:00:00")
+    st = ws.status(2018)
+    assert (st.expected, st.reported, st.on_time) == (4, 3, 2)
+    assert st.missing == ["华亭分局"]
+    assert st.summary_line() == "应报 4 个单位，已报 3 个（75%），按时 2 个，未报：华亭分局"
+    rows = {r["unit"]: r for r in st.rows}
+    assert "X" not in rows  # not active in 2018
+    assert rows["W"]["versions"] == 2 and rows["W"]["on_time"] is False
+    assert rows["W"]["submitted_at"].startswith("2019-01-20")
+    assert rows["T"]["填报人"] == "张三" and rows["T"]["联系电话"] == "0556-1"
+    # contact of the missing unit from its latest earlier return
+    assert rows["H"]["填报人"] == "李四" and rows["H"]["联系电话"] == "13800000000"
+    chase = st.display_rows(missing_only=True)
+    assert [r["单位"] for r in chase] == ["华亭分局"] and chase[0]["联系电话"] == "13800000000"
+    full = {r["编码"]: r["状态"] for r in st.display_rows()}
+    assert full == {"T": "已报", "Y": "已报", "W": "迟报", "H": "未报"}
+
+
+def test_status_summary_with_percentage_and_subtree(tmp_path):
+    units = [("C", "市", None)] + [(f"U{k}", f"单位{k}", "C") for k in range(13)]
+    ws = make_ws(tmp_path, units)
+    for k in range(12):
+        late = "2019-02-01T00:00:00" if k < 2 else "2019-01-02T00:00:00"
+        add_submission(ws, f"U{k}", 2018, {"legal_lessons": k}, received_at=late)
+    st = ws.status(2018)
+    assert st.summary_line() == "应报 13 个单位，已报 12 个（92.3%），按时 10 个，未报：单位12"
+    sub = ws.status(2018, unit="单位3")
+    assert sub.expected == 1 and sub.reported == 1 and sub.missing == []
+    assert sub.summary_line().endswith("未报：无")
