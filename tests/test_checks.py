@@ -1,0 +1,130 @@
+import pytest
+
+from store_builders import add_submission, make_ws
+
+
+@pytest.fixture
+def ws(tmp_path):
+    return make_ws(tmp_path)
+
+
+def codes(result, code=None):
+    return [f for f in result.findings if code is None or f.code == code]
+
+
+def test_clean_data_has_no_findings(ws):
+    add_submission(ws, "A1", 2018, {"wulao_volunteers": 100, "wulao_core": 30, "donations": "35.6",
+                                    "donations_social": "20.4", "donations_wulao": "15.2"})
+    res = ws.check(2018)
+    assert res.findings == [] and not res.has_errors
+    assert "未发现问题" in res.summary_line()
+
+
+def test_rule_on_own_values_fires_with_location(ws):
+    add_submission(ws, "A1", 2018, {"wulao_volunteers": 10, "wulao_core": 12}, file_name="甲县一站.xlsx")
+    res = ws.check(2018)
+    own = codes(res, "rule")
+    assert len(own) == 1 and own[0].severity == "error" and res.has_errors
+    f = own[0]
+    assert f.file == "甲县一站.xlsx" and f.sheet == "Sheet1" and f.cell == "D6"
+    assert f.extra["unit"] == "A1" and f.extra["metric"] == "wulao_core"
+    assert f.extra["left"] == 12 and f.extra["right"] == 10
+    assert "五老骨干人数不能多于五老志愿者人数" in f.message and "甲县一站" in f.message
+    # the same rule also fails on the totals above (甲县, 市) but only there
+    assert {x.extra["unit"] for x in codes(res, "rule-total")} == {"A", "C"}
+
+
+def test_rule_on_totals_only(ws):
+    # each unit alone is fine, but the total is not: A1 has only volunteers, A2 only core members
+    add_submission(ws, "A1", 2018, {"wulao_volunteers": 10})
+    add_submission(ws, "A2", 2018, {"wulao_core": 12})
+    res = ws.check(2018)
+    assert codes(res, "rule") == []
+    assert {f.extra["unit"] for f in codes(res, "rule-total")} == {"A", "C"}
+
+
+def test_rule_tolerance_exact_decimals(ws):
+    add_submission(ws, "A1", 2018, {"donations": "35.6", "donations_social": "20.4", "donations_wulao": "15.2"})
+    add_submission(ws, "A2", 2018, {"donations": "35.6", "donations_social": "20.4", "donations_wulao": "15.1"})
+    res = ws.check(2018)
+    own = codes(res, "rule")
+    assert [f.extra["unit"] for f in own] == ["A2"] and own[0].severity == "warning"
+
+
+def test_written_rate_checked_against_parts(ws):
+    # 集安 2020: 802 骨干 of 2503 志愿者 written as 占29% — it is 32.0 %
+    add_submission(ws, "A1", 2018, {"wulao_volunteers": 2503, "wulao_core": 802, "rate_wulao_core": 29},
+                   raws={"rate_wulao_core": "29%"}, file_name="集安.xlsx")
+    add_submission(ws, "A2", 2018, {"wulao_volunteers": 2503, "wulao_core": 802, "rate_wulao_core": "32.04"})
+    add_submission(ws, "B1", 2018, {"wulao_volunteers": 100, "wulao_core": 32, "rate_wulao_core": "0.32"})
+    res = ws.check(2018)
+    found = codes(res, "rate-mismatch")
+    assert len(found) == 1
+    f = found[0]
+    assert f.extra["unit"] == "A1" and f.file == "集安.xlsx" and f.cell == "D7"
+    assert f.extra["computed"] == pytest.approx(32.04155, abs=1e-4)
+    assert "29%" in f.message and "32.0%" in f.message and "百分点" in f.message
+
+
+def test_total_row_and_huizong_vs_computed(ws):
+    add_submission(ws, "A1", 2018, {"legal_lessons": 10})
+    add_submission(ws, "A2", 2018, {"legal_lessons": 5})
+    add_submission(ws, "A", 2018, {"legal_lessons": 16}, scope="汇总", source="total_row")  # 合计 wrong
+    add_submission(ws, "B1", 2018, {"legal_lessons": 7})
+    add_submission(ws, "B2", 2018, {"legal_lessons": 1})
+    add_submission(ws, "B", 2018, {"legal_lessons": 8}, scope="汇总", source="total_row")  # adds up its rows
+    add_submission(ws, "B", 2018, {"legal_lessons": 2})  # B's own 本级, not on the sheet
+    res = ws.check(2018)
+    rows = codes(res, "total-row-mismatch")
+    assert [f.extra["unit"] for f in rows] == ["A"] and rows[0].severity == "error"
+    assert rows[0].extra["reported"] == 16 and rows[0].extra["computed"] == 15
+
+
+def test_huizong_return_severity_depends_on_coverage(ws):
+    add_submission(ws, "A1", 2018, {"legal_lessons": 10})
+    add_submission(ws, "A2", 2018, {"legal_lessons": 5})
+    add_submission(ws, "A", 2018, {"legal_lessons": 20}, scope="汇总")
+    add_submission(ws, "B1", 2018, {"legal_lessons": 5})
+    add_submission(ws, "B", 2018, {"legal_lessons": 20}, scope="汇总")  # B2 missing
+    add_submission(ws, "D", 2018, {"legal_lessons": 3}, scope="汇总")
+    add_submission(ws, "D", 2018, {"legal_lessons": 3})
+    res = ws.check(2018)
+    sev = {f.extra["unit"]: f.severity for f in codes(res, "huizong-mismatch")}
+    assert sev == {"A": "warning", "B": "info"}
+    assert not res.has_errors
+
+
+def test_year_over_year_jump_needs_both_floors(ws):
+    add_submission(ws, "A1", 2017, {"legal_lessons": 2, "legal_audience": 1000, "aided_students": 100})
+    add_submission(ws, "A1", 2018, {"legal_lessons": 5, "legal_audience": 3000, "aided_students": 120})
+    res = ws.check(2018)
+    jumps = codes(res, "yoy-jump")
+    assert [f.extra["metric"] for f in jumps] == ["legal_audience"]  # 2 → 5 is not an alarm
+    assert jumps[0].extra["previous"] == 1000 and jumps[0].extra["current"] == 3000
+    assert jumps[0].cell is not None and "+200.0%" in jumps[0].message
+
+
+def test_total_fell_while_children_rose(ws):
+    add_submission(ws, "A", 2017, {"legal_lessons": 100})
+    add_submission(ws, "A1", 2017, {"legal_lessons": 10})
+    add_submission(ws, "A2", 2017, {"legal_lessons": 10})
+    add_submission(ws, "A", 2018, {"legal_lessons": 50})
+    add_submission(ws, "A1", 2018, {"legal_lessons": 12})
+    add_submission(ws, "A2", 2018, {"legal_lessons": 11})
+    # B: total fell but one child fell too -> no finding
+    add_submission(ws, "B1", 2017, {"legal_lessons": 10})
+    add_submission(ws, "B2", 2017, {"legal_lessons": 10})
+    add_submission(ws, "B1", 2018, {"legal_lessons": 12})
+    add_submission(ws, "B2", 2018, {"legal_lessons": 1})
+    res = ws.check(2018)
+    fell = codes(res, "total-fell")
+    assert [f.extra["unit"] for f in fell] == ["A"]
+    assert fell[0].extra["previous"] == 120 and fell[0].extra["current"] == 73
+
+
+def test_unit_filter_limits_findings(ws):
+    add_submission(ws, "A1", 2018, {"wulao_volunteers": 10, "wulao_core": 12})
+    add_submission(ws, "B1", 2018, {"wulao_volunteers": 10, "wulao_core": 12})
+    res = ws.check(2018, unit="乙县关工委")
+    assert {f.extra["unit"] for f in res.findings} == {"B", "B1"}
+    assert res.records()[0]["unit"] in {"B", "B1"}
