@@ -2,18 +2,119 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
 
-from .common import not_built
+from .common import Format, FormatOpt, WorkspaceOpt, emit, err, handle_errors, open_workspace
+
+PROGRESS_MIN_FILES = 5
+
+
+class _Progress:
+    """A rich progress bar on stderr (imported only when shown)."""
+
+    def __init__(self):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(TextColumn("导入报表"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.task = None
+
+    def __enter__(self):
+        self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.bar.__exit__(*exc)
+
+    def __call__(self, done: int, total: int):
+        if self.task is None:
+            self.task = self.bar.add_task("import", total=total)
+        self.bar.update(self.task, completed=done)
+
+
+@handle_errors
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="报表文件、文件夹（含子文件夹）或通配符，可写多个", show_default=False)],
+    year: Annotated[Optional[int], typer.Option("--year", "-y", help="报表中看不出年度时使用的统计年度", show_default=False)] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", "-u", help="报表中看不出填报单位时使用的单位（编码、名称或别名）", show_default=False)] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="只检查、不写入：显示每个文件将会如何处理")] = False,
+    keep_existing: Annotated[bool, typer.Option("--keep-existing", help="已有同一单位同一年度的报表时不替换，而是拒绝新文件")] = False,
+    max_mb: Annotated[Optional[float], typer.Option("--max-mb", help="单个文件大小上限（MB，默认取 gwstats.toml 的 max_file_mb，20）", show_default=False)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条和跳过文件的提示")] = False,
+    workspace: WorkspaceOpt = None,
+    fmt: FormatOpt = Format.table,
+):
+    """导入各单位报送的统计报表（.xlsx .xls .et .ods .csv），逐个文件报告结果。
+
+    每个文件要么全部导入，要么完全不导入；有文件被拒绝时退出码为 1（其他文件照常导入）。
+    同一文件再次导入不会重复；同一单位同一年度的新文件替换旧文件，旧文件保留在历史中。
+
+    例：gwstats import 收到的报表/ --year 2018
+    """
+    ws = open_workspace(workspace)
+    show = not quiet and sys.stderr.isatty()
+    progress = None
+    if show:
+        from .. import importer
+
+        files, _ = importer.expand_paths(paths)
+        if len(files) > PROGRESS_MIN_FILES:
+            progress = _Progress()
+    if progress is not None:
+        with progress:
+            report = ws.import_paths(paths, year=year, unit=unit, dry_run=dry_run, keep_existing=keep_existing,
+                                     progress=progress, max_mb=max_mb)
+    else:
+        report = ws.import_paths(paths, year=year, unit=unit, dry_run=dry_run, keep_existing=keep_existing, max_mb=max_mb)
+    if not quiet:
+        for path, why in report.skipped:
+            err(f"跳过 {path}：{why}")
+    if not report.files:
+        err("没有找到要导入的报表文件。")
+        raise typer.Exit(1 if report.skipped else 2)
+    emit(report.records(), fmt)
+    if not quiet or report.has_rejections:
+        err(report.summary_line())
+    if report.has_rejections:
+        raise typer.Exit(1)
+
+
+@handle_errors
+def history(
+    unit: Annotated[str, typer.Option("--unit", "-u", help="单位：编码、名称或别名")],
+    year: Annotated[Optional[int], typer.Option("--year", "-y", help="统计年度（默认：gwstats.toml 中的 default_year）", show_default=False)] = None,
+    changes: Annotated[bool, typer.Option("--changes", help="只输出相邻版本之间改动的数值（便于 --format json/csv）")] = False,
+    workspace: WorkspaceOpt = None,
+    fmt: FormatOpt = Format.table,
+):
+    """某单位某年度报表的各个版本（文件、收到时间、口径、数值个数）及相邻版本间改动的数值。
+
+    例：gwstats history --unit 岳西县公安局 --year 2018
+    """
+    ws = open_workspace(workspace)
+    year = ws.year_or_default(year)
+    result = ws.history(unit, year)
+    if not result.versions:
+        err(f"{result.unit_name} {year} 年没有导入过报表。")
+        return
+    if changes:
+        emit(result.change_records(), fmt)
+        return
+    human = fmt in (Format.table, Format.md)
+    emit(result.records(), fmt, title=f"{result.unit_name} {year} 年报表版本" if human else None)
+    if human:
+        typer.echo("")
+        if result.changes:
+            emit(result.change_records(), fmt, title="相邻版本之间改动的数值")
+        elif len(result.versions) > 1:
+            typer.echo("相邻版本之间没有数值改动。")
 
 
 def register(app: typer.Typer):
-    @app.command("import", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-    def import_():
-        """读取各单位报表（文件、文件夹或通配符）。尚未实现。"""
-        not_built("import", "导入")
-
-    @app.command("history", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-    def history():
-        """某单位某年度报表的各个版本及改动。尚未实现。"""
-        not_built("history", "导入")
+    app.command("import")(import_)
+    app.command("history")(history)

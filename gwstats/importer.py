@@ -1,0 +1,389 @@
+"""Import received returns: paths -> ImportReport. One file = one transaction, all or nothing.
+
+No pandas here: reading is python-calamine cell by cell, parsing is plain Python, writing is one
+SQLite transaction per file with executemany.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Finding, UsageError
+from .parser.context import Context
+from .parser.model import ParsedReturn
+from .parser.workbook import parse_sheets
+from .reader import ReadError, read_return_bytes, check_size
+from .store import SubmissionRecord, ValueRecord
+
+IMPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et", ".csv"}
+REVISION_MARKS = ("修改", "更正", "修订", "补报", "最终", "终版")
+STATUS_TEXT = {"accepted": "已导入", "unchanged": "未变化", "replaced": "已替换", "rejected": "未导入"}
+DRY_STATUS_TEXT = {"accepted": "将导入", "unchanged": "未变化", "replaced": "将替换", "rejected": "未导入"}
+_GLOB_CHARS = set("*?[")
+
+
+@dataclass
+class ReturnInfo:
+    unit: str
+    unit_name: str
+    year: int
+    scope: str
+    n_values: int
+    sheet: str | None = None
+    source: str = "return"
+
+
+@dataclass
+class FileResult:
+    path: Path
+    status: str = "accepted"  # accepted | unchanged | replaced | rejected (dry run: what would happen)
+    returns: list[ReturnInfo] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    errors: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sha256: str | None = None
+    size: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def reject(self, finding: Finding):
+        self.errors.append(finding)
+        self.status = "rejected"
+
+
+@dataclass
+class ImportReport:
+    files: list[FileResult] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def has_rejections(self) -> bool:
+        return any(f.status == "rejected" for f in self.files)
+
+    def counts(self) -> dict[str, int]:
+        out = {k: 0 for k in STATUS_TEXT}
+        for f in self.files:
+            out[f.status] += 1
+        return out
+
+    def summary_line(self) -> str:
+        c = self.counts()
+        texts = DRY_STATUS_TEXT if self.dry_run else STATUS_TEXT
+        parts = [f"{texts[k]} {c[k]}" for k in ("accepted", "replaced", "unchanged", "rejected") if c[k]]
+        head = "试运行（未写入）：" if self.dry_run else ""
+        values = sum(r.n_values for f in self.files if f.status in ("accepted", "replaced") for r in f.returns)
+        return f"{head}共 {len(self.files)} 个文件，" + "，".join(parts or ["无"]) + f"；数值 {values} 个"
+
+    def records(self) -> list[dict]:
+        texts = DRY_STATUS_TEXT if self.dry_run else STATUS_TEXT
+        out = []
+        for f in self.files:
+            names = list(dict.fromkeys(r.unit_name for r in f.returns))
+            unit = "、".join(names[:3]) + (f" 等 {len(names)} 个" if len(names) > 3 else "")
+            out.append({
+                "文件": f.name,
+                "结果": texts[f.status],
+                "单位": unit,
+                "年度": _one_or_joined(list(dict.fromkeys(r.year for r in f.returns))),
+                "口径": "、".join(dict.fromkeys(r.scope for r in f.returns)),
+                "数值个数": sum(r.n_values for r in f.returns),
+                "提醒": "；".join([_short(w) for w in f.warnings] + f.notes),
+                "错误": "；".join(_short(e) for e in f.errors),
+            })
+        return out
+
+
+def _one_or_joined(years: list[int]):
+    if len(years) == 1:
+        return years[0]
+    return "、".join(map(str, years)) or None
+
+
+def _short(f: Finding) -> str:
+    where = "!".join(p for p in (f.sheet, f.cell) if p)
+    return f"{where} {f.message}" if where else f.message
+
+
+# ---- paths -------------------------------------------------------------------------------------
+def expand_paths(paths) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Files from files, folders (recursive) and globs; lock files and hidden files skipped with a note."""
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
+
+    def add(p: Path, explicit: bool):
+        name = p.name
+        if name.startswith("~$"):
+            skipped.append((p, "Office/WPS 临时锁文件（文件正被打开），已跳过"))
+            return
+        if name.startswith("."):
+            skipped.append((p, "隐藏文件，已跳过"))
+            return
+        if not explicit and p.suffix.lower() not in IMPORT_SUFFIXES:
+            skipped.append((p, f"不是报表文件（{p.suffix or '无扩展名'}），已跳过"))
+            return
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            files.append(p)
+
+    def add_dir(d: Path):
+        for root, dirs, names in os.walk(d):
+            hidden = [x for x in dirs if x.startswith(".")]
+            for x in hidden:
+                skipped.append((Path(root) / x, "隐藏文件夹，已跳过"))
+            dirs[:] = sorted(x for x in dirs if not x.startswith("."))
+            for n in sorted(names):
+                add(Path(root) / n, False)
+
+    for raw in paths:
+        text = str(raw)
+        p = Path(text).expanduser()
+        if p.is_dir():
+            add_dir(p)
+        elif p.is_file():
+            add(p, True)
+        elif _GLOB_CHARS & set(text):
+            matches = sorted(glob.glob(str(p), recursive=True))
+            if not matches:
+                raise UsageError(f"没有文件匹配“{text}”")
+            for m in matches:
+                mp = Path(m)
+                add_dir(mp) if mp.is_dir() else add(mp, False)
+        else:
+            raise UsageError(f"找不到文件或文件夹：{text}")
+    return files, skipped
+
+
+def is_revision(path: Path) -> bool:
+    return any(m in path.stem for m in REVISION_MARKS)
+
+
+# ---- the import ----------------------------------------------------------------------------------
+@dataclass
+class _Loaded:
+    result: FileResult
+    returns: list[ParsedReturn] = field(default_factory=list)
+    rank: int = 0
+
+
+def _load(path: Path, ctx: Context, store, max_bytes: int) -> _Loaded:
+    res = FileResult(path)
+    loaded = _Loaded(res)
+    ctx.file_name = path.name
+    try:
+        res.size = check_size(path, max_bytes)
+        data = path.read_bytes()
+    except ReadError as exc:
+        res.reject(Finding("error", "unreadable", exc.message, file=path.name))
+        return loaded
+    except OSError as exc:
+        res.reject(Finding("error", "unreadable", f"{path.name}：无法读取文件（{exc.strerror or exc}）", file=path.name))
+        return loaded
+    res.sha256 = hashlib.sha256(data).hexdigest()
+    known = store.file_by_sha(res.sha256)
+    if known is not None:
+        res.status = "unchanged"
+        res.notes.append(f"与 {known[2][:16].replace('T', ' ')} 导入的《{known[1]}》内容完全相同，未重复导入")
+        res.returns = _returns_of_file(store, known[0], ctx)
+        return loaded
+    if path.suffix.lower() not in IMPORT_SUFFIXES:
+        res.reject(Finding("error", "unsupported", f"不支持的文件类型“{path.suffix or '无扩展名'}”（支持 .xlsx .xlsm .xls .ods .et .csv）", file=path.name))
+        return loaded
+    try:
+        sheets = read_return_bytes(data, path.name, path.suffix)
+    except ReadError as exc:
+        res.reject(Finding("error", "unreadable", exc.message.removeprefix(f"{path.name}："), file=path.name))
+        return loaded
+    returns, findings = parse_sheets(sheets, ctx)
+    for f in findings:
+        (res.errors if f.severity == "error" else res.warnings).append(f)
+    for r in returns:
+        for f in r.findings:
+            (res.errors if f.severity == "error" else res.warnings).append(f)
+    _check_duplicates_in_file(returns, res, ctx)
+    if res.errors:
+        res.status = "rejected"
+    loaded.returns = [r for r in returns if r.unit and r.year]
+    res.returns = [_info(r, ctx) for r in loaded.returns]
+    return loaded
+
+
+def _info(r: ParsedReturn, ctx: Context) -> ReturnInfo:
+    return ReturnInfo(r.unit, ctx.h.name(r.unit), r.year, r.scope, len(r.values), r.sheet, r.source)
+
+
+def _returns_of_file(store, file_id: int, ctx: Context) -> list[ReturnInfo]:
+    rows = store.conn.execute(
+        "SELECT s.unit, s.year, s.scope, s.sheet, s.source, (SELECT count(*) FROM submission_values v WHERE v.submission_id = s.id)"
+        " FROM submissions s WHERE s.file_id = ? ORDER BY s.id", (file_id,)).fetchall()
+    return [ReturnInfo(u, ctx.h.name(u), y, sc, n, sh, src) for u, y, sc, sh, src, n in rows]
+
+
+def _check_duplicates_in_file(returns: list[ParsedReturn], res: FileResult, ctx: Context):
+    by_key: dict[tuple, ParsedReturn] = {}
+    for r in returns:
+        if not (r.unit and r.year):
+            continue
+        other = by_key.get(r.key)
+        if other is None:
+            by_key[r.key] = r
+            continue
+        if other.value_map() != r.value_map():
+            res.errors.append(Finding(
+                "error", "duplicate-return",
+                f"{ctx.h.name(r.unit)} {r.year} 年{r.scope}报表在本文件中出现两次且数值不同（{other.where}、{r.where}）；请只保留一份",
+                file=res.name, sheet=r.sheet))
+        else:
+            res.warnings.append(Finding("warning", "duplicate-return",
+                                        f"{ctx.h.name(r.unit)} {r.year} 年{r.scope}报表在本文件中出现两次（{other.where}、{r.where}），数值相同，只导入一次",
+                                        file=res.name, sheet=r.sheet))
+            r.values = []
+    returns[:] = [r for r in returns if r.values or not (r.unit and r.year)]
+
+
+def _batch_conflicts(loaded: list[_Loaded], ctx: Context):
+    """Two files of the batch for the same (unit, year, scope) with different values."""
+    by_key: dict[tuple, list[tuple[_Loaded, ParsedReturn]]] = {}
+    for ld in loaded:
+        if ld.result.status != "accepted":
+            continue
+        for r in ld.returns:
+            by_key.setdefault(r.key, []).append((ld, r))
+    for key, entries in by_key.items():
+        files = list(dict.fromkeys(id(ld) for ld, _ in entries))
+        if len(files) < 2:
+            continue
+        maps = [r.value_map() for _, r in entries]
+        if all(m == maps[0] for m in maps[1:]):
+            continue
+        unit, year, scope = key
+        what = f"{ctx.h.name(unit)} {year} 年{scope}报表"
+        lds = list({id(ld): ld for ld, _ in entries}.values())
+        revisions = [ld for ld in lds if is_revision(ld.result.path)]
+        if len(revisions) == 1:
+            winner = revisions[0]
+            winner.rank = 1
+            others = [ld for ld in lds if ld is not winner]
+            names = "、".join(f"《{ld.result.name}》" for ld in others)
+            winner.result.notes.append(f"{what}与同批次的{names}不同，以本修改版为准（先导入原版，再由本文件替换）")
+            for ld in others:
+                ld.result.notes.append(f"{what}随后被同批次的修改版《{winner.result.name}》替换")
+        else:
+            names = "、".join(f"《{ld.result.name}》" for ld in lds)
+            for ld in lds:
+                ld.result.reject(Finding(
+                    "error", "batch-conflict",
+                    f"{names}都是{what}，数值不同，无法判断以哪份为准，均未导入（文件名含“修改”“更正”“修订”“补报”“最终”“终版”之一的一份会被当作修改版）；请只导入正确的一份",
+                    file=ld.result.name))
+
+
+def _now() -> str:
+    return dt.datetime.now().replace(microsecond=0).isoformat()
+
+
+def _user() -> str | None:
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception:
+        return None
+
+
+def _record(r: ParsedReturn) -> SubmissionRecord:
+    return SubmissionRecord(
+        unit=r.unit, year=r.year, scope=r.scope, source=r.source, sheet=r.sheet,
+        values=[ValueRecord(v.metric, v.value, v.state, v.approx, v.sheet, v.cell, v.raw) for v in r.values],
+        filled_by=r.filled_by, phone=r.phone, fill_date=r.fill_date,
+        notes=[(f.severity, f.code, f.message, f.sheet, f.cell) for f in r.findings if f.severity != "error"],
+    )
+
+
+def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dry_run: bool = False,
+                 keep_existing: bool = False, progress=None, max_mb: float | None = None) -> ImportReport:
+    """Import returns from files, folders and globs. ``progress(done, total)`` is called per file."""
+    files, skipped = expand_paths(paths)
+    report = ImportReport(skipped=skipped, dry_run=dry_run)
+    if not files:
+        return report
+    h = ws.hierarchy()
+    unit_code = ws.resolve_unit(unit) if unit else None
+    ctx = Context(ws.catalog, h, year=year, unit=unit_code)
+    store = ws.store
+    max_bytes = int((max_mb if max_mb is not None else ws.config.max_file_mb) * 1024 * 1024)
+    total = len(files)
+    loaded = []
+    for i, path in enumerate(files):
+        loaded.append(_load(path, ctx, store, max_bytes))
+        if progress:
+            progress(i + 1, total * 2)
+    _batch_conflicts(loaded, ctx)
+    order = sorted(range(len(loaded)), key=lambda i: loaded[i].rank)
+    received_at = _now()
+    user = _user()
+    written_keys: set[tuple] = set()
+    written_shas: set[str] = set()
+    for n, i in enumerate(order):
+        ld = loaded[i]
+        _write(ws, store, ld, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx)
+        if progress:
+            progress(total + n + 1, total * 2)
+    report.files = [ld.result for ld in loaded]
+    return report
+
+
+def _in_force(store, key):
+    unit, year, scope = key
+    return store.conn.execute(
+        "SELECT s.id, f.name, s.received_at FROM submissions s JOIN files f ON f.id = s.file_id"
+        " WHERE s.unit=? AND s.year=? AND s.scope=? AND s.superseded_by IS NULL", (unit, year, scope)).fetchone()
+
+
+def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx):
+    res = ld.result
+    if res.status != "accepted":
+        return
+    if res.sha256 in written_shas:
+        res.status = "unchanged"
+        res.notes.append("与本批次中另一个文件内容完全相同，未重复导入")
+        return
+    existing = {r.key: _in_force(store, r.key) for r in ld.returns}
+    replaced = [(k, old) for k, old in existing.items() if old is not None]
+    if keep_existing and replaced:
+        for (u, y, sc), old in replaced:
+            res.reject(Finding(
+                "error", "exists",
+                f"{ctx.h.name(u)} {y} 年{sc}报表已有（{old[2][:16].replace('T', ' ')} 导入的《{old[1]}》）；按 --keep-existing 未替换",
+                file=res.name))
+        return
+    batch_replaced = [k for k in existing if k in written_keys]
+    for (u, y, sc), old in replaced:
+        res.notes.append(f"替换了 {ctx.h.name(u)} {y} 年{sc}原有报表（《{old[1]}》，{old[2][:16].replace('T', ' ')} 导入），原报表保留在历史中")
+    status = "replaced" if (replaced or batch_replaced) else "accepted"
+    if dry_run:
+        res.status = status
+        written_keys.update(existing)
+        written_shas.add(res.sha256)
+        return
+    stored_path = ws.copy_in(res.path, res.sha256)
+    try:
+        with store.transaction() as conn:
+            file_id = store.add_file(conn, sha256=res.sha256, name=res.name, size=res.size, stored_path=stored_path,
+                                     received_at=received_at, imported_by=user)
+            for r in ld.returns:
+                store.add_submission(conn, file_id, _record(r), received_at=received_at, imported_by=user)
+    except Exception as exc:
+        res.reject(Finding("error", "store-failed", f"写入数据库失败，本文件未导入（{exc}）", file=res.name))
+        return
+    res.status = status
+    written_keys.update(existing)
+    written_shas.add(res.sha256)

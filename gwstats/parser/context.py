@@ -1,0 +1,112 @@
+"""What the parser needs to know while reading a batch: catalog, hierarchy, options; shared helpers."""
+
+from __future__ import annotations
+
+import re
+
+from ..catalog import Catalog
+from ..errors import Finding
+from ..hierarchy import Hierarchy
+from ..normalize import squash, unit_in_brackets, unit_key
+from ..numbers import NumberError, cell_text, parse_value
+from ..reader import Sheet, cell_ref
+from .model import Value
+
+_QIZHONG = re.compile(r"^\s*(其中|含|包括)\s*[:：]?")
+_GROUP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
+_RESAVE = "该单元格是公式但没有保存计算结果（文件可能由程序生成）。请用 Excel 或 WPS 打开该文件并保存后重新报送"
+
+
+class Context:
+    """One per batch; ``file_name`` is set for each file."""
+
+    def __init__(self, catalog: Catalog, hierarchy: Hierarchy, *, year: int | None = None, unit: str | None = None):
+        self.catalog = catalog
+        self.h = hierarchy
+        self.year_option = year
+        self.unit_option = unit  # a unit code
+        self.file_name = ""
+        self._labels: dict[str, str | None] = {}
+        keys = {}
+        for u in hierarchy.units.values():
+            for label in (u.name, *u.aliases):
+                k = unit_key(label)
+                if len(k) >= 2:
+                    keys.setdefault(k, u.code)
+        self._unit_keys = sorted(keys.items(), key=lambda kv: len(kv[0]), reverse=True)
+        self.metric_units = {c: m.unit for c, m in catalog.metrics.items()}
+        self.metric_units.update({c: i.display for c, i in catalog.indicators.items()})
+
+    # ---- labels --------------------------------------------------------------------------------
+    def metric(self, label) -> str | None:
+        """The metric/indicator code of a label, cached (the same labels recur in every file)."""
+        if not isinstance(label, str):
+            return None
+        try:
+            return self._labels[label]
+        except KeyError:
+            pass
+        code = self.catalog.match_label(label)
+        if code is None and _QIZHONG.match(label):
+            code = self.catalog.match_label(_QIZHONG.sub("", label))
+        self._labels[label] = code
+        return code
+
+    @staticmethod
+    def is_group_heading(text) -> bool:
+        return isinstance(text, str) and bool(_GROUP_HEADING.match(text))
+
+    # ---- units ---------------------------------------------------------------------------------
+    def unit_in_text(self, text: str) -> str | None:
+        """A unit whose name or alias is contained in ``text`` (the longest wins)."""
+        key = unit_key(text)
+        if not key:
+            return None
+        code = self.h.match(text)
+        if code:
+            return code
+        for k, code in self._unit_keys:
+            if k in key:
+                return code
+        return None
+
+    # ---- findings ------------------------------------------------------------------------------
+    def finding(self, severity: str, code: str, message: str, sheet: str | None = None, cell: str | None = None, **extra):
+        return Finding(severity, code, message, file=self.file_name, sheet=sheet, cell=cell, extra=extra)
+
+    # ---- values --------------------------------------------------------------------------------
+    def read_value(self, sheet: Sheet, r: int, c: int, code: str, label: str, field_unit: str | None,
+                   findings: list[Finding]) -> Value | None:
+        """The value of ``code`` in cell (r, c); problems go to ``findings``."""
+        raw = sheet.cell(r, c)
+        ref = cell_ref(r, c)
+        if (r, c) in sheet.pending:
+            findings.append(self.finding("error", "formula-no-result", f"“{label}”：{_RESAVE}", sheet.name, ref))
+            return None
+        if raw is None or raw == "":
+            return None
+        metric = self.catalog.metrics.get(code)
+        unit = self.metric_units.get(code)
+        if field_unit is None:
+            field_unit = unit_in_brackets(label) if isinstance(label, str) else None
+        try:
+            p = parse_value(raw, unit=unit, integer=bool(metric and metric.is_integer), field_unit=field_unit,
+                            rate=code in self.catalog.indicators)
+        except NumberError as exc:
+            want = "不小于 0 的整数" if metric and metric.is_integer else ("百分数" if metric is None else f"以“{unit}”计的数字")
+            findings.append(self.finding(
+                "error", "bad-number",
+                f"“{label}”的值“{cell_text(raw)}”{exc.reason}；应填{want}，不适用填“—”，没有填 0",
+                sheet.name, ref, raw=cell_text(raw)))
+            return None
+        if p is None:
+            return None
+        text = cell_text(raw)
+        if p.approx:
+            findings.append(self.finding(
+                "warning", "approximate", f"“{label}”的值“{text}”是约数，按 {p.value} 计", sheet.name, ref, raw=text))
+        return Value(code, p.value, p.state, p.approx, sheet.name, ref, text, p.note)
+
+
+def squashed(v) -> str:
+    return squash(v) if isinstance(v, str) else ""

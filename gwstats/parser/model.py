@@ -1,0 +1,52 @@
+"""What the parser produces: returns found in sheets, each value with its origin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..errors import Finding
+
+
+@dataclass
+class Value:
+    metric: str
+    value: Decimal | None
+    state: str  # value | na
+    approx: bool
+    sheet: str
+    cell: str
+    raw: str
+    note: str | None = None
+
+
+@dataclass
+class ParsedReturn:
+    """One return found in a sheet: a unit's figures for a year (unit/year may still be unresolved)."""
+
+    sheet: str
+    layout: str  # long | wide
+    unit: str | None = None  # unit code once resolved
+    unit_text: str | None = None  # how the unit was written (for messages)
+    unit_from: str = ""  # 填报单位 / 单位编码 / 标题 / 工作表名 / 文件名 / --unit / 行
+    year: int | None = None
+    year_from: str = ""
+    scope: str = "本级"
+    source: str = "return"  # return | row | total_row
+    values: list[Value] = field(default_factory=list)
+    filled_by: str | None = None
+    phone: str | None = None
+    fill_date: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    row: int | None = None  # 1-based row of a summary sheet's unit row
+
+    @property
+    def key(self):
+        return (self.unit, self.year, self.scope)
+
+    def value_map(self) -> dict[str, tuple]:
+        return {v.metric: (v.value, v.state) for v in self.values}
+
+    @property
+    def where(self) -> str:
+        return f"工作表“{self.sheet}”" + (f"第 {self.row} 行" if self.row else "")

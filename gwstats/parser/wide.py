@@ -1,0 +1,153 @@
+"""One row per unit: units down the side, metrics across, a 合计/总计 row at the bottom."""
+
+from __future__ import annotations
+
+from ..normalize import nfkc, unit_in_brackets
+from ..reader import Sheet, cell_ref
+from .context import Context, squashed
+from .model import ParsedReturn
+
+UNIT_COL_HEADERS = {"单位", "单位名称", "填报单位", "名称", "单位/项目", "项目/单位", "地区", "部门", "派出所", "分局",
+                    "县市区", "县(市、区)", "乡镇", "乡镇街道", "基层单位", "下属单位", "所属单位"}
+SKIP_COL_HEADERS = {"序号", "编号", "备注", "说明", "单位编码", "编码"}
+TOTALS = {"合计", "总计", "合计数", "总合计", "汇总", "全市合计", "全县合计", "全区合计", "总数", "共计"}
+SUBTOTALS = {"小计"}
+FOOTER = ("填报人", "填表人", "审核人", "单位负责人", "负责人", "制表", "注", "说明", "备注", "联系电话", "填报日期")
+UNITS_OF_MEASURE = {"个", "人", "所", "场次", "场", "人次", "次", "对", "篇", "万元", "元", "%", "名", "户", "家"}
+SCAN_ROWS = 20
+
+
+def _merged_fill(sheet: Sheet, rows: range) -> dict[tuple[int, int], object]:
+    fill = {}
+    for r0, c0, r1, c1 in sheet.merged:
+        if r1 < rows.start or r0 >= rows.stop:
+            continue
+        v = sheet.cell(r0, c0)
+        for r in range(max(r0, rows.start), min(r1, rows.stop - 1) + 1):
+            for c in range(c0, c1 + 1):
+                fill[(r, c)] = v
+    return fill
+
+
+def _is_total(name: str) -> bool:
+    key = squashed(name)
+    return key in TOTALS or key.endswith(("合计", "总计"))
+
+
+def find_metric_columns(sheet: Sheet, ctx: Context):
+    """(header rows, {col: (code, label)}) when a row has two or more metric names, else None."""
+    best_r, best_n = None, 1
+    for r, row in enumerate(sheet.rows[:SCAN_ROWS]):
+        n = sum(1 for v in row if isinstance(v, str) and ctx.metric(v))
+        if n > best_n:
+            best_r, best_n = r, n
+    if best_r is None:
+        return None
+    top = max(best_r - 1, 0)
+    bottom = best_r
+    nxt = sheet.rows[best_r + 1] if best_r + 1 < len(sheet.rows) else []
+    if sum(1 for v in nxt if isinstance(v, str) and ctx.metric(v)) >= 1 and not any(
+        isinstance(v, str) and ctx.h.match(v) for v in nxt[:3]
+    ):
+        bottom = best_r + 1
+    fill = _merged_fill(sheet, range(top, bottom + 1))
+    width = max(len(sheet.rows[r]) for r in range(top, bottom + 1))
+    cols: dict[int, tuple[str, str]] = {}
+    for c in range(width):
+        texts = []
+        for r in range(bottom, top - 1, -1):
+            v = fill.get((r, c), sheet.cell(r, c))
+            if isinstance(v, str) and v.strip() and v.strip() not in texts:
+                texts.append(v.strip())
+        candidates = list(texts)
+        if len(texts) >= 2:
+            candidates.insert(1, texts[1] + texts[0])  # "资助困难学生" over "人数"
+        for t in candidates:
+            code = ctx.metric(t)
+            if code:
+                cols[c] = (code, t)
+                break
+    if len(cols) < 2:
+        return None
+    return range(top, bottom + 1), cols, fill
+
+
+def parse_wide(sheet: Sheet, ctx: Context, found):
+    """[ParsedReturn] for the unit rows and the 合计 row (its unit still unresolved)."""
+    header_rows, cols, fill = found
+    first_metric = min(cols)
+    # the unit column: by its header, else the column left of the metrics holding most unit names
+    unit_col = None
+    for c in range(first_metric):
+        for r in header_rows:
+            if nfkc(squashed(fill.get((r, c), sheet.cell(r, c)))) in UNIT_COL_HEADERS:
+                unit_col = c
+                break
+        if unit_col is not None:
+            break
+    data_start = header_rows.stop
+    if unit_col is None:
+        best = (0, None)
+        for c in range(first_metric):
+            n = sum(1 for r in range(data_start, len(sheet.rows)) if isinstance(sheet.cell(r, c), str) and ctx.h.match(sheet.cell(r, c)))
+            if n > best[0]:
+                best = (n, c)
+        unit_col = best[1]
+    if unit_col is None:
+        return None
+    # a row of units of measure right under the header
+    field_units: dict[int, str | None] = {c: unit_in_brackets(label) for c, (code, label) in cols.items()}
+    if data_start < len(sheet.rows):
+        row = sheet.rows[data_start]
+        vals = [row[c] for c in cols if c < len(row) and row[c] not in (None, "")]
+        if vals and all(isinstance(v, str) and nfkc(v).strip().strip("()（）") in UNITS_OF_MEASURE for v in vals):
+            for c in cols:
+                if c < len(row) and isinstance(row[c], str) and row[c].strip():
+                    field_units[c] = nfkc(row[c]).strip().strip("()（）")
+            data_start += 1
+    returns: list[ParsedReturn] = []
+    problems = []
+    for r in range(data_start, len(sheet.rows)):
+        row = sheet.rows[r]
+        name = row[unit_col] if unit_col < len(row) else None
+        has_values = any(c < len(row) and row[c] not in (None, "") for c in cols)
+        name_text = nfkc(str(name)).strip() if name not in (None, "") else ""
+        if not name_text:
+            if has_values:
+                problems.append(ctx.finding("error", "row-without-unit", f"第 {r + 1} 行有数值但没有单位名称", sheet.name, cell_ref(r, unit_col)))
+            continue
+        key = squashed(name_text)
+        if key.startswith(FOOTER) or ":" in key or "：" in key:
+            continue
+        if key in SUBTOTALS:
+            problems.append(ctx.finding("warning", "subtotal-row", f"“{name_text}”行是小计，未导入（汇总时会重新计算）", sheet.name, cell_ref(r, unit_col)))
+            continue
+        ret = ParsedReturn(sheet=sheet.name, layout="wide", row=r + 1)
+        if _is_total(name_text):
+            if not has_values:
+                continue
+            ret.source, ret.scope, ret.unit_text = "total_row", "汇总", name_text
+        else:
+            ret.source, ret.unit_text, ret.unit_from = "row", name_text, "行"
+            ret.unit = ctx.h.match(name_text) or ctx.unit_in_text(name_text)
+            if not has_values:
+                continue  # a unit that has not reported
+            if ret.unit is None:
+                hint = ctx.h.suggest(name_text)
+                problems.append(ctx.finding(
+                    "error", "unknown-unit",
+                    f"单位名单中没有“{name_text}”" + (f"，是否是：{'、'.join(hint)}？" if hint else "；请先在单位名单中添加该单位（gwstats units import）"),
+                    sheet.name, cell_ref(r, unit_col)))
+                continue
+        for c, (code, label) in cols.items():
+            v = ctx.read_value(sheet, r, c, code, f"{name_text} {label}", field_units.get(c), ret.findings)
+            if v is not None:
+                ret.values.append(v)
+        returns.append(ret)
+    if returns:
+        returns[0].findings[:0] = problems
+    elif problems:
+        holder = ParsedReturn(sheet=sheet.name, layout="wide")
+        holder.findings = problems
+        returns.append(holder)
+    return returns

@@ -1,0 +1,219 @@
+"""All returns in one file: layout per sheet, header fields, unit, year and scope of each return."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import Finding
+from ..normalize import nfkc, squash
+from ..numbers import NumberError, cell_text, parse_year
+from ..reader import Sheet, cell_ref
+from . import headers, long, wide
+from .context import Context
+from .model import ParsedReturn
+
+SCOPES = {"本级": "本级", "本单位": "本级", "汇总": "汇总", "合计": "汇总", "含下属": "汇总", "全系统": "汇总", "汇总数": "汇总"}
+GENERIC_SHEET_NAMES = {"sheet", "统计表", "报表", "表", "工作表"}
+
+
+def _field_where(sheet: Sheet, fv: headers.FieldValue) -> str:
+    return cell_ref(fv.row, fv.col)
+
+
+def _resolve_year(sheet: Sheet, ctx: Context, fields, titles, errors: list[Finding]) -> tuple[int | None, str]:
+    fv = fields.get("年度")
+    if fv is not None:
+        try:
+            year = parse_year(fv.value)
+        except NumberError:
+            errors.append(ctx.finding("error", "bad-year", f"年度“{cell_text(fv.value)}”不是有效年份（应为四位数字，如 2018）",
+                                      sheet.name, _field_where(sheet, fv)))
+            return None, ""
+        if year is not None:
+            return year, "年度"
+    for t in titles:
+        y = headers.year_in_title(t)
+        if y:
+            return y, "标题"
+    y = headers.year_in_name(sheet.name)
+    if y:
+        return y, "工作表名"
+    y = headers.year_in_name(Path(ctx.file_name).stem)
+    if y:
+        return y, "文件名"
+    if ctx.year_option is not None:
+        return ctx.year_option, "--year"
+    errors.append(ctx.finding("error", "no-year", "无法确定统计年度：表头没有“年度”，标题、工作表名和文件名中也没有年份；请用 --year 指定",
+                              sheet.name))
+    return None, ""
+
+
+def _resolve_unit_field(sheet: Sheet, ctx: Context, fields, errors: list[Finding]) -> tuple[str | None, str, str | None]:
+    """(code, where it came from, text) from 单位编码/填报单位; ('', '', None) when neither is present."""
+    by_code = by_name = None
+    code_fv = fields.get("单位编码")
+    if code_fv is not None:
+        text = nfkc(cell_text(code_fv.value)).strip()
+        by_code = text if text in ctx.h.units else None
+        if by_code is None and text:
+            errors.append(ctx.finding("error", "unknown-unit-code", f"单位编码“{text}”不在单位名单中", sheet.name, _field_where(sheet, code_fv)))
+            return None, "单位编码", text
+    name_fv = fields.get("填报单位")
+    name_text = None
+    if name_fv is not None:
+        name_text = headers.clean_unit_text(cell_text(name_fv.value))
+        by_name = ctx.h.match(name_text) or ctx.unit_in_text(name_text)
+        if by_name is None and by_code is None:
+            hint = ctx.h.suggest(name_text)
+            errors.append(ctx.finding(
+                "error", "unknown-unit",
+                f"填报单位“{name_text}”不在单位名单中" + (f"，是否是：{'、'.join(hint)}？" if hint else "；请先在单位名单中添加该单位，或在别名中加上这个写法"),
+                sheet.name, _field_where(sheet, name_fv)))
+            return None, "填报单位", name_text
+    if by_code and by_name and by_code != by_name:
+        errors.append(ctx.finding(
+            "error", "unit-mismatch",
+            f"填报单位“{name_text}”（{ctx.h.name(by_name)}）与单位编码“{by_code}”（{ctx.h.name(by_code)}）不一致，无法确定是哪个单位的报表",
+            sheet.name, _field_where(sheet, name_fv)))
+        return None, "填报单位", name_text
+    if by_code:
+        return by_code, "单位编码", by_code
+    if by_name:
+        return by_name, "填报单位", name_text
+    return "", "", None
+
+
+def _resolve_unit(sheet: Sheet, ctx: Context, fields, titles, errors: list[Finding]) -> tuple[str | None, str, str | None]:
+    code, source, text = _resolve_unit_field(sheet, ctx, fields, errors)
+    if code != "":
+        return code, source, text
+    for t in titles:
+        c = ctx.unit_in_text(t)
+        if c:
+            return c, "标题", t
+    if squash(sheet.name).lower().rstrip("0123456789") not in GENERIC_SHEET_NAMES:
+        c = ctx.unit_in_text(sheet.name)
+        if c:
+            return c, "工作表名", sheet.name
+    stem = Path(ctx.file_name).stem
+    c = ctx.unit_in_text(stem)
+    if c:
+        return c, "文件名", stem
+    if ctx.unit_option:
+        return ctx.unit_option, "--unit", ctx.h.name(ctx.unit_option)
+    errors.append(ctx.finding(
+        "error", "no-unit",
+        "无法确定填报单位：表头没有“填报单位”，标题、工作表名和文件名中也没有单位名单里的单位名称；请在表头填写“填报单位”或用 --unit 指定",
+        sheet.name))
+    return None, "", None
+
+
+def _resolve_scope(sheet: Sheet, ctx: Context, fields, errors: list[Finding]) -> str:
+    fv = fields.get("口径")
+    if fv is None:
+        return "本级"
+    text = squash(cell_text(fv.value))
+    if not text:
+        return "本级"
+    scope = SCOPES.get(text)
+    if scope is None:
+        errors.append(ctx.finding("error", "bad-scope", f"口径“{cell_text(fv.value)}”无法识别，应为“本级”或“汇总”",
+                                  sheet.name, _field_where(sheet, fv)))
+        return "本级"
+    return scope
+
+
+def _common_parent(ctx: Context, codes: list[str]) -> str | None:
+    chains = [[c, *ctx.h.ancestors(c)] for c in dict.fromkeys(codes)]
+    if not chains:
+        return None
+    if len(chains) == 1:
+        return chains[0][1] if len(chains[0]) > 1 else None
+    common = set(chains[0]).intersection(*map(set, chains[1:]))
+    for c in chains[0]:
+        if c in common:
+            return c
+    return None
+
+
+def _text_field(fields, name):
+    fv = fields.get(name)
+    return cell_text(fv.value).strip() or None if fv is not None else None
+
+
+def parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn], list[Finding]]:
+    """Every return in the file's sheets, with unit, year and scope resolved where possible.
+
+    Returns (returns, file-level findings). Returns with no values are dropped when another sheet
+    of the file has values; a file with no table at all gets an error finding.
+    """
+    returns: list[ParsedReturn] = []
+    findings: list[Finding] = []
+    tables = 0
+    for sheet in sheets:
+        if not sheet.rows:
+            continue
+        found = wide.find_metric_columns(sheet, ctx)
+        located = None if found is not None else long.locate(sheet, ctx)
+        if found is None and located is None:
+            continue  # 填表说明, a notes sheet, an empty sheet: nothing to read
+        tables += 1
+        if found is not None:
+            header_rows = set(found[0])
+            top = found[0].start
+        else:
+            top = located[1][0]
+            header_rows = {top}
+        fields = headers.find_fields(sheet.rows, header_rows)
+        titles = headers.title_texts(sheet.rows, max(top, 0))
+        errors: list[Finding] = []
+        year, year_from = _resolve_year(sheet, ctx, fields, titles, errors)
+        filled = dict(filled_by=_text_field(fields, "填报人"), phone=_text_field(fields, "联系电话"),
+                      fill_date=_text_field(fields, "填报日期"))
+        if found is not None:
+            rets = wide.parse_wide(sheet, ctx, found)
+            rows = [r for r in rets if r.source == "row"]
+            for r in rets:
+                r.year, r.year_from = year, year_from
+                r.filled_by, r.phone, r.fill_date = filled["filled_by"], filled["phone"], filled["fill_date"]
+            totals = [r for r in rets if r.source == "total_row"]
+            if totals:
+                code, source, text = _resolve_unit_field(sheet, ctx, fields, errors)
+                if not code:
+                    code = _common_parent(ctx, [r.unit for r in rows if r.unit])
+                    source = "各行单位的共同上级"
+                for t in totals:
+                    if code:
+                        t.unit, t.unit_from = code, source
+                    else:
+                        t.findings.append(ctx.finding("warning", "total-row-unowned",
+                                                      f"“{t.unit_text}”行未导入：无法确定本表所属单位（请在表头填写“填报单位”）",
+                                                      sheet.name, f"第 {t.row} 行"))
+                rets = [r for r in rets if r.source != "total_row" or r.unit]
+            if rets:
+                rets[0].findings[:0] = errors
+            else:
+                findings.extend(errors)
+            returns.extend(rets)
+        else:
+            ret = long.parse_long(sheet, ctx, located, year)
+            ret.year, ret.year_from = year, year_from
+            ret.unit, ret.unit_from, ret.unit_text = _resolve_unit(sheet, ctx, fields, titles, errors)
+            ret.scope = _resolve_scope(sheet, ctx, fields, errors)
+            ret.filled_by, ret.phone, ret.fill_date = filled["filled_by"], filled["phone"], filled["fill_date"]
+            ret.findings[:0] = errors
+            returns.append(ret)
+    if not tables:
+        findings.append(ctx.finding(
+            "error", "no-table",
+            "没有找到可识别的统计表：需要“指标”和“数值”（或“本年”“2018年”等）两列的表，或单位为行、指标为列的汇总表",
+        ))
+        return [], findings
+    with_values = [r for r in returns if r.values or any(f.severity == "error" for f in r.findings)]
+    if not with_values:
+        msg = "报表中没有填写任何数值" if returns else "没有找到可识别的统计表"
+        findings.append(ctx.finding("error", "no-values", msg))
+        for r in returns:
+            findings.extend(r.findings)
+        return [], findings
+    return with_values, findings
