@@ -1,0 +1,765 @@
+"""Charts for meetings: bar, compare, trend, rate and share, in the house style.
+
+Two layers:
+- drawing functions take plain data (:class:`ChartData`: title, labels, values, measure,
+  footnote, target, ...) and return a matplotlib Figure; they know nothing about the workspace;
+- adapters (``chart_data``) read a :class:`RollupResult` (never recomputing a figure) and build
+  that data, and ``make_chart`` / ``make_standard_charts`` write the files.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from ..errors import GwstatsError, UsageError  # noqa: E402
+from . import style as S  # noqa: E402
+from . import wording as W  # noqa: E402
+from .fonts import setup_fonts  # noqa: E402
+
+KINDS = ("bar", "compare", "trend", "rate", "share")
+
+
+class NoChartData(GwstatsError):
+    """The chart has nothing to show (no unit reported the metric)."""
+
+
+@dataclass
+class ChartData:
+    kind: str  # bar | compare | trend | rate | share
+    title: str
+    labels: list[str]  # categories: units, or years for a trend
+    values: list  # this year's figure per label (None: not reported)
+    measure: str = ""  # unit of measure: 个, 人次, 万元, %
+    value_kind: str = "count"  # count | amount | rate
+    subtitle: str = ""  # the 合计 / headline note under the title
+    footnote: str = ""  # source and coverage
+    axis_label: str = ""  # defaults to the measure
+    prev_values: list | None = None  # compare: the comparison year's figures
+    changes: list | None = None  # compare: the change per label, as the rollup gives it
+    series_names: tuple[str, str] = ("本年", "上年")
+    target: float | None = None  # rate: the target line
+    parts: list[tuple[str, list]] = field(default_factory=list)  # share: (part name, values per label)
+    sort: bool = True
+    notes: list[str] = field(default_factory=list)  # extra lines for the footnote
+
+
+# ---- helpers -----------------------------------------------------------------------------------
+def _num(v) -> float | None:
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def value_label(v, kind: str = "count", measure: str = "") -> str:
+    """The figure written on a bar (the axis carries the unit of measure)."""
+    if v is None:
+        return "未报"
+    if kind == "rate":
+        return W.plain_number(v, "rate") + ("%" if measure == "%" else "")
+    return W.plain_number(v, kind, measure)
+
+
+def wrap_label(text: str, width: int, max_lines: int = 3) -> str:
+    if len(text) <= width:
+        return text
+    n_lines = math.ceil(len(text) / width)
+    width = math.ceil(len(text) / n_lines)  # balanced lines: 岳西县/公安局, not 岳西县公/安局
+    lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][:-1] + "…"
+    return "\n".join(lines)
+
+
+def _axis_text(data: ChartData) -> str:
+    if data.axis_label:
+        return data.axis_label
+    if data.value_kind == "rate" and data.measure == "%":
+        return "百分比（%）"
+    return f"单位：{data.measure}" if data.measure else ""
+
+
+def _order(data: ChartData) -> list[int]:
+    idx = list(range(len(data.labels)))
+    if not data.sort:
+        return idx
+    # Largest first; units without data last, in their original order.
+    return sorted(idx, key=lambda i: (data.values[i] is None, -(_num(data.values[i]) or 0.0), i))
+
+
+def _new_figure(style: S.Style) -> Figure:
+    setup_fonts()
+    import matplotlib as mpl
+
+    mpl.rcParams.update(S.rc_params(style))
+    fig = Figure(figsize=style.size, dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _decorate(fig: Figure, ax, data: ChartData, style: S.Style):
+    sc = style.scale
+    if data.value_kind == "count" and data.kind != "share" or (data.kind == "share" and data.value_kind == "count"):
+        from matplotlib.ticker import MaxNLocator
+
+        horizontal = bool(ax.get_yticklabels()) and ax.yaxis.get_major_locator().__class__.__name__ == "FixedLocator"
+        (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
+    fig.suptitle(data.title, fontsize=S.TITLE_SIZE * sc, color=S.TEXT)
+    if data.subtitle:
+        ax.set_title(data.subtitle, fontsize=S.SUBTITLE_SIZE * sc, color=S.MUTED, pad=12 * sc)
+    foot = "；".join(p for p in [data.footnote, *data.notes] if p)
+    if foot:
+        fig.supxlabel(foot, x=0.01, ha="left", fontsize=S.NOTE_SIZE * sc, color=S.MUTED)
+
+
+def _legend(fig: Figure, ax, handles, horizontal: bool = False, loc: str | None = None):
+    """One row of legend in the emptiest corner (bars are sorted, so the small end); the value
+    axis grows until the legend covers no bar and no label."""
+    if not handles:
+        return
+    loc = loc or ("lower right" if horizontal else "upper right")
+    leg = ax.legend(handles=handles, loc=loc, ncols=len(handles), frameon=True, facecolor="white",
+                    edgecolor="white", framealpha=1.0)
+    for _ in range(6):
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        box = leg.get_window_extent(renderer)
+        hit = any(box.overlaps(t.get_window_extent(renderer)) for t in ax.texts if t.get_visible())
+        hit = hit or any(box.overlaps(p.get_window_extent(renderer)) for p in ax.patches if p.get_width() and p.get_height())
+        if not hit:
+            return
+        if horizontal:
+            lo, hi = ax.get_xlim()
+            ax.set_xlim(lo, hi * 1.15)
+        else:
+            lo, hi = ax.get_ylim()
+            ax.set_ylim(lo, hi * 1.15)
+
+
+def _texts_overlap(texts, renderer, pad: float = 1.0) -> list[tuple]:
+    boxes = []
+    for t in texts:
+        if not t.get_visible() or not t.get_text().strip():
+            continue
+        bb = t.get_window_extent(renderer)
+        boxes.append((t, bb.expanded(1.0, 1.0).padded(pad)))
+    out = []
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            if boxes[i][1].overlaps(boxes[j][1]):
+                out.append((boxes[i][0], boxes[j][0]))
+    return out
+
+
+def label_overlaps(fig: Figure) -> list[tuple[str, str]]:
+    """Pairs of texts that overlap on the drawn figure: title, subtitle, footnote, legend, axis
+    labels, tick labels and value labels, each against every other."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    items: list[tuple[str, object]] = []  # (text, bbox)
+    seen: set[int] = set()
+
+    def add(t):
+        if t is not None and id(t) not in seen and t.get_visible() and t.get_text().strip():
+            seen.add(id(t))
+            items.append((t.get_text(), t.get_window_extent(renderer)))
+
+    for t in fig.texts:
+        add(t)
+    for name in ("_suptitle", "_supxlabel", "_supylabel"):
+        add(getattr(fig, name, None))
+    for leg in fig.legends:
+        items.append(("图例", leg.get_window_extent(renderer)))
+    for ax in fig.axes:
+        add(ax.title)
+        add(ax.xaxis.label)
+        add(ax.yaxis.label)
+        for t in [*ax.get_xticklabels(), *ax.get_yticklabels(), *ax.texts]:
+            add(t)
+        if ax.get_legend() is not None:
+            items.append(("图例", ax.get_legend().get_window_extent(renderer)))
+    out = []
+    for i in range(len(items)):
+        for j in range(i + 1, len(items)):
+            if items[i][1].overlaps(items[j][1]):
+                out.append((items[i][0], items[j][0]))
+    return list(dict.fromkeys(out))
+
+
+def _fit_category_labels(fig: Figure, ax, horizontal: bool, style: S.Style):
+    """Rotate vertical-bar tick labels when wrapped names still collide."""
+    if horizontal:
+        return
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    if _texts_overlap(list(ax.get_xticklabels()), renderer, pad=0.0):
+        for t in ax.get_xticklabels():
+            t.set_text(t.get_text().replace("\n", ""))
+            t.set_rotation(35)
+            t.set_ha("right")
+            t.set_rotation_mode("anchor")
+
+
+def _categories(data: ChartData, order: list[int], horizontal: bool, style: S.Style, ngroups: int = 1) -> list[str]:
+    n = max(1, len(order))
+    if horizontal:
+        width = S.WRAP_CHARS_HORIZONTAL
+    else:
+        plot_pt = style.size[0] * 72 * 0.85
+        slot_pt = plot_pt / n
+        width = max(2, min(S.WRAP_CHARS * 2, int(slot_pt * 0.9 / (S.TICK_SIZE * style.scale))))
+    return [wrap_label(data.labels[i], width) for i in order]
+
+
+# ---- the five kinds ----------------------------------------------------------------------------
+def draw_bar(data: ChartData, style: S.Style | None = None) -> Figure:
+    """One figure across units, sorted, value labels; ``rate`` adds the target line."""
+    style = style or S.Style()
+    sc = style.scale
+    fig = _new_figure(style)
+    ax = fig.add_subplot()
+    order = _order(data)
+    vals = [_num(data.values[i]) for i in order]
+    n = len(order)
+    horizontal = n > S.HORIZONTAL_OVER
+    cats = _categories(data, order, horizontal, style)
+    target = data.target if data.kind == "rate" else None
+    colors = []
+    for v in vals:
+        if target is not None and v is not None and v < target - 1e-9:
+            colors.append(S.ACCENT)
+        else:
+            colors.append(S.PRIMARY)
+    heights = [v if v is not None else 0 for v in vals]
+    top = max([v for v in vals if v is not None] + ([target] if target is not None else []) + [0])
+    if data.kind == "rate" and data.measure == "%":
+        top = max(top, 100.0)
+    top = top or 1.0
+    pos = list(range(n))
+    vsize = S.VALUE_SIZE * sc * (0.85 if n > 12 else 1.0)
+    if horizontal:
+        pos = list(reversed(pos))  # largest at the top
+        ax.barh(pos, heights, color=colors, height=0.7)
+        ax.set_yticks(pos, cats)
+        ax.set_xlim(0, top * 1.15)
+        ax.set_xlabel(_axis_text(data))
+        ax.xaxis.grid(True)
+        ax.set_axisbelow(True)
+        ax.tick_params(axis="y", labelsize=S.TICK_SIZE * sc * (0.85 if n > 20 else 1.0))
+        for p, v in zip(pos, vals):
+            ax.annotate(value_label(v, data.value_kind, data.measure), (v or 0, p), xytext=(4, 0),
+                        textcoords="offset points", va="center", ha="left", fontsize=vsize,
+                        color=S.MUTED if v is None else S.TEXT)
+    else:
+        ax.bar(pos, heights, color=colors, width=0.65)
+        ax.set_xticks(pos, cats)
+        ax.set_ylim(0, top * 1.15)
+        ax.set_ylabel(_axis_text(data))
+        ax.yaxis.grid(True)
+        ax.set_axisbelow(True)
+        for p, v in zip(pos, vals):
+            ax.annotate(value_label(v, data.value_kind, data.measure), (p, v or 0), xytext=(0, 3),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=vsize,
+                        color=S.MUTED if v is None else S.TEXT)
+    handles = []
+    if target is not None:
+        line = (ax.axvline if horizontal else ax.axhline)(target, color=S.ACCENT, linestyle="--", linewidth=2)
+        target_text = f"目标 {W.rate(target, data.measure) if data.value_kind == 'rate' else target}"
+        handles.append(Line2D([], [], color=S.ACCENT, linestyle="--", linewidth=2, label=target_text))
+        handles.append(Patch(color=S.PRIMARY, label="达到目标"))
+        if any(c == S.ACCENT for c in colors):
+            handles.append(Patch(color=S.ACCENT, label="低于目标"))
+        del line
+    _decorate(fig, ax, data, style)
+    _fit_category_labels(fig, ax, horizontal, style)
+    _legend(fig, ax, handles, horizontal)
+    return fig
+
+
+def draw_compare(data: ChartData, style: S.Style | None = None) -> Figure:
+    """This year against the comparison year per unit (grouped bars), change labelled."""
+    style = style or S.Style()
+    sc = style.scale
+    fig = _new_figure(style)
+    ax = fig.add_subplot()
+    order = _order(data)
+    n = len(order)
+    horizontal = n > 10
+    cats = _categories(data, order, horizontal, style)
+    cur = [_num(data.values[i]) for i in order]
+    prev = [_num((data.prev_values or [None] * len(data.labels))[i]) for i in order]
+    chg = [(data.changes or [None] * len(data.labels))[i] for i in order]
+    top = max([v for v in cur + prev if v is not None] + [0]) or 1.0
+    w = 0.38
+    this_name, prev_name = data.series_names
+    vsize = S.VALUE_SIZE * sc * (0.8 if n > 6 else 0.95)
+    csize = S.VALUE_SIZE * sc
+    if horizontal:
+        pos = list(reversed(range(n)))
+        ax.barh([p + w / 2 for p in pos], [v or 0 for v in prev], height=w, color=S.SECONDARY, label=prev_name)
+        ax.barh([p - w / 2 for p in pos], [v or 0 for v in cur], height=w, color=S.PRIMARY, label=this_name)
+        ax.set_yticks(pos, cats)
+        ax.set_xlim(0, top * 1.3)
+        ax.set_xlabel(_axis_text(data))
+        ax.xaxis.grid(True)
+        ax.set_axisbelow(True)
+        for p, a, b, c in zip(pos, cur, prev, chg):
+            ax.annotate(value_label(b, data.value_kind, data.measure), (b or 0, p + w / 2), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize=vsize, color=S.MUTED)
+            label = value_label(a, data.value_kind, data.measure)
+            change = W.signed(c, data.value_kind, data.measure)
+            ax.annotate(label + (f"（{change}）" if change else ""), (a or 0, p - w / 2), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize=vsize, color=S.TEXT)
+    else:
+        pos = list(range(n))
+        ax.bar([p - w / 2 for p in pos], [v or 0 for v in prev], width=w, color=S.SECONDARY, label=prev_name)
+        ax.bar([p + w / 2 for p in pos], [v or 0 for v in cur], width=w, color=S.PRIMARY, label=this_name)
+        ax.set_xticks(pos, cats)
+        ax.set_ylim(0, top * 1.25)
+        ax.set_ylabel(_axis_text(data))
+        ax.yaxis.grid(True)
+        ax.set_axisbelow(True)
+        for p, a, b, c in zip(pos, cur, prev, chg):
+            ax.annotate(value_label(b, data.value_kind, data.measure), (p - w / 2, b or 0), xytext=(0, 2),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=vsize, color=S.MUTED)
+            ax.annotate(value_label(a, data.value_kind, data.measure), (p + w / 2, a or 0), xytext=(0, 2),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=vsize, color=S.TEXT)
+            change = W.signed(c, data.value_kind, data.measure)
+            if change:
+                color = S.GOOD if change.startswith("+") else (S.ACCENT if change.startswith("-") else S.MUTED)
+                ax.annotate(change, (p, max(a or 0, b or 0)), xytext=(0, 4 + vsize * 1.6),
+                            textcoords="offset points", ha="center", va="bottom", fontsize=csize,
+                            color=color)
+    _decorate(fig, ax, data, style)
+    _fit_category_labels(fig, ax, horizontal, style)
+    if not horizontal:
+        _thin_value_labels(fig, ax)
+    _legend(fig, ax, ax.get_legend_handles_labels()[0], horizontal)
+    return fig
+
+
+def _thin_value_labels(fig: Figure, ax):
+    """When two value labels of a pair collide, keep this year's and the change, hide last year's."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    muted = [t for t in ax.texts if t.get_color() == S.MUTED]
+    if _texts_overlap(list(ax.texts), renderer, pad=0.0):
+        for t in muted:
+            t.set_visible(False)
+
+
+def draw_trend(data: ChartData, style: S.Style | None = None) -> Figure:
+    """A figure over the years: line with points and labels."""
+    style = style or S.Style()
+    sc = style.scale
+    fig = _new_figure(style)
+    ax = fig.add_subplot()
+    xs = list(range(len(data.labels)))
+    ys = [_num(v) for v in data.values]
+    ax.plot(xs, [y if y is not None else float("nan") for y in ys], color=S.PRIMARY, linewidth=3,
+            marker="o", markersize=10 * sc)
+    top = max([y for y in ys if y is not None] + [0]) or 1.0
+    ax.set_ylim(0, top * 1.2)
+    ax.set_xlim(-0.5, len(xs) - 0.5)
+    ax.set_xticks(xs, data.labels)
+    ax.set_ylabel(_axis_text(data))
+    ax.yaxis.grid(True)
+    ax.set_axisbelow(True)
+    for x, y in zip(xs, ys):
+        ax.annotate(value_label(y, data.value_kind, data.measure), (x, y or 0), xytext=(0, 10 * sc),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=S.VALUE_SIZE * sc * 1.1,
+                    color=S.MUTED if y is None else S.TEXT)
+    if data.target is not None:
+        ax.axhline(data.target, color=S.ACCENT, linestyle="--", linewidth=2)
+        _legend(fig, ax, [Line2D([], [], color=S.ACCENT, linestyle="--", linewidth=2,
+                                 label=f"目标 {W.rate(data.target, data.measure)}")], loc="upper left")
+    _decorate(fig, ax, data, style)
+    return fig
+
+
+def draw_share(data: ChartData, style: S.Style | None = None) -> Figure:
+    """Parts of a whole: stacked bars per unit, or a pie when there is a single whole."""
+    style = style or S.Style()
+    sc = style.scale
+    fig = _new_figure(style)
+    ax = fig.add_subplot()
+    parts = [(name, [_num(v) for v in vals]) for name, vals in data.parts]
+    n = len(data.labels)
+    if n <= 1:
+        sizes = [(name, vals[0] if vals else None) for name, vals in parts]
+        sizes = [(name, v) for name, v in sizes if v]
+        total = sum(v for _n, v in sizes) or 1.0
+        labels = [f"{name}\n{value_label(v, data.value_kind, data.measure)}{data.measure}（{v / total * 100:.1f}%）"
+                  for name, v in sizes]
+        ax.pie([v for _n, v in sizes], labels=labels, colors=S.PARTS[: len(sizes)], startangle=90,
+               counterclock=False, wedgeprops={"linewidth": 2, "edgecolor": "white"},
+               textprops={"fontsize": S.LABEL_SIZE * sc})
+        ax.set_aspect("equal")
+        _decorate(fig, ax, data, style)
+        return fig
+    totals = [sum(v or 0 for v in (vals[i] for _n, vals in parts)) for i in range(n)]
+    has = [any(vals[i] is not None for _n, vals in parts) for i in range(n)]
+    order = list(range(n))
+    if data.sort:
+        order.sort(key=lambda i: (not has[i], -totals[i], i))
+    horizontal = n > S.HORIZONTAL_OVER
+    shown = ChartData(**{**data.__dict__})
+    cats = _categories(shown, order, horizontal, style)
+    pos = list(reversed(range(n))) if horizontal else list(range(n))
+    base = [0.0] * n
+    top = max(totals) or 1.0
+    for k, (name, vals) in enumerate(parts):
+        seg = [vals[i] or 0 for i in order]
+        color = S.PARTS[k % len(S.PARTS)]
+        if horizontal:
+            ax.barh(pos, seg, left=base, color=color, height=0.7, label=name)
+        else:
+            ax.bar(pos, seg, bottom=base, color=color, width=0.65, label=name)
+        for j, v in enumerate(seg):
+            if v and v / top > 0.08:  # only segments tall enough to hold their label
+                xy = (base[j] + v / 2, pos[j]) if horizontal else (pos[j], base[j] + v / 2)
+                ax.annotate(value_label(v, data.value_kind, data.measure), xy, ha="center", va="center",
+                            fontsize=S.VALUE_SIZE * sc * 0.9, color="white")
+        base = [b + s for b, s in zip(base, seg)]
+    for j, i in enumerate(order):
+        text = value_label(totals[i] if has[i] else None, data.value_kind, data.measure)
+        if horizontal:
+            ax.annotate(text, (base[j], pos[j]), xytext=(4, 0), textcoords="offset points", va="center",
+                        fontsize=S.VALUE_SIZE * sc)
+        else:
+            ax.annotate(text, (pos[j], base[j]), xytext=(0, 3), textcoords="offset points", ha="center",
+                        va="bottom", fontsize=S.VALUE_SIZE * sc)
+    if horizontal:
+        ax.set_yticks(pos, cats)
+        ax.set_xlim(0, top * 1.15)
+        ax.set_xlabel(_axis_text(data))
+        ax.xaxis.grid(True)
+    else:
+        ax.set_xticks(pos, cats)
+        ax.set_ylim(0, top * 1.2)
+        ax.set_ylabel(_axis_text(data))
+        ax.yaxis.grid(True)
+    ax.set_axisbelow(True)
+    _decorate(fig, ax, data, style)
+    _fit_category_labels(fig, ax, horizontal, style)
+    _legend(fig, ax, ax.get_legend_handles_labels()[0], horizontal)
+    return fig
+
+
+DRAW = {"bar": draw_bar, "rate": draw_bar, "compare": draw_compare, "trend": draw_trend, "share": draw_share}
+
+
+def draw(data: ChartData, style: S.Style | None = None) -> Figure:
+    if data.kind not in DRAW:
+        raise UsageError(f"图表种类应为 {' / '.join(KINDS)}，实际为“{data.kind}”")
+    return DRAW[data.kind](data, style)
+
+
+def save_figure(fig: Figure, path: str | Path, *, dpi: int = S.DEFAULT_DPI, svg: bool = False,
+                pdf: bool = False) -> list[Path]:
+    """Write the PNG (and the .svg / .pdf beside it when asked); returns the files written."""
+    path = Path(path)
+    if path.suffix.lower() not in (".png", ".svg", ".pdf"):
+        path = path.with_suffix(path.suffix + ".png") if path.suffix else path.with_suffix(".png")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = []
+    fig.savefig(path, dpi=dpi, facecolor="white")
+    out.append(path)
+    for wanted, ext in ((svg, ".svg"), (pdf, ".pdf")):
+        if wanted and path.suffix.lower() != ext:
+            p = path.with_suffix(ext)
+            fig.savefig(p, dpi=dpi, facecolor="white")
+            out.append(p)
+    return out
+
+
+def png_bytes(fig: Figure, dpi: int = S.DEFAULT_DPI) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    return buf.getvalue()
+
+
+# ---- from rollup results to chart data ---------------------------------------------------------
+def _records_index(result) -> dict[tuple[str, str], dict]:
+    return {(r["unit"], r["metric"]): r for r in result.records()}
+
+
+def _scope(ws, result) -> str:
+    h = ws.hierarchy()
+    names = [h.name(u) for u in result.units]
+    word = W.level_word(names)
+    if result.root and result.root != h.root:
+        return W.short_unit(h.name(result.root)) + word
+    return word
+
+
+def _subject(ws, metric: str) -> tuple[str, str, str]:
+    """(name, measure, kind) of a metric or indicator."""
+    cat = ws.catalog
+    if metric in cat.metrics:
+        m = cat.metrics[metric]
+        return m.name, m.unit, m.kind
+    i = cat.indicators[metric]
+    return i.name, i.display, "rate"
+
+
+def resolve_metric(ws, text: str) -> str:
+    code = ws.catalog.resolve(text)
+    if code is None:
+        hint = ws.catalog.suggest(text)
+        raise UsageError(f"指标目录中没有“{text}”" + (f"。是否是：{'、'.join(hint)}？" if hint else ""))
+    return code
+
+
+def _total_subtitle(rec: dict | None, root_name: str, compare_year) -> str:
+    if not rec or rec.get("value") is None:
+        return ""
+    kind = rec.get("kind", "count")
+    if kind == "rate":
+        text = f"{W.scope_word(root_name)}{W.rate(rec['value'], rec.get('measure') or '%')}"
+        ch = W.change(rec.get("change"), kind="rate", display=rec.get("measure") or "%",
+                      prefix=f"比{compare_year}年" if compare_year else "比上年")
+    else:
+        text = f"合计{W.number(rec['value'], rec.get('measure', ''), kind, approx=bool(rec.get('approx')))}"
+        ch = W.change(rec.get("change"), rec.get("measure", ""), kind,
+                      prefix=f"比{compare_year}年" if compare_year else "比上年")
+    text += f"，{ch}" if ch and rec.get("prev_value") is not None else ""
+    rep, exp = rec.get("reported"), rec.get("expected")
+    if rep is not None and exp and rep < exp:
+        text += f"（未报齐 {rep}/{exp}）"
+    return text
+
+
+def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target: float | None = None) -> ChartData:
+    """ChartData for one metric (or, for ``share``, its parts) across the result's row units."""
+    if kind not in ("bar", "compare", "rate", "share"):
+        raise UsageError(f"“{kind}”图不按单位画；趋势图请用 --kind trend")
+    idx = _records_index(result)
+    h = ws.hierarchy()
+    units = list(result.units)
+    labels = [W.short_unit(h.name(u)) for u in units]
+    root = result.root
+    root_name = h.name(root)
+    org = ws.config.organisation
+    scope = _scope(ws, result)
+    metrics = metric if isinstance(metric, list) else [metric]
+    first = metrics[0]
+    name, measure, vkind = _subject(ws, first)
+    root_rec = idx.get((root, first))
+    coverage = (root_rec or {}).get("coverage")
+    if kind == "share":
+        parts = []
+        for m in metrics:
+            pname = _subject(ws, m)[0]
+            parts.append((pname, [(idx.get((u, m)) or {}).get("value") for u in units]))
+        root_vals = [(idx.get((root, m)) or {}).get("value") for m in metrics]
+        if all(v is None for v in root_vals) and all(v is None for _n, vals in parts for v in vals):
+            raise NoChartData(f"{result.year}年 {'、'.join(p[0] for p in parts)} 没有数据")
+        subject = "、".join(p[0] for p in parts) + "构成"
+        if not units:  # a unit without children: a pie of its own total
+            labels, parts = [root_name], [(p[0], [v]) for p, v in zip(parts, root_vals)]
+        present = [(p[0], v) for p, v in zip(parts, root_vals) if v is not None]
+        total = sum((Decimal(str(v)) for _n, v in present), Decimal(0))
+        sub = ""
+        if present:
+            sub = f"合计{W.number(total, measure, vkind)}：" + "，".join(
+                f"{n}{W.number(v, measure, vkind)}（{float(Decimal(str(v)) / total * 100) if total else 0:.1f}%）" for n, v in present)
+        return ChartData("share", W.chart_title(org, result.year, scope, subject), labels,
+                         [None] * len(labels), measure, vkind, sub, W.source_note(coverage), parts=parts)
+    recs = [idx.get((u, first)) or {} for u in units]
+    values = [r.get("value") for r in recs]
+    if all(v is None for v in values):
+        raise NoChartData(f"{result.year}年 {scope}“{name}”没有数据")
+    data = ChartData(kind, W.chart_title(org, result.year, scope, name), labels, values, measure, vkind,
+                     _total_subtitle(root_rec, root_name, result.compare_year), W.source_note(coverage))
+    if vkind == "rate" and first in ws.catalog.indicators:
+        data.axis_label = f"{name}（{measure}）"
+        ind = ws.catalog.indicators[first]
+        data.target = target if target is not None else ind.target
+        if kind == "bar" and data.target is not None:
+            data.kind = "rate"
+    elif kind == "rate":
+        raise UsageError(f"“{name}”不是比率指标；达标率图请选比率（如 五好达标率）")
+    if kind == "rate" and data.target is not None:
+        below = [lab for lab, v in zip(labels, values) if v is not None and float(v) < data.target - 1e-9]
+        if below:
+            data.notes.append(f"低于目标 {W.rate(data.target, measure)}：{'、'.join(below)}")
+    if kind == "compare":
+        if not result.compare_year:
+            raise NoChartData(f"{result.year}年没有可比较的上年数据，无法画同比图")
+        data.prev_values = [r.get("prev_value") for r in recs]
+        data.changes = [r.get("change") for r in recs]
+        if all(v is None for v in data.prev_values):
+            raise NoChartData(f"{result.compare_year}年 {scope}“{name}”没有数据，无法画同比图")
+        data.series_names = (f"{result.year}年", f"{result.compare_year}年")
+        data.title = W.chart_title(org, f"{result.year}年与{result.compare_year}年", scope, name)
+        unit_word = "个百分点" if vkind == "rate" and measure == "%" else measure
+        data.notes.append(f"柱上方为增减（{unit_word}）")
+    missing = [lab for lab, v in zip(labels, values) if v is None]
+    if missing:
+        data.notes.append("未报：" + "、".join(missing[:8]) + ("等" if len(missing) > 8 else ""))
+    return data
+
+
+def trend_data(ws, year: int, metric: str, *, unit: str | None = None, target: float | None = None) -> ChartData:
+    """A metric's total (of the root, or of ``unit``) over all years in the store up to ``year``."""
+    name, measure, vkind = _subject(ws, metric)
+    years = [y for y in ws.store.years() if y <= year] or [year]
+    labels, values, coverage = [], [], None
+    h = ws.hierarchy()
+    root = unit
+    for y in years:
+        res = ws.rollup(y, unit=unit, metrics=[metric], compare=None)
+        root = res.root
+        rec = _records_index(res).get((res.root, metric)) or {}
+        labels.append(f"{y}年")
+        values.append(rec.get("value"))
+        if y == year:
+            coverage = rec.get("coverage")
+    if all(v is None for v in values):
+        raise NoChartData(f"各年度“{name}”都没有数据")
+    first = next(y for y, v in zip(years, values) if v is not None)
+    span = f"{first}—{year}年" if first != year else f"{year}年"
+    root_name = h.name(root) if root else ws.config.organisation
+    scope = "" if not unit else W.short_unit(root_name)
+    data = ChartData("trend", W.chart_title(ws.config.organisation, span, scope, f"{name}变化"), labels, values,
+                     measure, vkind, "", W.source_note(coverage), sort=False)
+    if vkind == "rate":
+        data.axis_label = f"{name}（{measure}）"
+        data.target = target if target is not None else ws.catalog.indicators[metric].target
+    vals = [v for v in values if v is not None]
+    if len(vals) >= 2 and values[-1] is not None:
+        i_prev = max(i for i, v in enumerate(values[:-1]) if v is not None)
+        delta = Decimal(str(values[-1])) - Decimal(str(values[i_prev]))
+        text = W.change(delta, measure, vkind, display=measure, prefix=f"比{years[i_prev]}年")
+        data.subtitle = f"{year}年{W.rate(values[-1], measure) if vkind == 'rate' else W.number(values[-1], measure, vkind)}，{text}"
+    return data
+
+
+def _parse_entry(entry: str) -> tuple[str, list[str]]:
+    kind, _, rest = entry.partition(":")
+    kind, rest = kind.strip(), rest.strip()
+    if kind not in KINDS or not rest:
+        raise UsageError(f"gwstats.toml [charts] standard 中的“{entry}”应写成 “种类:指标”，种类为 {' / '.join(KINDS)}")
+    return kind, [m.strip() for m in rest.split("+") if m.strip()]
+
+
+def build_chart(ws, year: int, metric: str | list[str], *, kind: str = "bar", by: str = "unit",
+                unit: str | None = None, level: int | None = None, target: float | None = None) -> ChartData:
+    """The ChartData a command asks for (reads the rollup; never recomputes)."""
+    metrics = [resolve_metric(ws, m) for m in (metric if isinstance(metric, list) else str(metric).split("+"))]
+    if by not in ("unit", "year"):
+        raise UsageError(f"--by 应为 unit 或 year，实际为“{by}”")
+    if kind not in KINDS:
+        raise UsageError(f"--kind 应为 {' / '.join(KINDS)} 之一，实际为“{kind}”")
+    unit_code = ws.resolve_unit(unit) if unit else None
+    if by == "year" or kind == "trend":
+        return trend_data(ws, year, metrics[0], unit=unit_code, target=target)
+    if kind != "share" and len(metrics) > 1:
+        raise UsageError("只有 share（构成）图可以用 + 连接多个指标")
+    compare = "auto"
+    res = ws.rollup(year, unit=unit_code, level=level, metrics=metrics, compare=compare)
+    return chart_data(ws, res, metrics if kind == "share" else metrics[0], kind, target=target)
+
+
+def _style_of(ws) -> S.Style:
+    return S.Style(tuple(ws.config.chart_size), int(ws.config.chart_dpi))
+
+
+def make_chart(ws, year: int, *, metric: str, output: str | Path, kind: str = "bar", by: str = "unit",
+               unit: str | None = None, level: int | None = None, target: float | None = None,
+               svg: bool = False, pdf: bool = False) -> list[Path]:
+    """Draw one chart and write it; returns the files written (PNG first)."""
+    data = build_chart(ws, year, metric, kind=kind, by=by, unit=unit, level=level, target=target)
+    style = _style_of(ws)
+    fig = draw(data, style)
+    return save_figure(fig, output, dpi=style.dpi, svg=svg, pdf=pdf)
+
+
+@dataclass
+class ChartSet:
+    out_dir: Path
+    files: list[tuple[Path, str]] = field(default_factory=list)  # (png, title)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (entry, reason)
+    index: Path | None = None
+
+    @property
+    def paths(self) -> list[Path]:
+        return [p for p, _t in self.files]
+
+    def __iter__(self):
+        return iter(self.paths)
+
+    def records(self) -> list[dict]:
+        rows = [{"文件": p.name, "标题": t, "说明": ""} for p, t in self.files]
+        rows += [{"文件": "", "标题": e, "说明": f"未生成：{r}"} for e, r in self.skipped]
+        return rows
+
+
+DEFAULT_STANDARD = (
+    "bar:legal_lessons",
+    "bar:aided_students",
+    "rate:rate_wuhao",
+    "rate:rate_coverage",
+    "compare:wulao_volunteers",
+    "trend:legal_audience",
+    "share:donations_social+donations_wulao",
+)
+
+
+def make_standard_charts(ws, year: int, out_dir: str | Path, *, unit: str | None = None, level: int | None = None,
+                         svg: bool = False, pdf: bool = False) -> ChartSet:
+    """The meeting set from gwstats.toml [charts] standard; charts without data are skipped with a note."""
+    out = ChartSet(Path(out_dir))
+    out.out_dir.mkdir(parents=True, exist_ok=True)
+    entries = list(ws.config.standard_charts) or list(DEFAULT_STANDARD)
+    style = _style_of(ws)
+    for i, entry in enumerate(entries, 1):
+        kind, metrics = _parse_entry(entry)
+        try:
+            data = build_chart(ws, year, metrics if kind == "share" else metrics[0], kind=kind, unit=unit, level=level)
+        except NoChartData as exc:
+            out.skipped.append((entry, exc.message))
+            continue
+        except UsageError as exc:
+            out.skipped.append((entry, exc.message))
+            continue
+        fig = draw(data, style)
+        name = f"{i:02d}_{kind}_{'+'.join(metrics)}.png"
+        files = save_figure(fig, out.out_dir / name, dpi=style.dpi, svg=svg, pdf=pdf)
+        out.files.append((files[0], data.title))
+    out.index = write_index(out, f"{ws.config.organisation}{year}年 会议图表")
+    return out
+
+
+def write_index(chart_set: ChartSet, heading: str) -> Path:
+    lines = [f"# {heading}", ""]
+    for n, (p, title) in enumerate(chart_set.files, 1):
+        lines += [f"{n}. [{title}]({p.name})", ""]
+        lines += [f"   ![{title}]({p.name})", ""]
+    if chart_set.skipped:
+        lines += ["## 未生成的图表", ""]
+        lines += [f"- {e}：{r}" for e, r in chart_set.skipped]
+        lines.append("")
+    path = chart_set.out_dir / "index.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
