@@ -43,8 +43,16 @@ def find_metric_columns(sheet: Sheet, ctx: Context):
             best_r, best_n = r, n
     if best_r is None:
         return None
-    top = max(best_r - 1, 0)
     bottom = best_r
+    top = best_r
+    if best_r > 0:
+        above = sheet.rows[best_r - 1]
+        metric_cols = [c for c, v in enumerate(sheet.rows[best_r]) if isinstance(v, str) and ctx.metric(v)]
+        lo = min(metric_cols)
+        group_cells = [v for c, v in enumerate(above) if c >= lo and isinstance(v, str) and v.strip()]
+        head_cells = [v for v in above[:lo] if isinstance(v, str) and squashed(v) in UNIT_COL_HEADERS | SKIP_COL_HEADERS]
+        if group_cells or head_cells:
+            top = best_r - 1
     nxt = sheet.rows[best_r + 1] if best_r + 1 < len(sheet.rows) else []
     if sum(1 for v in nxt if isinstance(v, str) and ctx.metric(v)) >= 1 and not any(
         isinstance(v, str) and ctx.h.match(v) for v in nxt[:3]

@@ -1,0 +1,106 @@
+"""One row per unit: units down the side, metrics across, a 合计 row that is not a unit."""
+
+import pytest
+
+from gwstats.catalog import load_default
+from gwstats.hierarchy import Hierarchy, parse_units
+from gwstats.parser.context import Context
+from gwstats.parser.workbook import parse_sheets
+from gwstats.reader import Sheet, read_return_bytes
+
+from helpers_returns import UNITS_CSV, wide_rows, write_xlsx
+
+CATALOG = load_default()
+
+
+@pytest.fixture(scope="module")
+def hierarchy():
+    rows = [line.split(",") for line in UNITS_CSV.strip().splitlines()]
+    units, _ = parse_units(rows, "units.csv")
+    return Hierarchy({u.code: u for u in units})
+
+
+def parse_file(hierarchy, path, **opts):
+    ctx = Context(CATALOG, hierarchy, **opts)
+    ctx.file_name = path.name
+    return parse_sheets(read_return_bytes(path.read_bytes(), path.name, path.suffix), ctx)
+
+
+def by_unit(rets):
+    return {(r.unit, r.scope, r.source): {v.metric: (str(v.value), v.cell) for v in r.values} for r in rets}
+
+
+def test_simple_wide_sheet_with_total_row(tmp_path, hierarchy):
+    rows, merged = wide_rows(["岳西县局", "望江县局", "怀宁县局"], ["法制课场次", "受教育师生人次", "资助金额（万元）"],
+                             [[200, 12000, 13.55], [128, "3万", 20.1], [120, 6000, None]], total=[448, 48000, 33.65])
+    path = write_xlsx(tmp_path / "汇总.xlsx", {"汇总表": rows})
+    rets, findings = parse_file(hierarchy, path)
+    assert not findings
+    got = by_unit(rets)
+    assert got[("YX", "本级", "row")] == {"legal_lessons": ("200", "C3"), "legal_audience": ("12000", "D3"), "aid_amount": ("13.55", "E3")}
+    assert got[("WJ", "本级", "row")]["legal_audience"] == ("30000", "D4")
+    assert "aid_amount" not in got[("HN", "本级", "row")]
+    # the total row is the common parent's 汇总 figure, never a unit row
+    assert got[("AQ", "汇总", "total_row")] == {"legal_lessons": ("448", "C6"), "legal_audience": ("48000", "D6"), "aid_amount": ("33.65", "E6")}
+    assert all(r.year == 2018 for r in rets)
+    total = next(r for r in rets if r.source == "total_row")
+    assert total.unit_from == "各行单位的共同上级" and total.row == 6
+
+
+def test_two_row_merged_header_over_metric_names(tmp_path, hierarchy):
+    rows, merged = wide_rows(["城关派出所", "天堂派出所"], ["法制课场次", "受教育人次", "人数", "金额（元）"],
+                             [[10, 800, 3, 5000], [12, 900, 2, 4000]], total=[22, 1700, 5, 9000],
+                             groups=[("法治教育", 2), ("资助困难学生", 1), ("资助", 1)],
+                             unit_field="岳西县公安局关工委", total_label="总计")
+    path = write_xlsx(tmp_path / "岳西县局2018汇总.xlsx", {"Sheet1": rows}, {"Sheet1": merged})
+    rets, findings = parse_file(hierarchy, path)
+    assert not [f for r in rets for f in r.findings if f.severity == "error"]
+    got = by_unit(rets)
+    assert got[("YX01", "本级", "row")] == {"legal_lessons": ("10", "C5"), "legal_audience": ("800", "D5"),
+                                          "aided_students": ("3", "E5"), "aid_amount": ("0.5", "F5")}
+    assert got[("YX", "汇总", "total_row")]["aid_amount"] == ("0.9", "F7")
+    total = next(r for r in rets if r.source == "total_row")
+    assert total.unit_from == "填报单位"
+
+
+def test_units_of_measure_row_and_unknown_labels(tmp_path, hierarchy):
+    rows = [["2018年统计表"], ["单位", "法制课场次", "资助金额", "不知道的列"], [None, "场次", "元", None],
+            ["岳西县局", 5, 10000, 3], ["望江县局", 6, 25000, 4]]
+    path = write_xlsx(tmp_path / "w.xlsx", {"表": rows})
+    rets, findings = parse_file(hierarchy, path)
+    got = by_unit(rets)
+    assert got[("YX", "本级", "row")]["aid_amount"] == ("1", "C4")
+    assert got[("WJ", "本级", "row")]["aid_amount"] == ("2.5", "C5")
+
+
+def test_unknown_unit_row_is_an_error_with_suggestion(tmp_path, hierarchy):
+    rows, _ = wide_rows(["岳西县局", "望江县公安分局"], ["法制课场次", "受教育师生人次"], [[1, 2], [3, 4]])
+    path = write_xlsx(tmp_path / "w.xlsx", {"表": rows})
+    rets, findings = parse_file(hierarchy, path)
+    errs = [f for r in rets for f in r.findings if f.severity == "error"]
+    assert len(errs) == 1 and errs[0].code == "unknown-unit" and errs[0].cell == "B4"
+    assert "望江县公安分局" in errs[0].message and "望江县公安局关工委" in errs[0].message
+
+
+def test_blank_unit_rows_are_not_returns(tmp_path, hierarchy):
+    rows, _ = wide_rows(["岳西县局", "望江县局"], ["法制课场次", "受教育师生人次"], [[1, 2], [None, None]])
+    path = write_xlsx(tmp_path / "w.xlsx", {"表": rows})
+    rets, _ = parse_file(hierarchy, path)
+    assert [r.unit for r in rets] == ["YX"]
+
+
+def test_bad_numbers_in_wide_rows(tmp_path, hierarchy):
+    rows, _ = wide_rows(["岳西县局", "望江县局"], ["法制课场次", "资助金额"], [["若干", 1], [3, "见附件"]])
+    path = write_xlsx(tmp_path / "w.xlsx", {"表": rows})
+    rets, _ = parse_file(hierarchy, path)
+    errs = {f.cell: f.message for r in rets for f in r.findings if f.severity == "error"}
+    assert "若干" in errs["C3"] and "岳西县局" in errs["C3"]
+    assert "见附件" in errs["D4"]
+
+
+def test_subtotal_rows_are_skipped_with_a_warning(tmp_path, hierarchy):
+    rows, _ = wide_rows(["城关派出所", "天堂派出所"], ["法制课场次", "受教育师生人次"], [[1, 2], [3, 4]], total=[4, 6], total_label="小计")
+    path = write_xlsx(tmp_path / "w.xlsx", {"表": rows})
+    rets, _ = parse_file(hierarchy, path)
+    assert [r.source for r in rets] == ["row", "row"]
+    assert any(f.code == "subtotal-row" for r in rets for f in r.findings)
