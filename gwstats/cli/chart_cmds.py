@@ -1,20 +1,107 @@
-"""chart, charts, report (owned by the charts and report issue)."""
+"""chart, charts, report: meeting charts and the summary report (matplotlib/python-docx load lazily)."""
 
 from __future__ import annotations
 
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
 
-from .common import not_built
+from .common import Format, FormatOpt, UnitOpt, WorkspaceOpt, YearOpt, emit, err, handle_errors, open_workspace
+
+
+class Kind(str, Enum):
+    bar = "bar"
+    compare = "compare"
+    trend = "trend"
+    rate = "rate"
+    share = "share"
+
+
+class By(str, Enum):
+    unit = "unit"
+    year = "year"
+
+
+class ReportFormat(str, Enum):
+    docx = "docx"
+    md = "md"
+    html = "html"
+
+
+LevelOpt = Annotated[Optional[int], typer.Option("--level", "-l", help="按该层级的单位作图（默认：所选单位的直属下级）", show_default=False)]
+
+
+@handle_errors
+def chart(
+    year: YearOpt = None,
+    metric: Annotated[str, typer.Option("--metric", "-m", help="指标或比率（编码、名称或同义词）；share 图用 + 连接各部分，如 donations_social+donations_wulao")] = ...,
+    kind: Annotated[Kind, typer.Option("--kind", "-k", help="bar 各单位排序柱图 / compare 与上年对比 / trend 历年趋势 / rate 比率与目标线 / share 构成")] = Kind.bar,
+    by: Annotated[By, typer.Option("--by", help="unit 按单位（默认）/ year 按年度（即趋势图）")] = By.unit,
+    level: LevelOpt = None,
+    unit: UnitOpt = None,
+    target: Annotated[Optional[float], typer.Option("--target", help="比率的目标值（默认取指标目录中的 target），如 80", show_default=False)] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出 PNG 文件")] = ...,
+    svg: Annotated[bool, typer.Option("--svg", help="另存一份 .svg")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="另存一份 .pdf")] = False,
+    workspace: WorkspaceOpt = None,
+):
+    """画一张图（16:9，200 dpi PNG，中文标题、单位、数据来源与已报单位数）。
+
+    例：gwstats chart --year 2018 --metric 法制课场次 --kind bar -o 法制课.png
+    """
+    ws = open_workspace(workspace)
+    year = ws.year_or_default(year)
+    paths = ws.chart(year, metric=metric, output=output, kind=kind.value, by=by.value, unit=unit, level=level,
+                     target=target, svg=svg, pdf=pdf)
+    for p in paths:
+        typer.echo(f"已生成：{p}")
+
+
+@handle_errors
+def charts(
+    year: YearOpt = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出目录")] = Path("图表"),
+    unit: UnitOpt = None,
+    level: LevelOpt = None,
+    svg: Annotated[bool, typer.Option("--svg", help="每张图另存 .svg")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="每张图另存 .pdf")] = False,
+    workspace: WorkspaceOpt = None,
+    fmt: FormatOpt = Format.table,
+):
+    """生成会议用的一套图表（gwstats.toml 的 [charts] standard），并写出目录 index.md；没有数据的图跳过并说明。
+
+    例：gwstats charts --year 2018 -o 2018年会议图表
+    """
+    ws = open_workspace(workspace)
+    year = ws.year_or_default(year)
+    result = ws.charts(year, output, unit=unit, level=level, svg=svg, pdf=pdf)
+    emit(result.records(), fmt, title=f"已生成 {len(result.files)} 张图表，目录：{result.index}")
+    for entry, reason in result.skipped:
+        err(f"提醒：未生成 {entry}：{reason}")
+
+
+@handle_errors
+def report(
+    year: YearOpt = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件（.docx / .md / .html）")] = ...,
+    fmt: Annotated[Optional[ReportFormat], typer.Option("--format", "-f", help="docx（默认，按文件扩展名）/ md / html（图表内嵌，单个文件）", show_default=False)] = None,
+    unit: UnitOpt = None,
+    level: LevelOpt = None,
+    workspace: WorkspaceOpt = None,
+):
+    """生成统计分析报告：总体情况、各分组的文字、表格和图表，附填报情况与数据核查。
+
+    例：gwstats report --year 2018 -o 2018年统计分析.docx
+    """
+    ws = open_workspace(workspace)
+    year = ws.year_or_default(year)
+    path = ws.report(year, output, fmt=fmt.value if fmt else None, unit=unit, level=level)
+    typer.echo(f"已生成报告：{path}")
 
 
 def register(app: typer.Typer):
-    for name, doc in (
-        ("chart", "生成一张图表。尚未实现。"),
-        ("charts", "生成会议用的一套图表。尚未实现。"),
-        ("report", "生成统计分析报告（.docx/.md/.html）。尚未实现。"),
-    ):
-        def cmd(_name=name):
-            not_built(_name, "图表与报告")
-
-        cmd.__doc__ = doc
-        app.command(name, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})(cmd)
+    app.command("chart")(chart)
+    app.command("charts")(charts)
+    app.command("report")(report)

@@ -1,0 +1,359 @@
+"""The summary report (统计分析): one content model, rendered as .docx, Markdown or self-contained HTML.
+
+Everything in it is read from the rollup, status and check results; nothing is recomputed here.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import UsageError
+from . import wording as W
+
+FORMATS = ("docx", "md", "html")
+CN_NUM = "一二三四五六七八九十"
+
+
+@dataclass
+class Block:
+    kind: str  # heading | para | table | image | note
+    text: str = ""
+    level: int = 1
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    png: bytes = b""
+    name: str = ""  # file name for an image written beside a Markdown report
+
+
+@dataclass
+class ReportContent:
+    title: str
+    organisation: str
+    date: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def text(self) -> str:
+        """All words of the report (for tests and searching)."""
+        parts = [self.title, self.organisation, self.date]
+        for b in self.blocks:
+            parts.append(b.text)
+            parts += b.columns
+            parts += [c for r in b.rows for c in r]
+        return "\n".join(p for p in parts if p)
+
+    def images(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind == "image"]
+
+
+def _cn(n: int) -> str:
+    if n <= 10:
+        return CN_NUM[n - 1]
+    if n < 20:
+        return "十" + (CN_NUM[n - 11] if n > 10 else "")
+    return str(n)
+
+
+def _chinese_date(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+# ---- building the content ----------------------------------------------------------------------
+def build_report(ws, year: int, *, unit: str | None = None, level: int | None = None,
+                 charts: bool = True, today: dt.date | None = None) -> ReportContent:
+    from .charts import NoChartData, _style_of, chart_data, draw, png_bytes
+
+    cat = ws.catalog
+    h = ws.hierarchy()
+    unit_code = ws.resolve_unit(unit) if unit else None
+    res = ws.rollup(year, unit=unit_code, level=level)
+    records = res.records()
+    by_key = {(r["unit"], r["metric"]): r for r in records}
+    root = res.root
+    root_name = h.name(root)
+    root_recs = {m: by_key.get((root, m)) for m in res.metrics}
+    scope = W.scope_word(root_name)
+    org = ws.config.organisation
+    content = ReportContent(W.report_title(org, year), org, _chinese_date(today or dt.date.today()))
+    add = content.blocks.append
+
+    status = _safe(lambda: ws.status(year, unit=unit_code))
+    check = _safe(lambda: ws.check(year, unit=unit_code))
+
+    # Overview.
+    groups = cat.groups()
+    sentences = {g: W.catalog_group_sentence(cat, g, root_recs, scope) for g in groups}
+    empty = [g for g in groups if not sentences[g]]
+    add(Block("heading", "总体情况", 1))
+    overview = f"本报告根据{root_name}所属各单位报送的{year}年度关心下一代工作统计报表逐级汇总形成。"
+    if status is not None:
+        overview += W.coverage_sentence(status.reported, status.expected, status.missing)
+    if res.compare_year:
+        overview += f"同比变化均与{res.compare_year}年比较；"
+    overview += "各项比率按汇总后的分子、分母重新计算，比率的变化以百分点表示。"
+    if empty:
+        overview += f"{'、'.join(empty)}等方面各单位均未填报数据，本报告从略。"
+    add(Block("para", overview))
+
+    style = _style_of(ws)
+    section = 0
+    for g in groups:
+        if not sentences[g]:
+            continue
+        section += 1
+        add(Block("heading", f"{_cn(section)}、{g}", 1))
+        add(Block("para", sentences[g]))
+        codes = [m.code for m in cat.metrics_in_group(g)] + [i.code for i in cat.indicators.values() if i.group == g]
+        codes = [c for c in codes if c in res.metrics and any(
+            (by_key.get((u, c)) or {}).get("value") is not None for u in [*res.units, root])]
+        columns = ["单位"] + [f"{cat.label_of(c)}（{cat.unit_of(c)}）" for c in codes]
+        rows = []
+        for u in [*res.units, root]:
+            name = "合计" if u == root else W.short_unit(h.name(u))
+            row = [name]
+            for c in codes:
+                r = by_key.get((u, c)) or {}
+                row.append(W.plain_number(r.get("value"), r.get("kind", "count"), r.get("measure", "")))
+            rows.append(row)
+        add(Block("table", f"表{section} {year}年{g}情况（空白为未填报）", columns=columns, rows=rows))
+        if charts and res.units:
+            chart = _group_chart(cat, g, codes, root_recs)
+            if chart:
+                kind, code = chart
+                try:
+                    data = chart_data(ws, res, code, kind)
+                except NoChartData:
+                    data = None
+                if data is not None:
+                    fig = draw(data, style)
+                    add(Block("image", f"图{section} {data.title}", png=png_bytes(fig, dpi=min(style.dpi, 150)),
+                              name=f"图{section:02d}_{code}.png"))
+
+    # Appendices.
+    add(Block("heading", "附录一 填报情况", 1))
+    if status is None:
+        add(Block("note", "（填报情况暂不可用）"))
+    else:
+        add(Block("para", status.summary_line() + "。"))
+        rows = status.display_rows()
+        cols = ["单位", "状态", "报送时间", "填报人", "联系电话"]
+        add(Block("table", f"附表1 {year}年度填报情况", columns=cols,
+                  rows=[[str(r.get(c) or "") for c in cols] for r in rows]))
+    add(Block("heading", "附录二 数据核查", 1))
+    if check is None:
+        add(Block("note", "（数据核查暂不可用）"))
+    else:
+        add(Block("para", check.summary_line() if check.summary_line().endswith("。") else check.summary_line() + "。"))
+        if check.findings:
+            sev = {"error": "错误", "warning": "提醒", "info": "说明"}
+            cols = ["级别", "单位", "指标", "说明", "来源"]
+            rows = [[sev.get(f.severity, f.severity), str(f.extra.get("unit_name") or ""),
+                     str(f.extra.get("metric_name") or ""), f.message, f.where()] for f in check.findings]
+            add(Block("table", f"附表2 {year}年度数据核查结果", columns=cols, rows=rows))
+    return content
+
+
+def _safe(fn):
+    """status/check results, or None when that part of the tool is not available."""
+    try:
+        return fn()
+    except (ImportError, AttributeError):
+        return None
+
+
+def _group_chart(cat, group: str, codes: list[str], root_recs: dict) -> tuple[str, str] | None:
+    """The group's chart: its first indicator with a target (rate), else its first metric (bar)."""
+    for c in codes:
+        ind = cat.indicators.get(c)
+        if ind is not None and ind.target is not None and (root_recs.get(c) or {}).get("value") is not None:
+            return "rate", c
+    for c in codes:
+        if c in cat.metrics:
+            return "bar", c
+    return ("bar", codes[0]) if codes else None
+
+
+# ---- rendering ---------------------------------------------------------------------------------
+def render_docx(content: ReportContent, path: Path) -> Path:
+    import io
+
+    from docx import Document
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Cm(21), Cm(29.7)
+    sec.left_margin = sec.right_margin = Cm(2.5)
+
+    def east_asian(style, font: str, size: float | None = None, bold: bool | None = None):
+        style.font.name = font
+        rpr = style.element.get_or_add_rPr()
+        rfonts = rpr.find(qn("w:rFonts"))
+        if rfonts is None:
+            rfonts = rpr.makeelement(qn("w:rFonts"), {})
+            rpr.append(rfonts)
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            rfonts.set(qn(attr), font)
+        if size:
+            style.font.size = Pt(size)
+        if bold is not None:
+            style.font.bold = bold
+        style.font.color.rgb = None
+
+    east_asian(doc.styles["Normal"], "宋体", 12)
+    east_asian(doc.styles["Title"], "黑体", 20, True)
+    for lvl, size in ((1, 16), (2, 14)):
+        east_asian(doc.styles[f"Heading {lvl}"], "黑体", size, True)
+    east_asian(doc.styles["Caption"], "宋体", 10.5)
+
+    title = doc.add_paragraph(content.title, style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    meta = doc.add_paragraph(f"{content.organisation}　{content.date}")
+    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for b in content.blocks:
+        if b.kind == "heading":
+            doc.add_heading(b.text, level=b.level)
+        elif b.kind in ("para", "note"):
+            p = doc.add_paragraph(b.text)
+            p.paragraph_format.first_line_indent = Pt(24)
+            p.paragraph_format.line_spacing = 1.5
+        elif b.kind == "table":
+            cap = doc.add_paragraph(b.text, style="Caption")
+            cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            table = doc.add_table(rows=1, cols=len(b.columns))
+            table.style = "Table Grid"
+            table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            for cell, text in zip(table.rows[0].cells, b.columns):
+                cell.text = ""
+                run = cell.paragraphs[0].add_run(text)
+                run.bold = True
+                run.font.size = Pt(9)
+            for row in b.rows:
+                cells = table.add_row().cells
+                for k, (cell, text) in enumerate(zip(cells, row)):
+                    cell.text = ""
+                    run = cell.paragraphs[0].add_run(text)
+                    run.font.size = Pt(9)
+                    if row[0] == "合计":
+                        run.bold = True
+                    if k > 0 and b.columns[0] == "单位" and text and _is_number(text):
+                        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        elif b.kind == "image":
+            doc.add_picture(io.BytesIO(b.png), width=Cm(16))
+            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            cap = doc.add_paragraph(b.text, style="Caption")
+            cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.core_properties.title = content.title
+    doc.core_properties.author = content.organisation
+    doc.save(str(path))
+    return path
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_md(content: ReportContent, path: Path) -> Path:
+    img_dir = path.parent / f"{path.stem}_图表"
+    lines = [f"# {content.title}", "", f"{content.organisation}　{content.date}", ""]
+    for b in content.blocks:
+        if b.kind == "heading":
+            lines += ["#" * (b.level + 1) + " " + b.text, ""]
+        elif b.kind in ("para", "note"):
+            lines += [b.text, ""]
+        elif b.kind == "table":
+            lines += [f"**{b.text}**", ""]
+            lines.append("| " + " | ".join(_md_cell(c) for c in b.columns) + " |")
+            lines.append("|" + "|".join(["---"] + ["---:" if b.columns[0] == "单位" else "---"] * (len(b.columns) - 1)) + "|")
+            for r in b.rows:
+                lines.append("| " + " | ".join(_md_cell(c) for c in r) + " |")
+            lines.append("")
+        elif b.kind == "image":
+            img_dir.mkdir(parents=True, exist_ok=True)
+            (img_dir / b.name).write_bytes(b.png)
+            lines += [f"![{b.text}]({img_dir.name}/{b.name})", "", f"*{b.text}*", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+HTML_STYLE = """
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimHei", "PingFang SC", sans-serif;
+       max-width: 960px; margin: 2em auto; padding: 0 1em; line-height: 1.8; color: #222; }
+h1 { text-align: center; font-size: 1.8em; margin-bottom: .2em; }
+.meta { text-align: center; color: #666; margin-bottom: 2em; }
+h2 { border-bottom: 2px solid #1f5fa8; padding-bottom: .2em; margin-top: 2em; }
+p { text-indent: 2em; }
+table { border-collapse: collapse; margin: .5em auto 1.5em; font-size: .9em; }
+th, td { border: 1px solid #999; padding: .25em .6em; }
+th { background: #eef3fa; }
+td.num { text-align: right; }
+tr.total td { font-weight: bold; background: #f6f6f6; }
+.caption { text-align: center; color: #444; font-size: .95em; text-indent: 0; }
+figure { margin: 1em 0 2em; text-align: center; }
+figure img { max-width: 100%; }
+"""
+
+
+def render_html(content: ReportContent, path: Path) -> Path:
+    e = html.escape
+    out = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
+           f"<title>{e(content.title)}</title><style>{HTML_STYLE}</style></head><body>",
+           f"<h1>{e(content.title)}</h1>", f'<p class="meta">{e(content.organisation)}　{e(content.date)}</p>']
+    for b in content.blocks:
+        if b.kind == "heading":
+            out.append(f"<h{b.level + 1}>{e(b.text)}</h{b.level + 1}>")
+        elif b.kind in ("para", "note"):
+            out.append(f"<p>{e(b.text)}</p>")
+        elif b.kind == "table":
+            out.append(f'<p class="caption">{e(b.text)}</p><table><thead><tr>'
+                       + "".join(f"<th>{e(c)}</th>" for c in b.columns) + "</tr></thead><tbody>")
+            for r in b.rows:
+                cls = ' class="total"' if r and r[0] == "合计" else ""
+                cells = "".join(
+                    f'<td class="num">{e(c)}</td>' if k and b.columns[0] == "单位" and _is_number(c) else f"<td>{e(c)}</td>"
+                    for k, c in enumerate(r))
+                out.append(f"<tr{cls}>{cells}</tr>")
+            out.append("</tbody></table>")
+        elif b.kind == "image":
+            data = base64.b64encode(b.png).decode("ascii")
+            out.append(f'<figure><img alt="{e(b.text)}" src="data:image/png;base64,{data}">'
+                       f'<figcaption class="caption">{e(b.text)}</figcaption></figure>')
+    out.append("</body></html>")
+    path.write_text("\n".join(out), encoding="utf-8")
+    return path
+
+
+RENDER = {"docx": render_docx, "md": render_md, "html": render_html}
+
+
+def make_report(ws, year: int, output: str | Path, *, fmt: str | None = None, unit: str | None = None,
+                level: int | None = None, charts: bool = True) -> Path:
+    """Write the report; the format comes from ``fmt`` or the file's suffix (default .docx)."""
+    path = Path(output)
+    suffix = path.suffix.lower().lstrip(".")
+    fmt = (fmt or (suffix if suffix in FORMATS else "docx")).lower()
+    if fmt == "markdown":
+        fmt = "md"
+    if fmt == "htm":
+        fmt = "html"
+    if fmt not in FORMATS:
+        raise UsageError(f"报告格式应为 {' / '.join(FORMATS)}，实际为“{fmt}”")
+    if suffix not in FORMATS:
+        path = path.with_name(path.name + f".{fmt}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    content = build_report(ws, year, unit=unit, level=level, charts=charts)
+    return RENDER[fmt](content, path)
