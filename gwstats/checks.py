@@ -177,8 +177,8 @@ class _Checker:
             left_name = names[0]
             where = None if total else self.locate(i, rule.left.names[0] if rule.left.names else left_name)
             label = "（汇总数）" if total else ""
-            msg = (f"{self.name(i)}{label}：{rule.message}（{rule.left.text} = {_num(lv)}，"
-                   f"{rule.right.text} = {_num(rv)}）")
+            msg = (f"{self.name(i)}{label}：{rule.message}（{self._expr_label(rule.left)} {_num(lv)}，"
+                   f"{self._expr_label(rule.right)} {_num(rv)}）")
             self.add(rule.severity, "rule-total" if total else "rule", msg, i, left_name, where,
                      rule=rule.code, left=lv, right=rv)
 

@@ -125,7 +125,8 @@ class TraceResult:
             b = "└─ " if is_last else "├─ "
             if kind == "own":
                 val = _num(item.value) if item.value is not None else "不适用"
-                lines.append(f"{child_prefix}{b}本级：{val}  ← {item.where()}")
+                unused = "（已含在汇总表数中）" if node.source == "reported" else ""
+                lines.append(f"{child_prefix}{b}本级：{val}{unused}  ← {item.where()}")
             elif kind == "rep":
                 what = "合计行" if item.source == "total_row" else "汇总表"
                 use = "（代替计算数）" if node.source == "reported" else "（仅用于比对，不相加）"

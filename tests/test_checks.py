@@ -128,3 +128,20 @@ def test_unit_filter_limits_findings(ws):
     res = ws.check(2018, unit="乙县关工委")
     assert {f.extra["unit"] for f in res.findings} == {"B", "B1"}
     assert res.records()[0]["unit"] in {"B", "B1"}
+
+
+def test_check_cli_exit_codes(ws):
+    import json
+
+    from typer.testing import CliRunner
+
+    from gwstats.cli.app import app
+
+    add_submission(ws, "A1", 2018, {"wulao_volunteers": 10, "wulao_core": 8})
+    r = CliRunner().invoke(app, ["check", "-w", str(ws.root), "--year", "2018"])
+    assert r.exit_code == 0 and "未发现问题" in r.output
+    add_submission(ws, "A2", 2018, {"wulao_volunteers": 10, "wulao_core": 12})
+    r = CliRunner().invoke(app, ["check", "-w", str(ws.root), "--year", "2018", "-f", "json"])
+    assert r.exit_code == 1
+    data = json.loads(r.output)
+    assert data[0]["severity"] == "error" and data[0]["unit"] == "A2" and data[0]["cell"] == "D6"

@@ -185,3 +185,57 @@ def test_max_aggregation(tmp_path):
     assert r.value("C", "care_stations") == 9
     assert r.value("B", "care_stations") is None
     assert load_default().metrics["care_stations"].aggregation == "sum"
+
+
+# ---- through the command line ------------------------------------------------------------------
+def _cli(*args):
+    from typer.testing import CliRunner
+
+    from gwstats.cli.app import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def cli_ws(ws):
+    add_submission(ws, "A1", 2017, {"aid_amount": "10", "org_total": 200, "org_wuhao": 145})
+    add_submission(ws, "A1", 2018, {"aid_amount": "13.55", "org_total": 218, "org_wuhao": 176})
+    add_submission(ws, "A2", 2018, {"aid_amount": "0.1"})
+    add_submission(ws, "B", 2018, {"aid_amount": "3"}, scope="汇总")
+    return ws
+
+
+def test_cli_rollup_formats_keep_exact_decimals(cli_ws):
+    w = cli_ws.root
+    for fmt in ("table", "csv", "md", "json"):
+        r = _cli("rollup", "-w", w, "--year", 2018, "-m", "aid_amount", "-f", fmt)
+        assert r.exit_code == 0, r.output
+        assert "13.65" in r.output and "13.650000" not in r.output and "13.649" not in r.output
+    data = json.loads(_cli("rollup", "-w", w, "--year", 2018, "-m", "资助金额", "-f", "json").output)
+    root = data[-1]
+    assert root["unit"] == "C" and root["value"] == 13.65 and root["prev_value"] == 10
+    assert root["coverage"] == "3/7" and root["change"] == 3.65
+
+
+def test_cli_rollup_table_rates_changes_and_parts(cli_ws):
+    r = _cli("rollup", "-w", cli_ws.root, "--year", 2018, "-m", "rate_wuhao", "--show-parts")
+    assert r.exit_code == 0, r.output
+    assert "80.7%" in r.output and "+8.2个百分点" in r.output
+    assert "五好达标率·分子" in r.output and "合计" in r.output and "已报" in r.output
+    r = _cli("rollup", "-w", cli_ws.root, "--year", 2018, "-m", "aid_amount", "--no-compare", "--prefer", "reported",
+             "-f", "csv")
+    assert "比上年" not in r.output
+    lines = r.output.strip().splitlines()
+    assert lines[0] == "单位,已报,资助金额（万元）,说明"
+    assert lines[-1] == "合计,3/7,16.65,"
+    assert lines[2] == "乙县关工委,1/3,3,资助金额采用汇总表数"
+
+
+def test_cli_rollup_workbook_and_usage_errors(cli_ws, tmp_path):
+    out = tmp_path / "汇总.xlsx"
+    r = _cli("rollup", "-w", cli_ws.root, "--year", 2018, "-o", out)
+    assert r.exit_code == 0 and out.is_file(), r.output
+    r = _cli("rollup", "-w", cli_ws.root, "--year", 2018, "--unit", "没有的单位")
+    assert r.exit_code == 2 and "没有“没有的单位”" in r.output and "Traceback" not in r.output
+    r = _cli("rollup", "-w", cli_ws.root, "--year", 2018, "--compare", 2017, "--no-compare")
+    assert r.exit_code == 2

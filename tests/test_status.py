@@ -45,3 +45,21 @@ def test_status_summary_with_percentage_and_subtree(tmp_path):
     sub = ws.status(2018, unit="单位3")
     assert sub.expected == 1 and sub.reported == 1 and sub.missing == []
     assert sub.summary_line().endswith("未报：无")
+
+
+def test_status_cli(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from gwstats.cli.app import app
+
+    ws = make_ws(tmp_path, UNITS)
+    add_submission(ws, "T", 2018, {"legal_lessons": 1}, received_at="2019-01-10T10:00:00")
+    add_submission(ws, "H", 2017, {"legal_lessons": 1}, phone="13800000000")
+    r = CliRunner().invoke(app, ["status", "-w", str(ws.root), "--year", "2018"])
+    assert r.exit_code == 0, r.output
+    assert "应报 4 个单位，已报 1 个（25%），按时 1 个，未报：岳西县公安局、望江县公安局、华亭分局" in r.output
+    r = CliRunner().invoke(app, ["status", "-w", str(ws.root), "--year", "2018", "--missing", "-f", "json"])
+    data = json.loads(r.output)
+    assert [d["unit"] for d in data] == ["Y", "W", "H"] and data[2]["联系电话"] == "13800000000"

@@ -62,3 +62,15 @@ def test_trace_rate_shows_components(ws):
 def test_trace_unknown_metric(ws):
     with pytest.raises(UsageError):
         ws.trace(2018, "A", "不存在")
+
+
+def test_trace_cli(ws):
+    from typer.testing import CliRunner
+
+    from gwstats.cli.app import app
+
+    r = CliRunner().invoke(app, ["trace", "-w", str(ws.root), "--year", "2018", "--unit", "甲县关工委", "--metric", "法制课场次"])
+    assert r.exit_code == 0, r.output
+    assert "├─ 本级：1" in r.output and "甲县一站：12" in r.output
+    r = CliRunner().invoke(app, ["trace", "-w", str(ws.root), "--year", "2018", "--unit", "甲县关工委", "--metric", "无此指标"])
+    assert r.exit_code == 2 and "Traceback" not in r.output

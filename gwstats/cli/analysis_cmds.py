@@ -2,20 +2,166 @@
 
 from __future__ import annotations
 
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
 
-from .common import not_built
+from .common import Format, FormatOpt, UnitOpt, WorkspaceOpt, YearOpt, emit, handle_errors, open_workspace
+
+
+class Prefer(str, Enum):
+    computed = "computed"
+    reported = "reported"
+
+
+PreferOpt = Annotated[
+    Prefer,
+    typer.Option("--prefer", help="下级未报齐时：computed 采用已报单位计算数（默认），reported 采用本单位汇总表数并注明"),
+]
+
+
+def _fmt(fmt) -> str:
+    return str(getattr(fmt, "value", fmt))
+
+
+@handle_errors
+def rollup_cmd(
+    year: YearOpt = None,
+    unit: UnitOpt = None,
+    level: Annotated[Optional[int], typer.Option("--level", "-l", help="按该层级的单位列出（另加合计行）", show_default=False)] = None,
+    metric: Annotated[Optional[list[str]], typer.Option("--metric", "-m", help="指标或分组（编码、名称或分组名，可重复）", show_default=False)] = None,
+    compare: Annotated[Optional[int], typer.Option("--compare", help="对比年度（默认：上一年有数据时与上一年对比）", show_default=False)] = None,
+    no_compare: Annotated[bool, typer.Option("--no-compare", help="不做同比")] = False,
+    prefer: PreferOpt = Prefer.computed,
+    show_parts: Annotated[bool, typer.Option("--show-parts", help="比率旁列出分子、分母")] = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="另存为汇总工作簿 .xlsx（汇总、分单位明细、同比、填报情况、校验问题、数据来源）", show_default=False)] = None,
+    workspace: WorkspaceOpt = None,
+    fmt: FormatOpt = Format.table,
+):
+    """逐级汇总：各单位本级数 + 下级合计，汇总表只比对不相加，比率按合计分子分母重算，含同比和已报单位数。
+
+    例：gwstats rollup --year 2018 --level 2 --metric 法治教育 --show-parts
+    """
+    from ..errors import UsageError
+    from ..rollup import wide_rows
+
+    if no_compare and compare is not None:
+        raise UsageError("--compare 与 --no-compare 不能同时使用")
+    ws = open_workspace(workspace)
+    year = ws.year_or_default(year)
+    cmp = None if no_compare else (compare if compare is not None else "auto")
+    result = ws.rollup(year, unit=unit, level=level, metrics=metric, compare=cmp, prefer=prefer.value)
+    if output is not None:
+        from ..render.workbook import write_workbook
+
+        if output.suffix.lower() != ".xlsx":
+            raise UsageError(f"-o 只支持 .xlsx 文件，实际为“{output.name}”")
+        path = write_workbook(ws, result, output, show_parts=show_parts)
+        typer.echo(f"已写入汇总工作簿：{path}")
+        return
+    f = _fmt(fmt)
+    if f == "json":
+        emit(result.records(), fmt)
+        return
+    title = None
+    if f in ("table", "md"):
+        cmp_text = f"，对比 {result.compare_year} 年" if result.compare_year else ""
+        title = f"{ws.config.organisation} {year} 年度汇总（{ws_name(result)}{cmp_text}）"
+    rows = wide_rows(result, show_parts=show_parts, raw=(f == "csv"), drop_empty=not metric)
+    if f == "csv":
+        emit(rows, fmt)
+    else:
+        from ..render.cjk import table_text
+
+        typer.echo(table_text(rows, title=title, left=("单位", "说明"), fmt=f))
+
+
+def ws_name(result) -> str:
+    return result.tree.names[result.tree.index[result.root]]
+
+
+@handle_errors
+def status_cmd(
+    year: YearOpt = None,
+    unit: UnitOpt = None,
+    missing: Annotated[bool, typer.Option("--missing", help="只列出未报单位及联系人（催报用）")] = False,
+    workspace: WorkspaceOpt = None,
+    fmt: FormatOpt = Format.table,
+):
+    """填报情况：应报、已报、未报、按时或迟报（截止日期见 gwstats.toml），版本数和联系人。
+
+    例：gwstats status --year 2018 --missing
+    """
+    ws = open_workspace(workspace)
+    year = ws.year_or_default(year)
+    st = ws.status(year, unit=unit)
+    f = _fmt(fmt)
+    if f == "json":
+        rows = st.missing_rows if missing else st.rows
+        emit(rows, fmt)
+        return
+    rows = st.display_rows(missing_only=missing)
+    if rows:
+        emit(rows, fmt)
+    if f in ("table", "md"):
+        typer.echo(st.summary_line() + f"（截止日期 {st.deadline}）")
+
+
+@handle_errors
+def check_cmd(
+    year: YearOpt = None,
+    unit: UnitOpt = None,
+    workspace: WorkspaceOpt = None,
+    fmt: FormatOpt = Format.table,
+):
+    """数据校验：目录中的校验规则（本级数和汇总数）、报表中填写的比率、合计行和汇总表、同比异常。有错误时退出码为 1。
+
+    例：gwstats check --year 2018
+    """
+    ws = open_workspace(workspace)
+    year = ws.year_or_default(year)
+    res = ws.check(year, unit=unit)
+    f = _fmt(fmt)
+    if f == "json":
+        emit(res.records(), fmt)
+    else:
+        if res.findings:
+            emit(res.display_rows(), fmt)
+        if f in ("table", "md"):
+            typer.echo(res.summary_line())
+    if res.has_errors:
+        raise typer.Exit(1)
+
+
+@handle_errors
+def trace_cmd(
+    year: YearOpt = None,
+    unit: Annotated[str, typer.Option("--unit", "-u", help="单位：编码、名称或别名")] = ...,
+    metric: Annotated[str, typer.Option("--metric", "-m", help="指标或比率：编码或名称")] = ...,
+    prefer: PreferOpt = Prefer.computed,
+    depth: Annotated[Optional[int], typer.Option("--depth", help="最多向下展开的层数", show_default=False)] = None,
+    workspace: WorkspaceOpt = None,
+    fmt: FormatOpt = Format.table,
+):
+    """追溯一个数字：由哪些单位的本级数、下级合计、汇总表组成，直到文件、工作表、单元格和原文，以及各版本。
+
+    例：gwstats trace --year 2018 --unit 岳西县公安局 --metric 法制课场次
+    """
+    from ..trace import trace
+
+    ws = open_workspace(workspace)
+    year = ws.year_or_default(year)
+    t = trace(ws, year, unit, metric, prefer=prefer.value, max_depth=depth)
+    if _fmt(fmt) == "table":
+        typer.echo(t.render())
+    else:
+        emit(t.records(), fmt)
 
 
 def register(app: typer.Typer):
-    for name, doc in (
-        ("rollup", "逐级汇总。尚未实现。"),
-        ("status", "填报情况：应报、已报、未报、迟报。尚未实现。"),
-        ("check", "数据校验。尚未实现。"),
-        ("trace", "追溯一个数字的来源。尚未实现。"),
-    ):
-        def cmd(_name=name):
-            not_built(_name, "汇总")
-
-        cmd.__doc__ = doc
-        app.command(name, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})(cmd)
+    app.command("rollup")(rollup_cmd)
+    app.command("status")(status_cmd)
+    app.command("check")(check_cmd)
+    app.command("trace")(trace_cmd)

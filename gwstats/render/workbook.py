@@ -1,0 +1,322 @@
+"""The consolidated rollup workbook (.xlsx): 汇总, 分单位明细, 同比, 填报情况, 校验问题, 数据来源.
+
+Every sheet has a title row (organisation and year), a frozen bold header with borders, number
+formats (counts whole, amounts 0.00, rates as %), and column widths measured in display width so
+Chinese text fits. Text from returns and unit lists is always written as text: a name starting with
+= + - @ can never become a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from ..rollup import RollupResult, column_title
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+LEVEL_NAMES = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+MAX_SOURCE_ROWS = 1_000_000
+
+_THIN = Side(style="thin", color="999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+_TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+FMT = {"count": "#,##0", "amount": "#,##0.00", "rate": "0.0%", "number": "0.0", "change_pp": '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"'}
+
+
+def display_width(text) -> int:
+    if text is None:
+        return 0
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in str(text))
+
+
+def safe_text(cell, value: str):
+    """Write user-supplied text so that Excel never evaluates it."""
+    cell.value = value
+    if value.startswith(FORMULA_START) or cell.data_type == "f":
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+class SheetWriter:
+    def __init__(self, wb: Workbook, title: str, heading: str, subtitle: str | None = None):
+        self.ws = wb.create_sheet(title)
+        self.row = 1
+        self.widths: dict[int, int] = {}
+        c = self.ws.cell(1, 1)
+        safe_text(c, heading)
+        c.font = Font(bold=True, size=14)
+        self.row = 2
+        if subtitle:
+            safe_text(self.ws.cell(2, 1), subtitle)
+            self.ws.cell(2, 1).font = Font(color="666666")
+            self.row = 3
+        self.header_row = None
+        self.ncols = 0
+
+    def header(self, names: list[str], freeze_cols: int = 1):
+        self.header_row = self.row
+        self.ncols = max(self.ncols, len(names))
+        for k, name in enumerate(names, 1):
+            c = self.ws.cell(self.row, k)
+            safe_text(c, name)
+            c.font = Font(bold=True)
+            c.fill = _HEAD_FILL
+            c.border = _BORDER
+            c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            self.widths[k] = max(self.widths.get(k, 0), min(display_width(name), 24))
+        self.ws.freeze_panes = self.ws.cell(self.row + 1, freeze_cols + 1)
+        self.row += 1
+
+    def write(self, values: list, formats: list[str | None] | None = None, total: bool = False):
+        for k, v in enumerate(values, 1):
+            c = self.ws.cell(self.row, k)
+            if v is None:
+                pass
+            elif isinstance(v, str):
+                safe_text(c, v)
+            elif isinstance(v, bool):
+                c.value = "是" if v else "否"
+            else:
+                c.value = v
+            c.border = _BORDER
+            fmt = formats[k - 1] if formats and k - 1 < len(formats) else None
+            if fmt and v is not None and not isinstance(v, str):
+                c.number_format = fmt
+            if total:
+                c.font = Font(bold=True)
+                c.fill = _TOTAL_FILL
+            w = display_width(_shown(v, fmt))
+            self.widths[k] = max(self.widths.get(k, 0), min(w, 60))
+        self.row += 1
+
+    def note(self, text: str):
+        safe_text(self.ws.cell(self.row, 1), text)
+        self.ws.cell(self.row, 1).font = Font(italic=True, color="666666")
+        self.row += 1
+
+    def finish(self):
+        for k, w in self.widths.items():
+            self.ws.column_dimensions[get_column_letter(k)].width = max(6, w + 2)
+        if self.header_row and self.ncols > 1:
+            self.ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=min(self.ncols, 12))
+
+
+def _shown(v, fmt) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and fmt == FMT["rate"]:
+        return f"{v * 100:.1f}%"
+    if isinstance(v, (int, Decimal)) and fmt == FMT["count"]:
+        return f"{int(v):,}"
+    if isinstance(v, (Decimal, float)) and fmt == FMT["amount"]:
+        return f"{float(v):,.2f}"
+    return str(v)
+
+
+def _cell_value(rec: dict):
+    """The value as the workbook stores it: exact Decimal for counts/amounts, fraction for % rates."""
+    v = rec["value"]
+    if v is None:
+        return None
+    if rec["kind"] == "rate":
+        return v / 100 if rec["measure"] == "%" else v
+    return v
+
+
+def _fmt_of(rec: dict) -> str:
+    if rec["kind"] == "rate":
+        return FMT["rate"] if rec["measure"] == "%" else FMT["number"]
+    return FMT[rec["kind"]] if rec["kind"] in FMT else FMT["count"]
+
+
+def write_workbook(ws, result: RollupResult, output, *, show_parts: bool = False, status=None, checks=None) -> Path:
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    org = ws.config.organisation
+    year = result.year
+    tree = result.tree
+    root = tree.index[result.root]
+    root_name = tree.names[root]
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    cmp_text = f"对比 {result.compare_year} 年；" if result.compare_year else ""
+    prefer_text = "下级未报齐时采用汇总表数" if result.prefer == "reported" else "按各单位报表逐级计算"
+    subtitle = f"范围：{root_name}；{cmp_text}口径：{prefer_text}；生成时间 {stamp}"
+    wb = Workbook()
+    wb.remove(wb.active)
+
+    _summary_sheet(wb, result, f"{org} {year} 年度统计汇总表", subtitle, show_parts)
+    _detail_sheet(wb, result, f"{org} {year} 年度分单位明细", subtitle)
+    _yoy_sheet(wb, result, f"{org} {year} 年度同比情况", subtitle)
+    if status is None:
+        status = ws.status(year, unit=result.root)
+    _status_sheet(wb, status, f"{org} {year} 年度填报情况", subtitle)
+    if checks is None:
+        checks = ws.check(year, unit=result.root)
+    _checks_sheet(wb, checks, f"{org} {year} 年度校验问题", subtitle)
+    _sources_sheet(wb, ws, result, root, f"{org} {year} 年度数据来源", subtitle)
+    wb.save(output)
+    return output
+
+
+def _summary_sheet(wb, result: RollupResult, heading, subtitle, show_parts):
+    """One row per unit of the subtree, one column per hierarchy level (as a pivot shows it)."""
+    tree = result.tree
+    root = tree.index[result.root]
+    s = tree.subtree(root)
+    root_level = int(tree.level[root])
+    deepest = int(tree.level[s].max())
+    if result.units and (s.stop - s.start) > 5000:
+        row_level = int(tree.level[tree.index[result.units[0]]])
+        deepest = max(row_level, root_level)
+    show = [i for i in range(s.start, s.stop) if int(tree.level[i]) <= deepest
+            and (tree.active(result.year)[i] or result.frame.data.has_sub[i] or (result.frame.count[i] > 0).any())]
+    levels = list(range(root_level, deepest + 1))
+    sw = SheetWriter(wb, "汇总", heading, subtitle)
+    level_cols = [f"{LEVEL_NAMES[lv - 1] if lv <= len(LEVEL_NAMES) else lv}级单位" for lv in levels]
+    heads = level_cols + ["已报"]
+    sample = result.records_for([result.root])
+    for rec in sample:
+        heads.append(column_title(rec))
+        if show_parts and rec["kind"] == "rate":
+            heads += [f"{rec['metric_name']}·分子", f"{rec['metric_name']}·分母"]
+    sw.header(heads, freeze_cols=len(level_cols))
+    for i in show:
+        recs = result.records_for([tree.codes[i]])
+        path = [*reversed(tree.ancestors(i)), i]
+        labels = {int(tree.level[a]): tree.names[a] for a in path}
+        vals: list = [labels.get(lv, "") if lv <= int(tree.level[i]) else "" for lv in levels]
+        fmts: list = [None] * len(levels)
+        if i == root:
+            vals[0] = f"{tree.names[i]}（合计）"
+        vals.append(recs[0]["coverage"] if recs else "")
+        fmts.append(None)
+        for rec in recs:
+            vals.append(_cell_value(rec))
+            fmts.append(_fmt_of(rec))
+            if show_parts and rec["kind"] == "rate":
+                vals += [rec["numerator"], rec["denominator"]]
+                fmts += [FMT["amount"] if _is_amount(rec["numerator"]) else FMT["count"]] * 2
+        sw.write(vals, fmts, total=(i == root))
+    sw.finish()
+
+
+def _is_amount(v) -> bool:
+    return isinstance(v, Decimal) and v != v.to_integral_value()
+
+
+def _detail_sheet(wb, result: RollupResult, heading, subtitle):
+    sw = SheetWriter(wb, "分单位明细", heading, subtitle)
+    sw.header(["单位编码", "单位", "层级", "指标编码", "指标", "分组", "计量单位", "数值", "分子", "分母",
+               "已报", "上年", "增减", "增减率", "来源", "说明"], freeze_cols=2)
+    for rec in result.records():
+        f = _fmt_of(rec)
+        change_fmt = FMT["change_pp"] if rec["kind"] == "rate" and rec["measure"] == "%" else f
+        prev = rec["prev_value"]
+        if rec["kind"] == "rate" and rec["measure"] == "%" and prev is not None:
+            prev = prev / 100
+        sw.write(
+            [rec["unit"], rec["unit_name"], rec["level"], rec["metric"], rec["metric_name"], rec["group"], rec["measure"],
+             _cell_value(rec), rec["numerator"], rec["denominator"], rec["coverage"], prev, rec["change"],
+             None if rec["change_pct"] is None else round(rec["change_pct"] / 100, 10),
+             "汇总表数" if rec["source"] == "reported" else "计算数", rec["note"]],
+            [None] * 7 + [f, None, None, None, f, change_fmt, FMT["rate"], None, None],
+            total=rec["unit"] == result.root,
+        )
+    sw.finish()
+
+
+def _yoy_sheet(wb, result: RollupResult, heading, subtitle):
+    sw = SheetWriter(wb, "同比", heading, subtitle)
+    if result.compare_year is None:
+        sw.header(["说明"])
+        sw.note("没有对比年度的数据（可用 --compare 指定对比年度）")
+        sw.finish()
+        return
+    cy, py = result.year, result.compare_year
+    sw.header(["单位", "指标", "计量单位", f"{cy}年", f"{py}年", "增减", "增减率", "表述"], freeze_cols=2)
+    for rec in result.records():
+        if rec["value"] is None and rec["prev_value"] is None:
+            continue
+        f = _fmt_of(rec)
+        is_pct = rec["kind"] == "rate" and rec["measure"] == "%"
+        cur, prev = _cell_value(rec), rec["prev_value"]
+        if is_pct and prev is not None:
+            prev = prev / 100
+        sw.write(
+            [rec["unit_name"] if rec["unit"] != result.root else f"{rec['unit_name']}（合计）", rec["metric_name"],
+             rec["measure"], cur, prev, rec["change"],
+             None if rec["change_pct"] is None else round(rec["change_pct"] / 100, 10), _wording(rec)],
+            [None, None, None, f, f, FMT["change_pp"] if is_pct else f, FMT["rate"], None],
+            total=rec["unit"] == result.root,
+        )
+    sw.finish()
+
+
+def _wording(rec: dict) -> str:
+    ch = rec["change"]
+    if ch is None:
+        return ""
+    if rec["kind"] == "rate":
+        unit = "个百分点" if rec["measure"] == "%" else rec["measure"]
+        if ch == 0:
+            return "与上年持平"
+        return f"比上年{'提高' if ch > 0 else '下降'}{abs(ch):.1f}{unit}"
+    if ch == 0:
+        return "与上年持平"
+    mag = format(abs(ch), "f")
+    text = f"比上年{'增加' if ch > 0 else '减少'}{mag}{rec['measure']}"
+    if rec["change_pct"] is not None:
+        text += f"（{'增长' if ch > 0 else '下降'}{abs(rec['change_pct']):.1f}%）"
+    return text
+
+
+def _status_sheet(wb, st, heading, subtitle):
+    sw = SheetWriter(wb, "填报情况", heading, subtitle)
+    sw.header(["单位", "编码", "层级", "应报", "状态", "报送时间", "版本数", "填报人", "联系电话"])
+    for r in st.display_rows():
+        sw.write([r["单位"], r["编码"], r["层级"], r["应报"], r["状态"], r["报送时间"], r["版本数"], r["填报人"], r["联系电话"]])
+    sw.note(st.summary_line() + f"（截止日期 {st.deadline}）")
+    sw.finish()
+
+
+def _checks_sheet(wb, checks, heading, subtitle):
+    sw = SheetWriter(wb, "校验问题", heading, subtitle)
+    sw.header(["级别", "类型", "单位", "指标", "说明", "文件", "工作表", "单元格"])
+    for f in checks.findings:
+        sw.write([{"error": "错误", "warning": "提醒", "info": "说明"}.get(f.severity, f.severity), f.code,
+                  f.extra.get("unit_name") or "", f.extra.get("metric_name") or "", f.message, f.file, f.sheet, f.cell])
+    sw.note(checks.summary_line())
+    sw.finish()
+
+
+def _sources_sheet(wb, ws, result: RollupResult, root: int, heading, subtitle):
+    tree = result.tree
+    s = tree.subtree(root)
+    units = set(tree.codes[s])
+    cat = ws.catalog
+    sw = SheetWriter(wb, "数据来源", heading, subtitle)
+    sw.header(["单位", "口径", "来源", "指标", "数值", "文件", "工作表", "单元格", "原文", "报送时间"], freeze_cols=1)
+    rows = ws.store.conn.execute(
+        "SELECT s.unit, s.scope, s.source, v.metric, v.value, v.state, f.name, v.sheet, v.cell, v.raw, s.received_at"
+        " FROM submissions s JOIN submission_values v ON v.submission_id = s.id JOIN files f ON f.id = s.file_id"
+        " WHERE s.year = ? AND s.superseded_by IS NULL ORDER BY s.unit, s.scope, v.rowid",
+        (result.year,),
+    )
+    order = tree.index
+    picked = sorted((r for r in rows if r[0] in units), key=lambda r: (order[r[0]], r[1]))
+    source_text = {"return": "报表", "row": "汇总表中的一行", "total_row": "合计行"}
+    for n, (unit, scope, source, metric, value, state, fname, sheet, cell, raw, received) in enumerate(picked):
+        if n >= MAX_SOURCE_ROWS:
+            sw.note(f"数据较多，仅列出前 {MAX_SOURCE_ROWS} 行")
+            break
+        val = Decimal(value) if value is not None else ("不适用" if state == "na" else None)
+        sw.write([tree.names[order[unit]], scope, source_text.get(source, source), cat.label_of(metric), val,
+                  fname, sheet, cell, raw, received])
+    sw.finish()

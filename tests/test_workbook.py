@@ -1,0 +1,100 @@
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from gwstats.render.workbook import write_workbook
+from store_builders import add_submission, make_ws
+
+UNITS = [
+    ("C", "测试市关工委", None),
+    ("A", "=HYPERLINK(\"http://x\")县", "C"),
+    ("A1", "甲县一站", "A"),
+    ("A2", "+甲县二站", "A"),
+    ("B", "乙县关工委", "C"),
+]
+
+
+@pytest.fixture
+def book(tmp_path):
+    ws = make_ws(tmp_path, UNITS, name="@测试市关工委")
+    add_submission(ws, "A1", 2017, {"aid_amount": "10", "org_total": 10, "org_wuhao": 7})
+    add_submission(ws, "A1", 2018, {"aid_amount": "13.55", "org_total": 10, "org_wuhao": 9,
+                                    "wulao_volunteers": 5, "wulao_core": 9},
+                   filled_by="-张三", phone="=1+2", raws={"aid_amount": "=13.55万元"}, file_name="甲县一站.xlsx")
+    add_submission(ws, "A2", 2018, {"aid_amount": "0.1", "org_total": 100, "org_wuhao": 50})
+    result = ws.rollup(2018)
+    path = write_workbook(ws, result, tmp_path / "out" / "汇总.xlsx", show_parts=True)
+    return openpyxl.load_workbook(path), result
+
+
+def rows(sheet):
+    return [list(r) for r in sheet.iter_rows(values_only=True)]
+
+
+def test_sheets_titles_and_frozen_header(book):
+    wb, _ = book
+    assert wb.sheetnames == ["汇总", "分单位明细", "同比", "填报情况", "校验问题", "数据来源"]
+    for sheet in wb.worksheets:
+        assert sheet["A1"].value.startswith("@测试市关工委 2018 年度")
+        assert sheet.freeze_panes is not None and sheet.freeze_panes[1:] == "4"
+        assert sheet["A3"].font.bold and sheet["A3"].border.left.style == "thin"
+    # widths measured in display width: Chinese characters count double
+    assert wb["汇总"].column_dimensions["A"].width >= 20
+
+
+def test_summary_sheet_levels_and_exact_values(book):
+    wb, result = book
+    sh = wb["汇总"]
+    data = rows(sh)
+    head = data[2]
+    assert head[:4] == ["一级单位", "二级单位", "三级单位", "已报"]
+    amount_col = head.index("资助金额（万元）")
+    rate_col = head.index("五好达标率")
+    total = data[3]
+    assert total[0] == "测试市关工委（合计）" and total[3] == "2/4"
+    assert total[amount_col] == pytest.approx(13.65)
+    assert str(Decimal(str(total[amount_col]))) == "13.65"
+    # 59 / 110, recomputed, stored as a fraction with a % format
+    assert total[rate_col] == pytest.approx(59 / 110)
+    assert sh.cell(4, rate_col + 1).number_format == "0.0%"
+    assert sh.cell(4, amount_col + 1).number_format == "#,##0.00"
+    leaf = next(r for r in data if r[2] == "甲县一站")
+    assert leaf[0] == "测试市关工委" and leaf[amount_col] == pytest.approx(13.55)
+    assert head[rate_col + 1] == "五好达标率·分子" and total[rate_col + 1] == 59
+
+
+def test_detail_and_yoy_sheets(book):
+    wb, result = book
+    detail = rows(wb["分单位明细"])
+    assert len(detail) == 3 + len(result.records())
+    yoy = rows(wb["同比"])
+    rec = next(r for r in yoy if r[0] == "测试市关工委（合计）" and r[1] == "资助金额")
+    assert rec[3] == pytest.approx(13.65) and rec[4] == 10 and rec[5] == pytest.approx(3.65)
+    assert rec[7] == "比上年增加3.65万元（增长36.5%）"
+    rate = next(r for r in yoy if r[0] == "测试市关工委（合计）" and r[1] == "五好达标率")
+    assert rate[7].startswith("比上年下降") and "个百分点" in rate[7]
+
+
+def test_status_checks_and_sources(book):
+    wb, _ = book
+    status = rows(wb["填报情况"])
+    assert any(r[0] == "乙县关工委" and r[4] == "未报" for r in status)
+    assert status[-1][0].startswith("应报 4 个单位，已报 2 个")
+    checks = rows(wb["校验问题"])
+    assert any(r[1] == "rule" and r[5] == "甲县一站.xlsx" for r in checks)
+    src = rows(wb["数据来源"])
+    hit = next(r for r in src if r[3] == "资助金额" and r[0] == "甲县一站")
+    assert hit[5:9] == ["甲县一站.xlsx", "Sheet1", "D5", "=13.55万元"]
+
+
+def test_no_formula_injection(book):
+    wb, _ = book
+    seen = []
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value[:1] in "=+-@":
+                    seen.append(c.value)
+                    assert c.data_type == "s" and c.quotePrefix, (sheet.title, c.coordinate, c.value)
+    assert '=HYPERLINK("http://x")县' in seen and "=1+2" in seen and "+甲县二站" in seen and "-张三" in seen
