@@ -1,0 +1,331 @@
+"""Importing files into the store: all or nothing per file, unchanged/replaced, refusals, the CLI."""
+
+import json
+import os
+
+import pytest
+from typer.testing import CliRunner
+
+from gwstats.cli.app import app
+from gwstats.errors import UsageError
+from gwstats.reader import CFB_MAGIC
+
+from helpers_returns import (dump_store, long_rows, make_workspace, stored_values, wide_rows, write_csv, write_xls,
+                             write_xlsx)
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def ws(tmp_path):
+    return make_workspace(tmp_path)
+
+
+def one(report):
+    assert len(report.files) == 1
+    return report.files[0]
+
+
+def yx_file(tmp_path, name="岳西县局2018.xlsx", **values):
+    vals = values or {"关工委组织数": 12, "五老志愿者人数": "2,503", "资助金额": 13.55, "法制课场次": "200多"}
+    return write_xlsx(tmp_path / "in" / name, {"统计表": long_rows(vals)})
+
+
+# ---- accepted / unchanged / replaced ----------------------------------------------------------
+def test_accepted_values_with_origin(ws, tmp_path):
+    path = yx_file(tmp_path)
+    f = one(ws.import_paths([path]))
+    assert f.status == "accepted" and not f.errors
+    assert [(r.unit, r.year, r.scope, r.n_values) for r in f.returns] == [("YX", 2018, "本级", 4)]
+    v = stored_values(ws, "YX")
+    assert v["org_total"] == ("12", "value", 0, "统计表", "D7", "12")
+    assert v["wulao_volunteers"] == ("2503", "value", 0, "统计表", "D8", "2,503")
+    assert v["aid_amount"] == ("13.55", "value", 0, "统计表", "D9", "13.55")
+    assert v["legal_lessons"] == ("200", "value", 1, "统计表", "D10", "200多")
+    micro = ws.store.conn.execute("SELECT micro FROM submission_values WHERE metric='aid_amount'").fetchone()[0]
+    assert micro == 13_550_000
+    fid, name, size, stored, sha = ws.store.conn.execute("SELECT id, name, size, stored_path, sha256 FROM files").fetchone()
+    assert name == path.name and size == path.stat().st_size
+    assert (ws.root / stored).read_bytes() == path.read_bytes()
+    sub = ws.store.conn.execute("SELECT sheet, source, filled_by, phone FROM submissions").fetchone()
+    assert sub == ("统计表", "return", "张三", "0556-1234567")
+    note = ws.store.conn.execute("SELECT severity, code, cell FROM submission_notes").fetchall()
+    assert note == [("warning", "approximate", "D10")]
+    rec = ws.import_paths([path]).records()[0]
+    assert rec["结果"] == "未变化" and rec["单位"] == "岳西县公安局关工委"
+
+
+def test_same_bytes_again_changes_nothing(ws, tmp_path):
+    path = yx_file(tmp_path)
+    ws.import_paths([path])
+    before = dump_store(ws)
+    copy = tmp_path / "copy" / "另一个名字.xlsx"
+    copy.parent.mkdir()
+    copy.write_bytes(path.read_bytes())
+    f = one(ws.import_paths([copy]))
+    assert f.status == "unchanged" and "内容完全相同" in f.notes[0] and f.returns[0].unit == "YX"
+    assert dump_store(ws) == before
+
+
+def test_different_file_replaces_and_keeps_history(ws, tmp_path):
+    ws.import_paths([yx_file(tmp_path, 关工委组织数=12, 法制课场次=100)])
+    f = one(ws.import_paths([yx_file(tmp_path, "岳西县局2018(修改版).xlsx", 关工委组织数=14, 法制课场次=100)]))
+    assert f.status == "replaced" and "替换了" in f.notes[0] and "岳西县局2018.xlsx" in f.notes[0]
+    assert stored_values(ws, "YX")["org_total"][0] == "14"
+    subs = ws.store.conn.execute("SELECT id, superseded_by FROM submissions ORDER BY id").fetchall()
+    assert subs == [(1, 2), (2, None)]
+
+
+def test_keep_existing_refuses(ws, tmp_path):
+    ws.import_paths([yx_file(tmp_path, 关工委组织数=12)])
+    before = dump_store(ws)
+    f = one(ws.import_paths([yx_file(tmp_path, "新.xlsx", 关工委组织数=13)], keep_existing=True))
+    assert f.status == "rejected" and "--keep-existing" in f.errors[0].message and "岳西县局2018.xlsx" in f.errors[0].message
+    assert dump_store(ws) == before
+
+
+def test_dry_run_writes_nothing(ws, tmp_path):
+    ws.import_paths([yx_file(tmp_path, 关工委组织数=12)])
+    before = dump_store(ws)
+    files_before = sorted(p.name for p in ws.files_dir.rglob("*"))
+    new = write_xlsx(tmp_path / "in" / "望江.xlsx", {"s": long_rows({"法制课场次": 128}, unit="望江县局")})
+    report = ws.import_paths([yx_file(tmp_path, "改.xlsx", 关工委组织数=13), new], dry_run=True)
+    assert [f.status for f in report.files] == ["replaced", "accepted"]
+    assert [r["结果"] for r in report.records()] == ["将替换", "将导入"]
+    assert dump_store(ws) == before
+    assert sorted(p.name for p in ws.files_dir.rglob("*")) == files_before
+
+
+# ---- layouts and formats ------------------------------------------------------------------------
+def test_wide_sheet_rows_and_total_row(ws, tmp_path):
+    rows, _ = wide_rows(["城关派出所", "天堂派出所"], ["法制课场次", "受教育师生人次"], [[10, 800], [12, 900]], total=[22, 1700],
+                        unit_field="岳西县公安局关工委")
+    f = one(ws.import_paths([write_xlsx(tmp_path / "岳西汇总.xlsx", {"汇总": rows})]))
+    assert f.status == "accepted"
+    assert {(r.unit, r.scope, r.source) for r in f.returns} == {("YX01", "本级", "row"), ("YX02", "本级", "row"), ("YX", "汇总", "total_row")}
+    assert stored_values(ws, "YX01")["legal_lessons"][:4] == ("10", "value", 0, "汇总")
+    assert stored_values(ws, "YX", scope="汇总")["legal_audience"][0] == "1700"
+    assert stored_values(ws, "YX") == {}  # the 合计 row is never a 本级 return
+
+
+def test_xls_and_gbk_csv(ws, tmp_path):
+    xls = write_xls(tmp_path / "望江县局.xls", {"统计表": long_rows({"法制课场次": 128, "资助金额": 13.55}, unit="望江县局")})
+    csv_ = write_csv(tmp_path / "怀宁县局.csv", long_rows({"法制课场次": "120", "受教育师生人次": "6,000"}, unit="怀宁县局"), "gbk")
+    report = ws.import_paths([xls, csv_])
+    assert [f.status for f in report.files] == ["accepted", "accepted"]
+    assert stored_values(ws, "WJ")["aid_amount"][:2] == ("13.55", "value")
+    hn = stored_values(ws, "HN")
+    assert hn["legal_audience"][:5] == ("6000", "value", 0, "怀宁县局", "D8")
+
+
+def test_several_returns_in_one_file_land_together(ws, tmp_path):
+    path = write_xlsx(tmp_path / "两个单位.xlsx", {"岳西": long_rows({"法制课场次": 1}, unit="岳西县局"),
+                                                "望江": long_rows({"法制课场次": 2}, unit="望江县局")})
+    f = one(ws.import_paths([path]))
+    assert f.status == "accepted" and len(f.returns) == 2
+    assert stored_values(ws, "WJ")["legal_lessons"][0] == "2"
+
+
+# ---- refusals: each leaves the store exactly as it was -----------------------------------------
+def _refused(ws, path, expect, **opts):
+    ws.import_paths([yx_file(path.parent.parent / "ok")])  # something in the store already
+    before = dump_store(ws)
+    files_before = sorted(p.name for p in ws.files_dir.rglob("*"))
+    f = one(ws.import_paths([path], **opts))
+    assert f.status == "rejected", f
+    text = "；".join(e.message for e in f.errors)
+    assert expect in text, text
+    assert dump_store(ws) == before
+    assert sorted(p.name for p in ws.files_dir.rglob("*")) == files_before
+    return f
+
+
+def test_refuse_truncated(ws, tmp_path):
+    good = yx_file(tmp_path, "x.xlsx")
+    bad = tmp_path / "in" / "截断.xlsx"
+    bad.write_bytes(good.read_bytes()[:1500])
+    _refused(ws, bad, "文件不完整或已损坏")
+
+
+def test_refuse_empty(ws, tmp_path):
+    bad = tmp_path / "in" / "空.xlsx"
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_bytes(b"")
+    _refused(ws, bad, "文件是空的")
+
+
+def test_refuse_renamed_non_excel(ws, tmp_path):
+    bad = tmp_path / "in" / "报表.xlsx"
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_bytes("这不是表格".encode("utf-8") * 20)
+    _refused(ws, bad, "不是 Excel/WPS 表格文件")
+
+
+def test_refuse_password_protected(ws, tmp_path):
+    bad = tmp_path / "in" / "加密.xlsx"
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_bytes(CFB_MAGIC + b"\0" * 512 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 512)
+    _refused(ws, bad, "设置了打开密码")
+
+
+def test_refuse_no_table(ws, tmp_path):
+    bad = write_xlsx(tmp_path / "in" / "信.xlsx", {"Sheet1": [["各位领导："], ["报表见附件。"]]})
+    _refused(ws, bad, "没有找到可识别的统计表")
+
+
+def test_refuse_xml_bomb(ws, tmp_path):
+    import io
+    import zipfile
+
+    good = yx_file(tmp_path, "src.xlsx")
+    buf = io.BytesIO()
+    src = zipfile.ZipFile(good)
+    with zipfile.ZipFile(buf, "w") as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>' + data
+            out.writestr(info, data)
+    bad = tmp_path / "in" / "炸弹.xlsx"
+    bad.write_bytes(buf.getvalue())
+    _refused(ws, bad, "XML 炸弹")
+
+
+def test_refuse_over_size_limit(ws, tmp_path):
+    big = yx_file(tmp_path, "大.xlsx")
+    f = _refused(ws, big, "超过上限", max_mb=0.001)
+    assert "--max-mb" in f.errors[0].message
+
+
+def test_refuse_duplicate_metric_rows(ws, tmp_path):
+    bad = write_xlsx(tmp_path / "in" / "重复.xlsx", {"s": long_rows({"法制课场次": 120, "法制课": 130, "关工委组织数": 3})})
+    _refused(ws, bad, "出现两次且数值不同")
+
+
+def test_refuse_negative_and_decimal_counts(ws, tmp_path):
+    bad = write_xlsx(tmp_path / "in" / "负数.xlsx", {"s": long_rows({"法制课场次": -5, "五老志愿者人数": 12.5, "资助金额": 3})})
+    f = _refused(ws, bad, "不能为负数")
+    assert any("应为整数" in e.message and e.cell == "D8" for e in f.errors)
+
+
+def test_refuse_bad_year(ws, tmp_path):
+    bad = write_xlsx(tmp_path / "in" / "年.xlsx", {"s": long_rows({"法制课场次": 5}, year=208)})
+    _refused(ws, bad, "年度“208”不是有效年份")
+
+
+def test_refuse_unknown_unit(ws, tmp_path):
+    bad = write_xlsx(tmp_path / "in" / "u.xlsx", {"s": long_rows({"法制课场次": 5}, unit="岳西县公安分局")})
+    _refused(ws, bad, "是否是：岳西县公安局关工委")
+
+
+def test_refuse_formula_without_result(ws, tmp_path):
+    bad = write_xlsx(tmp_path / "in" / "公式.xlsx", {"s": long_rows({"五老志愿者人数": 10, "五老骨干人数": "=D7/2"})})
+    f = _refused(ws, bad, "请用 Excel 或 WPS 打开该文件并保存")
+    assert f.errors[0].cell == "D8" and f.errors[0].sheet == "s"
+
+
+def test_one_bad_sheet_rejects_the_whole_file(ws, tmp_path):
+    bad = write_xlsx(tmp_path / "in" / "混.xlsx", {"岳西": long_rows({"法制课场次": 1}, unit="岳西县局"),
+                                                "望江": long_rows({"法制课场次": "见附件"}, unit="望江县局")})
+    f = _refused(ws, bad, "见附件")
+    assert f.errors[0].sheet == "望江" and f.errors[0].cell == "D7"
+
+
+def test_failure_while_writing_rolls_back(ws, tmp_path, monkeypatch):
+    ws.import_paths([yx_file(tmp_path / "ok")])
+    before = dump_store(ws)
+    path = write_xlsx(tmp_path / "in" / "两个.xlsx", {"a": long_rows({"法制课场次": 1}, unit="望江县局"),
+                                               "b": long_rows({"法制课场次": 2}, unit="怀宁县局")})
+    calls = []
+    original = ws.store.add_submission
+
+    def flaky(conn, file_id, sub, **kw):
+        calls.append(sub.unit)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return original(conn, file_id, sub, **kw)
+
+    monkeypatch.setattr(ws.store, "add_submission", flaky)
+    f = one(ws.import_paths([path]))
+    assert f.status == "rejected" and "写入数据库失败" in f.errors[0].message
+    assert dump_store(ws) == before
+
+
+# ---- batches -------------------------------------------------------------------------------------
+def test_good_files_land_when_another_is_rejected(ws, tmp_path):
+    good = yx_file(tmp_path)
+    bad = write_xlsx(tmp_path / "in" / "坏.xlsx", {"s": long_rows({"法制课场次": "若干"}, unit="望江县局")})
+    report = ws.import_paths([good, bad])
+    assert [f.status for f in report.files] == ["accepted", "rejected"] and report.has_rejections
+    assert stored_values(ws, "YX") and not stored_values(ws, "WJ")
+
+
+def test_two_disagreeing_returns_in_a_batch_are_both_refused(ws, tmp_path):
+    a = yx_file(tmp_path, "岳西A.xlsx", 法制课场次=100)
+    b = yx_file(tmp_path, "岳西B.xlsx", 法制课场次=120)
+    report = ws.import_paths([a, b])
+    assert [f.status for f in report.files] == ["rejected", "rejected"]
+    msg = report.files[0].errors[0].message
+    assert "《岳西A.xlsx》" in msg and "《岳西B.xlsx》" in msg and "数值不同" in msg
+    assert ws.store.counts()["submissions"] == 0
+
+
+def test_revision_wins_in_a_batch(ws, tmp_path):
+    rev = yx_file(tmp_path, "岳西县局2018年报表(修改版).xlsx", 法制课场次=120)
+    orig = yx_file(tmp_path, "岳西县局2018年报表.xlsx", 法制课场次=100)
+    report = ws.import_paths([rev, orig])  # the order given does not matter
+    status = {f.name: f.status for f in report.files}
+    assert status == {rev.name: "replaced", orig.name: "accepted"}
+    assert stored_values(ws, "YX")["legal_lessons"][0] == "120"
+    notes = {f.name: " ".join(f.notes) for f in report.files}
+    assert "以本修改版为准" in notes[rev.name] and "被同批次的修改版" in notes[orig.name]
+    assert ws.store.counts()["submissions"] == 2
+
+
+def test_agreeing_duplicates_in_a_batch_are_fine(ws, tmp_path):
+    a = yx_file(tmp_path, "a.xlsx", 法制课场次=100)
+    b = write_xlsx(tmp_path / "in" / "b.xlsx", {"另一个表": long_rows({"法制课场次": 100}, title="岳西县局 2018年")})
+    report = ws.import_paths([a, b])
+    assert [f.status for f in report.files] == ["accepted", "replaced"]
+
+
+# ---- paths ---------------------------------------------------------------------------------------
+def test_folders_globs_lock_and_hidden_files(ws, tmp_path):
+    d = tmp_path / "收到"
+    write_xlsx(d / "岳西.xlsx", {"s": long_rows({"法制课场次": 1}, unit="岳西县局")})
+    write_xlsx(d / "子文件夹" / "望江.xlsx", {"s": long_rows({"法制课场次": 2}, unit="望江县局")})
+    (d / "~$岳西.xlsx").write_bytes(b"lock")
+    (d / ".隐藏.xlsx").write_bytes(b"x")
+    (d / "说明.docx").write_bytes(b"x")
+    report = ws.import_paths([d])
+    assert sorted(f.name for f in report.files) == ["岳西.xlsx", "望江.xlsx"]
+    reasons = {p.name: why for p, why in report.skipped}
+    assert "锁文件" in reasons["~$岳西.xlsx"] and "隐藏" in reasons[".隐藏.xlsx"] and "说明.docx" in reasons
+    report = ws.import_paths([str(d / "**" / "*.xlsx")])
+    assert sorted(f.status for f in report.files) == ["unchanged", "unchanged"]
+    with pytest.raises(UsageError, match="找不到文件或文件夹"):
+        ws.import_paths([tmp_path / "没有这个"])
+    with pytest.raises(UsageError, match="没有文件匹配"):
+        ws.import_paths([str(tmp_path / "*.xls")])
+
+
+# ---- the command ---------------------------------------------------------------------------------
+def test_cli_exit_codes_and_json(ws, tmp_path):
+    good = yx_file(tmp_path)
+    res = runner.invoke(app, ["import", str(good), "-w", str(ws.root), "-f", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data[0]["结果"] == "已导入" and data[0]["年度"] == 2018 and data[0]["数值个数"] == 4
+    assert set(data[0]) == {"文件", "结果", "单位", "年度", "口径", "数值个数", "提醒", "错误"}
+    bad = write_xlsx(tmp_path / "in" / "坏.xlsx", {"s": long_rows({"法制课场次": "若干"}, unit="望江县局")})
+    res = runner.invoke(app, ["import", str(bad), "-w", str(ws.root)])
+    assert res.exit_code == 1 and "若干" in res.stdout and "Traceback" not in res.output
+    res = runner.invoke(app, ["import", str(tmp_path / "nothing.xlsx"), "-w", str(ws.root)])
+    assert res.exit_code == 2 and "找不到文件或文件夹" in res.output
+    res = runner.invoke(app, ["import", str(good), "-w", str(ws.root), "--unit", "不存在的单位"])
+    assert res.exit_code == 2
+
+
+def test_cli_help_mentions_example():
+    res = runner.invoke(app, ["import", "--help"])
+    assert res.exit_code == 0 and "例：gwstats import" in res.output
