@@ -1,14 +1,38 @@
-"""demo (owned by the sample-data issue)."""
+"""gwstats demo: the whole path on the bundled sample data (see gwstats/demo.py)."""
 
 from __future__ import annotations
 
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-from .common import not_built
+from .common import handle_errors
+
+
+class Sample(str, Enum):
+    anqing = "anqing-police"
+    jian_an = "jian-an"
+    all = "all"
 
 
 def register(app: typer.Typer):
-    @app.command("demo", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-    def demo():
-        """在自带示例数据上演示全过程。尚未实现。"""
-        not_built("demo", "示例数据")
+    @app.command("demo")
+    @handle_errors
+    def demo(
+        output: Annotated[Path, typer.Option("--output", "-o", help="演示输出目录（每个示例一个工作区）")] = Path("gwstats-demo"),
+        sample: Annotated[Sample, typer.Option("--sample", "-s", help="示例：anqing-police（安庆市公安局关工委 2017–2018）/ jian-an（集安市关工委 2019–2020）/ all")] = Sample.all,
+        force: Annotated[bool, typer.Option("--force", help="输出目录不为空时，重新生成其中的示例工作区")] = False,
+    ):
+        """在自带示例数据上演示全过程：建工作区、导入单位名单和两年报表（含拒收的文件及原因）、
+        填报情况、数据校验、逐级汇总与同比（含汇总工作簿 .xlsx）、会议图表、工作总结（.docx 和 .html），
+        最后列出产出的文件。
+
+        例：gwstats demo -o gwstats-demo
+        """
+        from ..demo import run_demo
+
+        result = run_demo(output, samples=sample.value, force=force, echo=typer.echo)
+        if not result.ok:
+            raise typer.Exit(1)
