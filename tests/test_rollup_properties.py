@@ -1,0 +1,82 @@
+"""Property tests: the root total is the sum of every 本级 value; input order changes nothing."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from store_builders import add_submission, make_ws
+
+amounts = st.decimals(min_value=Decimal("0"), max_value=Decimal("100000"), places=2, allow_nan=False, allow_infinity=False)
+counts = st.integers(min_value=0, max_value=10**6)
+
+
+@st.composite
+def trees(draw):
+    n = draw(st.integers(min_value=1, max_value=12))
+    parents = [None] + [draw(st.integers(min_value=0, max_value=k - 1)) for k in range(1, n)]
+    units = [(f"U{k}", f"单位{k}", None if p is None else f"U{p}") for k, p in enumerate(parents)]
+    subs = []
+    for k in range(n):
+        if draw(st.booleans()):
+            vals = {}
+            if draw(st.booleans()):
+                vals["legal_lessons"] = draw(counts)
+            if draw(st.booleans()):
+                vals["aid_amount"] = draw(amounts)
+            subs.append((f"U{k}", "本级", vals))
+        if draw(st.integers(0, 3)) == 0:  # a 汇总 return: compared, never added
+            subs.append((f"U{k}", "汇总", {"legal_lessons": draw(counts), "aid_amount": draw(amounts)}))
+    return units, subs
+
+
+_BASE = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _base(tmp_path_factory):
+    _BASE.append(tmp_path_factory.mktemp("prop"))
+    yield
+    _BASE.clear()
+
+
+def build(units, subs):
+    ws = make_ws(_BASE[0] / f"w{len(list(_BASE[0].iterdir()))}", units)
+    for unit, scope, vals in subs:
+        add_submission(ws, unit, 2018, vals, scope=scope)
+    return ws
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(trees())
+def test_root_total_is_sum_of_all_own_values(case):
+    units, subs = case
+    ws = build(units, subs)
+    r = ws.rollup(2018, compare=None)
+    for metric in ("legal_lessons", "aid_amount"):
+        own = [Decimal(str(v[metric])) for _, scope, v in subs if scope == "本级" and metric in v]
+        expected = sum(own, Decimal(0)) if own else None
+        assert r.value("U0", metric) == expected
+        # every unit: own + children totals
+        tree = r.tree
+        for i, code in enumerate(tree.codes):
+            mine = [Decimal(str(v[metric])) for u, s, v in subs if u == code and s == "本级" and metric in v]
+            kids = [r.value(tree.codes[c], metric) for c in tree.children(i)]
+            parts = mine + [k for k in kids if k is not None]
+            assert r.value(code, metric) == (sum(parts, Decimal(0)) if parts else None)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(trees(), st.randoms(use_true_random=False))
+def test_insertion_order_changes_nothing(case, rnd):
+    units, subs = case
+    shuffled = list(subs)
+    rnd.shuffle(shuffled)
+    a = build(units, subs).rollup(2018, compare=None, level=None)
+    b = build(units, shuffled).rollup(2018, compare=None, level=None)
+    assert a.records() == b.records()
+    for prefer in ("computed", "reported"):
+        ra = build(units, subs).rollup(2018, compare=None, prefer=prefer)
+        rb = build(units, shuffled).rollup(2018, compare=None, prefer=prefer)
+        assert [ra.record(u, "aid_amount") for u in ra.tree.codes] == [rb.record(u, "aid_amount") for u in rb.tree.codes]
