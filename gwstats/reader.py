@@ -182,6 +182,11 @@ def scan_zip(data: bytes, name: str) -> dict[str, set[tuple[int, int]]]:
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise ReadError(f"{name}：文件不完整或已损坏，无法打开（可能下载或拷贝没有完成）。{_RESAVE}") from None
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names and "content.xml" not in names:
+        what = ("Word 文档" if any(n.startswith("word/") for n in names)
+                else "PowerPoint 演示文稿" if any(n.startswith("ppt/") for n in names) else "压缩包")
+        raise ReadError(f"{name}：内容是{what}，不是 Excel/WPS 表格（可能是改了扩展名）。请报送统计表本身")
     if sum(i.file_size for i in infos) > MAX_UNZIPPED:
         raise ReadError(f"{name}：文件解压后超过 {MAX_UNZIPPED // 1024 // 1024} MB，疑似恶意压缩文件，未读取")
     parts: dict[str, bytes] = {}

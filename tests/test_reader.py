@@ -135,3 +135,12 @@ def test_excel_in_csv_clothing(tmp_path):
 
 def test_sheet_cell_outside_is_none():
     assert Sheet("s", [[1]]).cell(3, 3) is None
+
+
+def test_word_document_renamed_xlsx(tmp_path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    with pytest.raises(ReadError, match="内容是Word 文档，不是 Excel/WPS 表格"):
+        read_return_bytes(buf.getvalue(), "总结.xlsx", ".xlsx")
