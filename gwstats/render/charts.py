@@ -120,7 +120,7 @@ def _decorate(fig: Figure, ax, data: ChartData, style: S.Style):
         from matplotlib.ticker import MaxNLocator
 
         horizontal = bool(ax.get_yticklabels()) and ax.yaxis.get_major_locator().__class__.__name__ == "FixedLocator"
-        (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
+        (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 2.5, 5, 10]))
     fig.suptitle(data.title, fontsize=S.TITLE_SIZE * sc, color=S.TEXT)
     if data.subtitle:
         ax.set_title(data.subtitle, fontsize=S.SUBTITLE_SIZE * sc, color=S.MUTED, pad=12 * sc)
@@ -600,7 +600,8 @@ def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target
     elif kind == "rate":
         raise UsageError(f"“{name}”不是比率指标；达标率图请选比率（如 五好达标率）")
     if kind == "rate" and data.target is not None:
-        below = [lab for lab, v in zip(labels, values) if v is not None and float(v) < data.target - 1e-9]
+        below = [lab for v, lab in sorted((float(v), lab) for lab, v in zip(labels, values)
+                                          if v is not None and float(v) < data.target - 1e-9)]  # worst first
         if below:
             data.notes.append(f"低于目标 {W.rate(data.target, measure)}：{'、'.join(below)}")
     if kind == "compare":

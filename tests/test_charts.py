@@ -1,0 +1,255 @@
+"""Charts: every kind from a small stored dataset, in the house style, with nothing overlapping."""
+
+import warnings
+from decimal import Decimal
+
+import matplotlib.image as mpimg
+import pytest
+from typer.testing import CliRunner
+
+from conftest_charts import chart_ws, no_glyph_warnings  # noqa: F401
+from gwstats.cli.app import app
+from gwstats.render import charts as C
+from gwstats.render import style as S
+from gwstats.render.fonts import font_in_use
+
+ORG = "安庆市公安局关工委"
+runner = CliRunner()
+
+
+def _texts(fig):
+    out = [t.get_text() for t in fig.texts]
+    for name in ("_suptitle", "_supxlabel"):
+        t = getattr(fig, name, None)
+        if t is not None:
+            out.append(t.get_text())
+    for ax in fig.axes:
+        out += [ax.title.get_text(), ax.xaxis.label.get_text(), ax.yaxis.label.get_text()]
+        out += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+        out += [t.get_text() for t in ax.texts if t.get_visible()]
+        if ax.get_legend():
+            out += [t.get_text() for t in ax.get_legend().get_texts()]
+    return out
+
+
+def _strict_draw(data):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph is a failure
+        fig = C.draw(data)
+        fig.draw_without_rendering()
+    return fig
+
+
+# ---- end to end from the store, every kind ---------------------------------------------------
+@pytest.mark.parametrize(
+    "kind, metric, title_part",
+    [
+        ("bar", "legal_lessons", f"{ORG} 2018年 各县(市)局 法制课场次"),
+        ("rate", "rate_wuhao", f"{ORG} 2018年 各县(市)局 五好达标率"),
+        ("compare", "wulao_volunteers", f"{ORG} 2018年与2017年 各县(市)局 五老志愿者人数"),
+        ("trend", "legal_audience", f"{ORG} 2016—2018年 受教育师生人次变化"),
+        ("share", "donations_social+donations_wulao", f"{ORG} 2018年 各县(市)局 社会力量捐款、五老捐款捐物构成"),
+    ],
+)
+def test_every_kind_renders_from_the_store(chart_ws, tmp_path, kind, metric, title_part):
+    data = C.build_chart(chart_ws, 2018, metric, kind=kind)
+    assert data.title == title_part
+    assert data.footnote == "数据来源：各单位统计报表（已报 6/7）"
+    fig = _strict_draw(data)
+    assert C.label_overlaps(fig) == []
+    texts = _texts(fig)
+    assert title_part in texts
+    assert any(t.startswith("数据来源：各单位统计报表（已报 6/7）") for t in texts)
+    # axis label carries the unit of measure
+    measure = {"bar": "场次", "rate": "%", "compare": "人", "trend": "人次", "share": "万元"}[kind]
+    assert any(measure in t for t in (fig.axes[0].yaxis.label.get_text(), fig.axes[0].xaxis.label.get_text()))
+    # 16:9 at the workspace's 200 dpi
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        paths = C.make_chart(chart_ws, 2018, metric=metric, kind=kind, output=tmp_path / f"{kind}.png")
+    img = mpimg.imread(paths[0])
+    assert img.shape[:2] == (1500, 2666)
+
+
+def test_charts_use_the_cjk_font(chart_ws):
+    from matplotlib import font_manager as fm
+
+    from gwstats.render.fonts import _covers, setup_fonts
+
+    fig = _strict_draw(C.build_chart(chart_ws, 2018, "legal_lessons"))
+    used = fm.findfont(fig._suptitle.get_fontproperties())
+    assert used == font_in_use() == setup_fonts().path
+    assert _covers(used, fig._suptitle.get_text().replace(" ", ""))
+
+
+def test_bar_is_sorted_with_values_total_and_missing_unit_last(chart_ws):
+    data = C.build_chart(chart_ws, 2018, "legal_lessons")
+    fig = _strict_draw(data)
+    ax = fig.axes[0]
+    ticks = [t.get_text().replace("\n", "") for t in ax.get_xticklabels()]
+    assert ticks == ["岳西县公安局", "桐城市公安局", "望江县公安局", "怀宁县公安局", "潜山县公安局", "宿松县公安局"]
+    labels = [t.get_text() for t in ax.texts]
+    assert labels == ["212", "150", "128", "120", "90", "未报"]  # 岳西 = 200 + its station's 12, from the rollup
+    assert ax.title.get_text().startswith("合计710场次，比2017年增加12场次")
+    assert "未报：宿松县公安局" in fig._supxlabel.get_text()
+
+
+def test_rate_chart_has_target_line_and_marks_units_below(chart_ws):
+    data = C.build_chart(chart_ws, 2018, "五好达标率", kind="rate")
+    assert data.target == 80  # from the catalog
+    fig = _strict_draw(data)
+    ax = fig.axes[0]
+    lines = [ln for ln in ax.get_lines() if list(ln.get_ydata()) == [80, 80]]
+    assert lines, "target line at 80%"
+    colors = [p.get_facecolor() for p in ax.patches]
+    import matplotlib.colors as mcolors
+
+    red = mcolors.to_rgba(S.ACCENT)
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    below = {ticks[i] for i, c in enumerate(colors) if c == red}
+    assert below == {"潜山县公安局", "望江县公安局"}  # 70.0% and 65.8%
+    assert "目标 80.0%" in _texts(fig)
+    assert "低于目标 80.0%：望江县公安局、潜山县公安局" in fig._supxlabel.get_text()
+    # --target overrides the catalog
+    data = C.build_chart(chart_ws, 2018, "rate_wuhao", kind="rate", target=89)
+    assert data.target == 89
+    assert "低于目标 89.0%：望江县公安局、潜山县公安局、怀宁县公安局、岳西县公安局" in "；".join(data.notes)
+
+
+def test_rate_of_a_count_is_refused(chart_ws):
+    from gwstats.errors import UsageError
+
+    with pytest.raises(UsageError, match="不是比率"):
+        C.build_chart(chart_ws, 2018, "legal_lessons", kind="rate")
+
+
+def test_compare_labels_the_change_from_the_rollup(chart_ws):
+    data = C.build_chart(chart_ws, 2018, "wulao_volunteers", kind="compare")
+    assert data.series_names == ("2018年", "2017年")
+    fig = _strict_draw(data)
+    texts = _texts(fig)
+    # 桐城 600 vs 540 (= 600 × 0.9): +60
+    assert "+60" in texts and "600" in texts
+    assert "2018年" in texts and "2017年" in texts
+    assert data.subtitle == "合计2503人，比2017年减少50人（未报齐 6/7）"
+
+
+def test_trend_covers_all_years_in_the_store(chart_ws):
+    data = C.build_chart(chart_ws, 2018, "legal_audience", by="year")
+    assert data.kind == "trend"
+    assert data.labels == ["2016年", "2017年", "2018年"]
+    assert [int(v) for v in data.values] == [44100, 57600, 64000]
+    assert data.subtitle == "2018年6.4万人次，比2017年增加6400人次"
+
+
+def test_share_parts_and_subtitle(chart_ws):
+    data = C.build_chart(chart_ws, 2018, "donations_social+donations_wulao", kind="share")
+    assert [p[0] for p in data.parts] == ["社会力量捐款", "五老捐款捐物"]
+    assert data.subtitle == "合计23.40万元：社会力量捐款15.20万元（65.0%），五老捐款捐物8.20万元（35.0%）"
+
+
+def test_chart_without_data_is_refused_with_a_message(chart_ws):
+    with pytest.raises(C.NoChartData, match="投入警力"):
+        C.build_chart(chart_ws, 2018, "police_deployed")
+
+
+def test_unit_and_level_choose_the_rows(chart_ws):
+    data = C.build_chart(chart_ws, 2018, "legal_lessons", level=3)
+    assert data.labels == ["岳西县公安局城关派出所"]
+    data = C.build_chart(chart_ws, 2018, "legal_lessons", unit="岳西县公安局关工委")
+    assert data.labels == ["岳西县公安局城关派出所"]
+    assert "岳西县公安局" in data.title
+
+
+# ---- drawing from plain data ------------------------------------------------------------------
+def _plain(n, kind="bar", name_len=4, **kw):
+    labels = [("单位" * name_len)[: name_len - 1] + str(i) for i in range(n)]
+    values = [Decimal(i * 7 % 23 + 1) for i in range(n)]
+    return C.ChartData(kind, "测试 2018年 各单位 法制课场次", labels, values, "场次", "count", "合计", "数据来源：各单位统计报表（已报 1/1）", **kw)
+
+
+def test_many_units_switch_to_horizontal_bars(no_glyph_warnings):
+    fig = C.draw(_plain(24))
+    ax = fig.axes[0]
+    assert len(ax.get_yticklabels()) == 24  # categories on the y axis
+    assert C.label_overlaps(fig) == []
+    fig = C.draw(_plain(12))
+    assert len(fig.axes[0].get_xticklabels()) == 12
+
+
+def test_long_unit_names_wrap_or_rotate_without_overlap(no_glyph_warnings):
+    data = _plain(12, name_len=14)
+    fig = C.draw(data)
+    ax = fig.axes[0]
+    ticks = ax.get_xticklabels()
+    assert all("\n" in t.get_text() or t.get_rotation() != 0 for t in ticks)
+    assert C.label_overlaps(fig) == []
+
+
+def test_wrap_label_is_balanced():
+    assert C.wrap_label("岳西县公安局", 5) == "岳西县\n公安局"
+    assert C.wrap_label("桐城", 5) == "桐城"
+
+
+def test_compare_with_many_units_is_horizontal_and_clean(no_glyph_warnings):
+    data = _plain(14, kind="compare", prev_values=[Decimal(3)] * 14, changes=[Decimal(i - 7) for i in range(14)])
+    fig = C.draw(data)
+    assert len(fig.axes[0].get_yticklabels()) == 14
+    assert C.label_overlaps(fig) == []
+
+
+def test_pie_for_a_single_whole(no_glyph_warnings):
+    data = C.ChartData("share", "x 2020年 捐款捐物构成", ["集安市关工委"], [None], "万元", "amount",
+                       parts=[("社会力量捐款", [Decimal("20.4")]), ("五老捐款捐物", [Decimal("15.2")])])
+    fig = C.draw(data)
+    texts = _texts(fig)
+    assert any("20.40万元（57.3%）" in t for t in texts)
+
+
+def test_overlap_detector_detects_overlap():
+    fig = C.draw(_plain(3))
+    ax = fig.axes[0]
+    ax.annotate("重叠的标签", (0, 1))
+    ax.annotate("重叠的标签", (0, 1))
+    assert C.label_overlaps(fig)
+
+
+def test_svg_and_pdf_beside_the_png(chart_ws, tmp_path):
+    paths = C.make_chart(chart_ws, 2018, metric="legal_lessons", output=tmp_path / "a.png", svg=True, pdf=True)
+    assert [p.suffix for p in paths] == [".png", ".svg", ".pdf"]
+    assert all(p.stat().st_size > 1000 for p in paths)
+
+
+# ---- the standard set -------------------------------------------------------------------------
+def test_standard_set_with_index_and_skipped_note(chart_ws, tmp_path, monkeypatch):
+    monkeypatch.setattr(chart_ws.config, "standard_charts",
+                        list(chart_ws.config.standard_charts) + ["bar:police_deployed"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = C.make_standard_charts(chart_ws, 2018, tmp_path / "set")
+    assert len(result.files) == 7
+    assert all(p.is_file() for p in result.paths)
+    assert result.skipped and result.skipped[0][0] == "bar:police_deployed" and "没有数据" in result.skipped[0][1]
+    index = (tmp_path / "set" / "index.md").read_text(encoding="utf-8")
+    for p, title in result.files:
+        assert p.name in index and title in index
+    assert "未生成" in index and "bar:police_deployed" in index
+
+
+# ---- command line -------------------------------------------------------------------------------
+def test_cli_chart_and_charts(chart_ws, tmp_path):
+    w = str(chart_ws.root)
+    r = runner.invoke(app, ["chart", "-w", w, "--year", "2018", "--metric", "法制课场次", "-o", str(tmp_path / "a.png")])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "a.png").is_file()
+    r = runner.invoke(app, ["chart", "-w", w, "--year", "2018", "--metric", "五好率", "--kind", "rate", "--target", "85",
+                            "-o", str(tmp_path / "b.png"), "--svg"])
+    assert r.exit_code == 0 and (tmp_path / "b.svg").is_file()
+    r = runner.invoke(app, ["chart", "-w", w, "--year", "2018", "--metric", "不存在的指标", "-o", str(tmp_path / "c.png")])
+    assert r.exit_code == 2 and "不存在的指标" in r.output and "Traceback" not in r.output
+    r = runner.invoke(app, ["chart", "-w", w, "--year", "2018", "--metric", "投入警力", "-o", str(tmp_path / "c.png")])
+    assert r.exit_code == 1 and "没有数据" in r.output
+    r = runner.invoke(app, ["charts", "-w", w, "--year", "2018", "-o", str(tmp_path / "set"), "-f", "json"])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "set" / "index.md").is_file()
+    assert "01_bar_legal_lessons.png" in r.output
