@@ -1,0 +1,136 @@
+"""The summary report: docx opened with python-docx, Markdown and self-contained HTML."""
+
+import datetime as dt
+import re
+import warnings
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from typer.testing import CliRunner
+
+from conftest_charts import chart_ws  # noqa: F401
+from gwstats.cli.app import app
+from gwstats.render import report as R
+
+ORG = "安庆市公安局关工委"
+# From the stored dataset: 2018 188 organisations (2017: 189), 152 of them 五好 (80.9%, +1.5 points).
+ORG_SENTENCE = ("全市共有关工委组织188个，比上年减少1个；其中达到“五好”标准的152个，占80.9%，比上年提高1.5个百分点；"
+                "应建关工委的单位59个，比上年增加5个；其中已建关工委的56个，占94.9%，比上年提高0.5个百分点。")
+WULAO_SENTENCE = "全市共有五老志愿者2503人，比上年减少50人；其中五老骨干802人，占32.0%，比上年提高3.8个百分点。"
+LEGAL_SENTENCE = "全市开展法制课710场次，比上年增加12场次；受教育师生6.4万人次，比上年增加6400人次。"
+
+
+@pytest.fixture(scope="module")
+def content(chart_ws):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return R.build_report(chart_ws, 2018, today=dt.date(2019, 1, 20))
+
+
+@pytest.fixture(scope="module")
+def docx_path(chart_ws, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / "统计分析.docx"
+    return R.make_report(chart_ws, 2018, out)
+
+
+def test_content_has_title_overview_groups_and_appendices(content):
+    assert content.title == f"{ORG}2018年度关心下一代工作统计分析"
+    assert content.date == "2019年1月20日"
+    headings = [b.text for b in content.blocks if b.kind == "heading"]
+    assert headings == ["总体情况", "一、组织建设", "二、五老队伍", "三、法治教育", "四、帮扶助学",
+                        "附录一 填报情况", "附录二 数据核查"]
+    text = content.text()
+    for sentence in (ORG_SENTENCE, WULAO_SENTENCE, LEGAL_SENTENCE):
+        assert sentence in text
+    # No sentence and no section for metrics and groups without data; never 增加0.
+    assert "投入警力" not in text and "校园安全" in text  # named once, in the overview, as 从略
+    assert not re.search(r"(增加|减少|提高|下降)0(\.0+)?(?!\d|\.\d)", text)
+    assert "应报7个单位，已报6个，未报1个（宿松县公安局关工委）" in text
+
+
+def test_group_table_has_units_metrics_and_total_row(content):
+    tables = [b for b in content.blocks if b.kind == "table"]
+    org = tables[0]
+    assert org.columns[:3] == ["单位", "关工委组织数（个）", "达到五好标准组织数（个）"]
+    assert "五好达标率（%）" in org.columns
+    assert [r[0] for r in org.rows] == ["桐城市公安局", "潜山县公安局", "怀宁县公安局", "岳西县公安局", "望江县公安局",
+                                        "宿松县公安局", "合计"]
+    total = org.rows[-1]
+    assert total[1] == "188" and total[2] == "152" and total[org.columns.index("五好达标率（%）")] == "80.9"
+    assert org.rows[5][1:] == [""] * (len(org.columns) - 1)  # 宿松 did not report: blank, not 0
+    aid = next(t for t in tables if "帮扶助学" in t.text)
+    col = aid.columns.index("资助金额（万元）")
+    assert aid.rows[-1][col] == "90.00"  # 18.35 + 12.4 + 20.1 + 25.6 + 13.55, exact
+
+
+def test_docx_has_sentences_tables_pictures_and_chinese_fonts(docx_path):
+    doc = Document(str(docx_path))
+    paras = [p.text for p in doc.paragraphs]
+    assert paras[0] == f"{ORG}2018年度关心下一代工作统计分析"
+    assert ORG in paras[1]
+    assert ORG_SENTENCE in paras and WULAO_SENTENCE in paras and LEGAL_SENTENCE in paras
+    assert "附录一 填报情况" in paras and "附录二 数据核查" in paras
+    # 4 group tables + the 填报情况 table + the 数据核查 table
+    assert len(doc.tables) == 6
+    findings = doc.tables[-1]
+    assert [c.text for c in findings.rows[0].cells] == ["级别", "单位", "指标", "说明", "来源"]
+    assert any("桐城" in r.cells[1].text and "95" in r.cells[3].text for r in findings.rows[1:])
+    first = doc.tables[0]
+    assert first.rows[0].cells[0].text == "单位"
+    assert first.rows[-1].cells[0].text == "合计" and first.rows[-1].cells[1].text == "188"
+    status_table = next(t for t in doc.tables if t.rows[0].cells[1].text == "状态")
+    states = {r.cells[0].text: r.cells[1].text for r in status_table.rows[1:]}
+    assert states["宿松县公安局关工委"] == "未报"
+    # one chart per group section
+    assert len(doc.inline_shapes) == 4
+    # East Asian fonts on the styles, so Word shows 宋体/黑体
+    normal = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert normal.get(qn("w:eastAsia")) == "宋体"
+    heading = doc.styles["Heading 1"].element.rPr.find(qn("w:rFonts"))
+    assert heading.get(qn("w:eastAsia")) == "黑体"
+
+
+def test_markdown_report_writes_charts_beside_it(chart_ws, tmp_path):
+    path = R.make_report(chart_ws, 2018, tmp_path / "报告.md")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(f"# {ORG}2018年度关心下一代工作统计分析")
+    assert ORG_SENTENCE in text
+    assert "| 合计 | 188 | 152 |" in text
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert len(links) == 4
+    assert all((tmp_path / link).is_file() for link in links)
+
+
+def test_html_report_is_self_contained(chart_ws, tmp_path):
+    path = R.make_report(chart_ws, 2018, tmp_path / "报告", fmt="html")
+    assert path.suffix == ".html"
+    text = path.read_text(encoding="utf-8")
+    assert ORG_SENTENCE in text
+    assert text.count("data:image/png;base64,") == 4
+    assert not re.search(r'src="(?!data:)', text)  # nothing to fetch
+    assert '<tr class="total"><td>合计</td>' in text
+
+
+def test_report_for_one_unit(chart_ws):
+    content = R.build_report(chart_ws, 2018, unit="岳西县公安局关工委", charts=False)
+    text = content.text()
+    assert "全县开展法制课212场次" in text
+    assert not content.images()
+
+
+def test_unknown_format_is_refused(chart_ws, tmp_path):
+    from gwstats.errors import UsageError
+
+    with pytest.raises(UsageError, match="报告格式"):
+        R.make_report(chart_ws, 2018, tmp_path / "x.pdf", fmt="pdf")
+
+
+def test_cli_report(chart_ws, tmp_path):
+    runner = CliRunner()
+    r = runner.invoke(app, ["report", "-w", str(chart_ws.root), "--year", "2018", "-o", str(tmp_path / "r.docx")])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "r.docx").is_file()
+    r = runner.invoke(app, ["report", "-w", str(chart_ws.root), "--year", "2018", "-o", str(tmp_path / "r.md"),
+                            "--format", "md"])
+    assert r.exit_code == 0 and (tmp_path / "r.md").is_file()
