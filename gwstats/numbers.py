@@ -120,10 +120,18 @@ def parse_value(value, *, unit: str | None = None, integer: bool = False, field_
     field_unit: the unit the field is written in (unit column or "（元）" in the label), converted
     to ``unit``; rate: the field is a percentage.
     """
-    rate = rate or unit == "%"
-    scale, note = _scale_for_field(field_unit, unit)
     if value is None:
         return None
+    rate = rate or unit == "%"
+    tv = type(value)
+    if not field_unit and not rate:  # fast paths for the common cases: 12, 12.0, "12"
+        if tv is float and value.is_integer() and value >= 0:
+            return ParsedNumber(Decimal(int(value)))
+        if tv is int and value >= 0:
+            return ParsedNumber(Decimal(value))
+        if tv is str and value.isascii() and value.isdigit():
+            return ParsedNumber(Decimal(int(value)))
+    scale, note = _scale_for_field(field_unit, unit)
     if isinstance(value, bool):
         raise NumberError("是逻辑值（TRUE/FALSE），应为数字")
     if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):

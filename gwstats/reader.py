@@ -146,7 +146,7 @@ def _formula_cells_without_result(zf: zipfile.ZipFile, parts: dict[str, bytes]) 
     """Sheet name -> cells holding a formula with no saved result (files written by scripts)."""
     by_part: dict[str, set[tuple[int, int]]] = {}
     for part, xml in parts.items():
-        if not part.startswith("xl/worksheets/") or b"<f" not in xml:
+        if not part.startswith("xl/worksheets/") or (b"<f>" not in xml and b"<f " not in xml):
             continue
         for m in _CELL.finditer(xml):
             inner = m.group(2)
@@ -175,6 +175,29 @@ def _formula_cells_without_result(zf: zipfile.ZipFile, parts: dict[str, bytes]) 
     return {names.get(p, p): cells for p, cells in by_part.items()}
 
 
+_ELEMENT_START = re.compile(rb"<[A-Za-z_]")
+
+
+def _prolog_end(xml: bytes) -> int:
+    """Where the first element starts: a DTD (and so any ENTITY) can only come before it."""
+    m = _ELEMENT_START.search(xml)
+    return m.start() if m else len(xml)
+
+
+def _read_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The part's bytes up to its first element, read in chunks (no need to inflate the rest)."""
+    buf = b""
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(1024)
+            if not chunk:
+                return buf
+            buf += chunk
+            end = _prolog_end(buf)
+            if end < len(buf):
+                return buf[:end]
+
+
 def scan_zip(data: bytes, name: str) -> dict[str, set[tuple[int, int]]]:
     """Refuse XML bombs (DTD/ENTITY) and zip bombs; find formula cells without saved results."""
     try:
@@ -195,13 +218,17 @@ def scan_zip(data: bytes, name: str) -> dict[str, set[tuple[int, int]]]:
             lower = info.filename.lower()
             if not lower.endswith((".xml", ".rels", ".vml")):
                 continue
-            xml = zf.read(info)
-            if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+            if lower.startswith("xl/worksheets/") or lower in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+                xml = zf.read(info)  # needed whole for the formula scan
+                parts[info.filename] = xml
+                prolog = xml[: _prolog_end(xml)]
+            else:
+                prolog = _read_prolog(zf, info)
+            if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
                 raise ReadError(
                     f"{name}：文件内部的 {info.filename} 含有 DTD/实体声明（<!DOCTYPE/<!ENTITY），"
                     "正常的 Excel/WPS 文件不会有，可能是恶意文件（XML 炸弹），拒绝读取"
                 )
-            parts[info.filename] = xml
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
         raise ReadError(f"{name}：文件不完整或已损坏，无法解压（可能下载或拷贝没有完成）。{_RESAVE}") from None
     return _formula_cells_without_result(zf, parts)

@@ -27,6 +27,7 @@ class Context:
         self.unit_option = unit  # a unit code
         self.file_name = ""
         self._labels: dict[str, str | None] = {}
+        self._bracket_units: dict[str, str | None] = {}
         keys = {}
         for u in hierarchy.units.values():
             for label in (u.name, *u.aliases):
@@ -87,8 +88,11 @@ class Context:
             return None
         metric = self.catalog.metrics.get(code)
         unit = self.metric_units.get(code)
-        if field_unit is None:
-            field_unit = unit_in_brackets(label) if isinstance(label, str) else None
+        if field_unit is None and isinstance(label, str):
+            try:
+                field_unit = self._bracket_units[label]
+            except KeyError:
+                field_unit = self._bracket_units[label] = unit_in_brackets(label)
         try:
             p = parse_value(raw, unit=unit, integer=bool(metric and metric.is_integer), field_unit=field_unit,
                             rate=code in self.catalog.indicators)
@@ -101,7 +105,7 @@ class Context:
             return None
         if p is None:
             return None
-        text = cell_text(raw)
+        text = raw if type(raw) is str else (str(p.value) if p.value is not None and type(raw) is float and not p.note else cell_text(raw))
         if p.approx:
             findings.append(self.finding(
                 "warning", "approximate", f"“{label}”的值“{text}”是约数，按 {p.value} 计", sheet.name, ref, raw=text))

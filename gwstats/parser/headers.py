@@ -21,6 +21,7 @@ _STANDALONE_EXCLUDED = {"单位", "单位名称", "日期", "电话"}  # too com
 _LABEL_OF = {lab: f for f, labs in FIELD_LABELS.items() for lab in labs}
 _STANDALONE = {lab: f for lab, f in _LABEL_OF.items() if lab not in _STANDALONE_EXCLUDED}
 _ALT = "|".join(sorted(map(re.escape, _LABEL_OF), key=len, reverse=True))
+_ANY = re.compile(_ALT)
 _INLINE = re.compile(rf"({_ALT})\s*(?:[(（][^)）]{{0,8}}[)）])?\s*[:：]")
 _YEAR_IN_TEXT = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 _YEAR_TITLE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年")
@@ -48,7 +49,7 @@ def find_fields(rows: list[list], skip_rows: set[int] | None = None, max_cols: i
         n = min(len(row), max_cols)
         for c in range(n):
             v = row[c]
-            if not isinstance(v, str) or not v or len(v) > 120:
+            if not isinstance(v, str) or not v or len(v) > 120 or not _ANY.search(v):
                 continue
             text = nfkc(v).strip()
             key = squash(text)

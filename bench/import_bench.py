@@ -1,0 +1,173 @@
+"""Benchmark: `gwstats import` end-to-end on N generated returns (wall time of the subprocess).
+
+    .venv/bin/python bench/import_bench.py            # 1000 one-unit returns + 20 wide sheets
+    .venv/bin/python bench/import_bench.py -n 200 --wide 5 --runs 3 --data /tmp/gwbench
+
+Returns are the workspace's own template (gwstats.template.build_workbook) filled with openpyxl,
+with the messy values real returns have ("200多", "1,000", blanks, "—", 13.55), plus one-row-per-unit
+summary sheets (two-row merged header and a 合计 row) for the year before. Generating the files
+takes a while (openpyxl) and is cached in --data; only the import is timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+YEAR = 2018
+COUNTIES = 20
+
+
+def units_csv(n_units: int) -> str:
+    per = -(-n_units // COUNTIES)  # stations per county (ceil)
+    lines = ["编码,单位名称,上级编码,别名", "R,某某市公安局关工委,,市局"]
+    for c in range(1, COUNTIES + 1):
+        lines.append(f"C{c:02d},第{c}县公安局关工委,R,第{c}县局")
+        for s in range(1, per + 1):
+            lines.append(f"C{c:02d}S{s:03d},第{c}县第{s}派出所关工小组,C{c:02d},第{c}县第{s}派出所")
+    return "\n".join(lines) + "\n"
+
+
+def messy(rng: random.Random, metric) -> object:
+    roll = rng.random()
+    if roll < 0.15:
+        return None
+    if roll < 0.18:
+        return "—"
+    if metric.kind == "amount":
+        return round(rng.uniform(0, 50), 2)
+    n = rng.randint(0, 3000)
+    if roll < 0.22:
+        return f"{n}多"
+    if roll < 0.26:
+        return f"{n:,}"
+    if roll < 0.30:
+        return str(n)
+    return n
+
+
+def generate(data: Path, n: int, n_wide: int, seed: int = 7):
+    from openpyxl import Workbook
+
+    from gwstats.catalog import load_default
+    from gwstats.template import SHEET_NAME, build_workbook, metric_rows
+
+    rng = random.Random(seed)
+    catalog = load_default()
+    metrics = list(catalog.metrics.values())
+    (data / "returns").mkdir(parents=True, exist_ok=True)
+    (data / "units.csv").write_text(units_csv(n), encoding="utf-8")
+    codes = [line.split(",")[:2] for line in units_csv(n).splitlines()[2:]]
+    stations = [c for c in codes if "S" in c[0]][:n]
+    t0 = time.perf_counter()
+    for i, (code, name) in enumerate(stations):
+        wb = build_workbook(catalog, year=YEAR, unit_name=name, unit_code=code, parent_name="")
+        ws = wb[SHEET_NAME]
+        rows = metric_rows(ws)
+        for m in metrics:
+            v = messy(rng, m)
+            if v is not None:
+                ws.cell(rows[m.name], 4, v)
+        wb.save(data / "returns" / f"{name}{YEAR}年度统计表.xlsx")
+        if i % 100 == 99:
+            print(f"  生成 {i + 1}/{n} 份报表（{time.perf_counter() - t0:.0f} s）", file=sys.stderr)
+    # one-row-per-unit summary sheets of the year before: a county's stations down the side
+    groups = [("组织建设", metrics[:3]), ("法治教育", [m for m in metrics if m.group == "法治教育"][:4])]
+    for c in range(1, n_wide + 1):
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "汇总表"
+        ws.append([f"{YEAR - 1}年度关工委工作统计汇总表"])
+        ws.append([f"填报单位：第{c}县公安局关工委", None, None, f"年度：{YEAR - 1}"])
+        top, head = ["序号", "单位名称"], [None, None]
+        col = 3
+        for g, ms in groups:
+            top += [g] + [None] * (len(ms) - 1)
+            head += [m.name for m in ms]
+            ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + len(ms) - 1)
+            col += len(ms)
+        ws.append(top)
+        ws.append(head)
+        members = [s for s in codes if s[0].startswith(f"C{c:02d}S")]
+        totals = [0] * (len(head) - 2)
+        for k, (code, name) in enumerate(members, 1):
+            vals = [rng.randint(0, 500) for _ in totals]
+            totals = [a + b for a, b in zip(totals, vals)]
+            ws.append([k, name.replace("关工小组", ""), *vals])
+        ws.append([None, "合计", *totals])
+        wb.save(data / "returns" / f"第{c}县局{YEAR - 1}年汇总表.xlsx")
+
+
+def run(cmd: list[str], env) -> float:
+    t = time.perf_counter()
+    res = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - t
+    if res.returncode not in (0,):
+        print(res.stderr[-2000:], file=sys.stderr)
+        raise SystemExit(f"gwstats import exited {res.returncode}")
+    return wall
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-n", type=int, default=1000, help="one-unit returns (default 1000)")
+    ap.add_argument("--wide", type=int, default=COUNTIES, help="one-row-per-unit sheets (default 20)")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "gwstats-import-bench")
+    args = ap.parse_args()
+    data = args.data / f"n{args.n}-w{args.wide}"
+    if not (data / "done").exists():
+        shutil.rmtree(data, ignore_errors=True)
+        print(f"生成测试数据到 {data} …", file=sys.stderr)
+        generate(data, args.n, args.wide)
+        (data / "done").write_text("ok")
+    files = sorted((data / "returns").glob("*.xlsx"))
+    size = sum(f.stat().st_size for f in files)
+    gw = str(Path(sys.executable).with_name("gwstats"))
+    env = dict(os.environ)
+
+    from python_calamine import CalamineWorkbook
+
+    t = time.perf_counter()
+    for f in files:
+        wb = CalamineWorkbook.from_path(str(f))
+        for name in wb.sheet_names:
+            wb.get_sheet_by_name(name).to_python()
+    read_only = time.perf_counter() - t
+
+    t = time.perf_counter()
+    subprocess.run([gw, "--help"], stdout=subprocess.DEVNULL, check=True)
+    startup = time.perf_counter() - t
+
+    firsts, again, dry = [], [], []
+    for _ in range(args.runs):
+        work = Path(tempfile.mkdtemp(prefix="gwbench-"))
+        subprocess.run([gw, "init", str(work / "ws"), "--name", "某某市公安局关工委", "--year", str(YEAR)],
+                       stdout=subprocess.DEVNULL, check=True)
+        subprocess.run([gw, "units", "import", str(data / "units.csv"), "-w", str(work / "ws")],
+                       stdout=subprocess.DEVNULL, check=True)
+        cmd = [gw, "import", str(data / "returns"), "-w", str(work / "ws"), "-q", "-f", "json"]
+        dry.append(run(cmd + ["--dry-run"], env))
+        firsts.append(run(cmd, env))
+        again.append(run(cmd, env))
+        shutil.rmtree(work)
+    from gwstats import Workspace
+
+    print(f"files: {len(files)} ({args.n} one-unit returns + {args.wide} one-row-per-unit sheets), {size / 1024 / 1024:.1f} MB")
+    print(f"calamine reading alone (in-process): {read_only:.2f} s")
+    print(f"gwstats --help startup:              {startup:.2f} s")
+    print(f"import, empty store (wall):          best {min(firsts):.2f} s, runs {', '.join(f'{x:.2f}' for x in firsts)}")
+    print(f"import --dry-run (wall):             best {min(dry):.2f} s")
+    print(f"import again, all unchanged (wall):  best {min(again):.2f} s")
+    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+
+
+if __name__ == "__main__":
+    main()
