@@ -64,6 +64,8 @@ def _catalog():
 # ---- values as written ------------------------------------------------------------------------
 def cell_value(v, ret: dict):
     """The cell content for a defined value: int/float as a number, str as written."""
+    if isinstance(v, Decimal):
+        v = float(v) if v != v.to_integral_value() else int(v)
     if isinstance(v, bool):
         raise ValueError(f"布尔值不是数值：{v!r}")
     if isinstance(v, str):
@@ -399,7 +401,11 @@ def generate(out_root: Path = HERE, definitions: list[dict] | None = None) -> li
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
         written.append(write_units(d, folder))
+        totals = intended_totals(d)
         for ret in d["returns"]:
+            if ret.get("values") == "auto":  # a 汇总 return: the sum of that year's 本级 returns
+                ret = dict(ret, values={k: (int(v) if v == v.to_integral_value() else v)
+                                        for k, v in totals.get(ret["year"], {}).items()})
             path = folder / ret["file"]
             WRITERS[ret.get("layout", "template")](catalog, d, ret, path)
             written.append(path)
@@ -410,7 +416,7 @@ def intended_totals(d: dict) -> dict[int, dict[str, Decimal]]:
     """year -> metric -> sum of every 本级 value (wide rows included, 合计/汇总 excluded, refused files excluded)."""
     out: dict[int, dict[str, Decimal]] = {}
     for ret in d["returns"]:
-        if ret.get("refused") or ret.get("scope", "本级") != "本级" or ret.get("superseded"):
+        if ret.get("refused") or ret.get("scope", "本级") != "本级" or ret.get("superseded") or ret.get("values") == "auto":
             continue
         tot = out.setdefault(ret["year"], {})
         value_sets = [row["values"] for row in ret["rows"]] if ret.get("layout") == "wide" else [ret.get("values", {})]

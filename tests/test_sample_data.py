@@ -111,8 +111,9 @@ def test_jian_an_2020_articles_and_mentoring(jian_an):
     assert r.value("JA", "articles_submitted") == 171
     assert r.value("JA01", "articles_submitted") == 25  # 台上镇 25 篇
     assert r.value("JA01", "articles_adopted") == 19  # 被各级采用 19 篇
-    assert r.value("JA03", "mentoring_pairs") == 32  # 清河镇 30 对 + 清河中学 2 对
-    assert r.value("JA06", "mentoring_pairs") == 41  # 大路镇 38 对 + 大路村 3 对
+    assert r.value("JA03", "mentoring_pairs") == 30  # 清河镇 结对帮扶 30 对
+    assert r.value("JA06", "mentoring_pairs") == 38  # 大路镇 38 对
+    assert r.value("JA09", "mentoring_pairs") == 20  # 太王镇 20 对
 
 
 def test_jian_an_own_returns_match_the_report(jian_an):
