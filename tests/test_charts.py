@@ -253,3 +253,43 @@ def test_cli_chart_and_charts(chart_ws, tmp_path):
     assert r.exit_code == 0, r.output
     assert (tmp_path / "set" / "index.md").is_file()
     assert "01_bar_legal_lessons.png" in r.output
+
+
+def test_long_titles_and_footnotes_wrap_inside_the_figure(no_glyph_warnings):
+    org = "中共某某省某某市公安局机关委员会关心下一代工作委员会"
+    data = _plain(10, kind="bar", name_len=16)
+    data.title = f"{org} 2018年 各派出所关爱工作站 受教育师生人次"
+    data.notes = ["未报：" + "、".join(f"第{i}派出所关爱工作站" for i in range(12))]
+    fig = C.draw(data)
+    assert "\n" in fig._suptitle.get_text() and "\n" in fig._supxlabel.get_text()
+    assert C.label_overlaps(fig) == []
+    fig.draw_without_rendering()
+    r = fig.canvas.get_renderer()
+    width = fig.bbox.width
+    for t in (fig._suptitle, fig._supxlabel):
+        box = t.get_window_extent(r)
+        assert box.x0 >= 0 and box.x1 <= width
+
+
+def test_many_long_names_in_horizontal_rows_do_not_touch(no_glyph_warnings):
+    names = [f"{x}县公安局关工委城关派出所关爱工作站" for x in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未"]
+    data = C.ChartData("rate", "测试 2018年 各派出所 五好达标率", names, [50 + i * 2.7 for i in range(18)], "%", "rate",
+                       target=80)
+    fig = C.draw(data)
+    assert C.label_overlaps(fig) == []
+
+
+def test_leaf_unit_has_no_rows_to_chart(chart_ws):
+    with pytest.raises(C.NoChartData, match="没有下级单位"):
+        C.build_chart(chart_ws, 2018, "legal_lessons", unit="岳西县公安局城关派出所")
+    # ... but its trend is fine
+    data = C.build_chart(chart_ws, 2018, "legal_lessons", unit="岳西县公安局城关派出所", kind="trend")
+    assert [int(v) for v in data.values] == [8, 11, 12]
+
+
+def test_level_names_from_the_config(chart_ws, monkeypatch):
+    raw = dict(chart_ws.config.raw)
+    raw["charts"] = {**raw.get("charts", {}), "level_names": {"2": "各县(市)局和直属单位"}}
+    monkeypatch.setattr(chart_ws.config, "raw", raw)
+    data = C.build_chart(chart_ws, 2018, "legal_lessons")
+    assert data.title == f"{ORG} 2018年 各县(市)局和直属单位 法制课场次"

@@ -30,6 +30,7 @@ from . import wording as W  # noqa: E402
 from .fonts import setup_fonts  # noqa: E402
 
 KINDS = ("bar", "compare", "trend", "rate", "share")
+_LABEL_BOX = {"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}  # over a target line
 
 
 class NoChartData(GwstatsError):
@@ -114,19 +115,50 @@ def _new_figure(style: S.Style) -> Figure:
     return fig
 
 
+def _text_width(text: str) -> float:
+    """Width of a line in ems: CJK and full-width characters 1, others about 0.55."""
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in text)
+
+
+def fit_line(text: str, size_pt: float, width_pt: float, max_lines: int = 3) -> str:
+    """Break a title or footnote into lines that fit ``width_pt`` (at a space or 、，；, else anywhere)."""
+    if _text_width(text) * size_pt <= width_pt:
+        return text
+    limit = width_pt / size_pt
+    lines, cur = [], ""
+    for ch in text:
+        if _text_width(cur + ch) > limit:
+            cut = max(cur.rfind(" "), cur.rfind("，"), cur.rfind("；"), cur.rfind("、"))
+            if cut > len(cur) // 2:
+                lines.append(cur[: cut + 1].rstrip())
+                cur = cur[cut + 1:].lstrip()
+            else:
+                lines.append(cur)
+                cur = ""
+        cur += ch
+    lines.append(cur)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][:-1] + "…"
+    return "\n".join(lines)
+
+
 def _decorate(fig: Figure, ax, data: ChartData, style: S.Style):
     sc = style.scale
-    if data.value_kind == "count" and data.kind != "share" or (data.kind == "share" and data.value_kind == "count"):
+    if data.value_kind == "count":
         from matplotlib.ticker import MaxNLocator
 
         horizontal = bool(ax.get_yticklabels()) and ax.yaxis.get_major_locator().__class__.__name__ == "FixedLocator"
         (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 2.5, 5, 10]))
-    fig.suptitle(data.title, fontsize=S.TITLE_SIZE * sc, color=S.TEXT)
+    width_pt = style.size[0] * 72 * 0.96
+    fig.suptitle(fit_line(data.title, S.TITLE_SIZE * sc, width_pt, 2), fontsize=S.TITLE_SIZE * sc, color=S.TEXT)
     if data.subtitle:
-        ax.set_title(data.subtitle, fontsize=S.SUBTITLE_SIZE * sc, color=S.MUTED, pad=12 * sc)
+        ax.set_title(fit_line(data.subtitle, S.SUBTITLE_SIZE * sc, width_pt * 0.9, 2),
+                     fontsize=S.SUBTITLE_SIZE * sc, color=S.MUTED, pad=12 * sc)
     foot = "；".join(p for p in [data.footnote, *data.notes] if p)
     if foot:
-        fig.supxlabel(foot, x=0.01, ha="left", fontsize=S.NOTE_SIZE * sc, color=S.MUTED)
+        fig.supxlabel(fit_line(foot, S.NOTE_SIZE * sc, width_pt), x=0.01, ha="left", fontsize=S.NOTE_SIZE * sc,
+                      color=S.MUTED)
 
 
 def _legend(fig: Figure, ax, handles, horizontal: bool = False, loc: str | None = None):
@@ -217,10 +249,20 @@ def _fit_category_labels(fig: Figure, ax, horizontal: bool, style: S.Style):
             t.set_rotation_mode("anchor")
 
 
+def _row_font(n: int, style: S.Style) -> float:
+    """Tick font size for horizontal bars: rows must not touch (about 70% of the plot is rows)."""
+    row_pt = style.size[1] * 72 * 0.7 / max(1, n)
+    return max(7.0, min(S.TICK_SIZE * style.scale, row_pt / 1.3))
+
+
 def _categories(data: ChartData, order: list[int], horizontal: bool, style: S.Style, ngroups: int = 1) -> list[str]:
     n = max(1, len(order))
     if horizontal:
-        width = S.WRAP_CHARS_HORIZONTAL
+        size = _row_font(n, style)
+        row_pt = style.size[1] * 72 * 0.7 / n
+        lines = max(1, min(3, int(row_pt / (size * 1.3))))
+        longest = max((len(data.labels[i]) for i in order), default=0)
+        width = max(S.WRAP_CHARS_HORIZONTAL, math.ceil(longest / lines))
     else:
         plot_pt = style.size[0] * 72 * 0.85
         slot_pt = plot_pt / n
@@ -257,16 +299,16 @@ def draw_bar(data: ChartData, style: S.Style | None = None) -> Figure:
     if horizontal:
         pos = list(reversed(pos))  # largest at the top
         ax.barh(pos, heights, color=colors, height=0.7)
-        ax.set_yticks(pos, cats)
+        ax.set_yticks(pos, cats, fontsize=_row_font(n, style))
         ax.set_xlim(0, top * 1.15)
         ax.set_xlabel(_axis_text(data))
         ax.xaxis.grid(True)
         ax.set_axisbelow(True)
-        ax.tick_params(axis="y", labelsize=S.TICK_SIZE * sc * (0.85 if n > 20 else 1.0))
+        ax.tick_params(axis="y", labelsize=_row_font(n, style))
         for p, v in zip(pos, vals):
             ax.annotate(value_label(v, data.value_kind, data.measure), (v or 0, p), xytext=(4, 0),
                         textcoords="offset points", va="center", ha="left", fontsize=vsize,
-                        color=S.MUTED if v is None else S.TEXT)
+                        color=S.MUTED if v is None else S.TEXT, bbox=_LABEL_BOX if target is not None else None)
     else:
         ax.bar(pos, heights, color=colors, width=0.65)
         ax.set_xticks(pos, cats)
@@ -277,7 +319,7 @@ def draw_bar(data: ChartData, style: S.Style | None = None) -> Figure:
         for p, v in zip(pos, vals):
             ax.annotate(value_label(v, data.value_kind, data.measure), (p, v or 0), xytext=(0, 3),
                         textcoords="offset points", ha="center", va="bottom", fontsize=vsize,
-                        color=S.MUTED if v is None else S.TEXT)
+                        color=S.MUTED if v is None else S.TEXT, bbox=_LABEL_BOX if target is not None else None)
     handles = []
     if target is not None:
         line = (ax.axvline if horizontal else ax.axhline)(target, color=S.ACCENT, linestyle="--", linewidth=2)
@@ -315,7 +357,7 @@ def draw_compare(data: ChartData, style: S.Style | None = None) -> Figure:
         pos = list(reversed(range(n)))
         ax.barh([p + w / 2 for p in pos], [v or 0 for v in prev], height=w, color=S.SECONDARY, label=prev_name)
         ax.barh([p - w / 2 for p in pos], [v or 0 for v in cur], height=w, color=S.PRIMARY, label=this_name)
-        ax.set_yticks(pos, cats)
+        ax.set_yticks(pos, cats, fontsize=_row_font(n, style))
         ax.set_xlim(0, top * 1.3)
         ax.set_xlabel(_axis_text(data))
         ax.xaxis.grid(True)
@@ -447,7 +489,7 @@ def draw_share(data: ChartData, style: S.Style | None = None) -> Figure:
             ax.annotate(text, (pos[j], base[j]), xytext=(0, 3), textcoords="offset points", ha="center",
                         va="bottom", fontsize=S.VALUE_SIZE * sc)
     if horizontal:
-        ax.set_yticks(pos, cats)
+        ax.set_yticks(pos, cats, fontsize=_row_font(n, style))
         ax.set_xlim(0, top * 1.15)
         ax.set_xlabel(_axis_text(data))
         ax.xaxis.grid(True)
@@ -504,9 +546,13 @@ def _records_index(result) -> dict[tuple[str, str], dict]:
 
 
 def _scope(ws, result) -> str:
+    """各县(市)局: from gwstats.toml [charts] level_names = {"2" = "各县(市)局"} when set, else from the names."""
     h = ws.hierarchy()
     names = [h.name(u) for u in result.units]
-    word = W.level_word(names)
+    levels = {h.units[u].level for u in result.units if u in h.units}
+    configured = (ws.config.raw.get("charts", {}).get("level_names") or {})
+    word = configured.get(str(next(iter(levels)))) if len(levels) == 1 and isinstance(configured, dict) else None
+    word = word or W.level_word(names)
     if result.root and result.root != h.root:
         return W.short_unit(h.name(result.root)) + word
     return word
@@ -585,6 +631,8 @@ def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target
                 f"{n}{W.number(v, measure, vkind)}（{float(Decimal(str(v)) / total * 100) if total else 0:.1f}%）" for n, v in present)
         return ChartData("share", W.chart_title(org, result.year, scope, subject), labels,
                          [None] * len(labels), measure, vkind, sub, W.source_note(coverage), parts=parts)
+    if not units:
+        raise NoChartData(f"“{root_name}”没有下级单位可比较；请选上级单位，或用 --kind trend 看历年变化")
     recs = [idx.get((u, first)) or {} for u in units]
     values = [r.get("value") for r in recs]
     if all(v is None for v in values):
@@ -603,7 +651,8 @@ def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target
         below = [lab for v, lab in sorted((float(v), lab) for lab, v in zip(labels, values)
                                           if v is not None and float(v) < data.target - 1e-9)]  # worst first
         if below:
-            data.notes.append(f"低于目标 {W.rate(data.target, measure)}：{'、'.join(below)}")
+            data.notes.append(f"低于目标 {W.rate(data.target, measure)}：{'、'.join(below[:8])}"
+                              + (f"等 {len(below)} 个" if len(below) > 8 else ""))
     if kind == "compare":
         if not result.compare_year:
             raise NoChartData(f"{result.year}年没有可比较的上年数据，无法画同比图")
