@@ -105,10 +105,19 @@ def generate(data: Path, n: int, n_wide: int, seed: int = 7):
         wb.save(data / "returns" / f"第{c}县局{YEAR - 1}年汇总表.xlsx")
 
 
+CPU: list[float] = []
+
+
 def run(cmd: list[str], env) -> float:
+    """Wall time of the command; its CPU time (user + sys) is appended to CPU."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     res = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     if res.returncode not in (0,):
         print(res.stderr[-2000:], file=sys.stderr)
         raise SystemExit(f"gwstats import exited {res.returncode}")
@@ -146,7 +155,7 @@ def main():
     subprocess.run([gw, "--help"], stdout=subprocess.DEVNULL, check=True)
     startup = time.perf_counter() - t
 
-    firsts, again, dry = [], [], []
+    firsts, again, dry, first_cpu = [], [], [], []
     for _ in range(args.runs):
         work = Path(tempfile.mkdtemp(prefix="gwbench-"))
         subprocess.run([gw, "init", str(work / "ws"), "--name", "某某市公安局关工委", "--year", str(YEAR)],
@@ -156,17 +165,19 @@ def main():
         cmd = [gw, "import", str(data / "returns"), "-w", str(work / "ws"), "-q", "-f", "json"]
         dry.append(run(cmd + ["--dry-run"], env))
         firsts.append(run(cmd, env))
+        first_cpu.append(CPU[-1])
         again.append(run(cmd, env))
         shutil.rmtree(work)
-    from gwstats import Workspace
-
+    with open("/proc/loadavg") if Path("/proc/loadavg").exists() else open(os.devnull) as fh:
+        load = fh.read().split()[:3]
     print(f"files: {len(files)} ({args.n} one-unit returns + {args.wide} one-row-per-unit sheets), {size / 1024 / 1024:.1f} MB")
     print(f"calamine reading alone (in-process): {read_only:.2f} s")
     print(f"gwstats --help startup:              {startup:.2f} s")
     print(f"import, empty store (wall):          best {min(firsts):.2f} s, runs {', '.join(f'{x:.2f}' for x in firsts)}")
+    print(f"import, empty store (CPU user+sys):  best {min(first_cpu):.2f} s")
     print(f"import --dry-run (wall):             best {min(dry):.2f} s")
     print(f"import again, all unchanged (wall):  best {min(again):.2f} s")
-    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average after: {' '.join(load)}")
 
 
 if __name__ == "__main__":

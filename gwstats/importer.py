@@ -173,9 +173,17 @@ class _Loaded:
     result: FileResult
     returns: list[ParsedReturn] = field(default_factory=list)
     rank: int = 0
+    data: bytes | None = None  # kept until written, so the file is read once
 
 
 def _load(path: Path, ctx: Context, store, max_bytes: int) -> _Loaded:
+    loaded = _load_file(path, ctx, store, max_bytes)
+    if loaded.result.status != "accepted":
+        loaded.data = None
+    return loaded
+
+
+def _load_file(path: Path, ctx: Context, store, max_bytes: int) -> _Loaded:
     res = FileResult(path)
     loaded = _Loaded(res)
     ctx.file_name = path.name
@@ -189,6 +197,7 @@ def _load(path: Path, ctx: Context, store, max_bytes: int) -> _Loaded:
         res.reject(Finding("error", "unreadable", f"{path.name}：无法读取文件（{exc.strerror or exc}）", file=path.name))
         return loaded
     res.sha256 = hashlib.sha256(data).hexdigest()
+    loaded.data = data
     known = store.file_by_sha(res.sha256)
     if known is not None:
         res.status = "unchanged"
@@ -351,6 +360,7 @@ def _in_force(store, key):
 def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx):
     res = ld.result
     if res.status != "accepted":
+        ld.data = None
         return
     if res.sha256 in written_shas:
         res.status = "unchanged"
@@ -370,11 +380,16 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
         res.notes.append(f"替换了 {ctx.h.name(u)} {y} 年{sc}原有报表（《{old[1]}》，{old[2][:16].replace('T', ' ')} 导入），原报表保留在历史中")
     status = "replaced" if (replaced or batch_replaced) else "accepted"
     if dry_run:
+        ld.data = None
         res.status = status
         written_keys.update(existing)
         written_shas.add(res.sha256)
         return
-    stored_path = ws.copy_in(res.path, res.sha256)
+    if hasattr(ws, "copy_in_bytes") and ld.data is not None:
+        stored_path = ws.copy_in_bytes(ld.data, res.name, res.sha256)
+    else:
+        stored_path = ws.copy_in(res.path, res.sha256)
+    ld.data = None
     try:
         with store.transaction() as conn:
             file_id = store.add_file(conn, sha256=res.sha256, name=res.name, size=res.size, stored_path=stored_path,

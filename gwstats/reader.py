@@ -122,6 +122,7 @@ MAX_UNZIPPED = 200 * 1024 * 1024
 _CELL = re.compile(rb'<c\b([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 _VALUE = re.compile(rb"<v>[^<]")
+SKIP_SHEETS = {"填表说明"}  # the template's instructions sheet: never a table
 _RESAVE = "请用 Excel 或 WPS 打开该文件并保存后重新报送"
 
 
@@ -267,6 +268,8 @@ def read_return_bytes(data: bytes, name: str, suffix: str) -> list[Sheet]:
     sheets = []
     try:
         for meta in wb.sheets_metadata:
+            if meta.name.strip() in SKIP_SHEETS:
+                continue
             if str(meta.visible).rsplit(".", 1)[-1].lower() != "visible" or str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
                 continue
             try:

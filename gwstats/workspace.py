@@ -180,3 +180,14 @@ class Workspace:
         if not dest.exists():
             shutil.copyfile(src, dest)
         return rel.as_posix()
+
+    def copy_in_bytes(self, data: bytes, name: str, sha256: str) -> str:
+        """Like :meth:`copy_in`, from bytes already read (saves reading the file twice on import)."""
+        rel = Path(FILES_DIR) / sha256[:2] / f"{sha256[:16]}-{name}"
+        dest = self.root / rel
+        if not dest.exists():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dest.with_name(dest.name + ".part")
+            tmp.write_bytes(data)
+            tmp.replace(dest)
+        return rel.as_posix()
