@@ -219,6 +219,10 @@ def _load_file(path: Path, ctx: Context, store, max_bytes: int) -> _Loaded:
         for f in r.findings:
             (res.errors if f.severity == "error" else res.warnings).append(f)
     _check_duplicates_in_file(returns, res, ctx)
+    if ctx.year_option is not None:
+        for y in sorted({r.year for r in returns if r.year and r.year != ctx.year_option and r.year_from != "--year"}):
+            res.warnings.append(Finding("warning", "year-differs",
+                                        f"报表中的年度是 {y}，与 --year {ctx.year_option} 不同；按报表中的年度 {y} 导入", file=path.name))
     if res.errors:
         res.status = "rejected"
     loaded.returns = [r for r in returns if r.unit and r.year]
@@ -319,7 +323,11 @@ def _record(r: ParsedReturn) -> SubmissionRecord:
 
 def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dry_run: bool = False,
                  keep_existing: bool = False, progress=None, max_mb: float | None = None) -> ImportReport:
-    """Import returns from files, folders and globs. ``progress(done, total)`` is called per file."""
+    """Import returns from files, folders and globs.
+
+    ``progress(done, total, phase)`` is called per file, in two phases: 读取 (read and parse), then
+    写入 (write; 检查 in a dry run).
+    """
     files, skipped = expand_paths(paths)
     report = ImportReport(skipped=skipped, dry_run=dry_run)
     if not files:
@@ -334,7 +342,7 @@ def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dr
     for i, path in enumerate(files):
         loaded.append(_load(path, ctx, store, max_bytes))
         if progress:
-            progress(i + 1, total * 2)
+            progress(i + 1, total, "读取")
     _batch_conflicts(loaded, ctx)
     order = sorted(range(len(loaded)), key=lambda i: loaded[i].rank)
     received_at = _now()
@@ -345,7 +353,7 @@ def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dr
         ld = loaded[i]
         _write(ws, store, ld, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx)
         if progress:
-            progress(total + n + 1, total * 2)
+            progress(n + 1, total, "写入" if not dry_run else "检查")
     report.files = [ld.result for ld in loaded]
     return report
 
@@ -355,6 +363,12 @@ def _in_force(store, key):
     return store.conn.execute(
         "SELECT s.id, f.name, s.received_at FROM submissions s JOIN files f ON f.id = s.file_id"
         " WHERE s.unit=? AND s.year=? AND s.scope=? AND s.superseded_by IS NULL", (unit, year, scope)).fetchone()
+
+
+def _same_values(store, r: ParsedReturn) -> bool:
+    old = store.values_in_force(store.conn, r.unit, r.year, r.scope)
+    new = {v.metric: (None if v.value is None else str(v.value), v.state) for v in r.values}
+    return old == new
 
 
 def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx):
@@ -376,8 +390,11 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
                 file=res.name))
         return
     batch_replaced = [k for k in existing if k in written_keys]
+    by_key = {r.key: r for r in ld.returns}
     for (u, y, sc), old in replaced:
-        res.notes.append(f"替换了 {ctx.h.name(u)} {y} 年{sc}原有报表（《{old[1]}》，{old[2][:16].replace('T', ' ')} 导入），原报表保留在历史中")
+        same = _same_values(store, by_key[(u, y, sc)])
+        res.notes.append(f"替换了 {ctx.h.name(u)} {y} 年{sc}原有报表（《{old[1]}》，{old[2][:16].replace('T', ' ')} 导入），原报表保留在历史中"
+                         + ("；数值与原报表完全相同" if same else ""))
     status = "replaced" if (replaced or batch_replaced) else "accepted"
     if dry_run:
         ld.data = None

@@ -329,3 +329,24 @@ def test_cli_exit_codes_and_json(ws, tmp_path):
 def test_cli_help_mentions_example():
     res = runner.invoke(app, ["import", "--help"])
     assert res.exit_code == 0 and "例：gwstats import" in res.output
+
+
+def test_resaved_file_with_same_values_says_so(ws, tmp_path):
+    ws.import_paths([yx_file(tmp_path, 关工委组织数=12)])
+    f = one(ws.import_paths([write_xlsx(tmp_path / "in" / "另存.xlsx", {"另一个名字": long_rows({"关工委组织数": 12})})]))
+    assert f.status == "replaced" and "数值与原报表完全相同" in f.notes[0]
+
+
+def test_year_in_file_differs_from_option(ws, tmp_path):
+    path = write_xlsx(tmp_path / "in" / "y.xlsx", {"s": long_rows({"关工委组织数": 1}, year=2017)})
+    f = one(ws.import_paths([path], year=2018))
+    assert f.status == "accepted" and f.returns[0].year == 2017
+    assert "与 --year 2018 不同" in f.warnings[0].message
+
+
+def test_progress_callback_in_two_phases(ws, tmp_path):
+    paths = [write_xlsx(tmp_path / "in" / f"{u}.xlsx", {"s": long_rows({"法制课场次": i}, unit=u)})
+             for i, u in enumerate(["岳西县局", "望江县局", "怀宁县局"], 1)]
+    calls = []
+    ws.import_paths(paths, progress=lambda done, total, phase: calls.append((done, total, phase)))
+    assert calls == [(1, 3, "读取"), (2, 3, "读取"), (3, 3, "读取"), (1, 3, "写入"), (2, 3, "写入"), (3, 3, "写入")]

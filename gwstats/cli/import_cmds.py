@@ -20,7 +20,7 @@ class _Progress:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        self.bar = Progress(TextColumn("导入报表"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                             console=Console(stderr=True), transient=True)
         self.task = None
 
@@ -31,10 +31,11 @@ class _Progress:
     def __exit__(self, *exc):
         self.bar.__exit__(*exc)
 
-    def __call__(self, done: int, total: int):
+    def __call__(self, done: int, total: int, phase: str = "导入"):
+        label = f"{phase}报表"
         if self.task is None:
-            self.task = self.bar.add_task("import", total=total)
-        self.bar.update(self.task, completed=done)
+            self.task = self.bar.add_task(label, total=total)
+        self.bar.update(self.task, completed=done, total=total, description=label)
 
 
 @handle_errors
