@@ -55,6 +55,10 @@ class ChartData:
     parts: list[tuple[str, list]] = field(default_factory=list)  # share: (part name, values per label)
     sort: bool = True
     notes: list[str] = field(default_factory=list)  # extra lines for the footnote
+    empty_labels: list[str] | None = None  # per label, what to write where there is no figure (未报 / 无数据)
+
+    def empty(self, i: int) -> str:
+        return self.empty_labels[i] if self.empty_labels else "未报"
 
 
 # ---- helpers -----------------------------------------------------------------------------------
@@ -68,18 +72,27 @@ def _num(v) -> float | None:
     return None if math.isnan(f) else f
 
 
-def value_label(v, kind: str = "count", measure: str = "") -> str:
-    """The figure written on a bar (the axis carries the unit of measure)."""
+def value_label(v, kind: str = "count", measure: str = "", empty: str = "未报") -> str:
+    """The figure written on a bar (the axis carries the unit of measure); ``empty`` when there is none."""
     if v is None:
-        return "未报"
+        return empty
     if kind == "rate":
         return W.plain_number(v, "rate") + ("%" if measure == "%" else "")
     return W.plain_number(v, kind, measure)
 
 
+# Break a unit's name before these words when both halves fit: 迎江/公安分局, 市局交警/支队.
+BREAK_BEFORE = ("公安分局", "公安局", "派出所", "关工委", "关工小组", "分局", "支队", "大队", "街道", "社区",
+                "中学", "小学", "学校", "县局", "市局")
+
+
 def wrap_label(text: str, width: int, max_lines: int = 3) -> str:
     if len(text) <= width:
         return text
+    for word in BREAK_BEFORE:
+        k = text.rfind(word)
+        if k > 0 and len(text) - k <= width and k <= width:
+            return text[:k] + "\n" + text[k:]
     n_lines = math.ceil(len(text) / width)
     width = math.ceil(len(text) / n_lines)  # balanced lines: 岳西县/公安局, not 岳西县公/安局
     lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
@@ -255,6 +268,11 @@ def _row_font(n: int, style: S.Style) -> float:
     return max(7.0, min(S.TICK_SIZE * style.scale, row_pt / 1.3))
 
 
+def _col_font(n: int, style: S.Style) -> float:
+    """Tick font size under vertical bars: a little smaller when there are many units."""
+    return S.TICK_SIZE * style.scale * (0.9 if n > 12 else 1.0)
+
+
 def _categories(data: ChartData, order: list[int], horizontal: bool, style: S.Style, ngroups: int = 1) -> list[str]:
     n = max(1, len(order))
     if horizontal:
@@ -266,7 +284,7 @@ def _categories(data: ChartData, order: list[int], horizontal: bool, style: S.St
     else:
         plot_pt = style.size[0] * 72 * 0.85
         slot_pt = plot_pt / n
-        width = max(2, min(S.WRAP_CHARS * 2, int(slot_pt * 0.9 / (S.TICK_SIZE * style.scale))))
+        width = max(2, min(S.WRAP_CHARS * 2, int(slot_pt * 0.95 / _col_font(n, style))))
     return [wrap_label(data.labels[i], width) for i in order]
 
 
@@ -305,19 +323,19 @@ def draw_bar(data: ChartData, style: S.Style | None = None) -> Figure:
         ax.xaxis.grid(True)
         ax.set_axisbelow(True)
         ax.tick_params(axis="y", labelsize=_row_font(n, style))
-        for p, v in zip(pos, vals):
-            ax.annotate(value_label(v, data.value_kind, data.measure), (v or 0, p), xytext=(4, 0),
+        for p, v, i in zip(pos, vals, order):
+            ax.annotate(value_label(v, data.value_kind, data.measure, data.empty(i)), (v or 0, p), xytext=(4, 0),
                         textcoords="offset points", va="center", ha="left", fontsize=vsize,
                         color=S.MUTED if v is None else S.TEXT, bbox=_LABEL_BOX if target is not None else None)
     else:
         ax.bar(pos, heights, color=colors, width=0.65)
-        ax.set_xticks(pos, cats)
+        ax.set_xticks(pos, cats, fontsize=_col_font(n, style))
         ax.set_ylim(0, top * 1.15)
         ax.set_ylabel(_axis_text(data))
         ax.yaxis.grid(True)
         ax.set_axisbelow(True)
-        for p, v in zip(pos, vals):
-            ax.annotate(value_label(v, data.value_kind, data.measure), (p, v or 0), xytext=(0, 3),
+        for p, v, i in zip(pos, vals, order):
+            ax.annotate(value_label(v, data.value_kind, data.measure, data.empty(i)), (p, v or 0), xytext=(0, 3),
                         textcoords="offset points", ha="center", va="bottom", fontsize=vsize,
                         color=S.MUTED if v is None else S.TEXT, bbox=_LABEL_BOX if target is not None else None)
     handles = []
@@ -362,10 +380,10 @@ def draw_compare(data: ChartData, style: S.Style | None = None) -> Figure:
         ax.set_xlabel(_axis_text(data))
         ax.xaxis.grid(True)
         ax.set_axisbelow(True)
-        for p, a, b, c in zip(pos, cur, prev, chg):
-            ax.annotate(value_label(b, data.value_kind, data.measure), (b or 0, p + w / 2), xytext=(4, 0),
+        for p, a, b, c, i in zip(pos, cur, prev, chg, order):
+            ax.annotate(value_label(b, data.value_kind, data.measure, "无数据"), (b or 0, p + w / 2), xytext=(4, 0),
                         textcoords="offset points", va="center", fontsize=vsize, color=S.MUTED)
-            label = value_label(a, data.value_kind, data.measure)
+            label = value_label(a, data.value_kind, data.measure, data.empty(i))
             change = W.signed(c, data.value_kind, data.measure)
             ax.annotate(label + (f"（{change}）" if change else ""), (a or 0, p - w / 2), xytext=(4, 0),
                         textcoords="offset points", va="center", fontsize=vsize, color=S.TEXT)
@@ -373,15 +391,15 @@ def draw_compare(data: ChartData, style: S.Style | None = None) -> Figure:
         pos = list(range(n))
         ax.bar([p - w / 2 for p in pos], [v or 0 for v in prev], width=w, color=S.SECONDARY, label=prev_name)
         ax.bar([p + w / 2 for p in pos], [v or 0 for v in cur], width=w, color=S.PRIMARY, label=this_name)
-        ax.set_xticks(pos, cats)
+        ax.set_xticks(pos, cats, fontsize=_col_font(n, style))
         ax.set_ylim(0, top * 1.25)
         ax.set_ylabel(_axis_text(data))
         ax.yaxis.grid(True)
         ax.set_axisbelow(True)
-        for p, a, b, c in zip(pos, cur, prev, chg):
-            ax.annotate(value_label(b, data.value_kind, data.measure), (p - w / 2, b or 0), xytext=(0, 2),
+        for p, a, b, c, i in zip(pos, cur, prev, chg, order):
+            ax.annotate(value_label(b, data.value_kind, data.measure, "无数据"), (p - w / 2, b or 0), xytext=(0, 2),
                         textcoords="offset points", ha="center", va="bottom", fontsize=vsize, color=S.MUTED)
-            ax.annotate(value_label(a, data.value_kind, data.measure), (p + w / 2, a or 0), xytext=(0, 2),
+            ax.annotate(value_label(a, data.value_kind, data.measure, data.empty(i)), (p + w / 2, a or 0), xytext=(0, 2),
                         textcoords="offset points", ha="center", va="bottom", fontsize=vsize, color=S.TEXT)
             change = W.signed(c, data.value_kind, data.measure)
             if change:
@@ -425,7 +443,7 @@ def draw_trend(data: ChartData, style: S.Style | None = None) -> Figure:
     ax.yaxis.grid(True)
     ax.set_axisbelow(True)
     for x, y in zip(xs, ys):
-        ax.annotate(value_label(y, data.value_kind, data.measure), (x, y or 0), xytext=(0, 10 * sc),
+        ax.annotate(value_label(y, data.value_kind, data.measure, "无数据"), (x, y or 0), xytext=(0, 10 * sc),
                     textcoords="offset points", ha="center", va="bottom", fontsize=S.VALUE_SIZE * sc * 1.1,
                     color=S.MUTED if y is None else S.TEXT)
     if data.target is not None:
@@ -481,7 +499,7 @@ def draw_share(data: ChartData, style: S.Style | None = None) -> Figure:
                             fontsize=S.VALUE_SIZE * sc * 0.9, color="white")
         base = [b + s for b, s in zip(base, seg)]
     for j, i in enumerate(order):
-        text = value_label(totals[i] if has[i] else None, data.value_kind, data.measure)
+        text = value_label(totals[i] if has[i] else None, data.value_kind, data.measure, data.empty(i))
         if horizontal:
             ax.annotate(text, (base[j], pos[j]), xytext=(4, 0), textcoords="offset points", va="center",
                         fontsize=S.VALUE_SIZE * sc)
@@ -494,7 +512,7 @@ def draw_share(data: ChartData, style: S.Style | None = None) -> Figure:
         ax.set_xlabel(_axis_text(data))
         ax.xaxis.grid(True)
     else:
-        ax.set_xticks(pos, cats)
+        ax.set_xticks(pos, cats, fontsize=_col_font(n, style))
         ax.set_ylim(0, top * 1.2)
         ax.set_ylabel(_axis_text(data))
         ax.yaxis.grid(True)
@@ -629,8 +647,11 @@ def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target
         if present:
             sub = f"合计{W.number(total, measure, vkind)}：" + "，".join(
                 f"{n}{W.number(v, measure, vkind)}（{float(Decimal(str(v)) / total * 100) if total else 0:.1f}%）" for n, v in present)
-        return ChartData("share", W.chart_title(org, result.year, scope, subject), labels,
+        data = ChartData("share", W.chart_title(org, result.year, scope, subject), labels,
                          [None] * len(labels), measure, vkind, sub, W.source_note(coverage), parts=parts)
+        if units:
+            data.empty_labels = ["未报" if not (idx.get((u, first)) or {}).get("reported") else "无数据" for u in units]
+        return data
     if not units:
         raise NoChartData(f"“{root_name}”没有下级单位可比较；请选上级单位，或用 --kind trend 看历年变化")
     recs = [idx.get((u, first)) or {} for u in units]
@@ -662,12 +683,20 @@ def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target
             raise NoChartData(f"{result.compare_year}年 {scope}“{name}”没有数据，无法画同比图")
         data.series_names = (f"{result.year}年", f"{result.compare_year}年")
         data.title = W.chart_title(org, f"{result.year}年与{result.compare_year}年", scope, name)
-        unit_word = "个百分点" if vkind == "rate" and measure == "%" else measure
-        data.notes.append(f"柱上方为增减（{unit_word}）")
-    missing = [lab for lab, v in zip(labels, values) if v is None]
-    if missing:
-        data.notes.append("未报：" + "、".join(missing[:8]) + ("等" if len(missing) > 8 else ""))
+        unit_word = "百分点" if vkind == "rate" and measure == "%" else measure
+        data.notes.append(f"+/- 为比{result.compare_year}年增减（{unit_word}）")
+    _empty_notes(data, recs, labels, values)
     return data
+
+
+def _empty_notes(data: ChartData, recs: list[dict], labels: list[str], values: list):
+    """未报 (no return at all under the unit) vs 无数据 (returned, but not this figure), in labels and notes."""
+    data.empty_labels = ["未报" if not r.get("reported") else "无数据" for r in recs]
+    for word in ("未报", "无数据"):
+        names = [lab for lab, v, e in zip(labels, values, data.empty_labels) if v is None and e == word]
+        if names:
+            head = "未报" if word == "未报" else "无此项数据"
+            data.notes.append(f"{head}：" + "、".join(names[:8]) + (f"等 {len(names)} 个" if len(names) > 8 else ""))
 
 
 def trend_data(ws, year: int, metric: str, *, unit: str | None = None, target: float | None = None) -> ChartData:
