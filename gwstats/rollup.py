@@ -41,74 +41,136 @@ class YearData:
     rep_source: np.ndarray  # int8 per unit: 0 none, 1 汇总 return, 2 合计 row
 
 
-def load_year(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
+def load_year(conn, tree: Tree, metric_codes: list[str], year: int, cache_dir=None) -> YearData:
+    """The year's in-force values as matrices. With ``cache_dir``, reuse a cached copy while the
+    store's submissions for that year are unchanged (see :func:`_cache_key`)."""
+    key = None
+    if cache_dir is not None:
+        key = _cache_key(conn, tree, metric_codes, year)
+        cached = _cache_read(cache_dir, year, key)
+        if cached is not None:
+            return cached
+    data = _load_year_sql(conn, tree, metric_codes, year)
+    if key is not None:
+        _cache_write(cache_dir, year, key, data)
+    return data
+
+
+_CHUNK = 500_000
+_SAFE = 2**62
+
+
+def _load_year_sql(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
     n, m = tree.n, len(metric_codes)
     subs = conn.execute(
         "SELECT id, unit, scope, source FROM submissions WHERE year = ? AND superseded_by IS NULL", (year,)
     ).fetchall()
     has_sub = np.zeros(n, dtype=bool)
     rep_source = np.zeros(n, dtype=np.int8)
-    sub_row: dict[int, int] = {}
-    sub_rep: dict[int, bool] = {}
+    own = np.zeros((n, m), dtype=np.int64)
+    own_has = np.zeros((n, m), dtype=bool)
+    rep = np.zeros((n, m), dtype=np.int64)
+    rep_has = np.zeros((n, m), dtype=bool)
+    if not subs:
+        return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source)
+    # submission id -> unit row / is-汇总, as lookup tables indexed by id
+    top = max(s[0] for s in subs) + 1
+    row_of = np.full(top, -1, dtype=np.int64)
+    rep_of = np.zeros(top, dtype=bool)
     for sid, unit, scope, source in subs:
         i = tree.index.get(unit)
         if i is None:
             continue
         has_sub[i] = True
-        sub_row[sid] = i
-        sub_rep[sid] = scope == "汇总"
+        row_of[sid] = i
         if scope == "汇总":
+            rep_of[sid] = True
             rep_source[i] = 2 if source == "total_row" else 1
-    own = np.zeros((n, m), dtype=np.int64)
-    own_has = np.zeros((n, m), dtype=bool)
-    rep = np.zeros((n, m), dtype=np.int64)
-    rep_has = np.zeros((n, m), dtype=bool)
-    rows = conn.execute(
-        "SELECT v.submission_id, v.metric, v.micro FROM submission_values v JOIN submissions s ON s.id = v.submission_id"
-        " WHERE s.year = ? AND s.superseded_by IS NULL AND v.micro IS NOT NULL",
+    col_of = {c: j for j, c in enumerate(metric_codes)}
+    # One sequential scan of the values table (cheaper than an index lookup per value at province
+    # scale), filtered to the year's submissions in force, fetched in chunks to bound memory.
+    cur = conn.execute(
+        "SELECT submission_id, metric, micro FROM submission_values NOT INDEXED"
+        " WHERE micro IS NOT NULL AND submission_id IN (SELECT id FROM submissions WHERE year = ? AND superseded_by IS NULL)",
         (year,),
-    ).fetchall()
-    if rows:
+    )
+    abs_total = 0.0
+    while True:
+        rows = cur.fetchmany(_CHUNK)
+        if not rows:
+            break
         sids, mets, micros = zip(*rows)
-        col_of = {c: j for j, c in enumerate(metric_codes)}
-        sid_arr = np.fromiter(sids, dtype=np.int64, count=len(rows))
-        col = np.fromiter((col_of.get(x, -1) for x in mets), dtype=np.int64, count=len(rows))
-        val = _micro_array(micros)
-        # submission id -> unit row / is-汇总, vectorised through a lookup table
-        top = int(sid_arr.max()) + 1
-        row_of = np.full(top, -1, dtype=np.int64)
-        rep_of = np.zeros(top, dtype=bool)
-        if sub_row:
-            keys = np.fromiter(sub_row.keys(), dtype=np.int64, count=len(sub_row))
-            keys_ok = keys < top
-            row_of[keys[keys_ok]] = np.fromiter(sub_row.values(), dtype=np.int64, count=len(sub_row))[keys_ok]
-            rep_of[keys[keys_ok]] = np.fromiter(sub_rep.values(), dtype=bool, count=len(sub_rep))[keys_ok]
+        del rows
+        sid_arr = np.fromiter(sids, dtype=np.int64, count=len(sids))
+        col = np.fromiter((col_of.get(x, -1) for x in mets), dtype=np.int64, count=len(mets))
+        try:
+            val = np.fromiter(micros, dtype=np.int64, count=len(micros))
+        except OverflowError:  # beyond int64: exact Python integers from here on
+            val = np.array(micros, dtype=object)
+            own, rep = own.astype(object), rep.astype(object)
+        abs_total += float(np.abs(val).astype(np.float64).sum())
         r = row_of[sid_arr]
         ok = (r >= 0) & (col >= 0)
         is_rep = rep_of[sid_arr] & ok
         is_own = ~rep_of[sid_arr] & ok
-        if val.dtype == object:  # numbers too big for int64 sums: exact Python integers
-            own, rep = own.astype(object), rep.astype(object)
         own[r[is_own], col[is_own]] = val[is_own]
         own_has[r[is_own], col[is_own]] = True
         rep[r[is_rep], col[is_rep]] = val[is_rep]
         rep_has[r[is_rep], col[is_rep]] = True
+    if abs_total >= _SAFE and own.dtype != object:
+        # sums over all units could overflow int64: add exact Python integers instead
+        own, rep = own.astype(object), rep.astype(object)
     return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source)
 
 
-_SAFE = 2**62
+# ---- cache of the matrices read from the store ------------------------------------------------------
+def _cache_key(conn, tree: Tree, metric_codes: list[str], year: int) -> str:
+    """Changes whenever a submission of the year is added or superseded, the units or the catalog change.
+
+    Submissions and their values are only ever added (a correction supersedes), never edited in place.
+    """
+    import hashlib
+
+    subs = conn.execute(
+        "SELECT count(*), max(id), count(superseded_by), total(id * (superseded_by IS NULL)) FROM submissions WHERE year = ?",
+        (year,),
+    ).fetchone()
+    vmax = conn.execute("SELECT max(rowid) FROM submission_values").fetchone()
+    h = hashlib.sha1()
+    h.update(repr((year, subs, vmax, metric_codes, tree.n)).encode())
+    h.update(tree.fingerprint().encode())
+    return h.hexdigest()[:20]
 
 
-def _micro_array(micros) -> np.ndarray:
-    arr = np.asarray(micros, dtype=object)
+def _cache_read(cache_dir, year: int, key: str):
+    from pathlib import Path
+
+    path = Path(cache_dir) / f"year-{year}-{key}.npz"
+    if not path.is_file():
+        return None
     try:
-        ints = arr.astype(np.int64)
-    except OverflowError:
-        return arr
-    # Keep int64 only while no sum over all units could overflow.
-    if np.abs(ints).astype(np.float64).sum() >= _SAFE:
-        return arr
-    return ints
+        with np.load(path, allow_pickle=False) as z:
+            return YearData(year, z["own"], z["own_has"], z["rep"], z["rep_has"], z["has_sub"], z["rep_source"])
+    except Exception:  # a damaged cache file is simply rebuilt
+        return None
+
+
+def _cache_write(cache_dir, year: int, key: str, data: YearData):
+    from pathlib import Path
+
+    if data.own.dtype == object:
+        return
+    d = Path(cache_dir)
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        for old in d.glob(f"year-{year}-*.npz"):
+            old.unlink()
+        tmp = d / f"year-{year}-{key}.tmp.npz"
+        np.savez(tmp, own=data.own, own_has=data.own_has, rep=data.rep, rep_has=data.rep_has,
+                 has_sub=data.has_sub, rep_source=data.rep_source)
+        tmp.replace(d / f"year-{year}-{key}.npz")
+    except OSError:
+        pass  # a read-only workspace still works, only slower
 
 
 # ---- computing totals ------------------------------------------------------------------------------
@@ -250,6 +312,9 @@ class RollupResult:
     frame: Frame = field(repr=False)
     prev: Frame | None = field(repr=False, default=None)
 
+    _cols: dict = field(default_factory=dict, repr=False)
+    _missing_cache: dict = field(default_factory=dict, repr=False)
+
     # -- lookups
     @property
     def metric_codes(self) -> list[str]:
@@ -262,7 +327,9 @@ class RollupResult:
             raise UsageError(f"单位名单中没有编码为“{unit}”的单位") from None
 
     def _mcol(self, metric: str) -> int:
-        return self.metric_codes.index(metric)
+        if not self._cols:
+            self._cols.update({c: j for j, c in enumerate(self.catalog.metrics)})
+        return self._cols[metric]
 
     def total_of(self, frame: Frame, i: int, metric: str) -> Decimal | None:
         j = self._mcol(metric)
@@ -341,10 +408,13 @@ class RollupResult:
         return [s.start + int(k) for k in np.flatnonzero(exp)]
 
     def _missing_text(self, i: int) -> str:
+        if i in self._missing_cache:
+            return self._missing_cache[i]
         miss = self.missing_under(i)
         names = [self.tree.names[k] for k in miss[:_NOTE_NAMES]]
         more = f"等 {len(miss)} 个" if len(miss) > _NOTE_NAMES else ""
-        return "、".join(names) + more
+        self._missing_cache[i] = "、".join(names) + more
+        return self._missing_cache[i]
 
     def _record(self, i: int, code: str) -> dict:
         cat = self.catalog
@@ -440,13 +510,22 @@ def rollup(ws, year: int, unit: str | None = None, level: int | None = None, met
     codes = order_metrics(catalog, catalog.select(list(metrics) if metrics else None))
     compare_year = _compare_year(ws, year, compare)
     metric_codes = list(catalog.metrics)
-    frame = compute_frame(tree, catalog, load_year(conn, tree, metric_codes, year), prefer)
+    cache = cache_dir(ws)
+    frame = compute_frame(tree, catalog, load_year(conn, tree, metric_codes, year, cache), prefer)
     prev = None
     if compare_year is not None:
-        prev = compute_frame(tree, catalog, load_year(conn, tree, metric_codes, compare_year), prefer)
+        prev = compute_frame(tree, catalog, load_year(conn, tree, metric_codes, compare_year, cache), prefer)
     rows = _row_units(tree, root, level, year, frame)
     return RollupResult(year, compare_year, tree.codes[root], [tree.codes[i] for i in rows], codes, prefer,
                         tree, catalog, frame, prev)
+
+
+CACHE_DIR = ".gwstats-cache"
+
+
+def cache_dir(ws):
+    """Where matrices read from the store are cached (inside the workspace)."""
+    return ws.root / CACHE_DIR
 
 
 def _compare_year(ws, year: int, compare):
