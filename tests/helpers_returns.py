@@ -210,3 +210,41 @@ def stored_values(ws, unit: str, year: int = 2018, scope: str = "本级") -> dic
         " JOIN submissions s ON s.id = v.submission_id"
         " WHERE s.unit=? AND s.year=? AND s.scope=? AND s.superseded_by IS NULL", (unit, year, scope)).fetchall()
     return {r[0]: tuple(r[1:]) for r in rows}
+
+
+def write_ods(path: Path, sheets: dict[str, list[list]], *, doctype: bytes = b"") -> Path:
+    """A minimal OpenDocument spreadsheet (no writer library needed); ``doctype`` for bomb tests."""
+    import zipfile
+    from xml.sax.saxutils import escape, quoteattr
+
+    def cell(v):
+        if v is None:
+            return "<table:table-cell/>"
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>'
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>'
+
+    tables = "".join(
+        f"<table:table table:name={quoteattr(name)}>"
+        + "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
+        + "</table:table>"
+        for name, rows in sheets.items()
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'.encode() + doctype +
+        ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+         ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+         ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+         f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>").encode()
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml", manifest)
+    return path

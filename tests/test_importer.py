@@ -350,3 +350,23 @@ def test_progress_callback_in_two_phases(ws, tmp_path):
     calls = []
     ws.import_paths(paths, progress=lambda done, total, phase: calls.append((done, total, phase)))
     assert calls == [(1, 3, "读取"), (2, 3, "读取"), (3, 3, "读取"), (1, 3, "写入"), (2, 3, "写入"), (3, 3, "写入")]
+
+
+def test_ods_and_xlsm(ws, tmp_path):
+    from helpers_returns import write_ods
+
+    ods = write_ods(tmp_path / "望江县局.ods", {"统计表": long_rows({"法制课场次": 128, "资助金额": "13.55万元"}, unit="望江县局")})
+    xlsm = yx_file(tmp_path, "岳西.xlsx", 法制课场次=200).rename(tmp_path / "岳西.xlsm")
+    report = ws.import_paths([ods, xlsm])
+    assert [f.status for f in report.files] == ["accepted", "accepted"], report.records()
+    assert stored_values(ws, "WJ")["aid_amount"][:2] == ("13.55", "value")
+    assert stored_values(ws, "WJ")["legal_lessons"][4] == "D7"
+    assert stored_values(ws, "YX")["legal_lessons"][0] == "200"
+
+
+def test_refuse_ods_with_entities(ws, tmp_path):
+    from helpers_returns import write_ods
+
+    bad = write_ods(tmp_path / "in" / "炸弹.ods", {"s": long_rows({"法制课场次": 1})},
+                    doctype=b'<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>')
+    _refused(ws, bad, "DTD/实体声明")
