@@ -237,3 +237,12 @@ def test_rate_written_in_a_return(hierarchy):
     v = values_of(parse(hierarchy, rows)[0][0])
     assert v["rate_wuhao"][0] == "88.6" and v["rate_coverage"][0] == "100"
     assert isinstance(Decimal(v["rate_wuhao"][0]), Decimal)
+
+
+def test_parent_unit_and_fill_date_are_not_titles(hierarchy):
+    rows = [["关心下一代工作统计表"], ["填报单位", None, "上级单位", "安庆市公安局关工委"],
+            ["填报日期", "2019年1月10日"], ["序号", "指标", "计量单位", "数值"], [1, "法制课场次", "场次", 5]]
+    rets, findings = parse(hierarchy, rows, file_name="岳西县局报表.xlsx", year=2018)
+    r = rets[0]
+    assert (r.unit, r.unit_from, r.year, r.year_from) == ("YX", "文件名", 2018, "--year")
+    assert r.fill_date == "2019年1月10日"

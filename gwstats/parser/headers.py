@@ -16,6 +16,8 @@ FIELD_LABELS = {
     "填报人": ("填报人", "填表人", "联系人", "经办人"),
     "联系电话": ("联系电话", "电话", "手机"),
     "填报日期": ("填报日期", "填表日期", "报送日期", "日期"),
+    "上级单位": ("上级单位", "主管单位", "上级主管单位"),
+    "审核人": ("审核人", "单位负责人", "负责人"),
 }
 _STANDALONE_EXCLUDED = {"单位", "单位名称", "日期", "电话"}  # too common as column headers
 _LABEL_OF = {lab: f for f, labs in FIELD_LABELS.items() for lab in labs}
@@ -24,7 +26,7 @@ _ALT = "|".join(sorted(map(re.escape, _LABEL_OF), key=len, reverse=True))
 _ANY = re.compile(_ALT)
 _INLINE = re.compile(rf"({_ALT})\s*(?:[(（][^)）]{{0,8}}[)）])?\s*[:：]")
 _YEAR_IN_TEXT = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
-_YEAR_TITLE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年")
+_YEAR_TITLE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年(?!\s*[0-9]{1,2}\s*月)")
 _STAMP = re.compile(r"[(（]\s*(盖章|公章|签章|章|签字|签名)\s*[)）]")
 
 
@@ -103,11 +105,18 @@ def year_in_title(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def title_texts(rows: list[list], upto: int) -> list[str]:
-    """String cells above the table (titles such as "2018年度岳西县关心下一代工作统计表")."""
+def title_texts(rows: list[list], upto: int, fields: dict[str, FieldValue] | None = None) -> list[str]:
+    """String cells above the table (titles such as "2018年度岳西县关心下一代工作统计表").
+
+    Header fields, their labels and their values (上级单位, 填报日期…) are not titles.
+    """
+    taken = {(fv.row, fv.col) for fv in (fields or {}).values()}
     out = []
-    for row in rows[:upto]:
-        for v in row[:20]:
-            if isinstance(v, str) and v.strip() and not _INLINE.search(nfkc(v)):
-                out.append(v.strip())
+    for r, row in enumerate(rows[:upto]):
+        for c, v in enumerate(row[:20]):
+            if not isinstance(v, str) or not v.strip() or (r, c) in taken:
+                continue
+            if _INLINE.search(nfkc(v)) or squash(v).rstrip(":：") in _LABEL_OF:
+                continue
+            out.append(v.strip())
     return out

@@ -165,7 +165,7 @@ def parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn],
             top = located[1][0]
             header_rows = {top}
         fields = headers.find_fields(sheet.rows, header_rows)
-        titles = headers.title_texts(sheet.rows, max(top, 0))
+        titles = headers.title_texts(sheet.rows, max(top, 0), fields)
         errors: list[Finding] = []
         year, year_from = _resolve_year(sheet, ctx, fields, titles, errors)
         filled = dict(filled_by=_text_field(fields, "填报人"), phone=_text_field(fields, "联系电话"),
