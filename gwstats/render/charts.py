@@ -380,13 +380,24 @@ def draw_compare(data: ChartData, style: S.Style | None = None) -> Figure:
         ax.set_xlabel(_axis_text(data))
         ax.xaxis.grid(True)
         ax.set_axisbelow(True)
+        bar_pt = style.size[1] * 72 * 0.7 / n * w  # height of one bar in points
+        tight = bar_pt < vsize * 1.15
         for p, a, b, c, i in zip(pos, cur, prev, chg, order):
-            ax.annotate(value_label(b, data.value_kind, data.measure, "无数据"), (b or 0, p + w / 2), xytext=(4, 0),
-                        textcoords="offset points", va="center", fontsize=vsize, color=S.MUTED)
             label = value_label(a, data.value_kind, data.measure, data.empty(i))
             change = W.signed(c, data.value_kind, data.measure)
+            if tight:
+                # One label per pair, beside the longer bar: 285（比上年 250，+35）
+                prev_text = value_label(b, data.value_kind, data.measure, "无数据")
+                text = f"{label}（{prev_name} {prev_text}" + (f"，{change}）" if change else "）")
+                ax.annotate(text, (max(a or 0, b or 0), p), xytext=(4, 0), textcoords="offset points", va="center",
+                            fontsize=min(vsize, _row_font(n, style)), color=S.TEXT)
+                continue
+            ax.annotate(value_label(b, data.value_kind, data.measure, "无数据"), (b or 0, p + w / 2), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize=vsize, color=S.MUTED)
             ax.annotate(label + (f"（{change}）" if change else ""), (a or 0, p - w / 2), xytext=(4, 0),
                         textcoords="offset points", va="center", fontsize=vsize, color=S.TEXT)
+        if tight:
+            ax.set_xlim(0, top * 1.45)
     else:
         pos = list(range(n))
         ax.bar([p - w / 2 for p in pos], [v or 0 for v in prev], width=w, color=S.SECONDARY, label=prev_name)
