@@ -38,7 +38,7 @@ EQUIVALENT = {
     "%": {"%"},
 }
 
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_THOUSANDS_SEP = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _NUMBER = re.compile(
     r"^(?P<pre>大约|将近|约|近)?(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+))(?P<wan>万)?(?P<more>多|余)?"
     r"(?P<unit>[^\d.]*?)(?P<post>左右|以上)?$"
@@ -150,8 +150,8 @@ def parse_value(value, *, unit: str | None = None, integer: bool = False, field_
         return NA
     if "%" in text or rate:
         text = _DUNHAO_DECIMAL.sub(".", text)
-    if _THOUSANDS.match(text.split("万")[0].rstrip("多余")) and "," in text:
-        text = text.replace(",", "")
+    if "," in text:
+        text = _THOUSANDS_SEP.sub("", text)
     m = _NUMBER.match(text)
     if not m:
         raise NumberError("无法识别为数字")

@@ -20,6 +20,7 @@ def val(text, **kw):
         ("1,000", "1000"),
         ("1，000", "1000"),
         ("12,345,678", "12345678"),
+
         ("１２０", "120"),
         ("120 ", "120"),
         (" 1 20", "120"),
@@ -103,7 +104,7 @@ def test_not_applicable(raw):
     assert p.state == "na" and p.value is None
 
 
-@pytest.mark.parametrize("raw", ["见附件", "若干", "近百万", "百余", "1.2.3", "二百"])
+@pytest.mark.parametrize("raw", ["见附件", "若干", "近百万", "百余", "1.2.3", "二百", "1,5", "1,0000"])
 def test_unreadable_text_is_an_error(raw):
     with pytest.raises(NumberError, match="无法识别为数字"):
         parse_value(raw, unit="人", integer=True)
@@ -159,3 +160,9 @@ def test_years(raw, year):
 def test_not_a_year(raw):
     with pytest.raises(NumberError, match="年份"):
         parse_year(raw)
+
+
+@pytest.mark.parametrize("raw", ["约1,000", "1,000多", "１，０００多"])
+def test_approximate_with_thousands_separator(raw):
+    p = parse_value(raw, unit="人次", integer=True)
+    assert p.value == 1000 and p.approx
