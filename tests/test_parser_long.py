@@ -246,3 +246,10 @@ def test_parent_unit_and_fill_date_are_not_titles(hierarchy):
     r = rets[0]
     assert (r.unit, r.unit_from, r.year, r.year_from) == ("YX", "文件名", 2018, "--year")
     assert r.fill_date == "2019年1月10日"
+
+
+def test_unit_of_measure_note_is_not_the_reporting_unit(hierarchy):
+    rows = [["岳西县公安局关工委2018年度统计表"], ["（单位：人、万元）"], ["指标", "数值"], ["法制课场次", 5]]
+    rets, findings = parse(hierarchy, rows)
+    assert not errors(rets, findings)
+    assert (rets[0].unit, rets[0].unit_from) == ("YX", "标题")

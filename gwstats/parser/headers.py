@@ -37,8 +37,12 @@ class FieldValue:
     col: int
 
 
-def _text(v) -> str | None:
-    return v if isinstance(v, str) else None
+_MEASURES = re.compile(r"^[人个所场次对篇万元户名件%、,，/\s()（）:：]+$")
+
+
+def _is_measure_note(label: str, value) -> bool:
+    """"单位：人、万元" under a title is the unit of measure, not the reporting unit."""
+    return label in ("单位", "计量单位") and isinstance(value, str) and bool(_MEASURES.match(value))
 
 
 def find_fields(rows: list[list], skip_rows: set[int] | None = None, max_cols: int = 40) -> dict[str, FieldValue]:
@@ -66,6 +70,8 @@ def find_fields(rows: list[list], skip_rows: set[int] | None = None, max_cols: i
                 end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
                 value = text[m.end():end].strip()
                 field = _LABEL_OF[m.group(1)]
+                if _is_measure_note(m.group(1), value):
+                    continue
                 if value:
                     out.setdefault(field, FieldValue(value, r, c))
                 elif i == len(matches) - 1:
