@@ -259,15 +259,19 @@ def _accumulate_with_standins(tree: Tree, data: YearData, own_cnt, aggs, stood):
                 mn[u[isin], np.searchsorted(minc, cols[isin])] = data.rep[u[isin], cols[isin]]
         if d == 0:
             break
-        p = tree.parent[idx]
-        np.add.at(total, (p[:, None], sums[None, :]), total[idx][:, sums])
-        np.add.at(count, p, count[idx])
+        if sums.size == total.shape[1]:
+            tree.pass_up(total, d)
+        else:
+            part = total[:, sums]
+            tree.pass_up(part, d)
+            total[:, sums] = part
+        tree.pass_up(count, d)
         if maxc.size:
-            np.maximum.at(mx, p, mx[idx])
+            tree.pass_up(mx, d, np.maximum)
         if minc.size:
-            np.minimum.at(mn, p, mn[idx])
-        np.logical_or.at(below, p, flag[idx])
-        np.logical_or.at(flag, p, flag[idx])
+            tree.pass_up(mn, d, np.minimum)
+        tree.pass_up(below, d, np.logical_or, src=flag)
+        tree.pass_up(flag, d, np.logical_or)
     if maxc.size:
         total[:, maxc] = np.where(mx == hi, 0, mx)
     if minc.size:

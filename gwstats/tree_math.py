@@ -25,6 +25,7 @@ class Tree:
     active_to: np.ndarray  # int64, very large when open
     index: dict[str, int] = field(default_factory=dict)
     by_depth: list[np.ndarray] = field(default_factory=list)
+    _groups: dict = field(default_factory=dict, repr=False)
 
     @property
     def n(self) -> int:
@@ -66,12 +67,31 @@ class Tree:
         """Units expected to report: active that year and reporting to someone (not a root)."""
         return self.active(year) & (self.parent >= 0)
 
+    def groups(self, d: int):
+        """For the units at depth d (d >= 1): their indices, the start of each run of siblings,
+        and the parent of each run. In depth-first order siblings at one depth are contiguous."""
+        cached = self._groups.get(d)
+        if cached is None:
+            idx = self.by_depth[d]
+            par = self.parent[idx]
+            starts = np.flatnonzero(np.r_[True, par[1:] != par[:-1]])
+            cached = self._groups[d] = (idx, starts, par[starts])
+        return cached
+
+    def pass_up(self, total: np.ndarray, d: int, op=np.add, src: np.ndarray | None = None):
+        """Combine the rows of the units at depth d into their parents' rows (in place)."""
+        idx, starts, parents = self.groups(d)
+        src = total if src is None else src
+        if idx.size == 0:
+            return
+        combined = op.reduceat(src[idx], starts, axis=0)
+        total[parents] = op(total[parents], combined)
+
     def accumulate(self, own: np.ndarray, op=np.add) -> np.ndarray:
-        """Subtree totals of ``own`` (rows = units) with ``op`` (np.add / np.maximum / np.minimum)."""
+        """Subtree totals of ``own`` (rows = units) with ``op`` (np.add / np.maximum / np.minimum / np.logical_or)."""
         total = own.copy()
         for d in range(len(self.by_depth) - 1, 0, -1):
-            idx = self.by_depth[d]
-            op.at(total, self.parent[idx], total[idx])
+            self.pass_up(total, d, op)
         return total
 
 
@@ -114,7 +134,7 @@ def build_tree(rows) -> Tree:
     by_depth = [np.flatnonzero(dep == d) for d in range(max_depth + 1)] if n else []
     for d in range(max_depth, 0, -1):
         idx = by_depth[d]
-        np.add.at(size, parent[idx], size[idx])
+        np.add.at(size, parent[idx], size[idx])  # once, on a vector
     codes = [rows[k][0] for k in order]
     return Tree(
         codes=codes,

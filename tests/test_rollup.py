@@ -257,3 +257,11 @@ def test_cache_follows_new_and_corrected_submissions(ws):
 
     set_units(ws, [("C", "市", None), ("A", "甲", "C"), ("A1", "甲一", "A")])  # B1 no longer a unit
     assert ws.rollup(2018, compare=None).value("C", "legal_lessons") == 12
+
+
+def test_sums_beyond_int64_stay_exact(ws):
+    add_submission(ws, "A1", 2018, {"aid_amount": "9000000000000.5"})
+    add_submission(ws, "A2", 2018, {"aid_amount": "9000000000000.25"})
+    add_submission(ws, "B", 2018, {"aid_amount": "1"}, scope="汇总")
+    assert ws.rollup(2018).value("C", "aid_amount") == Decimal("18000000000000.75")
+    assert ws.rollup(2018, prefer="reported").value("C", "aid_amount") == Decimal("18000000000001.75")
