@@ -134,3 +134,8 @@ def test_cli_report(chart_ws, tmp_path):
     r = runner.invoke(app, ["report", "-w", str(chart_ws.root), "--year", "2018", "-o", str(tmp_path / "r.md"),
                             "--format", "md"])
     assert r.exit_code == 0 and (tmp_path / "r.md").is_file()
+
+
+def test_format_option_wins_over_the_suffix(chart_ws, tmp_path):
+    path = R.make_report(chart_ws, 2018, tmp_path / "报告.docx", fmt="md", charts=False)
+    assert path.name == "报告.md" and path.read_text(encoding="utf-8").startswith("# ")

@@ -226,6 +226,7 @@ def render_docx(content: ReportContent, path: Path) -> Path:
         elif b.kind == "table":
             cap = doc.add_paragraph(b.text, style="Caption")
             cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            size = Pt(9 if len(b.columns) <= 7 else 7.5)  # wide group tables still fit an A4 page
             table = doc.add_table(rows=1, cols=len(b.columns))
             table.style = "Table Grid"
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -233,13 +234,13 @@ def render_docx(content: ReportContent, path: Path) -> Path:
                 cell.text = ""
                 run = cell.paragraphs[0].add_run(text)
                 run.bold = True
-                run.font.size = Pt(9)
+                run.font.size = size
             for row in b.rows:
                 cells = table.add_row().cells
                 for k, (cell, text) in enumerate(zip(cells, row)):
                     cell.text = ""
                     run = cell.paragraphs[0].add_run(text)
-                    run.font.size = Pt(9)
+                    run.font.size = size
                     if row[0] == "合计":
                         run.bold = True
                     if k > 0 and b.columns[0] == "单位" and text and _is_number(text):
@@ -354,6 +355,8 @@ def make_report(ws, year: int, output: str | Path, *, fmt: str | None = None, un
         raise UsageError(f"报告格式应为 {' / '.join(FORMATS)}，实际为“{fmt}”")
     if suffix not in FORMATS:
         path = path.with_name(path.name + f".{fmt}")
+    elif suffix != fmt:
+        path = path.with_suffix(f".{fmt}")  # -o 报告.docx --format html -> 报告.html
     path.parent.mkdir(parents=True, exist_ok=True)
     content = build_report(ws, year, unit=unit, level=level, charts=charts)
     return RENDER[fmt](content, path)
