@@ -253,3 +253,12 @@ def test_unit_of_measure_note_is_not_the_reporting_unit(hierarchy):
     rets, findings = parse(hierarchy, rows)
     assert not errors(rets, findings)
     assert (rets[0].unit, rets[0].unit_from) == ("YX", "标题")
+
+
+def test_label_blocks_side_by_side(hierarchy):
+    rows = [["填报单位：岳西县局", None, None, "年度：2018"], ["指标", "数值", "指标", "数值"],
+            ["关工委组织数", 12, "法制课场次", 200], ["五老志愿者人数", 40, "资助金额", 13.55]]
+    rets, findings = parse(hierarchy, rows)
+    assert not errors(rets, findings) and rets[0].layout == "long"
+    assert {k: (x[0], x[2]) for k, x in values_of(rets[0]).items()} == {
+        "org_total": ("12", "B3"), "wulao_volunteers": ("40", "B4"), "legal_lessons": ("200", "D3"), "aid_amount": ("13.55", "D4")}

@@ -104,3 +104,10 @@ def test_subtotal_rows_are_skipped_with_a_warning(tmp_path, hierarchy):
     rets, _ = parse_file(hierarchy, path)
     assert [r.source for r in rets] == ["row", "row"]
     assert any(f.code == "subtotal-row" for r in rets for f in r.findings)
+
+
+def test_metric_names_across_without_unit_column_is_not_a_summary_sheet(tmp_path, hierarchy):
+    rows = [["填报单位：岳西县局  年度：2018"], ["法制课场次", "受教育师生人次"], [12, 800]]
+    path = write_xlsx(tmp_path / "w.xlsx", {"表": rows})
+    rets, findings = parse_file(hierarchy, path)
+    assert not rets and findings[0].code == "no-table"

@@ -26,24 +26,28 @@ def _year_header(text: str) -> int | None:
 
 
 def find_header(sheet: Sheet):
-    """(row, label col, [(value col, header text)], unit col) of the table header, or None."""
+    """(row, [(label col, [(value col, header text)], unit col)]) of the table header, or None.
+
+    Several label columns in one header row are blocks side by side ("指标 | 数值 | 指标 | 数值").
+    """
     for r, row in enumerate(sheet.rows[:SCAN_ROWS]):
-        label_col = unit_col = None
-        values = []
+        blocks: list[list] = []
         for c, v in enumerate(row[:30]):
             key = squashed(v).rstrip(":：")
             if not key:
                 continue
             key = nfkc(key)
-            if label_col is None and key in LABEL_HEADERS:
-                label_col = c
+            if key in LABEL_HEADERS:
+                blocks.append([c, [], None])
+            elif not blocks:
+                continue
             elif key in VALUE_HEADERS or _year_header(key):
-                values.append((c, key))
-            elif key in UNIT_HEADERS and unit_col is None:
-                unit_col = c
-        values = [(c, k) for c, k in values if label_col is not None and c > label_col]
-        if label_col is not None and values:
-            return r, label_col, values, unit_col
+                blocks[-1][1].append((c, key))
+            elif key in UNIT_HEADERS and blocks[-1][2] is None:
+                blocks[-1][2] = c
+        blocks = [tuple(b) for b in blocks if b[1]]
+        if blocks:
+            return r, blocks
     return None
 
 
@@ -98,47 +102,49 @@ def parse_long(sheet: Sheet, ctx: Context, located, header_fields_year: int | No
     """The return in a one-unit sheet located by :func:`locate`."""
     kind, head = located
     if kind == "header":
-        hr, label_col, values, unit_col = head
-        value_col = choose_value_col(values, header_fields_year)
-        # a row of prior-year figures next to this one is ignored
+        hr, blocks = head
+        # a column of prior-year figures next to this year's is ignored
+        columns = [(label_col, choose_value_col(values, header_fields_year), unit_col) for label_col, values, unit_col in blocks]
     else:
         hr, label_col, value_col, unit_col = head
+        columns = [(label_col, value_col, unit_col)]
     ret = ParsedReturn(sheet=sheet.name, layout="long")
     seen: dict[str, tuple] = {}
     findings = ret.findings
-    for r in range(hr + 1, len(sheet.rows)):
-        row = sheet.rows[r]
-        label = row[label_col] if label_col < len(row) else None
-        if not isinstance(label, str) or not label.strip():
-            continue
-        code = ctx.metric(label)
-        raw = row[value_col] if value_col < len(row) else None
-        if code is None:
-            if raw is None or raw == "" or ctx.is_group_heading(label):
+    for label_col, value_col, unit_col in columns:
+        for r in range(hr + 1, len(sheet.rows)):
+            row = sheet.rows[r]
+            label = row[label_col] if label_col < len(row) else None
+            if not isinstance(label, str) or not label.strip():
                 continue
-            key = squashed(label)
-            if key.startswith(FOOTER) or ":" in key or "：" in key:
-                continue
-            hint = ctx.catalog.suggest(label)
-            findings.append(ctx.finding(
-                "warning", "unknown-label",
-                f"未识别的指标“{label.strip()}”（值“{raw}”未导入）" + (f"；相近的指标：{'、'.join(hint)}" if hint else "；如需导入，请在指标目录中为它添加同义词"),
-                sheet.name, cell_ref(r, label_col)))
-            continue
-        field_unit = None
-        if unit_col is not None and unit_col < len(row) and isinstance(row[unit_col], str) and row[unit_col].strip():
-            field_unit = nfkc(row[unit_col]).strip()
-        v = ctx.read_value(sheet, r, value_col, code, label.strip(), field_unit, findings)
-        if v is None:
-            continue
-        if code in seen:
-            prev = seen[code]
-            if (prev.value, prev.state) != (v.value, v.state):
+            code = ctx.metric(label)
+            raw = row[value_col] if value_col < len(row) else None
+            if code is None:
+                if raw is None or raw == "" or ctx.is_group_heading(label):
+                    continue
+                key = squashed(label)
+                if key.startswith(FOOTER) or ":" in key or "：" in key:
+                    continue
+                hint = ctx.catalog.suggest(label)
                 findings.append(ctx.finding(
-                    "error", "duplicate-metric",
-                    f"指标“{ctx.catalog.label_of(code)}”出现两次且数值不同：{prev.cell} 为“{prev.raw}”，{v.cell} 为“{v.raw}”。请只保留一行",
-                    sheet.name, v.cell))
-            continue
-        seen[code] = v
-        ret.values.append(v)
+                    "warning", "unknown-label",
+                    f"未识别的指标“{label.strip()}”（值“{raw}”未导入）" + (f"；相近的指标：{'、'.join(hint)}" if hint else "；如需导入，请在指标目录中为它添加同义词"),
+                    sheet.name, cell_ref(r, label_col)))
+                continue
+            field_unit = None
+            if unit_col is not None and unit_col < len(row) and isinstance(row[unit_col], str) and row[unit_col].strip():
+                field_unit = nfkc(row[unit_col]).strip()
+            v = ctx.read_value(sheet, r, value_col, code, label.strip(), field_unit, findings)
+            if v is None:
+                continue
+            if code in seen:
+                prev = seen[code]
+                if (prev.value, prev.state) != (v.value, v.state):
+                    findings.append(ctx.finding(
+                        "error", "duplicate-metric",
+                        f"指标“{ctx.catalog.label_of(code)}”出现两次且数值不同：{prev.cell} 为“{prev.raw}”，{v.cell} 为“{v.raw}”。请只保留一行",
+                        sheet.name, v.cell))
+                continue
+            seen[code] = v
+            ret.values.append(v)
     return ret

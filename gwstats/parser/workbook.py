@@ -154,7 +154,14 @@ def parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn],
         if not sheet.rows:
             continue
         found = wide.find_metric_columns(sheet, ctx)
-        located = None if found is not None else long.locate(sheet, ctx)
+        head = long.find_header(sheet)
+        if found is not None and head is not None and head[0] < found[0].stop - 1 and not any(
+                ctx.metric(v) for v in sheet.rows[head[0]]):
+            found = None  # metric names below a 指标/数值 header: label blocks side by side, not a summary sheet
+        wide_rets = wide.parse_wide(sheet, ctx, found) if found is not None else None
+        if wide_rets is None:
+            found = None  # metric names across but no column of units: not a summary sheet
+        located = None if found is not None else (("header", head) if head is not None else long.locate(sheet, ctx))
         if found is None and located is None:
             continue  # 填表说明, a notes sheet, an empty sheet: nothing to read
         tables += 1
@@ -171,7 +178,7 @@ def parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn],
         filled = dict(filled_by=_text_field(fields, "填报人"), phone=_text_field(fields, "联系电话"),
                       fill_date=_text_field(fields, "填报日期"))
         if found is not None:
-            rets = wide.parse_wide(sheet, ctx, found)
+            rets = wide_rets
             rows = [r for r in rets if r.source == "row"]
             for r in rets:
                 r.year, r.year_from = year, year_from
