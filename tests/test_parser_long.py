@@ -262,3 +262,10 @@ def test_label_blocks_side_by_side(hierarchy):
     assert not errors(rets, findings) and rets[0].layout == "long"
     assert {k: (x[0], x[2]) for k, x in values_of(rets[0]).items()} == {
         "org_total": ("12", "B3"), "wulao_volunteers": ("40", "B4"), "legal_lessons": ("200", "D3"), "aid_amount": ("13.55", "D4")}
+
+
+def test_reporting_unit_field_matches_strictly(hierarchy):
+    rets, findings = parse(hierarchy, long_rows({"法制课场次": 1}, unit="岳西县公安局城关派出所某某警务室"))
+    assert errors(rets, findings)[0].code == "unknown-unit"
+    rets, findings = parse(hierarchy, long_rows({"法制课场次": 1}, unit="岳西县公安局关工委（本级）"))
+    assert rets[0].unit == "YX"

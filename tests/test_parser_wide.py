@@ -111,3 +111,12 @@ def test_metric_names_across_without_unit_column_is_not_a_summary_sheet(tmp_path
     path = write_xlsx(tmp_path / "w.xlsx", {"表": rows})
     rets, findings = parse_file(hierarchy, path)
     assert not rets and findings[0].code == "no-table"
+
+
+def test_row_names_match_strictly(tmp_path, hierarchy):
+    rows, _ = wide_rows(["岳西县局（本级）", "岳西县公安局机关", "岳西县局某某村"], ["法制课场次", "受教育师生人次"], [[1, 2], [3, 4], [5, 6]])
+    path = write_xlsx(tmp_path / "w.xlsx", {"表": rows})
+    rets, _ = parse_file(hierarchy, path)
+    assert [r.unit for r in rets if r.unit] == ["YX", "YX"]
+    errs = [f for r in rets for f in r.findings if f.code == "unknown-unit"]
+    assert len(errs) == 1 and "岳西县局某某村" in errs[0].message

@@ -12,6 +12,8 @@ from ..numbers import NumberError, cell_text, parse_value
 from ..reader import Sheet, cell_ref
 from .model import Value
 
+_BRACKETS = re.compile(r"[(\[（【〔][^)\]）】〕]*[)\]）】〕]")
+_LEFTOVER = {"", "本级", "机关", "本部", "局机关", "关工委", "关工小组", "关心下一代工作委员会"}
 _QIZHONG = re.compile(r"^\s*(其中|含|包括)\s*[:：]?")
 _GROUP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
 _RESAVE = "该单元格是公式但没有保存计算结果（文件可能由程序生成）。请用 Excel 或 WPS 打开该文件并保存后重新报送"
@@ -68,6 +70,21 @@ class Context:
             return code
         for k, code in self._unit_keys:
             if k in key:
+                return code
+        return None
+
+    def unit_named(self, text: str) -> str | None:
+        """The unit a name stands for, strictly: the name or an alias, give or take "（本级）", "机关",
+        a stamp note or 关工委. "青石镇秋皮村" is NOT 青石镇 (unlike :meth:`unit_in_text`)."""
+        code = self.h.match(text)
+        if code:
+            return code
+        key = _BRACKETS.sub("", unit_key(text))
+        code = self.h.match(key)
+        if code or not key:
+            return code
+        for k, code in self._unit_keys:
+            if k in key and key.replace(k, "", 1) in _LEFTOVER:
                 return code
         return None
 

@@ -137,7 +137,7 @@ def parse_wide(sheet: Sheet, ctx: Context, found):
             ret.source, ret.scope, ret.unit_text = "total_row", "汇总", name_text
         else:
             ret.source, ret.unit_text, ret.unit_from = "row", name_text, "行"
-            ret.unit = ctx.h.match(name_text) or ctx.unit_in_text(name_text)
+            ret.unit = ctx.unit_named(name_text)
             if not has_values:
                 continue  # a unit that has not reported
             if ret.unit is None:

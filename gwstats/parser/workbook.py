@@ -62,7 +62,7 @@ def _resolve_unit_field(sheet: Sheet, ctx: Context, fields, errors: list[Finding
     name_text = None
     if name_fv is not None:
         name_text = headers.clean_unit_text(cell_text(name_fv.value))
-        by_name = ctx.h.match(name_text) or ctx.unit_in_text(name_text)
+        by_name = ctx.unit_named(name_text)
         if by_name is None and by_code is None:
             hint = ctx.h.suggest(name_text)
             errors.append(ctx.finding(
