@@ -269,3 +269,11 @@ def test_reporting_unit_field_matches_strictly(hierarchy):
     assert errors(rets, findings)[0].code == "unknown-unit"
     rets, findings = parse(hierarchy, long_rows({"法制课场次": 1}, unit="岳西县公安局关工委（本级）"))
     assert rets[0].unit == "YX"
+
+
+def test_file_name_of_a_unit_below_one_in_the_list_is_not_that_unit(hierarchy):
+    rows = long_rows({"关工委组织数": 1}, unit=None, year=2018, title=None)
+    rets, findings = parse(hierarchy, {"Sheet1": rows}, file_name="岳西县公安局某某警务室2018年报表.xlsx")
+    assert errors(rets, findings)[0].code == "no-unit"
+    rets, _ = parse(hierarchy, {"Sheet1": rows}, file_name="岳西县公安局2018年报表.xlsx")
+    assert rets[0].unit == "YX"

@@ -14,6 +14,9 @@ from .model import Value
 
 _BRACKETS = re.compile(r"[(\[（【〔][^)\]）】〕]*[)\]）】〕]")
 _LEFTOVER = {"", "本级", "机关", "本部", "局机关", "关工委", "关工小组", "关心下一代工作委员会"}
+# where a unit's name in a title or file name ends, and names of units below it
+_STOP = re.compile(r"关工|关心|统计|报表|汇总|年|[0-9_\-()（）【】\[\]·.]")
+_SUBUNIT_SUFFIXES = ("村", "社区", "居委会", "派出所", "所", "学校", "中学", "小学", "幼儿园", "警务室", "中队", "大队", "科", "室", "组")
 _QIZHONG = re.compile(r"^\s*(其中|含|包括)\s*[:：]?")
 _GROUP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
 _RESAVE = "该单元格是公式但没有保存计算结果（文件可能由程序生成）。请用 Excel 或 WPS 打开该文件并保存后重新报送"
@@ -69,7 +72,11 @@ class Context:
         if code:
             return code
         for k, code in self._unit_keys:
-            if k in key:
+            at = key.find(k)
+            if at >= 0:
+                rest = _STOP.split(key[at + len(k):], 1)[0]
+                if rest.endswith(_SUBUNIT_SUFFIXES):
+                    return None  # "青石镇秋皮村…": a unit below the one named, not in the list
                 return code
         return None
 
