@@ -47,6 +47,7 @@ def test_content_has_title_overview_groups_and_appendices(content):
     assert "投入警力" not in text and "校园安全" in text  # named once, in the overview, as 从略
     assert not re.search(r"(增加|减少|提高|下降)0(\.0+)?(?!\d|\.\d)", text)
     assert "应报7个单位，已报6个，未报1个（宿松县公安局关工委）" in text
+    assert re.search(r"数据核查发现(错误\d+处|提醒\d+处)(、提醒\d+处)?，详见附录二。", text)
 
 
 def test_group_table_has_units_metrics_and_total_row(content):

@@ -96,6 +96,11 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
     overview += "各项比率按汇总后的分子、分母重新计算，比率的变化以百分点表示。"
     if empty:
         overview += f"{'、'.join(empty)}等方面各单位均未填报数据，本报告从略。"
+    if check is not None and check.findings:
+        errors, warns = check.count("error"), check.count("warning")
+        parts = [f"错误{errors}处" if errors else "", f"提醒{warns}处" if warns else ""]
+        parts = [p for p in parts if p] or [f"说明{len(check.findings)}处"]
+        overview += f"数据核查发现{'、'.join(parts)}，详见附录二。"
     add(Block("para", overview))
 
     style = _style_of(ws)
