@@ -370,3 +370,10 @@ def test_refuse_ods_with_entities(ws, tmp_path):
     bad = write_ods(tmp_path / "in" / "炸弹.ods", {"s": long_rows({"法制课场次": 1})},
                     doctype=b'<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>')
     _refused(ws, bad, "DTD/实体声明")
+
+
+def test_refuse_unit_twice_in_a_summary_sheet_with_different_values(ws, tmp_path):
+    rows, _ = wide_rows(["城关派出所", "天堂派出所", "城关派出所"], ["法制课场次", "受教育师生人次"], [[1, 2], [3, 4], [5, 6]])
+    bad = write_xlsx(tmp_path / "in" / "重复行.xlsx", {"汇总": rows})
+    f = _refused(ws, bad, "出现两次且数值不同")
+    assert "第 3 行" in f.errors[0].message and "第 5 行" in f.errors[0].message
