@@ -270,7 +270,7 @@ def _col_font(n: int, style: S.Style) -> float:
     return S.TICK_SIZE * style.scale * (0.9 if n > 12 else 1.0)
 
 
-def _categories(data: ChartData, order: list[int], horizontal: bool, style: S.Style, ngroups: int = 1) -> list[str]:
+def _categories(data: ChartData, order: list[int], horizontal: bool, style: S.Style) -> list[str]:
     n = max(1, len(order))
     if horizontal:
         size = _row_font(n, style)
@@ -337,13 +337,12 @@ def draw_bar(data: ChartData, style: S.Style | None = None) -> Figure:
                         color=S.MUTED if v is None else S.TEXT, bbox=_LABEL_BOX if target is not None else None)
     handles = []
     if target is not None:
-        line = (ax.axvline if horizontal else ax.axhline)(target, color=S.ACCENT, linestyle="--", linewidth=2)
+        (ax.axvline if horizontal else ax.axhline)(target, color=S.ACCENT, linestyle="--", linewidth=2)
         target_text = f"目标 {W.rate(target, data.measure) if data.value_kind == 'rate' else target}"
         handles.append(Line2D([], [], color=S.ACCENT, linestyle="--", linewidth=2, label=target_text))
         handles.append(Patch(color=S.PRIMARY, label="达到目标"))
         if any(c == S.ACCENT for c in colors):
             handles.append(Patch(color=S.ACCENT, label="低于目标"))
-        del line
     _decorate(fig, ax, data, style)
     _fit_category_labels(fig, ax, horizontal, style)
     _legend(fig, ax, handles, horizontal)
@@ -488,8 +487,7 @@ def draw_share(data: ChartData, style: S.Style | None = None) -> Figure:
     if data.sort:
         order.sort(key=lambda i: (not has[i], -totals[i], i))
     horizontal = n > S.HORIZONTAL_OVER
-    shown = ChartData(**{**data.__dict__})
-    cats = _categories(shown, order, horizontal, style)
+    cats = _categories(data, order, horizontal, style)
     pos = list(reversed(range(n))) if horizontal else list(range(n))
     base = [0.0] * n
     top = max(totals) or 1.0
