@@ -87,3 +87,20 @@ def test_vector_outputs_render_chinese(tmp_path, ext):
         warnings.simplefilter("error")
         fig.savefig(out)
     assert out.stat().st_size > 1000
+
+
+def test_an_installed_system_font_is_preferred(monkeypatch):
+    """A CJK family known to matplotlib's font manager (as on a machine with fonts installed) wins."""
+    entry = fm.FontEntry(fname=str(fonts.bundled_font_path()), name="WenQuanYi Micro Hei")
+    monkeypatch.setattr(fm.fontManager, "ttflist", [entry, *fm.fontManager.ttflist])
+    monkeypatch.setattr(fonts, "SYSTEM_CJK_FAMILIES", ("WenQuanYi Micro Hei",))
+    choice = fonts.choose_font()
+    assert choice.source == "system" and choice.family == "WenQuanYi Micro Hei"
+
+
+def test_a_system_font_without_chinese_glyphs_is_skipped(monkeypatch):
+    dejavu = fm.findfont(fm.FontProperties(family=["DejaVu Sans"]))
+    entry = fm.FontEntry(fname=dejavu, name="SimHei")  # a mislabelled font
+    monkeypatch.setattr(fm.fontManager, "ttflist", [entry])
+    monkeypatch.setattr(fonts, "SYSTEM_CJK_FAMILIES", ("SimHei",))
+    assert fonts._system_font() is None
