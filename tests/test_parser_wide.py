@@ -120,3 +120,25 @@ def test_row_names_match_strictly(tmp_path, hierarchy):
     assert [r.unit for r in rets if r.unit] == ["YX", "YX"]
     errs = [f for r in rets for f in r.findings if f.code == "unknown-unit"]
     assert len(errs) == 1 and "岳西县局某某村" in errs[0].message
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+_WORDS = ["合计", "单位", "单位名称", "指标", "数值", "本年", "2018年", "法制课场次", "受教育师生人次", "资助金额（元）",
+          "岳西县局", "望江县局", "城关派出所", "填报单位：岳西县局", "年度：2018", "口径：汇总", "—", "800多", "见附件",
+          "一、组织建设", "序号", "备注", "", "13.55万元", "-3", "=SUM(A1)", "年度", "208"]
+_CELL = st.one_of(st.none(), st.sampled_from(_WORDS), st.integers(-5, 3000), st.floats(-1, 1e6, allow_nan=False),
+                  st.text(max_size=6))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(_CELL, max_size=7), max_size=14), st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), max_size=3))
+def test_any_grid_parses_without_crashing(hierarchy, rows, merges):
+    merged = [(r, c, r + 1, c + 1) for r, c in merges]
+    ctx = Context(CATALOG, hierarchy)
+    ctx.file_name = "随机.xlsx"
+    rets, findings = parse_sheets([Sheet("表", rows, merged)], ctx)
+    for r in rets:
+        assert all(f.message for f in r.findings)
+        for v in r.values:
+            assert v.value is None or v.value >= 0

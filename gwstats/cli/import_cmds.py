@@ -77,7 +77,7 @@ def import_(
             err(f"跳过 {path}：{why}")
     if not report.files:
         err("没有找到要导入的报表文件。")
-        raise typer.Exit(1 if report.skipped else 2)
+        raise typer.Exit(2)
     emit(report.records(), fmt)
     if not quiet or report.has_rejections:
         err(report.summary_line())
