@@ -17,7 +17,7 @@ from .errors import Finding, UsageError
 from .parser.context import Context
 from .parser.model import ParsedReturn
 from .parser.workbook import parse_sheets
-from .reader import ReadError, read_return_bytes, check_size
+from .reader import ReadError, check_size, read_return_bytes, shutdown_worker
 from .store import SubmissionRecord, ValueRecord
 
 IMPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et", ".csv"}
@@ -339,10 +339,13 @@ def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dr
     max_bytes = int((max_mb if max_mb is not None else ws.config.max_file_mb) * 1024 * 1024)
     total = len(files)
     loaded = []
-    for i, path in enumerate(files):
-        loaded.append(_load(path, ctx, store, max_bytes))
-        if progress:
-            progress(i + 1, total, "读取")
+    try:
+        for i, path in enumerate(files):
+            loaded.append(_load(path, ctx, store, max_bytes))
+            if progress:
+                progress(i + 1, total, "读取")
+    finally:
+        shutdown_worker()
     _batch_conflicts(loaded, ctx)
     order = sorted(range(len(loaded)), key=lambda i: loaded[i].rank)
     received_at = _now()

@@ -204,7 +204,7 @@ def scan_zip(data: bytes, name: str) -> dict[str, set[tuple[int, int]]]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except Exception:
         raise ReadError(f"{name}：文件不完整或已损坏，无法打开（可能下载或拷贝没有完成）。{_RESAVE}") from None
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names and "content.xml" not in names:
@@ -230,7 +230,9 @@ def scan_zip(data: bytes, name: str) -> dict[str, set[tuple[int, int]]]:
                     f"{name}：文件内部的 {info.filename} 含有 DTD/实体声明（<!DOCTYPE/<!ENTITY），"
                     "正常的 Excel/WPS 文件不会有，可能是恶意文件（XML 炸弹），拒绝读取"
                 )
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+    except ReadError:
+        raise
+    except Exception:  # BadZipFile, zlib.error, EOFError, NotImplementedError (odd compression), ValueError…
         raise ReadError(f"{name}：文件不完整或已损坏，无法解压（可能下载或拷贝没有完成）。{_RESAVE}") from None
     return _formula_cells_without_result(zf, parts)
 
@@ -257,15 +259,35 @@ def read_return_bytes(data: bytes, name: str, suffix: str) -> list[Sheet]:
             f"{name}：不是 Excel/WPS 表格文件（内容是{what}，可能是改了扩展名）。"
             "请用 Excel 或 WPS 打开后“另存为” .xlsx 再报送"
         )
+    if data.startswith(CFB_MAGIC):
+        # calamine can abort the whole process on some corrupt .xls files (a failed huge allocation),
+        # so old binary workbooks are read in a separate worker process.
+        rows = _read_isolated(data, name)
+    else:
+        rows = _read_calamine(data, name)
+    return [Sheet(n, r, m, pending.get(n, set())) for n, r, m in rows]
+
+
+_PASSWORD = "工作簿设置了打开密码，无法读取。请报送单位取消密码后重新报送"
+
+
+def _is_interrupt(exc: BaseException) -> bool:
+    return isinstance(exc, (KeyboardInterrupt, SystemExit))
+
+
+def _read_calamine(data: bytes, name: str) -> list[tuple[str, list[list], list]]:
+    """(sheet name, rows, merged ranges) of the visible worksheets, via python-calamine."""
     from python_calamine import CalamineWorkbook, PasswordError
 
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
-        raise ReadError(f"{name}：工作簿设置了打开密码，无法读取。请报送单位取消密码后重新报送") from None
-    except Exception as exc:  # calamine raises several types for unreadable files
+        raise ReadError(f"{name}：{_PASSWORD}") from None
+    except BaseException as exc:  # calamine raises several types, and pyo3 panics are BaseException
+        if _is_interrupt(exc):
+            raise
         raise ReadError(f"{name}：文件已损坏或不是可读取的 Excel/WPS 文件（{exc}）。{_RESAVE}") from None
-    sheets = []
+    out = []
     try:
         for meta in wb.sheets_metadata:
             if meta.name.strip() in SKIP_SHEETS:
@@ -276,14 +298,45 @@ def read_return_bytes(data: bytes, name: str, suffix: str) -> list[Sheet]:
                 sh = wb.get_sheet_by_name(meta.name)
                 data_rows = sh.to_python(skip_empty_area=False)
             except PasswordError:
-                raise ReadError(f"{name}：工作簿设置了打开密码，无法读取。请报送单位取消密码后重新报送") from None
-            except Exception as exc:
+                raise ReadError(f"{name}：{_PASSWORD}") from None
+            except BaseException as exc:
+                if _is_interrupt(exc):
+                    raise
                 raise ReadError(f"{name}：工作表“{meta.name}”无法读取（{exc}）。{_RESAVE}") from None
             try:
                 merged = [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
-            except Exception:
+            except BaseException as exc:
+                if _is_interrupt(exc):
+                    raise
                 merged = []
-            sheets.append(Sheet(meta.name, data_rows, merged, pending.get(meta.name, set())))
+            out.append((meta.name, data_rows, merged))
     finally:
         wb.close()
-    return sheets
+    return out
+
+
+_POOL = None
+
+
+def _read_isolated(data: bytes, name: str) -> list[tuple[str, list[list], list]]:
+    """_read_calamine in a worker process that may die without taking the import with it."""
+    global _POOL
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    if _POOL is None:
+        _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        return _POOL.submit(_read_calamine, data, name).result()
+    except BrokenProcessPool:
+        shutdown_worker()
+        raise ReadError(f"{name}：文件已损坏，读取时出错（.xls 文件结构不完整）。{_RESAVE}") from None
+
+
+def shutdown_worker():
+    """Stop the worker process used for .xls files, if one was started."""
+    global _POOL
+    if _POOL is not None:
+        _POOL.shutdown(wait=True, cancel_futures=True)
+        _POOL = None

@@ -377,3 +377,32 @@ def test_refuse_unit_twice_in_a_summary_sheet_with_different_values(ws, tmp_path
     bad = write_xlsx(tmp_path / "in" / "重复行.xlsx", {"汇总": rows})
     f = _refused(ws, bad, "出现两次且数值不同")
     assert "第 3 行" in f.errors[0].message and "第 5 行" in f.errors[0].message
+
+
+def _xls_that_aborts_calamine(path):
+    """An .xls (xlwt output with 5 bytes changed) on which calamine 0.37 aborts the whole process
+    (a failed multi-GB allocation, not a Python exception)."""
+    import xlwt
+
+    wb = xlwt.Workbook()
+    sh = wb.add_sheet("表1")
+    sh.write(0, 0, "填报单位")
+    sh.write(1, 1, 13.55)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(str(path))
+    data = bytearray(path.read_bytes())
+    for offset, byte in ((1555, 191), (2042, 136), (3504, 14), (3573, 161), (5168, 204)):
+        data[offset] = byte
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_an_xls_that_crashes_the_reader_does_not_stop_the_batch(ws, tmp_path):
+    bad = _xls_that_aborts_calamine(tmp_path / "in" / "东城区.xls")
+    good = yx_file(tmp_path)
+    before = dump_store(ws)
+    report = ws.import_paths([bad, good])
+    assert [f.status for f in report.files] == ["rejected", "accepted"]
+    assert "文件已损坏" in report.files[0].errors[0].message
+    after = dump_store(ws)
+    assert after["files"] != before["files"] and len(after["files"]) == 1
