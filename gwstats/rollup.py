@@ -87,11 +87,11 @@ def _load_year_sql(conn, tree: Tree, metric_codes: list[str], year: int) -> Year
             rep_of[sid] = True
             rep_source[i] = 2 if source == "total_row" else 1
     col_of = {c: j for j, c in enumerate(metric_codes)}
-    # One sequential scan of the values table (cheaper than an index lookup per value at province
-    # scale), filtered to the year's submissions in force, fetched in chunks to bound memory.
+    # One query for the year; fetched in chunks to bound memory. (At province scale, turning SQLite
+    # rows into Python objects is the cost; hence the cache above.)
     cur = conn.execute(
-        "SELECT submission_id, metric, micro FROM submission_values NOT INDEXED"
-        " WHERE micro IS NOT NULL AND submission_id IN (SELECT id FROM submissions WHERE year = ? AND superseded_by IS NULL)",
+        "SELECT v.submission_id, v.metric, v.micro FROM submission_values v JOIN submissions s ON s.id = v.submission_id"
+        " WHERE s.year = ? AND s.superseded_by IS NULL AND v.micro IS NOT NULL",
         (year,),
     )
     abs_total = 0.0
@@ -196,7 +196,7 @@ def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed")
     exp_mask = tree.expected(data.year)
     exp_cnt = tree.accumulate(exp_mask.astype(np.int64))
     rep_cnt = tree.accumulate((exp_mask & data.has_sub).astype(np.int64))
-    own_cnt = data.own_has.astype(np.int64)
+    own_cnt = data.own_has.astype(np.int32)
     computed = _accumulate_values(tree, data.own, own_cnt, aggs)
     computed_count = tree.accumulate(own_cnt)
     stood = np.zeros_like(data.own_has)
