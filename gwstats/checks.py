@@ -77,6 +77,13 @@ def _num(d: Decimal | None) -> str:
     return format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f")
 
 
+@dataclass(frozen=True)
+class _Loc:
+    unit: str
+    scope: str
+    metric: str
+
+
 class _Checker:
     def __init__(self, ws, year: int, unit: str | None):
         from .rollup import resolve_unit, rollup
@@ -97,20 +104,16 @@ class _Checker:
         self.in_scope = np.zeros(self.tree.n, dtype=bool)
         self.in_scope[s] = True
         self.findings: list[Finding] = []
+        self.pending: list[tuple[_Loc, Finding]] = []
 
     # -- helpers
     def locate(self, i: int, metric: str, scope: str = "本级"):
-        row = self.conn.execute(
-            "SELECT f.name, v.sheet, v.cell, v.raw FROM submissions s JOIN submission_values v ON v.submission_id = s.id"
-            " JOIN files f ON f.id = s.file_id WHERE s.year = ? AND s.unit = ? AND s.scope = ? AND s.superseded_by IS NULL"
-            " AND v.metric = ?",
-            (self.year, self.tree.codes[i], scope, metric),
-        ).fetchone()
-        return row or (None, None, None, None)
+        """A deferred source-cell lookup; resolved for all findings at once in ``resolve_locations``."""
+        return _Loc(self.tree.codes[i], scope, metric)
 
     def add(self, severity, code, message, i, metric=None, where=None, **numbers):
         file = sheet = cell = raw = None
-        if where is not None:
+        if where is not None and not isinstance(where, _Loc):
             file, sheet, cell, raw = where
         extra = {"unit": self.tree.codes[i], "unit_name": self.tree.names[i]}
         if metric:
@@ -118,7 +121,34 @@ class _Checker:
         if raw is not None:
             extra["raw"] = raw
         extra.update(numbers)
-        self.findings.append(Finding(severity, code, message, file=file, sheet=sheet, cell=cell, extra=extra))
+        finding = Finding(severity, code, message, file=file, sheet=sheet, cell=cell, extra=extra)
+        if isinstance(where, _Loc):
+            self.pending.append((where, finding))
+        self.findings.append(finding)
+
+    def resolve_locations(self):
+        if not self.pending:
+            return
+        c = self.conn
+        c.execute("CREATE TEMP TABLE IF NOT EXISTS _gw_loc (unit TEXT, scope TEXT, metric TEXT)")
+        c.execute("DELETE FROM _gw_loc")
+        c.executemany("INSERT INTO _gw_loc VALUES (?,?,?)", list({(w.unit, w.scope, w.metric) for w, _ in self.pending}))
+        found = {}
+        for unit, scope, metric, fname, sheet, cell, raw in c.execute(
+            "SELECT l.unit, l.scope, l.metric, f.name, v.sheet, v.cell, v.raw FROM _gw_loc l"
+            " JOIN submissions s ON s.year = ? AND s.unit = l.unit AND s.scope = l.scope AND s.superseded_by IS NULL"
+            " JOIN submission_values v ON v.submission_id = s.id AND v.metric = l.metric"
+            " JOIN files f ON f.id = s.file_id",
+            (self.year,),
+        ):
+            found[(unit, scope, metric)] = (fname, sheet, cell, raw)
+        c.execute("DELETE FROM _gw_loc")
+        for w, f in self.pending:
+            hit = found.get((w.unit, w.scope, w.metric))
+            if hit:
+                f.file, f.sheet, f.cell = hit[0], hit[1], hit[2]
+                if hit[3] is not None:
+                    f.extra["raw"] = hit[3]
 
     def _expr_label(self, expr) -> str:
         return self.cat.label_of(expr.names[0]) if expr.is_single_name else expr.text
@@ -195,14 +225,22 @@ class _Checker:
             (self.year, *inds),
         ).fetchall()
         tol = Decimal(str(self.cfg.rate_tolerance))
+        if not rows:
+            return
+        all_parts: dict[int, dict[str, str]] = {}
+        for sid, metric, value in self.conn.execute(
+            "SELECT v.submission_id, v.metric, v.value FROM submission_values v WHERE v.value IS NOT NULL AND v.submission_id IN"
+            f" (SELECT s.id FROM submissions s JOIN submission_values r ON r.submission_id = s.id"
+            f"  WHERE s.year = ? AND s.superseded_by IS NULL AND r.metric IN ({marks}))",
+            (self.year, *inds),
+        ):
+            all_parts.setdefault(sid, {})[metric] = value
         for sid, unit, scope, code, value, raw, sheet, cell, fname in rows:
             i = self.tree.index.get(unit)
             if i is None or not self.in_scope[i]:
                 continue
             ind = inds[code]
-            parts = dict(self.conn.execute(
-                "SELECT metric, value FROM submission_values WHERE submission_id = ? AND value IS NOT NULL", (sid,)
-            ).fetchall())
+            parts = all_parts.get(sid, {})
             names = set(ind.numerator.names) | set(ind.denominator.names)
             if not names <= set(parts):
                 continue
@@ -307,6 +345,7 @@ class _Checker:
         self.written_rates()
         self.reported_totals()
         self.year_over_year()
+        self.resolve_locations()
         order = {c: k for k, c in enumerate(self.tree.codes)}
         self.findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), order.get(f.extra.get("unit"), 0)))
         return CheckResult(self.year, self.tree.codes[self.root], self.findings)
