@@ -143,21 +143,8 @@ def check_size(path: Path, max_bytes: int | None) -> int:
     return size
 
 
-def _formula_cells_without_result(zf: zipfile.ZipFile, parts: dict[str, bytes]) -> dict[str, set[tuple[int, int]]]:
-    """Sheet name -> cells holding a formula with no saved result (files written by scripts)."""
-    by_part: dict[str, set[tuple[int, int]]] = {}
-    for part, xml in parts.items():
-        if not part.startswith("xl/worksheets/") or (b"<f>" not in xml and b"<f " not in xml):
-            continue
-        for m in _CELL.finditer(xml):
-            inner = m.group(2)
-            if not inner or b"<f" not in inner or _VALUE.search(inner):
-                continue
-            ref = _REF.search(m.group(1))
-            if ref:
-                by_part.setdefault(part, set()).add((int(ref.group(2)) - 1, col_index(ref.group(1).decode())))
-    if not by_part:
-        return {}
+def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
+    """Worksheet part ("xl/worksheets/sheet1.xml") -> sheet name, from workbook.xml and its rels."""
     from defusedxml import ElementTree as ET
 
     names: dict[str, str] = {}
@@ -173,6 +160,48 @@ def _formula_cells_without_result(zf: zipfile.ZipFile, parts: dict[str, bytes]) 
                 names[part] = sh.get("name")
     except Exception:  # an unusual workbook: report by part name
         pass
+    return names
+
+
+_CELL_COL = re.compile(rb'<c [^>]*?\br="([A-Z]{1,3})[0-9]')
+_ROW_NUM = re.compile(rb'<row [^>]*?\br="([0-9]+)"')
+MAX_CELLS = 5_000_000  # rows x columns of one sheet's used area
+
+
+def _check_extent(parts: dict[str, bytes], name: str):
+    """Refuse a sheet whose used area is enormous (one stray cell at XFD1048576 makes the reader
+    allocate billions of cells and abort)."""
+    for part, xml in parts.items():
+        if not part.startswith("xl/worksheets/") or not part.endswith(".xml"):
+            continue
+        rows = [int(x) for x in _ROW_NUM.findall(xml)]
+        max_row = max(rows) if rows else 0
+        cols = set(_CELL_COL.findall(xml))
+        max_col = max((col_index(c.decode()) + 1 for c in cols), default=0)
+        if max_row * max_col > MAX_CELLS:
+            sheet = _sheet_parts(parts).get(part, part)
+            raise ReadError(
+                f"{name}：工作表“{sheet}”的数据区域过大（到第 {max_row} 行、第 {max_col} 列），"
+                "可能是很远的单元格里有空格或误输入的内容；请删除多余内容后重新报送"
+            )
+
+
+def _formula_cells_without_result(zf: zipfile.ZipFile, parts: dict[str, bytes]) -> dict[str, set[tuple[int, int]]]:
+    """Sheet name -> cells holding a formula with no saved result (files written by scripts)."""
+    by_part: dict[str, set[tuple[int, int]]] = {}
+    for part, xml in parts.items():
+        if not part.startswith("xl/worksheets/") or (b"<f>" not in xml and b"<f " not in xml):
+            continue
+        for m in _CELL.finditer(xml):
+            inner = m.group(2)
+            if not inner or b"<f" not in inner or _VALUE.search(inner):
+                continue
+            ref = _REF.search(m.group(1))
+            if ref:
+                by_part.setdefault(part, set()).add((int(ref.group(2)) - 1, col_index(ref.group(1).decode())))
+    if not by_part:
+        return {}
+    names = _sheet_parts(parts)
     return {names.get(p, p): cells for p, cells in by_part.items()}
 
 
@@ -199,8 +228,9 @@ def _read_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
                 return buf[:end]
 
 
-def scan_zip(data: bytes, name: str) -> dict[str, set[tuple[int, int]]]:
-    """Refuse XML bombs (DTD/ENTITY) and zip bombs; find formula cells without saved results."""
+def scan_zip(data: bytes, name: str) -> tuple[dict[str, set[tuple[int, int]]], bool]:
+    """Refuse XML bombs (DTD/ENTITY), zip bombs and enormous sheets; find formula cells without
+    saved results. Returns (sheet name -> such cells, whether to read in the worker process)."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -234,7 +264,10 @@ def scan_zip(data: bytes, name: str) -> dict[str, set[tuple[int, int]]]:
         raise
     except Exception:  # BadZipFile, zlib.error, EOFError, NotImplementedError (odd compression), ValueError…
         raise ReadError(f"{name}：文件不完整或已损坏，无法解压（可能下载或拷贝没有完成）。{_RESAVE}") from None
-    return _formula_cells_without_result(zf, parts)
+    if "xl/workbook.xml" not in names:
+        return {}, True  # .ods / .xlsb: read in the worker process
+    _check_extent(parts, name)
+    return _formula_cells_without_result(zf, parts), False
 
 
 def read_return_bytes(data: bytes, name: str, suffix: str) -> list[Sheet]:
@@ -247,8 +280,9 @@ def read_return_bytes(data: bytes, name: str, suffix: str) -> list[Sheet]:
             raise ReadError(f"{name}：扩展名是 {suffix}，但内容是 Excel 文件；请改回 .xlsx/.xls 扩展名")
         return read_csv_bytes(data, name, Path(name).stem)
     pending: dict[str, set[tuple[int, int]]] = {}
+    isolated = True
     if data.startswith(ZIP_MAGIC):
-        pending = scan_zip(data, name)
+        pending, isolated = scan_zip(data, name)
     elif data.startswith(CFB_MAGIC):
         if _ENCRYPTION_INFO in data:
             raise ReadError(f"{name}：工作簿设置了打开密码，无法读取。请报送单位取消密码后重新报送")
@@ -259,12 +293,12 @@ def read_return_bytes(data: bytes, name: str, suffix: str) -> list[Sheet]:
             f"{name}：不是 Excel/WPS 表格文件（内容是{what}，可能是改了扩展名）。"
             "请用 Excel 或 WPS 打开后“另存为” .xlsx 再报送"
         )
-    if data.startswith(CFB_MAGIC):
-        # calamine can abort the whole process on some corrupt .xls files (a failed huge allocation),
-        # so old binary workbooks are read in a separate worker process.
-        rows = _read_isolated(data, name)
+    if data.startswith(ZIP_MAGIC) and not isolated:
+        rows = _read_calamine(data, name)  # .xlsx/.xlsm, checked above
     else:
-        rows = _read_calamine(data, name)
+        # calamine can abort the whole process on some corrupt files (a failed huge allocation):
+        # .xls/.et/.ods/.xlsb are read in a separate worker process.
+        rows = _read_isolated(data, name)
     return [Sheet(n, r, m, pending.get(n, set())) for n, r, m in rows]
 
 

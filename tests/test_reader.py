@@ -144,3 +144,22 @@ def test_word_document_renamed_xlsx(tmp_path):
         z.writestr("word/document.xml", "<w:document/>")
     with pytest.raises(ReadError, match="内容是Word 文档，不是 Excel/WPS 表格"):
         read_return_bytes(buf.getvalue(), "总结.xlsx", ".xlsx")
+
+
+def test_a_stray_cell_far_away_is_refused_not_allocated(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "统计表"
+    wb.active["A1"] = "填报单位：岳西县局"
+    wb.active["XFD1048576"] = " "
+    path = tmp_path / "远.xlsx"
+    wb.save(path)
+    with pytest.raises(ReadError, match="工作表“统计表”的数据区域过大（到第 1048576 行、第 16384 列）"):
+        read_return_bytes(path.read_bytes(), path.name, ".xlsx")
+
+
+def test_a_long_but_narrow_sheet_is_fine(tmp_path):
+    path = write_xlsx(tmp_path / "长.xlsx", {"s": [["x"]] + [[None]] * 3000 + [["y", 1]]})
+    sheet = read_return_bytes(path.read_bytes(), path.name, ".xlsx")[0]
+    assert sheet.cell(3001, 1) == 1
