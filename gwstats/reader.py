@@ -82,22 +82,12 @@ def read_csv_bytes(data: bytes, name: str, stem: str) -> list[Sheet]:
 
 
 def read_excel(path: Path) -> list[Sheet]:
-    from python_calamine import CalamineWorkbook
-
+    """The visible sheets of an Excel/WPS file, with the same safety checks as received returns."""
     try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several types for unreadable files
-        raise ReadError(f"{path.name}：不是可读取的 Excel/WPS 文件（{type(exc).__name__}: {exc}）") from None
-    sheets = []
-    try:
-        for name in wb.sheet_names:
-            sh = wb.get_sheet_by_name(name)
-            data = sh.to_python(skip_empty_area=False)
-            merged = [((a[0], a[1], b[0], b[1])) for a, b in (sh.merged_cell_ranges or [])]
-            sheets.append(Sheet(name, [list(r) for r in data], merged))
-    finally:
-        wb.close()
-    return sheets
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"{path.name}：无法读取文件（{exc.strerror or exc}）") from None
+    return read_return_bytes(data, path.name, path.suffix)
 
 
 def read_workbook(path: str | Path) -> list[Sheet]:
