@@ -263,7 +263,7 @@ def _check_duplicates_in_file(returns: list[ParsedReturn], res: FileResult, ctx:
     returns[:] = [r for r in returns if r.values or not (r.unit and r.year)]
 
 
-def _batch_conflicts(loaded: list[_Loaded], ctx: Context):
+def _batch_conflicts(loaded: list[_Loaded], ctx: Context, keep_existing: bool = False):
     """Two files of the batch for the same (unit, year, scope) with different values."""
     by_key: dict[tuple, list[tuple[_Loaded, ParsedReturn]]] = {}
     for ld in loaded:
@@ -282,7 +282,7 @@ def _batch_conflicts(loaded: list[_Loaded], ctx: Context):
         what = f"{ctx.h.name(unit)} {year} 年{scope}报表"
         lds = list({id(ld): ld for ld, _ in entries}.values())
         revisions = [ld for ld in lds if is_revision(ld.result.path)]
-        if len(revisions) == 1:
+        if len(revisions) == 1 and not keep_existing:
             winner = revisions[0]
             winner.rank = 1
             others = [ld for ld in lds if ld is not winner]
@@ -346,7 +346,7 @@ def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dr
                 progress(i + 1, total, "读取")
     finally:
         shutdown_worker()
-    _batch_conflicts(loaded, ctx)
+    _batch_conflicts(loaded, ctx, keep_existing)
     order = sorted(range(len(loaded)), key=lambda i: loaded[i].rank)
     received_at = _now()
     user = _user()

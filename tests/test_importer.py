@@ -406,3 +406,11 @@ def test_an_xls_that_crashes_the_reader_does_not_stop_the_batch(ws, tmp_path):
     assert "文件已损坏" in report.files[0].errors[0].message
     after = dump_store(ws)
     assert after["files"] != before["files"] and len(after["files"]) == 1
+
+
+def test_revision_rule_does_not_apply_with_keep_existing(ws, tmp_path):
+    rev = yx_file(tmp_path, "岳西(修改版).xlsx", 法制课场次=120)
+    orig = yx_file(tmp_path, "岳西.xlsx", 法制课场次=100)
+    report = ws.import_paths([orig, rev], keep_existing=True)
+    assert [f.status for f in report.files] == ["rejected", "rejected"]
+    assert ws.store.counts()["submissions"] == 0
