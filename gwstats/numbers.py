@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 WAN = Decimal(10000)
 MAX_PLACES = 6  # the store keeps micro-units
+MAX_VALUE = Decimal(10) ** 12  # micro-units must fit a 64-bit integer
 
 NA_TOKENS = frozenset(
     {"—", "——", "-", "--", "―", "–", "/", "//", "\\", "无", "不适用", "n/a", "na", "×", "x", "—/—"}
@@ -125,11 +126,11 @@ def parse_value(value, *, unit: str | None = None, integer: bool = False, field_
     rate = rate or unit == "%"
     tv = type(value)
     if not field_unit and not rate:  # fast paths for the common cases: 12, 12.0, "12"
-        if tv is float and value.is_integer() and value >= 0:
+        if tv is float and value.is_integer() and 0 <= value < 1e12:
             return ParsedNumber(Decimal(int(value)))
-        if tv is int and value >= 0:
+        if tv is int and 0 <= value < 10**12:
             return ParsedNumber(Decimal(value))
-        if tv is str and value.isascii() and value.isdigit():
+        if tv is str and value.isascii() and value.isdigit() and len(value) <= 12:
             return ParsedNumber(Decimal(int(value)))
     scale, note = _scale_for_field(field_unit, unit)
     if isinstance(value, bool):
@@ -197,6 +198,8 @@ def _finish(number: Decimal, scale: Decimal, note: str | None, integer: bool, ap
         note = "按百分数格式读取"
     if number < 0:
         raise NumberError("不能为负数")
+    if number >= MAX_VALUE:
+        raise NumberError("数值过大，请核对")
     if integer and number != number.to_integral_value():
         raise NumberError("应为整数（计数不能有小数）")
     if number.as_tuple().exponent < -MAX_PLACES:

@@ -166,3 +166,9 @@ def test_not_a_year(raw):
 def test_approximate_with_thousands_separator(raw):
     p = parse_value(raw, unit="人次", integer=True)
     assert p.value == 1000 and p.approx
+
+
+@pytest.mark.parametrize("raw", [10**12, 1e15, "99999999999999999999", "2万亿"])
+def test_absurdly_large_values_are_errors(raw):
+    with pytest.raises(NumberError):
+        parse_value(raw, unit="人", integer=True)
