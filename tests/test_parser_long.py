@@ -277,3 +277,13 @@ def test_file_name_of_a_unit_below_one_in_the_list_is_not_that_unit(hierarchy):
     assert errors(rets, findings)[0].code == "no-unit"
     rets, _ = parse(hierarchy, {"Sheet1": rows}, file_name="岳西县公安局2018年报表.xlsx")
     assert rets[0].unit == "YX"
+
+
+@pytest.mark.parametrize("written, scope", [("本级（不含下属单位）", "本级"), ("汇总(含下属)", "汇总"), ("本单位", "本级"), ("合计", "汇总")])
+def test_scope_variants(hierarchy, written, scope):
+    assert parse(hierarchy, long_rows({"法制课场次": 1}, scope=written))[0][0].scope == scope
+
+
+def test_bad_scope(hierarchy):
+    rets, findings = parse(hierarchy, long_rows({"法制课场次": 1}, scope="全部"))
+    assert errors(rets, findings)[0].code == "bad-scope" and "应为“本级”或“汇总”" in errors(rets, findings)[0].message

@@ -115,7 +115,9 @@ def _resolve_scope(sheet: Sheet, ctx: Context, fields, errors: list[Finding]) ->
     text = squash(cell_text(fv.value))
     if not text:
         return "本级"
-    scope = SCOPES.get(text)
+    scope = SCOPES.get(text) or next((v for k, v in SCOPES.items() if text.startswith(k)), None)
+    if "不含" in text and scope == "汇总":
+        scope = None  # "汇总（不含…）" is ambiguous
     if scope is None:
         errors.append(ctx.finding("error", "bad-scope", f"口径“{cell_text(fv.value)}”无法识别，应为“本级”或“汇总”",
                                   sheet.name, _field_where(sheet, fv)))
