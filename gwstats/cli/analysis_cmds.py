@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import Format, FormatOpt, UnitOpt, WorkspaceOpt, YearOpt, emit, handle_errors, open_workspace
+from .common import Format, FormatOpt, UnitOpt, WorkspaceOpt, YearOpt, emit, err, handle_errors, open_workspace
 
 
 class Prefer(str, Enum):
@@ -20,6 +20,13 @@ PreferOpt = Annotated[
     Prefer,
     typer.Option("--prefer", help="下级未报齐时：computed 采用已报单位计算数（默认），reported 采用本单位汇总表数并注明"),
 ]
+
+
+def _wide_chars():
+    """Let tabulate measure Chinese characters as two columns (see gwstats/render/cjk.py)."""
+    from ..render.cjk import enable_wide_chars
+
+    enable_wide_chars()
 
 
 def _fmt(fmt) -> str:
@@ -53,6 +60,8 @@ def rollup_cmd(
     year = ws.year_or_default(year)
     cmp = None if no_compare else (compare if compare is not None else "auto")
     result = ws.rollup(year, unit=unit, level=level, metrics=metric, compare=cmp, prefer=prefer.value)
+    if not result.frame.data.has_sub.any():
+        err(f"提醒：{year} 年度还没有导入任何报表（先运行 gwstats import 报表文件夹/）")
     if output is not None:
         from ..render.workbook import write_workbook
 
@@ -103,6 +112,7 @@ def status_cmd(
         emit(rows, fmt)
         return
     rows = st.display_rows(missing_only=missing)
+    _wide_chars()
     if rows:
         emit(rows, fmt)
     if f in ("table", "md"):
@@ -127,6 +137,7 @@ def check_cmd(
     if f == "json":
         emit(res.records(), fmt)
     else:
+        _wide_chars()
         if res.findings:
             emit(res.display_rows(), fmt)
         if f in ("table", "md"):
