@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from .tree_math import load_tree
@@ -91,13 +93,15 @@ def status(ws, year: int, unit: str | None = None) -> StatusResult:
     sub = tree.subtree(root)
     expected = tree.expected(year)
     info: dict[str, dict] = {}
-    for code, received, superseded, filled_by, phone in conn.execute(
-        "SELECT unit, received_at, superseded_by, filled_by, phone FROM submissions WHERE year = ? ORDER BY received_at, id",
+    for code, received, superseded, filled_by, phone, fill_date in conn.execute(
+        "SELECT unit, received_at, superseded_by, filled_by, phone, fill_date FROM submissions WHERE year = ?"
+        " ORDER BY received_at, id",
         (year,),
     ):
-        d = info.setdefault(code, {"first": received, "last": received, "versions": 0, "filled_by": None, "phone": None})
+        when = submitted_date(fill_date, received)
+        d = info.setdefault(code, {"first": when, "versions": 0, "filled_by": None, "phone": None})
         d["versions"] += 1
-        d["last"] = received
+        d["first"] = min(d["first"], when)
         if superseded is None:
             d["filled_by"] = filled_by or d["filled_by"]
             d["phone"] = phone or d["phone"]
@@ -115,13 +119,28 @@ def status(ws, year: int, unit: str | None = None) -> StatusResult:
             "expected": bool(expected[i]),
             "reported": d is not None,
             "submitted_at": submitted,
-            "on_time": None if submitted is None else submitted[:10] <= deadline,
+            "on_time": None if submitted is None else submitted <= deadline,
             "versions": d["versions"] if d else 0,
             "填报人": d["filled_by"] if d else None,
             "联系电话": d["phone"] if d else None,
         })
     _earlier_contacts(conn, year, [r for r in rows if not r["reported"]])
     return StatusResult(year, tree.codes[root], deadline, rows)
+
+
+_DATE = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})")
+
+
+def submitted_date(fill_date: str | None, received_at: str | None) -> str:
+    """When a return was submitted, as YYYY-MM-DD: its 填报日期 when readable, else when it was received."""
+    for text in (fill_date, received_at):
+        m = _DATE.search(text or "")
+        if m:
+            try:
+                return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+            except ValueError:
+                continue
+    return (received_at or "")[:10]
 
 
 def _earlier_contacts(conn, year: int, rows: list[dict]):

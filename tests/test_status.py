@@ -24,7 +24,7 @@ def test_status_counts_late_missing_and_summary(tmp_path):
     rows = {r["unit"]: r for r in st.rows}
     assert "X" not in rows  # not active in 2018
     assert rows["W"]["versions"] == 2 and rows["W"]["on_time"] is False
-    assert rows["W"]["submitted_at"].startswith("2019-01-20")
+    assert rows["W"]["submitted_at"] == "2019-01-20"
     assert rows["T"]["填报人"] == "张三" and rows["T"]["联系电话"] == "0556-1"
     # contact of the missing unit from its latest earlier return
     assert rows["H"]["填报人"] == "李四" and rows["H"]["联系电话"] == "13800000000"
@@ -63,3 +63,21 @@ def test_status_cli(tmp_path):
     r = CliRunner().invoke(app, ["status", "-w", str(ws.root), "--year", "2018", "--missing", "-f", "json"])
     data = json.loads(r.output)
     assert [d["unit"] for d in data] == ["Y", "W", "H"] and data[2]["联系电话"] == "13800000000"
+
+
+def test_fill_date_decides_on_time_when_readable(tmp_path):
+    from gwstats.status import submitted_date
+
+    assert submitted_date("2019年1月9日", "2019-03-01T10:00:00") == "2019-01-09"
+    assert submitted_date("2019.01.20", None) == "2019-01-20"
+    assert submitted_date("一月", "2019-03-01T10:00:00") == "2019-03-01"
+    ws = make_ws(tmp_path, UNITS)
+    # imported long after the deadline, but filled in (and sent) in time
+    from store_builders import add_submission as add
+
+    sid = add(ws, "T", 2018, {"legal_lessons": 1}, received_at="2019-03-01T10:00:00")
+    ws.store.conn.execute("UPDATE submissions SET fill_date = '2019-01-12' WHERE id = ?", (sid,))
+    add(ws, "Y", 2018, {"legal_lessons": 1}, received_at="2019-03-01T10:00:00")
+    rows = {r["unit"]: r for r in ws.status(2018).rows}
+    assert rows["T"]["on_time"] is True and rows["T"]["submitted_at"] == "2019-01-12"
+    assert rows["Y"]["on_time"] is False
