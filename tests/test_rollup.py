@@ -265,3 +265,29 @@ def test_sums_beyond_int64_stay_exact(ws):
     add_submission(ws, "B", 2018, {"aid_amount": "1"}, scope="汇总")
     assert ws.rollup(2018).value("C", "aid_amount") == Decimal("18000000000000.75")
     assert ws.rollup(2018, prefer="reported").value("C", "aid_amount") == Decimal("18000000000001.75")
+
+
+def test_bundled_jian_an_sample_reproduces_the_published_figures(tmp_path):
+    """集安 2020 (reports/jian-an-2020-summary.txt): 2503 五老 (+135), 骨干 802 — written "占29%" but
+    32.0 %; 218 组织, 176 五好 = 80.7 %, 比上年提高 8 个百分点. Goes through the real importer."""
+    from pathlib import Path
+
+    from gwstats import Workspace
+
+    sample = Path(__file__).resolve().parents[1] / "sample_data" / "jian-an"
+    if not (sample / "2020").is_dir():
+        pytest.skip("sample data not generated")
+    ws = Workspace.init(tmp_path / "ws", name="集安市关工委", year=2020)
+    ws.import_units(sample / "units.csv")
+    ws.import_paths([sample / "2019", sample / "2020"])
+    r = ws.rollup(2020)
+    root = r.root
+    vol = r.record(root, "wulao_volunteers")
+    assert (vol["value"], vol["change"], vol["coverage"]) == (2503, 135, "25/25")
+    assert r.value(root, "wulao_core") == 802
+    wuhao = r.record(root, "rate_wuhao")
+    assert (wuhao["numerator"], wuhao["denominator"]) == (176, 218)
+    assert round(wuhao["value"], 1) == 80.7 and round(wuhao["change"], 1) == 8.0
+    assert round(r.value(root, "rate_wulao_core"), 1) == 32.0
+    found = [f for f in ws.check(2020).findings if f.code == "rate-mismatch"]
+    assert len(found) == 1 and "29%" in found[0].message and "32.0%" in found[0].message
