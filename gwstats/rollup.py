@@ -9,7 +9,7 @@ fully reported. Rates are numerator total / denominator total × factor at every
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import numpy as np
@@ -188,11 +188,18 @@ class Frame:
     expected: np.ndarray  # int per unit: expected units in the subtree
     reported: np.ndarray  # int per unit: expected units in the subtree with a submission
     rates: np.ndarray  # float (units × indicators), NaN = None
+    leaf_rep: np.ndarray | None = None  # bool per unit: no subordinates, only a 汇总 return, counted as 本级
 
 
 def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed") -> Frame:
     metric_codes = list(catalog.metrics)
     aggs = np.array([catalog.metrics[c].aggregation for c in metric_codes])
+    # A unit without subordinates that sent only a 汇总 return: its 汇总 is its own activity
+    # (nothing below it can be counted twice), so it counts as its 本级.
+    leaf_rep = (tree.size == 1) & (data.rep_source == 1) & ~data.own_has.any(axis=1)
+    if leaf_rep.any():
+        use = leaf_rep[:, None] & data.rep_has
+        data = replace(data, own=np.where(use, data.rep, data.own), own_has=data.own_has | use)
     exp_mask = tree.expected(data.year)
     exp_cnt = tree.accumulate(exp_mask.astype(np.int64))
     rep_cnt = tree.accumulate((exp_mask & data.has_sub).astype(np.int64))
@@ -209,7 +216,7 @@ def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed")
     else:
         total, count = computed, computed_count
     rates = _rates(catalog, metric_codes, total, count)
-    return Frame(data, total, count, computed, computed_count, stood, below, exp_cnt, rep_cnt, rates)
+    return Frame(data, total, count, computed, computed_count, stood, below, exp_cnt, rep_cnt, rates, leaf_rep)
 
 
 def _accumulate_values(tree: Tree, own, own_cnt, aggs) -> np.ndarray:
@@ -449,6 +456,8 @@ class RollupResult:
                 notes.append(f"本单位汇总表填报 {reported_fig}，计算数 {computed_fig if computed_fig is not None else '无'}")
         if stood and is_rate:
             notes.append(f"下级未报齐（已报 {rep}/{exp}），分子或分母采用本单位汇总表数")
+        if f.leaf_rep is not None and f.leaf_rep[i]:
+            notes.append("无下级单位，汇总表按本级计")
         if below:
             notes.append("含下级单位汇总表代替数")
         if rep < exp and not stood:

@@ -108,7 +108,8 @@ class TraceResult:
             return
         leaf = not node.children and node.reported is None
         if leaf and node.own is not None:
-            lines.append(f"{prefix}{branch}{node.unit_name}：{_num(node.own.value)}  ← {node.own.where()}")
+            how = "（汇总表，无下级单位，按本级计）" if node.own.scope == "汇总" else ""
+            lines.append(f"{prefix}{branch}{node.unit_name}：{_num(node.own.value)}{how}  ← {node.own.where()}")
             return
         label = f"{node.unit_name}：合计 {_num(node.total)}（已报 {node.coverage}"
         label += "，采用汇总表数）" if node.source == "reported" else "）"
@@ -193,6 +194,8 @@ def _trace(ws, rr, tree, i: int, code: str, max_depth):
     def node(k: int, depth: int) -> TraceNode:
         own = next((c for c in cells.get(tree.codes[k], []) if c.in_force and c.scope == "本级"), None)
         rep = next((c for c in cells.get(tree.codes[k], []) if c.in_force and c.scope == "汇总"), None)
+        if own is None and f.leaf_rep is not None and f.leaf_rep[k]:
+            own, rep = rep, None  # no subordinates: its 汇总 return counts as 本级
         n = TraceNode(tree.codes[k], tree.names[k], rr.total_of(f, k, code),
                       f"{int(f.reported[k])}/{int(f.expected[k])}",
                       "reported" if f.stood_in[k, j] else "computed",

@@ -291,3 +291,15 @@ def test_bundled_jian_an_sample_reproduces_the_published_figures(tmp_path):
     assert round(r.value(root, "rate_wulao_core"), 1) == 32.0
     found = [f for f in ws.check(2020).findings if f.code == "rate-mismatch"]
     assert len(found) == 1 and "29%" in found[0].message and "32.0%" in found[0].message
+
+
+def test_unit_without_subordinates_sending_only_huizong_counts_it_as_own(ws):
+    add_submission(ws, "A1", 2018, {"legal_lessons": 10}, scope="汇总")  # leaf, wrong scope ticked
+    add_submission(ws, "A2", 2018, {"legal_lessons": 5})
+    add_submission(ws, "A", 2018, {"legal_lessons": 99}, scope="汇总")  # has subordinates: compared only
+    for prefer in ("computed", "reported"):
+        r = ws.rollup(2018, compare=None, prefer=prefer)
+        assert r.value("A1", "legal_lessons") == 10
+        assert r.value("A", "legal_lessons") == 15
+        assert "汇总表按本级计" in r.record("A1", "legal_lessons")["note"]
+    assert not [f for f in ws.check(2018).findings if f.extra.get("unit") == "A1"]

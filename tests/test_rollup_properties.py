@@ -54,14 +54,21 @@ def test_root_total_is_sum_of_all_own_values(case):
     units, subs = case
     ws = build(units, subs)
     r = ws.rollup(2018, compare=None)
+    parents = {u for _, _, u in units if u}
+    own_of = {}
+    for code, _, _ in units:
+        own = [v for u, s, v in subs if u == code and s == "本级" and v]
+        hz = [v for u, s, v in subs if u == code and s == "汇总"]
+        # a unit without subordinates that sent only a 汇总 return: that is its own activity
+        own_of[code] = own[0] if own else (hz[0] if hz and code not in parents else {})
     for metric in ("legal_lessons", "aid_amount"):
-        own = [Decimal(str(v[metric])) for _, scope, v in subs if scope == "本级" and metric in v]
+        own = [Decimal(str(v[metric])) for v in own_of.values() if metric in v]
         expected = sum(own, Decimal(0)) if own else None
         assert r.value("U0", metric) == expected
-        # every unit: own + children totals
+        # every unit: own + children totals (汇总 returns of units with subordinates never added)
         tree = r.tree
         for i, code in enumerate(tree.codes):
-            mine = [Decimal(str(v[metric])) for u, s, v in subs if u == code and s == "本级" and metric in v]
+            mine = [Decimal(str(own_of[code][metric]))] if metric in own_of[code] else []
             kids = [r.value(tree.codes[c], metric) for c in tree.children(i)]
             parts = mine + [k for k in kids if k is not None]
             assert r.value(code, metric) == (sum(parts, Decimal(0)) if parts else None)

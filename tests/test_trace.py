@@ -74,3 +74,11 @@ def test_trace_cli(ws):
     assert "├─ 本级：1" in r.output and "甲县一站：12" in r.output
     r = CliRunner().invoke(app, ["trace", "-w", str(ws.root), "--year", "2018", "--unit", "甲县关工委", "--metric", "无此指标"])
     assert r.exit_code == 2 and "Traceback" not in r.output
+
+
+def test_trace_leaf_huizong_counted_as_own(tmp_path):
+    ws = make_ws(tmp_path)
+    add_submission(ws, "B1", 2018, {"legal_lessons": 7}, scope="汇总", file_name="乙县一站.xlsx")
+    t = ws.trace(2018, "B", "legal_lessons")
+    assert t.value == 7
+    assert "乙县一站：7（汇总表，无下级单位，按本级计）  ← 乙县一站.xlsx" in t.render()
