@@ -150,6 +150,11 @@ class _Checker:
                 if hit[3] is not None:
                     f.extra["raw"] = hit[3]
 
+    def own_scope(self, i: int) -> str:
+        """Where a unit's own values were written: its 本级 return, or (no subordinates) its 汇总 return."""
+        leaf = self.f.leaf_rep
+        return "汇总" if leaf is not None and leaf[i] else "本级"
+
     def _expr_label(self, expr) -> str:
         return self.cat.label_of(expr.names[0]) if expr.is_single_name else expr.text
 
@@ -205,7 +210,7 @@ class _Checker:
             if _cond(rule.operator, lv, rv, rule.tolerance):
                 continue
             left_name = names[0]
-            where = None if total else self.locate(i, rule.left.names[0] if rule.left.names else left_name)
+            where = None if total else self.locate(i, rule.left.names[0] if rule.left.names else left_name, self.own_scope(i))
             label = "（汇总数）" if total else ""
             msg = (f"{self.name(i)}{label}：{rule.message}（{self._expr_label(rule.left)} {_num(lv)}，"
                    f"{self._expr_label(rule.right)} {_num(rv)}）")
@@ -319,7 +324,7 @@ class _Checker:
             pct = f"{float((b - a) / a * 100):+.1f}%" if a != 0 else "上年为 0"
             msg = (f"{self.name(i)}：{self.cat.label_of(metric)} {py} 年 {_num(a)}，{cy} 年 {_num(b)}，"
                    f"变化 {_num(b - a)}（{pct}），请核实")
-            self.add("warning", "yoy-jump", msg, i, metric, self.locate(i, metric), previous=a, current=b)
+            self.add("warning", "yoy-jump", msg, i, metric, self.locate(i, metric, self.own_scope(i)), previous=a, current=b)
         # a total that fell while every child rose
         t = self.tree
         comp, cc = self.f.computed, self.f.computed_count > 0

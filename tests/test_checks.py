@@ -145,3 +145,9 @@ def test_check_cli_exit_codes(ws):
     assert r.exit_code == 1
     data = json.loads(r.output)
     assert data[0]["severity"] == "error" and data[0]["unit"] == "A2" and data[0]["cell"] == "D6"
+
+
+def test_rule_on_leaf_huizong_points_at_its_cell(ws):
+    add_submission(ws, "A1", 2018, {"wulao_volunteers": 10, "wulao_core": 12}, scope="汇总", file_name="站.xlsx")
+    own = codes(ws.check(2018), "rule")
+    assert [f.extra["unit"] for f in own] == ["A1"] and own[0].file == "站.xlsx" and own[0].cell == "D6"
