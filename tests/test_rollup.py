@@ -303,3 +303,11 @@ def test_unit_without_subordinates_sending_only_huizong_counts_it_as_own(ws):
         assert r.value("A", "legal_lessons") == 15
         assert "汇总表按本级计" in r.record("A1", "legal_lessons")["note"]
     assert not [f for f in ws.check(2018).findings if f.extra.get("unit") == "A1"]
+
+
+def test_negative_and_small_values_decode_exactly(ws):
+    add_submission(ws, "A1", 2018, {"aid_amount": "-3.000001", "legal_lessons": 0})
+    add_submission(ws, "A2", 2018, {"aid_amount": "0.000001"})
+    r = ws.rollup(2018, compare=None)
+    assert r.value("A", "aid_amount") == Decimal("-3")
+    assert r.value("A1", "legal_lessons") == 0
