@@ -57,6 +57,7 @@ def load_year(conn, tree: Tree, metric_codes: list[str], year: int, cache_dir=No
 
 
 _SAFE = 2**62
+_SLICE = 20_000  # submissions per query (bounds the memory of one decoded slice)
 _PACKED = np.dtype([("sid", ">i8"), ("col", ">u2"), ("micro", ">i8")])
 
 
@@ -86,28 +87,32 @@ def _load_year_sql(conn, tree: Tree, metric_codes: list[str], year: int) -> Year
         if scope == "汇总":
             rep_of[sid] = True
             rep_source[i] = 2 if source == "total_row" else 1
-    # One query for the year. Turning millions of SQLite rows into Python objects is what costs at
-    # province scale, so SQLite packs each value as fixed-width hex (submission id, metric column,
-    # micro as 64-bit two's complement) into one string that numpy decodes in one go.
+    # Turning millions of SQLite rows into Python objects is what costs at province scale, so SQLite
+    # packs each value as fixed-width hex (submission id, metric column, micro as 64-bit two's
+    # complement) into one string per slice of submissions, which numpy decodes in one go.
     case = " ".join(f"WHEN '{c.replace(chr(39), chr(39) * 2)}' THEN {j}" for j, c in enumerate(metric_codes))
-    text = conn.execute(
+    sql = (
         f"SELECT group_concat(printf('%016x%04x%016x', v.submission_id, CASE v.metric {case} ELSE 65535 END, v.micro), '')"
         " FROM submission_values v JOIN submissions s ON s.id = v.submission_id"
-        " WHERE s.year = ? AND s.superseded_by IS NULL AND v.micro IS NOT NULL",
-        (year,),
-    ).fetchone()[0]
+        " WHERE s.year = ? AND s.superseded_by IS NULL AND v.micro IS NOT NULL AND s.id BETWEEN ? AND ?"
+    )
+    ids = sorted(sid for sid, *_ in subs)
     abs_total = 0.0
-    if text:
+    for k in range(0, len(ids), _SLICE):
+        lo, hi = ids[k], ids[min(k + _SLICE, len(ids)) - 1]
+        text = conn.execute(sql, (year, lo, hi)).fetchone()[0]
+        if not text:
+            continue
         packed = np.frombuffer(bytes.fromhex(text), dtype=_PACKED)
         del text
         sid_arr = packed["sid"].astype(np.int64)
         col = packed["col"].astype(np.int64)
         val = packed["micro"].astype(np.int64)
         del packed
-        abs_total = float(np.abs(val.astype(np.float64)).sum())
-        r = np.where(sid_arr < top, row_of[np.minimum(sid_arr, top - 1)], -1)
+        abs_total += float(np.abs(val.astype(np.float64)).sum())
+        r = row_of[sid_arr]
         ok = (r >= 0) & (col < m)
-        rep_sub = rep_of[np.minimum(sid_arr, top - 1)]
+        rep_sub = rep_of[sid_arr]
         is_rep = rep_sub & ok
         is_own = ~rep_sub & ok
         own[r[is_own], col[is_own]] = val[is_own]
@@ -118,6 +123,12 @@ def _load_year_sql(conn, tree: Tree, metric_codes: list[str], year: int) -> Year
         # sums over all units could overflow int64: add exact Python integers instead
         own, rep = own.astype(object), rep.astype(object)
     return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source)
+
+
+def load_years(ws, tree: Tree, metric_codes: list[str], years: list[int], cache=None) -> list[YearData]:
+    # (Reading the second year on its own connection in a thread was measured: no gain on the
+    # shared 2-core machine, so the years are read one after the other.)
+    return [load_year(ws.store.conn, tree, metric_codes, y, cache) for y in years]
 
 
 # ---- cache of the matrices read from the store ------------------------------------------------------
@@ -521,10 +532,10 @@ def rollup(ws, year: int, unit: str | None = None, level: int | None = None, met
     compare_year = _compare_year(ws, year, compare)
     metric_codes = list(catalog.metrics)
     cache = cache_dir(ws)
-    frame = compute_frame(tree, catalog, load_year(conn, tree, metric_codes, year, cache), prefer)
-    prev = None
-    if compare_year is not None:
-        prev = compute_frame(tree, catalog, load_year(conn, tree, metric_codes, compare_year, cache), prefer)
+    years = [year] if compare_year is None else [year, compare_year]
+    datas = load_years(ws, tree, metric_codes, years, cache)
+    frame = compute_frame(tree, catalog, datas[0], prefer)
+    prev = compute_frame(tree, catalog, datas[1], prefer) if compare_year is not None else None
     rows = _row_units(tree, root, level, year, frame)
     return RollupResult(year, compare_year, tree.codes[root], [tree.codes[i] for i in rows], codes, prefer,
                         tree, catalog, frame, prev)
