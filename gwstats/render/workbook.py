@@ -21,7 +21,7 @@ from ..rollup import RollupResult, column_title
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LEVEL_NAMES = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
-MAX_SOURCE_ROWS = 1_000_000
+MAX_ROWS = 100_000  # per detail sheet; beyond that the sheet says so (see gwstats trace)
 
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -289,9 +289,11 @@ def _status_sheet(wb, st, heading, subtitle):
 def _checks_sheet(wb, checks, heading, subtitle):
     sw = SheetWriter(wb, "校验问题", heading, subtitle)
     sw.header(["级别", "类型", "单位", "指标", "说明", "文件", "工作表", "单元格"])
-    for f in checks.findings:
+    for f in checks.findings[:MAX_ROWS]:
         sw.write([{"error": "错误", "warning": "提醒", "info": "说明"}.get(f.severity, f.severity), f.code,
                   f.extra.get("unit_name") or "", f.extra.get("metric_name") or "", f.message, f.file, f.sheet, f.cell])
+    if len(checks.findings) > MAX_ROWS:
+        sw.note(f"仅列出前 {MAX_ROWS} 条，完整清单请用 gwstats check --format csv 导出")
     sw.note(checks.summary_line())
     sw.finish()
 
@@ -306,17 +308,24 @@ def _sources_sheet(wb, ws, result: RollupResult, root: int, heading, subtitle):
     rows = ws.store.conn.execute(
         "SELECT s.unit, s.scope, s.source, v.metric, v.value, v.state, f.name, v.sheet, v.cell, v.raw, s.received_at"
         " FROM submissions s JOIN submission_values v ON v.submission_id = s.id JOIN files f ON f.id = s.file_id"
-        " WHERE s.year = ? AND s.superseded_by IS NULL ORDER BY s.unit, s.scope, v.rowid",
+        " WHERE s.year = ? AND s.superseded_by IS NULL ORDER BY s.id, v.rowid",
         (result.year,),
     )
     order = tree.index
-    picked = sorted((r for r in rows if r[0] in units), key=lambda r: (order[r[0]], r[1]))
+    picked, more = [], 0
+    for r in rows:
+        if r[0] not in units:
+            continue
+        if len(picked) < MAX_ROWS:
+            picked.append(r)
+        else:
+            more += 1
+    picked.sort(key=lambda r: (order[r[0]], r[1]))
     source_text = {"return": "报表", "row": "汇总表中的一行", "total_row": "合计行"}
-    for n, (unit, scope, source, metric, value, state, fname, sheet, cell, raw, received) in enumerate(picked):
-        if n >= MAX_SOURCE_ROWS:
-            sw.note(f"数据较多，仅列出前 {MAX_SOURCE_ROWS} 行")
-            break
+    for unit, scope, source, metric, value, state, fname, sheet, cell, raw, received in picked:
         val = Decimal(value) if value is not None else ("不适用" if state == "na" else None)
         sw.write([tree.names[order[unit]], scope, source_text.get(source, source), cat.label_of(metric), val,
                   fname, sheet, cell, raw, received])
+    if more:
+        sw.note(f"另有 {more} 个数值未列出（每张表最多 {MAX_ROWS} 行）；单个数字的来源可用 gwstats trace 查看")
     sw.finish()
