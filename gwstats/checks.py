@@ -17,6 +17,7 @@ from .errors import Finding
 from .store import MICRO, from_micro
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+MAX_PER_TYPE = 20_000  # findings listed per type; the rest are counted in one "truncated" finding
 SEVERITY_TEXT = {"error": "错误", "warning": "提醒", "info": "说明"}
 
 
@@ -105,13 +106,28 @@ class _Checker:
         self.in_scope[s] = True
         self.findings: list[Finding] = []
         self.pending: list[tuple[_Loc, Finding]] = []
+        self.kept: dict[str, int] = {}
+        self.omitted: dict[str, tuple[int, str]] = {}
 
     # -- helpers
     def locate(self, i: int, metric: str, scope: str = "本级"):
         """A deferred source-cell lookup; resolved for all findings at once in ``resolve_locations``."""
         return _Loc(self.tree.codes[i], scope, metric)
 
+    def room(self, code: str, severity: str, n: int) -> int:
+        """How many of ``n`` further findings of type ``code`` will be listed; counts the others."""
+        left = max(0, MAX_PER_TYPE - self.kept.get(code, 0))
+        if n > left:
+            cnt, worst = self.omitted.get(code, (0, severity))
+            if SEVERITY_ORDER.get(severity, 9) < SEVERITY_ORDER.get(worst, 9):
+                worst = severity
+            self.omitted[code] = (cnt + n - left, worst)
+        return min(n, left)
+
     def add(self, severity, code, message, i, metric=None, where=None, **numbers):
+        if self.room(code, severity, 1) == 0:
+            return
+        self.kept[code] = self.kept.get(code, 0) + 1
         file = sheet = cell = raw = None
         if where is not None and not isinstance(where, _Loc):
             file, sheet, cell, raw = where
@@ -208,6 +224,10 @@ class _Checker:
             except (ArithmeticError, ZeroDivisionError):
                 continue
             if _cond(rule.operator, lv, rv, rule.tolerance):
+                continue
+            kind = "rule-total" if total else "rule"
+            if self.kept.get(kind, 0) >= MAX_PER_TYPE:
+                self.room(kind, rule.severity, 1)  # counted, not listed
                 continue
             left_name = names[0]
             where = None if total else self.locate(i, rule.left.names[0] if rule.left.names else left_name, self.own_scope(i))
@@ -317,7 +337,8 @@ class _Checker:
         with np.errstate(divide="ignore", invalid="ignore"):
             rel = np.where(old != 0, np.abs(change) / np.abs(old), np.inf)
         jump = both & (np.abs(change) >= self.cfg.jump_absolute - 1e-9) & (rel > self.cfg.jump_relative) & (change != 0)
-        for i, j in zip(*np.nonzero(jump)):
+        pairs = np.argwhere(jump)
+        for i, j in pairs[: self.room("yoy-jump", "warning", len(pairs))]:
             i, j = int(i), int(j)
             metric = self.codes[j]
             a, b = from_micro(pd_.own[i, j]), from_micro(d.own[i, j])
@@ -337,7 +358,8 @@ class _Checker:
         nrose = np.zeros((t.n, len(self.codes)), dtype=np.int64)
         np.add.at(nrose, t.parent[nonroot], rose.astype(np.int64))
         fell = cc & pcc & (comp < pcomp) & (kids[:, None] > 0) & (nrose == kids[:, None]) & self.in_scope[:, None]
-        for i, j in zip(*np.nonzero(fell)):
+        pairs = np.argwhere(fell)
+        for i, j in pairs[: self.room("total-fell", "warning", len(pairs))]:
             i, j = int(i), int(j)
             metric = self.codes[j]
             a, b = from_micro(pcomp[i, j]), from_micro(comp[i, j])
@@ -351,6 +373,11 @@ class _Checker:
         self.reported_totals()
         self.year_over_year()
         self.resolve_locations()
+        for code, (n, worst) in self.omitted.items():
+            root = self.root
+            self.findings.append(Finding(worst, "truncated", f"另有 {n} 处“{code}”类问题未逐条列出（每类最多列出 {MAX_PER_TYPE} 处）",
+                                         extra={"unit": self.tree.codes[root], "unit_name": self.tree.names[root],
+                                                "type": code, "omitted": n}))
         order = {c: k for k, c in enumerate(self.tree.codes)}
         self.findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), order.get(f.extra.get("unit"), 0)))
         return CheckResult(self.year, self.tree.codes[self.root], self.findings)

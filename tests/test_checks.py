@@ -151,3 +151,19 @@ def test_rule_on_leaf_huizong_points_at_its_cell(ws):
     add_submission(ws, "A1", 2018, {"wulao_volunteers": 10, "wulao_core": 12}, scope="汇总", file_name="站.xlsx")
     own = codes(ws.check(2018), "rule")
     assert [f.extra["unit"] for f in own] == ["A1"] and own[0].file == "站.xlsx" and own[0].cell == "D6"
+
+
+def test_findings_per_type_are_capped_with_a_count(ws, monkeypatch):
+    import gwstats.checks as checks
+
+    monkeypatch.setattr(checks, "MAX_PER_TYPE", 2)
+    for u in ("A1", "A2", "B1", "B2", "D"):
+        add_submission(ws, u, 2018, {"wulao_volunteers": 10, "wulao_core": 12})
+        add_submission(ws, u, 2017, {"legal_audience": 1000})
+        add_submission(ws, u, 2018, {"wulao_volunteers": 10, "wulao_core": 12, "legal_audience": 3000})
+    res = ws.check(2018)
+    assert len(codes(res, "rule")) == 2 and len(codes(res, "yoy-jump")) == 2
+    more = {f.extra["type"]: f for f in codes(res, "truncated")}
+    assert more["rule"].extra["omitted"] == 3 and more["rule"].severity == "error"
+    assert more["yoy-jump"].extra["omitted"] == 3 and more["yoy-jump"].severity == "warning"
+    assert res.has_errors
