@@ -9,11 +9,14 @@ Chinese text fits. Text from returns and unit lists is always written as text: a
 from __future__ import annotations
 
 import datetime as dt
+from copy import copy
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -44,68 +47,102 @@ def safe_text(cell, value: str):
         cell.quotePrefix = True
 
 
+_TITLE_FONT = Font(bold=True, size=14)
+_SUB_FONT = Font(color="666666")
+_NOTE_FONT = Font(italic=True, color="666666")
+_BOLD = Font(bold=True)
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
 class SheetWriter:
+    """Collects a sheet's rows, then streams them into a write-only workbook (column widths must be
+    known before the first row is written, and streaming keeps big sheets fast and small)."""
+
     def __init__(self, wb: Workbook, title: str, heading: str, subtitle: str | None = None):
-        self.ws = wb.create_sheet(title)
-        self.row = 1
-        self.widths: dict[int, int] = {}
-        c = self.ws.cell(1, 1)
-        safe_text(c, heading)
-        c.font = Font(bold=True, size=14)
-        self.row = 2
+        self.wb = wb
+        self.title = title
+        self.rows: list[tuple[str, list, list | None]] = [("title", [heading], None)]
         if subtitle:
-            safe_text(self.ws.cell(2, 1), subtitle)
-            self.ws.cell(2, 1).font = Font(color="666666")
-            self.row = 3
-        self.header_row = None
+            self.rows.append(("subtitle", [subtitle], None))
+        self.widths: dict[int, int] = {}
+        self.freeze: str | None = None
         self.ncols = 0
+        self._styles: dict = {}
 
     def header(self, names: list[str], freeze_cols: int = 1):
-        self.header_row = self.row
         self.ncols = max(self.ncols, len(names))
         for k, name in enumerate(names, 1):
-            c = self.ws.cell(self.row, k)
-            safe_text(c, name)
-            c.font = Font(bold=True)
-            c.fill = _HEAD_FILL
-            c.border = _BORDER
-            c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             self.widths[k] = max(self.widths.get(k, 0), min(display_width(name), 24))
-        self.ws.freeze_panes = self.ws.cell(self.row + 1, freeze_cols + 1)
-        self.row += 1
+        self.freeze = f"{get_column_letter(freeze_cols + 1)}{len(self.rows) + 2}"
+        self.rows.append(("header", list(names), None))
 
     def write(self, values: list, formats: list[str | None] | None = None, total: bool = False):
         for k, v in enumerate(values, 1):
-            c = self.ws.cell(self.row, k)
-            if v is None:
-                pass
-            elif isinstance(v, str):
-                safe_text(c, v)
-            elif isinstance(v, bool):
-                c.value = "是" if v else "否"
-            else:
-                c.value = v
-            c.border = _BORDER
             fmt = formats[k - 1] if formats and k - 1 < len(formats) else None
-            if fmt and v is not None and not isinstance(v, str):
-                c.number_format = fmt
-            if total:
-                c.font = Font(bold=True)
-                c.fill = _TOTAL_FILL
             w = display_width(_shown(v, fmt))
-            self.widths[k] = max(self.widths.get(k, 0), min(w, 60))
-        self.row += 1
+            if w > self.widths.get(k, 0):
+                self.widths[k] = min(w, 60)
+        self.rows.append(("total" if total else "body", values, formats))
 
     def note(self, text: str):
-        safe_text(self.ws.cell(self.row, 1), text)
-        self.ws.cell(self.row, 1).font = Font(italic=True, color="666666")
-        self.row += 1
+        self.rows.append(("note", [text], None))
 
     def finish(self):
+        ws = self.wb.create_sheet(self.title)
         for k, w in self.widths.items():
-            self.ws.column_dimensions[get_column_letter(k)].width = max(6, w + 2)
-        if self.header_row and self.ncols > 1:
-            self.ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=min(self.ncols, 12))
+            ws.column_dimensions[get_column_letter(k)].width = max(6, w + 2)
+        if self.freeze:
+            ws.freeze_panes = self.freeze
+        if self.ncols > 1:
+            ws.merged_cells.add(f"A1:{get_column_letter(min(self.ncols, 12))}1")
+        for kind, values, formats in self.rows:
+            ws.append([self._cell(ws, kind, k, v, formats) for k, v in enumerate(values)])
+        self.rows = []
+
+    def _cell(self, ws, kind: str, k: int, v, formats):
+        c = WriteOnlyCell(ws)
+        quote = False
+        if v is None:
+            pass
+        elif isinstance(v, str):
+            c.value = v
+            if v.startswith(FORMULA_START) or c.data_type == "f":
+                c.data_type = "s"  # user-supplied text: never a formula
+                quote = True
+        elif isinstance(v, bool):
+            c.value = "是" if v else "否"
+        else:
+            c.value = v
+        fmt = None
+        if kind in ("body", "total"):
+            fmt = formats[k] if formats and k < len(formats) else None
+            if v is None or isinstance(v, str):
+                fmt = None
+        # Styles are set once per combination on a template cell and copied (setting a Border or
+        # Font on every cell hashes it each time: minutes for a province-sized sheet).
+        key = (kind, fmt, quote)
+        style = self._styles.get(key)
+        if style is None:
+            t = WriteOnlyCell(ws)
+            if kind == "title":
+                t.font = _TITLE_FONT
+            elif kind == "subtitle":
+                t.font = _SUB_FONT
+            elif kind == "note":
+                t.font = _NOTE_FONT
+            elif kind == "header":
+                t.font, t.fill, t.border, t.alignment = _BOLD, _HEAD_FILL, _BORDER, _CENTER
+            else:
+                t.border = _BORDER
+                if fmt:
+                    t.number_format = fmt
+                if kind == "total":
+                    t.font, t.fill = _BOLD, _TOTAL_FILL
+            if quote:
+                t.quotePrefix = True
+            style = self._styles[key] = t._style
+        c._style = copy(style)
+        return c
 
 
 def _shown(v, fmt) -> str:
@@ -148,8 +185,7 @@ def write_workbook(ws, result: RollupResult, output, *, show_parts: bool = False
     cmp_text = f"对比 {result.compare_year} 年；" if result.compare_year else ""
     prefer_text = "下级未报齐时采用汇总表数" if result.prefer == "reported" else "按各单位报表逐级计算"
     subtitle = f"范围：{root_name}；{cmp_text}口径：{prefer_text}；生成时间 {stamp}"
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
 
     _summary_sheet(wb, result, f"{org} {year} 年度统计汇总表", subtitle, show_parts)
     _detail_sheet(wb, result, f"{org} {year} 年度分单位明细", subtitle)
@@ -175,8 +211,9 @@ def _summary_sheet(wb, result: RollupResult, heading, subtitle, show_parts):
     if result.units and (s.stop - s.start) > 5000:
         row_level = int(tree.level[tree.index[result.units[0]]])
         deepest = max(row_level, root_level)
-    show = [i for i in range(s.start, s.stop) if int(tree.level[i]) <= deepest
-            and (tree.active(result.year)[i] or result.frame.data.has_sub[i] or (result.frame.count[i] > 0).any())]
+    keep = tree.active(result.year) | result.frame.data.has_sub | (result.frame.count > 0).any(axis=1)
+    keep &= tree.level <= deepest
+    show = [s.start + int(k) for k in np.flatnonzero(keep[s])]
     levels = list(range(root_level, deepest + 1))
     sw = SheetWriter(wb, "汇总", heading, subtitle)
     level_cols = [f"{LEVEL_NAMES[lv - 1] if lv <= len(LEVEL_NAMES) else lv}级单位" for lv in levels]
@@ -305,21 +342,22 @@ def _sources_sheet(wb, ws, result: RollupResult, root: int, heading, subtitle):
     cat = ws.catalog
     sw = SheetWriter(wb, "数据来源", heading, subtitle)
     sw.header(["单位", "口径", "来源", "指标", "数值", "文件", "工作表", "单元格", "原文", "报送时间"], freeze_cols=1)
-    rows = ws.store.conn.execute(
+    conn = ws.store.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _gw_sub (code TEXT PRIMARY KEY) WITHOUT ROWID")
+    conn.execute("DELETE FROM _gw_sub")
+    conn.executemany("INSERT OR IGNORE INTO _gw_sub VALUES (?)", ((c,) for c in units))
+    where = (" FROM submissions s JOIN _gw_sub u ON u.code = s.unit JOIN submission_values v ON v.submission_id = s.id"
+             " JOIN files f ON f.id = s.file_id WHERE s.year = ? AND s.superseded_by IS NULL")
+    picked = conn.execute(
         "SELECT s.unit, s.scope, s.source, v.metric, v.value, v.state, f.name, v.sheet, v.cell, v.raw, s.received_at"
-        " FROM submissions s JOIN submission_values v ON v.submission_id = s.id JOIN files f ON f.id = s.file_id"
-        " WHERE s.year = ? AND s.superseded_by IS NULL ORDER BY s.id, v.rowid",
-        (result.year,),
-    )
+        + where + " ORDER BY s.id, v.rowid LIMIT ?",
+        (result.year, MAX_ROWS),
+    ).fetchall()
+    more = 0
+    if len(picked) == MAX_ROWS:
+        more = conn.execute("SELECT count(*)" + where, (result.year,)).fetchone()[0] - MAX_ROWS
+    conn.execute("DELETE FROM _gw_sub")
     order = tree.index
-    picked, more = [], 0
-    for r in rows:
-        if r[0] not in units:
-            continue
-        if len(picked) < MAX_ROWS:
-            picked.append(r)
-        else:
-            more += 1
     picked.sort(key=lambda r: (order[r[0]], r[1]))
     source_text = {"return": "报表", "row": "汇总表中的一行", "total_row": "合计行"}
     for unit, scope, source, metric, value, state, fname, sheet, cell, raw, received in picked:
