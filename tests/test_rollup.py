@@ -311,3 +311,30 @@ def test_negative_and_small_values_decode_exactly(ws):
     r = ws.rollup(2018, compare=None)
     assert r.value("A", "aid_amount") == Decimal("-3")
     assert r.value("A1", "legal_lessons") == 0
+
+
+def test_tree_arrays_depth_first_with_contiguous_subtrees():
+    import numpy as np
+
+    from gwstats.tree_math import build_tree
+
+    rows = [  # file order differs from depth-first order; X's parent is unknown -> a second root
+        ("A1", "甲一", "A", None, None, None),
+        ("C", "市", None, 1, None, None),
+        ("B", "乙", "C", None, 2016, 2017),
+        ("A", "甲", "C", None, None, None),
+        ("A2", "甲二", "A", 5, None, None),
+        ("X", "孤儿", "Q", None, None, None),
+    ]
+    t = build_tree(rows)
+    assert t.codes == ["C", "B", "A", "A1", "A2", "X"]
+    assert t.parent.tolist() == [-1, 0, 0, 2, 2, -1]
+    assert t.size.tolist() == [5, 1, 3, 1, 1, 1]
+    assert t.level.tolist() == [1, 2, 2, 3, 5, 1]
+    assert t.codes[t.subtree(2)] == ["A", "A1", "A2"]
+    assert t.children(0).tolist() == [1, 2]
+    assert t.active(2018).tolist() == [True, False, True, True, True, True]
+    assert t.expected(2018).tolist() == [False, False, True, True, True, False]
+    own = np.array([[1], [2], [4], [8], [16], [32]])
+    assert t.accumulate(own)[:, 0].tolist() == [31, 2, 28, 8, 16, 32]
+    assert t.accumulate(own, np.maximum)[:, 0].tolist() == [16, 2, 16, 8, 16, 32]
