@@ -11,6 +11,16 @@ from pathlib import Path
 from .errors import GwstatsError, WorkspaceNotFound
 
 CONFIG_NAME = "gwstats.toml"
+# The meeting chart set when gwstats.toml names none: "kind:metric" (share: parts joined by +).
+DEFAULT_STANDARD_CHARTS = (
+    "bar:legal_lessons",
+    "bar:aided_students",
+    "rate:rate_wuhao",
+    "rate:rate_coverage",
+    "compare:wulao_volunteers",
+    "trend:legal_audience",
+    "share:donations_social+donations_wulao",
+)
 ENV_VAR = "GWSTATS_WORKSPACE"
 
 CONFIG_TEMPLATE = """\
@@ -44,13 +54,7 @@ rate_tolerance = 0.1
 [charts]
 # gwstats charts 生成的一套会议图表：每项为 "种类:指标"，种类为 bar / compare / trend / rate / share
 standard = [
-  "bar:legal_lessons",
-  "bar:aided_students",
-  "rate:rate_wuhao",
-  "rate:rate_coverage",
-  "compare:wulao_volunteers",
-  "trend:legal_audience",
-  "share:donations_social+donations_wulao",
+{standard_charts}
 ]
 # 会议投影用 16:9 尺寸（英寸）与分辨率
 size = [13.33, 7.5]

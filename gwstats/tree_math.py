@@ -106,7 +106,6 @@ def build_tree(rows) -> Tree:
     for k, r in enumerate(rows):
         p = r[2] if r[2] in known and r[2] != r[0] else None
         children.setdefault(p, []).append(k)
-    by_code = {r[0]: k for k, r in enumerate(rows)}
     order: list[int] = []
     parent_pos: list[int] = []
     depth: list[int] = []

@@ -9,8 +9,8 @@ from importlib import resources
 from pathlib import Path
 
 from .catalog import Catalog, default_catalog_text, load_catalog, load_default
-from .config import CONFIG_NAME, CONFIG_TEMPLATE, Config, find_workspace, parse_config
-from .errors import Finding, GwstatsError, HierarchyError, UsageError
+from .config import CONFIG_NAME, CONFIG_TEMPLATE, DEFAULT_STANDARD_CHARTS, Config, find_workspace, parse_config
+from .errors import Finding, HierarchyError, UsageError
 from .hierarchy import Hierarchy, check_units, load_units_file
 
 STORE_NAME = "gwstats.sqlite"
@@ -42,7 +42,8 @@ class Workspace:
             raise UsageError(f"{root} 已经是 gwstats 工作区（{CONFIG_NAME} 已存在）；如需重建请加 --force")
         year = year or (dt.date.today().year - 1)
         name = name or "某某市关工委"
-        cfg.write_text(CONFIG_TEMPLATE.format(name=name.replace('"', "'"), year=year), encoding="utf-8")
+        standard = ",\n".join(f'  "{e}"' for e in DEFAULT_STANDARD_CHARTS)
+        cfg.write_text(CONFIG_TEMPLATE.format(name=name.replace('"', "'"), year=year, standard_charts=standard), encoding="utf-8")
         cat = root / "catalog.toml"
         if not cat.exists() or force:
             cat.write_text(default_catalog_text(), encoding="utf-8")
@@ -158,12 +159,12 @@ class Workspace:
         return trace(self, year, unit, metric)
 
     def chart(self, year: int, **options):
-        from .render.charts import make_chart
+        from .render.chart_data import make_chart
 
         return make_chart(self, year, **options)
 
     def charts(self, year: int, out_dir, **options):
-        from .render.charts import make_standard_charts
+        from .render.chart_data import make_standard_charts
 
         return make_standard_charts(self, year, out_dir, **options)
 

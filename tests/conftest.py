@@ -13,3 +13,7 @@ def workspace(tmp_path):
     ws = Workspace.init(tmp_path / "ws", name="测试市关工委", year=2018)
     ws.import_units(ws.root / "units.csv")
     return ws
+
+
+# Shared fixtures that live in their own modules (tests/ is on sys.path under pytest's rootdir).
+from chart_dataset import chart_ws, no_glyph_warnings  # noqa: E402,F401

@@ -7,8 +7,8 @@ import matplotlib.image as mpimg
 import pytest
 from typer.testing import CliRunner
 
-from conftest_charts import chart_ws, no_glyph_warnings  # noqa: F401
 from gwstats.cli.app import app
+from gwstats.render import chart_data as D
 from gwstats.render import charts as C
 from gwstats.render import style as S
 from gwstats.render.fonts import font_in_use
@@ -52,7 +52,7 @@ def _strict_draw(data):
     ],
 )
 def test_every_kind_renders_from_the_store(chart_ws, tmp_path, kind, metric, title_part):
-    data = C.build_chart(chart_ws, 2018, metric, kind=kind)
+    data = D.build_chart(chart_ws, 2018, metric, kind=kind)
     assert data.title == title_part
     assert data.footnote == "数据来源：各单位统计报表（已报 6/7）"
     fig = _strict_draw(data)
@@ -66,7 +66,7 @@ def test_every_kind_renders_from_the_store(chart_ws, tmp_path, kind, metric, tit
     # 16:9 at the workspace's 200 dpi
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        paths = C.make_chart(chart_ws, 2018, metric=metric, kind=kind, output=tmp_path / f"{kind}.png")
+        paths = D.make_chart(chart_ws, 2018, metric=metric, kind=kind, output=tmp_path / f"{kind}.png")
     img = mpimg.imread(paths[0])
     assert img.shape[:2] == (1500, 2666)
 
@@ -76,14 +76,14 @@ def test_charts_use_the_cjk_font(chart_ws):
 
     from gwstats.render.fonts import _covers, setup_fonts
 
-    fig = _strict_draw(C.build_chart(chart_ws, 2018, "legal_lessons"))
+    fig = _strict_draw(D.build_chart(chart_ws, 2018, "legal_lessons"))
     used = fm.findfont(fig._suptitle.get_fontproperties())
     assert used == font_in_use() == setup_fonts().path
     assert _covers(used, fig._suptitle.get_text().replace(" ", ""))
 
 
 def test_bar_is_sorted_with_values_total_and_missing_unit_last(chart_ws):
-    data = C.build_chart(chart_ws, 2018, "legal_lessons")
+    data = D.build_chart(chart_ws, 2018, "legal_lessons")
     fig = _strict_draw(data)
     ax = fig.axes[0]
     ticks = [t.get_text().replace("\n", "") for t in ax.get_xticklabels()]
@@ -95,7 +95,7 @@ def test_bar_is_sorted_with_values_total_and_missing_unit_last(chart_ws):
 
 
 def test_rate_chart_has_target_line_and_marks_units_below(chart_ws):
-    data = C.build_chart(chart_ws, 2018, "五好达标率", kind="rate")
+    data = D.build_chart(chart_ws, 2018, "五好达标率", kind="rate")
     assert data.target == 80  # from the catalog
     fig = _strict_draw(data)
     ax = fig.axes[0]
@@ -111,7 +111,7 @@ def test_rate_chart_has_target_line_and_marks_units_below(chart_ws):
     assert "目标 80.0%" in _texts(fig)
     assert "低于目标 80.0%：望江县公安局、潜山县公安局" in fig._supxlabel.get_text()
     # --target overrides the catalog
-    data = C.build_chart(chart_ws, 2018, "rate_wuhao", kind="rate", target=89)
+    data = D.build_chart(chart_ws, 2018, "rate_wuhao", kind="rate", target=89)
     assert data.target == 89
     assert "低于目标 89.0%：望江县公安局、潜山县公安局、怀宁县公安局、岳西县公安局" in "；".join(data.notes)
 
@@ -120,11 +120,11 @@ def test_rate_of_a_count_is_refused(chart_ws):
     from gwstats.errors import UsageError
 
     with pytest.raises(UsageError, match="不是比率"):
-        C.build_chart(chart_ws, 2018, "legal_lessons", kind="rate")
+        D.build_chart(chart_ws, 2018, "legal_lessons", kind="rate")
 
 
 def test_compare_labels_the_change_from_the_rollup(chart_ws):
-    data = C.build_chart(chart_ws, 2018, "wulao_volunteers", kind="compare")
+    data = D.build_chart(chart_ws, 2018, "wulao_volunteers", kind="compare")
     assert data.series_names == ("2018年", "2017年")
     fig = _strict_draw(data)
     texts = _texts(fig)
@@ -135,7 +135,7 @@ def test_compare_labels_the_change_from_the_rollup(chart_ws):
 
 
 def test_trend_covers_all_years_in_the_store(chart_ws):
-    data = C.build_chart(chart_ws, 2018, "legal_audience", by="year")
+    data = D.build_chart(chart_ws, 2018, "legal_audience", by="year")
     assert data.kind == "trend"
     assert data.labels == ["2016年", "2017年", "2018年"]
     assert [int(v) for v in data.values] == [44100, 57600, 64000]
@@ -143,20 +143,20 @@ def test_trend_covers_all_years_in_the_store(chart_ws):
 
 
 def test_share_parts_and_subtitle(chart_ws):
-    data = C.build_chart(chart_ws, 2018, "donations_social+donations_wulao", kind="share")
+    data = D.build_chart(chart_ws, 2018, "donations_social+donations_wulao", kind="share")
     assert [p[0] for p in data.parts] == ["社会力量捐款", "五老捐款捐物"]
     assert data.subtitle == "合计23.40万元：社会力量捐款15.20万元（65.0%），五老捐款捐物8.20万元（35.0%）"
 
 
 def test_chart_without_data_is_refused_with_a_message(chart_ws):
     with pytest.raises(C.NoChartData, match="投入警力"):
-        C.build_chart(chart_ws, 2018, "police_deployed")
+        D.build_chart(chart_ws, 2018, "police_deployed")
 
 
 def test_unit_and_level_choose_the_rows(chart_ws):
-    data = C.build_chart(chart_ws, 2018, "legal_lessons", level=3)
+    data = D.build_chart(chart_ws, 2018, "legal_lessons", level=3)
     assert data.labels == ["岳西县公安局城关派出所"]
-    data = C.build_chart(chart_ws, 2018, "legal_lessons", unit="岳西县公安局关工委")
+    data = D.build_chart(chart_ws, 2018, "legal_lessons", unit="岳西县公安局关工委")
     assert data.labels == ["岳西县公安局城关派出所"]
     assert "岳西县公安局" in data.title
 
@@ -215,7 +215,7 @@ def test_overlap_detector_detects_overlap():
 
 
 def test_svg_and_pdf_beside_the_png(chart_ws, tmp_path):
-    paths = C.make_chart(chart_ws, 2018, metric="legal_lessons", output=tmp_path / "a.png", svg=True, pdf=True)
+    paths = D.make_chart(chart_ws, 2018, metric="legal_lessons", output=tmp_path / "a.png", svg=True, pdf=True)
     assert [p.suffix for p in paths] == [".png", ".svg", ".pdf"]
     assert all(p.stat().st_size > 1000 for p in paths)
 
@@ -226,7 +226,7 @@ def test_standard_set_with_index_and_skipped_note(chart_ws, tmp_path, monkeypatc
                         list(chart_ws.config.standard_charts) + ["bar:police_deployed"])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        result = C.make_standard_charts(chart_ws, 2018, tmp_path / "set")
+        result = D.make_standard_charts(chart_ws, 2018, tmp_path / "set")
     assert len(result.files) == 7
     assert all(p.is_file() for p in result.paths)
     assert result.skipped and result.skipped[0][0] == "bar:police_deployed" and "没有数据" in result.skipped[0][1]
@@ -281,9 +281,9 @@ def test_many_long_names_in_horizontal_rows_do_not_touch(no_glyph_warnings):
 
 def test_leaf_unit_has_no_rows_to_chart(chart_ws):
     with pytest.raises(C.NoChartData, match="没有下级单位"):
-        C.build_chart(chart_ws, 2018, "legal_lessons", unit="岳西县公安局城关派出所")
+        D.build_chart(chart_ws, 2018, "legal_lessons", unit="岳西县公安局城关派出所")
     # ... but its trend is fine
-    data = C.build_chart(chart_ws, 2018, "legal_lessons", unit="岳西县公安局城关派出所", kind="trend")
+    data = D.build_chart(chart_ws, 2018, "legal_lessons", unit="岳西县公安局城关派出所", kind="trend")
     assert [int(v) for v in data.values] == [8, 11, 12]
 
 
@@ -291,5 +291,5 @@ def test_level_names_from_the_config(chart_ws, monkeypatch):
     raw = dict(chart_ws.config.raw)
     raw["charts"] = {**raw.get("charts", {}), "level_names": {"2": "各县(市)局和直属单位"}}
     monkeypatch.setattr(chart_ws.config, "raw", raw)
-    data = C.build_chart(chart_ws, 2018, "legal_lessons")
+    data = D.build_chart(chart_ws, 2018, "legal_lessons")
     assert data.title == f"{ORG} 2018年 各县(市)局和直属单位 法制课场次"

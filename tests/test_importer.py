@@ -1,7 +1,6 @@
 """Importing files into the store: all or nothing per file, unchanged/replaced, refusals, the CLI."""
 
 import json
-import os
 
 import pytest
 from typer.testing import CliRunner

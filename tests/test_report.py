@@ -9,7 +9,6 @@ from docx import Document
 from docx.oxml.ns import qn
 from typer.testing import CliRunner
 
-from conftest_charts import chart_ws  # noqa: F401
 from gwstats.cli.app import app
 from gwstats.render import report as R
 

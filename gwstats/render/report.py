@@ -64,7 +64,8 @@ def _chinese_date(d: dt.date) -> str:
 # ---- building the content ----------------------------------------------------------------------
 def build_report(ws, year: int, *, unit: str | None = None, level: int | None = None,
                  charts: bool = True, today: dt.date | None = None) -> ReportContent:
-    from .charts import NoChartData, _style_of, chart_data, draw, png_bytes
+    from .chart_data import _style_of, chart_data
+    from .charts import NoChartData, draw, png_bytes
 
     cat = ws.catalog
     h = ws.hierarchy()

@@ -1,6 +1,6 @@
 """A small stored dataset for the chart and report tests (three years, one unit missing in 2018).
 
-Import the fixture where needed: ``from conftest_charts import chart_ws  # noqa: F401``.
+Its fixtures are registered for every test in tests/conftest.py.
 """
 
 from __future__ import annotations

@@ -1,0 +1,292 @@
+"""From rollup results to chart data, and the chart files: one chart, or the meeting set.
+
+Reads :class:`gwstats.rollup.RollupResult` records (never recomputes a figure), builds
+:class:`gwstats.render.charts.ChartData` and draws it with :mod:`gwstats.render.charts`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ..config import DEFAULT_STANDARD_CHARTS
+from ..errors import UsageError
+from . import style as S
+from . import wording as W
+from .charts import KINDS, ChartData, NoChartData, draw, save_figure
+
+
+# ---- from rollup results to chart data ---------------------------------------------------------
+def _records_index(result) -> dict[tuple[str, str], dict]:
+    return {(r["unit"], r["metric"]): r for r in result.records()}
+
+
+def _scope(ws, result) -> str:
+    """各县(市)局: from gwstats.toml [charts] level_names = {"2" = "各县(市)局"} when set, else from the names."""
+    h = ws.hierarchy()
+    names = [h.name(u) for u in result.units]
+    levels = {h.units[u].level for u in result.units if u in h.units}
+    configured = (ws.config.raw.get("charts", {}).get("level_names") or {})
+    word = configured.get(str(next(iter(levels)))) if len(levels) == 1 and isinstance(configured, dict) else None
+    word = word or W.level_word(names)
+    if result.root and result.root != h.root:
+        return W.short_unit(h.name(result.root)) + word
+    return word
+
+
+def _subject(ws, metric: str) -> tuple[str, str, str]:
+    """(name, measure, kind) of a metric or indicator."""
+    cat = ws.catalog
+    if metric in cat.metrics:
+        m = cat.metrics[metric]
+        return m.name, m.unit, m.kind
+    i = cat.indicators[metric]
+    return i.name, i.display, "rate"
+
+
+def resolve_metric(ws, text: str) -> str:
+    code = ws.catalog.resolve(text)
+    if code is None:
+        hint = ws.catalog.suggest(text)
+        raise UsageError(f"指标目录中没有“{text}”" + (f"。是否是：{'、'.join(hint)}？" if hint else ""))
+    return code
+
+
+def _total_subtitle(rec: dict | None, root_name: str, compare_year) -> str:
+    if not rec or rec.get("value") is None:
+        return ""
+    kind = rec.get("kind", "count")
+    if kind == "rate":
+        text = f"{W.scope_word(root_name)}{W.rate(rec['value'], rec.get('measure') or '%')}"
+        ch = W.change(rec.get("change"), kind="rate", display=rec.get("measure") or "%",
+                      prefix=f"比{compare_year}年" if compare_year else "比上年")
+    else:
+        text = f"合计{W.number(rec['value'], rec.get('measure', ''), kind, approx=bool(rec.get('approx')))}"
+        ch = W.change(rec.get("change"), rec.get("measure", ""), kind,
+                      prefix=f"比{compare_year}年" if compare_year else "比上年")
+    text += f"，{ch}" if ch and rec.get("prev_value") is not None else ""
+    rep, exp = rec.get("reported"), rec.get("expected")
+    if rep is not None and exp and rep < exp:
+        text += f"（未报齐 {rep}/{exp}）"
+    return text
+
+
+def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target: float | None = None) -> ChartData:
+    """ChartData for one metric (or, for ``share``, its parts) across the result's row units."""
+    if kind not in ("bar", "compare", "rate", "share"):
+        raise UsageError(f"“{kind}”图不按单位画；趋势图请用 --kind trend")
+    idx = _records_index(result)
+    h = ws.hierarchy()
+    units = list(result.units)
+    labels = [W.short_unit(h.name(u)) for u in units]
+    root = result.root
+    root_name = h.name(root)
+    org = ws.config.organisation
+    scope = _scope(ws, result)
+    metrics = metric if isinstance(metric, list) else [metric]
+    first = metrics[0]
+    name, measure, vkind = _subject(ws, first)
+    root_rec = idx.get((root, first))
+    coverage = (root_rec or {}).get("coverage")
+    if kind == "share":
+        parts = []
+        for m in metrics:
+            pname = _subject(ws, m)[0]
+            parts.append((pname, [(idx.get((u, m)) or {}).get("value") for u in units]))
+        root_vals = [(idx.get((root, m)) or {}).get("value") for m in metrics]
+        if all(v is None for v in root_vals) and all(v is None for _n, vals in parts for v in vals):
+            raise NoChartData(f"{result.year}年 {'、'.join(p[0] for p in parts)} 没有数据")
+        subject = "、".join(p[0] for p in parts) + "构成"
+        if not units:  # a unit without children: a pie of its own total
+            labels, parts = [root_name], [(p[0], [v]) for p, v in zip(parts, root_vals)]
+        present = [(p[0], v) for p, v in zip(parts, root_vals) if v is not None]
+        total = sum((Decimal(str(v)) for _n, v in present), Decimal(0))
+        sub = ""
+        if present:
+            sub = f"合计{W.number(total, measure, vkind)}：" + "，".join(
+                f"{n}{W.number(v, measure, vkind)}（{float(Decimal(str(v)) / total * 100) if total else 0:.1f}%）" for n, v in present)
+        data = ChartData("share", W.chart_title(org, result.year, scope, subject), labels,
+                         [None] * len(labels), measure, vkind, sub, W.source_note(coverage), parts=parts)
+        if units:
+            data.empty_labels = ["未报" if not (idx.get((u, first)) or {}).get("reported") else "无数据" for u in units]
+        return data
+    if not units:
+        raise NoChartData(f"“{root_name}”没有下级单位可比较；请选上级单位，或用 --kind trend 看历年变化")
+    recs = [idx.get((u, first)) or {} for u in units]
+    values = [r.get("value") for r in recs]
+    if all(v is None for v in values):
+        raise NoChartData(f"{result.year}年 {scope}“{name}”没有数据")
+    data = ChartData(kind, W.chart_title(org, result.year, scope, name), labels, values, measure, vkind,
+                     _total_subtitle(root_rec, root_name, result.compare_year), W.source_note(coverage))
+    if vkind == "rate" and first in ws.catalog.indicators:
+        data.axis_label = f"{name}（{measure}）"
+        ind = ws.catalog.indicators[first]
+        data.target = target if target is not None else ind.target
+        if kind == "bar" and data.target is not None:
+            data.kind = "rate"
+    elif kind == "rate":
+        raise UsageError(f"“{name}”不是比率指标；达标率图请选比率（如 五好达标率）")
+    if kind == "rate" and data.target is not None:
+        below = [lab for v, lab in sorted((float(v), lab) for lab, v in zip(labels, values)
+                                          if v is not None and float(v) < data.target - 1e-9)]  # worst first
+        if below:
+            data.notes.append(f"低于目标 {W.rate(data.target, measure)}：{'、'.join(below[:8])}"
+                              + (f"等 {len(below)} 个" if len(below) > 8 else ""))
+    if kind == "compare":
+        if not result.compare_year:
+            raise NoChartData(f"{result.year}年没有可比较的上年数据，无法画同比图")
+        data.prev_values = [r.get("prev_value") for r in recs]
+        data.changes = [r.get("change") for r in recs]
+        if all(v is None for v in data.prev_values):
+            raise NoChartData(f"{result.compare_year}年 {scope}“{name}”没有数据，无法画同比图")
+        data.series_names = (f"{result.year}年", f"{result.compare_year}年")
+        data.title = W.chart_title(org, f"{result.year}年与{result.compare_year}年", scope, name)
+        unit_word = "百分点" if vkind == "rate" and measure == "%" else measure
+        data.notes.append(f"+/- 为比{result.compare_year}年增减（{unit_word}）")
+    _empty_notes(data, recs, labels, values)
+    return data
+
+
+def _empty_notes(data: ChartData, recs: list[dict], labels: list[str], values: list):
+    """未报 (no return at all under the unit) vs 无数据 (returned, but not this figure), in labels and notes."""
+    data.empty_labels = ["未报" if not r.get("reported") else "无数据" for r in recs]
+    for word in ("未报", "无数据"):
+        names = [lab for lab, v, e in zip(labels, values, data.empty_labels) if v is None and e == word]
+        if names:
+            head = "未报" if word == "未报" else "无此项数据"
+            data.notes.append(f"{head}：" + "、".join(names[:8]) + (f"等 {len(names)} 个" if len(names) > 8 else ""))
+
+
+def trend_data(ws, year: int, metric: str, *, unit: str | None = None, target: float | None = None) -> ChartData:
+    """A metric's total (of the root, or of ``unit``) over all years in the store up to ``year``."""
+    name, measure, vkind = _subject(ws, metric)
+    years = [y for y in ws.store.years() if y <= year] or [year]
+    labels, values, coverage = [], [], None
+    h = ws.hierarchy()
+    root = unit
+    for y in years:
+        res = ws.rollup(y, unit=unit, metrics=[metric], compare=None)
+        root = res.root
+        rec = _records_index(res).get((res.root, metric)) or {}
+        labels.append(f"{y}年")
+        values.append(rec.get("value"))
+        if y == year:
+            coverage = rec.get("coverage")
+    if all(v is None for v in values):
+        raise NoChartData(f"各年度“{name}”都没有数据")
+    first = next(y for y, v in zip(years, values) if v is not None)
+    span = f"{first}—{year}年" if first != year else f"{year}年"
+    root_name = h.name(root) if root else ws.config.organisation
+    scope = "" if not unit else W.short_unit(root_name)
+    data = ChartData("trend", W.chart_title(ws.config.organisation, span, scope, f"{name}变化"), labels, values,
+                     measure, vkind, "", W.source_note(coverage), sort=False)
+    if vkind == "rate":
+        data.axis_label = f"{name}（{measure}）"
+        data.target = target if target is not None else ws.catalog.indicators[metric].target
+    vals = [v for v in values if v is not None]
+    if len(vals) >= 2 and values[-1] is not None:
+        i_prev = max(i for i, v in enumerate(values[:-1]) if v is not None)
+        delta = Decimal(str(values[-1])) - Decimal(str(values[i_prev]))
+        text = W.change(delta, measure, vkind, display=measure, prefix=f"比{years[i_prev]}年")
+        data.subtitle = f"{year}年{W.rate(values[-1], measure) if vkind == 'rate' else W.number(values[-1], measure, vkind)}，{text}"
+    return data
+
+
+def _parse_entry(entry: str) -> tuple[str, list[str]]:
+    kind, _, rest = entry.partition(":")
+    kind, rest = kind.strip(), rest.strip()
+    if kind not in KINDS or not rest:
+        raise UsageError(f"gwstats.toml [charts] standard 中的“{entry}”应写成 “种类:指标”，种类为 {' / '.join(KINDS)}")
+    return kind, [m.strip() for m in rest.split("+") if m.strip()]
+
+
+def build_chart(ws, year: int, metric: str | list[str], *, kind: str = "bar", by: str = "unit",
+                unit: str | None = None, level: int | None = None, target: float | None = None) -> ChartData:
+    """The ChartData a command asks for (reads the rollup; never recomputes)."""
+    metrics = [resolve_metric(ws, m) for m in (metric if isinstance(metric, list) else str(metric).split("+"))]
+    if by not in ("unit", "year"):
+        raise UsageError(f"--by 应为 unit 或 year，实际为“{by}”")
+    if kind not in KINDS:
+        raise UsageError(f"--kind 应为 {' / '.join(KINDS)} 之一，实际为“{kind}”")
+    unit_code = ws.resolve_unit(unit) if unit else None
+    if by == "year" or kind == "trend":
+        return trend_data(ws, year, metrics[0], unit=unit_code, target=target)
+    if kind != "share" and len(metrics) > 1:
+        raise UsageError("只有 share（构成）图可以用 + 连接多个指标")
+    compare = "auto"
+    res = ws.rollup(year, unit=unit_code, level=level, metrics=metrics, compare=compare)
+    return chart_data(ws, res, metrics if kind == "share" else metrics[0], kind, target=target)
+
+
+def _style_of(ws) -> S.Style:
+    return S.Style(tuple(ws.config.chart_size), int(ws.config.chart_dpi))
+
+
+def make_chart(ws, year: int, *, metric: str, output: str | Path, kind: str = "bar", by: str = "unit",
+               unit: str | None = None, level: int | None = None, target: float | None = None,
+               svg: bool = False, pdf: bool = False) -> list[Path]:
+    """Draw one chart and write it; returns the files written (PNG first)."""
+    data = build_chart(ws, year, metric, kind=kind, by=by, unit=unit, level=level, target=target)
+    style = _style_of(ws)
+    fig = draw(data, style)
+    return save_figure(fig, output, dpi=style.dpi, svg=svg, pdf=pdf)
+
+
+@dataclass
+class ChartSet:
+    out_dir: Path
+    files: list[tuple[Path, str]] = field(default_factory=list)  # (png, title)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (entry, reason)
+    index: Path | None = None
+
+    @property
+    def paths(self) -> list[Path]:
+        return [p for p, _t in self.files]
+
+    def __iter__(self):
+        return iter(self.paths)
+
+    def records(self) -> list[dict]:
+        rows = [{"文件": p.name, "标题": t, "说明": ""} for p, t in self.files]
+        rows += [{"文件": "", "标题": e, "说明": f"未生成：{r}"} for e, r in self.skipped]
+        return rows
+
+
+def make_standard_charts(ws, year: int, out_dir: str | Path, *, unit: str | None = None, level: int | None = None,
+                         svg: bool = False, pdf: bool = False) -> ChartSet:
+    """The meeting set from gwstats.toml [charts] standard; charts without data are skipped with a note."""
+    out = ChartSet(Path(out_dir))
+    out.out_dir.mkdir(parents=True, exist_ok=True)
+    entries = list(ws.config.standard_charts) or list(DEFAULT_STANDARD_CHARTS)
+    style = _style_of(ws)
+    for i, entry in enumerate(entries, 1):
+        kind, metrics = _parse_entry(entry)
+        try:
+            data = build_chart(ws, year, metrics if kind == "share" else metrics[0], kind=kind, unit=unit, level=level)
+        except NoChartData as exc:
+            out.skipped.append((entry, exc.message))
+            continue
+        except UsageError as exc:
+            out.skipped.append((entry, exc.message))
+            continue
+        fig = draw(data, style)
+        name = f"{i:02d}_{kind}_{'+'.join(metrics)}.png"
+        files = save_figure(fig, out.out_dir / name, dpi=style.dpi, svg=svg, pdf=pdf)
+        out.files.append((files[0], data.title))
+    out.index = write_index(out, f"{ws.config.organisation}{year}年 会议图表")
+    return out
+
+
+def write_index(chart_set: ChartSet, heading: str) -> Path:
+    lines = [f"# {heading}", ""]
+    for n, (p, title) in enumerate(chart_set.files, 1):
+        lines += [f"{n}. [{title}]({p.name})", ""]
+        lines += [f"   ![{title}]({p.name})", ""]
+    if chart_set.skipped:
+        lines += ["## 未生成的图表", ""]
+        lines += [f"- {e}：{r}" for e, r in chart_set.skipped]
+        lines.append("")
+    path = chart_set.out_dir / "index.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
