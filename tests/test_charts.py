@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from gwstats.cli.app import app
 from gwstats.render import chart_data as D
+from gwstats.render import chart_layout as L
 from gwstats.render import charts as C
 from gwstats.render import style as S
 from gwstats.render.fonts import font_in_use
@@ -56,7 +57,7 @@ def test_every_kind_renders_from_the_store(chart_ws, tmp_path, kind, metric, tit
     assert data.title == title_part
     assert data.footnote == "数据来源：各单位统计报表（已报 6/7）"
     fig = _strict_draw(data)
-    assert C.label_overlaps(fig) == []
+    assert L.label_overlaps(fig) == []
     texts = _texts(fig)
     assert title_part in texts
     assert any(t.startswith("数据来源：各单位统计报表（已报 6/7）") for t in texts)
@@ -172,7 +173,7 @@ def test_many_units_switch_to_horizontal_bars(no_glyph_warnings):
     fig = C.draw(_plain(24))
     ax = fig.axes[0]
     assert len(ax.get_yticklabels()) == 24  # categories on the y axis
-    assert C.label_overlaps(fig) == []
+    assert L.label_overlaps(fig) == []
     fig = C.draw(_plain(12))
     assert len(fig.axes[0].get_xticklabels()) == 12
 
@@ -183,19 +184,19 @@ def test_long_unit_names_wrap_or_rotate_without_overlap(no_glyph_warnings):
     ax = fig.axes[0]
     ticks = ax.get_xticklabels()
     assert all("\n" in t.get_text() or t.get_rotation() != 0 for t in ticks)
-    assert C.label_overlaps(fig) == []
+    assert L.label_overlaps(fig) == []
 
 
 def test_wrap_label_is_balanced():
-    assert C.wrap_label("岳西县公安局", 5) == "岳西县\n公安局"
-    assert C.wrap_label("桐城", 5) == "桐城"
+    assert L.wrap_label("岳西县公安局", 5) == "岳西县\n公安局"
+    assert L.wrap_label("桐城", 5) == "桐城"
 
 
 def test_compare_with_many_units_is_horizontal_and_clean(no_glyph_warnings):
     data = _plain(14, kind="compare", prev_values=[Decimal(3)] * 14, changes=[Decimal(i - 7) for i in range(14)])
     fig = C.draw(data)
     assert len(fig.axes[0].get_yticklabels()) == 14
-    assert C.label_overlaps(fig) == []
+    assert L.label_overlaps(fig) == []
 
 
 def test_pie_for_a_single_whole(no_glyph_warnings):
@@ -211,7 +212,7 @@ def test_overlap_detector_detects_overlap():
     ax = fig.axes[0]
     ax.annotate("重叠的标签", (0, 1))
     ax.annotate("重叠的标签", (0, 1))
-    assert C.label_overlaps(fig)
+    assert L.label_overlaps(fig)
 
 
 def test_svg_and_pdf_beside_the_png(chart_ws, tmp_path):
@@ -262,7 +263,7 @@ def test_long_titles_and_footnotes_wrap_inside_the_figure(no_glyph_warnings):
     data.notes = ["未报：" + "、".join(f"第{i}派出所关爱工作站" for i in range(12))]
     fig = C.draw(data)
     assert "\n" in fig._suptitle.get_text() and "\n" in fig._supxlabel.get_text()
-    assert C.label_overlaps(fig) == []
+    assert L.label_overlaps(fig) == []
     fig.draw_without_rendering()
     r = fig.canvas.get_renderer()
     width = fig.bbox.width
@@ -276,7 +277,7 @@ def test_many_long_names_in_horizontal_rows_do_not_touch(no_glyph_warnings):
     data = C.ChartData("rate", "测试 2018年 各派出所 五好达标率", names, [50 + i * 2.7 for i in range(18)], "%", "rate",
                        target=80)
     fig = C.draw(data)
-    assert C.label_overlaps(fig) == []
+    assert L.label_overlaps(fig) == []
 
 
 def test_leaf_unit_has_no_rows_to_chart(chart_ws):

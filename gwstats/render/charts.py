@@ -10,20 +10,20 @@ Two layers:
 from __future__ import annotations
 
 import math
-import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
 # Figures are drawn on an Agg canvas directly (no pyplot, no global backend switch).
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
-from ..errors import GwstatsError, UsageError  # noqa: E402
-from . import style as S  # noqa: E402
-from . import wording as W  # noqa: E402
-from .fonts import setup_fonts  # noqa: E402
+from ..errors import GwstatsError, UsageError
+from . import style as S
+from . import wording as W
+from .chart_layout import texts_overlap, fit_line, wrap_label
+from .fonts import setup_fonts
 
 KINDS = ("bar", "compare", "trend", "rate", "share")
 _LABEL_BOX = {"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}  # over a target line
@@ -77,27 +77,6 @@ def value_label(v, kind: str = "count", measure: str = "", empty: str = "未报"
     return W.plain_number(v, kind, measure)
 
 
-# Break a unit's name before these words when both halves fit: 迎江/公安分局, 市局交警/支队.
-BREAK_BEFORE = ("公安分局", "公安局", "派出所", "关工委", "关工小组", "分局", "支队", "大队", "街道", "社区",
-                "中学", "小学", "学校", "县局", "市局")
-
-
-def wrap_label(text: str, width: int, max_lines: int = 3) -> str:
-    if len(text) <= width:
-        return text
-    for word in BREAK_BEFORE:
-        k = text.rfind(word)
-        if k > 0 and len(text) - k <= width and k <= width:
-            return text[:k] + "\n" + text[k:]
-    n_lines = math.ceil(len(text) / width)
-    width = math.ceil(len(text) / n_lines)  # balanced lines: 岳西县/公安局, not 岳西县公/安局
-    lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][:-1] + "…"
-    return "\n".join(lines)
-
-
 def _axis_text(data: ChartData) -> str:
     if data.axis_label:
         return data.axis_label
@@ -122,34 +101,6 @@ def _new_figure(style: S.Style) -> Figure:
     fig = Figure(figsize=style.size, dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
-
-
-def _text_width(text: str) -> float:
-    """Width of a line in ems: CJK and full-width characters 1, others about 0.55."""
-    return sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in text)
-
-
-def fit_line(text: str, size_pt: float, width_pt: float, max_lines: int = 3) -> str:
-    """Break a title or footnote into lines that fit ``width_pt`` (at a space or 、，；, else anywhere)."""
-    if _text_width(text) * size_pt <= width_pt:
-        return text
-    limit = width_pt / size_pt
-    lines, cur = [], ""
-    for ch in text:
-        if _text_width(cur + ch) > limit:
-            cut = max(cur.rfind(" "), cur.rfind("，"), cur.rfind("；"), cur.rfind("、"))
-            if cut > len(cur) // 2:
-                lines.append(cur[: cut + 1].rstrip())
-                cur = cur[cut + 1:].lstrip()
-            else:
-                lines.append(cur)
-                cur = ""
-        cur += ch
-    lines.append(cur)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][:-1] + "…"
-    return "\n".join(lines)
 
 
 def _decorate(fig: Figure, ax, data: ChartData, style: S.Style):
@@ -194,63 +145,13 @@ def _legend(fig: Figure, ax, handles, horizontal: bool = False, loc: str | None 
             ax.set_ylim(lo, hi * 1.15)
 
 
-def _texts_overlap(texts, renderer, pad: float = 1.0) -> list[tuple]:
-    boxes = []
-    for t in texts:
-        if not t.get_visible() or not t.get_text().strip():
-            continue
-        bb = t.get_window_extent(renderer)
-        boxes.append((t, bb.expanded(1.0, 1.0).padded(pad)))
-    out = []
-    for i in range(len(boxes)):
-        for j in range(i + 1, len(boxes)):
-            if boxes[i][1].overlaps(boxes[j][1]):
-                out.append((boxes[i][0], boxes[j][0]))
-    return out
-
-
-def label_overlaps(fig: Figure) -> list[tuple[str, str]]:
-    """Pairs of texts that overlap on the drawn figure: title, subtitle, footnote, legend, axis
-    labels, tick labels and value labels, each against every other."""
-    fig.draw_without_rendering()
-    renderer = fig.canvas.get_renderer()
-    items: list[tuple[str, object]] = []  # (text, bbox)
-    seen: set[int] = set()
-
-    def add(t):
-        if t is not None and id(t) not in seen and t.get_visible() and t.get_text().strip():
-            seen.add(id(t))
-            items.append((t.get_text(), t.get_window_extent(renderer)))
-
-    for t in fig.texts:
-        add(t)
-    for name in ("_suptitle", "_supxlabel", "_supylabel"):
-        add(getattr(fig, name, None))
-    for leg in fig.legends:
-        items.append(("图例", leg.get_window_extent(renderer)))
-    for ax in fig.axes:
-        add(ax.title)
-        add(ax.xaxis.label)
-        add(ax.yaxis.label)
-        for t in [*ax.get_xticklabels(), *ax.get_yticklabels(), *ax.texts]:
-            add(t)
-        if ax.get_legend() is not None:
-            items.append(("图例", ax.get_legend().get_window_extent(renderer)))
-    out = []
-    for i in range(len(items)):
-        for j in range(i + 1, len(items)):
-            if items[i][1].overlaps(items[j][1]):
-                out.append((items[i][0], items[j][0]))
-    return list(dict.fromkeys(out))
-
-
 def _fit_category_labels(fig: Figure, ax, horizontal: bool, style: S.Style):
     """Rotate vertical-bar tick labels when wrapped names still collide."""
     if horizontal:
         return
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
-    if _texts_overlap(list(ax.get_xticklabels()), renderer, pad=0.0):
+    if texts_overlap(list(ax.get_xticklabels()), renderer, pad=0.0):
         for t in ax.get_xticklabels():
             t.set_text(t.get_text().replace("\n", ""))
             t.set_rotation(35)
@@ -426,7 +327,7 @@ def _thin_value_labels(fig: Figure, ax):
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     muted = [t for t in ax.texts if t.get_color() == S.MUTED]
-    if _texts_overlap(list(ax.texts), renderer, pad=0.0):
+    if texts_overlap(list(ax.texts), renderer, pad=0.0):
         for t in muted:
             t.set_visible(False)
 
