@@ -1,7 +1,7 @@
 """Totals up the hierarchy: own 本级 values + totals of children, rates recomputed, year over year.
 
-The store is read with one query per year into dense matrices (units × metrics) of integer
-micro-units (value × 10**6) plus a presence count; totals are accumulated bottom-up one depth at a
+The store is read per year into dense matrices (units × metrics) of integer micro-units
+(value × 10**6) plus presence (gwstats/rollup_load.py); totals are accumulated bottom-up one depth at a
 time over parent indices. A 汇总 return is never added: it is kept beside the computed total, and
 with ``prefer="reported"`` it stands in for the computed total where the unit's subtree is not
 fully reported. Rates are numerator total / denominator total × factor at every level.
@@ -15,6 +15,7 @@ from decimal import Decimal
 import numpy as np
 
 from .errors import UsageError
+from .rollup_load import YearData, load_years
 from .store import MICRO, from_micro
 from .tree_math import Tree, load_tree
 
@@ -25,160 +26,6 @@ RECORD_KEYS = (
     "change_pct", "source", "note",
 )
 _NOTE_NAMES = 3
-
-
-# ---- reading the store ---------------------------------------------------------------------------
-@dataclass
-class YearData:
-    """What the store holds for one year, as matrices over the tree's units and the base metrics."""
-
-    year: int
-    own: np.ndarray  # int64 micro, 本级 values (0 where absent)
-    own_has: np.ndarray  # bool
-    rep: np.ndarray  # int64 micro, 汇总 values (return or 合计 row)
-    rep_has: np.ndarray  # bool
-    has_sub: np.ndarray  # bool per unit: any submission in force
-    rep_source: np.ndarray  # int8 per unit: 0 none, 1 汇总 return, 2 合计 row
-
-
-def load_year(conn, tree: Tree, metric_codes: list[str], year: int, cache_dir=None) -> YearData:
-    """The year's in-force values as matrices. With ``cache_dir``, reuse a cached copy while the
-    store's submissions for that year are unchanged (see :func:`_cache_key`)."""
-    key = None
-    if cache_dir is not None:
-        key = _cache_key(conn, tree, metric_codes, year)
-        cached = _cache_read(cache_dir, year, key)
-        if cached is not None:
-            return cached
-    data = _load_year_sql(conn, tree, metric_codes, year)
-    if key is not None:
-        _cache_write(cache_dir, year, key, data)
-    return data
-
-
-_SAFE = 2**62
-_SLICE = 20_000  # submissions per query (bounds the memory of one decoded slice)
-_PACKED = np.dtype([("sid", ">i8"), ("col", ">u2"), ("micro", ">i8")])
-
-
-def _load_year_sql(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
-    n, m = tree.n, len(metric_codes)
-    subs = conn.execute(
-        "SELECT id, unit, scope, source FROM submissions WHERE year = ? AND superseded_by IS NULL", (year,)
-    ).fetchall()
-    has_sub = np.zeros(n, dtype=bool)
-    rep_source = np.zeros(n, dtype=np.int8)
-    own = np.zeros((n, m), dtype=np.int64)
-    own_has = np.zeros((n, m), dtype=bool)
-    rep = np.zeros((n, m), dtype=np.int64)
-    rep_has = np.zeros((n, m), dtype=bool)
-    if not subs:
-        return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source)
-    # submission id -> unit row / is-汇总, as lookup tables indexed by id
-    top = max(s[0] for s in subs) + 1
-    row_of = np.full(top, -1, dtype=np.int64)
-    rep_of = np.zeros(top, dtype=bool)
-    for sid, unit, scope, source in subs:
-        i = tree.index.get(unit)
-        if i is None:
-            continue
-        has_sub[i] = True
-        row_of[sid] = i
-        if scope == "汇总":
-            rep_of[sid] = True
-            rep_source[i] = 2 if source == "total_row" else 1
-    # Turning millions of SQLite rows into Python objects is what costs at province scale, so SQLite
-    # packs each value as fixed-width hex (submission id, metric column, micro as 64-bit two's
-    # complement) into one string per slice of submissions, which numpy decodes in one go.
-    case = " ".join(f"WHEN '{c.replace(chr(39), chr(39) * 2)}' THEN {j}" for j, c in enumerate(metric_codes))
-    sql = (
-        f"SELECT group_concat(printf('%016x%04x%016x', v.submission_id, CASE v.metric {case} ELSE 65535 END, v.micro), '')"
-        " FROM submission_values v JOIN submissions s ON s.id = v.submission_id"
-        " WHERE s.year = ? AND s.superseded_by IS NULL AND v.micro IS NOT NULL AND s.id BETWEEN ? AND ?"
-    )
-    ids = sorted(sid for sid, *_ in subs)
-    abs_total = 0.0
-    for k in range(0, len(ids), _SLICE):
-        lo, hi = ids[k], ids[min(k + _SLICE, len(ids)) - 1]
-        text = conn.execute(sql, (year, lo, hi)).fetchone()[0]
-        if not text:
-            continue
-        packed = np.frombuffer(bytes.fromhex(text), dtype=_PACKED)
-        del text
-        sid_arr = packed["sid"].astype(np.int64)
-        col = packed["col"].astype(np.int64)
-        val = packed["micro"].astype(np.int64)
-        del packed
-        abs_total += float(np.abs(val.astype(np.float64)).sum())
-        r = row_of[sid_arr]
-        ok = (r >= 0) & (col < m)
-        rep_sub = rep_of[sid_arr]
-        is_rep = rep_sub & ok
-        is_own = ~rep_sub & ok
-        own[r[is_own], col[is_own]] = val[is_own]
-        own_has[r[is_own], col[is_own]] = True
-        rep[r[is_rep], col[is_rep]] = val[is_rep]
-        rep_has[r[is_rep], col[is_rep]] = True
-    if abs_total >= _SAFE and own.dtype != object:
-        # sums over all units could overflow int64: add exact Python integers instead
-        own, rep = own.astype(object), rep.astype(object)
-    return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source)
-
-
-def load_years(ws, tree: Tree, metric_codes: list[str], years: list[int], cache=None) -> list[YearData]:
-    # (Reading the second year on its own connection in a thread was measured: no gain on the
-    # shared 2-core machine, so the years are read one after the other.)
-    return [load_year(ws.store.conn, tree, metric_codes, y, cache) for y in years]
-
-
-# ---- cache of the matrices read from the store ------------------------------------------------------
-def _cache_key(conn, tree: Tree, metric_codes: list[str], year: int) -> str:
-    """Changes whenever a submission of the year is added or superseded, the units or the catalog change.
-
-    Submissions and their values are only ever added (a correction supersedes), never edited in place.
-    """
-    import hashlib
-
-    subs = conn.execute(
-        "SELECT count(*), max(id), count(superseded_by), total(id * (superseded_by IS NULL)) FROM submissions WHERE year = ?",
-        (year,),
-    ).fetchone()
-    vmax = conn.execute("SELECT max(rowid) FROM submission_values").fetchone()
-    h = hashlib.sha1()
-    h.update(repr((year, subs, vmax, metric_codes, tree.n)).encode())
-    h.update(tree.fingerprint().encode())
-    return h.hexdigest()[:20]
-
-
-def _cache_read(cache_dir, year: int, key: str):
-    from pathlib import Path
-
-    path = Path(cache_dir) / f"year-{year}-{key}.npz"
-    if not path.is_file():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            return YearData(year, z["own"], z["own_has"], z["rep"], z["rep_has"], z["has_sub"], z["rep_source"])
-    except Exception:  # a damaged cache file is simply rebuilt
-        return None
-
-
-def _cache_write(cache_dir, year: int, key: str, data: YearData):
-    from pathlib import Path
-
-    if data.own.dtype == object:
-        return
-    d = Path(cache_dir)
-    try:
-        d.mkdir(parents=True, exist_ok=True)
-        for old in d.glob(f"year-{year}-*.npz"):
-            old.unlink()
-        tmp = d / f"year-{year}-{key}.tmp.npz"
-        np.savez(tmp, own=data.own, own_has=data.own_has, rep=data.rep, rep_has=data.rep_has,
-                 has_sub=data.has_sub, rep_source=data.rep_source)
-        tmp.replace(d / f"year-{year}-{key}.npz")
-    except OSError:
-        pass  # a read-only workspace still works, only slower
 
 
 # ---- computing totals ------------------------------------------------------------------------------
@@ -531,22 +378,13 @@ def rollup(ws, year: int, unit: str | None = None, level: int | None = None, met
     codes = order_metrics(catalog, catalog.select(list(metrics) if metrics else None))
     compare_year = _compare_year(ws, year, compare)
     metric_codes = list(catalog.metrics)
-    cache = cache_dir(ws)
     years = [year] if compare_year is None else [year, compare_year]
-    datas = load_years(ws, tree, metric_codes, years, cache)
+    datas = load_years(conn, tree, metric_codes, years)
     frame = compute_frame(tree, catalog, datas[0], prefer)
     prev = compute_frame(tree, catalog, datas[1], prefer) if compare_year is not None else None
     rows = _row_units(tree, root, level, year, frame)
     return RollupResult(year, compare_year, tree.codes[root], [tree.codes[i] for i in rows], codes, prefer,
                         tree, catalog, frame, prev)
-
-
-CACHE_DIR = ".gwstats-cache"
-
-
-def cache_dir(ws):
-    """Where matrices read from the store are cached (inside the workspace)."""
-    return ws.root / CACHE_DIR
 
 
 def _compare_year(ws, year: int, compare):
@@ -577,61 +415,3 @@ def _row_units(tree: Tree, root: int, level: int | None, year: int, frame: Frame
         cand = rng[tree.level[s] == level]
     keep = tree.active(year)[cand] | (frame.count[cand].sum(axis=1) > 0) | frame.data.has_sub[cand]
     return [int(i) for i in cand[keep]]
-
-
-# ---- display ----------------------------------------------------------------------------------------
-def fmt_value(value, kind: str, measure: str = "") -> str:
-    """A figure as a table shows it: counts whole, amounts with 2 decimals, rates as 80.7%."""
-    if value is None:
-        return ""
-    if kind == "rate":
-        return f"{value:.1f}{'%' if measure == '%' else measure}"
-    if kind == "amount":
-        return f"{Decimal(value).quantize(Decimal('0.01')):f}" if Decimal(value).as_tuple().exponent >= -2 else format(Decimal(value), "f")
-    return format(Decimal(value), "f")
-
-
-def fmt_change(rec: dict) -> str:
-    change = rec["change"]
-    if change is None:
-        return ""
-    if rec["kind"] == "rate":
-        unit = "个百分点" if rec["measure"] == "%" else rec["measure"]
-        return f"{change:+.1f}{unit}"
-    text = ("+" if change > 0 else "") + fmt_value(change, rec["kind"])
-    if rec["change_pct"] is not None:
-        text += f"（{rec['change_pct']:+.1f}%）"
-    return text
-
-
-def column_title(rec: dict) -> str:
-    if rec["kind"] == "rate":
-        return rec["metric_name"] if rec["measure"] == "%" else f"{rec['metric_name']}（{rec['measure']}）"
-    return f"{rec['metric_name']}（{rec['measure']}）"
-
-
-def wide_rows(result: RollupResult, *, show_parts: bool = False, raw: bool = False,
-              drop_empty: bool = False) -> list[dict]:
-    """One row per unit (+ 合计): 单位, 已报, then per metric its value [, 分子, 分母] [, 比上年].
-
-    ``drop_empty`` leaves out metrics without a value in any row (for an unfiltered console view).
-    """
-    recs = result.records()
-    if drop_empty:
-        keep = {r["metric"] for r in recs if r["value"] is not None or r["prev_value"] is not None}
-        recs = [r for r in recs if r["metric"] in keep]
-    rows: dict[str, dict] = {}
-    for rec in recs:
-        is_root = rec["unit"] == result.root and rec["unit"] not in result.units
-        row = rows.setdefault(rec["unit"], {"单位": "合计" if is_root else rec["unit_name"], "已报": rec["coverage"]})
-        title = column_title(rec)
-        row[title] = (rec["value"] if raw else fmt_value(rec["value"], rec["kind"], rec["measure"]))
-        if show_parts and rec["kind"] == "rate":
-            row[f"{rec['metric_name']}·分子"] = rec["numerator"]
-            row[f"{rec['metric_name']}·分母"] = rec["denominator"]
-        if result.compare_year is not None:
-            row[f"{rec['metric_name']}·比上年" if len(result.metrics) > 1 else "比上年"] = (
-                rec["change"] if raw else fmt_change(rec))
-        if rec["source"] == "reported":
-            row["说明"] = (row.get("说明", "") + "；" if row.get("说明") else "") + f"{rec['metric_name']}采用汇总表数"
-    return list(rows.values())

@@ -9,6 +9,7 @@ A submission is in force while ``superseded_by`` is NULL; the latest accepted su
 from __future__ import annotations
 
 import sqlite3
+import struct
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,8 +17,14 @@ from pathlib import Path
 
 from .hierarchy import Hierarchy, Unit
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MICRO = 10**6
+# ``submissions.packed``: the submission's numeric values (those with a micro) as fixed-width
+# little-endian records (metric id uint32, micro int64; no padding), so a year is read with one
+# numpy.frombuffer instead of millions of rows. Written with ``struct`` so that importing the store
+# does not import numpy; read with :func:`packed_dtype`.
+PACKED_RECORD = "<Iq"
+PACKED_SIZE = struct.calcsize(PACKED_RECORD)
 SCOPES = ("本级", "汇总")
 
 SCHEMA = """
@@ -54,8 +61,10 @@ CREATE TABLE IF NOT EXISTS submissions (
     filled_by TEXT,                         -- 填报人
     phone TEXT,                             -- 联系电话
     fill_date TEXT,                         -- 填报日期 as written
-    superseded_by INTEGER REFERENCES submissions(id)
+    superseded_by INTEGER REFERENCES submissions(id),
+    packed BLOB                             -- numeric values as PACKED_DTYPE records (metric id, micro)
 );
+CREATE TABLE IF NOT EXISTS metric_ids (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE);
 CREATE INDEX IF NOT EXISTS submissions_key ON submissions(year, unit, scope);
 CREATE TABLE IF NOT EXISTS submission_values (
     submission_id INTEGER NOT NULL REFERENCES submissions(id),
@@ -91,6 +100,23 @@ def from_micro(micro: int) -> Decimal:
     return (Decimal(int(micro)) / MICRO).normalize() if micro % MICRO else Decimal(int(micro) // MICRO)
 
 
+def pack_values(pairs) -> bytes:
+    """(metric id, micro) pairs as the bytes of ``submissions.packed``."""
+    flat = [x for pair in pairs for x in pair]
+    return struct.pack("<" + "Iq" * (len(flat) // 2), *flat)
+
+
+def unpack_values(blob: bytes) -> list[tuple[int, int]]:
+    return list(struct.iter_unpack(PACKED_RECORD, blob or b""))
+
+
+def packed_dtype():
+    """The numpy dtype of one packed record (numpy imported only by readers)."""
+    import numpy as np
+
+    return np.dtype([("metric", "<u4"), ("micro", "<i8")])
+
+
 @dataclass
 class ValueRecord:
     metric: str
@@ -124,9 +150,54 @@ class Store:
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.executescript(SCHEMA)
+        self._metric_ids: dict[str, int] = {}
         cur = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'")
         if cur.fetchone() is None:
             self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        if not self._has_packed_column():
+            self._migrate_packed()
+
+    # ---- schema migration ----------------------------------------------------------------------
+    def _has_packed_column(self) -> bool:
+        return any(r[1] == "packed" for r in self.conn.execute("PRAGMA table_info(submissions)"))
+
+    def _migrate_packed(self):
+        """Schema 1 → 2: add ``submissions.packed`` and fill it from ``submission_values``."""
+        with self.transaction() as c:
+            if self._has_packed_column():  # another process migrated meanwhile
+                return
+            c.execute("ALTER TABLE submissions ADD COLUMN packed BLOB")
+            self.backfill_packed(c)
+            c.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def backfill_packed(self, conn) -> int:
+        """Write ``packed`` for every submission where it is NULL, from its value rows. Returns the count."""
+        todo = [r[0] for r in conn.execute("SELECT id FROM submissions WHERE packed IS NULL ORDER BY id")]
+        if not todo:
+            return 0
+        codes = [r[0] for r in conn.execute("SELECT DISTINCT metric FROM submission_values WHERE micro IS NOT NULL")]
+        ids = self.metric_ids(conn, codes)
+        pairs: dict[int, list] = {sid: [] for sid in todo}
+        rows = conn.execute(
+            "SELECT v.submission_id, v.metric, v.micro FROM submission_values v JOIN submissions s ON s.id = v.submission_id"
+            " WHERE s.packed IS NULL AND v.micro IS NOT NULL ORDER BY v.rowid"
+        )
+        for sid, metric, micro in rows:
+            pairs[sid].append((ids[metric], micro))
+        conn.executemany("UPDATE submissions SET packed = ? WHERE id = ?", [(pack_values(p), sid) for sid, p in pairs.items()])
+        return len(todo)
+
+    def metric_ids(self, conn, codes) -> dict[str, int]:
+        """The numeric id of each metric code in ``metric_ids``, adding new codes. Call inside a transaction."""
+        known = self._metric_ids
+        new = [c for c in dict.fromkeys(codes) if c not in known]
+        if new:
+            conn.executemany("INSERT OR IGNORE INTO metric_ids (code) VALUES (?)", [(c,) for c in new])
+            for start in range(0, len(new), 500):
+                part = new[start:start + 500]
+                q = f"SELECT code, id FROM metric_ids WHERE code IN ({','.join('?' * len(part))})"
+                known.update(conn.execute(q, part).fetchall())
+        return {c: known[c] for c in codes}
 
     def close(self):
         self.conn.close()
@@ -139,6 +210,7 @@ class Store:
             yield self.conn
         except BaseException:
             self.conn.execute("ROLLBACK")
+            self._metric_ids.clear()  # ids added in this transaction are gone
             raise
         else:
             self.conn.execute("COMMIT")
@@ -192,28 +264,33 @@ class Store:
         if sub.scope not in SCOPES:
             raise ValueError(f"scope must be one of {SCOPES}")
         old = self.in_force(conn, sub.unit, sub.year, sub.scope)
+        # rows and blob are made from the same list, so they cannot disagree
+        rows = [
+            (
+                v.metric,
+                None if v.value is None else str(v.value),
+                None if v.value is None else to_micro(v.value),
+                v.state,
+                int(v.approx),
+                v.sheet,
+                v.cell,
+                v.raw,
+            )
+            for v in sub.values
+        ]
+        numeric = [(r[0], r[2]) for r in rows if r[2] is not None]
+        ids = self.metric_ids(conn, [m for m, _ in numeric])
+        packed = pack_values([(ids[m], micro) for m, micro in numeric])
         cur = conn.execute(
-            "INSERT INTO submissions (file_id, unit, year, scope, source, sheet, received_at, imported_by, filled_by, phone, fill_date)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (file_id, sub.unit, sub.year, sub.scope, sub.source, sub.sheet, received_at, imported_by, sub.filled_by, sub.phone, sub.fill_date),
+            "INSERT INTO submissions (file_id, unit, year, scope, source, sheet, received_at, imported_by, filled_by, phone, fill_date, packed)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (file_id, sub.unit, sub.year, sub.scope, sub.source, sub.sheet, received_at, imported_by, sub.filled_by, sub.phone,
+             sub.fill_date, packed),
         )
         sid = cur.lastrowid
         conn.executemany(
             "INSERT INTO submission_values (submission_id, metric, value, micro, state, approx, sheet, cell, raw) VALUES (?,?,?,?,?,?,?,?,?)",
-            [
-                (
-                    sid,
-                    v.metric,
-                    None if v.value is None else str(v.value),
-                    None if v.value is None else to_micro(v.value),
-                    v.state,
-                    int(v.approx),
-                    v.sheet,
-                    v.cell,
-                    v.raw,
-                )
-                for v in sub.values
-            ],
+            [(sid, *r) for r in rows],
         )
         if sub.notes:
             conn.executemany(

@@ -52,7 +52,7 @@ def rollup_cmd(
     例：gwstats rollup --year 2018 --level 2 --metric 法治教育 --show-parts
     """
     from ..errors import UsageError
-    from ..rollup import wide_rows
+    from ..render.rollup_table import wide_rows
 
     if no_compare and compare is not None:
         raise UsageError("--compare 与 --no-compare 不能同时使用")

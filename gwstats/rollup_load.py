@@ -1,0 +1,121 @@
+"""Reading one year of in-force values from the store into dense matrices (units × metrics).
+
+Each submission carries its numeric values packed at import time (``submissions.packed``, see
+gwstats/store.py): one query fetches the year's in-force submissions with their blobs, the blobs are
+joined and decoded with one ``numpy.frombuffer``, metric ids are mapped to catalog columns through a
+lookup array and the values are scattered into the matrices. No Python object per value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .store import packed_dtype
+from .tree_math import Tree
+
+_SAFE = 2**62  # beyond this sum of magnitudes, totals could overflow int64
+
+
+@dataclass
+class YearData:
+    """What the store holds for one year, as matrices over the tree's units and the base metrics."""
+
+    year: int
+    own: np.ndarray  # int64 micro, 本级 values (0 where absent); object (Python ints) if int64 could overflow
+    own_has: np.ndarray  # bool
+    rep: np.ndarray  # int64 micro, 汇总 values (return or 合计 row)
+    rep_has: np.ndarray  # bool
+    has_sub: np.ndarray  # bool per unit: any submission in force
+    rep_source: np.ndarray  # int8 per unit: 0 none, 1 汇总 return, 2 合计 row
+
+
+def _metric_columns(conn, metric_codes: list[str]) -> np.ndarray:
+    """Lookup array: metric id -> column in ``metric_codes`` (-1 for codes not among them)."""
+    ids = conn.execute("SELECT id, code FROM metric_ids").fetchall()
+    top = max((i for i, _ in ids), default=0) + 1
+    col_of = np.full(top, -1, dtype=np.int64)
+    pos = {c: j for j, c in enumerate(metric_codes)}
+    for i, code in ids:
+        col_of[i] = pos.get(code, -1)
+    return col_of
+
+
+def _unpacked(conn, sids: list[int], metric_codes: list[str]):
+    """(submission, column, micro) from the value rows of submissions without a blob (written by
+    something other than Store.add_submission); Store.backfill_packed would write their blobs."""
+    pos = {c: j for j, c in enumerate(metric_codes)}
+    out = []
+    for start in range(0, len(sids), 500):
+        part = sids[start:start + 500]
+        out += conn.execute(
+            f"SELECT submission_id, metric, micro FROM submission_values WHERE micro IS NOT NULL"
+            f" AND submission_id IN ({','.join('?' * len(part))})", part).fetchall()
+    return [(s, pos.get(c, -1), v) for s, c, v in out]
+
+
+def load_year(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
+    """The year's in-force values as matrices."""
+    n, m = tree.n, len(metric_codes)
+    subs = conn.execute(
+        "SELECT id, unit, scope, source, packed FROM submissions WHERE year = ? AND superseded_by IS NULL", (year,)
+    ).fetchall()
+    has_sub = np.zeros(n, dtype=bool)
+    rep_source = np.zeros(n, dtype=np.int8)
+    own = np.zeros((n, m), dtype=np.int64)
+    own_has = np.zeros((n, m), dtype=bool)
+    rep = np.zeros((n, m), dtype=np.int64)
+    rep_has = np.zeros((n, m), dtype=bool)
+    if not subs:
+        return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source)
+    dt = packed_dtype()
+    rows = np.empty(len(subs), dtype=np.int64)  # unit row of each submission (-1: not in the tree)
+    is_rep = np.zeros(len(subs), dtype=bool)
+    blobs, unpacked = [], {}
+    index = tree.index
+    for k, (sid, unit, scope, source, blob) in enumerate(subs):
+        i = index.get(unit, -1)
+        rows[k] = i
+        blobs.append(blob or b"")
+        if blob is None:
+            unpacked[sid] = k
+        if i < 0:
+            continue
+        has_sub[i] = True
+        if scope == "汇总":
+            is_rep[k] = True
+            rep_source[i] = 2 if source == "total_row" else 1
+    del subs
+    counts = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // dt.itemsize
+    packed = np.frombuffer(b"".join(blobs), dtype=dt)
+    del blobs
+    col_of = _metric_columns(conn, metric_codes)
+    metric = packed["metric"].astype(np.int64)
+    col = np.where(metric < col_of.size, col_of[np.minimum(metric, col_of.size - 1)], -1)
+    val = packed["micro"].astype(np.int64)
+    del packed, metric
+    r = np.repeat(rows, counts)
+    rep_val = np.repeat(is_rep, counts)
+    if unpacked:
+        extra = _unpacked(conn, list(unpacked), metric_codes)
+        ks = np.array([unpacked[s] for s, _, _ in extra], dtype=np.int64)
+        r = np.concatenate([r, rows[ks]])
+        rep_val = np.concatenate([rep_val, is_rep[ks]])
+        col = np.concatenate([col, np.array([c for _, c, _ in extra], dtype=np.int64)])
+        val = np.concatenate([val, np.array([v for _, _, v in extra], dtype=np.int64)])
+    ok = (r >= 0) & (col >= 0)
+    mine, theirs = ok & ~rep_val, ok & rep_val
+    own[r[mine], col[mine]] = val[mine]
+    own_has[r[mine], col[mine]] = True
+    rep[r[theirs], col[theirs]] = val[theirs]
+    rep_has[r[theirs], col[theirs]] = True
+    if float(np.abs(val.astype(np.float64)).sum()) >= _SAFE:
+        # sums over all units could overflow int64: add exact Python integers instead
+        own, rep = own.astype(object), rep.astype(object)
+    return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source)
+
+
+def load_years(conn, tree: Tree, metric_codes: list[str], years: list[int]) -> list[YearData]:
+    return [load_year(conn, tree, metric_codes, y) for y in years]
+

@@ -1,0 +1,156 @@
+import sqlite3
+from decimal import Decimal
+
+import pytest
+
+from gwstats import Workspace
+from gwstats.store import PACKED_SIZE, SCHEMA_VERSION, Store, SubmissionRecord, ValueRecord, pack_values, unpack_values
+from store_builders import add_file, add_submission, make_ws
+
+
+@pytest.fixture
+def ws(tmp_path):
+    return make_ws(tmp_path)
+
+
+def decoded(conn, sid):
+    """The packed blob of a submission as {metric code: micro}."""
+    codes = dict(conn.execute("SELECT id, code FROM metric_ids"))
+    blob = conn.execute("SELECT packed FROM submissions WHERE id = ?", (sid,)).fetchone()[0]
+    assert blob is not None and len(blob) % PACKED_SIZE == 0
+    pairs = unpack_values(blob)
+    out = {codes[i]: micro for i, micro in pairs}
+    assert len(out) == len(pairs)  # one record per metric
+    return out
+
+
+def rows_of(conn, sid):
+    return dict(conn.execute("SELECT metric, micro FROM submission_values WHERE submission_id = ? AND micro IS NOT NULL", (sid,)))
+
+
+def assert_blobs_match_rows(conn):
+    sids = [r[0] for r in conn.execute("SELECT id FROM submissions")]
+    assert sids
+    for sid in sids:
+        assert decoded(conn, sid) == rows_of(conn, sid), sid
+
+
+def test_pack_round_trip_keeps_extreme_micros():
+    pairs = [(1, 0), (70000, -5), (2**32 - 1, 2**63 - 1), (3, -(2**63))]
+    blob = pack_values(pairs)
+    assert len(blob) == 4 * PACKED_SIZE == 48
+    assert unpack_values(blob) == pairs
+    assert pack_values([]) == b"" and unpack_values(b"") == []
+
+
+def test_packed_blob_decodes_to_the_value_rows_including_after_a_replace(ws):
+    conn = ws.store.conn
+    first = add_submission(ws, "A1", 2018, {"legal_lessons": 10, "aid_amount": "1234.567891", "schools": None,
+                                            "rate_wuhao": "80.5"})  # a reported rate is packed too
+    add_submission(ws, "A", 2018, {"legal_lessons": -3}, scope="汇总")
+    second = add_submission(ws, "A1", 2018, {"legal_lessons": 12, "org_total": 0})  # supersedes the first
+    assert conn.execute("SELECT superseded_by FROM submissions WHERE id = ?", (first,)).fetchone()[0] == second
+    assert decoded(conn, first) == {"legal_lessons": 10 * 10**6, "aid_amount": 1234567891, "rate_wuhao": 80_500_000}
+    assert decoded(conn, second) == {"legal_lessons": 12 * 10**6, "org_total": 0}
+    assert "schools" not in decoded(conn, first)  # not applicable: a row with no micro, no record
+    assert_blobs_match_rows(conn)
+    # metric ids are shared across submissions
+    assert conn.execute("SELECT count(*) FROM metric_ids WHERE code = 'legal_lessons'").fetchone()[0] == 1
+
+
+def test_empty_submission_has_an_empty_blob(ws):
+    sid = add_submission(ws, "A1", 2018, {"legal_lessons": None})
+    assert ws.store.conn.execute("SELECT packed FROM submissions WHERE id = ?", (sid,)).fetchone()[0] == b""
+
+
+def test_rolled_back_transaction_forgets_its_new_metric_ids(ws):
+    store = ws.store
+    fid = add_file(ws)
+    sub = SubmissionRecord("A1", 2018, "本级", [ValueRecord("new_code_x", Decimal(7))])
+    with pytest.raises(RuntimeError):
+        with store.transaction() as c:
+            store.add_submission(c, fid, sub, received_at="2019-01-10", imported_by="t")
+            raise RuntimeError("abandon")
+    assert store.conn.execute("SELECT count(*) FROM metric_ids WHERE code = 'new_code_x'").fetchone()[0] == 0
+    with store.transaction() as c:
+        sid, _ = store.add_submission(c, fid, sub, received_at="2019-01-10", imported_by="t")
+    assert decoded(store.conn, sid) == {"new_code_x": 7 * 10**6}
+
+
+# The schema of version 1 (before submissions.packed and metric_ids), as old workspaces hold it.
+OLD_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE units (code TEXT PRIMARY KEY, name TEXT NOT NULL, parent TEXT, aliases TEXT NOT NULL DEFAULT '',
+    level INTEGER, active_from INTEGER, active_to INTEGER, ord INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE files (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, name TEXT NOT NULL, size INTEGER NOT NULL,
+    stored_path TEXT NOT NULL, received_at TEXT NOT NULL, imported_by TEXT);
+CREATE TABLE submissions (id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL REFERENCES files(id), unit TEXT NOT NULL,
+    year INTEGER NOT NULL, scope TEXT NOT NULL CHECK (scope IN ('本级', '汇总')), source TEXT NOT NULL DEFAULT 'return',
+    sheet TEXT, received_at TEXT NOT NULL, imported_by TEXT, filled_by TEXT, phone TEXT, fill_date TEXT,
+    superseded_by INTEGER REFERENCES submissions(id));
+CREATE INDEX submissions_key ON submissions(year, unit, scope);
+CREATE TABLE submission_values (submission_id INTEGER NOT NULL REFERENCES submissions(id), metric TEXT NOT NULL,
+    value TEXT, micro INTEGER, state TEXT NOT NULL DEFAULT 'value', approx INTEGER NOT NULL DEFAULT 0,
+    sheet TEXT, cell TEXT, raw TEXT, PRIMARY KEY (submission_id, metric));
+CREATE TABLE submission_notes (submission_id INTEGER NOT NULL REFERENCES submissions(id), severity TEXT NOT NULL,
+    code TEXT NOT NULL, message TEXT NOT NULL, sheet TEXT, cell TEXT);
+INSERT INTO meta VALUES ('schema_version', '1');
+INSERT INTO files VALUES (1, 'abc', '甲.xlsx', 10, 'files/abc', '2019-01-10', NULL);
+INSERT INTO submissions (id, file_id, unit, year, scope, received_at) VALUES (1, 1, 'A1', 2018, '本级', '2019-01-10');
+INSERT INTO submissions (id, file_id, unit, year, scope, received_at) VALUES (2, 1, 'A1', 2018, '本级', '2019-01-11');
+INSERT INTO submissions (id, file_id, unit, year, scope, received_at) VALUES (3, 1, 'A', 2018, '汇总', '2019-01-11');
+INSERT INTO submissions (id, file_id, unit, year, scope, received_at) VALUES (4, 1, 'B1', 2018, '本级', '2019-01-11');
+UPDATE submissions SET superseded_by = 2 WHERE id = 1;
+INSERT INTO submission_values (submission_id, metric, value, micro) VALUES (1, 'legal_lessons', '5', 5000000);
+INSERT INTO submission_values (submission_id, metric, value, micro) VALUES (2, 'legal_lessons', '6', 6000000);
+INSERT INTO submission_values (submission_id, metric, value, micro) VALUES (2, 'aid_amount', '0.5', 500000);
+INSERT INTO submission_values (submission_id, metric, value, micro, state) VALUES (2, 'schools', NULL, NULL, 'na');
+INSERT INTO submission_values (submission_id, metric, value, micro) VALUES (3, 'legal_lessons', '-2', -2000000);
+"""
+
+
+def test_opening_an_old_store_adds_and_back_fills_the_packed_column(tmp_path):
+    path = tmp_path / "old.sqlite"
+    con = sqlite3.connect(path)
+    con.executescript(OLD_SCHEMA)
+    con.close()
+    store = Store(path)
+    conn = store.conn
+    assert any(r[1] == "packed" for r in conn.execute("PRAGMA table_info(submissions)"))
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION) == "2"
+    assert decoded(conn, 1) == {"legal_lessons": 5_000_000}
+    assert decoded(conn, 2) == {"legal_lessons": 6_000_000, "aid_amount": 500_000}
+    assert decoded(conn, 3) == {"legal_lessons": -2_000_000}
+    assert decoded(conn, 4) == {}  # a submission without values: empty blob, not NULL
+    assert_blobs_match_rows(conn)
+    store.close()
+    # opening again does not migrate twice, and new submissions are packed as usual
+    store = Store(path)
+    assert conn is not store.conn and decoded(store.conn, 2) == {"legal_lessons": 6_000_000, "aid_amount": 500_000}
+    store.close()
+
+
+def test_workspace_with_an_old_store_rolls_up_the_same(ws):
+    add_submission(ws, "A1", 2018, {"legal_lessons": 10, "aid_amount": "2.5"})
+    add_submission(ws, "A1", 2018, {"legal_lessons": 11, "aid_amount": "2.5"})
+    add_submission(ws, "B1", 2018, {"legal_lessons": 4})
+    add_submission(ws, "B", 2018, {"legal_lessons": 9, "aid_amount": 7}, scope="汇总")
+    add_submission(ws, "A2", 2017, {"legal_lessons": 1})
+    before = ws.rollup(2018, prefer="reported").records()
+    conn = ws.store.conn
+    conn.execute("ALTER TABLE submissions DROP COLUMN packed")  # back to the version-1 layout
+    conn.execute("DROP TABLE metric_ids")
+    ws.store.close()
+    again = Workspace.open(ws.root)
+    assert_blobs_match_rows(again.store.conn)
+    assert again.rollup(2018, prefer="reported").records() == before
+
+
+def test_rollup_reads_a_submission_without_a_blob_from_its_rows(ws):
+    add_submission(ws, "A1", 2018, {"legal_lessons": 10})
+    sid = add_submission(ws, "A2", 2018, {"legal_lessons": 5, "new_metric_y": 3})
+    ws.store.conn.execute("UPDATE submissions SET packed = NULL WHERE id = ?", (sid,))  # as an outside writer would
+    assert ws.rollup(2018, compare=None).value("C", "legal_lessons") == 15
+    with ws.store.transaction() as c:
+        assert ws.store.backfill_packed(c) == 1
+    assert decoded(ws.store.conn, sid) == {"legal_lessons": 5_000_000, "new_metric_y": 3_000_000}
