@@ -1,11 +1,13 @@
 """Rollup at province scale: ~100,000 units over 5 levels, 40 metrics, 2 years.
 
-    .venv/bin/python bench/rollup_bench.py [--dir DIR] [--units-per-level 20,15,20,16] [--tracemalloc]
+    .venv/bin/python bench/rollup_bench.py [--dir DIR] [--units-per-level 20,15,20,16] [--tracemalloc] [--runs 3]
 
 Builds (once; reused when DIR already holds it) a workspace whose store is written straight with
-bulk inserts, then measures in a fresh process: loading the hierarchy, reading each year from
-SQLite, the in-memory rollup (both years, 汇总 stand-ins, indicators), records for the level-2 rows,
-and peak memory (ru_maxrss; optionally tracemalloc). If duckdb is importable, the same rollup is
+bulk inserts (value rows and, as Store.add_submission writes them, each submission's packed values),
+then measures in a fresh process: loading the hierarchy, reading each year from SQLite, the
+in-memory rollup (both years, 汇总 stand-ins, indicators), records for the level-2 rows, and the
+cold rollup + records alone in a fresh process with its peak memory (ru_maxrss; optionally
+tracemalloc). If duckdb is importable, the same rollup is
 done in DuckDB SQL (closure table join + GROUP BY) as a yardstick; without it that part is skipped.
 """
 
@@ -33,6 +35,12 @@ def build(dirpath: Path, fanout: list[int], seed: int = 7):
     from gwstats import Workspace
     from gwstats.hierarchy import Unit
 
+    if (dirpath / "bench.json").exists() or (dirpath / "gwstats.sqlite").exists():
+        import shutil
+
+        if not (dirpath / "bench.json").exists():
+            raise SystemExit(f"{dirpath} holds a store that this bench did not build: choose another --dir")
+        shutil.rmtree(dirpath)  # a previous bench store: start from an empty one
     ws = Workspace.init(dirpath, name="某某省关工委", year=YEARS[-1], force=True)
     cat_path = ws.root / "catalog.toml"
     text = cat_path.read_text(encoding="utf-8")
@@ -64,7 +72,22 @@ def build(dirpath: Path, fanout: list[int], seed: int = 7):
     conn.execute("PRAGMA synchronous = OFF")
     codes = [u.code for u in units]
     n = len(codes)
+    from gwstats.store import packed_dtype
+
+    dt = packed_dtype()
     with ws.store.transaction() as c:
+        metric_id = ws.store.metric_ids(c, metrics)
+        mids = np.array([metric_id[m] for m in metrics], dtype=np.uint32)
+        # micro per metric column, for a row of base values (same numbers as the value rows below)
+        scale = np.array([10_000 if m in amount else 10**6 for m in metrics], dtype=np.int64)
+
+        def blobs(vals):
+            """One packed blob per row of ``vals`` (units × metrics of base values)."""
+            rec = np.empty(vals.shape, dtype=dt)
+            rec["metric"] = mids[: vals.shape[1]]
+            rec["micro"] = vals * scale[: vals.shape[1]]
+            return [r.tobytes() for r in rec]
+
         c.execute("INSERT INTO files (id, sha256, name, size, stored_path, received_at) VALUES (1, 'x', '基准.xlsx', 1, 'files/x', '2019-01-01')")
         sid = 0
         for year in YEARS:
@@ -72,10 +95,11 @@ def build(dirpath: Path, fanout: list[int], seed: int = 7):
             base_vals = rng.integers(0, 500, size=(n, len(metrics)))
             sub_rows = []
             first = sid + 1
-            for i in np.flatnonzero(reports):
+            rows = np.flatnonzero(reports)
+            for i, blob in zip(rows, blobs(base_vals[rows])):
                 sid += 1
-                sub_rows.append((sid, 1, codes[i], year, "本级", "return", "2019-01-10", None))
-            c.executemany("INSERT INTO submissions (id, file_id, unit, year, scope, source, received_at, superseded_by) VALUES (?,?,?,?,?,?,?,?)", sub_rows)
+                sub_rows.append((sid, 1, codes[i], year, "本级", "return", "2019-01-10", None, blob))
+            c.executemany("INSERT INTO submissions (id, file_id, unit, year, scope, source, received_at, superseded_by, packed) VALUES (?,?,?,?,?,?,?,?,?)", sub_rows)
 
             def values(first=first, rows=np.flatnonzero(reports), base_vals=base_vals):
                 for k, i in enumerate(rows):
@@ -92,14 +116,24 @@ def build(dirpath: Path, fanout: list[int], seed: int = 7):
             c.executemany("INSERT INTO submission_values (submission_id, metric, value, micro, sheet, cell, raw) VALUES (?,?,?,?,?,?,?)", values())
             # 汇总 returns of the level-3 units (counties), to be compared / stood in
             sub_rows, val_rows = [], []
-            for code in level_codes[2]:
+            huizong = np.full((len(level_codes[2]), 5), 1000, dtype=np.int64)
+            assert not amount & set(metrics[:5])
+            for code, blob in zip(level_codes[2], blobs(huizong)):
                 sid += 1
-                sub_rows.append((sid, 1, code, year, "汇总", "return", "2019-01-12", None))
+                sub_rows.append((sid, 1, code, year, "汇总", "return", "2019-01-12", None, blob))
                 for m in metrics[:5]:
                     val_rows.append((sid, m, "1000", 1000 * 10**6, "汇总", "D5", "1000"))
-            c.executemany("INSERT INTO submissions (id, file_id, unit, year, scope, source, received_at, superseded_by) VALUES (?,?,?,?,?,?,?,?)", sub_rows)
+            c.executemany("INSERT INTO submissions (id, file_id, unit, year, scope, source, received_at, superseded_by, packed) VALUES (?,?,?,?,?,?,?,?,?)", sub_rows)
             c.executemany("INSERT INTO submission_values (submission_id, metric, value, micro, sheet, cell, raw) VALUES (?,?,?,?,?,?,?)", val_rows)
     conn.execute("ANALYZE")
+    # the bulk writer must agree with Store.add_submission: spot-check blobs against value rows
+    from gwstats.store import unpack_values
+
+    names = dict(conn.execute("SELECT id, code FROM metric_ids"))
+    for s_id in (1, sid // 2, sid):
+        blob = conn.execute("SELECT packed FROM submissions WHERE id = ?", (s_id,)).fetchone()[0]
+        rows = dict(conn.execute("SELECT metric, micro FROM submission_values WHERE submission_id = ?", (s_id,)))
+        assert {names[i]: v for i, v in unpack_values(blob)} == rows, s_id
     return ws.store.counts()
 
 
@@ -109,7 +143,8 @@ def measure(dirpath: Path, use_tracemalloc: bool) -> dict:
 
         tracemalloc.start()
     from gwstats import Workspace
-    from gwstats.rollup import compute_frame, load_year, rollup
+    from gwstats.rollup import compute_frame, rollup
+    from gwstats.rollup_load import load_year
     from gwstats.tree_math import load_tree
 
     ws = Workspace.open(dirpath)
@@ -131,17 +166,9 @@ def measure(dirpath: Path, use_tracemalloc: bool) -> dict:
     from gwstats.store import from_micro
 
     out["root_total_" + codes[0]] = str(from_micro(frames[-1].total[0, 0]))
-    import shutil
-
-    from gwstats.rollup import cache_dir
-
-    shutil.rmtree(cache_dir(ws), ignore_errors=True)
     t0 = time.perf_counter()
     r = rollup(ws, YEARS[-1], compare=YEARS[0], prefer="reported")
-    out["rollup_call_cold_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    r = rollup(ws, YEARS[-1], compare=YEARS[0], prefer="reported")
-    out["rollup_call_warm_s"] = time.perf_counter() - t0
+    out["rollup_call_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     recs = r.records()
     out["records_level2_s"] = time.perf_counter() - t0
@@ -157,20 +184,17 @@ def measure(dirpath: Path, use_tracemalloc: bool) -> dict:
     return out
 
 
-def measure_memory(dirpath: Path, cold: bool, use_tracemalloc: bool) -> dict:
-    """One rollup (comparison, 汇总 stand-ins, indicators) + its records, alone in a fresh process."""
-    import shutil
-
+def measure_memory(dirpath: Path, use_tracemalloc: bool) -> dict:
+    """One rollup (comparison, 汇总 stand-ins, indicators) + its records, alone in a fresh process
+    (nothing read before: the hierarchy and both years come from SQLite)."""
     if use_tracemalloc:
         import tracemalloc
 
         tracemalloc.start()
     from gwstats import Workspace
-    from gwstats.rollup import cache_dir, rollup
+    from gwstats.rollup import rollup
 
     ws = Workspace.open(dirpath)
-    if cold:
-        shutil.rmtree(cache_dir(ws), ignore_errors=True)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()
     r = rollup(ws, YEARS[-1], compare=YEARS[0], prefer="reported")
@@ -231,15 +255,16 @@ def main():
     ap.add_argument("--units-per-level", default="20,15,20,16", help="fan-out below the root, per level")
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--tracemalloc", action="store_true")
+    ap.add_argument("--runs", type=int, default=3, help="cold rollups, each in a fresh process")
     ap.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--measure-memory", choices=("cold", "warm"), help=argparse.SUPPRESS)
+    ap.add_argument("--measure-memory", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--no-duckdb", action="store_true")
     args = ap.parse_args()
     if args.measure:
         print(json.dumps(measure(args.dir, args.tracemalloc)))
         return
     if args.measure_memory:
-        print(json.dumps(measure_memory(args.dir, args.measure_memory == "cold", args.tracemalloc)))
+        print(json.dumps(measure_memory(args.dir, args.tracemalloc)))
         return
     marker = args.dir / "bench.json"
     fanout = [int(x) for x in args.units_per_level.split(",")]
@@ -257,13 +282,13 @@ def main():
     print("-- timings (one process; each step separately)")
     for k, v in child("--measure").items():
         print(f"{k:32} {v:.3f}" if isinstance(v, float) else f"{k:32} {v}")
-    for mode in ("cold", "warm"):
-        res = child("--measure-memory", mode)
-        print(f"-- rollup --compare + 汇总 stand-ins + indicators + records, fresh process, {mode} cache")
-        for k, v in res.items():
-            print(f"{k:32} {v:.3f}" if isinstance(v, float) else f"{k:32} {v}")
+    for k in range(args.runs):
+        res = child("--measure-memory")
+        print(f"-- cold rollup --compare + 汇总 stand-ins + indicators + records, fresh process (run {k + 1})")
+        for key, v in res.items():
+            print(f"{key:32} {v:.3f}" if isinstance(v, float) else f"{key:32} {v}")
     if args.tracemalloc:
-        res = child("--measure-memory", "cold", "--tracemalloc")
+        res = child("--measure-memory", "--tracemalloc")
         print(f"{'tracemalloc_peak_mb (cold)':32} {res['tracemalloc_peak_mb']:.1f}  (under tracemalloc, slower)")
     if not args.no_duckdb:
         yard = duckdb_yardstick(args.dir)

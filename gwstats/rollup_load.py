@@ -9,6 +9,7 @@ lookup array and the values are scattered into the matrices. No Python object pe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
@@ -70,23 +71,19 @@ def load_year(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
     if not subs:
         return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source)
     dt = packed_dtype()
-    rows = np.empty(len(subs), dtype=np.int64)  # unit row of each submission (-1: not in the tree)
-    is_rep = np.zeros(len(subs), dtype=bool)
-    blobs, unpacked = [], {}
-    index = tree.index
-    for k, (sid, unit, scope, source, blob) in enumerate(subs):
-        i = index.get(unit, -1)
-        rows[k] = i
-        blobs.append(blob or b"")
-        if blob is None:
-            unpacked[sid] = k
-        if i < 0:
-            continue
-        has_sub[i] = True
-        if scope == "汇总":
-            is_rep[k] = True
-            rep_source[i] = 2 if source == "total_row" else 1
+    sids, units, scopes, sources, blobs = zip(*subs)
     del subs
+    k_subs = len(sids)
+    # unit row of each submission (-1: not in the tree), whether it is a 汇总
+    rows = np.fromiter(map(tree.index.get, units, repeat(-1, k_subs)), dtype=np.int64, count=k_subs)
+    is_rep = np.array(scopes) == "汇总"
+    valid = rows >= 0
+    has_sub[rows[valid]] = True
+    hz = valid & is_rep
+    rep_source[rows[hz]] = np.where(np.array(sources)[hz] == "total_row", 2, 1)
+    unpacked = {sids[k]: k for k, b in enumerate(blobs) if b is None}
+    if unpacked:
+        blobs = [b or b"" for b in blobs]
     counts = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // dt.itemsize
     packed = np.frombuffer(b"".join(blobs), dtype=dt)
     del blobs
@@ -105,11 +102,11 @@ def load_year(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
         col = np.concatenate([col, np.array([c for _, c, _ in extra], dtype=np.int64)])
         val = np.concatenate([val, np.array([v for _, _, v in extra], dtype=np.int64)])
     ok = (r >= 0) & (col >= 0)
-    mine, theirs = ok & ~rep_val, ok & rep_val
-    own[r[mine], col[mine]] = val[mine]
-    own_has[r[mine], col[mine]] = True
-    rep[r[theirs], col[theirs]] = val[theirs]
-    rep_has[r[theirs], col[theirs]] = True
+    flat = r * m + col  # position in the (units × metrics) matrices
+    for mask, vals, has in ((ok & ~rep_val, own, own_has), (ok & rep_val, rep, rep_has)):
+        at = flat[mask]
+        vals.reshape(-1)[at] = val[mask]
+        has.reshape(-1)[at] = True
     if float(np.abs(val.astype(np.float64)).sum()) >= _SAFE:
         # sums over all units could overflow int64: add exact Python integers instead
         own, rep = own.astype(object), rep.astype(object)

@@ -177,14 +177,18 @@ class Store:
             return 0
         codes = [r[0] for r in conn.execute("SELECT DISTINCT metric FROM submission_values WHERE micro IS NOT NULL")]
         ids = self.metric_ids(conn, codes)
-        pairs: dict[int, list] = {sid: [] for sid in todo}
-        rows = conn.execute(
-            "SELECT v.submission_id, v.metric, v.micro FROM submission_values v JOIN submissions s ON s.id = v.submission_id"
-            " WHERE s.packed IS NULL AND v.micro IS NOT NULL ORDER BY v.rowid"
-        )
-        for sid, metric, micro in rows:
-            pairs[sid].append((ids[metric], micro))
-        conn.executemany("UPDATE submissions SET packed = ? WHERE id = ?", [(pack_values(p), sid) for sid, p in pairs.items()])
+        for k in range(0, len(todo), 10_000):  # in slices, to bound memory on a large store
+            chunk = todo[k:k + 10_000]
+            pairs: dict[int, list] = {sid: [] for sid in chunk}
+            rows = conn.execute(
+                "SELECT submission_id, metric, micro FROM submission_values"
+                " WHERE submission_id BETWEEN ? AND ? AND micro IS NOT NULL ORDER BY rowid",
+                (chunk[0], chunk[-1]),
+            ).fetchall()
+            for sid, metric, micro in rows:
+                if sid in pairs:
+                    pairs[sid].append((ids[metric], micro))
+            conn.executemany("UPDATE submissions SET packed = ? WHERE id = ?", [(pack_values(p), sid) for sid, p in pairs.items()])
         return len(todo)
 
     def metric_ids(self, conn, codes) -> dict[str, int]:
