@@ -142,3 +142,36 @@ def test_any_grid_parses_without_crashing(hierarchy, rows, merges):
         assert all(f.message for f in r.findings)
         for v in r.values:
             assert v.value is None or v.value >= 0
+
+
+def _insert_scope_field(rows: list[list], text: str) -> list[list]:
+    return [rows[0], [f"口径：{text}"], *rows[1:]]
+
+
+def test_scope_field_汇总_applies_to_every_unit_row(tmp_path, hierarchy):
+    """A summary sheet headed 口径：汇总 holds consolidated figures: its rows are 汇总, never added."""
+    rows, _ = wide_rows(["岳西县局", "望江县局"], ["法制课场次", "受教育师生人次"], [[200, 9000], [128, 30000]])
+    path = write_xlsx(tmp_path / "汇总口径.xlsx", {"汇总表": _insert_scope_field(rows, "汇总")})
+    rets, findings = parse_file(hierarchy, path)
+    assert not findings
+    assert {(r.unit, r.scope) for r in rets} == {("YX", "汇总"), ("WJ", "汇总")}
+    assert not [f for r in rets for f in r.findings if f.code == "row-scope-assumed"]
+
+
+def test_row_unit_with_subordinates_without_scope_field_is_本级_with_a_warning(tmp_path, hierarchy):
+    rows, _ = wide_rows(["岳西县局", "望江县局"], ["法制课场次", "受教育师生人次"], [[200, 9000], [128, 30000]])
+    path = write_xlsx(tmp_path / "无口径.xlsx", {"汇总表": rows})
+    rets, _ = parse_file(hierarchy, path)
+    yx = next(r for r in rets if r.unit == "YX")
+    assert yx.scope == "本级"
+    warning = next(f for f in yx.findings if f.code == "row-scope-assumed")
+    assert "有下级单位" in warning.message and "口径：汇总" in warning.message
+    wj = next(r for r in rets if r.unit == "WJ")  # 望江 has no subordinates in the test hierarchy
+    assert not [f for f in wj.findings if f.code == "row-scope-assumed"]
+
+
+def test_scope_field_本级_silences_the_warning(tmp_path, hierarchy):
+    rows, _ = wide_rows(["岳西县局", "望江县局"], ["法制课场次", "受教育师生人次"], [[200, 9000], [128, 30000]])
+    path = write_xlsx(tmp_path / "本级口径.xlsx", {"汇总表": _insert_scope_field(rows, "本级")})
+    rets, _ = parse_file(hierarchy, path)
+    assert {r.scope for r in rets} == {"本级"} and not [f for r in rets for f in r.findings]

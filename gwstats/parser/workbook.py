@@ -182,9 +182,20 @@ def parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn],
         if found is not None:
             rets = wide_rets
             rows = [r for r in rets if r.source == "row"]
+            # 口径 in the sheet's header applies to every unit row: a 汇总 row is compared, never added.
+            sheet_scope = _resolve_scope(sheet, ctx, fields, errors)
             for r in rets:
                 r.year, r.year_from = year, year_from
                 r.filled_by, r.phone, r.fill_date = filled["filled_by"], filled["phone"], filled["fill_date"]
+            owner = _resolve_unit_field(sheet, ctx, fields, [])[0] or _common_parent(ctx, [r.unit for r in rows if r.unit])
+            for r in rows:
+                r.scope = sheet_scope
+                if (sheet_scope == "本级" and "口径" not in fields and r.unit and r.unit != owner
+                        and ctx.h.children(r.unit)):
+                    r.findings.append(ctx.finding(
+                        "warning", "row-scope-assumed",
+                        f"“{r.unit_text}”有下级单位，本行按“本级”计入（不含下级）；如本行数字已包含下级单位，"
+                        f"请在表头注明“口径：汇总”后重新导入", sheet.name, f"第 {r.row} 行"))
             totals = [r for r in rets if r.source == "total_row"]
             if totals:
                 code, source, text = _resolve_unit_field(sheet, ctx, fields, errors)
