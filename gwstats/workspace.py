@@ -102,12 +102,32 @@ class Workspace:
         return code
 
     # ---- hierarchy -----------------------------------------------------------------------------
-    def import_units(self, path: str | Path) -> tuple[int, list[Finding]]:
-        """Load the units file; refuses (nothing stored) when it has errors."""
+    def import_units(self, path: str | Path, *, force: bool = False) -> tuple[int, list[Finding]]:
+        """Load the units file, replacing the list; refuses (nothing stored) when it has errors, or
+        when it drops units whose returns are in the store (their figures would silently leave
+        every total) unless ``force``."""
         units, findings = load_units_file(path)
         errors = [f for f in findings if f.severity == "error"]
         if errors:
             raise HierarchyError(f"单位文件 {Path(path).name} 有 {len(errors)} 处错误，未导入：", details=[f.message for f in errors])
+        kept = {u.code for u in units}
+        dropped = [
+            (code, name, n)
+            for code, name, n in self.store.conn.execute(
+                "SELECT s.unit, coalesce(u.name, s.unit), count(*) FROM submissions s LEFT JOIN units u ON u.code = s.unit"
+                " WHERE s.superseded_by IS NULL GROUP BY s.unit ORDER BY min(s.id)"
+            )
+            if code not in kept
+        ]
+        if dropped and not force:
+            raise HierarchyError(
+                f"新的单位文件 {Path(path).name} 中没有下列单位，而它们已有报表导入；导入后这些报表将不再计入任何汇总。"
+                "请把它们补进单位文件（可设停用年度），或确认后加 --force 导入：",
+                details=[f"{name}[{code}]：在用报表 {n} 份" for code, name, n in dropped],
+            )
+        if dropped:
+            findings.append(Finding("warning", "units-dropped",
+                                    "已移除仍有报表的单位（报表保留，但不再计入汇总）：" + "、".join(f"{n}[{c}]" for c, n, _ in dropped)))
         self.store.replace_units(units)
         return len(units), findings
 

@@ -71,3 +71,35 @@ def test_deadline(workspace):
     import datetime as dt
 
     assert workspace.config.deadline_for(2018) == dt.date(2019, 1, 15)
+
+
+def _store_a_return(ws, unit: str, year: int = 2018):
+    from decimal import Decimal
+
+    from gwstats.store import SubmissionRecord, ValueRecord
+
+    with ws.store.transaction() as conn:
+        fid = ws.store.add_file(conn, sha256=f"sha-{unit}", name=f"{unit}.xlsx", size=1, stored_path="x",
+                                received_at="2019-01-02T00:00:00", imported_by="test")
+        ws.store.add_submission(conn, fid, SubmissionRecord(unit, year, "本级", [ValueRecord("org_total", Decimal(5))]),
+                                received_at="2019-01-02T00:00:00", imported_by="test")
+
+
+def test_units_reimport_that_drops_a_unit_with_returns_is_refused(workspace, tmp_path):
+    _store_a_return(workspace, "S01")
+    smaller = tmp_path / "smaller.csv"
+    lines = (workspace.root / "units.csv").read_text(encoding="utf-8").splitlines()
+    smaller.write_text("\n".join(line for line in lines if not line.startswith("S01")) + "\n", encoding="utf-8")
+    with pytest.raises(GwstatsError) as exc:
+        workspace.import_units(smaller)
+    assert "东城区关工委[S01]：在用报表 1 份" in str(exc.value) and "--force" in str(exc.value)
+    assert "S01" in workspace.hierarchy().units  # nothing replaced
+    n, findings = workspace.import_units(smaller, force=True)
+    assert "S01" not in workspace.hierarchy().units
+    assert any(f.code == "units-dropped" and "东城区关工委[S01]" in f.message for f in findings)
+
+
+def test_units_reimport_keeping_every_reporting_unit_is_fine(workspace):
+    _store_a_return(workspace, "S02")
+    n, findings = workspace.import_units(workspace.root / "units.csv")
+    assert n == 9 and not findings

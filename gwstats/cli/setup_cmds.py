@@ -36,14 +36,16 @@ def init(
 @handle_errors
 def units_import(
     file: Annotated[Path, typer.Argument(help="单位名单 .xlsx / .xls / .csv：编码、单位名称、上级编码、别名[、层级、启用年度、停用年度]")],
+    force: Annotated[bool, typer.Option("--force", help="新名单去掉了已有报表的单位时仍然导入")] = False,
     workspace: WorkspaceOpt = None,
 ):
-    """导入单位名单（替换原有名单）。有错误时不导入，并列出每处错误。
+    """导入单位名单（替换原有名单）。有错误时不导入，并列出每处错误；新名单去掉了已有报表的单位时，
+    除非加 --force，也不导入。
 
     例：gwstats units import 单位名单.xlsx
     """
     ws = open_workspace(workspace)
-    n, findings = ws.import_units(file)
+    n, findings = ws.import_units(file, force=force)
     for f in findings:
         err(f"提醒：{f.message}")
     h = ws.hierarchy()
