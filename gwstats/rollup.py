@@ -64,7 +64,9 @@ def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed")
     stood = np.zeros_like(data.own_has)
     below = np.zeros_like(data.own_has)
     if prefer == "reported":
-        incomplete = rep_cnt < exp_cnt
+        # only a real 汇总 return stands in: a 合计 row sums the rows of its sheet, usually without the
+        # unit's own 本级, so it is only compared with the computed total (checks), never used for it
+        incomplete = (rep_cnt < exp_cnt) & (data.rep_source == 1)
         stood = data.rep_has & incomplete[:, None]
     if stood.any():
         total, count, below = _accumulate_with_standins(tree, data, own_cnt, aggs, stood)

@@ -334,3 +334,19 @@ def test_tree_arrays_depth_first_with_contiguous_subtrees():
     own = np.array([[1], [2], [4], [8], [16], [32]])
     assert t.accumulate(own)[:, 0].tolist() == [31, 2, 28, 8, 16, 32]
     assert t.accumulate(own, np.maximum)[:, 0].tolist() == [16, 2, 16, 8, 16, 32]
+
+
+def test_prefer_reported_never_stands_in_a_total_row(ws):
+    # C's 合计 row (17) sums only the rows of its sheet, not C's own 本级 (3): it must not replace 24
+    add_submission(ws, "C", 2018, {"legal_lessons": 3})
+    add_submission(ws, "A1", 2018, {"legal_lessons": 10})
+    add_submission(ws, "A2", 2018, {"legal_lessons": 5})
+    add_submission(ws, "B1", 2018, {"legal_lessons": 6})
+    add_submission(ws, "C", 2018, {"legal_lessons": 17}, scope="汇总", source="total_row")
+    rec = ws.rollup(2018, compare=None, prefer="reported").record("C", "legal_lessons")
+    assert rec["value"] == Decimal(24) and rec["source"] == "computed"
+    assert "采用本单位汇总表数" not in rec["note"]
+    from gwstats.trace import trace
+
+    t = trace(ws, 2018, "C", "legal_lessons", prefer="reported")
+    assert t.value == Decimal(24) and "已含在汇总表数中" not in t.render()
