@@ -73,3 +73,20 @@ def test_help_does_not_import_heavy_libraries():
     code = "import sys; from gwstats.cli.app import app; bad=[m for m in ('pandas','matplotlib','openpyxl','numpy','python_calamine','docx') if m in sys.modules]; print(bad)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_year_out_of_range_is_a_usage_error(tmp_path):
+    run("init", tmp_path / "ws")
+    r = run("template", "-w", tmp_path / "ws", "--year", "18", "-o", tmp_path / "t")
+    assert r.exit_code == 2 and "年度应为 1949–2100 之间的四位数，实际为 18" in r.output
+
+
+def test_unwritable_output_is_a_message_not_a_traceback(tmp_path):
+    ws = tmp_path / "ws"
+    run("init", ws)
+    run("units", "import", ws / "units.csv", "-w", ws)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    r = run("template", "-w", ws, "-o", blocker / "sub")
+    assert r.exit_code == 2
+    assert "无法读写" in r.output and "Traceback" not in r.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import sys
 from enum import Enum
@@ -25,12 +26,37 @@ WorkspaceOpt = Annotated[
     typer.Option("--workspace", "-w", help="工作区目录（默认：向上查找 gwstats.toml，其次环境变量 GWSTATS_WORKSPACE）", show_default=False),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="输出格式：table / csv / json / md")]
-YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", help="统计年度（默认：gwstats.toml 中的 default_year）", show_default=False)]
+MIN_YEAR, MAX_YEAR = 1949, 2100
+
+
+def check_year(value: int | None) -> int | None:
+    """Typer callback for every --year / --compare: a four-digit statistical year."""
+    if value is not None and not MIN_YEAR <= value <= MAX_YEAR:
+        raise typer.BadParameter(f"年度应为 {MIN_YEAR}–{MAX_YEAR} 之间的四位数，实际为 {value}")
+    return value
+
+
+YearOpt = Annotated[
+    Optional[int],
+    typer.Option("--year", "-y", help="统计年度（默认：gwstats.toml 中的 default_year）", show_default=False, callback=check_year),
+]
 UnitOpt = Annotated[Optional[str], typer.Option("--unit", "-u", help="单位：编码、名称或别名", show_default=False)]
 
 
 def err(message: str):
     typer.echo(message, err=True)
+
+
+_OS_REASONS = {
+    errno.EEXIST: "已有同名文件，不能当作文件夹使用",
+    errno.EISDIR: "这是一个文件夹，请给出文件名",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+    errno.ENOENT: "路径不存在",
+    errno.EACCES: "没有读写权限",
+    errno.EPERM: "没有读写权限",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "只读的磁盘或文件夹",
+}
 
 
 def handle_errors(fn):
@@ -43,6 +69,9 @@ def handle_errors(fn):
         except GwstatsError as exc:
             err(f"错误：{exc}")
             raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:  # an output path that cannot be written, a folder given for a file, ...
+            err(f"错误：无法读写“{exc.filename or ''}”：{_OS_REASONS.get(exc.errno, exc.strerror or str(exc))}")
+            raise typer.Exit(2) from None
         except KeyboardInterrupt:
             err("已中断。")
             raise typer.Exit(130) from None
@@ -54,11 +83,6 @@ def open_workspace(path: Path | None):
     from ..workspace import Workspace
 
     return Workspace.open(path)
-
-
-def not_built(command: str, issue: str):
-    err(f"“gwstats {command}” 尚未实现（{issue}）。")
-    raise typer.Exit(2)
 
 
 def emit(records: list[dict], fmt: Format | str, *, columns: list[str] | None = None, title: str | None = None,

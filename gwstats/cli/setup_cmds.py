@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import FormatOpt, Format, UnitOpt, WorkspaceOpt, YearOpt, emit, err, handle_errors, open_workspace
+from .common import Format, FormatOpt, UnitOpt, WorkspaceOpt, YearOpt, check_year, emit, err, handle_errors, open_workspace
 
 units_app = typer.Typer(help="单位名单（上下级关系）：导入、查看、检查。", no_args_is_help=True)
 
@@ -55,7 +55,7 @@ def units_import(
 @handle_errors
 def units_tree(
     unit: UnitOpt = None,
-    year: Annotated[Optional[int], typer.Option("--year", "-y", help="只显示该年度在用的单位")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", "-y", help="只显示该年度在用的单位", callback=check_year)] = None,
     workspace: WorkspaceOpt = None,
 ):
     """按层级缩进显示单位名单。
