@@ -44,6 +44,21 @@ class Frame:
     reported: np.ndarray  # int per unit: expected units in the subtree with a submission
     rates: np.ndarray  # float (units × indicators), NaN = None
     leaf_rep: np.ndarray | None = None  # bool per unit: no subordinates, only a 汇总 return, counted as 本级
+    indicators: dict = field(default_factory=dict)  # indicator code -> IndicatorTotals
+
+
+@dataclass
+class IndicatorTotals:
+    """Numerator and denominator parts of one indicator, accumulated only over units whose own values
+    have ALL the parts (a blank is not reported, never zero), with stand-ins only where every part
+    stood in."""
+
+    names: list[str]  # the base metrics the indicator is computed from
+    total: np.ndarray  # micro (units × parts)
+    count: np.ndarray  # int per unit: contributing values (0: no rate)
+    partial: np.ndarray  # int per unit: units of the subtree left out because they gave only some parts
+    stood: np.ndarray  # bool per unit: its 汇总 figures stand in for all parts
+    below: np.ndarray  # bool per unit: some unit strictly below stood in
 
 
 def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed") -> Frame:
@@ -73,7 +88,55 @@ def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed")
     else:
         total, count = computed, computed_count
     rates = _rates(catalog, metric_codes, total, count)
-    return Frame(data, total, count, computed, computed_count, stood, below, exp_cnt, rep_cnt, rates, leaf_rep)
+    indicators = _indicator_totals(tree, catalog, metric_codes, data, stood)
+    return Frame(data, total, count, computed, computed_count, stood, below, exp_cnt, rep_cnt, rates, leaf_rep,
+                 indicators)
+
+
+def _accumulate_standin(tree: Tree, own: np.ndarray, stood: np.ndarray, rep: np.ndarray, op=np.add) -> np.ndarray:
+    """Subtree totals of ``own`` (rows = units) where a unit with ``stood`` (bool per unit) has its
+    subtree total replaced by its ``rep`` row."""
+    if not stood.any():
+        return tree.accumulate(own, op)
+    total = own.copy()
+    for d in range(len(tree.by_depth) - 1, -1, -1):
+        idx = tree.by_depth[d]
+        u = idx[stood[idx]]
+        if u.size:
+            total[u] = rep[u]
+        if d == 0:
+            break
+        tree.pass_up(total, d, op)
+    return total
+
+
+def _strictly_below(tree: Tree, flag: np.ndarray) -> np.ndarray:
+    """bool per unit: ``flag`` is set for some unit strictly below it."""
+    acc = tree.accumulate(flag, np.logical_or)
+    below = np.zeros_like(flag)
+    for d in range(1, len(tree.by_depth)):
+        tree.pass_up(below, d, np.logical_or, src=acc)
+    return below
+
+
+def _indicator_totals(tree: Tree, catalog, metric_codes, data: YearData, stood: np.ndarray) -> dict:
+    col = {c: j for j, c in enumerate(metric_codes)}
+    out = {}
+    for code, ind in catalog.indicators.items():
+        names = [n for n in dict.fromkeys(list(ind.numerator.names) + list(ind.denominator.names)) if n in col]
+        cols = [col[n] for n in names]
+        has = data.own_has[:, cols]
+        ok = has.all(axis=1)
+        partial_own = has.any(axis=1) & ~ok
+        own = data.own[:, cols].copy()
+        own[~ok] = 0
+        st = stood[:, cols].all(axis=1) if cols else np.zeros(tree.n, dtype=bool)
+        n = tree.n
+        total = _accumulate_standin(tree, own, st, data.rep[:, cols])
+        count = _accumulate_standin(tree, ok.astype(np.int64), st, np.ones(n, dtype=np.int64))
+        partial = _accumulate_standin(tree, partial_own.astype(np.int64), st, np.zeros(n, dtype=np.int64))
+        out[code] = IndicatorTotals(names, total, count, partial, st, _strictly_below(tree, st))
+    return out
 
 
 def _accumulate_values(tree: Tree, own, own_cnt, aggs) -> np.ndarray:
@@ -223,12 +286,10 @@ class RollupResult:
 
     def _parts(self, frame: Frame, i: int, code: str):
         ind = self.catalog.indicators[code]
-        env = {}
-        for name in set(ind.numerator.names) | set(ind.denominator.names):
-            v = self.total_of(frame, i, name)
-            if v is None:
-                return None, None, None
-            env[name] = v
+        it = frame.indicators[code]
+        if it.count[i] == 0:
+            return None, None, None
+        env = {name: from_micro(it.total[i, k]) for k, name in enumerate(it.names)}
         num = Decimal(ind.numerator.evaluate(env))
         den = Decimal(ind.denominator.evaluate(env))
         if den == 0:
@@ -295,10 +356,10 @@ class RollupResult:
         if is_rate:
             numerator, denominator, value = self._parts(f, i, code)
             value = _round(value)
-            names = set(item.numerator.names) | set(item.denominator.names)
-            cols = [self._mcol(n) for n in names]
-            stood = bool(f.stood_in[i, cols].any())
-            below = bool(f.below_stood[i, cols].any())
+            it = f.indicators[code]
+            stood, below = bool(it.stood[i]), bool(it.below[i])
+            if it.partial[i]:
+                notes.append(f"比率未计入只填了部分数据的单位 {int(it.partial[i])} 个")
             kind = "rate"
         else:
             j = self._mcol(code)
@@ -312,7 +373,7 @@ class RollupResult:
             elif reported_fig is not None and reported_fig != computed_fig:
                 notes.append(f"本单位汇总表填报 {reported_fig}，计算数 {computed_fig if computed_fig is not None else '无'}")
         if stood and is_rate:
-            notes.append(f"下级未报齐（已报 {rep}/{exp}），分子或分母采用本单位汇总表数")
+            notes.append(f"下级未报齐（已报 {rep}/{exp}），分子、分母均采用本单位汇总表数")
         if f.leaf_rep is not None and f.leaf_rep[i]:
             notes.append("无下级单位，汇总表按本级计")
         if below:

@@ -283,7 +283,9 @@ def test_bundled_jian_an_sample_reproduces_the_published_figures(tmp_path):
     assert r.value(root, "wulao_core") == 802
     wuhao = r.record(root, "rate_wuhao")
     assert (wuhao["numerator"], wuhao["denominator"]) == (176, 218)
-    assert round(wuhao["value"], 1) == 80.7 and round(wuhao["change"], 1) == 8.0
+    # 2019: a unit that gave 组织数 but left 五好 blank is left out of the 2019 rate (blank is not 0):
+    # +7.7 points, which the published text rounds to 8 个百分点
+    assert round(wuhao["value"], 1) == 80.7 and round(wuhao["change"]) == 8
     assert round(r.value(root, "rate_wulao_core"), 1) == 32.0
     found = [f for f in ws.check(2020).findings if f.code == "rate-mismatch"]
     assert len(found) == 1 and "29%" in found[0].message and "32.0%" in found[0].message
@@ -350,3 +352,41 @@ def test_prefer_reported_never_stands_in_a_total_row(ws):
 
     t = trace(ws, 2018, "C", "legal_lessons", prefer="reported")
     assert t.value == Decimal(24) and "已含在汇总表数中" not in t.render()
+
+
+def test_prefer_reported_never_mixes_a_huizong_part_with_a_computed_part(ws):
+    # B's 汇总 return has only the numerator; B2 has not reported: 30 / 10 would be 300 %
+    add_submission(ws, "B1", 2018, {"org_total": 10, "org_wuhao": 8})
+    add_submission(ws, "B", 2018, {"org_wuhao": 30}, scope="汇总")
+    r = ws.rollup(2018, compare=None, prefer="reported")
+    assert r.value("B", "org_wuhao") == Decimal(30)  # the metric itself still stands in
+    for unit in ("B", "C"):
+        rec = r.record(unit, "rate_wuhao")
+        assert rec["value"] == pytest.approx(80.0)
+        assert (rec["numerator"], rec["denominator"]) == (Decimal(8), Decimal(10))
+        assert rec["source"] == "computed"
+
+
+def test_prefer_reported_rate_stands_in_when_all_parts_do(ws):
+    add_submission(ws, "B1", 2018, {"org_total": 10, "org_wuhao": 8})
+    add_submission(ws, "B", 2018, {"org_total": 40, "org_wuhao": 30}, scope="汇总")
+    add_submission(ws, "A1", 2018, {"org_total": 10, "org_wuhao": 10})
+    r = ws.rollup(2018, compare=None, prefer="reported")
+    rec = r.record("B", "rate_wuhao")
+    assert rec["value"] == pytest.approx(75.0) and rec["source"] == "reported"
+    root = r.record("C", "rate_wuhao")
+    assert (root["numerator"], root["denominator"]) == (Decimal(40), Decimal(50))
+    assert "汇总表代替数" in root["note"]
+
+
+def test_blank_numerator_is_not_zero_in_an_aggregate_rate(ws):
+    add_submission(ws, "A", 2018, {"org_total": 10, "org_wuhao": 9})
+    add_submission(ws, "B", 2018, {"org_total": 10})  # org_wuhao left blank
+    r = ws.rollup(2018, compare=None)
+    rec = r.record("C", "rate_wuhao")
+    assert rec["value"] == pytest.approx(90.0)  # not 9/20 = 45 %
+    assert (rec["numerator"], rec["denominator"]) == (Decimal(9), Decimal(10))
+    assert "比率未计入只填了部分数据的单位 1 个" in rec["note"]
+    assert r.value("C", "org_total") == Decimal(20)  # the count itself still adds up every value
+    assert r.record("A", "rate_wuhao")["note"] == "" or "部分数据" not in r.record("A", "rate_wuhao")["note"]
+    assert r.value("B", "rate_wuhao") is None
