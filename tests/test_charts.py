@@ -294,3 +294,18 @@ def test_level_names_from_the_config(chart_ws, monkeypatch):
     monkeypatch.setattr(chart_ws.config, "raw", raw)
     data = D.build_chart(chart_ws, 2018, "legal_lessons")
     assert data.title == f"{ORG} 2018年 各县(市)局和直属单位 法制课场次"
+
+
+def test_chart_output_suffix_must_be_an_image_format(chart_ws, tmp_path):
+    from gwstats.errors import UsageError
+
+    with pytest.raises(UsageError, match="图表文件应为 .png、.svg 或 .pdf"):
+        D.make_chart(chart_ws, 2018, metric="legal_lessons", output=tmp_path / "c.jpg")
+    assert D.make_chart(chart_ws, 2018, metric="legal_lessons", output=tmp_path / "c")[0].name == "c.png"
+
+
+def test_share_needs_two_parts(chart_ws):
+    from gwstats.errors import UsageError
+
+    with pytest.raises(UsageError, match="两个或更多部分"):
+        D.build_chart(chart_ws, 2018, "legal_lessons", kind="share")

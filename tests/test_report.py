@@ -123,7 +123,10 @@ def test_unknown_format_is_refused(chart_ws, tmp_path):
     from gwstats.errors import UsageError
 
     with pytest.raises(UsageError, match="报告格式"):
-        R.make_report(chart_ws, 2018, tmp_path / "x.pdf", fmt="pdf")
+        R.make_report(chart_ws, 2018, tmp_path / "x", fmt="pdf")
+    with pytest.raises(UsageError, match="报告文件应为 .docx、.md 或 .html，实际为“x.pdf”"):
+        R.make_report(chart_ws, 2018, tmp_path / "x.pdf")
+    assert not list(tmp_path.iterdir())  # nothing written
 
 
 def test_cli_report(chart_ws, tmp_path):

@@ -80,6 +80,9 @@ def charts(
     emit(result.records(), fmt, title=f"已生成 {len(result.files)} 张图表，目录：{result.index}")
     for entry, reason in result.skipped:
         err(f"提醒：未生成 {entry}：{reason}")
+    if not result.files:
+        err(f"错误：{year} 年度没有可以作图的数据，一张图也没有生成")
+        raise typer.Exit(1)
 
 
 @handle_errors

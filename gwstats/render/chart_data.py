@@ -214,6 +214,8 @@ def build_chart(ws, year: int, metric: str | list[str], *, kind: str = "bar", by
         return trend_data(ws, year, metrics[0], unit=unit_code, target=target)
     if kind != "share" and len(metrics) > 1:
         raise UsageError("只有 share（构成）图可以用 + 连接多个指标")
+    if kind == "share" and len(metrics) < 2:
+        raise UsageError("share（构成）图需要两个或更多部分，用 + 连接，如 donations_social+donations_wulao")
     compare = "auto"
     res = ws.rollup(year, unit=unit_code, level=level, metrics=metrics, compare=compare)
     return chart_data(ws, res, metrics if kind == "share" else metrics[0], kind, target=target)

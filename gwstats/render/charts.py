@@ -442,8 +442,10 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = S.DEFAULT_DPI, svg:
                 pdf: bool = False) -> list[Path]:
     """Write the PNG (and the .svg / .pdf beside it when asked); returns the files written."""
     path = Path(path)
-    if path.suffix.lower() not in (".png", ".svg", ".pdf"):
-        path = path.with_suffix(path.suffix + ".png") if path.suffix else path.with_suffix(".png")
+    if not path.suffix:
+        path = path.with_suffix(".png")
+    elif path.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise UsageError(f"图表文件应为 .png、.svg 或 .pdf，实际为“{path.name}”")
     path.parent.mkdir(parents=True, exist_ok=True)
     out = []
     fig.savefig(path, dpi=dpi, facecolor="white")

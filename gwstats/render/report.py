@@ -351,15 +351,16 @@ def make_report(ws, year: int, output: str | Path, *, fmt: str | None = None, un
                 level: int | None = None, charts: bool = True) -> Path:
     """Write the report; the format comes from ``fmt`` or the file's suffix (default .docx)."""
     path = Path(output)
+    aliases = {"markdown": "md", "htm": "html"}
     suffix = path.suffix.lower().lstrip(".")
-    fmt = (fmt or (suffix if suffix in FORMATS else "docx")).lower()
-    if fmt == "markdown":
-        fmt = "md"
-    if fmt == "htm":
-        fmt = "html"
+    suffix = aliases.get(suffix, suffix)
+    if suffix and suffix not in FORMATS:
+        raise UsageError(f"报告文件应为 .docx、.md 或 .html，实际为“{path.name}”")
+    fmt = (fmt or suffix or "docx").lower()
+    fmt = aliases.get(fmt, fmt)
     if fmt not in FORMATS:
         raise UsageError(f"报告格式应为 {' / '.join(FORMATS)}，实际为“{fmt}”")
-    if suffix not in FORMATS:
+    if not suffix:
         path = path.with_name(path.name + f".{fmt}")
     elif suffix != fmt:
         path = path.with_suffix(f".{fmt}")  # -o 报告.docx --format html -> 报告.html
