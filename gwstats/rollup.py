@@ -23,7 +23,7 @@ PREFER = ("computed", "reported")
 RECORD_KEYS = (
     "unit", "unit_name", "level", "metric", "metric_name", "group", "measure", "kind", "value",
     "numerator", "denominator", "reported", "expected", "coverage", "prev_value", "change",
-    "change_pct", "source", "note",
+    "change_pct", "source", "note", "approx",
 )
 _NOTE_NAMES = 3
 
@@ -45,6 +45,7 @@ class Frame:
     rates: np.ndarray  # float (units × indicators), NaN = None
     leaf_rep: np.ndarray | None = None  # bool per unit: no subordinates, only a 汇总 return, counted as 本级
     indicators: dict = field(default_factory=dict)  # indicator code -> IndicatorTotals
+    approx: np.ndarray | None = None  # bool (units × metrics): some contributing value is approximate
 
 
 @dataclass
@@ -59,6 +60,7 @@ class IndicatorTotals:
     partial: np.ndarray  # int per unit: units of the subtree left out because they gave only some parts
     stood: np.ndarray  # bool per unit: its 汇总 figures stand in for all parts
     below: np.ndarray  # bool per unit: some unit strictly below stood in
+    approx: np.ndarray  # bool per unit: some contributing part is approximate
 
 
 def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed") -> Frame:
@@ -69,7 +71,8 @@ def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed")
     leaf_rep = (tree.size == 1) & (data.rep_source == 1) & ~data.own_has.any(axis=1)
     if leaf_rep.any():
         use = leaf_rep[:, None] & data.rep_has
-        data = replace(data, own=np.where(use, data.rep, data.own), own_has=data.own_has | use)
+        data = replace(data, own=np.where(use, data.rep, data.own), own_has=data.own_has | use,
+                       own_approx=np.where(use, data.rep_approx, data.own_approx))
     exp_mask = tree.expected(data.year)
     exp_cnt = tree.accumulate(exp_mask.astype(np.int64))
     rep_cnt = tree.accumulate((exp_mask & data.has_sub).astype(np.int64))
@@ -89,21 +92,26 @@ def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed")
         total, count = computed, computed_count
     rates = _rates(catalog, metric_codes, total, count)
     indicators = _indicator_totals(tree, catalog, metric_codes, data, stood)
+    approx = _accumulate_standin(tree, data.own_approx, stood, data.rep_approx, np.logical_or)
     return Frame(data, total, count, computed, computed_count, stood, below, exp_cnt, rep_cnt, rates, leaf_rep,
-                 indicators)
+                 indicators, approx)
 
 
 def _accumulate_standin(tree: Tree, own: np.ndarray, stood: np.ndarray, rep: np.ndarray, op=np.add) -> np.ndarray:
-    """Subtree totals of ``own`` (rows = units) where a unit with ``stood`` (bool per unit) has its
-    subtree total replaced by its ``rep`` row."""
+    """Subtree totals of ``own`` (rows = units) where ``stood`` (bool per unit, or per cell like
+    ``own``) is set the subtree total is replaced by ``rep``."""
     if not stood.any():
         return tree.accumulate(own, op)
     total = own.copy()
     for d in range(len(tree.by_depth) - 1, -1, -1):
         idx = tree.by_depth[d]
-        u = idx[stood[idx]]
-        if u.size:
-            total[u] = rep[u]
+        s = stood[idx]
+        if s.ndim == 1:
+            u = idx[s]
+            if u.size:
+                total[u] = rep[u]
+        elif s.any():
+            total[idx] = np.where(s, rep[idx], total[idx])
         if d == 0:
             break
         tree.pass_up(total, d, op)
@@ -135,7 +143,9 @@ def _indicator_totals(tree: Tree, catalog, metric_codes, data: YearData, stood: 
         total = _accumulate_standin(tree, own, st, data.rep[:, cols])
         count = _accumulate_standin(tree, ok.astype(np.int64), st, np.ones(n, dtype=np.int64))
         partial = _accumulate_standin(tree, partial_own.astype(np.int64), st, np.zeros(n, dtype=np.int64))
-        out[code] = IndicatorTotals(names, total, count, partial, st, _strictly_below(tree, st))
+        own_apx = data.own_approx[:, cols].any(axis=1) & ok
+        approx = _accumulate_standin(tree, own_apx, st, data.rep_approx[:, cols].any(axis=1), np.logical_or)
+        out[code] = IndicatorTotals(names, total, count, partial, st, _strictly_below(tree, st), approx)
     return out
 
 
@@ -358,6 +368,7 @@ class RollupResult:
             value = _round(value)
             it = f.indicators[code]
             stood, below = bool(it.stood[i]), bool(it.below[i])
+            approx = value is not None and bool(it.approx[i])
             if it.partial[i]:
                 notes.append(f"比率未计入只填了部分数据的单位 {int(it.partial[i])} 个")
             kind = "rate"
@@ -365,6 +376,7 @@ class RollupResult:
             j = self._mcol(code)
             value = self.total_of(f, i, code)
             stood, below = bool(f.stood_in[i, j]), bool(f.below_stood[i, j])
+            approx = value is not None and bool(f.approx[i, j])
             kind = item.kind
             reported_fig = self.reported_of(i, code)
             computed_fig = self.computed_of(i, code)
@@ -411,6 +423,7 @@ class RollupResult:
             "change_pct": change_pct,
             "source": "reported" if stood else "computed",
             "note": "；".join(notes),
+            "approx": approx,
         }
 
 

@@ -30,6 +30,14 @@ class YearData:
     rep_has: np.ndarray  # bool
     has_sub: np.ndarray  # bool per unit: any submission in force
     rep_source: np.ndarray  # int8 per unit: 0 none, 1 汇总 return, 2 合计 row
+    own_approx: np.ndarray | None = None  # bool like own_has: the value was written approximately (800多)
+    rep_approx: np.ndarray | None = None  # bool like rep_has
+
+    def __post_init__(self):
+        if self.own_approx is None:
+            self.own_approx = np.zeros(self.own_has.shape, dtype=bool)
+        if self.rep_approx is None:
+            self.rep_approx = np.zeros(self.rep_has.shape, dtype=bool)
 
 
 def _metric_columns(conn, metric_codes: list[str]) -> np.ndarray:
@@ -110,7 +118,25 @@ def load_year(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
     if float(np.abs(val.astype(np.float64)).sum()) >= _SAFE:
         # sums over all units could overflow int64: add exact Python integers instead
         own, rep = own.astype(object), rep.astype(object)
-    return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source)
+    own_approx, rep_approx = _approx(conn, tree, metric_codes, year, own_has, rep_has)
+    return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source, own_approx, rep_approx)
+
+
+def _approx(conn, tree: Tree, metric_codes: list[str], year: int, own_has, rep_has):
+    """Where the year's in-force values were written approximately (800多). Rare: one small query
+    through the partial index on ``submission_values.approx``."""
+    own_approx = np.zeros(own_has.shape, dtype=bool)
+    rep_approx = np.zeros(rep_has.shape, dtype=bool)
+    rows = conn.execute(
+        "SELECT s.unit, s.scope, v.metric FROM submission_values v JOIN submissions s ON s.id = v.submission_id"
+        " WHERE v.approx = 1 AND v.micro IS NOT NULL AND s.year = ? AND s.superseded_by IS NULL", (year,)
+    ).fetchall()
+    pos = {c: j for j, c in enumerate(metric_codes)}
+    for unit, scope, metric in rows:
+        i, j = tree.index.get(unit), pos.get(metric)
+        if i is not None and j is not None:
+            (rep_approx if scope == "汇总" else own_approx)[i, j] = True
+    return own_approx & own_has, rep_approx & rep_has
 
 
 def load_years(conn, tree: Tree, metric_codes: list[str], years: list[int]) -> list[YearData]:

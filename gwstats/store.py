@@ -78,6 +78,8 @@ CREATE TABLE IF NOT EXISTS submission_values (
     raw TEXT,                               -- the text as found in the cell
     PRIMARY KEY (submission_id, metric)
 );
+-- approximate values (800多) are rare: a partial index lets rollup find them without a scan
+CREATE INDEX IF NOT EXISTS submission_values_approx ON submission_values(submission_id) WHERE approx = 1;
 CREATE TABLE IF NOT EXISTS submission_notes (
     submission_id INTEGER NOT NULL REFERENCES submissions(id),
     severity TEXT NOT NULL,

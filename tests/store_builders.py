@@ -60,8 +60,9 @@ def add_file(ws, name: str | None = None, received_at: str = "2019-01-10T09:00:0
 def add_submission(ws, unit: str, year: int, values: dict, *, scope: str = "本级", source: str = "return",
                    received_at: str = "2019-01-10T09:00:00", filled_by: str | None = None,
                    phone: str | None = None, file_name: str | None = None, sheet: str = "Sheet1",
-                   raws: dict | None = None) -> int:
-    """values: metric -> number / text / None (None = not applicable, 'na'). Returns the submission id."""
+                   raws: dict | None = None, approx: tuple = ()) -> int:
+    """values: metric -> number / text / None (None = not applicable, 'na'); ``approx``: metrics written
+    approximately (800多). Returns the submission id."""
     fid = add_file(ws, file_name, received_at)
     vals = []
     for k, (metric, v) in enumerate(values.items()):
@@ -71,7 +72,7 @@ def add_submission(ws, unit: str, year: int, values: dict, *, scope: str = "本�
             vals.append(ValueRecord(metric, None, "na", False, sheet, cell, raw or "—"))
         else:
             d = Decimal(str(v))
-            vals.append(ValueRecord(metric, d, "value", False, sheet, cell, raw if raw is not None else str(v)))
+            vals.append(ValueRecord(metric, d, "value", metric in approx, sheet, cell, raw if raw is not None else str(v)))
     sub = SubmissionRecord(unit, year, scope, vals, source=source, sheet=sheet, filled_by=filled_by, phone=phone)
     with ws.store.transaction() as c:
         sid, _ = ws.store.add_submission(c, fid, sub, received_at=received_at, imported_by="test")

@@ -390,3 +390,19 @@ def test_blank_numerator_is_not_zero_in_an_aggregate_rate(ws):
     assert r.value("C", "org_total") == Decimal(20)  # the count itself still adds up every value
     assert r.record("A", "rate_wuhao")["note"] == "" or "部分数据" not in r.record("A", "rate_wuhao")["note"]
     assert r.value("B", "rate_wuhao") is None
+
+
+def test_approximate_values_mark_every_total_they_reach(ws):
+    add_submission(ws, "A1", 2018, {"wulao_volunteers": 800, "org_total": 10, "org_wuhao": 8},
+                   raws={"wulao_volunteers": "800多"}, approx=("wulao_volunteers",))
+    add_submission(ws, "A2", 2018, {"wulao_volunteers": 5, "org_total": 4, "org_wuhao": 2})
+    add_submission(ws, "B1", 2018, {"wulao_volunteers": 7, "org_total": 3, "org_wuhao": 3})
+    r = ws.rollup(2018, compare=None)
+    assert r.record("A1", "wulao_volunteers")["approx"] is True
+    assert r.record("A", "wulao_volunteers")["approx"] is True
+    assert r.record("C", "wulao_volunteers")["approx"] is True  # the root (合计) too
+    assert r.record("B", "wulao_volunteers")["approx"] is False
+    assert r.record("A2", "wulao_volunteers")["approx"] is False
+    assert r.record("C", "org_total")["approx"] is False
+    assert r.record("C", "rate_wuhao")["approx"] is False
+    assert all(isinstance(rec["approx"], bool) for rec in r.records())
