@@ -14,6 +14,7 @@ from decimal import Decimal
 import numpy as np
 
 from .errors import Finding
+from .render.wording import fixed
 from .store import MICRO, from_micro
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -282,9 +283,9 @@ class _Checker:
             if abs(diff) <= tol:
                 continue
             unit_text = "个百分点" if ind.is_percent else ind.display
-            shown = f"{computed:.1f}{ind.display}"
+            shown = f"{fixed(computed, 1)}{ind.display}"
             msg = (f"{self.name(i)}：{ind.name}报表填写“{raw or value}”，由{self._expr_label(ind.numerator)} {_num(num)} ÷ "
-                   f"{self._expr_label(ind.denominator)} {_num(den)} 算得 {shown}，相差 {abs(diff):.1f} {unit_text}")
+                   f"{self._expr_label(ind.denominator)} {_num(den)} 算得 {shown}，相差 {fixed(abs(diff), 1)} {unit_text}")
             self.add("warning", "rate-mismatch", msg, i, code, (fname, sheet, cell, raw),
                      written=float(written), computed=round(float(computed), 6), numerator=num, denominator=den)
 
@@ -342,7 +343,7 @@ class _Checker:
             i, j = int(i), int(j)
             metric = self.codes[j]
             a, b = from_micro(pd_.own[i, j]), from_micro(d.own[i, j])
-            pct = f"{float((b - a) / a * 100):+.1f}%" if a != 0 else "上年为 0"
+            pct = f"{fixed((b - a) / a * 100, 1, sign=True)}%" if a != 0 else "上年为 0"
             msg = (f"{self.name(i)}：{self.cat.label_of(metric)} {py} 年 {_num(a)}，{cy} 年 {_num(b)}，"
                    f"变化 {_num(b - a)}（{pct}），请核实")
             self.add("warning", "yoy-jump", msg, i, metric, self.locate(i, metric, self.own_scope(i)), previous=a, current=b)

@@ -12,7 +12,9 @@ def _num(v) -> str:
     if v is None:
         return "无"
     if isinstance(v, float):
-        return f"{v:.1f}"
+        from .render.wording import fixed
+
+        return fixed(v, 1)
     d = Decimal(v)
     return format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f")
 

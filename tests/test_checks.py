@@ -167,3 +167,11 @@ def test_findings_per_type_are_capped_with_a_count(ws, monkeypatch):
     assert more["rule"].extra["omitted"] == 3 and more["rule"].severity == "error"
     assert more["yoy-jump"].extra["omitted"] == 3 and more["yoy-jump"].severity == "warning"
     assert res.has_errors
+
+
+def test_rate_mismatch_message_rounds_half_up(ws):
+    # 1 of 16 = 6.25 %: shown as 6.3 % like the tables and the report (not 6.2 %)
+    add_submission(ws, "A1", 2018, {"wulao_volunteers": 16, "wulao_core": 1, "rate_wulao_core": 10},
+                   raws={"rate_wulao_core": "10%"})
+    f = codes(ws.check(2018), "rate-mismatch")[0]
+    assert "6.3%" in f.message and "相差 3.8 个百分点" in f.message

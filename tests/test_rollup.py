@@ -406,3 +406,17 @@ def test_approximate_values_mark_every_total_they_reach(ws):
     assert r.record("C", "org_total")["approx"] is False
     assert r.record("C", "rate_wuhao")["approx"] is False
     assert all(isinstance(rec["approx"], bool) for rec in r.records())
+
+
+def test_table_rounds_rates_half_up_like_charts_and_wording(ws):
+    from gwstats.render import wording
+    from gwstats.render.rollup_table import fmt_change, fmt_value, wide_rows
+
+    add_submission(ws, "A1", 2018, {"org_total": 16, "org_wuhao": 1})  # 6.25 %
+    r = ws.rollup(2018, compare=None, metrics=["rate_wuhao"])
+    assert r.value("A1", "rate_wuhao") == pytest.approx(6.25)
+    assert fmt_value(r.value("A1", "rate_wuhao"), "rate", "%") == "6.3%" == wording.rate(6.25)
+    assert wide_rows(r)[-1]["五好达标率"] == "6.3%"
+    assert fmt_change({"change": 0.25, "kind": "rate", "measure": "%"}) == "+0.3个百分点"
+    assert fmt_change({"change": -0.25, "kind": "rate", "measure": "%"}) == "-0.3个百分点"
+    assert fmt_change({"change": Decimal(3), "change_pct": 0.25, "kind": "count", "measure": "个"}) == "+3（+0.3%）"

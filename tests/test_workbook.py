@@ -98,3 +98,12 @@ def test_no_formula_injection(book):
                     seen.append(c.value)
                     assert c.data_type == "s" and c.quotePrefix, (sheet.title, c.coordinate, c.value)
     assert '=HYPERLINK("http://x")县' in seen and "=1+2" in seen and "+甲县二站" in seen and "-张三" in seen
+
+
+def test_shown_text_rounds_half_up():
+    from decimal import Decimal
+
+    from gwstats.render.workbook import FMT, _shown
+
+    assert _shown(0.0625, FMT["rate"]) == "6.3%"
+    assert _shown(Decimal("1234.125"), FMT["amount"]) == "1,234.13"

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
+
+from .wording import fixed
 
 if TYPE_CHECKING:
     from ..rollup import RollupResult
 
 
 def fmt_value(value, kind: str, measure: str = "") -> str:
-    """A figure as a table shows it: counts whole, amounts with 2 decimals, rates as 80.7%."""
+    """A figure as a table shows it: counts whole, amounts with 2 decimals, rates as 80.7% (rounded
+    half up like the charts and the report)."""
     if value is None:
         return ""
     if kind == "rate":
-        return f"{value:.1f}{'%' if measure == '%' else measure}"
+        return f"{fixed(value, 1)}{'%' if measure == '%' else measure}"
     if kind == "amount":
-        return f"{Decimal(value).quantize(Decimal('0.01')):f}" if Decimal(value).as_tuple().exponent >= -2 else format(Decimal(value), "f")
+        d = Decimal(value)
+        return f"{d.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}" if d.as_tuple().exponent >= -2 else format(d, "f")
     return format(Decimal(value), "f")
 
 
@@ -26,10 +30,10 @@ def fmt_change(rec: dict) -> str:
         return ""
     if rec["kind"] == "rate":
         unit = "个百分点" if rec["measure"] == "%" else rec["measure"]
-        return f"{change:+.1f}{unit}"
+        return f"{fixed(change, 1, sign=True)}{unit}"
     text = ("+" if change > 0 else "") + fmt_value(change, rec["kind"])
     if rec["change_pct"] is not None:
-        text += f"（{rec['change_pct']:+.1f}%）"
+        text += f"（{fixed(rec['change_pct'], 1, sign=True)}%）"
     return text
 
 

@@ -72,6 +72,13 @@ def _fixed(value: Decimal, places: int) -> str:
     return "0" + text[2:] if text.startswith("-0") and Decimal(text) == 0 else text
 
 
+def fixed(value, places: int = 1, *, sign: bool = False) -> str:
+    """``value`` with ``places`` decimals rounded half up (1/16 → 6.3, like every other figure shown);
+    ``sign``: a leading + on positive results (+1.5, -0.3, 0.0)."""
+    text = _fixed(_dec(value), places)
+    return "+" + text if sign and Decimal(text) > 0 else text
+
+
 def _plain(value: Decimal) -> str:
     """An exact decimal without exponent or trailing zeros: 218, 13.5, 0.25."""
     if value == value.to_integral_value():

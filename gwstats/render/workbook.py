@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from copy import copy
 import unicodedata
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from ..rollup import RollupResult
 from .rollup_table import column_title
+from .wording import fixed
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LEVEL_NAMES = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
@@ -150,11 +151,11 @@ def _shown(v, fmt) -> str:
     if v is None:
         return ""
     if isinstance(v, float) and fmt == FMT["rate"]:
-        return f"{v * 100:.1f}%"
+        return f"{fixed(v * 100, 1)}%"
     if isinstance(v, (int, Decimal)) and fmt == FMT["count"]:
         return f"{int(v):,}"
     if isinstance(v, (Decimal, float)) and fmt == FMT["amount"]:
-        return f"{float(v):,.2f}"
+        return f"{Decimal(repr(v) if isinstance(v, float) else v).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,f}"
     return str(v)
 
 
