@@ -107,3 +107,16 @@ def test_shown_text_rounds_half_up():
 
     assert _shown(0.0625, FMT["rate"]) == "6.3%"
     assert _shown(Decimal("1234.125"), FMT["amount"]) == "1,234.13"
+
+
+def test_change_wording_is_the_reports():
+    from decimal import Decimal
+
+    from gwstats.render.workbook import _wording
+
+    rate = {"change": 0.03, "kind": "rate", "measure": "%", "change_pct": None}
+    assert _wording(rate) == "与上年持平"  # not 比上年提高0.0个百分点
+    assert _wording({**rate, "change": 8.04}) == "比上年提高8.0个百分点"
+    count = {"change": Decimal(-3), "kind": "count", "measure": "人", "change_pct": -25.0}
+    assert _wording(count) == "比上年减少3人（下降25.0%）"
+    assert _wording({**count, "change": Decimal(0), "change_pct": 0.0}) == "与上年持平"

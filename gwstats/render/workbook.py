@@ -299,20 +299,17 @@ def _yoy_sheet(wb, result: RollupResult, heading, subtitle):
 
 
 def _wording(rec: dict) -> str:
+    """The change as the report words it (gwstats.render.wording.change), plus the relative change."""
+    from . import wording
+
     ch = rec["change"]
     if ch is None:
         return ""
     if rec["kind"] == "rate":
-        unit = "个百分点" if rec["measure"] == "%" else rec["measure"]
-        if ch == 0:
-            return "与上年持平"
-        return f"比上年{'提高' if ch > 0 else '下降'}{abs(ch):.1f}{unit}"
-    if ch == 0:
-        return "与上年持平"
-    mag = format(abs(ch), "f")
-    text = f"比上年{'增加' if ch > 0 else '减少'}{mag}{rec['measure']}"
-    if rec["change_pct"] is not None:
-        text += f"（{'增长' if ch > 0 else '下降'}{abs(rec['change_pct']):.1f}%）"
+        return wording.change(ch, kind="rate", display=rec["measure"])
+    text = wording.change(ch, rec["measure"], rec["kind"])
+    if text != wording.SAME and rec["change_pct"] is not None:
+        text += f"（{'增长' if ch > 0 else '下降'}{fixed(abs(rec['change_pct']), 1)}%）"
     return text
 
 
