@@ -16,7 +16,7 @@ import numpy as np
 
 from .errors import UsageError
 from .rollup_load import YearData, load_years
-from .store import MICRO, from_micro
+from .store import from_micro
 from .tree_math import Tree, load_tree
 
 PREFER = ("computed", "reported")
@@ -42,7 +42,6 @@ class Frame:
     below_stood: np.ndarray  # bool: some unit strictly below stood in
     expected: np.ndarray  # int per unit: expected units in the subtree
     reported: np.ndarray  # int per unit: expected units in the subtree with a submission
-    rates: np.ndarray  # float (units × indicators), NaN = None
     leaf_rep: np.ndarray | None = None  # bool per unit: no subordinates, only a 汇总 return, counted as 本级
     indicators: dict = field(default_factory=dict)  # indicator code -> IndicatorTotals
     approx: np.ndarray | None = None  # bool (units × metrics): some contributing value is approximate
@@ -90,10 +89,9 @@ def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed")
         total, count, below = _accumulate_with_standins(tree, data, own_cnt, aggs, stood)
     else:
         total, count = computed, computed_count
-    rates = _rates(catalog, metric_codes, total, count)
     indicators = _indicator_totals(tree, catalog, metric_codes, data, stood)
     approx = _accumulate_standin(tree, data.own_approx, stood, data.rep_approx, np.logical_or)
-    return Frame(data, total, count, computed, computed_count, stood, below, exp_cnt, rep_cnt, rates, leaf_rep,
+    return Frame(data, total, count, computed, computed_count, stood, below, exp_cnt, rep_cnt, leaf_rep,
                  indicators, approx)
 
 
@@ -214,25 +212,6 @@ def _accumulate_with_standins(tree: Tree, data: YearData, own_cnt, aggs, stood):
     if minc.size:
         total[:, minc] = np.where(mn == lo, 0, mn)
     return total, count, below
-
-
-def _rates(catalog, metric_codes, total, count) -> np.ndarray:
-    n = total.shape[0]
-    out = np.full((n, len(catalog.indicators)), np.nan)
-    if not catalog.indicators:
-        return out
-    vals = total.astype(np.float64) / MICRO
-    vals[count == 0] = np.nan
-    col = {c: j for j, c in enumerate(metric_codes)}
-    env = {c: vals[:, j] for c, j in col.items()}
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for k, ind in enumerate(catalog.indicators.values()):
-            num = np.asarray(ind.numerator.evaluate(env), dtype=np.float64)
-            den = np.asarray(ind.denominator.evaluate(env), dtype=np.float64)
-            r = num / den * float(ind.factor)
-            r[~np.isfinite(r)] = np.nan
-            out[:, k] = r
-    return out
 
 
 # ---- the result -----------------------------------------------------------------------------------

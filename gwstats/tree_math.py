@@ -35,15 +35,6 @@ class Tree:
     def root(self) -> int:
         return 0
 
-    def fingerprint(self) -> str:
-        """Changes when units, their order, parents or active years change."""
-        import hashlib
-
-        h = hashlib.sha1("\x1f".join(self.codes).encode())
-        for arr in (self.parent, self.level, self.active_from, self.active_to):
-            h.update(np.ascontiguousarray(arr).tobytes())
-        return h.hexdigest()
-
     def active(self, year: int) -> np.ndarray:
         return (self.active_from <= year) & (year <= self.active_to)
 
