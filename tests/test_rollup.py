@@ -420,3 +420,20 @@ def test_table_rounds_rates_half_up_like_charts_and_wording(ws):
     assert fmt_change({"change": 0.25, "kind": "rate", "measure": "%"}) == "+0.3个百分点"
     assert fmt_change({"change": -0.25, "kind": "rate", "measure": "%"}) == "-0.3个百分点"
     assert fmt_change({"change": Decimal(3), "change_pct": 0.25, "kind": "count", "measure": "个"}) == "+3（+0.3%）"
+
+
+def test_rollup_table_lines_up_chinese_with_left_and_right_columns():
+    from wcwidth import wcswidth
+
+    from gwstats.render.table import render_records
+
+    rows = [{"单位": "甲县关工委", "已报": "2/2", "五好达标率": "80.7%", "说明": "组织数采用汇总表数"},
+            {"单位": "合计", "已报": "12/13", "五好达标率": "6.3%", "说明": ""}]
+    text = render_records(rows, "table", title="标题", left=("单位", "说明"))
+    lines = text.splitlines()[1:]
+    body = lines[2:]
+    # right-aligned numbers end in the same column, left-aligned names start at column 0
+    assert [wcswidth(line[: line.index("%") + 1]) for line in body] == [wcswidth(lines[0][: lines[0].index("率") + 1])] * 2
+    assert body[1].startswith("合计 ")
+    md = render_records(rows, "md", left=("单位", "说明"))
+    assert md.splitlines()[3].startswith("| 合计 ") and md.splitlines()[3].split("|")[3].endswith(" 6.3% ")

@@ -22,13 +22,6 @@ PreferOpt = Annotated[
 ]
 
 
-def _wide_chars():
-    """Let tabulate measure Chinese characters as two columns (see gwstats/render/cjk.py)."""
-    from ..render.cjk import enable_wide_chars
-
-    enable_wide_chars()
-
-
 def _fmt(fmt) -> str:
     return str(getattr(fmt, "value", fmt))
 
@@ -82,9 +75,9 @@ def rollup_cmd(
     if f == "csv":
         emit(rows, fmt)
     else:
-        from ..render.cjk import table_text
+        from ..render.table import render_records
 
-        typer.echo(table_text(rows, title=title, left=("单位", "说明"), fmt=f))
+        typer.echo(render_records(rows, f, title=title, left=("单位", "说明")))
 
 
 def ws_name(result) -> str:
@@ -112,7 +105,6 @@ def status_cmd(
         emit(rows, fmt)
         return
     rows = st.display_rows(missing_only=missing)
-    _wide_chars()
     if rows:
         emit(rows, fmt)
     if f in ("table", "md"):
@@ -137,7 +129,6 @@ def check_cmd(
     if f == "json":
         emit(res.records(), fmt)
     else:
-        _wide_chars()
         if res.findings:
             emit(res.display_rows(), fmt)
         if f in ("table", "md"):

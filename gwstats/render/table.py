@@ -28,7 +28,10 @@ def _cell(value) -> str:
 
 
 def render_records(records: list[dict], fmt: str = "table", *, columns: list[str] | None = None,
-                   title: str | None = None) -> str:
+                   title: str | None = None, left: tuple[str, ...] | None = None) -> str:
+    """``left``: the columns to left-align, every other one right-aligned (rows of display strings such
+    as the rollup table); without it numeric columns are right-aligned and the rest left-aligned.
+    Chinese characters count as two columns (tabulate measures them with wcwidth)."""
     columns = columns or (list(dict.fromkeys(k for r in records for k in r)) if records else [])
     if fmt == "json":
         return json.dumps([{k: plain(r.get(k)) for k in columns} for r in records], ensure_ascii=False, indent=1)
@@ -42,13 +45,19 @@ def render_records(records: list[dict], fmt: str = "table", *, columns: list[str
     from tabulate import tabulate
 
     rows = [[_cell(r.get(k)) for k in columns] for r in records]
+    if left is not None:
+        align = ["left" if k in left else "right" for k in columns]
+    else:
+        align = []
+        for k in columns:
+            vals = [r.get(k) for r in records if r.get(k) not in (None, "")]
+            numeric = bool(vals) and all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in vals)
+            align.append("right" if numeric else "left")
     if fmt == "md":
-        text = tabulate(rows, headers=columns, tablefmt="github", disable_numparse=True)
+        if left is None:
+            text = tabulate(rows, headers=columns, tablefmt="github", disable_numparse=True)
+        else:
+            text = tabulate(rows, headers=columns, tablefmt="github", colalign=align, disable_numparse=True)
         return (f"**{title}**\n\n" if title else "") + text
-    numeric = []
-    for k in columns:
-        vals = [r.get(k) for r in records if r.get(k) not in (None, "")]
-        numeric.append(bool(vals) and all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in vals))
-    align = ["right" if n else "left" for n in numeric]
     text = tabulate(rows, headers=columns, tablefmt="simple", colalign=align, disable_numparse=True) if rows else "（无数据）"
     return (title + "\n" if title else "") + text
