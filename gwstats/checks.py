@@ -27,6 +27,7 @@ class CheckResult:
     year: int
     root: str
     findings: list[Finding] = field(default_factory=list)
+    has_returns: bool = True  # any return in force for the year
 
     @property
     def has_errors(self) -> bool:
@@ -381,7 +382,8 @@ class _Checker:
                                                 "type": code, "omitted": n}))
         order = {c: k for k, c in enumerate(self.tree.codes)}
         self.findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), order.get(f.extra.get("unit"), 0)))
-        return CheckResult(self.year, self.tree.codes[self.root], self.findings)
+        return CheckResult(self.year, self.tree.codes[self.root], self.findings,
+                           has_returns=bool(self.f.data.has_sub.any()))
 
 
 def run_checks(ws, year: int, unit: str | None = None) -> CheckResult:

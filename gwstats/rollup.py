@@ -468,5 +468,8 @@ def _row_units(tree: Tree, root: int, level: int | None, year: int, frame: Frame
         if level < root_level:
             raise UsageError(f"--level {level} 高于所选单位“{tree.names[root]}”的层级 {root_level}")
         cand = rng[tree.level[s] == level]
+        if cand.size == 0:
+            levels = "、".join(str(int(v)) for v in np.unique(tree.level[s]))
+            raise UsageError(f"“{tree.names[root]}”下没有层级为 {level} 的单位；现有层级：{levels}")
     keep = tree.active(year)[cand] | (frame.count[cand].sum(axis=1) > 0) | frame.data.has_sub[cand]
     return [int(i) for i in cand[keep]]

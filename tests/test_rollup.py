@@ -437,3 +437,46 @@ def test_rollup_table_lines_up_chinese_with_left_and_right_columns():
     assert body[1].startswith("合计 ")
     md = render_records(rows, "md", left=("单位", "说明"))
     assert md.splitlines()[3].startswith("| 合计 ") and md.splitlines()[3].split("|")[3].endswith(" 6.3% ")
+
+
+def test_cli_rollup_level_without_units_is_a_usage_error_naming_the_levels(cli_ws):
+    r = _cli("rollup", "-w", cli_ws.root, "--year", 2018, "--level", 9)
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert "没有层级为 9 的单位" in r.output and "现有层级：1、2、3" in r.output
+    assert _cli("rollup", "-w", cli_ws.root, "--year", 2018, "--level", 3).exit_code == 0
+
+
+def test_cli_rollup_compare_year_without_data_says_so(cli_ws):
+    from typer.testing import CliRunner
+
+    from gwstats.cli.app import app
+
+    r = CliRunner().invoke(app, ["rollup", "-w", str(cli_ws.root), "--year", "2018", "--compare", "2030"])
+    assert r.exit_code == 0
+    assert "对比年度 2030 还没有导入任何报表" in r.stderr and "对比年度 2030" not in r.stdout
+
+
+def test_cli_rollup_rejects_output_suffix_before_computing(cli_ws, tmp_path, monkeypatch):
+    import gwstats.workspace
+
+    def boom(*a, **k):
+        raise AssertionError("computed before the -o check")
+
+    monkeypatch.setattr(gwstats.workspace.Workspace, "rollup", boom)
+    r = _cli("rollup", "-w", cli_ws.root, "--year", 2018, "-o", tmp_path / "out.txt")
+    assert r.exit_code == 2 and "只支持 .xlsx" in r.output and not (tmp_path / "out.txt").exists()
+
+
+def test_cli_check_year_without_returns_gives_the_import_hint(cli_ws):
+    r = _cli("check", "-w", cli_ws.root, "--year", 2030)
+    assert r.exit_code == 0 and "2030 年度还没有导入任何报表" in r.output
+
+
+def test_cli_rollup_group_drops_metrics_without_data(cli_ws):
+    r = _cli("rollup", "-w", cli_ws.root, "--year", 2018, "-m", "组织建设", "-f", "csv", "--no-compare")
+    header = r.output.splitlines()[0]
+    assert "五好达标率" in header
+    titles = header.split(",")[2:]  # after 单位, 已报
+    assert 0 < len(titles) < len(cli_ws.catalog.select(["组织建设"]))  # the group has metrics without data
+    r = _cli("rollup", "-w", cli_ws.root, "--year", 2018, "-m", "legal_lessons", "-f", "csv", "--no-compare")
+    assert "法制" in r.output.splitlines()[0]  # a metric named on its own stays, even without data

@@ -49,17 +49,19 @@ def rollup_cmd(
 
     if no_compare and compare is not None:
         raise UsageError("--compare 与 --no-compare 不能同时使用")
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise UsageError(f"-o 只支持 .xlsx 文件，实际为“{output.name}”")
     ws = open_workspace(workspace)
     year = ws.year_or_default(year)
     cmp = None if no_compare else (compare if compare is not None else "auto")
     result = ws.rollup(year, unit=unit, level=level, metrics=metric, compare=cmp, prefer=prefer.value)
     if not result.frame.data.has_sub.any():
-        err(f"提醒：{year} 年度还没有导入任何报表（先运行 gwstats import 报表文件夹/）")
+        err(_no_returns_hint(year))
+    if result.prev is not None and not result.prev.data.has_sub.any():
+        err(f"提醒：对比年度 {result.compare_year} 还没有导入任何报表，同比各列为空")
     if output is not None:
         from ..render.workbook import write_workbook
 
-        if output.suffix.lower() != ".xlsx":
-            raise UsageError(f"-o 只支持 .xlsx 文件，实际为“{output.name}”")
         path = write_workbook(ws, result, output, show_parts=show_parts)
         typer.echo(f"已写入汇总工作簿：{path}")
         return
@@ -71,13 +73,20 @@ def rollup_cmd(
     if f in ("table", "md"):
         cmp_text = f"，对比 {result.compare_year} 年" if result.compare_year else ""
         title = f"{ws.config.organisation} {year} 年度汇总（{ws_name(result)}{cmp_text}）"
-    rows = wide_rows(result, show_parts=show_parts, raw=(f == "csv"), drop_empty=not metric)
+    # without --metric, or with a group, leave out metrics without any data; a metric named on its own stays
+    groups = set(ws.catalog.groups())
+    named_only = bool(metric) and not any(m in groups for m in metric)
+    rows = wide_rows(result, show_parts=show_parts, raw=(f == "csv"), drop_empty=not named_only)
     if f == "csv":
         emit(rows, fmt)
     else:
         from ..render.table import render_records
 
         typer.echo(render_records(rows, f, title=title, left=("单位", "说明")))
+
+
+def _no_returns_hint(year: int) -> str:
+    return f"提醒：{year} 年度还没有导入任何报表（先运行 gwstats import 报表文件夹/）"
 
 
 def ws_name(result) -> str:
@@ -125,6 +134,8 @@ def check_cmd(
     ws = open_workspace(workspace)
     year = ws.year_or_default(year)
     res = ws.check(year, unit=unit)
+    if not res.has_returns:
+        err(_no_returns_hint(year))
     f = _fmt(fmt)
     if f == "json":
         emit(res.records(), fmt)
