@@ -25,6 +25,10 @@ def trees(draw):
                 vals["legal_lessons"] = draw(counts)
             if draw(st.booleans()):
                 vals["aid_amount"] = draw(amounts)
+            if draw(st.booleans()):  # parts of 五好达标率, sometimes only one of them
+                vals["org_total"] = draw(st.integers(min_value=0, max_value=500))
+            if draw(st.booleans()):
+                vals["org_wuhao"] = draw(st.integers(min_value=0, max_value=500))
             subs.append((f"U{k}", "本级", vals))
         if draw(st.integers(0, 3)) == 0:  # a 汇总 return: compared, never added
             subs.append((f"U{k}", "汇总", {"legal_lessons": draw(counts), "aid_amount": draw(amounts)}))
@@ -74,16 +78,41 @@ def test_root_total_is_sum_of_all_own_values(case):
             assert r.value(code, metric) == (sum(parts, Decimal(0)) if parts else None)
 
 
+def _by_key(result):
+    """Records keyed by (unit, metric) for every unit of the tree (the row order follows the unit list)."""
+    return {(rec["unit"], rec["metric"]): rec for rec in result.records_for(list(result.tree.codes))}
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(trees(), st.randoms(use_true_random=False))
 def test_insertion_order_changes_nothing(case, rnd):
+    """Neither the order of the submissions nor the order of the unit list (which gives the tree's
+    depth-first numbering) changes any figure."""
     units, subs = case
     shuffled = list(subs)
     rnd.shuffle(shuffled)
+    shuffled_units = list(units)
+    rnd.shuffle(shuffled_units)
     a = build(units, subs).rollup(2018, compare=None, level=None)
     b = build(units, shuffled).rollup(2018, compare=None, level=None)
     assert a.records() == b.records()
     for prefer in ("computed", "reported"):
         ra = build(units, subs).rollup(2018, compare=None, prefer=prefer)
-        rb = build(units, shuffled).rollup(2018, compare=None, prefer=prefer)
-        assert [ra.record(u, "aid_amount") for u in ra.tree.codes] == [rb.record(u, "aid_amount") for u in rb.tree.codes]
+        rb = build(shuffled_units, shuffled).rollup(2018, compare=None, prefer=prefer)
+        ka, kb = _by_key(ra), _by_key(rb)
+        assert ka.keys() == kb.keys()
+        for key, rec in ka.items():
+            other = kb[key]
+            # the note names the first missing units in unit-list order: compare the rest of it
+            assert {k: v for k, v in rec.items() if k != "note"} == {k: v for k, v in other.items() if k != "note"}, key
+            assert _without_names(rec["note"]) == _without_names(other["note"]), key
+        for code in ra.tree.codes:
+            missing_a = {ra.tree.codes[k] for k in ra.missing_under(ra.tree.index[code])}
+            assert missing_a == {rb.tree.codes[k] for k in rb.missing_under(rb.tree.index[code])}
+        assert sorted(ra.units) == sorted(rb.units)
+
+
+def _without_names(note: str) -> str:
+    import re
+
+    return re.sub("，未报 [^；]*", "", note)
