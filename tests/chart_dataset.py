@@ -62,7 +62,7 @@ def build_chart_dataset(ws):
         add_submission(ws, unit, 2018, values, filled_by="张三", phone="0556-1234567")
     for unit, values in DATA_2018.items():
         add_submission(ws, unit, 2017, _scaled(values, 0.9), received_at="2018-01-10T09:00:00")
-    add_submission(ws, "SS", 2017, {"org_total": 20, "org_wuhao": 14, "legal_lessons": 60, "wulao_volunteers": 300},
+    add_submission(ws, "SS", 2017, {"org_total": 20, "org_wuhao": 14, "legal_lessons": 60, "wulao_volunteers": 300, "wulao_core": 0},
                    received_at="2018-01-10T09:00:00")
     for unit, values in DATA_2018.items():
         add_submission(ws, unit, 2016, _scaled({k: v for k, v in values.items() if k in ("legal_audience", "legal_lessons")}, 0.7),

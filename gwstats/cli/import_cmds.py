@@ -42,10 +42,10 @@ class _Progress:
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="报表文件、文件夹（含子文件夹）或通配符，可写多个", show_default=False)],
     year: Annotated[Optional[int], typer.Option("--year", "-y", help="报表中看不出年度时使用的统计年度", show_default=False, callback=check_year)] = None,
-    unit: Annotated[Optional[str], typer.Option("--unit", "-u", help="报表中看不出填报单位时使用的单位（编码、名称或别名）", show_default=False, callback=check_year)] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", "-u", help="报表中看不出填报单位时使用的单位（编码、名称或别名）", show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="只检查、不写入：显示每个文件将会如何处理")] = False,
     keep_existing: Annotated[bool, typer.Option("--keep-existing", help="已有同一单位同一年度的报表时不替换，而是拒绝新文件")] = False,
-    max_mb: Annotated[Optional[float], typer.Option("--max-mb", help="单个文件大小上限（MB，默认取 gwstats.toml 的 max_file_mb，20）", show_default=False, callback=check_year)] = None,
+    max_mb: Annotated[Optional[float], typer.Option("--max-mb", help="单个文件大小上限（MB，默认取 gwstats.toml 的 max_file_mb，20）", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条和跳过文件的提示")] = False,
     workspace: WorkspaceOpt = None,
     fmt: FormatOpt = Format.table,
