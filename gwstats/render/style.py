@@ -29,6 +29,7 @@ DEFAULT_DPI = 200
 
 # Layout rules.
 HORIZONTAL_OVER = 15  # more units than this: horizontal bars
+COMPARE_HORIZONTAL_OVER = 10  # grouped bars take twice the room: horizontal sooner
 WRAP_CHARS = 6  # wrap unit names longer than this on a vertical category axis
 WRAP_CHARS_HORIZONTAL = 12
 
