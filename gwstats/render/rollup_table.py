@@ -29,8 +29,13 @@ def fmt_change(rec: dict) -> str:
     if change is None:
         return ""
     if rec["kind"] == "rate":
+        shown = fixed(change, 1, sign=True)
+        if shown.lstrip("+-") == "0.0":
+            return "持平"
         unit = "个百分点" if rec["measure"] == "%" else rec["measure"]
-        return f"{fixed(change, 1, sign=True)}{unit}"
+        return f"{shown}{unit}"
+    if change == 0:
+        return "持平"
     text = ("+" if change > 0 else "") + fmt_value(change, rec["kind"])
     if rec["change_pct"] is not None:
         text += f"（{fixed(rec['change_pct'], 1, sign=True)}%）"
