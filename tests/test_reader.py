@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -75,6 +76,14 @@ def test_password_protected_ooxml_container():
     data = CFB_MAGIC + b"\x00" * 500 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 500
     with pytest.raises(ReadError, match="设置了打开密码"):
         read_return_bytes(data, "加密.xlsx", ".xlsx")
+
+
+def test_real_password_protected_xlsx_is_refused():
+    """tests/data/encrypted-password-secret.xlsx: a return encrypted with the password "secret"
+    (msoffcrypto-tool's OOXML encryption, as Excel does it), committed so no extra tool is needed."""
+    data = (Path(__file__).parent / "data" / "encrypted-password-secret.xlsx").read_bytes()
+    with pytest.raises(ReadError, match="设置了打开密码"):
+        read_return_bytes(data, "岳西县局2018年报表.xlsx", ".xlsx")
 
 
 def _inject(path, part, transform):
