@@ -173,10 +173,10 @@ class Workspace:
 
         return run_checks(self, year, **options)
 
-    def trace(self, year: int, unit: str, metric: str):
+    def trace(self, year: int, unit: str, metric: str, **options):
         from .trace import trace
 
-        return trace(self, year, unit, metric)
+        return trace(self, year, unit, metric, **options)
 
     def chart(self, year: int, **options):
         from .render.chart_data import make_chart

@@ -162,11 +162,9 @@ def trace_cmd(
 
     例：gwstats trace --year 2018 --unit 岳西县公安局 --metric 法制课场次
     """
-    from ..trace import trace
-
     ws = open_workspace(workspace)
     year = ws.year_or_default(year)
-    t = trace(ws, year, unit, metric, prefer=prefer.value, max_depth=depth)
+    t = ws.trace(year, unit, metric, prefer=prefer.value, max_depth=depth)
     if _fmt(fmt) == "table":
         typer.echo(t.render())
     else:
