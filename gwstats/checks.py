@@ -14,6 +14,7 @@ from decimal import Decimal
 import numpy as np
 
 from .errors import Finding
+from .render.table import decimal_text
 from .render.wording import fixed
 from .store import MICRO, from_micro
 
@@ -74,10 +75,7 @@ def _cond(op: str, left, right, tol):
 
 
 def _num(d: Decimal | None) -> str:
-    if d is None:
-        return "无"
-    d = Decimal(d)
-    return format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f")
+    return "无" if d is None else decimal_text(d)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import numpy as np
 from .errors import UsageError
 from .rollup_load import YearData, load_years
 from .store import from_micro
-from .tree_math import Tree, load_tree
+from .tree_math import Tree
 
 PREFER = ("computed", "reported")
 RECORD_KEYS = (
@@ -425,9 +425,7 @@ def rollup(ws, year: int, unit: str | None = None, level: int | None = None, met
     if prefer not in PREFER:
         raise UsageError(f"--prefer 应为 computed（采用计算数）或 reported（采用汇总表数），实际为“{prefer}”")
     conn = ws.store.conn
-    tree = tree or load_tree(conn)
-    if tree.n == 0:
-        raise UsageError("工作区还没有单位名单。请先运行：gwstats units import 单位名单.xlsx")
+    tree = tree or ws.tree()
     catalog = ws.catalog
     root = resolve_unit(ws, tree, unit)
     codes = order_metrics(catalog, catalog.select(list(metrics) if metrics else None))

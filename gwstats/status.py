@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from .tree_math import load_tree
 
 _SUMMARY_NAMES = 20
 
@@ -81,11 +80,7 @@ class StatusResult:
 
 def status(ws, year: int, unit: str | None = None) -> StatusResult:
     conn = ws.store.conn
-    tree = load_tree(conn)
-    if tree.n == 0:
-        from .errors import UsageError
-
-        raise UsageError("工作区还没有单位名单。请先运行：gwstats units import 单位名单.xlsx")
+    tree = ws.tree()
     from .rollup import resolve_unit
 
     root = resolve_unit(ws, tree, unit)

@@ -15,8 +15,9 @@ def _num(v) -> str:
         from .render.wording import fixed
 
         return fixed(v, 1)
-    d = Decimal(v)
-    return format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f")
+    from .render.table import decimal_text
+
+    return decimal_text(v)
 
 
 @dataclass
@@ -164,12 +165,8 @@ class TraceResult:
 
 def trace(ws, year: int, unit: str, metric: str, prefer: str = "computed", max_depth: int | None = None) -> TraceResult:
     from .rollup import resolve_unit, rollup
-    from .tree_math import load_tree
 
-    conn = ws.store.conn
-    tree = load_tree(conn)
-    if tree.n == 0:
-        raise UsageError("工作区还没有单位名单。请先运行：gwstats units import 单位名单.xlsx")
+    tree = ws.tree()
     i = resolve_unit(ws, tree, unit)
     code = ws.catalog.resolve(metric) if metric else None
     if code is None:

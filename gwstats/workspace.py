@@ -14,6 +14,7 @@ from .errors import Finding, HierarchyError, UsageError
 from .hierarchy import Hierarchy, check_units, load_units_file
 
 STORE_NAME = "gwstats.sqlite"
+NO_UNITS = "工作区还没有单位名单。请先运行：gwstats units import 单位名单.xlsx"
 FILES_DIR = "files"
 EXAMPLE_UNITS = "units.csv"
 
@@ -81,8 +82,17 @@ class Workspace:
     def hierarchy(self) -> Hierarchy:
         h = self.store.hierarchy()
         if not h.units:
-            raise UsageError("工作区还没有单位名单。请先运行：gwstats units import 单位名单.xlsx")
+            raise UsageError(NO_UNITS)
         return h
+
+    def tree(self):
+        """The hierarchy as depth-first arrays (gwstats.tree_math.Tree), for the rollup and its kin."""
+        from .tree_math import load_tree
+
+        tree = load_tree(self.store.conn)
+        if tree.n == 0:
+            raise UsageError(NO_UNITS)
+        return tree
 
     def year_or_default(self, year: int | None) -> int:
         if year is not None:
@@ -136,7 +146,7 @@ class Workspace:
             return load_units_file(path)[1]
         units = self.store.load_units()
         if not units:
-            raise UsageError("工作区还没有单位名单。请先运行：gwstats units import 单位名单.xlsx")
+            raise UsageError(NO_UNITS)
         return check_units(units, "单位名单")
 
     # ---- templates -----------------------------------------------------------------------------

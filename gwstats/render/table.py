@@ -17,11 +17,17 @@ def plain(value):
     return value
 
 
+def decimal_text(value) -> str:
+    """An exact decimal as people write it: 218, 13.55, 0.1 (no exponent, no trailing .0)."""
+    d = Decimal(value)
+    return format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f")
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+        return decimal_text(value)
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
