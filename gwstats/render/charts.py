@@ -103,6 +103,13 @@ def _new_figure(style: S.Style) -> Figure:
     return fig
 
 
+def _canvas(style: S.Style | None):
+    """The house style (default when None), its font scale, a new figure and its one axes."""
+    style = style or S.Style()
+    fig = _new_figure(style)
+    return style, style.scale, fig, fig.add_subplot()
+
+
 def _decorate(fig: Figure, ax, data: ChartData, style: S.Style):
     sc = style.scale
     if data.value_kind == "count":
@@ -188,10 +195,7 @@ def _categories(data: ChartData, order: list[int], horizontal: bool, style: S.St
 # ---- the five kinds ----------------------------------------------------------------------------
 def draw_bar(data: ChartData, style: S.Style | None = None) -> Figure:
     """One figure across units, sorted, value labels; ``rate`` adds the target line."""
-    style = style or S.Style()
-    sc = style.scale
-    fig = _new_figure(style)
-    ax = fig.add_subplot()
+    style, sc, fig, ax = _canvas(style)
     order = _order(data)
     vals = [_num(data.values[i]) for i in order]
     n = len(order)
@@ -251,10 +255,7 @@ def draw_bar(data: ChartData, style: S.Style | None = None) -> Figure:
 
 def draw_compare(data: ChartData, style: S.Style | None = None) -> Figure:
     """This year against the comparison year per unit (grouped bars), change labelled."""
-    style = style or S.Style()
-    sc = style.scale
-    fig = _new_figure(style)
-    ax = fig.add_subplot()
+    style, sc, fig, ax = _canvas(style)
     order = _order(data)
     n = len(order)
     horizontal = n > S.COMPARE_HORIZONTAL_OVER
@@ -334,10 +335,7 @@ def _thin_value_labels(fig: Figure, ax):
 
 def draw_trend(data: ChartData, style: S.Style | None = None) -> Figure:
     """A figure over the years: line with points and labels."""
-    style = style or S.Style()
-    sc = style.scale
-    fig = _new_figure(style)
-    ax = fig.add_subplot()
+    style, sc, fig, ax = _canvas(style)
     xs = list(range(len(data.labels)))
     ys = [_num(v) for v in data.values]
     ax.plot(xs, [y if y is not None else float("nan") for y in ys], color=S.PRIMARY, linewidth=3,
@@ -363,10 +361,7 @@ def draw_trend(data: ChartData, style: S.Style | None = None) -> Figure:
 
 def draw_share(data: ChartData, style: S.Style | None = None) -> Figure:
     """Parts of a whole: stacked bars per unit, or a pie when there is a single whole."""
-    style = style or S.Style()
-    sc = style.scale
-    fig = _new_figure(style)
-    ax = fig.add_subplot()
+    style, sc, fig, ax = _canvas(style)
     parts = [(name, [_num(v) for v in vals]) for name, vals in data.parts]
     n = len(data.labels)
     if n <= 1:
