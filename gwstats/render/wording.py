@@ -11,7 +11,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
-from ..rounding import percent
+from ..rounding import OTHER_RATE_PLACES, percent
 
 WAN = Decimal(10000)
 # Measures written in 万 from 10 000 up (person-times are the usual case: 3.0万人次).
@@ -138,7 +138,7 @@ def rate(value, display: str = "%") -> str:
     v = _dec(value)
     if display == "%":
         return f"{_fixed(v, RATE_DECIMALS)}%"
-    return number(v, display, "amount" if display in ("元", "万元") else "count")
+    return f"{_fixed(v, OTHER_RATE_PLACES)}{display}"  # as in every table: 1204.83元
 
 
 def share_percent(part, whole) -> str:
