@@ -311,6 +311,12 @@ class RollupResult:
             rows.append(root)
         return [self._record(i, m) for i in rows for m in self.metrics]
 
+    def to_frame(self):
+        """The records as a pandas DataFrame (one row per unit × metric; needs ``pip install gwstats[pandas]``)."""
+        from .frames import records_frame
+
+        return records_frame(self.records())
+
     def records_for(self, units: list[str], metrics: list[str] | None = None) -> list[dict]:
         return [self._record(self._i(u), m) for u in units for m in (metrics or self.metrics)]
 
