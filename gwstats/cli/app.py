@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
-from . import analysis_cmds, chart_cmds, demo_cmd, import_cmds, setup_cmds, ui_cmd
+from . import analysis_cmds, chart_cmds, demo_cmd, import_cmds, setup_cmds, ui_cmd, zh
 
 app = typer.Typer(
     name="gwstats",
@@ -41,7 +43,14 @@ for module in (setup_cmds, import_cmds, analysis_cmds, chart_cmds, demo_cmd, ui_
     module.register(app)
 
 
+zh.install()
+
+
 def main():
+    if getattr(sys, "frozen", False):  # a frozen .exe: the .xls worker process (spawn) starts here too
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     app(prog_name="gwstats")
 
 
