@@ -281,3 +281,16 @@ def test_a_data_error_is_a_chinese_page_not_a_traceback(loaded):
     ws, _ = loaded
     r = client(ws).get("/trace?year=2019&unit=不存在的单位&metric=org_total")
     assert r.status_code == 400 and "单位名单中没有“不存在的单位”" in r.text and "Traceback" not in r.text
+
+
+def test_trace_page_shows_each_subtotal_and_its_parts(loaded):
+    from gwstats.render.table import decimal_text
+
+    ws, _ = loaded
+    html = client(ws).get("/trace?year=2020&unit=JA&metric=org_total").text
+    rr = ws.rollup(2020)
+    for code, name in (("JA02", "财源镇关工委"), ("JA03", "清河镇关工委")):
+        total = decimal_text(rr.record(code, "org_total")["value"])
+        assert re.search(rf'{name}：合计（已报 \d+/\d+）</td><td class="fig">{total}</td>', html)
+    t = ws.trace(2020, "JA", "org_total")
+    assert html.count('class="download"') == sum(1 for r in t.records() if r["role"] in ("own", "reported"))

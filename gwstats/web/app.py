@@ -70,8 +70,8 @@ def _years(ws) -> tuple[list[int], int | None]:
     default = ws.config.default_year
     if default is not None:
         default = int(default)
-    if default is None or (years and default not in years):
-        default = years[-1] if years else default
+    if default is None:  # the workspace's own year (gwstats.toml) first, else the latest with data
+        default = years[-1] if years else None
     shown = sorted(set(years) | ({default} if default else set()))
     return shown, default
 
@@ -154,6 +154,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
         *templates.routes,
         *login_view.routes,
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
+        Mount("/fonts", app=StaticFiles(directory=str(HERE.parent / "data" / "fonts")), name="fonts"),
     ]
     key = key or secrets.token_bytes(32)
     middleware = []

@@ -14,7 +14,7 @@ import hmac
 from starlette.responses import PlainTextResponse, RedirectResponse
 
 COOKIE = "gwstats_auth"
-OPEN_PATHS = ("/login", "/static/")
+OPEN_PATHS = ("/login", "/static/", "/fonts/")
 REFUSED = "需要访问口令：请先在登录页输入口令。"
 
 

@@ -22,6 +22,9 @@ def rollup_table(ws, year: int, group: str | None, level: int | None, unit: str 
     group = group if group in groups else (groups[0] if groups else None)
     res = ws.rollup(year, unit=unit or None, level=level, metrics=[group] if group else None)
     recs = res.records()
+    # like the console table: a metric without a figure in any row (nor last year) is left out
+    keep = {r["metric"] for r in recs if r["value"] is not None or r["prev_value"] is not None}
+    recs = [r for r in recs if r["metric"] in keep]
     metrics = list(dict.fromkeys(r["metric"] for r in recs))
     head = {}
     rows: dict[str, dict] = {}

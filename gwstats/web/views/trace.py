@@ -31,14 +31,15 @@ def _rows(node, depth: int, out: list):
         how = "汇总表，无下级单位，按本级计" if node.own.scope == "汇总" else ""
         out.append({"depth": depth, "label": node.unit_name, "value": _num(node.own.value), "cells": [_cell(node.own, "本级", how)]})
         return
-    cells = []
+    label = f"{node.unit_name}：合计（已报 {node.coverage}{'，采用汇总表数' if node.source == 'reported' else ''}）"
+    out.append({"depth": depth, "label": label, "value": _num(node.total), "cells": []})
     if node.own is not None:
-        cells.append(_cell(node.own, "本级", "已含在汇总表数中" if node.source == "reported" else ""))
+        cell = _cell(node.own, "本级", "已含在汇总表数中" if node.source == "reported" else "")
+        out.append({"depth": depth + 1, "label": "本级", "value": cell["value"], "cells": [cell]})
     if node.reported is not None:
         what = "合计行填报" if node.reported.source == "total_row" else "汇总表填报"
-        cells.append(_cell(node.reported, what, "代替计算数" if node.source == "reported" else "仅用于比对，不相加"))
-    label = f"{node.unit_name}：合计（已报 {node.coverage}{'，采用汇总表数' if node.source == 'reported' else ''}）"
-    out.append({"depth": depth, "label": label, "value": _num(node.total), "cells": cells})
+        cell = _cell(node.reported, what, "代替计算数" if node.source == "reported" else "仅用于比对，不相加")
+        out.append({"depth": depth + 1, "label": what, "value": cell["value"], "cells": [cell]})
     for ch in node.children:
         _rows(ch, depth + 1, out)
 
