@@ -247,25 +247,26 @@ def test_outputs_workbook_charts_report(loaded):
 
     ws, _ = loaded
     c = client(ws)
-    token = csrf_token(c, "/outputs?year=2019")
-    r = c.post("/outputs/make/workbook", data={"csrftoken": token, "year": "2019"})
+    token = csrf_token(c, "/outputs?year=2020")
+    r = c.post("/outputs/make/workbook", data={"csrftoken": token, "year": "2020"})
     assert r.status_code == 200 and "已生成汇总工作簿" in r.text
     href = re.search(r'id="download-workbook" href="([^"]+)"', r.text).group(1)
     x = c.get(href)
     assert x.status_code == 200 and x.headers["content-type"].startswith("application/vnd.openxmlformats")
     wb = openpyxl.load_workbook(io.BytesIO(x.content))
     assert "汇总" in wb.sheetnames
-    r = c.post("/outputs/make/charts", data={"csrftoken": token, "year": "2019"})
+    r = c.post("/outputs/make/charts", data={"csrftoken": token, "year": "2020"})
     imgs = re.findall(r'<img src="([^"]+)"', r.text)
     assert imgs and "张图表" in r.text
+    assert re.search(r"<figcaption>集安市关工委 2020年 [^<]+</figcaption>", r.text)  # the chart's own title
     png = c.get(imgs[0])
     assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n"
-    r = c.post("/outputs/make/report", data={"csrftoken": token, "year": "2019"})
+    r = c.post("/outputs/make/report", data={"csrftoken": token, "year": "2020"})
     doc = c.get(re.search(r'id="download-report" href="([^"]+)"', r.text).group(1))
     assert doc.status_code == 200 and zipfile.ZipFile(io.BytesIO(doc.content)).testzip() is None
     # only products are served, nothing else of the workspace
-    assert c.get("/outputs/2019/../../gwstats.sqlite").status_code in (400, 404)
-    assert c.get("/outputs/2019/%2E%2E/%2E%2E/gwstats.toml").status_code in (400, 404)
+    assert c.get("/outputs/2020/../../gwstats.sqlite").status_code in (400, 404)
+    assert c.get("/outputs/2020/%2E%2E/%2E%2E/gwstats.toml").status_code in (400, 404)
 
 
 def test_templates_zip_has_one_return_per_expected_unit(loaded):

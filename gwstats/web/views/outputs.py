@@ -6,6 +6,7 @@ from that folder only.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -44,9 +45,18 @@ def listing(ws, year: int) -> dict:
         p = d / name
         files[key] = {"name": name, "href": _href(year, name), "size": f"{p.stat().st_size / 1024:.0f} KB"} if p.is_file() else None
     charts_dir = d / CHARTS_DIR
-    charts = [{"name": p.stem, "href": _href(year, f"{CHARTS_DIR}/{p.name}")}
+    titles = _chart_titles(charts_dir / "index.md")
+    charts = [{"name": titles.get(p.name, p.stem), "href": _href(year, f"{CHARTS_DIR}/{p.name}")}
               for p in sorted(charts_dir.glob("*.png"))] if charts_dir.is_dir() else []
     return {"files": files, "charts": charts, "folder": str(d)}
+
+
+def _chart_titles(index: Path) -> dict[str, str]:
+    """file name -> title, from the chart set's index.md (``1. [title](file.png)``)."""
+    if not index.is_file():
+        return {}
+    found = re.findall(r"^\d+\. \[(.+)\]\(([^)]+\.png)\)$", index.read_text(encoding="utf-8"), re.M)
+    return {name: title for title, name in found}
 
 
 def make_workbook(ws, year: int):
