@@ -70,3 +70,17 @@ def test_translation_of_click_and_pydantic_wordings():
     assert zh.help_text("Usage: gwstats [OPTIONS]\n\nOptions:\n  -h  Show this message and exit.") == \
         "用法：gwstats [选项]\n\n选项：\n  -h  显示本帮助并退出。"
     assert zh.message("数据里的 Error 一词不动") == "数据里的 Error 一词不动"
+
+
+def test_a_gbk_stream_replaces_what_it_cannot_encode():
+    """Chinese Windows: stdout redirected to a file is GBK; a ✓ must not end the command."""
+    import io
+
+    from gwstats.cli.app import safe_streams
+
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="gbk")
+    safe_streams([stream])
+    stream.write("✓ 已导入 26 个单位\n")
+    stream.flush()
+    assert raw.getvalue().decode("gbk") == "? 已导入 26 个单位\n"

@@ -295,3 +295,23 @@ def test_trace_page_shows_each_subtotal_and_its_parts(loaded):
         assert re.search(rf'{name}：合计（已报 \d+/\d+）</td><td class="fig">{total}</td>', html)
     t = ws.trace(2020, "JA", "org_total")
     assert html.count('class="download"') == sum(1 for r in t.records() if r["role"] in ("own", "reported"))
+
+
+def test_templates_static_and_font_are_package_data():
+    """A wheel (python -m build) carries every template, asset and the font: the page needs no internet."""
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    cfg = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    data = cfg["package-data"]
+    assert {"gwstats.web", "gwstats.web.views"} <= set(cfg["packages"])
+    for pkg, folder in (("gwstats.web", "gwstats/web"), ("gwstats", "gwstats")):
+        base = root / folder
+        for sub in (["templates", "static"] if pkg == "gwstats.web" else ["data/fonts"]):
+            for f in (base / sub).iterdir():
+                rel = f.relative_to(base).as_posix()
+                assert any(fnmatch.fnmatch(rel, pat) for pat in data[pkg]), rel
+    css = (root / "gwstats/web/static/style.css").read_text(encoding="utf-8")
+    assert "http://" not in css and "https://" not in css  # nothing fetched from the internet

@@ -46,7 +46,17 @@ for module in (setup_cmds, import_cmds, analysis_cmds, chart_cmds, demo_cmd, ui_
 zh.install()
 
 
+def safe_streams(streams=None):
+    """A GBK console or a redirected stdout on Chinese Windows cannot encode every character (✓, •):
+    replace those rather than stop with UnicodeEncodeError half-way through the output."""
+    for stream in streams or (sys.stdout, sys.stderr):
+        enc = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if enc not in ("utf8", "utf16", "utf32") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def main():
+    safe_streams()
     if getattr(sys, "frozen", False):  # a frozen .exe: the .xls worker process (spawn) starts here too
         import multiprocessing
 
