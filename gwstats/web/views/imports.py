@@ -38,7 +38,7 @@ def _limit_mb(ws) -> float:
 
 async def page(request: Request):
     ctx = await page_context(request, "import")
-    ctx["max_mb"] = await request.app.state.web.call(_limit_mb)
+    ctx["max_mb"] = f"{await request.app.state.web.call(_limit_mb):g}"
     return render(request, "import.html", ctx)
 
 
@@ -48,7 +48,7 @@ async def upload(request: Request):
     total_mb = max(MIN_TOTAL_MB, 2 * max_mb)
     length = request.headers.get("content-length")
     ctx = await page_context(request, "import")
-    ctx["max_mb"] = max_mb
+    ctx["max_mb"] = f"{max_mb:g}"
     if length is None or not length.isdigit() or int(length) > total_mb * 1024 * 1024:
         ctx["error"] = (f"一次上传的文件合计超过 {total_mb:g} MB（或大小不明），未接收。请分几次上传；"
                         f"单个报表文件的上限是 {max_mb:g} MB。")
@@ -79,7 +79,7 @@ async def confirm(request: Request):
     batch = form.get("batch")
     folder = web.staging.batch_dir(batch)
     ctx = await page_context(request, "import")
-    ctx["max_mb"] = await web.call(_limit_mb)
+    ctx["max_mb"] = f"{await web.call(_limit_mb):g}"
     if folder is None:
         ctx["error"] = "这批文件已经导入或已取消（找不到上传的文件），请重新上传。"
         return render(request, "import.html", ctx, status_code=400)
@@ -96,7 +96,7 @@ async def cancel(request: Request):
     web = request.app.state.web
     web.staging.drop((await request.form()).get("batch"))
     ctx = await page_context(request, "import")
-    ctx["max_mb"] = await web.call(_limit_mb)
+    ctx["max_mb"] = f"{await web.call(_limit_mb):g}"
     ctx["notice"] = "已取消，上传的文件没有导入。"
     return render(request, "import.html", ctx)
 
