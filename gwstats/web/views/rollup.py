@@ -16,7 +16,7 @@ def _int(text):
 
 
 def rollup_table(ws, year: int, group: str | None, level: int | None, unit: str | None) -> dict:
-    from ...render.rollup_table import column_title, fmt_change, fmt_value
+    from ...render.rollup_table import change_word, column_title, fmt_change, fmt_value, table_notes
 
     groups = ws.catalog.groups()
     group = group if group in groups else (groups[0] if groups else None)
@@ -30,14 +30,17 @@ def rollup_table(ws, year: int, group: str | None, level: int | None, unit: str 
     rows: dict[str, dict] = {}
     for r in recs:
         head.setdefault(r["metric"], column_title(r))
-        is_total = r["unit"] == res.root and r["unit"] not in res.units
+        is_total = r.get("row", "单位") == "合计"
+        is_unit = r.get("row", "单位") in ("单位", "合计")  # not the remainder row (no unit to trace)
+        coverage = r["coverage"] if r["expected"] or r.get("row", "单位") == "单位" else ""
         row = rows.setdefault(r["unit"], {"name": "合计" if is_total else r["unit_name"], "unit": r["unit"],
-                                          "coverage": r["coverage"], "total": is_total, "cells": [], "notes": []})
+                                          "coverage": coverage, "total": is_total, "cells": [], "notes": []})
         value = fmt_value(r["value"], r["kind"], r["measure"])
         row["cells"].append({
             "value": ("约" if r["approx"] and value else "") + value,
             "change": fmt_change(r) if res.compare_year is not None else "",
-            "href": "/trace?" + urlencode({"year": year, "unit": r["unit"], "metric": r["metric"]}) if value else None,
+            "href": "/trace?" + urlencode({"year": year, "unit": r["unit"], "metric": r["metric"]})
+                    if value and is_unit else None,
             "parts": f"{fmt_value(r['numerator'], 'count')} ÷ {fmt_value(r['denominator'], 'count')}"
                      if r["kind"] == "rate" and r["numerator"] is not None else "",
             "reported": r["source"] == "reported",
@@ -52,7 +55,8 @@ def rollup_table(ws, year: int, group: str | None, level: int | None, unit: str 
         "groups": groups, "group": group, "levels": levels, "level": level, "unit": unit or "",
         "columns": [head[m] for m in metrics], "rows": list(rows.values()),
         "compare_year": res.compare_year, "root_name": res.tree.names[res.tree.index[res.root]],
-        "has_data": bool(res.frame.data.has_sub.any()),
+        "has_data": bool(res.frame.data.has_sub.any()), "change_word": change_word(res) if res.compare_year else "",
+        "table_notes": table_notes(res),
     }
 
 
