@@ -315,3 +315,19 @@ def test_templates_static_and_font_are_package_data():
                 assert any(fnmatch.fnmatch(rel, pat) for pat in data[pkg]), rel
     css = (root / "gwstats/web/static/style.css").read_text(encoding="utf-8")
     assert "http://" not in css and "https://" not in css  # nothing fetched from the internet
+
+
+def test_remainder_row_is_shown_without_a_trace_link(loaded):
+    """The rows add up to 合计: the root's own 本级 row is there, as plain figures (no unit to trace)."""
+    ws, _ = loaded
+    res = ws.rollup(2020)
+    rest = [r for r in res.records() if r["row"] not in ("单位", "合计")]
+    assert rest
+    html = client(ws).get("/rollup?year=2020").text
+    row = re.search(rf'<td class="unit">{re.escape(rest[0]["unit_name"])}</td>(.*?)</tr>', html, re.S).group(1)
+    assert 'class="trace"' not in row and re.search(r'<td class="fig">\s*\d', row)
+    from gwstats.render.rollup_table import table_notes
+
+    shown = ws.rollup(2020, metrics=[ws.catalog.groups()[0]])  # the page opens on the first group
+    for n in table_notes(shown):
+        assert n in html
