@@ -53,3 +53,16 @@ def test_the_app_keeps_loopback_hosts_only(tmp_path):
 
     assert display_url("0.0.0.0", 8765, "tok") == "http://127.0.0.1:8765/?token=tok"
     assert display_url("::1", 9000) == "http://[::1]:9000/"
+
+
+def test_a_port_in_use_is_a_chinese_message(workspace):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+        r = runner.invoke(app, ["ui", "-w", str(workspace.root), "--port", str(port), "--no-browser"])
+    assert r.exit_code == 2
+    out = r.output + (r.stderr or "")
+    assert "端口可能已被占用" in out and "--port" in out and "Traceback" not in out

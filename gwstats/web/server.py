@@ -15,9 +15,25 @@ def display_url(host: str, port: int, token: str | None = None) -> str:
     return url + (f"?token={token}" if token else "")
 
 
+def check_port(host: str, port: int):
+    """A clear message (not uvicorn's English) when the port is taken, e.g. by a gwstats ui already running."""
+    import socket
+
+    from ..errors import UsageError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise UsageError(f"无法在 {host}:{port} 上启动网页界面（{exc.strerror or exc}）：端口可能已被占用，"
+                             f"例如已经开着一个 gwstats ui。请打开 {display_url(host, port)}，或用 --port 换一个端口") from None
+
+
 def serve(root: Path, *, host: str, port: int, password: str | None, open_browser: bool, echo=print):
     import uvicorn
 
+    check_port(host, port)
     from .app import make_app
 
     loopback = host in ("127.0.0.1", "localhost", "::1")
