@@ -66,3 +66,25 @@ def test_a_port_in_use_is_a_chinese_message(workspace):
     assert r.exit_code == 2
     out = r.output + (r.stderr or "")
     assert "端口可能已被占用" in out and "--port" in out and "Traceback" not in out
+
+
+def test_one_server_per_workspace(workspace):
+    """A second gwstats ui on a workspace whose server still answers is refused; a stale lock is taken over."""
+    import socket
+
+    from gwstats.errors import UsageError
+    from gwstats.web.server import LOCK_NAME, claim_workspace, release_workspace
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+        lock = claim_workspace(workspace.root, port)
+        assert lock.name == LOCK_NAME and lock.read_text(encoding="utf-8") == str(port)
+        with pytest.raises(UsageError, match="已经由另一个 gwstats ui 打开"):
+            claim_workspace(workspace.root, port + 1)
+    # the first server is gone (its port no longer answers): the next one takes over
+    lock = claim_workspace(workspace.root, port + 1)
+    assert lock.read_text(encoding="utf-8") == str(port + 1)
+    release_workspace(lock, port + 1)
+    assert not lock.exists()
