@@ -127,7 +127,8 @@ def test_upload_names_never_reach_a_path_unsanitised(fresh):
     ("报表\x00\x1f<>:\"|?*.xlsx", "报表_______.xlsx"),  # control characters dropped, the rest replaced
     ("  .隐藏.xlsx. ", "隐藏.xlsx"),
     ("", "未命名文件"),
-    ("x" * 300 + ".xlsx", "x" * 115 + ".xlsx"),
+    ("x" * 300 + ".xlsx", "x" * 175 + ".xlsx"),
+    ("报" * 200 + ".xlsx", "报" * 58 + ".xlsx"),  # 174 + 5 bytes: a 246-byte name never reaches the disk
     ("岳西县局2018年报表(修改版).xlsx", "岳西县局2018年报表(修改版).xlsx"),
 ])
 def test_safe_name(raw, safe):
@@ -331,3 +332,21 @@ def test_remainder_row_is_shown_without_a_trace_link(loaded):
     shown = ws.rollup(2020, metrics=[ws.catalog.groups()[0]])  # the page opens on the first group
     for n in table_notes(shown):
         assert n in html
+
+
+CORPUS = __import__("pathlib").Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "hostile"
+
+
+def test_hostile_uploads_get_a_row_each_never_a_server_error(fresh):
+    """The long name (246 bytes) and broken files of the corpus: one result row per file, a Chinese reason."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"跳过：没有 {CORPUS}（共享测试语料）")
+    ws, _ = fresh
+    files = sorted((CORPUS / "longname").iterdir()) + [CORPUS / "tsz-mod.xlsx"]
+    c = client(ws)
+    r = c.post("/import", data={"csrftoken": csrf_token(c)}, files=upload_files(files))
+    assert r.status_code == 200 and "Traceback" not in r.text
+    assert r.text.count("<tr class=") == len(files)
+    names = re.findall(r"<tr class=\"\w+\"><td>([^<]+)</td>", r.text)
+    assert all(len(n.encode("utf-8")) <= 180 for n in names)
+    assert _counts(ws)["files"] == 0  # a dry run

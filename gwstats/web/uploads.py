@@ -2,7 +2,7 @@
 
 A name from the browser never reaches a path as sent: only its last component is kept, characters
 that Windows or POSIX refuse (and control characters) are replaced, leading/trailing dots and spaces
-dropped, reserved device names (CON, NUL, COM1, …) prefixed, the length capped. Each file goes into
+dropped, reserved device names (CON, NUL, COM1, …) prefixed, the length capped in UTF-8 bytes. Each file goes into
 its own numbered folder of a batch folder named by a random id, so two uploads never collide.
 """
 
@@ -16,7 +16,7 @@ import unicodedata
 from pathlib import Path
 
 STAGING = ".gwstats-uploads"
-MAX_NAME = 120
+MAX_NAME_BYTES = 180  # file systems allow 255 bytes (ext4) or 255 UTF-16 units (NTFS); Chinese is 3 bytes each
 BATCH_RE = re.compile(r"^[0-9a-f]{16}$")
 _BAD = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -37,8 +37,10 @@ def safe_name(raw: str | None) -> str:
     if stem.split(".")[0].upper() in _RESERVED:
         stem = "_" + stem
     suffix = suffix[:10]
-    room = MAX_NAME - len(suffix) - (1 if suffix else 0)
-    stem = stem[:room] or "未命名文件"
+    room = MAX_NAME_BYTES - len(suffix.encode("utf-8")) - (1 if suffix else 0)
+    while len(stem.encode("utf-8")) > room:
+        stem = stem[:-1]
+    stem = stem or "未命名文件"
     return f"{stem}.{suffix}" if suffix else stem
 
 

@@ -64,10 +64,17 @@ async def upload(request: Request):
     try:
         for n, up in enumerate(uploads):
             paths.append(web.staging.add(folder, n, up.filename, up.file))
+    except BaseException:
+        web.staging.drop(batch)
+        raise
     finally:
         for up in uploads:
             await up.close()
-    result, _ = await web.call(_dry_run, paths)
+    try:
+        result, _ = await web.call(_dry_run, paths)
+    except BaseException:
+        web.staging.drop(batch)  # nothing of a failed dry run stays behind
+        raise
     ctx.update(result=result, batch=batch, dry_run=True)
     return render(request, "import.html", ctx)
 
