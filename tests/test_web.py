@@ -350,3 +350,21 @@ def test_hostile_uploads_get_a_row_each_never_a_server_error(fresh):
     names = re.findall(r"<tr class=\"\w+\"><td>([^<]+)</td>", r.text)
     assert all(len(n.encode("utf-8")) <= 180 for n in names)
     assert _counts(ws)["files"] == 0  # a dry run
+
+
+def test_year_chosen_at_the_top_for_returns_without_a_year(fresh, tmp_path):
+    from helpers_returns import long_rows, write_xlsx
+
+    ws, _ = fresh
+    path = write_xlsx(tmp_path / "台上镇统计表.xlsx",
+                      {"统计表": long_rows({"关工委组织数": 21}, unit="台上镇关工委", year=None, title=None)})
+    c = client(ws)
+    token = csrf_token(c, "/import?year=2020")
+    r = c.post("/import?year=2020", data={"csrftoken": token}, files=upload_files([path]))
+    assert "<td>未导入</td>" in r.text and "无法确定统计年度" in r.text
+    r = c.post("/import?year=2020", data={"csrftoken": token, "year_fallback": "1"}, files=upload_files([path]))
+    assert "<td>将导入</td>" in r.text and "<td>2020</td>" in r.text
+    batch = re.search(r'name="batch" value="([0-9a-f]{16})"', r.text).group(1)
+    r = c.post("/import/confirm?year=2020", data={"csrftoken": token, "batch": batch})
+    assert "<td>已导入</td>" in r.text
+    assert ws.rollup(2020).record("JA01", "org_total")["value"] == 21

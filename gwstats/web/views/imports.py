@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.routing import Route
@@ -24,12 +26,20 @@ def _report(report) -> dict:
             "can_confirm": any(f.status in ("accepted", "replaced") for f in report.files)}
 
 
-def _dry_run(ws, paths):
-    return _report(ws.import_paths(paths, dry_run=True)), ws.config.max_file_mb
+def _dry_run(ws, paths, year=None):
+    return _report(ws.import_paths(paths, dry_run=True, year=year)), ws.config.max_file_mb
 
 
-def _import(ws, paths):
-    return _report(ws.import_paths(paths))
+def _import(ws, paths, year=None):
+    return _report(ws.import_paths(paths, year=year))
+
+
+OPTIONS = "options.json"
+
+
+def _fallback_year(form, ctx) -> int | None:
+    """The year chosen at the top, for returns that do not say their year (the CLI's --year)."""
+    return ctx["year"] if form.get("year_fallback") == "1" and ctx["year"] else None
 
 
 def _limit_mb(ws) -> float:
@@ -60,6 +70,8 @@ async def upload(request: Request):
         ctx["error"] = "没有选择文件。请把报表文件（或文件夹）拖到框里，或点“选择文件”。"
         return render(request, "import.html", ctx, status_code=400)
     batch, folder = web.staging.new_batch()
+    year = _fallback_year(form, ctx)
+    (folder / OPTIONS).write_text(json.dumps({"year": year}), encoding="utf-8")
     paths = []
     try:
         for n, up in enumerate(uploads):
@@ -71,7 +83,7 @@ async def upload(request: Request):
         for up in uploads:
             await up.close()
     try:
-        result, _ = await web.call(_dry_run, paths)
+        result, _ = await web.call(_dry_run, paths, year)
     except BaseException:
         web.staging.drop(batch)  # nothing of a failed dry run stays behind
         raise
@@ -91,7 +103,8 @@ async def confirm(request: Request):
         ctx["error"] = "这批文件已经导入或已取消（找不到上传的文件），请重新上传。"
         return render(request, "import.html", ctx, status_code=400)
     try:
-        result = await web.call(_import, web.staging.files(folder))
+        options = json.loads((folder / OPTIONS).read_text(encoding="utf-8")) if (folder / OPTIONS).is_file() else {}
+        result = await web.call(_import, web.staging.files(folder), options.get("year"))
     finally:
         web.staging.drop(batch)
     ctx.update(result=result, dry_run=False)
