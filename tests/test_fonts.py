@@ -143,3 +143,15 @@ def test_a_system_font_without_chinese_glyphs_is_skipped(monkeypatch):
     monkeypatch.setattr(fm.fontManager, "ttflist", [entry])
     monkeypatch.setattr(fonts, "SYSTEM_CJK_FAMILIES", ("SimHei",))
     assert fonts._system_font() is None
+
+
+@pytest.mark.parametrize("installed, chosen", [
+    (("SimHei", "DengXian", "Microsoft YaHei"), "Microsoft YaHei"),  # Windows: 微软雅黑 before 等线 and 黑体
+    (("SimHei", "DengXian"), "DengXian"),
+    (("Hiragino Sans GB", "PingFang SC"), "PingFang SC"),  # macOS: 苹方
+    (("WenQuanYi Zen Hei", "Noto Sans CJK SC"), "Noto Sans CJK SC"),  # Linux
+])
+def test_system_font_preference_order(monkeypatch, installed, chosen):
+    path = str(fonts.bundled_font_path())  # any file with the glyphs stands in for the system font
+    monkeypatch.setattr(fm.fontManager, "ttflist", [fm.FontEntry(fname=path, name=n) for n in installed])
+    assert fonts._system_font().family == chosen
