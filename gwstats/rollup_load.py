@@ -34,6 +34,8 @@ class YearData:
     rep_approx: np.ndarray | None = None  # bool like rep_has
     row_total: np.ndarray | None = None  # micro: a 合计 row's values where the unit also sent a real 汇总
     row_total_has: np.ndarray | None = None  # (the 汇总 return is in ``rep``; the row is only checked)
+    as_huizong: np.ndarray | None = None  # bool per unit: a summary-sheet row taken as 本级 by default, read
+    # as the unit's 汇总 because units below it also reported (never counted twice)
 
     def __post_init__(self):
         if self.own_approx is None:
@@ -139,8 +141,32 @@ def load_year(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
         # sums over all units could overflow int64: add exact Python integers instead
         own, rep = own.astype(object), rep.astype(object)
     own_approx, rep_approx = _approx(conn, tree, metric_codes, year, own_has, rep_has)
+    as_huizong = _assumed_rows(conn, tree, year, has_sub, rep_source)
+    if as_huizong.any():
+        u = as_huizong
+        rep[u], rep_has[u], rep_approx[u] = own[u], own_has[u], own_approx[u]
+        own[u], own_has[u], own_approx[u] = 0, False, False
+        rep_source[u] = 1
     return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source, own_approx, rep_approx, row_total,
-                    row_total_has)
+                    row_total_has, as_huizong)
+
+
+def _assumed_rows(conn, tree: Tree, year: int, has_sub, rep_source) -> np.ndarray:
+    """Units whose 本级 is a row of a summary sheet without 口径 (taken as 本级 by default) while some
+    unit below them has a return of its own: that row already holds them, so it is the unit's 汇总."""
+    out = np.zeros(tree.n, dtype=bool)
+    rows = conn.execute(
+        "SELECT DISTINCT s.unit FROM submissions s JOIN submission_notes n ON n.submission_id = s.id"
+        " WHERE s.year = ? AND s.superseded_by IS NULL AND s.scope = '本级' AND n.code = 'row-scope-assumed'",
+        (year,)).fetchall()
+    if not rows:
+        return out
+    below = tree.accumulate(has_sub.astype(np.int64)) - has_sub
+    for (unit,) in rows:
+        i = tree.index.get(unit)
+        if i is not None and below[i] > 0 and rep_source[i] == 0:
+            out[i] = True
+    return out
 
 
 def _approx(conn, tree: Tree, metric_codes: list[str], year: int, own_has, rep_has):
