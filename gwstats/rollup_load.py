@@ -34,6 +34,7 @@ class YearData:
     rep_approx: np.ndarray | None = None  # bool like rep_has
     row_total: np.ndarray | None = None  # micro: a 合计 row's values where the unit also sent a real 汇总
     row_total_has: np.ndarray | None = None  # (the 汇总 return is in ``rep``; the row is only checked)
+    folded: np.ndarray | None = None  # bool per unit: holds the figures of units merged into it (an earlier year)
     as_huizong: np.ndarray | None = None  # bool per unit: a summary-sheet row taken as 本级 by default, read
     # as the unit's 汇总 because units below it also reported (never counted twice)
 
@@ -148,7 +149,7 @@ def load_year(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
         own[u], own_has[u], own_approx[u] = 0, False, False
         rep_source[u] = 1
     return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source, own_approx, rep_approx, row_total,
-                    row_total_has, as_huizong)
+                    row_total_has, as_huizong=as_huizong)
 
 
 def _assumed_rows(conn, tree: Tree, year: int, has_sub, rep_source) -> np.ndarray:
@@ -189,3 +190,38 @@ def _approx(conn, tree: Tree, metric_codes: list[str], year: int, own_has, rep_h
 def load_years(conn, tree: Tree, metric_codes: list[str], years: list[int]) -> list[YearData]:
     return [load_year(conn, tree, metric_codes, y) for y in years]
 
+
+
+def merged_units(conn) -> list[tuple[str, str]]:
+    """(old code, code it was merged into) from the units list (并入 / 前身 columns)."""
+    return conn.execute("SELECT code, merged_into FROM units WHERE merged_into IS NOT NULL AND merged_into != code").fetchall()
+
+
+def fold_merged(tree: Tree, data: YearData, pairs: list[tuple[str, str]]) -> YearData:
+    """An earlier year laid on today's units: a merged unit's own figures count as its successor's
+    (东乡 + 西乡 → 东西乡), so the successor gets a comparison. Follows chains (A → B → C)."""
+    target = dict(pairs)
+    moves = []
+    for old in target:
+        new, seen = target[old], {old}
+        while new in target and new not in seen:
+            seen.add(new)
+            new = target[new]
+        i, j = tree.index.get(old), tree.index.get(new)
+        if i is not None and j is not None and i != j:
+            moves.append((i, j))
+    if not moves:
+        return data
+    own, own_has, approx = data.own.copy(), data.own_has.copy(), data.own_approx.copy()
+    has_sub = data.has_sub.copy()
+    folded = np.zeros(tree.n, dtype=bool)
+    for i, j in moves:
+        folded[j] = True
+        own[j] = own[j] + np.where(own_has[i], own[i], 0)
+        own_has[j] |= own_has[i]
+        approx[j] |= approx[i]
+        has_sub[j] |= has_sub[i]
+        own[i], own_has[i], approx[i] = 0, False, False
+    from dataclasses import replace
+
+    return replace(data, own=own, own_has=own_has, own_approx=approx, has_sub=has_sub, folded=folded)
