@@ -8,7 +8,7 @@ from ..errors import Finding
 from ..normalize import nfkc, squash
 from ..numbers import NumberError, cell_text, parse_year
 from ..reader import Sheet, cell_ref
-from . import headers, long, wide
+from . import headers, long, own_book, wide
 from .context import Context
 from .model import ParsedReturn
 
@@ -149,6 +149,9 @@ def parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn],
     Returns (returns, file-level findings). Returns with no values are dropped when another sheet
     of the file has values; a file with no table at all gets an error finding.
     """
+    own = own_book.detect(sheets)
+    if own is not None:  # gwstats's own rollup workbook: its long sheet, as 汇总 returns
+        return own_book.parse(own, ctx)
     returns: list[ParsedReturn] = []
     findings: list[Finding] = []
     tables = 0
