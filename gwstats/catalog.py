@@ -31,6 +31,10 @@ class Metric:
     aggregation: str = "sum"
     group: str = "其他"
     synonyms: tuple[str, ...] = ()
+    # where the metric sits in a table of the form (catalog from-template): a cross-tab cell has both
+    table: str = ""
+    row: str = ""
+    column: str = ""
 
     @property
     def is_integer(self) -> bool:
@@ -210,10 +214,13 @@ def _build(data: dict, source: str) -> Catalog:
         synonyms = m.get("synonyms", [])
         if not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms):
             _fail(source, where, "synonyms 应为字符串列表")
-        unknown = set(m) - {"code", "name", "unit", "kind", "aggregation", "group", "synonyms"}
+        unknown = set(m) - {"code", "name", "unit", "kind", "aggregation", "group", "synonyms", "table", "row", "column"}
         if unknown:
             _fail(source, where, f"未知字段 {', '.join(sorted(unknown))}")
-        metric = Metric(code, name.strip(), unit.strip(), kind, agg, m.get("group", "其他"), tuple(synonyms))
+        place = {k: m.get(k, "") for k in ("table", "row", "column")}
+        if not all(isinstance(v, str) for v in place.values()):
+            _fail(source, where, "table、row、column 应为文字（所在表、主栏行、宾栏列的名称）")
+        metric = Metric(code, name.strip(), unit.strip(), kind, agg, m.get("group", "其他"), tuple(synonyms), **place)
         metrics[code] = metric
         for label in (code, name, *synonyms):
             claim(label, code, where)

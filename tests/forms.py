@@ -1,0 +1,133 @@
+"""Hand-made forms as a level above sends them (openpyxl), for catalog from-template and export --into."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+THIN = Side(style="thin")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def _box(ws, top, left, bottom, right):
+    for r in range(top, bottom + 1):
+        for c in range(left, right + 1):
+            ws.cell(r, c).border = BOX
+
+
+def long_form(path: Path, year: int = 2019) -> Path:
+    """A list of indicators with group headings, 其中 rows, a stated relation and a 填表说明 sheet."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "统计表"
+    ws.merge_cells("A1:E1")
+    ws["A1"] = f"{year}年度关心下一代工作统计表"
+    ws["A1"].font = Font(bold=True, size=16)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws["A2"] = "填报单位："
+    ws["D2"] = "年度："
+    ws["E2"] = year
+    for c, h in enumerate(("序号", "指标", "计量单位", "数值", "备注"), 1):
+        ws.cell(3, c, h).font = Font(bold=True)
+    rows = [
+        ("一、组织建设",),
+        (1, "关工委组织数", "个"),
+        (2, "其中：达到五好标准组织数", "个"),
+        (3, "家长学校数", "所"),
+        ("二、五老队伍",),
+        (4, "五老志愿者人数", "人"),
+        (5, "其中：五老骨干人数", "人"),
+        ("三、帮扶助学",),
+        (6, "捐款捐物", "万元"),
+        (7, "其中：社会力量捐款", "万元"),
+        (8, "      五老捐款捐物", "万元"),
+        (9, "开展家庭教育讲座场次", "场次"),
+    ]
+    r = 4
+    for row in rows:
+        if len(row) == 1:
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
+            ws.cell(r, 1, row[0]).font = Font(bold=True)
+            ws.cell(r, 1).fill = PatternFill("solid", fgColor="EDEDED")
+        else:
+            for c, v in enumerate(row, 1):
+                ws.cell(r, c, v)
+        r += 1
+    _box(ws, 3, 1, r - 1, 5)
+    ws.cell(r + 1, 1, "注：表内关系 6=7+8；1≥2。")
+    ws.cell(r + 2, 1, "填报人：")
+    ws.cell(r + 2, 3, "联系电话：")
+    ws.protection.sheet = True
+    help_ = wb.create_sheet("填表说明")
+    help_["A1"] = "填表说明"
+    help_["A2"] = "1. 数值只填数字。"
+    wb.save(path)
+    return path
+
+
+CROSSTAB_ROWS = ["合计", "乡镇(街道)", "村", "社区", "学校", "其中：中小学", "企业"]
+CROSSTAB_COLS = ["应建关工委单位数", "已建关工委单位数", "关工小组数", "达到五好标准组织数"]
+
+
+def crosstab_form(path: Path, year: int = 2019, *, total_formulas: bool = False) -> Path:
+    """主栏 rows × 宾栏 columns under a two-row merged header, a 栏号 row, a 其中 row, 表号 and 制表机关."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "组织建设"
+    ws.merge_cells("A1:E1")
+    ws["A1"] = f"{year}年基层关工委组织建设情况统计表"
+    ws["D2"] = "表号：关统2表"
+    ws["D3"] = "制表机关：某省关工委"
+    ws["A3"] = "填报单位："
+    ws["E4"] = "计量单位：个"
+    ws.merge_cells("A5:A6")
+    ws["A5"] = "项目"
+    ws.merge_cells("B5:D5")
+    ws["B5"] = "组织建设"
+    ws.merge_cells("E5:E6")
+    ws["E5"] = CROSSTAB_COLS[3]
+    for c, h in enumerate(CROSSTAB_COLS[:3], 2):
+        ws.cell(6, c, h)
+    for c, h in enumerate(("甲", 1, 2, 3, 4), 1):
+        ws.cell(7, c, h)
+    for i, label in enumerate(CROSSTAB_ROWS):
+        ws.cell(8 + i, 1, label)
+        if total_formulas and i == 0:
+            for c in range(2, 6):
+                col = "ABCDE"[c - 1]
+                ws.cell(8, c, f"={col}9+{col}10+{col}11+{col}12+{col}14")
+    last = 8 + len(CROSSTAB_ROWS) - 1
+    _box(ws, 5, 1, last, 5)
+    ws.cell(last + 2, 1, "注：1. 2≤1；4≤2。")
+    ws.cell(last + 3, 1, "填报人：")
+    wb.save(path)
+    return path
+
+
+def two_table_form(path: Path, year: int = 2019) -> Path:
+    """表1 (a list) and 表2 (a cross-tab) on one sheet, each with its 表号; relations on the 填表说明 sheet."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "年报"
+    ws["A1"] = "表1  五老队伍情况"
+    ws["D1"] = "表号：关统1表"
+    for c, h in enumerate(("序号", "指标", "计量单位", "数值"), 1):
+        ws.cell(2, c, h)
+    for i, (name, unit) in enumerate((("五老志愿者人数", "人"), ("五老骨干人数", "人"), ("五老参加学习培训人数", "人")), 1):
+        ws.cell(2 + i, 1, i)
+        ws.cell(2 + i, 2, name)
+        ws.cell(2 + i, 3, unit)
+    ws["A8"] = "表2  法治教育开展情况"
+    ws["D8"] = "表号：关统2表"
+    for c, h in enumerate(("类别", "法制副校长人数（人）", "法制课场次（场次）", "受教育师生人次（人次）"), 1):
+        ws.cell(9, c, h)
+    for i, label in enumerate(("城区学校", "农村学校", "合计")):
+        ws.cell(10 + i, 1, label)
+    ws["A14"] = "填报人：            审核人："
+    help_ = wb.create_sheet("填表说明")
+    help_["A1"] = "填表说明"
+    help_["A2"] = "表1：1≥2，1≥3。"
+    wb.save(path)
+    return path

@@ -1,0 +1,172 @@
+"""catalog from-template: forms as the level above sends them -> a catalog; then the whole path."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from gwstats import Workspace
+from gwstats.catalog import load_catalog, load_default
+from gwstats.cli.app import app
+from gwstats.form_catalog import derive
+from gwstats.form_model import FormError
+from gwstats.template import SHEET_NAME, build_workbook, metric_rows
+
+from forms import CROSSTAB_COLS, CROSSTAB_ROWS, crosstab_form, long_form, two_table_form
+
+runner = CliRunner()
+
+
+def rules_of(fc):
+    return {(r.left, r.operator, r.right) for r in fc.rules}
+
+
+def test_long_list_form(tmp_path):
+    fc = derive(long_form(tmp_path / "f.xlsx"), load_default())
+    got = [(m.code, m.name, m.unit, m.kind, m.group, m.cell, m.known) for m in fc.metrics]
+    assert got == [
+        ("org_total", "关工委组织数", "个", "count", "组织建设", "统计表!D5", True),
+        ("org_wuhao", "达到五好标准组织数", "个", "count", "组织建设", "统计表!D6", True),
+        ("t1_3", "家长学校数", "所", "count", "组织建设", "统计表!D7", False),
+        ("wulao_volunteers", "五老志愿者人数", "人", "count", "五老队伍", "统计表!D9", True),
+        ("wulao_core", "五老骨干人数", "人", "count", "五老队伍", "统计表!D10", True),
+        ("donations", "捐款捐物", "万元", "amount", "帮扶助学", "统计表!D12", True),
+        ("donations_social", "社会力量捐款", "万元", "amount", "帮扶助学", "统计表!D13", True),
+        ("donations_wulao", "五老捐款捐物", "万元", "amount", "帮扶助学", "统计表!D14", True),
+        ("t1_9", "开展家庭教育讲座场次", "场次", "count", "帮扶助学", "统计表!D15", False),
+    ]
+    assert rules_of(fc) == {
+        ("org_wuhao", "<=", "org_total"), ("wulao_core", "<=", "wulao_volunteers"),
+        ("donations_social", "<=", "donations"), ("donations_wulao", "<=", "donations"),  # 其中 and the indented row after it
+        ("donations", "==", "donations_social + donations_wulao"),  # 注：6=7+8
+        ("org_total", ">=", "org_wuhao"),  # 注：1≥2
+    }
+    cat = fc.catalog()
+    assert set(cat.indicators) == {"rate_wuhao", "rate_wulao_core"}  # rates whose parts the form has
+    assert "donations_parts" in {r.code for r in cat.rules}  # known rules kept when their metrics are there
+
+
+def test_crosstab_form_with_qizhong_rows(tmp_path):
+    fc = derive(crosstab_form(tmp_path / "f.xlsx"), load_default())
+    (t,) = fc.tables
+    assert (t.kind, t.code, t.title) == ("crosstab", "关统2表", "基层关工委组织建设情况统计表")
+    assert t.row_labels == ["合计", "乡镇(街道)", "村", "社区", "学校", "中小学", "企业"]
+    assert t.col_labels == CROSSTAB_COLS
+    assert len(fc.metrics) == len(CROSSTAB_ROWS) * len(CROSSTAB_COLS)
+    by_name = {m.name: m for m in fc.metrics}
+    school = by_name["学校·已建关工委单位数"]
+    assert (school.code, school.unit, school.row, school.column, school.cell) == ("t1_r5_c2", "个", "学校", "已建关工委单位数", "组织建设!C12")
+    # the 合计 row is the catalog's own metric, not a new one
+    assert by_name["已建关工委单位数"].code == "units_built" and by_name["已建关工委单位数"].row == "合计"
+    assert by_name["达到五好标准组织数"].code == "org_wuhao"
+    assert by_name["合计·关工小组数"].known is False
+    rules = rules_of(fc)
+    assert ("t1_r6_c2", "<=", "t1_r5_c2") in rules  # 其中：中小学 <= 学校
+    assert ("units_built", "==", "t1_r2_c2 + t1_r3_c2 + t1_r4_c2 + t1_r5_c2 + t1_r7_c2") in rules  # 合计 = parts, 其中 left out
+    assert ("t1_r4_c2", "<=", "t1_r4_c1") in rules  # 注：2≤1 (栏), every row
+    assert ("t1_r7_c4", "<=", "t1_r7_c2") in rules  # 注：4≤2
+    assert len(fc.rules) == 4 + 4 + 7 + 7
+    cat = fc.catalog()
+    assert cat.metrics["t1_r5_c2"].table == "关统2表"
+
+
+def test_two_tables_in_one_workbook_with_table_numbers(tmp_path):
+    fc = derive(two_table_form(tmp_path / "f.xlsx"), load_default())
+    assert [(t.code, t.kind, t.title) for t in fc.tables] == [("关统1表", "long", "五老队伍情况"), ("关统2表", "crosstab", "法治教育开展情况")]
+    assert [m.code for m in fc.metrics[:3]] == ["wulao_volunteers", "wulao_core", "wulao_study"]
+    units = {m.name: m.unit for m in fc.metrics}
+    assert units["农村学校·受教育师生人次"] == "人次" and units["城区学校·法制课场次"] == "场次"  # from the （人次） in the header
+    assert {m.table for m in fc.metrics} == {"关统1表", "关统2表"}
+    rules = rules_of(fc)
+    # relations on the 填表说明 sheet, addressed to 表1
+    assert ("wulao_volunteers", ">=", "wulao_core") in rules and ("wulao_volunteers", ">=", "wulao_study") in rules
+    assert ("legal_lessons", "==", "t2_r1_c2 + t2_r2_c2") in rules  # 合计 as the last row
+
+
+def test_ambiguous_forms_are_refused_with_the_cell(tmp_path):
+    p = crosstab_form(tmp_path / "dup.xlsx")
+    wb = load_workbook(p)
+    wb.active["A11"] = "村"  # 社区 -> a second 村
+    wb.save(p)
+    with pytest.raises(FormError, match=r"组织建设”A11.*村.*两次.*A10"):
+        derive(p, load_default())
+
+    p = two_table_form(tmp_path / "rel.xlsx")
+    wb = load_workbook(p)
+    wb["填表说明"]["A2"] = "1≥2，1≥3。"  # no table named, two tables
+    wb.save(p)
+    with pytest.raises(FormError, match=r"填表说明”A2.*没有写明属于哪张表"):
+        derive(p, load_default())
+
+    p = long_form(tmp_path / "nounit.xlsx")
+    wb = load_workbook(p)
+    wb.active["C7"] = None
+    wb.active["B7"] = "家长学校"
+    wb.save(p)
+    with pytest.raises(FormError, match=r"D7.*家长学校.*计量单位"):
+        derive(p, load_default())
+
+    p = long_form(tmp_path / "badrel.xlsx")
+    wb = load_workbook(p)
+    wb.active["A17"] = "注：表内关系 6=7+18。"
+    wb.save(p)
+    with pytest.raises(FormError, match=r"A17.*18.*找不到"):
+        derive(p, load_default())
+
+
+def test_cli_from_template(tmp_path):
+    form = crosstab_form(tmp_path / "省里的表.xlsx")
+    out = tmp_path / "catalog.toml"
+    r = runner.invoke(app, ["catalog", "from-template", str(form), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "学校·已建关工委单位数" in r.output and "校验规则" in r.output and "已有指标" in r.output
+    cat = load_catalog(out)
+    assert len(cat.metrics) == 28 and len(cat.rules) >= 22
+    r = runner.invoke(app, ["catalog", "from-template", str(form), "-o", str(out)])
+    assert r.exit_code == 2 and "--force" in r.output
+    r = runner.invoke(app, ["catalog", "from-template", str(tmp_path / "none.xlsx")])
+    assert r.exit_code == 1 and "找不到表格文件" in r.output
+    bad = tmp_path / "x.xlsx"
+    bad.write_text("not a workbook")
+    r = runner.invoke(app, ["catalog", "from-template", str(bad)])
+    assert r.exit_code == 1 and "无法打开" in r.output and "Traceback" not in r.output
+
+
+def _workspace_with(tmp_path, catalog_path, units):
+    ws = Workspace.init(tmp_path / "ws", name="某县关工委", year=2019)
+    (ws.root / "catalog.toml").write_text(catalog_path.read_text(encoding="utf-8"), encoding="utf-8")
+    f = tmp_path / "u.csv"
+    f.write_text("编码,单位名称,上级编码,别名\n" + "".join(f"{c},{n},{p},\n" for c, n, p in units), encoding="utf-8")
+    ws = Workspace.open(ws.root)
+    ws.import_units(f)
+    return ws
+
+
+@pytest.mark.parametrize("maker", [long_form, crosstab_form, two_table_form])
+def test_template_filled_imported_rolled_up(tmp_path, maker):
+    """form -> catalog -> gwstats template -> two filled returns -> import -> rollup: every cell's total."""
+    out = tmp_path / "catalog.toml"
+    r = runner.invoke(app, ["catalog", "from-template", str(maker(tmp_path / "form.xlsx")), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    ws = _workspace_with(tmp_path, out, [("X", "某县关工委", ""), ("A", "甲乡关工委", "X"), ("B", "乙乡关工委", "X")])
+    totals: dict[str, Decimal] = {}
+    paths = []
+    for k, name in enumerate(("甲乡关工委", "乙乡关工委"), 1):
+        wb = build_workbook(ws.catalog, year=2019, unit_name=name)
+        sheet = wb[SHEET_NAME]
+        rows = metric_rows(sheet)
+        for i, m in enumerate(ws.catalog.metrics.values(), 1):
+            v = Decimal(i * k) + (Decimal("0.25") if m.kind == "amount" else 0)
+            sheet.cell(rows[m.name], 4, float(v) if m.kind == "amount" else int(v))
+            totals[m.code] = totals.get(m.code, Decimal(0)) + v
+        paths.append(tmp_path / f"{name}.xlsx")
+        wb.save(paths[-1])
+    rep = ws.import_paths(paths)
+    assert not rep.has_rejections, rep.records()
+    res = ws.rollup(2019)
+    assert {m: res.value("X", m) for m in ws.catalog.metrics} == totals
+    checks = ws.check(2019)
+    assert all(f.code != "catalog-error" for f in checks.findings)
