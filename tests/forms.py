@@ -131,3 +131,84 @@ def two_table_form(path: Path, year: int = 2019) -> Path:
     help_["A2"] = "表1：1≥2，1≥3。"
     wb.save(path)
     return path
+
+
+CITY_ROWS = [  # (label as the city writes it, unit) — another order and other wordings than the catalog's
+    ("一、五老队伍", None),
+    ("五老志愿者", "人"),
+    ("其中：五老骨干", "人"),
+    ("二、组织建设", None),
+    ("关工委组织总数", "个"),
+    ("达到五好标准组织数", "个"),
+    ("三、帮扶助学", None),
+    ("资助金额", "万元"),
+    ("资助困难学生人数", "人"),
+    ("关爱老党员人数", "人"),  # the city asks for something no catalog here has
+    ("四、法治教育", None),
+    ("法治课场次", "场次"),
+]
+
+
+def city_long_form(path: Path, year: int = 2018) -> Path:
+    """The city's own form: merged title, styled, a check formula beside the figures, protected."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "市统计表"
+    ws.merge_cells("A1:E1")
+    ws["A1"] = f"丙市{year}年度关心下一代工作情况统计表"
+    ws["A1"].font = Font(bold=True, size=18, color="C00000")
+    ws["A2"] = "填报单位：________"
+    ws["D2"] = "年度："
+    ws["E2"] = year
+    for c, h in enumerate(("序号", "项目", "单位", "本年数", "核对"), 1):
+        ws.cell(3, c, h).font = Font(bold=True)
+        ws.cell(3, c).fill = PatternFill("solid", fgColor="BDD7EE")
+    r, n = 4, 0
+    for label, unit in CITY_ROWS:
+        if unit is None:
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
+            ws.cell(r, 1, label)
+        else:
+            n += 1
+            ws.cell(r, 1, n)
+            ws.cell(r, 2, label)
+            ws.cell(r, 3, unit)
+            ws.cell(r, 4).fill = PatternFill("solid", fgColor="FFF2CC")
+        r += 1
+    ws["E6"] = '=IF(D6>D5,"骨干多于志愿者","")'
+    _box(ws, 3, 1, r - 1, 5)
+    ws.cell(r + 1, 1, "填报人：")
+    ws.cell(r + 1, 3, "联系电话：")
+    ws.protection.sheet = True
+    ws.protection.password = "1234"
+    help_ = wb.create_sheet("填表说明")
+    help_["A1"] = "请各县（市、区）于次年1月15日前报送。"
+    wb.save(path)
+    return path
+
+
+def city_wide_form(path: Path, counties: list[str], year: int = 2018) -> Path:
+    """One row per county, indicators across under a merged two-row header, a 合计 row."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    ws.merge_cells("A1:E1")
+    ws["A1"] = f"丙市{year}年度关工委工作统计表（各县）"
+    ws.merge_cells("A2:A3")
+    ws["A2"] = "单位名称"
+    ws.merge_cells("B2:C2")
+    ws["B2"] = "五老队伍"
+    ws["B3"] = "五老志愿者人数"
+    ws["C3"] = "五老骨干人数"
+    ws.merge_cells("D2:E2")
+    ws["D2"] = "法治教育"
+    ws["D3"] = "法制课场次"
+    ws["E3"] = "受教育师生人次"
+    for i, name in enumerate(counties):
+        ws.cell(4 + i, 1, name)
+    last = 4 + len(counties)
+    ws.cell(last, 1, "合计")
+    for c in "BCDE":
+        ws[f"{c}{last}"] = f"=SUM({c}4:{c}{last - 1})"
+    wb.save(path)
+    return path

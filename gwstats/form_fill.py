@@ -1,0 +1,196 @@
+"""``export --into``: the level above's own form, filled with this workspace's totals.
+
+The form is opened with openpyxl and only the value cells (and blank header fields such as
+填报单位、年度、填报人) are written, so formatting, merged cells, formulas, data validation and sheet
+protection stay as they were. A cell is filled only when its label matches a metric of the catalog
+(by name or synonym, or by its 主栏 row × 宾栏 column for a cross-tab catalog); every other cell is
+listed, never guessed. Formula cells are never overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .errors import UsageError
+from .form_model import TOTAL_LABELS, FormError, FormTable, clean_label, find_tables, grids_from_openpyxl
+from .normalize import nfkc, squash, unit_key
+from .reader import cell_ref
+
+HEADER_LABELS = {"填报单位": ("填报单位", "填报单位名称", "报送单位", "填表单位"), "年度": ("年度", "统计年度", "报表年度"),
+                 "口径": ("口径", "统计口径", "填报口径"), "填报人": ("填报人", "填表人", "联系人"),
+                 "联系电话": ("联系电话", "电话"), "填报日期": ("填报日期", "填表日期", "报送日期")}
+
+
+@dataclass
+class FillResult:
+    path: Path
+    unit_name: str
+    year: int
+    filled: list[tuple[str, str, str, object]] = field(default_factory=list)  # (sheet, cell, name, value)
+    unmatched: list[tuple[str, str, str, str]] = field(default_factory=list)  # (sheet, cell, label, why)
+    no_figure: list[tuple[str, str, str]] = field(default_factory=list)  # matched, but no figure this year
+    formulas: list[tuple[str, str, str]] = field(default_factory=list)  # formula cells left as they were
+    approx: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"已把 {self.unit_name} {self.year} 年度汇总数填入：{self.path}（填写 {len(self.filled)} 格"
+                 + (f"，表头 {'、'.join(self.fields)}" if self.fields else "") + "）"]
+        if self.formulas:
+            lines.append(f"公式格保留原公式、未填写 {len(self.formulas)} 格：" + "、".join(f"{s}!{c}" for s, c, _ in self.formulas[:10]))
+        if self.no_figure:
+            lines.append(f"本年度没有数字、留空 {len(self.no_figure)} 格：" + "、".join(f"{n}（{s}!{c}）" for s, c, n in self.no_figure[:10]))
+        if self.approx:
+            lines.append(f"含约数的指标：{'、'.join(self.approx)}")
+        return lines
+
+    def unmatched_lines(self) -> list[str]:
+        if not self.unmatched:
+            return []
+        return [f"提醒：下列 {len(self.unmatched)} 格在指标目录中没有对应指标，未填写（请手工填写，或在目录中为其加同义词后重新导出）："] + [
+            f"  {s}!{c} “{label}”：{why}" for s, c, label, why in self.unmatched]
+
+
+def _code_for(catalog, t: FormTable, cell) -> str | None:
+    if t.kind == "crosstab":
+        col = clean_label(cell.col_label or "")[0]
+        placed = [m.code for m in catalog.metrics.values() if m.row == cell.row_label and m.column == col
+                  and (not m.table or m.table in t.aliases)]
+        if len(placed) == 1:
+            return placed[0]
+        names = [cell.name, f"{t.code}·{cell.name}"]
+        if cell.row_label in TOTAL_LABELS:
+            names.append(col)
+        if col in TOTAL_LABELS:
+            names.append(cell.row_label)
+    elif t.kind == "wide":
+        label = clean_label(cell.col_label or "")[0]
+        names = [label, t.col_groups.get(cell.col_label or "", "") + label]
+    else:
+        names = [cell.name, f"{t.code}·{cell.name}"]
+    for n in names:
+        code = catalog.match_label(n)
+        if code:
+            return code
+    return None
+
+
+def _unit_row(g_rows, t: FormTable, unit_name: str, h, code: str) -> int | None:
+    want = {unit_key(unit_name), unit_key(h.name(code))} | {unit_key(a) for a in h.units[code].aliases}
+    for r in t.body_rows:
+        v = g_rows[r][t.label_col] if t.label_col < len(g_rows[r]) else None
+        if isinstance(v, str) and unit_key(v) in want:
+            return r
+    return None
+
+
+def fill_form(ws, year: int, form, output, unit: str | None = None, prefer: str = "computed") -> FillResult:
+    from openpyxl import load_workbook
+    from openpyxl.cell.cell import MergedCell
+
+    from .export import _export_settings, _save, figures
+
+    form, output = Path(form), Path(output)
+    if not form.is_file():
+        raise UsageError(f"找不到上级下发的表格：{form}")
+    if form.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UsageError(f"--into 的表格应为 .xlsx 文件（.xls 请先用 Excel/WPS 另存为 .xlsx），实际为“{form.name}”")
+    if output.suffix.lower() != form.suffix.lower():
+        raise UsageError(f"输出文件应与原表格同为 {form.suffix} 文件，实际为“{output.name}”")
+    if output.resolve() == form.resolve():
+        raise UsageError("输出文件不能与上级下发的原表格相同（原表格保持不动，请用 -o 另给文件名）")
+    try:
+        wb = load_workbook(form, keep_vba=form.suffix.lower() == ".xlsm")
+    except Exception as exc:
+        raise FormError(f"表格 {form.name} 无法打开（{type(exc).__name__}）：请确认是 Excel .xlsx 文件且没有设置打开密码") from None
+    grids = grids_from_openpyxl(wb)
+    tables, _notes = find_tables(grids)
+    if not tables:
+        raise FormError(f"表格 {form.name} 中没有找到要填写的统计表（需要“指标 | 数值”两列的清单，或有栏目名称的表格）")
+    code, result = figures(ws, year, unit, prefer)
+    h = ws.hierarchy()
+    settings = _export_settings(ws)
+    unit_name = settings.get("unit_name") or h.name(code)
+    cat = ws.catalog
+    res = FillResult(output, unit_name, year)
+    grid_of = {g.name: g for g in grids}
+    for t in tables:
+        sheet = wb[t.sheet]
+        g = grid_of[t.sheet]
+        row_for_unit = None
+        if t.kind == "wide":
+            row_for_unit = _unit_row(g.rows, t, unit_name, h, code)
+            if row_for_unit is None:
+                res.unmatched.append((t.sheet, cell_ref(t.body_rows[0], t.label_col), t.code,
+                                      f"表中没有本单位“{unit_name}”的行"))
+                continue
+        for cell in t.cells:
+            r = row_for_unit if row_for_unit is not None else cell.row
+            ref = cell_ref(r, cell.col)
+            metric = _code_for(cat, t, cell)
+            label = cell.col_label if t.kind == "wide" else cell.name
+            if (r, cell.col) in g.formulas:
+                res.formulas.append((t.sheet, ref, label))
+                continue
+            if metric is None:
+                res.unmatched.append((t.sheet, ref, label, "目录中没有这个指标"))
+                continue
+            target = sheet.cell(r + 1, cell.col + 1)
+            if isinstance(target, MergedCell):
+                res.unmatched.append((t.sheet, ref, label, "是合并单元格的一部分，无法单独填写"))
+                continue
+            rec = result.record(code, metric)
+            value = rec["value"]
+            if value is None:
+                res.no_figure.append((t.sheet, ref, label))
+                continue
+            if rec["kind"] == "rate":
+                value = round(value, 2)
+            elif value == value.to_integral_value():
+                value = int(value)
+            if rec.get("approx"):
+                res.approx.append(cat.label_of(metric))
+            target.value = value
+            res.filled.append((t.sheet, ref, label, value))
+    _fill_header_fields(wb, grids, tables, res, {
+        "填报单位": unit_name, "年度": year, "口径": "汇总", "填报人": settings.get("filled_by"),
+        "联系电话": settings.get("phone"), "填报日期": settings.get("fill_date") or dt.date.today().isoformat()})
+    _save(wb, output)
+    return res
+
+
+def _fill_header_fields(wb, grids, tables, res: FillResult, values: dict):
+    """Blank header fields outside the tables: “填报单位：” followed by an empty cell, or “填报单位：____”."""
+    from openpyxl.cell.cell import MergedCell
+
+    inside = {(t.sheet, r) for t in tables for r in range(t.top, t.bottom + 1)}
+    labels = {lab: f for f, labs in HEADER_LABELS.items() for lab in labs}
+    done: set[str] = set()
+    for g in grids:
+        sheet = wb[g.name]
+        for r, row in enumerate(g.rows):
+            if (g.name, r) in inside:
+                continue
+            for c, v in enumerate(row):
+                if not isinstance(v, str) or (r, c) in g.formulas:
+                    continue
+                text = nfkc(v).strip()
+                m = re.fullmatch(r"(\S+?)\s*[:：]?\s*[_＿\s]*", text)
+                key = squash(m.group(1)).rstrip(":：") if m else ""
+                field_ = labels.get(key)
+                if not field_ or field_ in done or values.get(field_) in (None, ""):
+                    continue
+                value = values[field_]
+                if re.search(r"[_＿]{2,}", text):  # 填报单位：________
+                    sheet.cell(r + 1, c + 1).value = f"{m.group(1).rstrip(':：')}：{value}"
+                else:
+                    nxt = sheet.cell(r + 1, c + 2)
+                    if isinstance(nxt, MergedCell) or nxt.value not in (None, ""):
+                        continue  # filled already, or no room: leave the form as it is
+                    nxt.value = value
+                done.add(field_)
+                res.fields.append(field_)
