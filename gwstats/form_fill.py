@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .errors import UsageError
-from .form_model import TOTAL_LABELS, FormError, FormTable, clean_label, find_tables, grids_from_openpyxl
+from .form_model import FormError, FormTable, find_tables, grids_from_openpyxl, metric_for_cell
 from .normalize import nfkc, squash, unit_key
 from .reader import cell_ref
 
@@ -53,30 +53,6 @@ class FillResult:
             return []
         return [f"提醒：下列 {len(self.unmatched)} 格在指标目录中没有对应指标，未填写（请手工填写，或在目录中为其加同义词后重新导出）："] + [
             f"  {s}!{c} “{label}”：{why}" for s, c, label, why in self.unmatched]
-
-
-def _code_for(catalog, t: FormTable, cell) -> str | None:
-    if t.kind == "crosstab":
-        col = clean_label(cell.col_label or "")[0]
-        placed = [m.code for m in catalog.metrics.values() if m.row == cell.row_label and m.column == col
-                  and (not m.table or m.table in t.aliases)]
-        if len(placed) == 1:
-            return placed[0]
-        names = [cell.name, f"{t.code}·{cell.name}"]
-        if cell.row_label in TOTAL_LABELS:
-            names.append(col)
-        if col in TOTAL_LABELS:
-            names.append(cell.row_label)
-    elif t.kind == "wide":
-        label = clean_label(cell.col_label or "")[0]
-        names = [label, t.col_groups.get(cell.col_label or "", "") + label]
-    else:
-        names = [cell.name, f"{t.code}·{cell.name}"]
-    for n in names:
-        code = catalog.match_label(n)
-        if code:
-            return code
-    return None
 
 
 def _unit_row(g_rows, t: FormTable, unit_name: str, h, code: str) -> int | None:
@@ -131,7 +107,7 @@ def fill_form(ws, year: int, form, output, unit: str | None = None, prefer: str 
         for cell in t.cells:
             r = row_for_unit if row_for_unit is not None else cell.row
             ref = cell_ref(r, cell.col)
-            metric = _code_for(cat, t, cell)
+            metric = metric_for_cell(cat, t, cell)
             label = cell.col_label if t.kind == "wide" else cell.name
             if (r, cell.col) in g.formulas:
                 res.formulas.append((t.sheet, ref, label))

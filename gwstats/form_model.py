@@ -45,6 +45,7 @@ _COLNUM = re.compile(r"^[(（]?(\d+|[甲乙丙丁戊])[)）]?$")
 _MEASURE_NOTE = re.compile(r"(?:计量)?单位\s*[:：]\s*([人个所场次对篇万元户名件]+)\s*$")
 _REL_TERM = r"第?\d+(?:栏|行|列)?"
 _RELATION = re.compile(rf"({_REL_TERM}(?:[+\-]{_REL_TERM})*)(>=|<=|≥|≤|=|>|<)({_REL_TERM}(?:[+\-]{_REL_TERM})*)")
+MAX_BLANK_ROWS = 3  # blank rows inside a table body; more end the table
 OPS = {"=": "==", ">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", ">": ">", "<": "<"}
 
 
@@ -349,7 +350,7 @@ def _read_long(g: Grid, hr: int, head, fill) -> FormTable:
             if others and any(_footer(o) or _TABLE_TITLE.match(o) for o in others):
                 break
             blanks += 1
-            if blanks >= 2:
+            if blanks > MAX_BLANK_ROWS:
                 break
             r += 1
             continue
@@ -469,7 +470,7 @@ def _read_grid(g: Grid, hr: int, fill) -> FormTable | None:
         row_has = [g.text(rr, c) for c in range(len(g.rows[rr])) if g.text(rr, c)]
         if not row_has:
             blanks += 1
-            if blanks >= 2:
+            if blanks > MAX_BLANK_ROWS:
                 break
             rr += 1
             continue
@@ -570,6 +571,32 @@ def _numberlike(v) -> bool:
         return False
     except Exception:
         return False
+
+
+def metric_for_cell(catalog, t: FormTable, cell) -> str | None:
+    """The catalog metric a cell of the form stands for: by 主栏 × 宾栏 place, else by name; or None."""
+    if t.kind == "crosstab":
+        col = clean_label(cell.col_label or "")[0]
+        placed = [m.code for m in catalog.metrics.values() if m.row == cell.row_label and m.column == col
+                  and (not m.table or m.table in t.aliases)]
+        if len(placed) == 1:
+            return placed[0]
+        names = [cell.name, f"{t.code}·{cell.name}"]
+        if cell.row_label in TOTAL_LABELS:
+            names.append(col)
+        if col in TOTAL_LABELS:
+            names.append(cell.row_label)
+    elif t.kind == "wide":
+        label = clean_label(cell.col_label or "")[0]
+        names = [label, t.col_groups.get(cell.col_label or "", "") + label]
+    else:
+        names = [cell.name, f"{t.code}·{cell.name}"]
+    for n in names:
+        code = catalog.match_label(n)
+        if code:
+            return code
+    return None
+
 
 
 # ---- relations ---------------------------------------------------------------------------------------

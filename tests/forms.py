@@ -212,3 +212,29 @@ def city_wide_form(path: Path, counties: list[str], year: int = 2018) -> Path:
         ws[f"{c}{last}"] = f"=SUM({c}4:{c}{last - 1})"
     wb.save(path)
     return path
+
+
+def crosstab_return(path: Path, unit: str, values: dict, rows: list[str], cols: list[str], *, year: int = 2019,
+                    blank_rows: tuple[int, ...] = ()) -> Path:
+    """A filled cross-tab as a unit sends it back: its own row and column order, maybe gaps."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "组织建设"
+    ws["A1"] = f"{year}年基层关工委组织建设情况统计表"
+    ws["A2"] = f"填报单位：{unit}"
+    ws.cell(3, 1, "项目")
+    for j, c in enumerate(cols, 2):
+        ws.cell(3, j, c)
+    r = 4
+    for i, label in enumerate(rows):
+        if i in blank_rows:
+            r += 1
+        ws.cell(r, 1, label)
+        for j, c in enumerate(cols, 2):
+            v = values.get((label.replace("其中：", ""), c))
+            if v is not None:
+                ws.cell(r, j, v)
+        r += 1
+    ws.cell(r + 1, 1, "填报人：李四")
+    wb.save(path)
+    return path

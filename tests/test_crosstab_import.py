@@ -1,0 +1,94 @@
+"""Cross-tab tables read in their own shape by a catalog from catalog from-template."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from gwstats import Workspace
+from gwstats.catalog import load_default
+from gwstats.form_catalog import derive, write_catalog
+
+from forms import CROSSTAB_COLS, CROSSTAB_ROWS, crosstab_form, crosstab_return, two_table_form
+
+PARTS = ["乡镇(街道)", "村", "社区", "学校", "企业"]
+
+
+def workspace(tmp_path, form):
+    ws = Workspace.init(tmp_path / "ws", name="某县关工委", year=2019)
+    write_catalog(derive(form, load_default()), ws.root / "catalog.toml")
+    units = tmp_path / "u.csv"
+    units.write_text("编码,单位名称,上级编码,别名\nX,某县关工委,,\nA,甲乡关工委,X,\nB,乙乡关工委,X,\n", encoding="utf-8")
+    ws = Workspace.open(ws.root)
+    ws.import_units(units)
+    return ws
+
+
+def figures(k: int) -> dict:
+    """Figures that keep the form's relations: 已建 <= 应建, 五好 <= 已建, 中小学 <= 学校."""
+    out = {}
+    for i, row in enumerate(PARTS, 1):
+        for col, f in zip(CROSSTAB_COLS, (100, 90, 10, 50)):
+            out[(row, col)] = k * f * i
+    for col in CROSSTAB_COLS:
+        out[("中小学", col)] = out[("学校", col)] // 2
+    for j, col in enumerate(CROSSTAB_COLS, 1):
+        out[("合计", col)] = sum(out[(r, col)] for r in PARTS)
+    return out
+
+
+def test_rows_and_columns_in_another_order_with_blank_rows(tmp_path):
+    ws = workspace(tmp_path, crosstab_form(tmp_path / "form.xlsx"))
+    rows = list(reversed(CROSSTAB_ROWS))
+    cols = [CROSSTAB_COLS[i] for i in (2, 0, 3, 1)]
+    a = crosstab_return(tmp_path / "甲乡.xlsx", "甲乡关工委", figures(1), rows, cols, blank_rows=(2, 5))
+    b = crosstab_return(tmp_path / "乙乡.xlsx", "乙乡关工委", figures(2), CROSSTAB_ROWS, CROSSTAB_COLS)
+    rep = ws.import_paths([a, b])
+    assert not rep.has_rejections, rep.records()
+    assert [r.n_values for f in rep.files for r in f.returns] == [28, 28]
+    res = ws.rollup(2019)
+    cat = ws.catalog
+    code = {(m.row, m.column): m.code for m in cat.metrics.values()}
+    assert res.value("X", code[("学校", "已建关工委单位数")]) == figures(1)[("学校", "已建关工委单位数")] + figures(2)[("学校", "已建关工委单位数")]
+    assert res.value("X", "units_built") == Decimal(figures(1)[("合计", "已建关工委单位数")] + figures(2)[("合计", "已建关工委单位数")])
+    # the stored cell is where the figure was in that unit's file
+    cells = dict(ws.store.conn.execute(
+        "SELECT s.unit, v.cell FROM submission_values v JOIN submissions s ON s.id = v.submission_id WHERE v.metric = ?",
+        (code[("村", "关工小组数")],)).fetchall())
+    assert cells == {"A": "B9", "B": "D6"}  # 甲乡: 关工小组数 first, 村 after reversed rows and a blank row
+    # 合计 = parts holds, 其中 <= 学校 holds; the rates of the default catalog come along
+    assert not [f for f in ws.check(2019).findings if f.severity == "error"]
+
+
+def test_a_missing_column_is_named_and_a_wrong_total_is_found(tmp_path):
+    ws = workspace(tmp_path, crosstab_form(tmp_path / "form.xlsx"))
+    vals = figures(1)
+    vals[("合计", "已建关工委单位数")] += 1
+    p = crosstab_return(tmp_path / "甲乡.xlsx", "甲乡关工委", vals, CROSSTAB_ROWS, CROSSTAB_COLS[:3])
+    f = ws.import_paths([p]).files[0]
+    assert f.status == "accepted", f.errors
+    assert any("没有“达到五好标准组织数”栏" in w.message for w in f.warnings)
+    assert f.returns[0].n_values == 21
+    errors = [x for x in ws.check(2019).findings if x.severity == "error"]
+    assert any("已建关工委单位数应等于" in x.message for x in errors), [x.message for x in errors]
+
+
+def test_a_list_and_a_crosstab_on_one_sheet(tmp_path):
+    from openpyxl import load_workbook
+
+    form = two_table_form(tmp_path / "form.xlsx")
+    ws = workspace(tmp_path, form)
+    wb = load_workbook(form)
+    s = wb["年报"]
+    s["F1"] = "填报单位：甲乡关工委    年度：2019"
+    for r, v in ((3, 500), (4, 120), (5, 300)):
+        s.cell(r, 4, v)
+    for r, vals in ((10, (3, 20, 1500)), (11, (5, 30, 2500)), (12, (8, 50, 4000))):
+        for c, v in enumerate(vals, 2):
+            s.cell(r, c, v)
+    p = tmp_path / "甲乡.xlsx"
+    wb.save(p)
+    f = ws.import_paths([p]).files[0]
+    assert f.status == "accepted" and not f.errors, (f.errors, f.warnings)
+    got = {v: ws.rollup(2019).value("A", v) for v in ("wulao_volunteers", "wulao_study", "legal_vp", "legal_audience", "t2_r2_c3")}
+    assert got == {"wulao_volunteers": 500, "wulao_study": 300, "legal_vp": 8, "legal_audience": 4000, "t2_r2_c3": 2500}
+    assert not f.warnings, [w.message for w in f.warnings]
