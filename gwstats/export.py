@@ -67,6 +67,7 @@ def figures(ws, year: int, unit: str | None = None, prefer: str = "computed"):
 def return_workbook(ws, year: int, unit: str | None = None, prefer: str = "computed"):
     """(openpyxl Workbook, ReturnExport without path) of the unit's 汇总 return."""
     from .template import HEADER_FIELDS, SHEET_NAME, build_workbook, metric_rows
+    from .template_crosstab import cell_of, crosstab_tables, in_crosstab
 
     code, result = figures(ws, year, unit, prefer)
     h = ws.hierarchy()
@@ -85,10 +86,17 @@ def return_workbook(ws, year: int, unit: str | None = None, prefer: str = "compu
     info = ReturnExport(Path(), code, name, year, 0)
     rep, exp = result.coverage(code)
     info.coverage = f"{rep}/{exp}"
+    tables = crosstab_tables(ws.catalog)
     for m in ws.catalog.metrics.values():
         rec = result.record(code, m.code)
         value = rec["value"]
-        cell = sheet.cell(rows[m.name], 4)
+        if in_crosstab(m):  # drawn in its table's shape on a sheet of its own
+            xt = wb[_sheet_for(wb, m, tables)]
+            cell = xt.cell(*cell_of(xt, m.row, m.column))
+            note_cell = None
+        else:
+            cell = sheet.cell(rows[m.name], 4)
+            note_cell = sheet.cell(rows[m.name], 5)
         if value is None:
             info.blank.append(m.name)
             continue
@@ -98,9 +106,15 @@ def return_workbook(ws, year: int, unit: str | None = None, prefer: str = "compu
             info.approx.append(m.name)
         else:
             cell.value = int(value) if m.is_integer and value == value.to_integral_value() else value
-        if rec["note"]:
-            sheet.cell(rows[m.name], 5, rec["note"])
+        if rec["note"] and note_cell is not None:
+            note_cell.value = rec["note"]
     return wb, info
+
+
+def _sheet_for(wb, m, tables) -> str:
+    keys = list(tables)
+    # sheets are created in table order after the main sheet, named as template_crosstab names them
+    return wb.sheetnames[1 + keys.index(m.table or m.group)]
 
 
 def write_return(ws, year: int, output, unit: str | None = None, prefer: str = "computed") -> ReturnExport:

@@ -92,3 +92,37 @@ def test_a_list_and_a_crosstab_on_one_sheet(tmp_path):
     got = {v: ws.rollup(2019).value("A", v) for v in ("wulao_volunteers", "wulao_study", "legal_vp", "legal_audience", "t2_r2_c3")}
     assert got == {"wulao_volunteers": 500, "wulao_study": 300, "legal_vp": 8, "legal_audience": 4000, "t2_r2_c3": 2500}
     assert not f.warnings, [w.message for w in f.warnings]
+
+
+def test_crosstab_goes_up_as_return_and_into_the_form(tmp_path):
+    from openpyxl import load_workbook
+
+    form = crosstab_form(tmp_path / "form.xlsx", total_formulas=True)
+    ws = workspace(tmp_path, form)
+    ws.import_paths([crosstab_return(tmp_path / "a.xlsx", "甲乡关工委", figures(1), CROSSTAB_ROWS, CROSSTAB_COLS),
+                     crosstab_return(tmp_path / "b.xlsx", "乙乡关工委", figures(3), CROSSTAB_ROWS, CROSSTAB_COLS)])
+    want = {(r.replace("其中：", ""), c): figures(1)[(r.replace("其中：", ""), c)] + figures(3)[(r.replace("其中：", ""), c)]
+            for r in CROSSTAB_ROWS for c in CROSSTAB_COLS}
+    # the 汇总 return draws the table in its shape; the city (same form, same catalog) reads it back
+    ret = tmp_path / "某县汇总表.xlsx"
+    info = ws.export_return(2019, ret)
+    assert info.values == 28 and not info.blank
+    city = Workspace.init(tmp_path / "city", name="某市关工委", year=2019)
+    (city.root / "catalog.toml").write_text((ws.root / "catalog.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    units = tmp_path / "c.csv"
+    units.write_text("编码,单位名称,上级编码,别名\nC,某市关工委,,\nX,某县关工委,C,\n", encoding="utf-8")
+    city = Workspace.open(city.root)
+    city.import_units(units)
+    f = city.import_paths([ret]).files[0]
+    assert f.status == "accepted" and f.returns[0].scope == "汇总" and f.returns[0].n_values == 28, f.errors
+    res = city.rollup(2019)
+    code = {(m.row, m.column): m.code for m in city.catalog.metrics.values()}
+    assert {k: res.value("C", code[k]) for k in want} == want
+
+    # the form itself, filled: the 合计 row's formulas are kept, every other cell filled
+    out = tmp_path / "填好.xlsx"
+    res = ws.fill_form(2019, form, out)
+    assert not res.unmatched and len(res.filled) == 24 and len(res.formulas) == 4
+    s = load_workbook(out)["组织建设"]
+    assert s["C12"].value == want[("学校", "已建关工委单位数")] and s["B8"].value == "=B9+B10+B11+B12+B14"
+    assert s["B3"].value == "某县关工委"

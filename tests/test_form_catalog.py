@@ -14,6 +14,7 @@ from gwstats.cli.app import app
 from gwstats.form_catalog import derive
 from gwstats.form_model import FormError
 from gwstats.template import SHEET_NAME, build_workbook, metric_rows
+from gwstats.template_crosstab import cell_of, crosstab_tables, in_crosstab
 
 from forms import CROSSTAB_COLS, CROSSTAB_ROWS, crosstab_form, long_form, two_table_form
 
@@ -158,14 +159,21 @@ def test_template_filled_imported_rolled_up(tmp_path, maker):
         wb = build_workbook(ws.catalog, year=2019, unit_name=name)
         sheet = wb[SHEET_NAME]
         rows = metric_rows(sheet)
+        tables = list(crosstab_tables(ws.catalog))
         for i, m in enumerate(ws.catalog.metrics.values(), 1):
             v = Decimal(i * k) + (Decimal("0.25") if m.kind == "amount" else 0)
-            sheet.cell(rows[m.name], 4, float(v) if m.kind == "amount" else int(v))
+            v_cell = float(v) if m.kind == "amount" else int(v)
+            if in_crosstab(m):  # drawn as a cross-tab on a sheet of its own
+                xt = wb[wb.sheetnames[1 + tables.index(m.table)]]
+                xt.cell(*cell_of(xt, m.row, m.column), v_cell)
+            else:
+                sheet.cell(rows[m.name], 4, v_cell)
             totals[m.code] = totals.get(m.code, Decimal(0)) + v
         paths.append(tmp_path / f"{name}.xlsx")
         wb.save(paths[-1])
     rep = ws.import_paths(paths)
     assert not rep.has_rejections, rep.records()
+    assert [r.n_values for f in rep.files for r in f.returns] == [len(ws.catalog.metrics)] * 2  # sheets joined: one return
     res = ws.rollup(2019)
     assert {m: res.value("X", m) for m in ws.catalog.metrics} == totals
     checks = ws.check(2019)
