@@ -26,9 +26,13 @@ def export(
 ):
     """把本级汇总数报给上级：--as-return 生成标准汇总表，--into 填写上级下发的表格，--format csv-long 导出长表。
 
+    \b
     例：gwstats export --year 2018 --as-return -o 望江县2018年汇总表.xlsx
         gwstats export --year 2018 --into 市里下发的统计表.xlsx -o 填好的统计表.xlsx
         gwstats export --year 2018 --format csv-long -o 2018长表.csv
+
+    --as-return、--into 的填报人、联系电话取自 gwstats.toml 的 [export]（filled_by、phone；
+    上级名单中本单位的名称不同时设 unit_name）。--into 有格子对不上指标时照样写出文件，退出码为 1。
     """
     from ..errors import UsageError
 
