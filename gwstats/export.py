@@ -86,8 +86,10 @@ def return_workbook(ws, year: int, unit: str | None = None, prefer: str = "compu
     info = ReturnExport(Path(), code, name, year, 0)
     rep, exp = result.coverage(code)
     info.coverage = f"{rep}/{exp}"
-    tables = crosstab_tables(ws.catalog)
+    tables = crosstab_tables(ws.catalog, year)
     for m in ws.catalog.metrics.values():
+        if not m.applies_in(year):
+            continue  # not on this year's form
         rec = result.record(code, m.code)
         value = rec["value"]
         if in_crosstab(m):  # drawn in its table's shape on a sheet of its own

@@ -432,7 +432,7 @@ def rollup(ws, year: int, unit: str | None = None, level: int | None = None, met
     compare_year = _compare_year(ws, year, compare)
     metric_codes = list(catalog.metrics)
     years = [year] if compare_year is None else [year, compare_year]
-    datas = load_years(conn, tree, metric_codes, years)
+    datas = load_years(conn, tree, metric_codes, years, aliases=catalog.former_codes())
     frame = compute_frame(tree, catalog, datas[0], prefer)
     prev = compute_frame(tree, catalog, datas[1], prefer) if compare_year is not None else None
     rows = _row_units(tree, root, level, year, frame)

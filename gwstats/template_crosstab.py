@@ -7,11 +7,12 @@ from __future__ import annotations
 from .catalog import Catalog
 
 
-def crosstab_tables(catalog: Catalog) -> dict[str, dict]:
-    """table -> {"title", "rows", "cols", "cells": {(row, col): Metric}} for metrics placed in a cross-tab."""
+def crosstab_tables(catalog: Catalog, year: int | None = None) -> dict[str, dict]:
+    """table -> {"title", "rows", "cols", "cells": {(row, col): Metric}} for metrics placed in a cross-tab
+    (asked for in ``year``, when given)."""
     out: dict[str, dict] = {}
     for m in catalog.metrics.values():
-        if not (m.row and m.column):
+        if not (m.row and m.column) or not m.applies_in(year):
             continue
         t = out.setdefault(m.table or m.group, {"title": m.group, "rows": [], "cols": [], "cells": {}})
         if m.row not in t["rows"]:
@@ -26,7 +27,7 @@ def in_crosstab(m) -> bool:
     return bool(m.row and m.column)
 
 
-def draw(wb, catalog: Catalog, header_values: dict, editable: set[str], organisation: str):
+def draw(wb, catalog: Catalog, header_values: dict, editable: set[str], organisation: str, year: int | None = None):
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
 
@@ -38,7 +39,7 @@ def draw(wb, catalog: Catalog, header_values: dict, editable: set[str], organisa
     normal = Font(name="宋体", size=11)
     unlocked = Protection(locked=False)
     input_fill = PatternFill("solid", fgColor="FFF9E5")
-    for code, t in crosstab_tables(catalog).items():
+    for code, t in crosstab_tables(catalog, year).items():
         ws = wb.create_sheet(_sheet_name(code, wb))
         width = len(t["cols"]) + 1
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(width, 4))

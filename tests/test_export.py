@@ -21,8 +21,9 @@ def run(*args):
 
 def make_ws(tmp_path, name: str, units: list[tuple[str, str, str]], toml_extra: str = "") -> Workspace:
     ws = Workspace.init(tmp_path / name, name=units[0][1], year=2018)
-    if toml_extra:
-        ws.config_path.write_text(ws.config_path.read_text(encoding="utf-8") + toml_extra, encoding="utf-8")
+    if toml_extra:  # settings for [export]: the section is in the template, its keys commented out
+        text = ws.config_path.read_text(encoding="utf-8")
+        ws.config_path.write_text(text.replace("\n[export]\n", "\n[export]\n" + toml_extra + "\n", 1), encoding="utf-8")
     f = tmp_path / f"{name}-units.csv"
     f.write_text("编码,单位名称,上级编码,别名\n" + "".join(f"{c},{n},{p},\n" for c, n, p in units), encoding="utf-8")
     ws.import_units(f)
@@ -53,7 +54,7 @@ def county(tmp_path, code: str, name: str, n_towns: int, offset: int):
     """A county workspace with n townships that have reported; returns (ws, {metric: exact sum})."""
     towns = [(f"{code}{t}", f"{name[:-3]}第{t}乡镇关工委", code) for t in range(1, n_towns + 1)]
     ws = make_ws(tmp_path, code, [(code, name, "")] + towns,
-                 toml_extra='\n[export]\nfilled_by = "张三"\nphone = "0556-1234567"\n')
+                 toml_extra='filled_by = "张三"\nphone = "0556-1234567"')
     sums: dict[str, Decimal] = {}
     paths = []
     for k, (_, tname, _) in enumerate(towns, offset):

@@ -178,3 +178,66 @@ def test_template_filled_imported_rolled_up(tmp_path, maker):
     assert {m: res.value("X", m) for m in ws.catalog.metrics} == totals
     checks = ws.check(2019)
     assert all(f.code != "catalog-error" for f in checks.findings)
+
+
+def test_metric_years_and_renamed_metric_year_over_year(tmp_path):
+    """A metric added in 2020, one asked for only until 2019, and one renamed (new code) in 2020."""
+    from gwstats.catalog import default_catalog_text
+
+    ws = Workspace.init(tmp_path / "ws", name="某县关工委", year=2020)
+    units = tmp_path / "u.csv"
+    units.write_text("编码,单位名称,上级编码,别名\nX,某县关工委,,\nA,甲乡关工委,X,\n", encoding="utf-8")
+    ws.import_units(units)
+    old = default_catalog_text() + '''
+[[metrics]]
+code = "parent_schools"
+name = "家长学校数"
+unit = "所"
+group = "帮扶助学"
+'''
+    (ws.root / "catalog.toml").write_text(old, encoding="utf-8")
+    ws = Workspace.open(ws.root)
+    wb = build_workbook(ws.catalog, year=2019, unit_name="甲乡关工委")
+    wb[SHEET_NAME].cell(metric_rows(wb[SHEET_NAME])["家长学校数"], 4, 12)
+    wb.save(tmp_path / "a2019.xlsx")
+    assert not ws.import_paths([tmp_path / "a2019.xlsx"]).has_rejections
+
+    new = default_catalog_text() + '''
+[[metrics]]
+code = "family_schools"
+name = "家庭教育学校数"
+synonyms = ["家长学校数"]
+formerly = ["parent_schools"]
+unit = "所"
+group = "帮扶助学"
+
+[[metrics]]
+code = "online_lessons"
+name = "网上家长课堂场次"
+unit = "场次"
+group = "帮扶助学"
+since = 2020
+
+[[metrics]]
+code = "old_measure"
+name = "老指标数"
+unit = "个"
+group = "帮扶助学"
+until = 2019
+'''
+    (ws.root / "catalog.toml").write_text(new, encoding="utf-8")
+    ws = Workspace.open(ws.root)
+    rows19 = metric_rows(build_workbook(ws.catalog, year=2019)[SHEET_NAME])
+    rows20 = metric_rows(build_workbook(ws.catalog, year=2020)[SHEET_NAME])
+    assert "老指标数" in rows19 and "网上家长课堂场次" not in rows19
+    assert "老指标数" not in rows20 and "网上家长课堂场次" in rows20
+    wb = build_workbook(ws.catalog, year=2020, unit_name="甲乡关工委")
+    wb[SHEET_NAME].cell(rows20["家庭教育学校数"], 4, 15)
+    wb.save(tmp_path / "a2020.xlsx")
+    assert not ws.import_paths([tmp_path / "a2020.xlsx"]).has_rejections
+    rec = ws.rollup(2020, compare=2019).record("X", "family_schools")
+    assert (rec["value"], rec["prev_value"], rec["change"]) == (15, 12, 3)
+    with pytest.raises(Exception, match="since"):
+        from gwstats.catalog import parse_catalog
+
+        parse_catalog(new.replace("since = 2020", 'since = "2020年"'), "t")
