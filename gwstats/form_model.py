@@ -258,8 +258,12 @@ def _header_band(g: Grid, r: int, c_lo: int, c_hi: int) -> int:
     return bottom
 
 
-def find_tables(grids: list[Grid]) -> tuple[list[FormTable], list[tuple[str, str, str]]]:
-    """Every table of the form, and the notes (text, sheet, cell) outside tables."""
+def find_tables(grids: list[Grid], *, lists: bool = True) -> tuple[list[FormTable], list[tuple[str, str, str]]]:
+    """Every table of the form, and the notes (text, sheet, cell) outside tables.
+
+    ``lists=False`` (import, looking for cross-tabs only): a list of indicators is passed over
+    (the return parser reads it, with its own rules for labels written twice) and not checked.
+    """
     tables: list[FormTable] = []
     notes: list[tuple[str, str, str]] = []
     for g in grids:
@@ -272,7 +276,7 @@ def find_tables(grids: list[Grid]) -> tuple[list[FormTable], list[tuple[str, str
             t = None
             lh = _long_header(g, r)
             if lh is not None:
-                t = _read_long(g, r, lh, fill)
+                t = _read_long(g, r, lh, fill) if lists else _skip_long(g, r, lh, fill)
             elif _grid_header(g, r):
                 t = _read_grid(g, r, fill)
             if t is None or not t.cells:
@@ -331,6 +335,14 @@ def _table_unit(g: Grid, top: int, start: int) -> str | None:
     return None
 
 
+def _skip_long(g: Grid, hr: int, head, fill) -> FormTable | None:
+    """A list's extent without judging its labels; None stops nothing (r moves on by one row)."""
+    try:
+        return _read_long(g, hr, head, fill)
+    except FormError:
+        return None
+
+
 # ---- long lists ------------------------------------------------------------------------------------
 def _read_long(g: Grid, hr: int, head, fill) -> FormTable:
     label_col, value_col, unit_col, seq_col = head
@@ -373,6 +385,8 @@ def _read_long(g: Grid, hr: int, head, fill) -> FormTable:
             sub = True
         if not sub:
             in_qizhong = False
+        if label in seen and sub and last_total is not None:
+            label = f"{t.cells[last_total].name}·{label}"  # 其中：女 under two totals: 五老志愿者人数·女
         if label in seen:
             raise FormError(f"工作表“{g.name}”{cell_ref(r, label_col)}：指标“{label}”在表中出现两次（另一处 {seen[label]}），"
                             "无法确定各填哪一格")
@@ -536,6 +550,8 @@ def _read_grid(g: Grid, hr: int, fill) -> FormTable | None:
         sub = sub or (in_qizhong and indented)
         if not sub:
             in_qizhong = False
+        if label in seen and sub and last_total is not None:
+            label = f"{last_total}·{label}"  # the same 其中 row under two totals
         if label in seen:
             raise FormError(f"工作表“{g.name}”{cell_ref(r, label_col)}：主栏“{label}”在表中出现两次（另一处 {seen[label]}），无法区分")
         seen[label] = cell_ref(r, label_col)

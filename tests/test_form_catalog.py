@@ -241,3 +241,49 @@ until = 2019
         from gwstats.catalog import parse_catalog
 
         parse_catalog(new.replace("since = 2020", 'since = "2020年"'), "t")
+
+
+def test_same_qizhong_label_under_two_totals(tmp_path):
+    p = long_form(tmp_path / "f.xlsx")
+    wb = load_workbook(p)
+    s = wb.active
+    s["B10"] = "其中：女"  # under 五老志愿者人数
+    s.insert_rows(16)
+    s["A16"], s["B16"], s["C16"] = 10, "其中：女", "场次"  # under 开展家庭教育讲座场次
+    wb.save(p)
+    fc = derive(p, load_default())
+    names = [m.name for m in fc.metrics]
+    assert "女" in names and "开展家庭教育讲座场次·女" in names
+    assert ("t1_10", "<=", "t1_9") in rules_of(fc)
+
+
+def test_wide_form_units_down_the_side(tmp_path):
+    from forms import city_wide_form
+
+    fc = derive(city_wide_form(tmp_path / "w.xlsx", ["甲县关工委", "乙县关工委"]), load_default())
+    (t,) = fc.tables
+    assert t.kind == "wide"
+    assert [(m.code, m.group, m.known) for m in fc.metrics] == [
+        ("wulao_volunteers", "五老队伍", True), ("wulao_core", "五老队伍", True),
+        ("legal_lessons", "法治教育", True), ("legal_audience", "法治教育", True)]
+    assert not fc.rules
+
+
+def test_a_crosstab_catalog_still_reads_lists_with_a_label_twice(tmp_path):
+    """Looking for cross-tabs must not judge a list: the return parser's own rule applies (same
+    value twice: imported once)."""
+    out = tmp_path / "c.toml"
+    assert runner.invoke(app, ["catalog", "from-template", str(crosstab_form(tmp_path / "f.xlsx")), "-o", str(out)]).exit_code == 0
+    ws = _workspace_with(tmp_path, out, [("X", "某县关工委", ""), ("A", "甲乡关工委", "X")])
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    s = wb.active
+    s.append(["填报单位：甲乡关工委", None, "年度：2019"])
+    s.append(["序号", "指标", "计量单位", "数值"])
+    s.append([1, "已建关工委单位数", "个", 12])
+    s.append([2, "已建关工委单位数", "个", 12])
+    wb.save(tmp_path / "a.xlsx")
+    f = ws.import_paths([tmp_path / "a.xlsx"]).files[0]
+    assert f.status == "accepted", f.errors
+    assert ws.rollup(2019).value("X", "units_built") == 12

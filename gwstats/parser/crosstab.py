@@ -37,7 +37,7 @@ def read(sheet: Sheet, ctx: Context) -> tuple[list[Value], list[Finding], list[r
         return [], [], []
     grid = Grid(sheet.name, sheet.rows, list(sheet.merged), set())
     try:
-        tables, _ = find_tables([grid])
+        tables, _ = find_tables([grid], lists=False)
     except FormError as exc:
         return [], [ctx.finding("error", "crosstab-ambiguous", str(exc), sheet.name)], []
     known = ctx.catalog._crosstab_tables
