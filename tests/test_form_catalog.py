@@ -237,6 +237,17 @@ until = 2019
     assert not ws.import_paths([tmp_path / "a2020.xlsx"]).has_rejections
     rec = ws.rollup(2020, compare=2019).record("X", "family_schools")
     assert (rec["value"], rec["prev_value"], rec["change"]) == (15, 12, 3)
+    # trace finds the 2019 figure stored under the former code
+    t = ws.trace(2019, "X", "family_schools")
+    assert [c.cell for c in t.history] and all(c.unit == "A" for c in t.history)
+    # a value for a metric the catalog asks for only from 2020 on, in a 2019 return: kept, with a warning
+    wb = build_workbook(ws.catalog, year=2020, unit_name="甲乡关工委")
+    wb[SHEET_NAME].cell(rows20["网上家长课堂场次"], 4, 3)
+    wb[SHEET_NAME]["B3"] = 2019
+    wb[SHEET_NAME]["A1"] = "关心下一代工作统计表"
+    wb.save(tmp_path / "a2019b.xlsx")
+    f = ws.import_paths([tmp_path / "a2019b.xlsx"]).files[0]
+    assert f.status == "replaced" and any("2020 年起统计" in w.message and "2019" in w.message for w in f.warnings), f.warnings
     with pytest.raises(Exception, match="since"):
         from gwstats.catalog import parse_catalog
 

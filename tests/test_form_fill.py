@@ -44,13 +44,21 @@ def test_into_the_citys_own_form_and_back(tmp_path):
     assert changed == {"A2", "B17", "D17", "D5", "D6", "D8", "D9", "D11", "D12", "D15"}
     assert after.sheetnames == before.sheetnames
 
-    # the city reads the filled form as 甲县's return: every figure equal to the county's rollup
-    city = make_ws(tmp_path, "city", [("SC", "丙市关工委", ""), ("SA", "甲县关工委", "SC")])
-    rep = city.import_paths([out])
+    # the city reads the filled forms of 甲县 and 乙县 as their returns: the city's totals are the sums
+    # of all eight townships' figures
+    b, sums_b = county(tmp_path, "XB", "乙县关工委", 3, 10)
+    out_b = tmp_path / "乙县填好的统计表.xlsx"
+    assert b.fill_form(2018, form, out_b).unmatched
+    city = make_ws(tmp_path, "city", [("SC", "丙市关工委", ""), ("SA", "甲县关工委", "SC"), ("SB", "乙县关工委", "SC")])
+    rep = city.import_paths([out, out_b])
     assert not rep.has_rejections, rep.records()
+    # the city's form has no 口径 field, so the city reads it as it reads every return of its form (本级);
+    # for counties without subordinates in the city's list that is their total
+    assert [(r.unit, r.scope) for f in rep.files for r in f.returns] == [("SA", "本级"), ("SB", "本级")]
     res = city.rollup(2018)
     for code in ("wulao_volunteers", "wulao_core", "org_total", "org_wuhao", "aid_amount", "aided_students", "legal_lessons"):
-        assert res.value("SC", code) == sums[code], code
+        assert res.value("SA", code) == sums[code], code
+        assert res.value("SC", code) == sums[code] + sums_b[code], code
 
 
 def test_into_a_wide_form_fills_only_this_units_row(tmp_path):
@@ -79,3 +87,18 @@ def test_into_usage_errors(tmp_path):
     r = run("export", "-w", a.root, "--year", 2018, "--into", form, "--as-return", "-o", tmp_path / "o.xlsx")
     assert r.exit_code == 2 and "同时给了" in r.output
     assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_a_scope_field_in_the_form_is_filled_as_huizong(tmp_path):
+    a, sums = county(tmp_path, "XA", "甲县关工委", 2, 1)
+    form = city_long_form(tmp_path / "f.xlsx")
+    wb = load_workbook(form)
+    wb["市统计表"]["F2"] = "口径："
+    wb.save(form)
+    out = tmp_path / "o.xlsx"
+    res = a.fill_form(2018, form, out)
+    assert "口径" in res.fields and load_workbook(out)["市统计表"]["G2"].value == "汇总"
+    city = make_ws(tmp_path, "city", [("SC", "丙市关工委", ""), ("SA", "甲县关工委", "SC")])
+    f = city.import_paths([out]).files[0]
+    assert [(r.unit, r.scope) for r in f.returns] == [("SA", "汇总")]
+    assert city.rollup(2018).value("SC", "wulao_volunteers") == sums["wulao_volunteers"]

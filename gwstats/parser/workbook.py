@@ -242,6 +242,7 @@ def parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn],
         ))
         return [], findings
     returns = _join_sheets(returns)
+    _outside_years(returns, ctx)
     with_values = [r for r in returns if r.values or any(f.severity == "error" for f in r.findings)]
     if not with_values:
         msg = "报表中没有填写任何数值" if returns else "没有找到可识别的统计表"
@@ -270,3 +271,22 @@ def _join_sheets(returns: list[ParsedReturn]) -> list[ParsedReturn]:
 def _in_spans(cell: str | None, spans: list[range]) -> bool:
     digits = "".join(ch for ch in (cell or "") if ch.isdigit())
     return bool(digits) and any(int(digits) - 1 in s for s in spans)
+
+
+def _outside_years(returns: list[ParsedReturn], ctx: Context):
+    """A value of a metric that the catalog asks for only in other years (since/until) is kept, with
+    a warning: the form of that year did not have it."""
+    for r in returns:
+        if not r.year:
+            continue
+        for v in r.values:
+            m = ctx.catalog.metrics.get(v.metric)
+            if m is not None and not m.applies_in(r.year):
+                if m.since and m.until:
+                    span = f"{m.since}–{m.until} 年"
+                else:
+                    span = f"{m.since} 年起" if m.since else f"{m.until} 年及以前"
+                r.findings.append(ctx.finding(
+                    "warning", "metric-outside-years",
+                    f"指标“{m.name}”按目录只在 {span}统计，本表是 {r.year} 年的；数值“{v.raw}”仍已导入，请核对",
+                    v.sheet, v.cell))
