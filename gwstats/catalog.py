@@ -35,6 +35,7 @@ class Metric:
     table: str = ""
     row: str = ""
     column: str = ""
+    part_of: str = ""  # a 其中 row: the row (of the same table) it is part of
     # the years the metric is asked for (None: open), and the codes it had before a rename
     since: int | None = None
     until: int | None = None
@@ -226,12 +227,12 @@ def _build(data: dict, source: str) -> Catalog:
         if not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms):
             _fail(source, where, "synonyms 应为字符串列表")
         unknown = set(m) - {"code", "name", "unit", "kind", "aggregation", "group", "synonyms", "table", "row", "column",
-                            "since", "until", "formerly"}
+                            "part_of", "since", "until", "formerly"}
         if unknown:
             _fail(source, where, f"未知字段 {', '.join(sorted(unknown))}")
-        place = {k: m.get(k, "") for k in ("table", "row", "column")}
+        place = {k: m.get(k, "") for k in ("table", "row", "column", "part_of")}
         if not all(isinstance(v, str) for v in place.values()):
-            _fail(source, where, "table、row、column 应为文字（所在表、主栏行、宾栏列的名称）")
+            _fail(source, where, "table、row、column、part_of 应为文字（所在表、主栏行、宾栏列、其中项所属行的名称）")
         years = {}
         for k in ("since", "until"):
             v = m.get(k)

@@ -32,6 +32,7 @@ class DerivedMetric:
     known: bool
     synonyms: list[str] = field(default_factory=list)
     aggregation: str = "sum"
+    part_of: str = ""
 
 
 @dataclass
@@ -62,7 +63,7 @@ class FormCatalog:
                 d["aggregation"] = m.aggregation
             if m.synonyms:
                 d["synonyms"] = m.synonyms
-            for k in ("table", "row", "column"):
+            for k in ("table", "row", "column", "part_of"):
                 if getattr(m, k):
                     d[k] = getattr(m, k)
             ms.append(d)
@@ -172,7 +173,8 @@ def _metric_for(t: FormTable, ti: int, ci: int, cell: FormCell, base: Catalog, u
         if col in TOTAL_LABELS:
             candidates.append(row)
     place = {"table": t.code if multi or t.kind == "crosstab" else "", "row": cell.row_label if t.kind == "crosstab" else "",
-             "column": clean_label(cell.col_label)[0] if t.kind == "crosstab" and cell.col_label else ""}
+             "column": clean_label(cell.col_label)[0] if t.kind == "crosstab" and cell.col_label else "",
+             "part_of": t.sub_rows.get(cell.row_label or "", "") if t.kind == "crosstab" else ""}
     for cand in candidates:
         code = base.match_label(cand)
         if code in base.metrics and code not in used:

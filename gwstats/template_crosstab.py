@@ -14,7 +14,9 @@ def crosstab_tables(catalog: Catalog, year: int | None = None) -> dict[str, dict
     for m in catalog.metrics.values():
         if not (m.row and m.column) or not m.applies_in(year):
             continue
-        t = out.setdefault(m.table or m.group, {"title": m.group, "rows": [], "cols": [], "cells": {}})
+        t = out.setdefault(m.table or m.group, {"title": m.group, "rows": [], "cols": [], "cells": {}, "part_of": {}})
+        if m.part_of:
+            t["part_of"][m.row] = m.part_of
         if m.row not in t["rows"]:
             t["rows"].append(m.row)
         if m.column not in t["cols"]:
@@ -70,7 +72,7 @@ def draw(wb, catalog: Catalog, header_values: dict, editable: set[str], organisa
                 ws.cell(r, c).fill = PatternFill("solid", fgColor="D9E1F2")
         for i, row in enumerate(t["rows"]):
             r = first + i
-            ws.cell(r, 1, row).border = border
+            ws.cell(r, 1, f"  其中：{row}" if row in t["part_of"] else row).border = border
             ws.cell(r, 1).font = normal
             for j, col in enumerate(t["cols"], 2):
                 cell = ws.cell(r, j)
@@ -100,6 +102,6 @@ def _sheet_name(code: str, wb) -> str:
 
 def cell_of(ws, row: str, col: str):
     """(row, col) 1-based of a cross-tab cell in a drawn sheet (for tests and tools that fill it)."""
-    rows = {ws.cell(r, 1).value: r for r in range(8, ws.max_row + 1)}
+    rows = {str(ws.cell(r, 1).value or "").strip().removeprefix("其中："): r for r in range(8, ws.max_row + 1)}
     cols = {ws.cell(7, c).value: c for c in range(2, ws.max_column + 1)}
     return rows[row], cols[col]

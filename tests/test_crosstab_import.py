@@ -126,3 +126,22 @@ def test_crosstab_goes_up_as_return_and_into_the_form(tmp_path):
     s = load_workbook(out)["组织建设"]
     assert s["C12"].value == want[("学校", "已建关工委单位数")] and s["B8"].value == "=B9+B10+B11+B12+B14"
     assert s["B3"].value == "某县关工委"
+
+
+def test_template_draws_qizhong_rows_and_reads_them_back(tmp_path):
+    from gwstats.template import build_workbook
+    from gwstats.template_crosstab import cell_of
+
+    ws = workspace(tmp_path, crosstab_form(tmp_path / "form.xlsx"))
+    assert ws.catalog.metrics["t1_r6_c1"].part_of == "学校"
+    wb = build_workbook(ws.catalog, year=2019, unit_name="甲乡关工委")
+    xt = wb[wb.sheetnames[1]]
+    labels = [xt.cell(r, 1).value for r in range(9, 16)]
+    assert labels == ["合计", "乡镇(街道)", "村", "社区", "学校", "  其中：中小学", "企业"]
+    xt.cell(*cell_of(xt, "中小学", "已建关工委单位数"), 7)
+    xt.cell(*cell_of(xt, "学校", "已建关工委单位数"), 9)
+    wb.save(tmp_path / "a.xlsx")
+    f = ws.import_paths([tmp_path / "a.xlsx"]).files[0]
+    assert f.status == "accepted", f.errors
+    res = ws.rollup(2019)
+    assert (res.value("X", "t1_r6_c2"), res.value("X", "t1_r5_c2")) == (7, 9)
