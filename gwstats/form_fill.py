@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .errors import UsageError
-from .form_model import FormError, FormTable, find_tables, grids_from_openpyxl, metric_for_cell
+from .form_model import FormError, FormTable, find_tables, grids_from_openpyxl, metric_for_cell, open_workbook
 from .normalize import nfkc, squash, unit_key
 from .reader import cell_ref
 
@@ -65,7 +65,6 @@ def _unit_row(g_rows, t: FormTable, unit_name: str, h, code: str) -> int | None:
 
 
 def fill_form(ws, year: int, form, output, unit: str | None = None, prefer: str = "computed") -> FillResult:
-    from openpyxl import load_workbook
     from openpyxl.cell.cell import MergedCell
 
     from .export import _export_settings, _save, figures
@@ -80,7 +79,7 @@ def fill_form(ws, year: int, form, output, unit: str | None = None, prefer: str 
     if output.resolve() == form.resolve():
         raise UsageError("输出文件不能与上级下发的原表格相同（原表格保持不动，请用 -o 另给文件名）")
     try:
-        wb = load_workbook(form, keep_vba=form.suffix.lower() == ".xlsm")
+        wb = open_workbook(form, keep_vba=form.suffix.lower() == ".xlsm")
     except Exception as exc:
         raise FormError(f"表格 {form.name} 无法打开（{type(exc).__name__}）：请确认是 Excel .xlsx 文件且没有设置打开密码") from None
     grids = grids_from_openpyxl(wb)

@@ -123,31 +123,55 @@ class FormTable:
 
 
 # ---- reading grids -------------------------------------------------------------------------------
+MAX_FORM_ROWS, MAX_FORM_COLS = 5000, 300  # a form sent down is a few pages, never a data dump
+
+
 def grids_from_openpyxl(wb) -> list[Grid]:
     out = []
     for ws in wb.worksheets:
-        rows, formulas = [], set()
-        for r, row in enumerate(ws.iter_rows(values_only=True)):
-            vals = list(row)
-            for c, v in enumerate(vals):
-                if isinstance(v, str) and v.startswith("="):
-                    formulas.add((r, c))
-            rows.append(vals)
+        # only the cells that hold something: a sheet's stated dimension can be A1:XFD1048576
+        cells = getattr(ws, "_cells", None)
+        if cells is None:  # a read-only or chart sheet
+            continue
+        used = [(r, c, cell.value) for (r, c), cell in cells.items() if cell.value is not None]
+        if not used:
+            out.append(Grid(ws.title, [], [], set()))
+            continue
+        n_rows = max(r for r, _, _ in used)
+        n_cols = max(c for _, c, _ in used)
+        if n_rows > MAX_FORM_ROWS or n_cols > MAX_FORM_COLS:
+            raise FormError(f"工作表“{ws.title}”有 {n_rows} 行、{n_cols} 列内容，不像上级下发的统计表格"
+                            f"（最多 {MAX_FORM_ROWS} 行、{MAX_FORM_COLS} 列）")
+        rows = [[None] * n_cols for _ in range(n_rows)]
+        formulas = set()
+        for r, c, v in used:
+            rows[r - 1][c - 1] = v
+            if isinstance(v, str) and v.startswith("="):
+                formulas.add((r - 1, c - 1))
         merged = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
         out.append(Grid(ws.title, rows, merged, formulas))
     return out
 
 
-def load_form(path) -> list[Grid]:
-    from pathlib import Path
+def open_workbook(path, **options):
+    """openpyxl's load_workbook, its warnings about unsupported extensions kept off the console."""
+    import warnings
 
     from openpyxl import load_workbook
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_workbook(path, **options)
+
+
+def load_form(path) -> list[Grid]:
+    from pathlib import Path
 
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise FormError(f"表格 {path.name} 应为 .xlsx 文件（.xls 请先用 Excel/WPS 另存为 .xlsx）")
     try:
-        wb = load_workbook(path)
+        wb = open_workbook(path)
     except FileNotFoundError:
         raise FormError(f"找不到表格文件：{path}") from None
     except Exception as exc:  # not a workbook, damaged zip, encrypted
@@ -258,14 +282,17 @@ def _header_band(g: Grid, r: int, c_lo: int, c_hi: int) -> int:
     return bottom
 
 
-def find_tables(grids: list[Grid], *, lists: bool = True) -> tuple[list[FormTable], list[tuple[str, str, str]]]:
+def find_tables(grids: list[Grid], *, lists: bool = True,
+                skipped_grids: list | None = None) -> tuple[list[FormTable], list[tuple[str, str, str]]]:
     """Every table of the form, and the notes (text, sheet, cell) outside tables.
 
     ``lists=False`` (import, looking for cross-tabs only): a list of indicators is passed over
-    (the return parser reads it, with its own rules for labels written twice) and not checked.
+    (the return parser reads it, with its own rules for labels written twice) and not checked, and
+    a grid that cannot be read as a table goes to ``skipped_grids`` as (FormError, header texts).
     """
     tables: list[FormTable] = []
     notes: list[tuple[str, str, str]] = []
+    skipped = skipped_grids if skipped_grids is not None else []
     for g in grids:
         fill = _merged_fill(g)
         taken: set[int] = set()
@@ -278,7 +305,14 @@ def find_tables(grids: list[Grid], *, lists: bool = True) -> tuple[list[FormTabl
             if lh is not None:
                 t = _read_long(g, r, lh, fill) if lists else _skip_long(g, r, lh, fill)
             elif _grid_header(g, r):
-                t = _read_grid(g, r, fill)
+                if lists:
+                    t = _read_grid(g, r, fill)
+                else:  # import: an unreadable grid is kept aside; the caller decides if it was meant to be a table
+                    try:
+                        t = _read_grid(g, r, fill)
+                    except FormError as exc:
+                        skipped.append((exc, {squash(x) for _, x in _row_texts(g, r)}))
+                        t = None
             if t is None or not t.cells:
                 r += 1
                 continue

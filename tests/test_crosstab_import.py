@@ -145,3 +145,26 @@ def test_template_draws_qizhong_rows_and_reads_them_back(tmp_path):
     assert f.status == "accepted", f.errors
     res = ws.rollup(2019)
     assert (res.value("X", "t1_r6_c2"), res.value("X", "t1_r5_c2")) == (7, 9)
+
+
+def test_only_the_catalogs_own_tables_are_judged_on_import(tmp_path):
+    from openpyxl import load_workbook
+
+    ws = workspace(tmp_path, crosstab_form(tmp_path / "form.xlsx"))
+    # a cross-tab of the catalog with a row written twice: refused, the cell named
+    p = crosstab_return(tmp_path / "dup.xlsx", "甲乡关工委", figures(1), CROSSTAB_ROWS, CROSSTAB_COLS)
+    wb = load_workbook(p)
+    wb.active["A5"] = "村"  # 乡镇(街道) -> a second 村
+    wb.save(p)
+    f = ws.import_paths([p]).files[0]
+    assert f.status == "rejected" and any("A6" in e.message and "A5" in e.message and "两次" in e.message for e in f.errors), f.errors
+    # some other grid on a second sheet (a column without a heading): not ours, not judged
+    p = crosstab_return(tmp_path / "other.xlsx", "甲乡关工委", figures(1), CROSSTAB_ROWS, CROSSTAB_COLS)
+    wb = load_workbook(p)
+    other = wb.create_sheet("附表")
+    other.append(["物品", "件数", None, "备注"])
+    other.append(["桌椅", 3, 4, "无"])
+    other.append(["电脑", 1, 2, "无"])
+    wb.save(p)
+    f = ws.import_paths([p]).files[0]
+    assert f.status == "accepted" and not f.errors, f.errors

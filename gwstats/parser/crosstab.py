@@ -14,6 +14,9 @@ from ..reader import Sheet
 from .context import Context
 from .model import Value
 
+SCAN_ROWS, SCAN_COLS = 2000, 200  # a cross-tab of a return is a page or two, never a data dump
+MAX_MERGED_CELLS = 10_000
+
 
 def has_crosstabs(catalog) -> bool:
     cached = getattr(catalog, "_crosstab_tables", None)
@@ -35,14 +38,35 @@ def read(sheet: Sheet, ctx: Context) -> tuple[list[Value], list[Finding], list[r
     to last row, so that a list read from the same sheet leaves those rows alone)."""
     if not has_crosstabs(ctx.catalog):
         return [], [], []
-    grid = Grid(sheet.name, sheet.rows, list(sheet.merged), set())
+    known = ctx.catalog._crosstab_tables
+    columns = {c for t in known.values() for c in t["cols"]}
+    rows = sheet.rows[:SCAN_ROWS]
+    # cheap test first: a sheet without any of the catalog's column headings holds none of its tables
+    seen: set[str] = set()
+    hit = False
+    for row in rows:
+        for v in row[:SCAN_COLS]:
+            if isinstance(v, str) and 0 < len(v) <= 60 and v not in seen:
+                seen.add(v)
+                if clean_label(v)[0] in columns:
+                    hit = True
+                    break
+        if hit:
+            break
+    if not hit:
+        return [], [], []
+    merged = [m for m in sheet.merged if m[0] < SCAN_ROWS and (m[2] - m[0] + 1) * (m[3] - m[1] + 1) <= MAX_MERGED_CELLS]
+    grid = Grid(sheet.name, rows, merged, set())
+    skipped: list = []
     try:
-        tables, _ = find_tables([grid], lists=False)
+        tables, _ = find_tables([grid], lists=False, skipped_grids=skipped)
     except FormError as exc:
         return [], [ctx.finding("error", "crosstab-ambiguous", str(exc), sheet.name)], []
-    known = ctx.catalog._crosstab_tables
     values: list[Value] = []
     findings: list[Finding] = []
+    for exc, heads in skipped:  # a grid that could not be read: an error only if it was one of the catalog's tables
+        if heads & columns:
+            findings.append(ctx.finding("error", "crosstab-ambiguous", str(exc), sheet.name))
     spans: list[range] = []
     for t in tables:
         if t.kind != "crosstab":
