@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import UsageError
+from .errors import GwstatsError, UsageError
 
 LONG_COLUMNS = ("单位编码", "单位名称", "年度", "指标编码", "指标名称", "数值", "计量单位", "口径")
 
@@ -58,9 +58,12 @@ def _root_unit(ws, unit: str | None) -> str:
 
 
 def figures(ws, year: int, unit: str | None = None, prefer: str = "computed"):
-    """(unit code, RollupResult) of the unit whose totals go up."""
+    """(unit code, RollupResult) of the unit whose totals go up; an error when it has no figure at all
+    (nothing would go up: the year's returns are not imported yet, or --year is wrong)."""
     code = _root_unit(ws, unit)
     result = ws.rollup(year, unit=code, compare=None, prefer=prefer)
+    if all(result.value(code, m) is None for m in ws.catalog.metrics):
+        raise GwstatsError(f"{ws.hierarchy().name(code)} {year} 年度还没有任何数字（该年度的报表尚未导入？），没有可以报送的内容")
     return code, result
 
 

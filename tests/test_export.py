@@ -189,3 +189,11 @@ def test_formula_like_unit_names_are_quoted_in_csv(tmp_path):
     out = tmp_path / "l.csv"
     a.export_long(2018, out)
     assert "'=HYPERLINK(1)" in out.read_text(encoding="utf-8-sig")
+
+
+def test_nothing_to_send_up(tmp_path):
+    a, _ = county(tmp_path, "XA", "甲县关工委", 1, 1)
+    for args in (["--as-return", "-o", tmp_path / "r.xlsx"], ["--format", "csv-long", "-o", tmp_path / "l.csv"]):
+        r = run("export", "-w", a.root, "--year", 2016, *args)
+        assert r.exit_code == 1 and "2016 年度还没有任何数字" in r.output, r.output
+    assert not (tmp_path / "r.xlsx").exists() and not (tmp_path / "l.csv").exists()
