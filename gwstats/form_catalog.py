@@ -165,7 +165,7 @@ def _metric_for(t: FormTable, ti: int, ci: int, cell: FormCell, base: Catalog, u
         label = clean_label(cell.col_label)[0]
         candidates = [label, t.col_groups.get(cell.col_label or "", "") + label]
     else:
-        group = t.group
+        group = t.groups_of_rows.get(cell.row_label or "", "") or t.group  # the 主栏 block, else the table
         row, col = cell.row_label or "", clean_label(cell.col_label or "")[0]
         candidates = [cell.name]
         if row in TOTAL_LABELS:

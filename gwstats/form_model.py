@@ -571,11 +571,15 @@ def _read_grid(g: Grid, hr: int, fill) -> FormTable | None:
     seen: dict[str, str] = {}
     last_total: str | None = None
     in_qizhong = False
+    block = ""
     for r in labelled:
         raw = g.cell(r, label_col)
         label, sub, bracket_unit = clean_label(raw)
-        # a 主栏 heading merged across the figures: a block of rows
-        if fill.get((r, value_cols[0])) is raw:
+        # a 主栏 heading merged across the figures (or alone on its row): a block of rows
+        if fill.get((r, value_cols[0])) is raw or (
+                _NUMBERING.match(str(raw)) and re.match(r"^\s*[(（]?[一二三四五六七八九十]", str(raw))
+                and all(g.cell(r, c) in (None, "") for c in value_cols)):
+            block = label
             continue
         if label == "其中":
             in_qizhong = True
@@ -592,6 +596,8 @@ def _read_grid(g: Grid, hr: int, fill) -> FormTable | None:
         row_unit = (g.text(r, unit_col).strip("()（） ") if unit_col is not None and g.text(r, unit_col) else None) or bracket_unit
         t.row_labels.append(label)
         t.body_rows.append(r)
+        if block:
+            t.groups_of_rows[label] = block
         if seq_col is not None and g.text(r, seq_col):
             t.row_numbers[squash(g.text(r, seq_col)).strip("()（）.、")] = label
         if label in TOTAL_LABELS:

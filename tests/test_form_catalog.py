@@ -298,3 +298,27 @@ def test_a_crosstab_catalog_still_reads_lists_with_a_label_twice(tmp_path):
     f = ws.import_paths([tmp_path / "a.xlsx"]).files[0]
     assert f.status == "accepted", f.errors
     assert ws.rollup(2019).value("X", "units_built") == 12
+
+
+def test_crosstab_with_blocks_and_a_total_column(tmp_path):
+    """主栏 blocks (一、农村 / 二、城市) become the groups; a 合计 column is checked against its parts."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    s = wb.active
+    s.title = "表"
+    s["A1"] = "五老志愿者分类统计表"
+    s["D2"] = "单位：人"
+    for c, h in enumerate(("项目", "合计", "老干部", "老教师", "其他五老"), 1):
+        s.cell(3, c, h)
+    rows = ["一、农村", "乡镇", "村", "二、城市", "街道", "社区"]
+    for i, label in enumerate(rows, 4):
+        s.cell(i, 1, label)
+    s.merge_cells("A4:E4")
+    wb.save(tmp_path / "f.xlsx")
+    fc = derive(tmp_path / "f.xlsx", load_default())
+    groups = {m.name: m.group for m in fc.metrics}
+    assert groups["村·老教师"] == "农村" and groups["社区·合计"] == "城市"  # 二、城市 alone on its row, not merged
+    assert {m.unit for m in fc.metrics} == {"人"}
+    assert ("t1_r2_c1", "==", "t1_r2_c2 + t1_r2_c3 + t1_r2_c4") in rules_of(fc)  # 村: 合计 = parts
+    assert len(fc.metrics) == 4 * 4 and len(fc.rules) == 4
