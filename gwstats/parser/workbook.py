@@ -283,7 +283,7 @@ def _outside_years(returns: list[ParsedReturn], ctx: Context):
             m = ctx.catalog.metrics.get(v.metric)
             if m is not None and not m.applies_in(r.year):
                 if m.since and m.until:
-                    span = f"{m.since}–{m.until} 年"
+                    span = f"{m.since} 至 {m.until} 年"
                 else:
                     span = f"{m.since} 年起" if m.since else f"{m.until} 年及以前"
                 r.findings.append(ctx.finding(
