@@ -247,6 +247,10 @@ def _long_header(g: Grid, r: int):
     return None
 
 
+def _spans_columns(g: Grid, r: int, c: int) -> bool:
+    return any(r0 == r and c0 == c and c1 > c0 for r0, c0, r1, c1 in g.merged)
+
+
 def _is_field_row(texts: list[tuple[int, str]]) -> bool:
     from .parser.headers import find_fields
 
@@ -302,6 +306,8 @@ def find_tables(grids: list[Grid], *, lists: bool = True,
         while r < len(g.rows):
             t = None
             lh = _long_header(g, r)
+            if lh is not None and _spans_columns(g, r, lh[1]):
+                lh = None  # 本年 over 城镇 | 农村 …: indicators down the side, several columns — a cross-tab
             if lh is not None:
                 t = _read_long(g, r, lh, fill) if lists else _skip_long(g, r, lh, fill)
             elif _grid_header(g, r):
@@ -387,7 +393,7 @@ def _read_long(g: Grid, hr: int, head, fill) -> FormTable:
     in_qizhong = False
     blanks = 0
     seen: dict[str, str] = {}
-    r = hr + 1
+    r = _header_band(g, hr, label_col, value_col) + 1  # a header merged over two rows is not a body row
     while r < len(g.rows):
         raw = fill.get((r, label_col), g.cell(r, label_col))
         text = nfkc(raw).strip() if isinstance(raw, str) else ""
@@ -450,6 +456,10 @@ def _read_grid(g: Grid, hr: int, fill) -> FormTable | None:
     texts = _row_texts(g, hr)
     c_lo = texts[0][0]
     c_hi = max(c for c, _ in texts)
+    # a blank corner: the 主栏 labels stand in the column left of the first heading
+    while c_lo > 0 and not g.text(hr, c_lo - 1) and sum(
+            1 for r in range(hr + 1, min(hr + 7, len(g.rows))) if isinstance(g.cell(r, c_lo - 1), str) and g.text(r, c_lo - 1)) >= 2:
+        c_lo -= 1
     for r0, c0, r1, c1 in g.merged:
         if r0 == hr and c0 <= c_hi:
             c_hi = max(c_hi, c1)

@@ -322,3 +322,44 @@ def test_crosstab_with_blocks_and_a_total_column(tmp_path):
     assert {m.unit for m in fc.metrics} == {"人"}
     assert ("t1_r2_c1", "==", "t1_r2_c2 + t1_r2_c3 + t1_r2_c4") in rules_of(fc)  # 村: 合计 = parts
     assert len(fc.metrics) == 4 * 4 and len(fc.rules) == 4
+
+
+def test_indicator_rows_under_a_merged_column_heading_and_a_blank_corner(tmp_path):
+    from openpyxl import Workbook
+
+    # 指标名称 | 计量单位 | 本年 (over 城镇/农村 × 男/女): indicators down the side, units per row
+    wb = Workbook()
+    s = wb.active
+    s.merge_cells("A3:A5")
+    s["A3"] = "序号"
+    s.merge_cells("B3:B5")
+    s["B3"] = "指标名称"
+    s.merge_cells("C3:C5")
+    s["C3"] = "计量单位"
+    s.merge_cells("D3:G3")
+    s["D3"] = "本年"
+    s.merge_cells("D4:E4")
+    s["D4"] = "城镇"
+    s.merge_cells("F4:G4")
+    s["F4"] = "农村"
+    for c, h in zip("DEFG", ("男", "女", "男", "女")):
+        s[f"{c}5"] = h
+    for i, (n, u) in enumerate((("五老志愿者人数", "人"), ("资助金额", "万元")), 6):
+        s[f"A{i}"], s[f"B{i}"], s[f"C{i}"] = i - 5, n, u
+    wb.save(tmp_path / "a.xlsx")
+    fc = derive(tmp_path / "a.xlsx", load_default())
+    got = {m.name: (m.unit, m.kind, m.cell) for m in fc.metrics}
+    assert got["五老志愿者人数·城镇男"] == ("人", "count", "Sheet!D6")
+    assert got["资助金额·农村女"] == ("万元", "amount", "Sheet!G7")
+    assert len(got) == 8
+
+    # no 项目 in the corner: the labels to the left of the first heading are the 主栏
+    wb = Workbook()
+    s = wb.active
+    for c, h in zip("BCD", ("应建数", "已建数", "五好数")):
+        s[f"{c}2"] = h
+    for i, r in enumerate(("村", "社区", "学校"), 3):
+        s[f"A{i}"] = r
+    wb.save(tmp_path / "b.xlsx")
+    fc = derive(tmp_path / "b.xlsx", load_default())
+    assert [m.name for m in fc.metrics][:2] == ["村·应建数", "村·已建数"] and len(fc.metrics) == 9
