@@ -66,7 +66,12 @@ def extend_frame(frame, tree: Tree, root: int, listed: list[int], row: ExtraRow,
         return np.concatenate([a, _rest(a, root, lst)[None]])
 
     def anyof(a):
+        """For own-level flags: the row's entry is set where some member's is."""
         return np.concatenate([a, a[m].any(axis=0)[None]])
+
+    def tail(a, flags):
+        """For subtree-level flags ``a``: the row's entry is set where some member's own ``flags`` is."""
+        return np.concatenate([a, flags[m].any(axis=0)[None]])
 
     def zero(a):
         return np.concatenate([a, np.zeros((1, *a.shape[1:]), dtype=a.dtype)])
@@ -88,13 +93,13 @@ def extend_frame(frame, tree: Tree, root: int, listed: list[int], row: ExtraRow,
     for code, it in frame.indicators.items():
         inds[code] = replace(
             it, total=diff(it.total), count=diff(it.count), partial=diff(it.partial), stood=zero(it.stood),
-            below=anyof(it.stood), approx=anyof(it.own_approx), own_partial=anyof(it.own_partial),
+            below=tail(it.below, it.stood), approx=tail(it.approx, it.own_approx), own_partial=anyof(it.own_partial),
         )
     out = replace(
         frame, data=x_data, total=diff(frame.total), count=count, computed=diff(frame.computed),
-        computed_count=comp_count, stood_in=zero(frame.stood_in), below_stood=anyof(frame.stood_in),
+        computed_count=comp_count, stood_in=zero(frame.stood_in), below_stood=tail(frame.below_stood, frame.stood_in),
         expected=diff(frame.expected), reported=diff(frame.reported), leaf_rep=zero(frame.leaf_rep),
-        indicators=inds, approx=anyof(frame.eff_has & frame.data.own_approx), derived=anyof(frame.derived),
+        indicators=inds, approx=tail(frame.approx, frame.eff_has & frame.data.own_approx), derived=anyof(frame.derived),
         dropped=anyof(frame.dropped),
     )
     return out

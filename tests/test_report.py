@@ -17,11 +17,12 @@ ORG = "安庆市公安局关工委"
 # 宿松 reported 2017 but not 2018: every change of a figure it gave is on the comparable basis (the
 # raw differences, 减少1个 and 减少50人, came from its not reporting)
 ORG_SENTENCE = ("全市共有关工委组织188个（宿松县公安局未报），按可比口径比上年增加19个；其中达到“五好”标准的152个，"
-                "占80.9%（宿松县公安局未报），按可比口径比上年提高0.4个百分点；"
+                "占80.9%，按可比口径比上年提高0.4个百分点；"
                 "应建关工委的单位59个，比上年增加5个；其中已建关工委的56个，占94.9%，比上年提高0.5个百分点。")
 WULAO_SENTENCE = ("全市共有五老志愿者2503人（宿松县公安局未报），按可比口径比上年增加250人；其中五老骨干802人，"
-                  "占32.0%（宿松县公安局未报），按可比口径与上年持平。")
-LEGAL_SENTENCE = "全市开展法制课710场次（宿松县公安局未报），按可比口径比上年增加72场次；受教育师生6.4万人次，比上年增加6400人次。"
+                  "占32.0%，按可比口径与上年持平。")
+# a figure written in 万 keeps that form in its change (6.4万人次，比上年增加0.6万人次)
+LEGAL_SENTENCE = "全市开展法制课710场次（宿松县公安局未报），按可比口径比上年增加72场次；受教育师生6.4万人次，比上年增加0.6万人次。"
 
 
 @pytest.fixture(scope="module")

@@ -312,3 +312,14 @@ def test_jian_an_crosstab_with_the_samples_own_catalog(tmp_path):
 
     assert len(build_workbook(ws.catalog, year=2019).sheetnames) == 2
     assert len(build_workbook(ws.catalog, year=2020).sheetnames) == 3
+
+
+def test_anqing_report_has_no_fall_from_a_unit_that_did_not_report(anqing):
+    """华亭分局 reported 2017 and not 2018; every reporting unit was 持平 on 中小学校 and 应建."""
+    from gwstats.render.report import build_report
+
+    ws, _ = anqing
+    text = build_report(ws, 2018, charts=False).text()
+    assert "比上年减少12所" not in text and "比上年减少6个" not in text
+    assert "辖区有中小学校855所，按可比口径与上年持平" in text
+    assert "全市应建关工委的单位158个（华亭公安分局未报），按可比口径与上年持平" in text

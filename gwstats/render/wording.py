@@ -11,7 +11,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
-from ..rounding import percent
+from ..rounding import OTHER_RATE_PLACES, percent
 
 WAN = Decimal(10000)
 # Measures written in 万 from 10 000 up (person-times are the usual case: 3.0万人次).
@@ -88,7 +88,15 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def number(value, measure: str = "", kind: str = "count", *, approx: bool = False) -> str:
+def in_wan(value, measure: str = "", kind: str = "count") -> bool:
+    """Whether :func:`number` writes this count in 万 (3.0万人次)."""
+    if value is None or kind == "amount" or measure in ("万元", "元"):
+        return False
+    v = abs(_dec(value))
+    return (measure in WAN_MEASURES and v >= WAN) or v >= WAN_ANY_COUNT_FROM
+
+
+def number(value, measure: str = "", kind: str = "count", *, approx: bool = False, wan: bool = False) -> str:
     """A count or amount with its unit of measure, as a summary writes it.
 
     >>> number(218, "个")  -> '218个'
@@ -106,7 +114,7 @@ def number(value, measure: str = "", kind: str = "count", *, approx: bool = Fals
         if abs(v) >= WAN:
             return f"{prefix}{_fixed(v / WAN, 2)}万元"
         return f"{prefix}{_plain(v) if v == v.to_integral_value() else _fixed(v, 2)}元"
-    if (measure in WAN_MEASURES and abs(v) >= WAN) or abs(v) >= WAN_ANY_COUNT_FROM:
+    if wan or (measure in WAN_MEASURES and abs(v) >= WAN) or abs(v) >= WAN_ANY_COUNT_FROM:
         return f"{prefix}{_fixed(v / WAN, 1)}万{measure}"
     return f"{prefix}{_plain(v)}{measure}"
 
@@ -130,7 +138,7 @@ def rate(value, display: str = "%") -> str:
     v = _dec(value)
     if display == "%":
         return f"{_fixed(v, RATE_DECIMALS)}%"
-    return number(v, display, "amount" if display in ("元", "万元") else "count")
+    return f"{_fixed(v, OTHER_RATE_PLACES)}{display}"  # as in every table: 1204.83元
 
 
 def share_percent(part, whole) -> str:
@@ -156,7 +164,7 @@ def yoy_prefix(year: int | None, compare_year: int | None) -> str:
 
 
 def change(delta, measure: str = "", kind: str = "count", *, display: str = "%", prefix: str = "比上年",
-           approx: bool = False) -> str:
+           approx: bool = False, wan: bool = False) -> str:
     """Year-over-year change: ``比上年增加6个`` / ``比上年减少3人`` / ``与上年持平``;
     for rates ``比上年提高8.0个百分点`` / ``比上年下降1.2个百分点``; ``prefix`` ``比2018年`` for another
     comparison year; ``approx``: the change comes from an approximate figure (``比上年增加约6个``).
@@ -175,7 +183,7 @@ def change(delta, measure: str = "", kind: str = "count", *, display: str = "%",
         return f"{prefix}{word}{about}{_fixed(abs(r), RATE_DECIMALS)}个百分点"
     if kind == "rate":  # a non-percent indicator such as 元 per student
         measure, kind = display, ("amount" if display in ("元", "万元") else "count")
-    text = number(abs(d), measure, kind, approx=approx)
+    text = number(abs(d), measure, kind, approx=approx, wan=wan)  # wan: the figure itself reads 8.0万人次
     digits = re.sub(r"[^0-9]", "", text)
     if d == 0 or not digits.strip("0"):
         return same
@@ -193,7 +201,8 @@ def record_change(rec: dict, prefix: str = "比上年") -> str:
                       approx=bool(rec.get("change_approx")))
     else:
         text = change(rec["change"], rec.get("measure", ""), rec.get("kind", "count"), prefix=prefix,
-                      approx=bool(rec.get("change_approx")))
+                      approx=bool(rec.get("change_approx")),
+                      wan=in_wan(rec.get("value"), rec.get("measure", ""), rec.get("kind", "count")))
     return ("按可比口径" + text) if rec.get("comparable") else text
 
 
@@ -373,7 +382,20 @@ def group_sentence(records: dict[str, dict], metrics: list[str], indicators: lis
         clauses.append((scope if not clauses else "") + text)
     if not clauses:
         return ""
-    return "；".join(clauses) + "。"
+    return _once("；".join(clauses) + "。")
+
+
+def _once(sentence: str) -> str:
+    """Name the units a comparable basis leaves out once per sentence: a later identical （……未报） goes."""
+    seen: set[str] = set()
+
+    def keep(m):
+        if m.group(0) in seen:
+            return ""
+        seen.add(m.group(0))
+        return m.group(0)
+
+    return re.sub(r"（[^（）]*未报）", keep, sentence)
 
 
 def indicator_parts(indicator) -> tuple[str | None, str | None]:
