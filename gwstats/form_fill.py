@@ -4,7 +4,9 @@ The form is opened with openpyxl and only the value cells (and blank header fiel
 填报单位、年度、填报人) are written, so formatting, merged cells, formulas, data validation and sheet
 protection stay as they were. A cell is filled only when its label matches a metric of the catalog
 (by name or synonym, or by its 主栏 row × 宾栏 column for a cross-tab catalog); every other cell is
-listed, never guessed. Formula cells are never overwritten.
+listed, never guessed. Formula cells are never overwritten. What openpyxl cannot carry over
+(shapes, pivot tables, comments boxes, a macro project in an .xlsx …) is found by comparing the
+parts of the two files, and named in the summary.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class FillResult:
     formulas: list[tuple[str, str, str]] = field(default_factory=list)  # formula cells left as they were
     approx: list[str] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)  # parts of the form openpyxl cannot carry over
 
     def summary_lines(self) -> list[str]:
         lines = [f"已把 {self.unit_name} {self.year} 年度汇总数填入：{self.path}（填写 {len(self.filled)} 格"
@@ -46,6 +49,8 @@ class FillResult:
             lines.append(f"本年度没有数字、留空 {len(self.no_figure)} 格：" + "、".join(f"{n}（{s}!{c}）" for s, c, n in self.no_figure[:10]))
         if self.approx:
             lines.append(f"含约数的指标：{'、'.join(self.approx)}")
+        if self.lost:
+            lines.append(f"注意：原表格中的{'、'.join(self.lost)}在填好的文件中没有保留，请对照原表格补上（或把数字抄回原表格）")
         return lines
 
     def unmatched_lines(self) -> list[str]:
@@ -135,7 +140,37 @@ def fill_form(ws, year: int, form, output, unit: str | None = None, prefer: str 
         "填报单位": unit_name, "年度": year, "口径": "汇总", "填报人": settings.get("filled_by"),
         "联系电话": settings.get("phone"), "填报日期": settings.get("fill_date") or dt.date.today().isoformat()})
     _save(wb, output)
+    res.lost = lost_parts(form, output)
     return res
+
+
+_PARTS = (("图表", lambda n: n.startswith("xl/charts/chart")), ("图片", lambda n: n.startswith("xl/media/")),
+          ("批注", lambda n: n.startswith("xl/comments")), ("数据透视表", lambda n: n.startswith("xl/pivotTables/")),
+          ("宏", lambda n: n == "xl/vbaProject.bin"), ("控件", lambda n: n.startswith("xl/activeX/") or n.startswith("xl/ctrlProps/")))
+
+
+def _inventory(path: Path) -> dict[str, int]:
+    """How many of each kind of part a workbook holds (shapes counted inside the drawings)."""
+    import zipfile
+
+    out: dict[str, int] = {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            for n in z.namelist():
+                for what, test in _PARTS:
+                    if test(n):
+                        out[what] = out.get(what, 0) + 1
+                if n.startswith("xl/drawings/drawing") and n.endswith(".xml"):
+                    out["图形"] = out.get("图形", 0) + z.read(n).count(b"<xdr:sp>") + z.read(n).count(b"<xdr:sp ")
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return {}
+    return out
+
+
+def lost_parts(form: Path, output: Path) -> list[str]:
+    """Parts of the form that the filled copy no longer has (openpyxl drops what it cannot read)."""
+    before, after = _inventory(form), _inventory(output)
+    return [what for what, n in before.items() if n and after.get(what, 0) < n]
 
 
 def _fill_header_fields(wb, grids, tables, res: FillResult, values: dict):

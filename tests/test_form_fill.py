@@ -102,3 +102,25 @@ def test_a_scope_field_in_the_form_is_filled_as_huizong(tmp_path):
     f = city.import_paths([out]).files[0]
     assert [(r.unit, r.scope) for r in f.returns] == [("SA", "汇总")]
     assert city.rollup(2018).value("SC", "wulao_volunteers") == sums["wulao_volunteers"]
+
+
+def test_parts_of_the_form_openpyxl_cannot_keep_are_named(tmp_path):
+    """A chart openpyxl reads is kept; a macro project in an .xlsx is not, and the summary says so."""
+    import zipfile
+
+    from openpyxl.chart import BarChart, Reference
+
+    a, _ = county(tmp_path, "XA", "甲县关工委", 1, 1)
+    form = city_long_form(tmp_path / "f.xlsx")
+    wb = load_workbook(form)
+    s = wb["市统计表"]
+    chart = BarChart()
+    chart.add_data(Reference(s, min_col=4, min_row=5, max_row=6))
+    s.add_chart(chart, "H2")
+    wb.save(form)
+    res = a.fill_form(2018, form, tmp_path / "o.xlsx")
+    assert res.lost == [] and "xl/charts/chart1.xml" in zipfile.ZipFile(tmp_path / "o.xlsx").namelist()
+    with zipfile.ZipFile(form, "a") as z:
+        z.writestr("xl/vbaProject.bin", b"\0" * 64)
+    res = a.fill_form(2018, form, tmp_path / "p.xlsx")
+    assert res.lost == ["宏"] and any("宏在填好的文件中没有保留" in line for line in res.summary_lines())
