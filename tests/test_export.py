@@ -197,3 +197,26 @@ def test_nothing_to_send_up(tmp_path):
         r = run("export", "-w", a.root, "--year", 2016, *args)
         assert r.exit_code == 1 and "2016 年度还没有任何数字" in r.output, r.output
     assert not (tmp_path / "r.xlsx").exists() and not (tmp_path / "l.csv").exists()
+
+
+def test_rollup_book_with_a_remainder_row_goes_up_whole(tmp_path):
+    """The city has a 本级 return of its own besides its counties': its rollup -o workbook has a
+    （本级） remainder row. A province that knows the city and both counties gets the city's totals."""
+    a, _ = county(tmp_path, "XA", "甲县关工委", 2, 1)
+    b, _ = county(tmp_path, "XB", "乙县关工委", 2, 5)
+    city = make_ws(tmp_path, "city", [("SC", "丙市关工委", ""), ("SA", "甲县关工委", "SC"), ("SB", "乙县关工委", "SC")])
+    a.export_return(2018, tmp_path / "a.xlsx")
+    b.export_return(2018, tmp_path / "b.xlsx")
+    own = fill(city, tmp_path / "sc.xlsx", "丙市关工委", township_values(city, 30))
+    assert not city.import_paths([tmp_path / "a.xlsx", tmp_path / "b.xlsx", own]).has_rejections
+    book = tmp_path / "book.xlsx"
+    assert run("rollup", "-w", city.root, "--year", 2018, "-o", book).exit_code == 0
+    prov = make_ws(tmp_path, "prov", [("P", "某省关工委", ""), ("C", "丙市关工委", "P"), ("A", "甲县关工委", "C"),
+                                      ("B", "乙县关工委", "C")])
+    f = prov.import_paths([book]).files[0]
+    assert f.status == "accepted", f.errors
+    assert sorted(x.unit for x in f.returns) == ["A", "B", "C"]
+    assert any("余项行" in w.message for w in f.warnings)
+    assert root_values(prov) == root_values(city)
+    # the city's 汇总 agrees with its counties' 汇总 plus the 本级 derived from them
+    assert not [x for x in prov.check(2018).findings if x.code in ("huizong-mismatch", "total-row-mismatch")]

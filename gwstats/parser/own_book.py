@@ -18,6 +18,7 @@ DETAIL_SHEET = "分单位明细"
 SIGNATURE = ("单位编码", "单位", "层级", "指标编码", "指标", "分组", "计量单位", "数值")
 OTHER_SHEETS = {"汇总", "同比", "填报情况", "校验问题", "数据来源"}
 SCAN_ROWS = 5
+REMAINDER_MARKS = ("(本级)", "(其他)")  # the remainder row of gwstats.rollup_rows, after NFKC
 
 
 def _header_row(sheet: Sheet) -> int | None:
@@ -54,12 +55,16 @@ def parse(sheet: Sheet, ctx: Context):
     by_unit: dict[str, ParsedReturn] = {}
     unknown: dict[str, str] = {}
     skipped_rates = 0
+    remainder: set[str] = set()
     for r in range(hr + 1, len(sheet.rows)):
         row = sheet.rows[r]
         if len(row) < len(SIGNATURE):
             continue
         name = nfkc(str(row[1] or "")).strip()
         if not name:
+            continue
+        if nfkc(str(row[0] or "")).strip().endswith(REMAINDER_MARKS):
+            remainder.add(name)  # 合计 − the listed rows: follows from the 汇总 figures imported
             continue
         code_text = nfkc(str(row[3] or "")).strip()
         label = nfkc(str(row[4] or "")).strip()
@@ -96,6 +101,10 @@ def parse(sheet: Sheet, ctx: Context):
         f"本文件是 gwstats 的汇总结果（rollup -o）：按“{DETAIL_SHEET}”表导入 {names} 的汇总表（口径：汇总，"
         f"数字已含其下级）" + (f"；比率 {skipped_rates} 个不导入，由本级重新计算" if skipped_rates else ""),
         sheet.name))
+    if remainder:
+        returns[0].findings.append(ctx.finding(
+            "warning", "own-book-remainder",
+            f"余项行 {'、'.join(sorted(remainder))} 未导入：它是合计减去各行的差，由导入的汇总数重新得出", sheet.name))
     if unknown:
         returns[0].findings.append(ctx.finding(
             "warning", "own-book-skipped",
