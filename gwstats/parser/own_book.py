@@ -99,7 +99,7 @@ def parse(sheet: Sheet, ctx: Context):
     returns[0].findings.insert(0, ctx.finding(
         "warning", "own-rollup-book",
         f"本文件是 gwstats 的汇总结果（rollup -o）：按“{DETAIL_SHEET}”表导入 {names} 的汇总表（口径：汇总，"
-        f"数字已含其下级）" + (f"；比率 {skipped_rates} 个不导入，由本级重新计算" if skipped_rates else ""),
+        "数字已含其下级）" + ("；比率不导入，由本级用分子、分母重新计算" if skipped_rates else ""),
         sheet.name))
     if remainder:
         returns[0].findings.append(ctx.finding(
