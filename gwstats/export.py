@@ -33,6 +33,7 @@ class ReturnExport:
     blank: list[str] = field(default_factory=list)  # metric names with no figure (left blank)
     approx: list[str] = field(default_factory=list)  # metric names written as 约N
     coverage: str = ""
+    crosstabs: list[str] = field(default_factory=list)  # cross-tab tables drawn on sheets of their own
 
     def summary_lines(self) -> list[str]:
         lines = [f"已生成 {self.unit_name} {self.year} 年度汇总表：{self.path}（口径：汇总，指标 {self.values} 个，"
@@ -41,6 +42,9 @@ class ReturnExport:
             lines.append(f"没有数字、留空的指标 {len(self.blank)} 个：{'、'.join(self.blank)}")
         if self.approx:
             lines.append(f"含约数、按“约N”填写的指标：{'、'.join(self.approx)}")
+        if self.crosstabs:
+            lines.append(f"交叉表 {'、'.join(self.crosstabs)} 在单独的工作表中：上级的指标目录也要有这些指标才能导入"
+                         "（可把本工作区的 catalog.toml 一并发给上级）")
         return lines
 
 
@@ -90,6 +94,7 @@ def return_workbook(ws, year: int, unit: str | None = None, prefer: str = "compu
     rep, exp = result.coverage(code)
     info.coverage = f"{rep}/{exp}"
     tables = crosstab_tables(ws.catalog, year)
+    info.crosstabs = list(tables)
     for m in ws.catalog.metrics.values():
         if not m.applies_in(year):
             continue  # not on this year's form

@@ -106,7 +106,8 @@ def test_crosstab_goes_up_as_return_and_into_the_form(tmp_path):
     # the 汇总 return draws the table in its shape; the city (same form, same catalog) reads it back
     ret = tmp_path / "某县汇总表.xlsx"
     info = ws.export_return(2019, ret)
-    assert info.values == 28 and not info.blank
+    assert info.values == 28 and not info.blank and info.crosstabs == ["关统2表"]
+    assert any("catalog.toml 一并发给上级" in line for line in info.summary_lines())
     city = Workspace.init(tmp_path / "city", name="某市关工委", year=2019)
     (city.root / "catalog.toml").write_text((ws.root / "catalog.toml").read_text(encoding="utf-8"), encoding="utf-8")
     units = tmp_path / "c.csv"
