@@ -210,6 +210,18 @@ class Workspace:
 
         return make_report(self, year, output, **options)
 
+    def recent_files(self, limit: int = 10) -> list[dict]:
+        """The files received last: name, when, by whom, which returns they carried."""
+        from .files import recent_files
+
+        return recent_files(self, limit)
+
+    def original_file(self, submission: int):
+        """(name as received, path of the kept copy) of the file a submission came from."""
+        from .files import original_file
+
+        return original_file(self, submission)
+
     # ---- the way up (gwstats.export, gwstats.form_fill) ---------------------------------------------
     def export_return(self, year: int, output, **options):
         """This unit's 汇总 return in the standard long layout, for the level above to import."""
