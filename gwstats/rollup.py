@@ -279,7 +279,7 @@ def rollup(ws, year: int, unit: str | None = None, level: int | None = None, met
     compare_year = _compare_year(ws, year, compare)
     metric_codes = list(catalog.metrics)
     years = [year] if compare_year is None else [year, compare_year]
-    datas = load_years(conn, tree, metric_codes, years)
+    datas = load_years(conn, tree, metric_codes, years, aliases=catalog.former_codes())
     if compare_year is not None:
         pairs = merged_units(conn)
         if pairs:  # last year laid on this year's units: merged units count into their successor

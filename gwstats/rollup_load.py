@@ -45,21 +45,30 @@ class YearData:
             self.rep_approx = np.zeros(self.rep_has.shape, dtype=bool)
 
 
-def _metric_columns(conn, metric_codes: list[str]) -> np.ndarray:
+def _positions(metric_codes: list[str], aliases: dict[str, str] | None) -> dict[str, int]:
+    """code -> column; a metric's former codes (catalog ``formerly``) share its column."""
+    pos = {c: j for j, c in enumerate(metric_codes)}
+    for old, new in (aliases or {}).items():
+        if new in pos and old not in pos:
+            pos[old] = pos[new]
+    return pos
+
+
+def _metric_columns(conn, metric_codes: list[str], aliases: dict[str, str] | None = None) -> np.ndarray:
     """Lookup array: metric id -> column in ``metric_codes`` (-1 for codes not among them)."""
     ids = conn.execute("SELECT id, code FROM metric_ids").fetchall()
     top = max((i for i, _ in ids), default=0) + 1
     col_of = np.full(top, -1, dtype=np.int64)
-    pos = {c: j for j, c in enumerate(metric_codes)}
+    pos = _positions(metric_codes, aliases)
     for i, code in ids:
         col_of[i] = pos.get(code, -1)
     return col_of
 
 
-def _unpacked(conn, sids: list[int], metric_codes: list[str]):
+def _unpacked(conn, sids: list[int], metric_codes: list[str], aliases: dict[str, str] | None = None):
     """(submission, column, micro) from the value rows of submissions without a blob (written by
     something other than Store.add_submission); Store.backfill_packed would write their blobs."""
-    pos = {c: j for j, c in enumerate(metric_codes)}
+    pos = _positions(metric_codes, aliases)
     out = []
     for start in range(0, len(sids), 500):
         part = sids[start:start + 500]
@@ -69,8 +78,8 @@ def _unpacked(conn, sids: list[int], metric_codes: list[str]):
     return [(s, pos.get(c, -1), v) for s, c, v in out]
 
 
-def load_year(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
-    """The year's in-force values as matrices."""
+def load_year(conn, tree: Tree, metric_codes: list[str], year: int, aliases: dict[str, str] | None = None) -> YearData:
+    """The year's in-force values as matrices (``aliases``: former code -> current code)."""
     n, m = tree.n, len(metric_codes)
     subs = conn.execute(
         "SELECT id, unit, scope, source, packed FROM submissions WHERE year = ? AND superseded_by IS NULL", (year,)
@@ -103,7 +112,7 @@ def load_year(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
     counts = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // dt.itemsize
     packed = np.frombuffer(b"".join(blobs), dtype=dt)
     del blobs
-    col_of = _metric_columns(conn, metric_codes)
+    col_of = _metric_columns(conn, metric_codes, aliases)
     metric = packed["metric"].astype(np.int64)
     col = np.where(metric < col_of.size, col_of[np.minimum(metric, col_of.size - 1)], -1)
     val = packed["micro"].astype(np.int64)
@@ -111,7 +120,7 @@ def load_year(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
     r = np.repeat(rows, counts)
     rep_val = np.repeat(is_rep, counts)
     if unpacked:
-        extra = _unpacked(conn, list(unpacked), metric_codes)
+        extra = _unpacked(conn, list(unpacked), metric_codes, aliases)
         ks = np.array([unpacked[s] for s, _, _ in extra], dtype=np.int64)
         r = np.concatenate([r, rows[ks]])
         rep_val = np.concatenate([rep_val, is_rep[ks]])
@@ -141,7 +150,7 @@ def load_year(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
     if float(np.abs(val.astype(np.float64)).sum()) >= _SAFE:
         # sums over all units could overflow int64: add exact Python integers instead
         own, rep = own.astype(object), rep.astype(object)
-    own_approx, rep_approx = _approx(conn, tree, metric_codes, year, own_has, rep_has)
+    own_approx, rep_approx = _approx(conn, tree, metric_codes, year, own_has, rep_has, aliases)
     as_huizong = _assumed_rows(conn, tree, year, has_sub, rep_source)
     if as_huizong.any():
         u = as_huizong
@@ -170,7 +179,7 @@ def _assumed_rows(conn, tree: Tree, year: int, has_sub, rep_source) -> np.ndarra
     return out
 
 
-def _approx(conn, tree: Tree, metric_codes: list[str], year: int, own_has, rep_has):
+def _approx(conn, tree: Tree, metric_codes: list[str], year: int, own_has, rep_has, aliases=None):
     """Where the year's in-force values were written approximately (800多). Rare: one small query
     through the partial index on ``submission_values.approx``."""
     own_approx = np.zeros(own_has.shape, dtype=bool)
@@ -179,7 +188,7 @@ def _approx(conn, tree: Tree, metric_codes: list[str], year: int, own_has, rep_h
         "SELECT s.unit, s.scope, v.metric FROM submission_values v JOIN submissions s ON s.id = v.submission_id"
         " WHERE v.approx = 1 AND v.micro IS NOT NULL AND s.year = ? AND s.superseded_by IS NULL", (year,)
     ).fetchall()
-    pos = {c: j for j, c in enumerate(metric_codes)}
+    pos = _positions(metric_codes, aliases)
     for unit, scope, metric in rows:
         i, j = tree.index.get(unit), pos.get(metric)
         if i is not None and j is not None:
@@ -187,8 +196,8 @@ def _approx(conn, tree: Tree, metric_codes: list[str], year: int, own_has, rep_h
     return own_approx & own_has, rep_approx & rep_has
 
 
-def load_years(conn, tree: Tree, metric_codes: list[str], years: list[int]) -> list[YearData]:
-    return [load_year(conn, tree, metric_codes, y) for y in years]
+def load_years(conn, tree: Tree, metric_codes: list[str], years: list[int], aliases: dict[str, str] | None = None) -> list[YearData]:
+    return [load_year(conn, tree, metric_codes, y, aliases) for y in years]
 
 
 
