@@ -17,3 +17,4 @@ def workspace(tmp_path):
 
 # Shared fixtures that live in their own modules (tests/ is on sys.path under pytest's rootdir).
 from chart_dataset import chart_ws, no_glyph_warnings  # noqa: E402,F401
+from demo_run import demo_run  # noqa: E402,F401

@@ -13,11 +13,8 @@ from gwstats.errors import UsageError
 
 
 @pytest.fixture(scope="module")
-def full_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo") / "gwstats-demo"
-    lines: list[str] = []
-    result = demo.run_demo(out, echo=lines.append)
-    return result, "\n".join(lines)
+def full_run(demo_run):
+    return demo_run
 
 
 def test_demo_runs_every_step(full_run):

@@ -73,7 +73,9 @@ def test_docx_has_sentences_tables_pictures_and_chinese_fonts(docx_path):
     doc = Document(str(docx_path))
     paras = [p.text for p in doc.paragraphs]
     assert paras[0] == f"{ORG}2018年度关心下一代工作统计分析"
-    assert ORG in paras[1]
+    assert paras[1] == "总体情况"  # no date line under the title: the footer says when it was produced
+    footer = "\n".join(p.text for p in doc.sections[0].footer.paragraphs)
+    assert ORG in footer and "制" in footer
     assert ORG_SENTENCE in paras and WULAO_SENTENCE in paras and LEGAL_SENTENCE in paras
     assert "附录一 填报情况" in paras and "附录二 数据核查" in paras
     # 4 group tables + the 填报情况 table + the 数据核查 table
@@ -91,7 +93,7 @@ def test_docx_has_sentences_tables_pictures_and_chinese_fonts(docx_path):
     assert len(doc.inline_shapes) == 4
     # East Asian fonts on the styles, so Word shows 宋体/黑体
     normal = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
-    assert normal.get(qn("w:eastAsia")) == "宋体"
+    assert normal.get(qn("w:eastAsia")) == "仿宋"
     heading = doc.styles["Heading 1"].element.rPr.find(qn("w:rFonts"))
     assert heading.get(qn("w:eastAsia")) == "黑体"
 

@@ -92,15 +92,17 @@ def report(
     fmt: Annotated[Optional[ReportFormat], typer.Option("--format", "-f", help="docx（默认，按文件扩展名）/ md / html（图表内嵌，单个文件）", show_default=False)] = None,
     unit: UnitOpt = None,
     level: LevelOpt = None,
+    template: Annotated[Optional[Path], typer.Option("--template", "-t", help="本单位的 Word 模板（.docx）：沿用其样式、页面设置和页眉页脚（默认 templates/报告模板.docx 的版式）", show_default=False)] = None,
     workspace: WorkspaceOpt = None,
 ):
     """生成统计分析报告：总体情况、各分组的文字、表格和图表，附填报情况与数据核查。
 
-    例：gwstats report --year 2018 -o 2018年统计分析.docx
+    例：gwstats report --year 2018 -o 2018年统计分析.docx --template 本单位模板.docx
     """
     ws = open_workspace(workspace)
     year = ws.year_or_default(year)
-    path = ws.report(year, output, fmt=fmt.value if fmt else None, unit=unit, level=level)
+    path = ws.report(year, output, fmt=fmt.value if fmt else None, unit=unit, level=level,
+                     template=template)
     typer.echo(f"已生成报告：{path}")
 
 

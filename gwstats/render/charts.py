@@ -120,7 +120,8 @@ def _decorate(fig: Figure, ax, data: ChartData, style: S.Style):
         horizontal = bool(ax.get_yticklabels()) and ax.yaxis.get_major_locator().__class__.__name__ == "FixedLocator"
         (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 2.5, 5, 10]))
     width_pt = style.size[0] * 72 * 0.96
-    fig.suptitle(fit_line(data.title, S.TITLE_SIZE * sc, width_pt, 2), fontsize=S.TITLE_SIZE * sc, color=S.TEXT)
+    if data.title:  # a report's figure leaves its title to the caption
+        fig.suptitle(fit_line(data.title, S.TITLE_SIZE * sc, width_pt, 2), fontsize=S.TITLE_SIZE * sc, color=S.TEXT)
     if data.subtitle:
         ax.set_title(fit_line(data.subtitle, S.SUBTITLE_SIZE * sc, width_pt * 0.9, 2),
                      fontsize=S.SUBTITLE_SIZE * sc, color=S.MUTED, pad=12 * sc)

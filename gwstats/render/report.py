@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import UsageError
@@ -147,7 +147,8 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
                 except NoChartData:
                     data = None
                 if data is not None:
-                    fig = draw(data, style)
+                    # the caption carries the title: the picture does not repeat it
+                    fig = draw(replace(data, title=""), style)
                     add(Block("image", f"图{section} {data.title}", png=png_bytes(fig, dpi=min(style.dpi, 150)),
                               name=f"图{section:02d}_{code}.png"))
 
@@ -197,85 +198,11 @@ def _group_chart(cat, group: str, codes: list[str], root_recs: dict) -> tuple[st
 
 
 # ---- rendering ---------------------------------------------------------------------------------
-def render_docx(content: ReportContent, path: Path) -> Path:
-    import io
+def render_docx(content: ReportContent, path: Path, template: Path | None = None) -> Path:
+    """The Word report (layout in :mod:`.docx_layout`), on ``template`` when given."""
+    from .docx_layout import render
 
-    from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
-    doc = Document()
-    sec = doc.sections[0]
-    sec.page_width, sec.page_height = Cm(21), Cm(29.7)
-    sec.left_margin = sec.right_margin = Cm(2.5)
-
-    def east_asian(style, font: str, size: float | None = None, bold: bool | None = None):
-        style.font.name = font
-        rpr = style.element.get_or_add_rPr()
-        rfonts = rpr.find(qn("w:rFonts"))
-        if rfonts is None:
-            rfonts = rpr.makeelement(qn("w:rFonts"), {})
-            rpr.append(rfonts)
-        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-            rfonts.set(qn(attr), font)
-        if size:
-            style.font.size = Pt(size)
-        if bold is not None:
-            style.font.bold = bold
-        style.font.color.rgb = None
-
-    east_asian(doc.styles["Normal"], "宋体", 12)
-    east_asian(doc.styles["Title"], "黑体", 20, True)
-    for lvl, size in ((1, 16), (2, 14)):
-        east_asian(doc.styles[f"Heading {lvl}"], "黑体", size, True)
-    east_asian(doc.styles["Caption"], "宋体", 10.5)
-
-    title = doc.add_paragraph(content.title, style="Title")
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    meta = doc.add_paragraph(f"{content.organisation}　{content.date}")
-    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for b in content.blocks:
-        if b.kind == "heading":
-            doc.add_heading(b.text, level=b.level)
-        elif b.kind in ("para", "note"):
-            p = doc.add_paragraph(b.text)
-            p.paragraph_format.first_line_indent = Pt(24)
-            p.paragraph_format.line_spacing = 1.5
-        elif b.kind == "table":
-            cap = doc.add_paragraph(b.text, style="Caption")
-            cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            size = Pt(9 if len(b.columns) <= 7 else 7.5)  # wide group tables still fit an A4 page
-            table = doc.add_table(rows=1, cols=len(b.columns))
-            table.style = "Table Grid"
-            table.alignment = WD_TABLE_ALIGNMENT.CENTER
-            for cell, text in zip(table.rows[0].cells, b.columns):
-                cell.text = ""
-                run = cell.paragraphs[0].add_run(text)
-                run.bold = True
-                run.font.size = size
-            for row in b.rows:
-                cells = table.add_row().cells
-                for k, (cell, text) in enumerate(zip(cells, row)):
-                    cell.text = ""
-                    run = cell.paragraphs[0].add_run(text)
-                    run.font.size = size
-                    if row[0] == "合计":
-                        run.bold = True
-                    if k > 0 and b.columns[0] == "单位" and text and _is_number(text):
-                        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            if b.note:
-                doc.add_paragraph(b.note, style="Caption")
-        elif b.kind == "image":
-            doc.add_picture(io.BytesIO(b.png), width=Cm(16))
-            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            cap = doc.add_paragraph(b.text, style="Caption")
-            cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.core_properties.title = content.title
-    doc.core_properties.author = content.organisation
-    doc.save(str(path))
-    return path
+    return render(content, path, template)
 
 
 def _is_number(text: str) -> bool:
@@ -365,11 +292,13 @@ def render_html(content: ReportContent, path: Path) -> Path:
 
 
 RENDER = {"docx": render_docx, "md": render_md, "html": render_html}
+DEFAULT_TEMPLATE = "报告模板.docx"  # in templates/ (tools/make_report_template.py writes it)
 
 
 def make_report(ws, year: int, output: str | Path, *, fmt: str | None = None, unit: str | None = None,
-                level: int | None = None, charts: bool = True) -> Path:
-    """Write the report; the format comes from ``fmt`` or the file's suffix (default .docx)."""
+                level: int | None = None, charts: bool = True, template: str | Path | None = None) -> Path:
+    """Write the report; the format comes from ``fmt`` or the file's suffix (default .docx).
+    ``template``: an office's own .docx whose styles, page set-up and header/footer the report uses."""
     path = Path(output)
     aliases = {"markdown": "md", "htm": "html"}
     suffix = path.suffix.lower().lstrip(".")
@@ -384,6 +313,14 @@ def make_report(ws, year: int, output: str | Path, *, fmt: str | None = None, un
         path = path.with_name(path.name + f".{fmt}")
     elif suffix != fmt:
         path = path.with_suffix(f".{fmt}")  # -o 报告.docx --format html -> 报告.html
+    if template is not None and fmt != "docx":
+        raise UsageError(f"报告模板只用于 Word（.docx）报告，当前格式为 {fmt}")
+    if template is not None:
+        from .docx_layout import open_template
+
+        open_template(Path(template))  # refuse a missing or damaged template before any work
     path.parent.mkdir(parents=True, exist_ok=True)
     content = build_report(ws, year, unit=unit, level=level, charts=charts)
+    if fmt == "docx":
+        return render_docx(content, path, Path(template) if template else None)
     return RENDER[fmt](content, path)
