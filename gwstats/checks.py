@@ -8,6 +8,7 @@ cell (file, sheet, cell) when the figure was written in a return.
 
 from __future__ import annotations
 
+from .finding_labels import label
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -56,7 +57,7 @@ class CheckResult:
         return out
 
     def display_rows(self) -> list[dict]:
-        return [{"级别": SEVERITY_TEXT.get(f.severity, f.severity), "类型": f.code,
+        return [{"级别": SEVERITY_TEXT.get(f.severity, f.severity), "类型": label(f.code),
                  "单位": f.extra.get("unit_name") or "", "指标": f.extra.get("metric_name") or "",
                  "说明": f.message, "来源": f.where()} for f in self.findings]
 

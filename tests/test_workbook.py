@@ -48,19 +48,19 @@ def test_summary_sheet_levels_and_exact_values(book):
     sh = wb["汇总"]
     data = rows(sh)
     head = data[2]
-    assert head[:4] == ["一级单位", "二级单位", "三级单位", "已报"]
+    assert head[:3] == ["单位", "所属单位", "已报"]
     amount_col = head.index("资助金额（万元）")
     rate_col = head.index("五好达标率")
     total = data[3]
-    assert total[0] == "测试市关工委（合计）" and total[3] == "2/4"
+    assert total[0] == "测试市关工委（合计）" and total[2] == "2/4"
     assert total[amount_col] == pytest.approx(13.65)
     assert str(Decimal(str(total[amount_col]))) == "13.65"
     # 59 / 110, recomputed, stored as a fraction with a % format
     assert total[rate_col] == pytest.approx(59 / 110)
     assert sh.cell(4, rate_col + 1).number_format == "0.0%"
     assert sh.cell(4, amount_col + 1).number_format == "#,##0.00"
-    leaf = next(r for r in data if r[2] == "甲县一站")
-    assert leaf[0] == "测试市关工委" and leaf[amount_col] == pytest.approx(13.55)
+    leaf = next(r for r in data if r[0] == "甲县一站")
+    assert leaf[1] == '=HYPERLINK("http://x")县' and leaf[amount_col] == pytest.approx(13.55)
     assert head[rate_col + 1] == "五好达标率·分子" and total[rate_col + 1] == 59
 
 
@@ -85,7 +85,8 @@ def test_status_checks_and_sources(book):
     assert any(r[0] == "乙县关工委" and r[4] == "未报" for r in status)
     assert status[-1][0].startswith("应报 4 个单位，已报 2 个")
     checks = rows(wb["校验问题"])
-    assert any(r[1] == "rule" and r[5] == "甲县一站.xlsx" for r in checks)
+    assert any(r[1] == "规则" and r[5] == "甲县一站.xlsx" for r in checks)
+    assert not any(r[1] and "-" in str(r[1]) for r in checks[3:] if r[0] in ("错误", "提醒", "说明"))
     src = rows(wb["数据来源"])
     hit = next(r for r in src if r[3] == "资助金额" and r[0] == "甲县一站")
     assert hit[5:9] == ["甲县一站.xlsx", "Sheet1", "D5", "=13.55万元"]
@@ -123,3 +124,59 @@ def test_change_wording_is_the_reports():
     count = {"change": Decimal(-3), "kind": "count", "measure": "人", "change_pct": -25.0}
     assert _wording(count) == "比上年减少3人（下降25.0%）"
     assert _wording({**count, "change": Decimal(0), "change_pct": 0.0}) == "与上年持平"
+
+
+def test_summary_blocks_add_up_and_no_column_is_empty(book):
+    wb, _ = book
+    data = rows(wb["汇总"])
+    head, total = data[2], data[3]
+    # one level per block: the second-level block adds up to 合计, the third-level block holds
+    # only third-level units (their sum is part of 甲县, never added to it)
+    blocks, current = {}, None
+    for r in data[4:]:
+        if r[0] and all(v is None for v in r[1:]):
+            current = r[0]
+            blocks[current] = []
+        elif current and r[0]:
+            blocks[current].append(r)
+    names = list(blocks)
+    assert names[0].startswith("二级单位（各行相加等于合计）") and names[1].startswith("三级单位")
+    col = head.index("资助金额（万元）")
+    assert sum(r[col] or 0 for r in blocks[names[0]]) == pytest.approx(total[col])
+    assert [r[0] for r in blocks[names[1]]] == ["甲县一站", "+甲县二站"]
+    for k in range(len(head)):
+        assert any(r[k] is not None for r in data[3:] if r[0] not in blocks), head[k]
+
+
+def test_every_sheet_prints_as_it_comes(book):
+    wb, _ = book
+    for sh in wb.worksheets:
+        ps = sh.page_setup
+        # one page wide, or for a sheet of many figures a page per 15 columns with the names repeated
+        wide = -(-(sh.max_column - 1) // 15) if sh.max_column > 16 else 1
+        assert ps.orientation == "landscape" and ps.fitToWidth == wide and ps.fitToHeight == 0
+        assert wide == 1 or sh.print_title_cols == "$A:$A"
+        assert sh.sheet_properties.pageSetUpPr.fitToPage
+        assert sh.print_title_rows == "$1:$3"  # title, subtitle and header on every page
+        from openpyxl.utils import get_column_letter
+
+        area = sh.print_area if isinstance(sh.print_area, str) else sh.print_area[0]
+        assert area.endswith(f"$A$1:${get_column_letter(sh.max_column)}${sh.max_row}"), (sh.title, area)
+        assert "@测试市关工委 2018 年度" in sh.oddHeader.center.text
+        assert "&P" in sh.oddFooter.center.text and "&N" in sh.oddFooter.center.text
+
+
+@pytest.mark.parametrize("sample", ["anqing-police", "jian-an"])
+def test_sample_workbooks_have_no_empty_summary_column(demo_run, sample):
+    result, _ = demo_run
+    run = next(r for r in result.runs if r.name == sample)
+    path = next(p for s in run.steps for p in s.outputs if p.suffix == ".xlsx")
+    wb = openpyxl.load_workbook(path)
+    sh = wb["汇总"]
+    data = rows(sh)
+    head = data[2]
+    for k, name in enumerate(head):
+        assert any(r[k] is not None for r in data[3:] if len(r) > k and any(v is not None for v in r[1:])), name
+    assert sh.page_setup.orientation == "landscape" and sh.page_setup.fitToWidth == -(-(sh.max_column - 1) // 15)
+    assert sh.print_title_cols == "$A:$A"
+    assert not any(isinstance(r[1], str) and "-" in r[1] for r in rows(wb["校验问题"])[3:] if r[0] in ("错误", "提醒", "说明"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..finding_labels import label
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -86,7 +87,7 @@ def units_check(
     if not findings:
         typer.echo("单位名单没有发现问题。")
         return
-    emit([{"级别": "错误" if f.severity == "error" else "提醒", "类型": f.code, "说明": f.message} for f in findings], fmt)
+    emit([{"级别": "错误" if f.severity == "error" else "提醒", "类型": label(f.code), "说明": f.message} for f in findings], fmt)
     if any(f.severity == "error" for f in findings):
         raise typer.Exit(1)
 

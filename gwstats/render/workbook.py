@@ -8,6 +8,7 @@ Chinese text fits. Text from returns and unit lists is always written as text: a
 
 from __future__ import annotations
 
+from ..finding_labels import label
 import datetime as dt
 from copy import copy
 import unicodedata
@@ -27,6 +28,7 @@ from .wording import fixed
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LEVEL_NAMES = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+PAGE_COLUMNS = 15  # columns of figures a landscape A4 page holds legibly
 MAX_ROWS = 100_000  # per detail sheet; beyond that the sheet says so (see gwstats trace)
 
 _THIN = Side(style="thin", color="999999")
@@ -61,8 +63,10 @@ class SheetWriter:
     """Collects a sheet's rows, then streams them into a write-only workbook (column widths must be
     known before the first row is written, and streaming keeps big sheets fast and small)."""
 
-    def __init__(self, wb: Workbook, title: str, heading: str, subtitle: str | None = None):
+    def __init__(self, wb: Workbook, title: str, heading: str, subtitle: str | None = None,
+                 print_header: str = ""):
         self.wb = wb
+        self.print_header = print_header or heading
         self.title = title
         self.rows: list[tuple[str, list, list | None]] = [("title", [heading], None)]
         if subtitle:
@@ -72,10 +76,15 @@ class SheetWriter:
         self.ncols = 0
         self._styles: dict = {}
 
+    def block(self, text: str):
+        """A row naming the block of rows below it (汇总: one hierarchy level per block)."""
+        self.rows.append(("block", [text], None))
+
     def header(self, names: list[str], freeze_cols: int = 1):
+        self.header_row = len(self.rows) + 1
         self.ncols = max(self.ncols, len(names))
         for k, name in enumerate(names, 1):
-            self.widths[k] = max(self.widths.get(k, 0), min(display_width(name), 24))
+            self.widths[k] = max(self.widths.get(k, 0), min(display_width(name), 12))  # longer headers wrap
         self.freeze = f"{get_column_letter(freeze_cols + 1)}{len(self.rows) + 2}"
         self.rows.append(("header", list(names), None))
 
@@ -98,9 +107,40 @@ class SheetWriter:
             ws.freeze_panes = self.freeze
         if self.ncols > 1:
             ws.merged_cells.add(f"A1:{get_column_letter(min(self.ncols, 12))}1")
+        self._print_setup(ws)
+        for n, (kind, values, _f) in enumerate(self.rows, 1):
+            if kind == "header":  # wrapped headers: as many lines as the longest needs (set before rows stream)
+                lines = max((-(-display_width(v) // max(6, self.widths.get(k, 0))) for k, v in enumerate(values, 1)), default=1)
+                if lines > 1:
+                    ws.row_dimensions[n].height = 15 * lines
         for kind, values, formats in self.rows:
             ws.append([self._cell(ws, kind, k, v, formats) for k, v in enumerate(values)])
         self.rows = []
+
+    def _print_setup(self, ws):
+        """Prints as it comes: A4 landscape, one page wide, the title and header rows on every page,
+        organisation and year at the top, page numbers at the foot, the print area the filled cells."""
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = 9  # A4
+        # one page wide; a sheet of many figures (汇总: a column per metric) would print too small to
+        # read on one page, so it takes a page per PAGE_COLUMNS columns with the names repeated
+        wide = max(1, -(-(self.ncols - 1) // PAGE_COLUMNS)) if self.ncols > PAGE_COLUMNS + 1 else 1
+        ws.page_setup.fitToWidth = wide
+        ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+        if wide > 1:
+            ws.print_title_cols = "A:A"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.page_margins.top = ws.page_margins.bottom = 0.75
+        last = max(self.ncols, 1)
+        head = getattr(self, "header_row", 1)
+        ws.print_title_rows = f"1:{head}"
+        ws.print_area = f"A1:{get_column_letter(last)}{max(len(self.rows), 1)}"
+        ws.oddHeader.center.text = self.print_header.replace("&", "&&")
+        ws.oddHeader.center.size = 11
+        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        ws.oddFooter.right.text = self.title.replace("&", "&&")
 
     def _cell(self, ws, kind: str, k: int, v, formats):
         c = WriteOnlyCell(ws)
@@ -133,6 +173,8 @@ class SheetWriter:
                 t.font = _SUB_FONT
             elif kind == "note":
                 t.font = _NOTE_FONT
+            elif kind == "block":
+                t.font = _BOLD
             elif kind == "header":
                 t.font, t.fill, t.border, t.alignment = _BOLD, _HEAD_FILL, _BORDER, _CENTER
             else:
@@ -205,7 +247,9 @@ def write_workbook(ws, result: RollupResult, output, *, show_parts: bool = False
 
 
 def _summary_sheet(wb, result: RollupResult, heading, subtitle, show_parts):
-    """One row per unit of the subtree, one column per hierarchy level (as a pivot shows it)."""
+    """合计 first, then one block per hierarchy level: the first block's rows (with the 本级 remainder)
+    add up to 合计, and every later block holds one level only, so a clerk's =SUM over a block never
+    counts a unit twice. Columns no row has a figure in are left out."""
     tree = result.tree
     root = tree.index[result.root]
     s = tree.subtree(root)
@@ -217,34 +261,67 @@ def _summary_sheet(wb, result: RollupResult, heading, subtitle, show_parts):
     keep = tree.active(result.year) | result.frame.data.has_sub | (result.frame.count > 0).any(axis=1)
     keep &= tree.level <= deepest
     show = [s.start + int(k) for k in np.flatnonzero(keep[s])]
-    levels = list(range(root_level, deepest + 1))
-    sw = SheetWriter(wb, "汇总", heading, subtitle)
-    level_cols = [f"{LEVEL_NAMES[lv - 1] if lv <= len(LEVEL_NAMES) else lv}级单位" for lv in levels]
-    heads = level_cols + ["已报"]
+    first = [k for k in result.row_keys if k != result.root]
+    first_level = max((int(tree.level[tree.index[k]]) for k in first if k in tree.index), default=root_level + 1)
+    blocks: list[tuple[str, list[str]]] = []
+    if first:
+        blocks.append((f"{_level_name(first_level)}（各行相加等于合计）", first))
+    for lv in range(first_level + 1, deepest + 1):
+        codes = [tree.codes[i] for i in show if int(tree.level[i]) == lv]
+        if codes:
+            blocks.append((f"{_level_name(lv)}（已计入所属上级单位；本块各行只含这一级）", codes))
+    with_parent = len(blocks) > 1
+
     sample = result.records_for([result.root])
+    heads = ["单位"] + (["所属单位"] if with_parent else []) + ["已报"]
+    lead = len(heads)
     for rec in sample:
         heads.append(column_title(rec))
         if show_parts and rec["kind"] == "rate":
             heads += [f"{rec['metric_name']}·分子", f"{rec['metric_name']}·分母"]
-    sw.header(heads, freeze_cols=len(level_cols))
-    for i in show:
-        recs = result.records_for([tree.codes[i]])
-        path = [*reversed(tree.ancestors(i)), i]
-        labels = {int(tree.level[a]): tree.names[a] for a in path}
-        vals: list = [labels.get(lv, "") if lv <= int(tree.level[i]) else "" for lv in levels]
-        fmts: list = [None] * len(levels)
-        if i == root:
-            vals[0] = f"{tree.names[i]}（合计）"
-        vals.append(recs[0]["coverage"] if recs else "")
-        fmts.append(None)
+
+    def line(key: str, name: str, parent: str) -> tuple[list, list]:
+        recs = result.records_for([key])
+        vals: list = [name] + ([parent] if with_parent else []) + [recs[0]["coverage"] if recs else ""]
+        fmts: list = [None] * lead
         for rec in recs:
             vals.append(_cell_value(rec))
             fmts.append(_fmt_of(rec))
             if show_parts and rec["kind"] == "rate":
                 vals += [rec["numerator"], rec["denominator"]]
                 fmts += [FMT["amount"] if _is_amount(rec["numerator"]) else FMT["count"]] * 2
-        sw.write(vals, fmts, total=(i == root))
+        return vals, fmts
+
+    total = line(result.root, f"{tree.names[root]}（合计）", "")
+    body: list[tuple[str, tuple[list, list] | None]] = []
+    for title, keys in blocks:
+        body.append((title, None))
+        for k in keys:
+            i = tree.index.get(k)
+            parent = tree.names[int(tree.parent[i])] if i is not None and int(tree.parent[i]) >= 0 else ""
+            body.append(("", line(k, result.row_name(k), parent)))
+    # a column no row fills (a metric of another kind of unit) is left out
+    lines = [total] + [ln for _, ln in body if ln is not None]
+    used = [k for k in range(len(heads)) if k < lead or any(v[k] is not None for v, _ in lines)]
+
+    def pick(v: list) -> list:
+        return [v[k] for k in used]
+
+    sw = SheetWriter(wb, "汇总", heading, subtitle)
+    sw.header(pick(heads), freeze_cols=1)
+    sw.write(pick(total[0]), pick(total[1]), total=True)
+    for title, ln in body:
+        if ln is None:
+            sw.block(title)
+        else:
+            sw.write(pick(ln[0]), pick(ln[1]))
+    if len(used) < len(heads):
+        sw.note(f"未列出各单位均未填报的 {len(heads) - len(used)} 项指标。")
     sw.finish()
+
+
+def _level_name(level: int) -> str:
+    return f"{LEVEL_NAMES[level - 1] if level <= len(LEVEL_NAMES) else level}级单位"
 
 
 def _is_amount(v) -> bool:
@@ -342,7 +419,7 @@ def _checks_sheet(wb, checks, heading, subtitle):
     sw = SheetWriter(wb, "校验问题", heading, subtitle)
     sw.header(["级别", "类型", "单位", "指标", "说明", "文件", "工作表", "单元格"])
     for f in checks.findings[:MAX_ROWS]:
-        sw.write([{"error": "错误", "warning": "提醒", "info": "说明"}.get(f.severity, f.severity), f.code,
+        sw.write([{"error": "错误", "warning": "提醒", "info": "说明"}.get(f.severity, f.severity), label(f.code),
                   f.extra.get("unit_name") or "", f.extra.get("metric_name") or "", f.message, f.file, f.sheet, f.cell])
     if len(checks.findings) > MAX_ROWS:
         sw.note(f"仅列出前 {MAX_ROWS} 条，完整清单请用 gwstats check --format csv 导出")
