@@ -29,7 +29,13 @@ from gwstats.render import wording as w
         (850, "元", "amount", False, "850元"),
         (D("850.5"), "元", "amount", False, "850.50元"),
         (135500, "元", "amount", False, "13.55万元"),
-        (800, "人", "count", True, "约800人"),
+        (800, "人", "count", True, "800余人"),
+        (457, "人", "count", True, "450余人"),  # rounded down to a round figure: never more than it was
+        (2503, "人", "count", True, "2500余人"),
+        (7, "个", "count", True, "约7个"),  # no round figure below 10
+        (42000, "人次", "count", True, "4万余人次"),
+        (D("35.60"), "万元", "amount", True, "35万余元"),
+        (D("0.60"), "万元", "amount", True, "约0.60万元"),
         (None, "人", "count", False, ""),
     ],
 )
@@ -152,7 +158,20 @@ def test_group_sentence_with_unchanged_count_and_a_standalone_indicator():
 def test_approximate_values_say_yue():
     rec = _rec("法制课场次", "场次", "count", D(200), None)
     rec["approx"] = True
-    assert w.value_clause(rec) == "开展法制课约200场次"
+    assert w.value_clause(rec) == "开展法制课200余场次"
+    rec = _rec("五老志愿者人数", "人", "count", D(457), D(12))
+    rec["approx"] = True
+    assert w.value_clause(rec) == "共有五老志愿者450余人，比上年增加12人"
+    assert "约457" not in w.value_clause(rec)
+
+
+def test_person_times_in_wan_keep_one_form_in_a_sentence():
+    rec = _rec("受教育师生人次", "人次", "count", D(80000), D(6000))
+    assert w.value_clause(rec) == "受教育师生8.0万人次，比上年增加0.6万人次"
+    rec = _rec("受教育师生人次", "人次", "count", D(80000), D(-600))
+    assert w.value_clause(rec) == "受教育师生8.0万人次，比上年减少0.1万人次"
+    rec = _rec("受教育师生人次", "人次", "count", D(9600), D(600))
+    assert w.value_clause(rec) == "受教育师生9600人次，比上年增加600人次"
 
 
 @pytest.mark.parametrize(
@@ -182,3 +201,25 @@ def test_scope_titles_and_notes():
     assert w.report_title("安庆市公安局关工委", 2018) == "安庆市公安局关工委2018年度关心下一代工作统计分析"
     assert w.coverage_sentence(12, 13, ["岳西县局"]) == "应报13个单位，已报12个，未报1个（岳西县局）。"
     assert w.coverage_sentence(13, 13) == "应报13个单位，已报13个。"
+
+
+def test_parts_of_a_total_follow_it_with_qizhong():
+    cat = load_default()
+    assert w.total_parts(cat)["donations"] == ["donations_social", "donations_wulao"]
+    records = {
+        "donations": _rec("捐款捐物", "万元", "amount", D("35.60"), D("3.33")),
+        "donations_social": _rec("社会力量捐款", "万元", "amount", D("20.40"), D("1.63")),
+        "donations_wulao": _rec("五老捐款捐物", "万元", "amount", D("15.20"), D("1.70")),
+    }
+    text = w.catalog_group_sentence(cat, "帮扶助学", records, scope="全市")
+    assert text == "全市捐款捐物35.60万元，比上年增加3.33万元，其中社会力量20.40万元、五老15.20万元。"
+    # without the total the parts are said on their own
+    del records["donations"]
+    text = w.catalog_group_sentence(cat, "帮扶助学", records, scope="全市")
+    assert text.startswith("全市协调社会力量捐款20.40万元，比上年增加1.63万元；五老捐款捐物15.20万元")
+
+
+def test_part_name_drops_what_the_total_says():
+    assert w.part_name("社会力量捐款", "捐款捐物") == "社会力量"
+    assert w.part_name("五老捐款捐物", "捐款捐物") == "五老"
+    assert w.part_name("五老骨干人数", "五老志愿者人数") == "五老骨干人数"

@@ -102,11 +102,15 @@ def number(value, measure: str = "", kind: str = "count", *, approx: bool = Fals
     >>> number(218, "个")  -> '218个'
     >>> number(30000, "人次") -> '3.0万人次'
     >>> number(Decimal("13.55"), "万元", "amount") -> '13.55万元'
-    >>> number(800, "人", approx=True) -> '约800人'
+    >>> number(457, "人", approx=True) -> '450余人'  (an approximate figure, see :func:`about`)
     """
     if value is None:
         return ""
     v = _dec(value)
+    if approx and v > 0:
+        shown = about(v, measure, kind, wan=wan)
+        if shown:
+            return shown
     prefix = "约" if approx else ""
     if measure == "万元" or (kind == "amount" and measure != "元"):
         return f"{prefix}{_fixed(v, 2)}{measure}"
@@ -117,6 +121,27 @@ def number(value, measure: str = "", kind: str = "count", *, approx: bool = Fals
     if wan or (measure in WAN_MEASURES and abs(v) >= WAN) or abs(v) >= WAN_ANY_COUNT_FROM:
         return f"{prefix}{_fixed(v / WAN, 1)}万{measure}"
     return f"{prefix}{_plain(v)}{measure}"
+
+
+def about(value, measure: str = "", kind: str = "count", *, wan: bool = False) -> str:
+    """An approximate figure as people write it: rounded down to a round number, then 余
+    (457 → 450余人, 2503 → 2500余人, 4.2万 → 4万余人次, 35.60万元 → 35万余元). Rounding down keeps it
+    honest: the figure is at least that. "" where no round number below fits (under 10, under 1万元);
+    the caller then writes 约."""
+    v = _dec(value)
+    if measure == "万元" or (kind == "amount" and measure not in ("元",)):
+        whole = int(v)
+        return f"{whole}万余元" if measure == "万元" and whole >= 1 else ""
+    if measure == "元" and v >= WAN:
+        return f"{int(v / WAN)}万余元"
+    if wan or (measure in WAN_MEASURES and v >= WAN) or v >= WAN_ANY_COUNT_FROM:
+        whole = int(v / WAN)
+        return f"{whole}万余{measure}" if whole >= 1 else ""
+    n = int(v)
+    if n < 10:
+        return ""
+    step = 10 if n < 1000 else 10 ** (len(str(n)) - 2)
+    return f"{n // step * step}余{measure}"
 
 
 def plain_number(value, kind: str = "count", measure: str = "") -> str:
@@ -183,7 +208,9 @@ def change(delta, measure: str = "", kind: str = "count", *, display: str = "%",
         return f"{prefix}{word}{about}{_fixed(abs(r), RATE_DECIMALS)}个百分点"
     if kind == "rate":  # a non-percent indicator such as 元 per student
         measure, kind = display, ("amount" if display in ("元", "万元") else "count")
-    text = number(abs(d), measure, kind, approx=approx, wan=wan)  # wan: the figure itself reads 8.0万人次
+    # wan: the figure itself reads 8.0万人次. A change from an approximate figure may be more or less
+    # than it shows, so it keeps 约 (an approximate figure itself reads 450余人, see about()).
+    text = about + number(abs(d), measure, kind, wan=wan)
     digits = re.sub(r"[^0-9]", "", text)
     if d == 0 or not digits.strip("0"):
         return same
@@ -343,8 +370,25 @@ def rate_clause(rec: dict, *, lead: str = "占", prefix: str = "比上年") -> s
     return text + (left_out(rec) + f"，{ch}" if ch else "")
 
 
+def part_name(part: str, total: str) -> str:
+    """A part's name after its total has been named: 社会力量捐款 of 捐款捐物 → 社会力量, 五老捐款捐物 → 五老
+    (the longest ending of the part's name that begins the total's name goes)."""
+    for k in range(min(len(part) - 1, len(total)), 1, -1):
+        if total.startswith(part[-k:]):
+            return part[:-k]
+    return part
+
+
+def parts_clause(total_rec: dict, part_recs: list[dict]) -> str:
+    """``其中社会力量20.40万元、五老15.20万元`` for the parts of a total said just before."""
+    shown = [part_name(r["metric_name"], total_rec["metric_name"])
+             + number(r["value"], r.get("measure", ""), r.get("kind", "count"), approx=bool(r.get("approx")))
+             for r in part_recs]
+    return "其中" + "、".join(shown) if shown else ""
+
+
 def group_sentence(records: dict[str, dict], metrics: list[str], indicators: list[tuple[str, str | None, str | None]],
-                   scope: str = "全市", prefix: str = "比上年") -> str:
+                   scope: str = "全市", prefix: str = "比上年", parts: dict[str, list[str]] | None = None) -> str:
     """One sentence for a metric group, from the root's (合计) records.
 
     ``records`` maps a code to its record; ``metrics`` are the group's metric codes in catalog
@@ -352,14 +396,18 @@ def group_sentence(records: dict[str, dict], metrics: list[str], indicators: lis
     group's indicators. A metric without data gets no clause; a group without data gets "".
 
     全市共有关工委组织218个，比上年增加6个；其中达到“五好”标准的176个，占80.7%，比上年提高8.0个百分点。
+
+    ``parts`` maps a total to the metrics that make it up (a rule ``total == a + b``): when the total
+    has a figure its parts follow it with 其中 (捐款捐物35.60万元，…，其中社会力量20.40万元、五老15.20万元).
     """
     by_num = {num: (code, den) for code, num, den in indicators if num}
+    parts = {t: [p for p in ps if p in metrics] for t, ps in (parts or {}).items() if t in metrics}
     used_ind: set[str] = set()
     clauses: list[str] = []
     said: set[str] = set()
     for code in metrics:
         rec = records.get(code)
-        if not _has(rec):
+        if not _has(rec) or code in said:
             continue
         ind = by_num.get(code)
         ind_rec = records.get(ind[0]) if ind else None
@@ -370,6 +418,10 @@ def group_sentence(records: dict[str, dict], metrics: list[str], indicators: lis
             used_ind.add(ind[0])
         else:
             text = value_clause(rec, prefix)
+        mine = [records[p] for p in parts.get(code, []) if _has(records.get(p)) and p not in said]
+        if mine:
+            text += "，" + parts_clause(rec, mine)
+            said.update(p for p in parts[code])
         if not clauses:
             text = scope + text
         clauses.append(text)
@@ -410,7 +462,34 @@ def catalog_group_sentence(catalog, group: str, records: dict[str, dict], scope:
     """:func:`group_sentence` with the group's metrics and indicators taken from the catalog."""
     metrics = [m.code for m in catalog.metrics_in_group(group)]
     inds = [(i.code, *indicator_parts(i)) for i in catalog.indicators.values() if i.group == group]
-    return group_sentence(records, metrics, inds, scope, prefix)
+    return group_sentence(records, metrics, inds, scope, prefix, parts=total_parts(catalog))
+
+
+def total_parts(catalog) -> dict[str, list[str]]:
+    """Totals and their parts from the catalog's rules ``total == a + b (+ …)``."""
+    import ast
+
+    out: dict[str, list[str]] = {}
+    for rule in catalog.rules:
+        if rule.operator != "==" or len(rule.left.names) != 1 or rule.left.text.strip() != rule.left.names[0]:
+            continue
+        try:
+            tree = ast.parse(rule.right.text.strip(), mode="eval").body
+        except SyntaxError:
+            continue
+        names: list[str] = []
+
+        def walk(node) -> bool:
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+                return walk(node.left) and walk(node.right)
+            if isinstance(node, ast.Name):
+                names.append(node.id)
+                return True
+            return False
+
+        if walk(tree) and len(names) >= 2:
+            out[rule.left.names[0]] = names
+    return out
 
 
 def coverage_sentence(reported: int | None, expected: int | None, missing_names: list[str] | None = None) -> str:
