@@ -43,7 +43,7 @@ def test_content_has_title_overview_groups_and_appendices(content):
     assert content.date == "2019年1月20日"
     headings = [b.text for b in content.blocks if b.kind == "heading"]
     assert headings == ["总体情况", "一、组织建设", "二、五老队伍", "三、法治教育", "四、帮扶助学",
-                        "附录一 填报情况", "附录二 数据核查"]
+                        "主要亮点", "存在问题", "附录一 填报情况", "附录二 数据核查"]
     text = content.text()
     for sentence in (ORG_SENTENCE, WULAO_SENTENCE, LEGAL_SENTENCE):
         assert sentence in text
@@ -149,3 +149,33 @@ def test_cli_report(chart_ws, tmp_path):
 def test_format_option_wins_over_the_suffix(chart_ws, tmp_path):
     path = R.make_report(chart_ws, 2018, tmp_path / "报告.docx", fmt="md", charts=False)
     assert path.name == "报告.md" and path.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_overview_highlights_and_problems(content):
+    blocks = content.blocks
+    heads = [b.text for b in blocks if b.kind == "heading"]
+
+    def section(name):
+        i = next(k for k, b in enumerate(blocks) if b.kind == "heading" and b.text == name)
+        out = []
+        for b in blocks[i + 1:]:
+            if b.kind == "heading":
+                break
+            out.append(b.text)
+        return "\n".join(out)
+
+    overview = section("总体情况")
+    # the headline figures with their changes, not a methods note
+    assert "全市共有关工委组织188个（宿松县公安局未报），按可比口径比上年增加19个" in overview
+    assert "五老志愿者2503人" in overview and "逐级汇总形成" not in overview
+    good = section("主要亮点")
+    assert "增幅较大的有：" in good and "最多的是" in good
+    bad = section("存在问题")
+    assert "未报送报表的有宿松县公安局" in bad
+    assert "数据核查发现" in bad and "-" not in bad  # finding types in words, never codes
+    assert heads.index("主要亮点") < heads.index("存在问题") < heads.index("附录一 填报情况")
+    # the appendix writes counts as the body does: no spaces around the figures
+    appendix = section("附录一 填报情况")
+    assert "应报7个单位，已报6个" in appendix and " 个" not in appendix
+    # the methods note closes the report
+    assert blocks[-1].text.startswith("说明：同比变化均与2017年比较")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import UsageError
+from . import report_sections as S
 from . import wording as W
 from .rollup_table import rounding_note
 
@@ -95,16 +96,10 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
     sentences = {g: W.catalog_group_sentence(cat, g, root_recs, scope, prefix) for g in groups}
     empty = [g for g in groups if not sentences[g]]
     add(Block("heading", "总体情况", 1))
-    overview = f"本报告根据{root_name}所属各单位报送的{year}年度关心下一代工作统计报表逐级汇总形成。"
+    overview = f"{year}年度，{root_name}所属各单位报送关心下一代工作统计报表。"
     if status is not None:
         overview += W.coverage_sentence(status.reported, status.expected, status.missing)
-    if res.compare_year:
-        overview += f"同比变化均与{res.compare_year}年比较"
-        if any(r.get("comparable") for r in root_recs.values() if r):
-            overview += "，两年填报单位不同的指标按可比口径（只比较两年都填报了该项的单位）计算"
-        if ws.hierarchy_changed(res.compare_year, year):
-            overview += "，按现行隶属关系计算"
-        overview += "。"
+    overview += S.headline_sentence(cat, root_recs, scope, prefix)
     if empty:
         overview += f"{'、'.join(empty)}等方面各单位均未填报数据，本报告从略。"
     if check is not None and check.findings:
@@ -113,6 +108,14 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
         parts = [p for p in parts if p] or [f"说明{len(check.findings)}处"]
         overview += f"数据核查发现{'、'.join(parts)}，详见附录二。"
     add(Block("para", overview))
+    basis = ""
+    if res.compare_year:
+        basis = f"同比变化均与{res.compare_year}年比较"
+        if any(r.get("comparable") for r in root_recs.values() if r):
+            basis += "，两年填报单位不同的指标按可比口径（只比较两年都填报了该项的单位）计算"
+        if ws.hierarchy_changed(res.compare_year, year):
+            basis += "，按现行隶属关系计算"
+        basis += "。"
 
     style = _style_of(ws)
     section = 0
@@ -152,12 +155,22 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
                     add(Block("image", f"图{section} {data.title}", png=png_bytes(fig, dpi=min(style.dpi, 150)),
                               name=f"图{section:02d}_{code}.png"))
 
+    if res.units:
+        good = S.highlights(cat, res, by_key, root_recs, prefix)
+        if good:
+            add(Block("heading", "主要亮点", 1))
+            for text in good:
+                add(Block("para", text))
+        add(Block("heading", "存在问题", 1))
+        for text in S.problems(cat, res, by_key, root_recs, status, check):
+            add(Block("para", text))
+
     # Appendices.
     add(Block("heading", "附录一 填报情况", 1))
     if status is None:
         add(Block("note", "（填报情况暂不可用）"))
     else:
-        add(Block("para", status.summary_line() + "。"))
+        add(Block("para", _tight(status.summary_line()) + "。"))
         rows = status.display_rows()
         cols = ["单位", "状态", "报送时间", "填报人", "联系电话"]
         add(Block("table", f"附表1 {year}年度填报情况", columns=cols,
@@ -166,15 +179,23 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
     if check is None:
         add(Block("note", "（数据核查暂不可用）"))
     else:
-        add(Block("para", check.summary_line() if check.summary_line().endswith("。") else check.summary_line() + "。"))
+        line = _tight(check.summary_line())
+        add(Block("para", line if line.endswith("。") else line + "。"))
         if check.findings:
             sev = {"error": "错误", "warning": "提醒", "info": "说明"}
             cols = ["级别", "单位", "指标", "说明", "来源"]
             rows = [[sev.get(f.severity, f.severity), str(f.extra.get("unit_name") or ""),
                      str(f.extra.get("metric_name") or ""), f.message, f.where()] for f in check.findings]
             add(Block("table", f"附表2 {year}年度数据核查结果", columns=cols, rows=rows))
-    add(Block("note", RULES_SENTENCE))
+    add(Block("note", "说明：" + basis + RULES_SENTENCE if basis else RULES_SENTENCE))
     return content
+
+
+def _tight(text: str) -> str:
+    """Console lines put spaces around figures (应报 25 个单位); the report writes them as its body does."""
+    import re
+
+    return re.sub(r"(?<=[\u4e00-\u9fff（），：；、])\s+|\s+(?=[\u4e00-\u9fff（），：；、])", "", text)
 
 
 def _safe(fn):
