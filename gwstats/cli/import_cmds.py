@@ -47,6 +47,7 @@ def import_(
     keep_existing: Annotated[bool, typer.Option("--keep-existing", help="已有同一单位同一年度的报表时不替换，而是拒绝新文件")] = False,
     max_mb: Annotated[Optional[float], typer.Option("--max-mb", help="单个文件大小上限（MB，默认取 gwstats.toml 的 max_file_mb，20）", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条和跳过文件的提示")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="逐个文件列出全部提醒和错误（默认每个文件一行）")] = False,
     received: Annotated[Optional[str], typer.Option("--received", help="这批文件的收到日期（如 2019-01-08）；报表没有可读的填报日期时据此判断是否迟报", show_default=False)] = None,
     workspace: WorkspaceOpt = None,
     fmt: FormatOpt = Format.table,
@@ -81,11 +82,46 @@ def import_(
     if not report.files:
         err("没有找到要导入的报表文件。")
         raise typer.Exit(2)
-    emit(report.records(), fmt)
+    if fmt == Format.table and not verbose:
+        lines = [file_line(r) for r in report.records()]
+        typer.echo("\n".join(lines))
+        if any(r["提醒"] or r["错误"] for r in report.records()):
+            err("（各文件的全部提醒和错误：加 -v，或 --format json）")
+    else:
+        emit(report.records(), fmt)
     if not quiet or report.has_rejections:
         err(report.summary_line())
     if report.has_rejections:
         raise typer.Exit(1)
+
+
+LINE_COLUMNS = 100
+
+
+def file_line(rec: dict, width: int = LINE_COLUMNS) -> str:
+    """One file's result on one console line of at most ``width`` columns:
+    ``已导入  凉水乡关工委 2020 本级 14项  2020年度关心下一代工作统计表（凉水乡）.xlsx``; the first error
+    (or the number of notes) follows, cut to fit."""
+    from wcwidth import wcswidth
+
+    who = " ".join(str(x) for x in (rec["单位"], rec["年度"], rec["口径"]) if x not in (None, ""))
+    head = f"{rec['结果']}  " + (f"{who} {rec['数值个数']}项  " if who else "")
+    tail = ""
+    if rec["错误"]:
+        tail = "：" + rec["错误"]
+    elif rec["提醒"] and rec["结果"] != "未变化":  # 未变化's note only says why
+        tail = f"（提醒{rec['提醒'].count('；') + 1}条）"
+    text = head + rec["文件"] + tail
+    if wcswidth(text) <= width:
+        return text
+    out, used = "", 0
+    for ch in text:
+        w = max(wcswidth(ch), 0)
+        if used + w > width - 1:
+            break
+        out += ch
+        used += w
+    return out + "…"
 
 
 def _received_date(text: str | None) -> str | None:
