@@ -58,7 +58,8 @@ rate_tolerance = 0.1
 # unit_name = "某某市关工委"  # 上级单位名单中本单位的名称（默认：单位名单最上级的名称）
 
 [charts]
-# gwstats charts 生成的一套会议图表：每项为 "种类:指标"，种类为 bar / compare / trend / rate / share
+# gwstats charts 生成的一套会议图表：每项为 "种类:指标"，种类为 bar / compare / trend / rate / share，
+# 如 "rate:rate_wuhao"、"compare:wulao_volunteers"。留空时按指标目录和当年数据自动选择。
 standard = [
 {standard_charts}
 ]

@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from .catalog import Catalog, default_catalog_text, load_catalog, load_default
-from .config import CONFIG_NAME, CONFIG_TEMPLATE, DEFAULT_STANDARD_CHARTS, Config, find_workspace, parse_config
+from .config import CONFIG_NAME, CONFIG_TEMPLATE, Config, find_workspace, parse_config
 from .errors import Finding, HierarchyError, UsageError
 from .hierarchy import Hierarchy, check_units, load_units_file
 
@@ -43,7 +43,7 @@ class Workspace:
             raise UsageError(f"{root} 已经是 gwstats 工作区（{CONFIG_NAME} 已存在）；如需重建请加 --force")
         year = year or (dt.date.today().year - 1)
         name = name or "某某市关工委"
-        standard = ",\n".join(f'  "{e}"' for e in DEFAULT_STANDARD_CHARTS)
+        standard = ""  # empty: charts picks a set the catalog and the data can carry
         cfg.write_text(CONFIG_TEMPLATE.format(name=name.replace('"', "'"), year=year, standard_charts=standard), encoding="utf-8")
         cat = root / "catalog.toml"
         if not cat.exists() or force:

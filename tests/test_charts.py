@@ -228,19 +228,33 @@ def test_svg_and_pdf_beside_the_png(chart_ws, tmp_path):
 
 
 # ---- the standard set -------------------------------------------------------------------------
+def test_fitted_set_for_a_new_workspace(chart_ws):
+    # a new workspace writes no chart list: the set comes from the catalog and the year's data
+    assert chart_ws.config.standard_charts == []
+    fitted = D.fitted_chart_set(chart_ws, 2018)
+    assert fitted == ["rate:rate_wuhao", "compare:wulao_volunteers", "compare:legal_lessons",
+                      "compare:aided_students", "trend:rate_wuhao"], fitted
+    assert chart_ws.store.years() == [2016, 2017, 2018]  # three years in the store: a line is tried
+    assert not any(e.endswith(":police_deployed") for e in fitted)  # nobody gave it
+
+
 def test_standard_set_with_index_and_skipped_note(chart_ws, tmp_path, monkeypatch):
-    monkeypatch.setattr(chart_ws.config, "standard_charts",
-                        list(chart_ws.config.standard_charts) + ["bar:police_deployed"])
+    fitted = D.fitted_chart_set(chart_ws, 2018)
+    monkeypatch.setattr(chart_ws.config, "standard_charts", fitted + ["trend:legal_lessons", "bar:police_deployed"])
+    monkeypatch.setattr(D, "MIN_TREND_YEARS", 4)  # as if the store held fewer years than a line needs
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         result = D.make_standard_charts(chart_ws, 2018, tmp_path / "set")
-    assert len(result.files) == 7
+    assert len(result.files) == len(fitted) + 1
+    # too few years: a trend entry is drawn as a paired bar
+    assert any("_compare_legal_lessons" in p.name for p in result.paths)
     assert all(p.is_file() for p in result.paths)
-    assert result.skipped and result.skipped[0][0] == "bar:police_deployed" and "没有数据" in result.skipped[0][1]
+    # skipped charts are named in words, never by their codes
+    assert result.skipped and result.skipped[0][0] == "柱状图：投入警力" and "没有数据" in result.skipped[0][1]
     index = (tmp_path / "set" / "index.md").read_text(encoding="utf-8")
     for p, title in result.files:
         assert p.name in index and title in index
-    assert "未生成" in index and "bar:police_deployed" in index
+    assert "未生成" in index and "柱状图：投入警力" in index and "police_deployed" not in index
 
 
 # ---- command line -------------------------------------------------------------------------------
@@ -259,7 +273,7 @@ def test_cli_chart_and_charts(chart_ws, tmp_path):
     r = runner.invoke(app, ["charts", "-w", w, "--year", "2018", "-o", str(tmp_path / "set"), "-f", "json"])
     assert r.exit_code == 0, r.output
     assert (tmp_path / "set" / "index.md").is_file()
-    assert "01_bar_legal_lessons.png" in r.output
+    assert "01_rate_rate_wuhao.png" in r.output and "_trend_" not in r.output  # 五好达标率 has two years
 
 
 def test_long_titles_and_footnotes_wrap_inside_the_figure(no_glyph_warnings):
@@ -315,3 +329,20 @@ def test_share_needs_two_parts(chart_ws):
 
     with pytest.raises(UsageError, match="两个或更多部分"):
         D.build_chart(chart_ws, 2018, "legal_lessons", kind="share")
+
+
+def test_target_line_never_crosses_the_legend_and_footnote_is_legible(chart_ws):
+    from gwstats.render import style as S
+
+    assert S.NOTE_SIZE >= 14  # at the default 16:9 size (scale 1)
+    for metric in ("rate_wuhao", "rate_coverage"):
+        data = D.build_chart(chart_ws, 2018, metric, kind="rate")
+        data.target = 80.0 if metric == "rate_wuhao" else data.target  # a line under the top bars
+        fig = C.draw(data)
+        fig.draw_without_rendering()
+        r = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        leg = ax.get_legend()
+        box = leg.get_window_extent(r)
+        assert not any(C._line_crosses(ln, box, r) for ln in ax.lines), metric
+        assert fig._supxlabel is None or fig._supxlabel.get_fontsize() >= 14

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ..config import DEFAULT_STANDARD_CHARTS
 from ..errors import UsageError
 from . import style as S
 from . import wording as W
@@ -124,6 +123,13 @@ def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target
     values = [r.get("value") for r in recs]
     if all(v is None for v in values):
         raise NoChartData(f"{result.year}年 {scope}“{name}”没有数据")
+    all_recs, all_labels, all_values = recs, labels, values
+    if sum(v is not None for v in values) * 2 < len(values):
+        # most units did not give it: bars only for those that did, the others named in the footnote
+        keep = [k for k, v in enumerate(values) if v is not None]
+        if pinned and (len(values) - 1) not in keep:
+            pinned = 0
+        recs, labels, values = [recs[k] for k in keep], [labels[k] for k in keep], [values[k] for k in keep]
     data = ChartData(kind, W.chart_title(org, result.year, scope, name), labels, values, measure, vkind,
                      _total_subtitle(root_rec, root_name, result.compare_year), W.source_note(coverage),
                      pinned=pinned)
@@ -152,7 +158,8 @@ def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target
         data.title = W.chart_title(org, f"{result.year}年与{result.compare_year}年", scope, name)
         unit_word = "百分点" if vkind == "rate" and measure == "%" else measure
         data.notes.append(f"+/- 为比{result.compare_year}年增减（{unit_word}）")
-    _empty_notes(data, recs, labels, values)
+    _empty_notes(data, all_recs, all_labels, all_values)
+    data.empty_labels = ["未报" if not r.get("reported") else "无数据" for r in recs]
     return data
 
 
@@ -263,22 +270,86 @@ class ChartSet:
         return rows
 
 
+KIND_WORDS = {"bar": "柱状图", "compare": "同比图", "trend": "趋势图", "rate": "达标率图", "share": "构成图"}
+MIN_TREND_YEARS = 3  # a line needs three years; two years are a paired bar (compare)
+
+
+def entry_label(ws, kind: str, metrics: list[str]) -> str:
+    """``柱状图：法制课场次`` for the entry ``bar:legal_lessons`` (messages never show codes)."""
+    names = []
+    for m in metrics:
+        try:
+            names.append(ws.catalog.label_of(resolve_metric(ws, m)))
+        except UsageError:
+            names.append(m)  # the user's own text from gwstats.toml
+    return f"{KIND_WORDS.get(kind, kind)}：{'、'.join(names)}"
+
+
+def fitted_chart_set(ws, year: int) -> list[str]:
+    """A meeting set the workspace's catalog and data can carry: per group its indicator with a
+    target (rate) or its first metric most units gave (compare when the year before has it, else
+    bar); the first total with parts (share); a trend only over three or more years."""
+    from .wording import total_parts
+
+    cat = ws.catalog
+    try:
+        res = ws.rollup(year, compare="auto")
+    except Exception:  # no data yet: the set stays empty and charts says so
+        return []
+    idx = _records_index(res)
+    units = [u for u in res.listed_keys if res.extra is None or u != res.extra.key]
+    root = res.root
+
+    def given(code: str) -> int:
+        return sum(1 for u in units if (idx.get((u, code)) or {}).get("value") is not None)
+
+    def has(code: str) -> bool:
+        return (idx.get((root, code)) or {}).get("value") is not None
+
+    out: list[str] = []
+    enough = max(1, (len(units) + 1) // 2)
+    for g in cat.groups():
+        ind = next((i for i in cat.indicators.values() if i.group == g and i.target is not None and has(i.code)
+                    and given(i.code) >= enough), None)
+        if ind is not None:
+            out.append(f"rate:{ind.code}")
+            continue
+        metric = next((m for m in cat.metrics_in_group(g) if has(m.code) and given(m.code) >= enough), None)
+        if metric is not None:
+            prev = (idx.get((root, metric.code)) or {}).get("prev_value") is not None
+            out.append(f"{'compare' if prev else 'bar'}:{metric.code}")
+    for total, parts in total_parts(cat).items():
+        if has(total) and all(p in cat.metrics for p in parts) and sum(has(p) for p in parts) >= 2:
+            out.append(f"share:{'+'.join(parts)}")
+            break
+    years = [y for y in ws.store.years() if y <= year]
+    if len(years) >= MIN_TREND_YEARS and out:
+        first = next((e.split(":", 1)[1] for e in out if e.split(":", 1)[0] in ("bar", "compare", "rate")), None)
+        if first:
+            out.append(f"trend:{first}")
+    return out
+
+
 def make_standard_charts(ws, year: int, out_dir: str | Path, *, unit: str | None = None, level: int | None = None,
                          svg: bool = False, pdf: bool = False) -> ChartSet:
-    """The meeting set from gwstats.toml [charts] standard; charts without data are skipped with a note."""
+    """The meeting set from gwstats.toml [charts] standard (empty: :func:`fitted_chart_set`); charts
+    without data are skipped with a note naming them in words."""
     out = ChartSet(Path(out_dir))
     out.out_dir.mkdir(parents=True, exist_ok=True)
-    entries = list(ws.config.standard_charts) or list(DEFAULT_STANDARD_CHARTS)
+    entries = list(ws.config.standard_charts) or fitted_chart_set(ws, year)
     style = _style_of(ws)
+    years = [y for y in ws.store.years() if y <= year]
     for i, entry in enumerate(entries, 1):
         kind, metrics = _parse_entry(entry)
+        if kind == "trend" and len(years) < MIN_TREND_YEARS:
+            kind = "compare"  # two years: a paired bar, not a two-point line
         try:
             data = build_chart(ws, year, metrics if kind == "share" else metrics[0], kind=kind, unit=unit, level=level)
-        except NoChartData as exc:
-            out.skipped.append((entry, exc.message))
-            continue
-        except UsageError as exc:
-            out.skipped.append((entry, exc.message))
+            if kind == "trend" and sum(v is not None for v in data.values) < MIN_TREND_YEARS:
+                kind = "compare"  # the metric has figures in two years only
+                data = build_chart(ws, year, metrics[0], kind=kind, unit=unit, level=level)
+        except (NoChartData, UsageError) as exc:
+            out.skipped.append((entry_label(ws, kind, metrics), exc.message))
             continue
         fig = draw(data, style)
         name = f"{i:02d}_{kind}_{'+'.join(metrics)}.png"

@@ -145,6 +145,7 @@ def _legend(fig: Figure, ax, handles, horizontal: bool = False, loc: str | None 
         box = leg.get_window_extent(renderer)
         hit = any(box.overlaps(t.get_window_extent(renderer)) for t in ax.texts if t.get_visible())
         hit = hit or any(box.overlaps(p.get_window_extent(renderer)) for p in ax.patches if p.get_width() and p.get_height())
+        hit = hit or any(_line_crosses(ln, box, renderer) for ln in ax.lines)  # the target line
         if not hit:
             return
         if horizontal:
@@ -153,6 +154,27 @@ def _legend(fig: Figure, ax, handles, horizontal: bool = False, loc: str | None 
         else:
             lo, hi = ax.get_ylim()
             ax.set_ylim(lo, hi * 1.15)
+
+
+def _line_crosses(line, box, renderer) -> bool:
+    """Whether a drawn line passes through ``box`` (display coordinates)."""
+    import numpy as np
+
+    xy = line.get_transform().transform(np.column_stack([line.get_xdata(), line.get_ydata()]).astype(float))
+    if len(xy) < 2:
+        return False
+    xs, ys = xy[:, 0], xy[:, 1]
+    if np.allclose(ys, ys[0]):  # horizontal (axhline: x in axes fraction, transformed to display)
+        return box.y0 <= ys[0] <= box.y1 and xs.min() <= box.x1 and xs.max() >= box.x0
+    if np.allclose(xs, xs[0]):
+        return box.x0 <= xs[0] <= box.x1 and ys.min() <= box.y1 and ys.max() >= box.y0
+    # a polyline (trend): any segment end inside the box, or sampled points along the segments
+    for (x0, y0), (x1, y1) in zip(xy[:-1], xy[1:]):
+        for t in np.linspace(0, 1, 25):
+            x, y = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+            if box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1:
+                return True
+    return False
 
 
 def _fit_category_labels(fig: Figure, ax, horizontal: bool, style: S.Style):

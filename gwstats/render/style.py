@@ -21,7 +21,7 @@ SUBTITLE_SIZE = 16
 LABEL_SIZE = 16
 TICK_SIZE = 14
 VALUE_SIZE = 13
-NOTE_SIZE = 12
+NOTE_SIZE = 14  # the footnote is read from the back of the room too
 LEGEND_SIZE = 14
 
 DEFAULT_SIZE = (13.33, 7.5)  # 16:9 inches
