@@ -10,10 +10,11 @@ import datetime as dt
 import glob
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Finding, UsageError
+from .errors import Finding, UsageError, os_reason
 from .parser.context import Context
 from .parser.model import ParsedReturn
 from .parser.workbook import parse_sheets
@@ -121,6 +122,9 @@ def expand_paths(paths) -> tuple[list[Path], list[tuple[Path, str]]]:
 
     def add(p: Path, explicit: bool):
         name = p.name
+        if not _regular(p):
+            skipped.append((p, "不是普通文件（管道、设备或套接字），已跳过"))
+            return
         if name.startswith("~$"):
             skipped.append((p, "Office/WPS 临时锁文件（文件正被打开），已跳过"))
             return
@@ -149,7 +153,7 @@ def expand_paths(paths) -> tuple[list[Path], list[tuple[Path, str]]]:
         p = Path(text).expanduser()
         if p.is_dir():
             add_dir(p)
-        elif p.is_file():
+        elif p.is_file() or p.exists():
             add(p, True)
         elif _GLOB_CHARS & set(text):
             matches = sorted(glob.glob(str(p), recursive=True))
@@ -161,6 +165,14 @@ def expand_paths(paths) -> tuple[list[Path], list[tuple[Path, str]]]:
         else:
             raise UsageError(f"找不到文件或文件夹：{text}")
     return files, skipped
+
+
+def _regular(p: Path) -> bool:
+    """A regular file (or a link to one): a FIFO named *.csv would block the read for ever."""
+    try:
+        return stat.S_ISREG(p.stat().st_mode)
+    except OSError:
+        return True  # unreadable: the read reports it for this file
 
 
 def is_revision(path: Path) -> bool:
@@ -405,10 +417,15 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
         written_keys.update(existing)
         written_shas.add(res.sha256)
         return
-    if hasattr(ws, "copy_in_bytes") and ld.data is not None:
-        stored_path = ws.copy_in_bytes(ld.data, res.name, res.sha256)
-    else:
-        stored_path = ws.copy_in(res.path, res.sha256)
+    try:
+        if ld.data is not None:
+            stored_path = ws.copy_in_bytes(ld.data, res.name, res.sha256)
+        else:
+            stored_path = ws.copy_in(res.path, res.sha256)
+    except OSError as exc:
+        ld.data = None
+        res.reject(Finding("error", "copy-failed", f"无法把文件复制进工作区（{os_reason(exc)}），本文件未导入", file=res.name))
+        return
     ld.data = None
     try:
         with store.transaction() as conn:

@@ -70,8 +70,18 @@ class ParsedNumber:
 NA = ParsedNumber(None, "na")
 
 
+MAX_DIGITS = 20  # integer digits beyond any real figure (and within Decimal's default precision)
+
+
 def canonical(d: Decimal) -> Decimal:
-    """A Decimal without exponent or trailing zeros: 8E+2 -> 800, 13.550 -> 13.55, -0 -> 0."""
+    """A Decimal without exponent or trailing zeros: 8E+2 -> 800, 13.550 -> 13.55, -0 -> 0.
+
+    Raises NumberError for INF/NaN and for numbers of more than MAX_DIGITS integer digits.
+    """
+    if not d.is_finite():
+        raise NumberError("不是有效数字")
+    if d and d.adjusted() >= MAX_DIGITS:
+        raise NumberError("数值过大，请核对")
     if d == d.to_integral_value():
         return d.quantize(Decimal(1)) + 0
     return d.normalize()
@@ -81,6 +91,8 @@ def from_float(f: float) -> Decimal:
     """The decimal a user typed, from a binary float (13.550000000000001 -> 13.55)."""
     if f != f or f in (float("inf"), float("-inf")):
         raise NumberError("不是有效数字")
+    if abs(f) >= 10.0**MAX_DIGITS:
+        raise NumberError("数值过大，请核对")
     if f.is_integer():
         return Decimal(int(f))
     return canonical(Decimal(repr(round(f, MAX_PLACES))))
@@ -91,7 +103,13 @@ def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return format(from_float(value), "f") if value == value else "NaN"
+        if value != value:
+            return "NaN"
+        if value in (float("inf"), float("-inf")):
+            return "INF" if value > 0 else "-INF"
+        if abs(value) >= 10.0**MAX_DIGITS:
+            return repr(value)
+        return format(from_float(value), "f")
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     return str(value)
@@ -138,6 +156,8 @@ def parse_value(value, *, unit: str | None = None, integer: bool = False, field_
     if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
         raise NumberError("是日期或时间，应为数字（请把单元格格式改为“常规”或“数值”）")
     if isinstance(value, int):
+        if len(str(abs(value))) > MAX_DIGITS:
+            raise NumberError("数值过大，请核对")
         return _finish(Decimal(value), scale, note, integer, False, rate, from_cell=True)
     if isinstance(value, float):
         return _finish(from_float(value), scale, note, integer, False, rate, from_cell=True)
@@ -157,7 +177,7 @@ def parse_value(value, *, unit: str | None = None, integer: bool = False, field_
     if not m:
         raise NumberError("无法识别为数字")
     try:
-        number = Decimal(m.group("num"))
+        number = canonical(Decimal(m.group("num")))
     except InvalidOperation:
         raise NumberError("无法识别为数字") from None
     approx = bool(m.group("pre") or m.group("more") or m.group("post"))

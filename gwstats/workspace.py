@@ -203,22 +203,32 @@ class Workspace:
 
         return make_report(self, year, output, **options)
 
+    @staticmethod
+    def stored_name(name: str, sha256: str) -> str:
+        """The received copy's relative path: short and derived from the hash, so no file name
+        (246 bytes of Chinese, characters the file system refuses) can break the copy; the name as
+        received is kept in the store (``files.name``)."""
+        suffix = Path(name).suffix.lower()
+        if not (suffix.isascii() and len(suffix) <= 6 and suffix[1:].isalnum()):
+            suffix = ""
+        return (Path(FILES_DIR) / sha256[:2] / f"{sha256[:16]}{suffix}").as_posix()
+
     def copy_in(self, src: Path, sha256: str) -> str:
         """Keep a copy of a received file inside the workspace; returns its relative path."""
-        rel = Path(FILES_DIR) / sha256[:2] / f"{sha256[:16]}-{src.name}"
-        dest = self.root / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if not dest.exists():
-            shutil.copyfile(src, dest)
-        return rel.as_posix()
+        return self.copy_in_bytes(Path(src).read_bytes(), Path(src).name, sha256)
 
     def copy_in_bytes(self, data: bytes, name: str, sha256: str) -> str:
-        """Like :meth:`copy_in`, from bytes already read (saves reading the file twice on import)."""
-        rel = Path(FILES_DIR) / sha256[:2] / f"{sha256[:16]}-{name}"
+        """Like :meth:`copy_in`, from bytes already read (saves reading the file twice on import).
+        Written to a temporary name and renamed, so a full disk leaves no half-written copy."""
+        rel = self.stored_name(name, sha256)
         dest = self.root / rel
         if not dest.exists():
             dest.parent.mkdir(parents=True, exist_ok=True)
             tmp = dest.with_name(dest.name + ".part")
-            tmp.write_bytes(data)
-            tmp.replace(dest)
-        return rel.as_posix()
+            try:
+                tmp.write_bytes(data)
+                tmp.replace(dest)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+        return rel

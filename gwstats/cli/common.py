@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import functools
 import sys
 from enum import Enum
@@ -11,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import GwstatsError
+from ..errors import GwstatsError, os_reason
 
 
 class Format(str, Enum):
@@ -47,18 +46,6 @@ def err(message: str):
     typer.echo(message, err=True)
 
 
-_OS_REASONS = {
-    errno.EEXIST: "已有同名文件，不能当作文件夹使用",
-    errno.EISDIR: "这是一个文件夹，请给出文件名",
-    errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
-    errno.ENOENT: "路径不存在",
-    errno.EACCES: "没有读写权限",
-    errno.EPERM: "没有读写权限",
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EROFS: "只读的磁盘或文件夹",
-}
-
-
 def handle_errors(fn):
     """Turn a GwstatsError into its Chinese message and exit status; never a traceback."""
 
@@ -70,7 +57,7 @@ def handle_errors(fn):
             err(f"错误：{exc}")
             raise typer.Exit(exc.exit_code) from None
         except OSError as exc:  # an output path that cannot be written, a folder given for a file, ...
-            err(f"错误：无法读写“{exc.filename or ''}”：{_OS_REASONS.get(exc.errno, exc.strerror or str(exc))}")
+            err(f"错误：无法读写“{exc.filename or ''}”：{os_reason(exc)}")
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             err("已中断。")

@@ -124,8 +124,8 @@ class Context:
             want = "不小于 0 的整数" if metric and metric.is_integer else ("百分数" if metric is None else f"以“{unit}”计的数字")
             findings.append(self.finding(
                 "error", "bad-number",
-                f"“{label}”的值“{cell_text(raw)}”{exc.reason}；应填{want}，不适用填“—”，没有填 0",
-                sheet.name, ref, raw=cell_text(raw)))
+                f"“{label}”的值“{shown_text(raw)}”{exc.reason}；应填{want}，不适用填“—”，没有填 0",
+                sheet.name, ref, raw=shown_text(raw)))
             return None
         if p is None:
             return None
@@ -134,6 +134,17 @@ class Context:
             findings.append(self.finding(
                 "warning", "approximate", f"“{label}”的值“{text}”是约数，按 {p.value} 计", sheet.name, ref, raw=text))
         return Value(code, p.value, p.state, p.approx, sheet.name, ref, text, p.note)
+
+
+SHOWN_CHARS = 40
+
+
+def shown_text(value) -> str:
+    """A cell's text for a message: long text (a 400-digit number, a 1 MB cell) shortened."""
+    text = cell_text(value)
+    if len(text) > SHOWN_CHARS:
+        return f"{text[:SHOWN_CHARS // 2]}…（共 {len(text)} 个字符）"
+    return text
 
 
 def squashed(v) -> str:
