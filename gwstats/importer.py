@@ -334,9 +334,12 @@ def _record(r: ParsedReturn) -> SubmissionRecord:
 
 
 def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dry_run: bool = False,
-                 keep_existing: bool = False, progress=None, max_mb: float | None = None) -> ImportReport:
+                 keep_existing: bool = False, progress=None, max_mb: float | None = None,
+                 replace: bool = False) -> ImportReport:
     """Import returns from files, folders and globs.
 
+    ``replace``: accept a new version even when it lacks most of the values in force (otherwise
+    refused as probably truncated, unless the file is a 修改版 by name).
     ``progress(done, total, phase)`` is called per file, in two phases: 读取 (read and parse), then
     写入 (write; 检查 in a dry run).
     """
@@ -366,7 +369,7 @@ def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dr
     written_shas: set[str] = set()
     for n, i in enumerate(order):
         ld = loaded[i]
-        _write(ws, store, ld, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx)
+        _write(ws, store, ld, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx, replace)
         if progress:
             progress(n + 1, total, "写入" if not dry_run else "检查")
     report.files = [ld.result for ld in loaded]
@@ -380,13 +383,25 @@ def _in_force(store, key):
         " WHERE s.unit=? AND s.year=? AND s.scope=? AND s.superseded_by IS NULL", (unit, year, scope)).fetchone()
 
 
-def _same_values(store, r: ParsedReturn) -> bool:
-    old = store.values_in_force(store.conn, r.unit, r.year, r.scope)
+def _drops_most(n_old: int, n_gone: int) -> bool:
+    """A new version without most of the values in force (5 of 13): probably a truncated file."""
+    return n_old >= 4 and n_gone * 2 > n_old
+
+
+def _names(codes: list[str], ctx: Context, limit: int = 8) -> str:
+    names = [ctx.catalog.label_of(c) for c in codes]
+    return "、".join(names[:limit]) + (f" 等 {len(names)} 项" if len(names) > limit else "")
+
+
+def _same_values(store, r: ParsedReturn, old=None) -> bool:
+    if old is None:
+        old = store.values_in_force(store.conn, r.unit, r.year, r.scope)
     new = {v.metric: (None if v.value is None else str(v.value), v.state) for v in r.values}
     return old == new
 
 
-def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx):
+def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx,
+           replace=False):
     res = ld.result
     if res.status != "accepted":
         ld.data = None
@@ -406,10 +421,28 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
         return
     batch_replaced = [k for k in existing if k in written_keys]
     by_key = {r.key: r for r in ld.returns}
+    notes = []
     for (u, y, sc), old in replaced:
-        same = _same_values(store, by_key[(u, y, sc)])
-        res.notes.append(f"替换了 {ctx.h.name(u)} {y} 年{sc}原有报表（《{old[1]}》，{old[2][:16].replace('T', ' ')} 导入），原报表保留在历史中"
-                         + ("；数值与原报表完全相同" if same else ""))
+        r = by_key[(u, y, sc)]
+        old_values = store.values_in_force(store.conn, u, y, sc)
+        same = _same_values(store, r, old_values)
+        gone = [m for m in old_values if m not in {v.metric for v in r.values}]
+        what = f"{ctx.h.name(u)} {y} 年{sc}"
+        old_text = f"《{old[1]}》，{old[2][:16].replace('T', ' ')} 导入"
+        if _drops_most(len(old_values), len(gone)) and not (replace or is_revision(res.path)):
+            res.reject(Finding(
+                "error", "drops-values",
+                f"{what}在用报表（{old_text}）有 {len(old_values)} 个数值，本文件只有 {len(r.values)} 个，替换后将不再有："
+                f"{_names(gone, ctx)}；可能是报表不完整，未替换。如确认以本文件为准，请加 --replace 重新导入，"
+                "或在文件名中注明“修改”等字样",
+                file=res.name))
+            continue
+        notes.append(f"替换了 {what}原有报表（{old_text}），原报表保留在历史中"
+                     + ("；数值与原报表完全相同" if same else "")
+                     + (f"；替换后不再有 {len(gone)} 个数值：{_names(gone, ctx)}" if gone else ""))
+    if res.status == "rejected":
+        return
+    res.notes.extend(notes)
     status = "replaced" if (replaced or batch_replaced) else "accepted"
     if dry_run:
         ld.data = None

@@ -196,3 +196,41 @@ def test_refused_files_leave_the_store_unchanged(ws, tmp_path):
     report = ws.import_paths([write_csv(tmp_path / "bad" / "岳西县局2018.csv", rows)])
     assert report.has_rejections
     assert dump_store(ws) == before
+
+
+# ---- a new version that lacks most of the values in force -----------------------------------------
+FULL = {"关工委组织数": 12, "五老志愿者人数": 2503, "资助金额": 13.55, "法制课场次": 200, "结对帮扶对数": 30}
+
+
+def test_a_return_dropping_most_values_does_not_silently_replace(ws, tmp_path):
+    ws.import_paths([write_xlsx(tmp_path / "a" / "岳西县局2018.xlsx", {"统计表": long_rows(FULL)})])
+    before = dump_store(ws)
+    short = write_csv(tmp_path / "b" / "岳西县局2018.csv", long_rows({"关工委组织数": 12, "五老志愿者人数": 2503}))
+    for dry in (True, False):
+        f = only(ws.import_paths([short], dry_run=dry))
+        assert f.status == "rejected"
+        msg = errors(f)
+        assert "有 5 个数值，本文件只有 2 个" in msg and "资助金额" in msg and "法制课场次" in msg and "--replace" in msg
+    assert dump_store(ws) == before
+    f = only(ws.import_paths([short], replace=True))
+    assert f.status == "replaced" and "替换后不再有 3 个数值：" in f.notes[0] and "资助金额" in f.notes[0]
+    assert set(stored_values(ws, "YX")) == {"org_total", "wulao_volunteers"}
+
+
+def test_a_revision_by_name_may_drop_values(ws, tmp_path):
+    ws.import_paths([write_xlsx(tmp_path / "a" / "岳西县局2018.xlsx", {"统计表": long_rows(FULL)})])
+    f = only(ws.import_paths([write_csv(tmp_path / "b" / "岳西县局2018（修改）.csv", long_rows({"关工委组织数": 13}))]))
+    assert f.status == "replaced" and "替换后不再有 4 个数值" in f.notes[0]
+
+
+def test_the_cli_refuses_the_truncated_return_and_replace_accepts_it(ws, tmp_path):
+    from typer.testing import CliRunner
+
+    from gwstats.cli.app import app
+
+    ws.import_paths([write_xlsx(tmp_path / "a" / "岳西县局2018.xlsx", {"统计表": long_rows(FULL)})])
+    short = write_csv(tmp_path / "b" / "岳西县局2018.csv", long_rows({"关工委组织数": 12}))
+    r = CliRunner().invoke(app, ["import", "-w", str(ws.root), str(short)])
+    assert r.exit_code == 1 and "未替换" in r.stdout
+    r = CliRunner().invoke(app, ["import", "-w", str(ws.root), "--replace", str(short)])
+    assert r.exit_code == 0 and "已替换" in r.stdout

@@ -45,6 +45,7 @@ def import_(
     unit: Annotated[Optional[str], typer.Option("--unit", "-u", help="报表中看不出填报单位时使用的单位（编码、名称或别名）", show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="只检查、不写入：显示每个文件将会如何处理")] = False,
     keep_existing: Annotated[bool, typer.Option("--keep-existing", help="已有同一单位同一年度的报表时不替换，而是拒绝新文件")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="新文件比在用报表少了大半数值时也替换（默认拒绝，以免不完整的文件顶替完整的报表）")] = False,
     max_mb: Annotated[Optional[float], typer.Option("--max-mb", help="单个文件大小上限（MB，默认取 gwstats.toml 的 max_file_mb，20）", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条和跳过文件的提示")] = False,
     workspace: WorkspaceOpt = None,
@@ -69,9 +70,9 @@ def import_(
     if progress is not None:
         with progress:
             report = ws.import_paths(paths, year=year, unit=unit, dry_run=dry_run, keep_existing=keep_existing,
-                                     progress=progress, max_mb=max_mb)
+                                     progress=progress, max_mb=max_mb, replace=replace)
     else:
-        report = ws.import_paths(paths, year=year, unit=unit, dry_run=dry_run, keep_existing=keep_existing, max_mb=max_mb)
+        report = ws.import_paths(paths, year=year, unit=unit, dry_run=dry_run, keep_existing=keep_existing, max_mb=max_mb, replace=replace)
     if not quiet:
         for path, why in report.skipped:
             err(f"跳过 {path}：{why}")
