@@ -54,6 +54,10 @@ class WorkspaceNotFound(UsageError):
     pass
 
 
+class StoreError(UsageError):
+    """The store file cannot be used: damaged, read-only, missing, from a newer gwstats (exit 2)."""
+
+
 class CatalogError(GwstatsError):
     pass
 

@@ -10,6 +10,7 @@ import datetime as dt
 import glob
 import hashlib
 import os
+import sqlite3
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from .parser.context import Context
 from .parser.model import ParsedReturn
 from .parser.workbook import parse_sheets
 from .reader import ReadError, check_size, read_return_bytes, shutdown_worker
-from .store import SubmissionRecord, ValueRecord
+from .store import SubmissionRecord, ValueRecord, store_reason
 
 IMPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et", ".csv"}
 REVISION_MARKS = ("修改", "更正", "修订", "补报", "最终", "终版")
@@ -466,8 +467,8 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
                                      received_at=received_at, imported_by=user)
             for r in ld.returns:
                 store.add_submission(conn, file_id, _record(r), received_at=received_at, imported_by=user)
-    except Exception as exc:
-        res.reject(Finding("error", "store-failed", f"写入数据库失败，本文件未导入（{exc}）", file=res.name))
+    except sqlite3.Error as exc:
+        res.reject(Finding("error", "store-failed", f"写入数据库失败，本文件未导入（数据库文件{store_reason(exc)}）", file=res.name))
         return
     res.status = status
     written_keys.update(existing)

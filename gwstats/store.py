@@ -26,6 +26,15 @@ MICRO = 10**6
 PACKED_RECORD = "<Iq"
 PACKED_SIZE = struct.calcsize(PACKED_RECORD)
 SCOPES = ("本级", "汇总")
+BUSY_SECONDS = 60.0  # how long a writer waits for another one to finish its transaction
+
+
+def journal_mode_for(path: Path) -> str:
+    """"wal" on a local disk; "delete" (a rollback journal) on a network file system, where
+    SQLite's WAL (shared memory) does not work."""
+    from .netpath import is_network_path
+
+    return "delete" if is_network_path(path) else "wal"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -144,13 +153,73 @@ class SubmissionRecord:
     notes: list[tuple[str, str, str, str | None, str | None]] = field(default_factory=list)  # severity, code, message, sheet, cell
 
 
+_SQLITE_REASONS = (  # sqlite3 message fragment -> what to tell the user
+    ("file is not a database", "不是 gwstats 数据库文件，或文件已损坏"),
+    ("malformed", "文件已损坏（可能拷贝不完整或磁盘出错）"),
+    ("readonly", "是只读的，无法写入（请检查文件或文件夹的权限，或是否在只读的U盘/光盘上）"),
+    ("read-only", "是只读的，无法写入（请检查文件或文件夹的权限）"),
+    ("unable to open", "无法打开（路径是文件夹，或没有读写权限）"),
+    ("disk is full", "所在磁盘空间不足"),
+    ("disk i/o error", "读写磁盘出错（可能是网络断开或磁盘故障）"),
+    ("locked", "正被另一个程序长时间占用"),
+    ("busy", "正被另一个程序长时间占用"),
+)
+
+
+def store_reason(exc: BaseException) -> str:
+    """An sqlite3 error in Chinese, for a message that names the store file."""
+    text = str(exc).lower()
+    for fragment, reason in _SQLITE_REASONS:
+        if fragment in text:
+            return reason
+    return f"无法使用（{exc}）"
+
+
+def store_error(path, exc: BaseException):
+    from .errors import StoreError
+
+    return StoreError(f"数据库文件 {path} {store_reason(exc)}。工作区的数据没有改动")
+
+
+OPENED: list[Path] = []  # stores opened by this process (the last one names the file in CLI messages)
+
+
 class Store:
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, create: bool = True):
+        from .errors import StoreError
+
         self.path = Path(path)
-        self.conn = sqlite3.connect(str(self.path), isolation_level=None)  # explicit transactions
+        if self.path.is_dir():
+            raise StoreError(f"数据库文件 {self.path} 是一个文件夹，不是数据库文件")
+        if not create and not self.path.exists():
+            raise StoreError(
+                f"工作区中没有数据库文件 {self.path}（可能被移动、改名或删除）。请从备份恢复该文件；"
+                "gwstats 不会自动新建空数据库，以免误以为数据丢失")
+        OPENED.append(self.path)
+        try:
+            self._open()
+        except sqlite3.Error as exc:
+            try:
+                self.conn.close()
+            except Exception:
+                pass
+            raise store_error(self.path, exc) from None
+
+    def _open(self):
+        self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=BUSY_SECONDS)  # explicit transactions
         self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.journal_mode = journal_mode_for(self.path)
+        if self.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != self.journal_mode:
+            self.conn.execute(f"PRAGMA journal_mode = {self.journal_mode}")
+        self.conn.execute("PRAGMA synchronous = NORMAL" if self.journal_mode == "wal" else "PRAGMA synchronous = FULL")
+        found = self._schema_version()
+        if found is not None and found > SCHEMA_VERSION:
+            from .errors import StoreError
+
+            self.conn.close()
+            raise StoreError(
+                f"数据库文件 {self.path} 由更新版本的 gwstats 创建（数据库版本 {found}，本程序只支持到 {SCHEMA_VERSION}）。"
+                "请升级 gwstats 后再使用；数据没有改动")
         self.conn.executescript(SCHEMA)
         self._metric_ids: dict[str, int] = {}
         cur = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'")
@@ -158,6 +227,16 @@ class Store:
             self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         if not self._has_packed_column():
             self._migrate_packed()
+
+    def _schema_version(self) -> int | None:
+        has_meta = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        if not has_meta:
+            return None
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        try:
+            return int(row[0]) if row else None
+        except (TypeError, ValueError):
+            return None
 
     # ---- schema migration ----------------------------------------------------------------------
     def _has_packed_column(self) -> bool:

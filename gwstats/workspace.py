@@ -56,7 +56,9 @@ class Workspace:
             )
         (root / FILES_DIR).mkdir(exist_ok=True)
         ws = cls(root)
+        ws._creating = True
         ws.store  # creates the SQLite file
+        ws._creating = False
         return ws
 
     # ---- the two models and the store ---------------------------------------------------------
@@ -73,7 +75,7 @@ class Workspace:
     def store(self):
         from .store import Store
 
-        return Store(self.root / STORE_NAME)
+        return Store(self.root / STORE_NAME, create=getattr(self, "_creating", False))
 
     @property
     def files_dir(self) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sqlite3
 import sys
 from enum import Enum
 from pathlib import Path
@@ -56,6 +57,11 @@ def handle_errors(fn):
         except GwstatsError as exc:
             err(f"错误：{exc}")
             raise typer.Exit(exc.exit_code) from None
+        except sqlite3.Error as exc:  # a store damaged or made unusable while the command ran
+            from ..store import OPENED, store_reason
+
+            err(f"错误：数据库文件 {OPENED[-1] if OPENED else 'gwstats.sqlite'} {store_reason(exc)}")
+            raise typer.Exit(2) from None
         except OSError as exc:  # an output path that cannot be written, a folder given for a file, ...
             err(f"错误：无法读写“{exc.filename or ''}”：{os_reason(exc)}")
             raise typer.Exit(2) from None
