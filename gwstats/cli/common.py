@@ -26,7 +26,7 @@ WorkspaceOpt = Annotated[
     typer.Option("--workspace", "-w", help="工作区目录（默认：向上查找 gwstats.toml，其次环境变量 GWSTATS_WORKSPACE）", show_default=False),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="输出格式：table / csv / json / md")]
-MIN_YEAR, MAX_YEAR = 1949, 2100
+from ..config import MAX_YEAR, MIN_YEAR  # noqa: E402
 
 
 def check_year(value: int | None) -> int | None:
