@@ -259,19 +259,21 @@ def check_units(units: list[Unit], source: str = "") -> list[Finding]:
             findings.append(Finding("error", "orphan", f"{u.name}[{u.code}] 的上级编码 {u.parent} 不存在", file=source or None))
         elif u.parent == u.code:
             findings.append(Finding("error", "cycle", f"{u.name}[{u.code}] 的上级是它自己", file=source or None))
-    reported_cycles: set[frozenset] = set()
+    # each unit is walked up once (linear in the number of units, even for a 10,000-level chain):
+    # state 1 = on the current walk, 2 = known to end at a root or at a cycle already reported
+    state: dict[str, int] = {}
     for u in by_code.values():
         path, cur = [], u.code
-        while cur in by_code and cur not in path:
+        while cur in by_code and state.get(cur, 0) == 0:
+            state[cur] = 1
             path.append(cur)
             cur = by_code[cur].parent
-        if cur in path and by_code[cur].parent != cur:
+        if cur in by_code and state.get(cur) == 1 and by_code[cur].parent != cur:
             cycle = path[path.index(cur):]
-            key = frozenset(cycle)
-            if key not in reported_cycles:
-                reported_cycles.add(key)
-                names = " → ".join(by_code[c].name for c in cycle + [cur])
-                findings.append(Finding("error", "cycle", f"上下级关系成环：{names}", file=source or None))
+            names = " → ".join(by_code[c].name for c in cycle + [cur])
+            findings.append(Finding("error", "cycle", f"上下级关系成环：{names}", file=source or None))
+        for c in path:
+            state[c] = 2
     if not roots:
         findings.append(Finding("error", "no-root", "没有最上级单位（上级编码为空的单位）", file=source or None))
     elif len(roots) > 1:

@@ -42,6 +42,9 @@ for module in (setup_cmds, import_cmds, analysis_cmds, chart_cmds, demo_cmd):
 
 
 def main():
+    from .common import safe_console
+
+    safe_console()
     app(prog_name="gwstats")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import sqlite3
 import sys
 from enum import Enum
@@ -83,5 +84,34 @@ def emit(records: list[dict], fmt: Format | str, *, columns: list[str] | None = 
     """Print records as a table, CSV, JSON (a list of flat records) or Markdown."""
     from ..render.table import render_records
 
-    text = render_records(records, str(getattr(fmt, "value", fmt)), columns=columns, title=title)
-    (out or sys.stdout).write(text if text.endswith("\n") else text + "\n")
+    fmt = str(getattr(fmt, "value", fmt))
+    text = render_records(records, fmt, columns=columns, title=title)
+    text = text if text.endswith("\n") else text + "\n"
+    stream = out or sys.stdout
+    if fmt == "csv" and _is_file(stream):  # gwstats … -f csv > 结果.csv: UTF-8 with BOM, so Excel reads it
+        stream.flush()
+        stream.buffer.write(b"\xef\xbb\xbf" + text.encode("utf-8"))
+        stream.buffer.flush()
+        return
+    stream.write(text)
+
+
+def _is_file(stream) -> bool:
+    """Output redirected to a regular file (not a console or a pipe)."""
+    try:
+        import os
+        import stat
+
+        return hasattr(stream, "buffer") and stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
+
+
+def safe_console():
+    """Output on a GBK console or through a pipe never stops on a character it cannot encode
+    (▶, emoji in a unit name): such a character is replaced."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
