@@ -21,6 +21,7 @@ class Version:
     n_values: int
     in_force: bool
     values: dict[str, tuple[str | None, str, str | None]]  # metric -> (value, state, cell)
+    note: str = ""  # 恢复为第 N 版 (gwstats revert)
 
 
 @dataclass
@@ -53,7 +54,7 @@ class HistoryResult:
                 "口径": v.scope,
                 "文件": v.file,
                 "收到时间": v.received_at.replace("T", " "),
-                "来源": SOURCE_TEXT.get(v.source, v.source) + (f"（{v.sheet}）" if v.sheet else ""),
+                "来源": (v.note + "，" if v.note else "") + SOURCE_TEXT.get(v.source, v.source) + (f"（{v.sheet}）" if v.sheet else ""),
                 "数值个数": v.n_values,
                 "状态": "在用" if v.in_force else "已替换",
                 "改动数值个数": n_changes.get((v.scope, v.number), 0) if v.number > 1 else None,
@@ -93,7 +94,9 @@ def history(ws, unit: str, year: int) -> HistoryResult:
         values = {m: (v, st, cell) for m, v, st, cell in store.conn.execute(
             "SELECT metric, value, state, cell FROM submission_values WHERE submission_id=?", (sid,))}
         counters[scope] = counters.get(scope, 0) + 1
-        ver = Version(counters[scope], sid, fname, received, scope, source, sheet, len(values), superseded is None, values)
+        note = store.conn.execute("SELECT message FROM submission_notes WHERE submission_id=? AND code='revert'", (sid,)).fetchone()
+        ver = Version(counters[scope], sid, fname, received, scope, source, sheet, len(values), superseded is None, values,
+                      note[0] if note else "")
         result.versions.append(ver)
         prev = previous.get(scope)
         if prev is not None:

@@ -21,6 +21,7 @@ from .parser.model import ParsedReturn
 from .parser.workbook import parse_sheets
 from .reader import ReadError, check_size, read_return_bytes, shutdown_worker
 from .store import SubmissionRecord, ValueRecord, store_reason
+from .years import lock_text, unlock_hint
 
 IMPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et", ".csv"}
 REVISION_MARKS = ("修改", "更正", "修订", "补报", "最终", "终版")
@@ -236,11 +237,51 @@ def _load_file(path: Path, ctx: Context, store, max_bytes: int) -> _Loaded:
         for y in sorted({r.year for r in returns if r.year and r.year != ctx.year_option and r.year_from != "--year"}):
             res.warnings.append(Finding("warning", "year-differs",
                                         f"报表中的年度是 {y}，与 --year {ctx.year_option} 不同；按报表中的年度 {y} 导入", file=path.name))
+    _check_year_in_name(path, returns, res, ctx)
+    for y in sorted({r.year for r in returns if r.year}):
+        lock = store.year_lock(y)
+        if lock is not None:
+            res.errors.append(Finding("error", "year-locked", f"{lock_text(y, lock)}，不能再导入该年度的报表。{unlock_hint(y)}",
+                                      file=path.name))
     if res.errors:
         res.status = "rejected"
     loaded.returns = [r for r in returns if r.unit and r.year]
     res.returns = [_info(r, ctx) for r in loaded.returns]
     return loaded
+
+
+def _named_year(path: Path) -> tuple[int | None, str]:
+    """The year a file's name states, else its folder's: (year, where)."""
+    from .parser.headers import year_in_name
+
+    y = year_in_name(path.stem)
+    if y is not None:
+        return y, "文件名"
+    y = year_in_name(path.parent.name)
+    if y is not None:
+        return y, f"所在文件夹“{path.parent.name}”"
+    return None, ""
+
+
+def _check_year_in_name(path: Path, returns: list[ParsedReturn], res: FileResult, ctx: Context):
+    """凉水乡2021年报表.xlsx whose 年度 cell says 2020: which year is it? Refused with both years,
+    unless --year says which (and agrees with the cell)."""
+    years = {r.year for r in returns if r.year and r.year_from not in ("文件名", "--year")}
+    if len(years) != 1:
+        return
+    (inside,) = years
+    named, where = _named_year(path)
+    if named is None or named == inside:
+        return
+    if ctx.year_option == inside:
+        res.warnings.append(Finding("warning", "year-in-name", f"{where}写的是 {named} 年，表内年度是 {inside} 年；按 --year {inside} 导入",
+                                    file=res.name))
+        return
+    res.errors.append(Finding(
+        "error", "year-in-name",
+        f"{where}写的是 {named} 年，表内年度写的是 {inside} 年，无法确定是哪一年的报表，未导入。"
+        f"请核对后改正文件名或表内年度，或用 --year {inside} 确认按表内年度导入",
+        file=res.name))
 
 
 def _info(r: ParsedReturn, ctx: Context) -> ReturnInfo:
@@ -310,6 +351,10 @@ def _batch_conflicts(loaded: list[_Loaded], ctx: Context, keep_existing: bool = 
                     "error", "batch-conflict",
                     f"{names}都是{what}，数值不同，无法判断以哪份为准，均未导入（文件名含“修改”“更正”“修订”“补报”“最终”“终版”之一的一份会被当作修改版）；请只导入正确的一份",
                     file=ld.result.name))
+
+
+class _LockedMeanwhile(Exception):
+    """The year was locked by another clerk between reading and writing the file."""
 
 
 def _now() -> str:
@@ -463,10 +508,17 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
     ld.data = None
     try:
         with store.transaction() as conn:
+            for y in sorted({r.year for r in ld.returns}):
+                lock = store.year_lock(y, conn)
+                if lock is not None:
+                    raise _LockedMeanwhile(f"{lock_text(y, lock)}，不能再导入该年度的报表。{unlock_hint(y)}")
             file_id = store.add_file(conn, sha256=res.sha256, name=res.name, size=res.size, stored_path=stored_path,
                                      received_at=received_at, imported_by=user)
             for r in ld.returns:
                 store.add_submission(conn, file_id, _record(r), received_at=received_at, imported_by=user)
+    except _LockedMeanwhile as exc:
+        res.reject(Finding("error", "year-locked", str(exc), file=res.name))
+        return
     except sqlite3.Error as exc:
         res.reject(Finding("error", "store-failed", f"写入数据库失败，本文件未导入（数据库文件{store_reason(exc)}）", file=res.name))
         return

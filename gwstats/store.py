@@ -89,6 +89,13 @@ CREATE TABLE IF NOT EXISTS submission_values (
 );
 -- approximate values (800多) are rare: a partial index lets rollup find them without a scan
 CREATE INDEX IF NOT EXISTS submission_values_approx ON submission_values(submission_id) WHERE approx = 1;
+-- 年度封账: a locked year refuses imports, reverts and unit changes that touch it
+CREATE TABLE IF NOT EXISTS year_locks (
+    year INTEGER PRIMARY KEY,
+    locked_by TEXT,
+    computer TEXT,
+    locked_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS submission_notes (
     submission_id INTEGER NOT NULL REFERENCES submissions(id),
     severity TEXT NOT NULL,
@@ -394,6 +401,38 @@ class Store:
             (unit, year, scope),
         ).fetchall()
         return {m: (v, st) for m, v, st in rows}
+
+    # ---- year locks ----------------------------------------------------------------------------
+    def year_lock(self, year: int, conn=None):
+        """(locked_by, computer, locked_at) of a locked year, or None."""
+        return (conn or self.conn).execute(
+            "SELECT locked_by, computer, locked_at FROM year_locks WHERE year = ?", (year,)).fetchone()
+
+    def locked_years(self) -> dict[int, tuple]:
+        return {y: (by, pc, at) for y, by, pc, at in self.conn.execute(
+            "SELECT year, locked_by, computer, locked_at FROM year_locks ORDER BY year")}
+
+    def lock_year(self, conn, year: int, locked_by: str | None, computer: str | None, locked_at: str):
+        conn.execute("INSERT INTO year_locks (year, locked_by, computer, locked_at) VALUES (?,?,?,?)",
+                     (year, locked_by, computer, locked_at))
+
+    def unlock_year(self, conn, year: int):
+        conn.execute("DELETE FROM year_locks WHERE year = ?", (year,))
+
+    def copy_submission(self, conn, sid: int, *, received_at: str, imported_by: str | None,
+                        note: tuple[str, str, str]) -> tuple[int, int | None]:
+        """A new submission with the values of ``sid`` (same file), put in force; ``note`` is
+        (severity, code, message). Returns (new id, id of the superseded one)."""
+        row = conn.execute("SELECT file_id, unit, year, scope, source, sheet, filled_by, phone, fill_date FROM submissions"
+                           " WHERE id = ?", (sid,)).fetchone()
+        file_id, unit, year, scope, source, sheet, filled_by, phone, fill_date = row
+        values = [ValueRecord(m, None if v is None else Decimal(v), st, bool(ap), sh, cell, raw)
+                  for m, v, st, ap, sh, cell, raw in conn.execute(
+                      "SELECT metric, value, state, approx, sheet, cell, raw FROM submission_values WHERE submission_id = ?"
+                      " ORDER BY rowid", (sid,))]
+        sub = SubmissionRecord(unit, year, scope, values, source, sheet, filled_by, phone, fill_date,
+                               notes=[(note[0], note[1], note[2], None, None)])
+        return self.add_submission(conn, file_id, sub, received_at=received_at, imported_by=imported_by)
 
     def years(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT year FROM submissions ORDER BY year")]

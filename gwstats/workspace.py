@@ -137,11 +137,49 @@ class Workspace:
                 "请把它们补进单位文件（可设停用年度），或确认后加 --force 导入：",
                 details=[f"{name}[{code}]：在用报表 {n} 份" for code, name, n in dropped],
             )
+        self._refuse_unit_changes_in_locked_years(units)
         if dropped:
             findings.append(Finding("warning", "units-dropped",
                                     "已移除仍有报表的单位（报表保留，但不再计入汇总）：" + "、".join(f"{n}[{c}]" for c, n, _ in dropped)))
         self.store.replace_units(units)
         return len(units), findings
+
+    def _refuse_unit_changes_in_locked_years(self, units):
+        """A units list that changes a locked year's units (who reports, under whom, named how)."""
+        from .years import YearLocked, lock_text, unlock_hint
+
+        locks = self.store.locked_years()
+        if not locks:
+            return
+        old = self.store.load_units()
+        for year, lock in locks.items():
+            def shape(us):
+                return {(u.code, u.name, u.parent) for u in us if u.active_in(year)}
+
+            before, after = shape(old), shape(units)
+            if before != after:
+                changed = sorted({c for c, _, _ in before ^ after})
+                raise YearLocked(
+                    f"{lock_text(year, lock)}；新的单位文件会改变该年度的单位（"
+                    + "、".join(changed[:8]) + (f" 等 {len(changed)} 个" if len(changed) > 8 else "")
+                    + f"），未导入。如只是为下一年度调整，请给新单位设启用年度、给撤并的单位设停用年度；{unlock_hint(year)}")
+
+    # ---- finished years ------------------------------------------------------------------------
+    def lock_year(self, year: int):
+        """年度封账: (user, computer, when)."""
+        from .years import lock_year
+
+        return lock_year(self, year)
+
+    def unlock_year(self, year: int):
+        from .years import unlock_year
+
+        return unlock_year(self, year)
+
+    def revert(self, unit: str, year: int, to: int | None = None, scope: str = "本级"):
+        from .years import revert
+
+        return revert(self, unit, year, to=to, scope=scope)
 
     def check_units(self, path: str | Path | None = None) -> list[Finding]:
         if path is not None:

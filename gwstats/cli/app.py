@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import analysis_cmds, chart_cmds, demo_cmd, import_cmds, setup_cmds
+from . import analysis_cmds, chart_cmds, demo_cmd, import_cmds, setup_cmds, year_cmds
 
 app = typer.Typer(
     name="gwstats",
@@ -37,7 +37,7 @@ def _root(
     """关工委统计报表汇总工具。"""
 
 
-for module in (setup_cmds, import_cmds, analysis_cmds, chart_cmds, demo_cmd):
+for module in (setup_cmds, import_cmds, year_cmds, analysis_cmds, chart_cmds, demo_cmd):
     module.register(app)
 
 
