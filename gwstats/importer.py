@@ -11,6 +11,7 @@ import glob
 import hashlib
 import os
 import sqlite3
+from contextlib import nullcontext
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -409,15 +410,16 @@ def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dr
         shutdown_worker()
     _batch_conflicts(loaded, ctx, keep_existing)
     order = sorted(range(len(loaded)), key=lambda i: loaded[i].rank)
-    received_at = _now()
     user = _user()
     written_keys: set[tuple] = set()
     written_shas: set[str] = set()
-    for n, i in enumerate(order):
-        ld = loaded[i]
-        _write(ws, store, ld, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx, replace)
-        if progress:
-            progress(n + 1, total, "写入" if not dry_run else "检查")
+    with ws.writing("导入") if not dry_run else nullcontext():
+        received_at = _now()
+        for n, i in enumerate(order):
+            ld = loaded[i]
+            _write(ws, store, ld, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx, replace)
+            if progress:
+                progress(n + 1, total, "写入" if not dry_run else "检查")
     report.files = [ld.result for ld in loaded]
     return report
 
@@ -446,16 +448,10 @@ def _same_values(store, r: ParsedReturn, old=None) -> bool:
     return old == new
 
 
-def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx,
-           replace=False):
+def _decide(store, ld: _Loaded, keep_existing, replace, written_keys, ctx):
+    """Accepted or replaced (with the notes saying what is replaced), or rejected, from the store
+    as it is now. Returns (status, keys) or None when the file is rejected."""
     res = ld.result
-    if res.status != "accepted":
-        ld.data = None
-        return
-    if res.sha256 in written_shas:
-        res.status = "unchanged"
-        res.notes.append("与本批次中另一个文件内容完全相同，未重复导入")
-        return
     existing = {r.key: _in_force(store, r.key) for r in ld.returns}
     replaced = [(k, old) for k, old in existing.items() if old is not None]
     if keep_existing and replaced:
@@ -464,7 +460,7 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
                 "error", "exists",
                 f"{ctx.h.name(u)} {y} 年{sc}报表已有（{old[2][:16].replace('T', ' ')} 导入的《{old[1]}》）；按 --keep-existing 未替换",
                 file=res.name))
-        return
+        return None
     batch_replaced = [k for k in existing if k in written_keys]
     by_key = {r.key: r for r in ld.returns}
     notes = []
@@ -487,9 +483,27 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
                      + ("；数值与原报表完全相同" if same else "")
                      + (f"；替换后不再有 {len(gone)} 个数值：{_names(gone, ctx)}" if gone else ""))
     if res.status == "rejected":
-        return
+        return None
     res.notes.extend(notes)
-    status = "replaced" if (replaced or batch_replaced) else "accepted"
+    return ("replaced" if (replaced or batch_replaced) else "accepted"), existing
+
+
+def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx,
+           replace=False):
+    res = ld.result
+    if res.status != "accepted":
+        ld.data = None
+        return
+    if res.sha256 in written_shas:
+        res.status = "unchanged"
+        res.notes.append("与本批次中另一个文件内容完全相同，未重复导入")
+        return
+    base_notes = list(res.notes)
+    decided = _decide(store, ld, keep_existing, replace, written_keys, ctx)
+    if decided is None:
+        ld.data = None
+        return
+    status, existing = decided
     if dry_run:
         ld.data = None
         res.status = status
@@ -507,11 +521,23 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
         return
     ld.data = None
     try:
+        # Decided again inside the write transaction (one writer at a time): another clerk's import
+        # may have stored the same file or a version of the same return since it was read.
         with store.transaction() as conn:
+            known = store.file_by_sha(res.sha256)
+            if known is not None:
+                res.status = "unchanged"
+                res.notes = base_notes + [f"与 {known[2][:16].replace('T', ' ')} 导入的《{known[1]}》内容完全相同，未重复导入"]
+                return
             for y in sorted({r.year for r in ld.returns}):
                 lock = store.year_lock(y, conn)
                 if lock is not None:
                     raise _LockedMeanwhile(f"{lock_text(y, lock)}，不能再导入该年度的报表。{unlock_hint(y)}")
+            res.notes = list(base_notes)
+            decided = _decide(store, ld, keep_existing, replace, written_keys, ctx)
+            if decided is None:
+                return
+            status, existing = decided
             file_id = store.add_file(conn, sha256=res.sha256, name=res.name, size=res.size, stored_path=stored_path,
                                      received_at=received_at, imported_by=user)
             for r in ld.returns:
@@ -520,6 +546,8 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
         res.reject(Finding("error", "year-locked", str(exc), file=res.name))
         return
     except sqlite3.Error as exc:
+        res.status = "accepted"
+        res.notes = base_notes
         res.reject(Finding("error", "store-failed", f"写入数据库失败，本文件未导入（数据库文件{store_reason(exc)}）", file=res.name))
         return
     res.status = status

@@ -295,6 +295,26 @@ class Store:
         self.conn.close()
 
     @contextmanager
+    def snapshot(self):
+        """A read transaction: every query inside sees the same state of the store, never part of
+        another process's file. Nests; a write transaction inside is not allowed."""
+        if getattr(self, "_snapshot_depth", 0) or self.conn.in_transaction:
+            self._snapshot_depth = getattr(self, "_snapshot_depth", 0) + 1
+            try:
+                yield self.conn
+            finally:
+                self._snapshot_depth -= 1
+            return
+        self.conn.execute("BEGIN")
+        self._snapshot_depth = 1
+        try:
+            yield self.conn
+        finally:
+            self._snapshot_depth = 0
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+
+    @contextmanager
     def transaction(self):
         """All or nothing: BEGIN IMMEDIATE … COMMIT, ROLLBACK on any exception."""
         self.conn.execute("BEGIN IMMEDIATE")

@@ -26,6 +26,18 @@ class Workspace:
         if not self.config_path.is_file():
             raise UsageError(f"{self.root} 不是 gwstats 工作区（没有 {CONFIG_NAME}）。请先运行：gwstats init {self.root}")
 
+    notify = None  # notify(text): told when this clerk must wait for another (the CLI prints it)
+
+    def writing(self, action: str = "导入"):
+        """Hold the workspace lock file while writing (another clerk waits and is told who)."""
+        from .wslock import workspace_lock
+
+        return workspace_lock(self.root, action, on_wait=self.notify)
+
+    def snapshot(self):
+        """Every read inside sees one state of the store (before or after another clerk's file)."""
+        return self.store.snapshot()
+
     # ---- opening -----------------------------------------------------------------------------
     @classmethod
     def open(cls, path: str | Path | None = None) -> "Workspace":
@@ -118,6 +130,10 @@ class Workspace:
         """Load the units file, replacing the list; refuses (nothing stored) when it has errors, or
         when it drops units whose returns are in the store (their figures would silently leave
         every total) unless ``force``."""
+        with self.writing("导入单位名单"):
+            return self._import_units(path, force=force)
+
+    def _import_units(self, path, *, force: bool):
         units, findings = load_units_file(path)
         errors = [f for f in findings if f.severity == "error"]
         if errors:
@@ -169,17 +185,20 @@ class Workspace:
         """年度封账: (user, computer, when)."""
         from .years import lock_year
 
-        return lock_year(self, year)
+        with self.writing("封账"):
+            return lock_year(self, year)
 
     def unlock_year(self, year: int):
         from .years import unlock_year
 
-        return unlock_year(self, year)
+        with self.writing("解除封账"):
+            return unlock_year(self, year)
 
     def revert(self, unit: str, year: int, to: int | None = None, scope: str = "本级"):
         from .years import revert
 
-        return revert(self, unit, year, to=to, scope=scope)
+        with self.writing("恢复报表版本"):
+            return revert(self, unit, year, to=to, scope=scope)
 
     def check_units(self, path: str | Path | None = None) -> list[Finding]:
         if path is not None:
@@ -206,42 +225,50 @@ class Workspace:
     def history(self, unit: str, year: int):
         from .history import history
 
-        return history(self, self.resolve_unit(unit), year)
+        with self.snapshot():
+            return history(self, self.resolve_unit(unit), year)
 
     def rollup(self, year: int, **options):
         from .rollup import rollup
 
-        return rollup(self, year, **options)
+        with self.snapshot():
+            return rollup(self, year, **options)
 
     def status(self, year: int, **options):
         from .status import status
 
-        return status(self, year, **options)
+        with self.snapshot():
+            return status(self, year, **options)
 
     def check(self, year: int, **options):
         from .checks import run_checks
 
-        return run_checks(self, year, **options)
+        with self.snapshot():
+            return run_checks(self, year, **options)
 
     def trace(self, year: int, unit: str, metric: str, **options):
         from .trace import trace
 
-        return trace(self, year, unit, metric, **options)
+        with self.snapshot():
+            return trace(self, year, unit, metric, **options)
 
     def chart(self, year: int, **options):
         from .render.chart_data import make_chart
 
-        return make_chart(self, year, **options)
+        with self.snapshot():
+            return make_chart(self, year, **options)
 
     def charts(self, year: int, out_dir, **options):
         from .render.chart_data import make_standard_charts
 
-        return make_standard_charts(self, year, out_dir, **options)
+        with self.snapshot():
+            return make_standard_charts(self, year, out_dir, **options)
 
     def report(self, year: int, output, **options):
         from .render.report import make_report
 
-        return make_report(self, year, output, **options)
+        with self.snapshot():
+            return make_report(self, year, output, **options)
 
     @staticmethod
     def stored_name(name: str, sha256: str) -> str:

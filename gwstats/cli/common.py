@@ -76,7 +76,9 @@ def handle_errors(fn):
 def open_workspace(path: Path | None):
     from ..workspace import Workspace
 
-    return Workspace.open(path)
+    ws = Workspace.open(path)
+    ws.notify = err  # 张敏（电脑 XX）正在导入，开始于 10:02，请稍后……
+    return ws
 
 
 def emit(records: list[dict], fmt: Format | str, *, columns: list[str] | None = None, title: str | None = None,
