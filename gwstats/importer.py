@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .errors import Finding, UsageError, os_reason
 from .parser.context import Context
-from .parser.model import ParsedReturn
+from .parser.model import ParsedReturn, split_scope_key
 from .parser.workbook import parse_sheets
 from .reader import ReadError, check_size, read_return_bytes, shutdown_worker
 from .store import SubmissionRecord, ValueRecord, store_reason
@@ -425,10 +425,12 @@ def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dr
 
 
 def _in_force(store, key):
-    unit, year, scope = key
+    unit, year, skey = key
+    scope, total_row = split_scope_key(skey)
     return store.conn.execute(
         "SELECT s.id, f.name, s.received_at FROM submissions s JOIN files f ON f.id = s.file_id"
-        " WHERE s.unit=? AND s.year=? AND s.scope=? AND s.superseded_by IS NULL", (unit, year, scope)).fetchone()
+        " WHERE s.unit=? AND s.year=? AND s.scope=? AND s.superseded_by IS NULL AND (s.source = 'total_row') = ?",
+        (unit, year, scope, int(total_row))).fetchone()
 
 
 def _drops_most(n_old: int, n_gone: int) -> bool:
@@ -443,7 +445,7 @@ def _names(codes: list[str], ctx: Context, limit: int = 8) -> str:
 
 def _same_values(store, r: ParsedReturn, old=None) -> bool:
     if old is None:
-        old = store.values_in_force(store.conn, r.unit, r.year, r.scope)
+        old = store.values_in_force(store.conn, r.unit, r.year, r.scope, r.source == "total_row")
     new = {v.metric: (None if v.value is None else str(v.value), v.state) for v in r.values}
     return old == new
 
@@ -466,7 +468,7 @@ def _decide(store, ld: _Loaded, keep_existing, replace, written_keys, ctx):
     notes = []
     for (u, y, sc), old in replaced:
         r = by_key[(u, y, sc)]
-        old_values = store.values_in_force(store.conn, u, y, sc)
+        old_values = store.values_in_force(store.conn, u, y, r.scope, r.source == "total_row")
         same = _same_values(store, r, old_values)
         gone = [m for m in old_values if m not in {v.metric for v in r.values}]
         what = f"{ctx.h.name(u)} {y} 年{sc}"
