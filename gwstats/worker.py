@@ -36,8 +36,29 @@ def _watch_parent():
     os._exit(3)
 
 
+MEMORY_EXIT = 86  # the child's exit code when it stopped itself over the memory limit
+_LIMIT = [0]
+
+
+def _watch_memory():
+    """The child watches its own memory too (every 10 ms; the reader releases the GIL): a
+    parent slowed down by a busy machine cannot poll often enough for a reader that grows fast."""
+    try:
+        import psutil
+
+        me = psutil.Process()
+    except Exception:
+        return
+    while True:
+        limit = _LIMIT[0]
+        if limit and me.memory_info().rss > limit:
+            os._exit(MEMORY_EXIT)
+        time.sleep(0.01)
+
+
 def _main(conn):
     threading.Thread(target=_watch_parent, daemon=True).start()
+    threading.Thread(target=_watch_memory, daemon=True).start()
     while True:
         try:
             job = conn.recv()
@@ -45,7 +66,7 @@ def _main(conn):
             return
         if job is None:
             return
-        func, args = job
+        func, args, _LIMIT[0] = job
         try:
             out = ("ok", func(*args))
         except Exception as exc:  # sent back and raised again in the parent
@@ -87,10 +108,12 @@ class Worker:
         except psutil.Error:
             watched = None
         try:
-            self._conn.send((func, args))
+            self._conn.send((func, args, self.max_rss))
             started = time.monotonic()
             while not self._conn.poll(POLL_SECONDS):
                 if not self._proc.is_alive():
+                    if self._proc.exitcode == MEMORY_EXIT:
+                        raise WorkerFailed("memory", "stopped itself")
                     raise WorkerFailed("died", f"exit code {self._proc.exitcode}")
                 if time.monotonic() - started > self.timeout:
                     raise WorkerFailed("timeout")
@@ -105,9 +128,13 @@ class Worker:
         except WorkerFailed:
             self.kill()
             raise
-        except (EOFError, OSError, BrokenPipeError) as exc:
+        except (EOFError, OSError, BrokenPipeError) as exc:  # the child ended while we waited
+            proc = self._proc
+            if proc is not None:
+                proc.join(1)
+            why = "memory" if proc is not None and proc.exitcode == MEMORY_EXIT else "died"
             self.kill()
-            raise WorkerFailed("died", str(exc)) from None
+            raise WorkerFailed(why, str(exc)) from None
         except BaseException:  # Ctrl-C while waiting: the child must not run on
             self.kill()
             raise
