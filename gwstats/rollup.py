@@ -10,7 +10,6 @@ fully reported. Rates are numerator total / denominator total × factor at every
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
 import numpy as np
 
