@@ -382,11 +382,14 @@ def _record(r: ParsedReturn) -> SubmissionRecord:
 
 def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dry_run: bool = False,
                  keep_existing: bool = False, progress=None, max_mb: float | None = None,
-                 replace: bool = False) -> ImportReport:
+                 replace: bool = False, received: str | None = None) -> ImportReport:
     """Import returns from files, folders and globs.
 
     ``replace``: accept a new version even when it lacks most of the values in force (otherwise
     refused as probably truncated, unless the file is a 修改版 by name).
+    ``received``: the date (YYYY-MM-DD) the files arrived, used by ``status`` for returns without a
+    readable 填报日期 (the import time never makes a return late).
+
     ``progress(done, total, phase)`` is called per file, in two phases: 读取 (read and parse), then
     写入 (write; 检查 in a dry run).
     """
@@ -417,7 +420,8 @@ def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dr
         received_at = _now()
         for n, i in enumerate(order):
             ld = loaded[i]
-            _write(ws, store, ld, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx, replace)
+            _write(ws, store, ld, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx, replace,
+                   received)
             if progress:
                 progress(n + 1, total, "写入" if not dry_run else "检查")
     report.files = [ld.result for ld in loaded]
@@ -491,7 +495,7 @@ def _decide(store, ld: _Loaded, keep_existing, replace, written_keys, ctx):
 
 
 def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx,
-           replace=False):
+           replace=False, arrived: str | None = None):
     res = ld.result
     if res.status != "accepted":
         ld.data = None
@@ -543,7 +547,8 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
             file_id = store.add_file(conn, sha256=res.sha256, name=res.name, size=res.size, stored_path=stored_path,
                                      received_at=received_at, imported_by=user)
             for r in ld.returns:
-                store.add_submission(conn, file_id, _record(r), received_at=received_at, imported_by=user)
+                store.add_submission(conn, file_id, _record(r), received_at=received_at, imported_by=user,
+                                     arrived_at=arrived)
     except _LockedMeanwhile as exc:
         res.reject(Finding("error", "year-locked", str(exc), file=res.name))
         return

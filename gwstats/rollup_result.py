@@ -13,7 +13,7 @@ from decimal import Decimal
 import numpy as np
 
 from .errors import UsageError
-from .rounding import dec, places_for, shown
+from .rounding import shown
 from .store import from_micro
 from .tree_math import Tree
 
@@ -162,6 +162,12 @@ class RollupResult:
     def records(self) -> list[dict]:
         return [self._record(self._i(u), m) for u in self.row_keys for m in self.metrics]
 
+    def to_frame(self):
+        """The records as a pandas DataFrame (one row per unit × metric; needs ``pip install gwstats[pandas]``)."""
+        from .frames import records_frame
+
+        return records_frame(self.records())
+
     def records_for(self, units: list[str], metrics: list[str] | None = None) -> list[dict]:
         return [self._record(self._i(u), m) for u in units for m in (metrics or self.metrics)]
 
@@ -257,6 +263,8 @@ class RollupResult:
             notes.append(f"下级未报齐（已报 {rep}/{exp}），分子、分母均采用本单位汇总表数")
         if f.leaf_rep is not None and f.leaf_rep[i]:
             notes.append("无下级单位，汇总表按本级计")
+        if i < self.tree.n and f.data.as_huizong is not None and f.data.as_huizong[i]:
+            notes.append("汇总表中本单位一行未注明口径，因下级单位另有报表，按汇总数对待（不重复相加）")
         if f.derived is not None and f.derived[i] and i < self.tree.n:
             notes.append("本级数由本单位汇总表数减去下级合计得出")
         if below:
@@ -333,11 +341,3 @@ class RollupResult:
             out["left_out_prev"] = "、".join(self._left_out(i, flags_p))
         return out
 
-
-def display_change(rec: dict):
-    """The change as shown: a rate's change is already the difference of the shown rates; a count's
-    or amount's is exact and shown with the figure's decimals."""
-    if rec.get("change") is None:
-        return None
-    p = places_for(rec["kind"], rec.get("measure", ""))
-    return dec(rec["change"]) if p is None else shown(rec["change"], rec["kind"], rec.get("measure", ""))

@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS units (
     level INTEGER,
     active_from INTEGER,
     active_to INTEGER,
-    ord INTEGER NOT NULL DEFAULT 0
+    ord INTEGER NOT NULL DEFAULT 0,
+    merged_into TEXT                        -- code of the unit it was merged into (前身 / 并入)
 );
 CREATE TABLE IF NOT EXISTS files (
     id INTEGER PRIMARY KEY,
@@ -70,6 +71,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     filled_by TEXT,                         -- 填报人
     phone TEXT,                             -- 联系电话
     fill_date TEXT,                         -- 填报日期 as written
+    arrived_at TEXT,                        -- when the file arrived (import --received), YYYY-MM-DD
     superseded_by INTEGER REFERENCES submissions(id),
     packed BLOB                             -- numeric values as PACKED_DTYPE records (metric id, micro)
 );
@@ -234,6 +236,14 @@ class Store:
             self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         if not self._has_packed_column():
             self._migrate_packed()
+        if not any(r[1] == "merged_into" for r in self.conn.execute("PRAGMA table_info(units)")):
+            with self.transaction() as c:
+                if not any(r[1] == "merged_into" for r in c.execute("PRAGMA table_info(units)")):
+                    c.execute("ALTER TABLE units ADD COLUMN merged_into TEXT")
+        if not any(r[1] == "arrived_at" for r in self.conn.execute("PRAGMA table_info(submissions)")):
+            with self.transaction() as c:
+                if not any(r[1] == "arrived_at" for r in c.execute("PRAGMA table_info(submissions)")):
+                    c.execute("ALTER TABLE submissions ADD COLUMN arrived_at TEXT")
 
     def _schema_version(self) -> int | None:
         has_meta = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
@@ -332,20 +342,21 @@ class Store:
         with self.transaction() as c:
             c.execute("DELETE FROM units")
             c.executemany(
-                "INSERT INTO units (code, name, parent, aliases, level, active_from, active_to, ord) VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT INTO units (code, name, parent, aliases, level, active_from, active_to, ord, merged_into)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
                 [
-                    (u.code, u.name, u.parent, "|".join(u.aliases), u.level, u.active_from, u.active_to, i)
+                    (u.code, u.name, u.parent, "|".join(u.aliases), u.level, u.active_from, u.active_to, i, u.merged_into)
                     for i, u in enumerate(units)
                 ],
             )
 
     def load_units(self) -> list[Unit]:
         rows = self.conn.execute(
-            "SELECT code, name, parent, aliases, level, active_from, active_to, ord FROM units ORDER BY ord"
+            "SELECT code, name, parent, aliases, level, active_from, active_to, ord, merged_into FROM units ORDER BY ord"
         ).fetchall()
         return [
-            Unit(code, name, parent, tuple(a for a in aliases.split("|") if a), level, af, at, ord_)
-            for code, name, parent, aliases, level, af, at, ord_ in rows
+            Unit(code, name, parent, tuple(a for a in aliases.split("|") if a), level, af, at, ord_, merged)
+            for code, name, parent, aliases, level, af, at, ord_, merged in rows
         ]
 
     def hierarchy(self) -> Hierarchy:
@@ -371,7 +382,8 @@ class Store:
             (unit, year, scope, int(total_row)),
         ).fetchone()
 
-    def add_submission(self, conn, file_id: int, sub: SubmissionRecord, *, received_at: str, imported_by: str | None) -> tuple[int, int | None]:
+    def add_submission(self, conn, file_id: int, sub: SubmissionRecord, *, received_at: str, imported_by: str | None,
+                       arrived_at: str | None = None) -> tuple[int, int | None]:
         """Insert a submission, superseding the one in force for (unit, year, scope).
 
         Returns (new id, id of the superseded submission or None). Call inside ``transaction()``.
@@ -397,10 +409,10 @@ class Store:
         ids = self.metric_ids(conn, [m for m, _ in numeric])
         packed = pack_values([(ids[m], micro) for m, micro in numeric])
         cur = conn.execute(
-            "INSERT INTO submissions (file_id, unit, year, scope, source, sheet, received_at, imported_by, filled_by, phone, fill_date, packed)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO submissions (file_id, unit, year, scope, source, sheet, received_at, imported_by, filled_by, phone,"
+            " fill_date, packed, arrived_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (file_id, sub.unit, sub.year, sub.scope, sub.source, sub.sheet, received_at, imported_by, sub.filled_by, sub.phone,
-             sub.fill_date, packed),
+             sub.fill_date, packed, arrived_at),
         )
         sid = cur.lastrowid
         conn.executemany(

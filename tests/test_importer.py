@@ -126,6 +126,22 @@ def test_total_row_and_real_huizong_are_kept_side_by_side(ws, tmp_path):
     assert not [f for f in ws.check(2018).findings if f.code == "total-row-mismatch"]
 
 
+def test_county_rows_of_a_city_sheet_are_not_added_to_their_stations(ws, tmp_path):
+    """A city sheet of county totals (no 口径) and the stations' own returns: 岳西 is 17, not 17 + 15."""
+    rows, _ = wide_rows(["岳西县公安局关工委", "望江县公安局关工委"], ["法制课场次", "受教育师生人次"],
+                        [[17, 900], [8, 400]], unit_field="安庆市公安局关工委")
+    city = write_xlsx(tmp_path / "全市汇总.xlsx", {"汇总": rows})
+    st1 = write_xlsx(tmp_path / "城关所.xlsx", {"表": long_rows({"法制课场次": 10}, unit="城关派出所")})
+    st2 = write_xlsx(tmp_path / "天堂所.xlsx", {"表": long_rows({"法制课场次": 5}, unit="天堂派出所")})
+    for batch in ([city, st1, st2], ):
+        assert all(f.status == "accepted" for f in ws.import_paths(batch).files)
+    res = ws.rollup(2018, compare=None)
+    assert res.value("YX", "legal_lessons") == 17  # the row holds the stations: 本级 17 − 15 = 2
+    assert res.value("AQ", "legal_lessons") == 25
+    assert "按汇总数对待" in res.record("YX", "legal_lessons")["note"]
+    assert res.value("WJ", "legal_lessons") == 8  # 望江 has no station returns: its row stays its 本级
+
+
 def test_xls_and_gbk_csv(ws, tmp_path):
     xls = write_xls(tmp_path / "望江县局.xls", {"统计表": long_rows({"法制课场次": 128, "资助金额": 13.55}, unit="望江县局")})
     csv_ = write_csv(tmp_path / "怀宁县局.csv", long_rows({"法制课场次": "120", "受教育师生人次": "6,000"}, unit="怀宁县局"), "gbk")

@@ -108,12 +108,3 @@ def _is_file(stream) -> bool:
     except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
         return False
 
-
-def safe_console():
-    """Output on a GBK console or through a pipe never stops on a character it cannot encode
-    (▶, emoji in a unit name): such a character is replaced."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.reconfigure(errors="replace")
-        except (AttributeError, ValueError):
-            pass

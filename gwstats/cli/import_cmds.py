@@ -55,6 +55,7 @@ def import_(
     replace: Annotated[bool, typer.Option("--replace", help="新文件比在用报表少了大半数值时也替换（默认拒绝，以免不完整的文件顶替完整的报表）")] = False,
     max_mb: Annotated[Optional[float], typer.Option("--max-mb", help="单个文件大小上限（MB，默认取 gwstats.toml 的 max_file_mb，20）", show_default=False, callback=_check_mb)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条和跳过文件的提示")] = False,
+    received: Annotated[Optional[str], typer.Option("--received", help="这批文件的收到日期（如 2019-01-08）；报表没有可读的填报日期时据此判断是否迟报", show_default=False)] = None,
     workspace: WorkspaceOpt = None,
     fmt: FormatOpt = Format.table,
 ):
@@ -65,6 +66,7 @@ def import_(
 
     例：gwstats import 收到的报表/ --year 2018
     """
+    received = _received_date(received)
     ws = open_workspace(workspace)
     show = not quiet and sys.stderr.isatty()
     progress = None
@@ -77,9 +79,10 @@ def import_(
     if progress is not None:
         with progress:
             report = ws.import_paths(paths, year=year, unit=unit, dry_run=dry_run, keep_existing=keep_existing,
-                                     progress=progress, max_mb=max_mb, replace=replace)
+                                     progress=progress, max_mb=max_mb, received=received, replace=replace)
     else:
-        report = ws.import_paths(paths, year=year, unit=unit, dry_run=dry_run, keep_existing=keep_existing, max_mb=max_mb, replace=replace)
+        report = ws.import_paths(paths, year=year, unit=unit, dry_run=dry_run, keep_existing=keep_existing, max_mb=max_mb,
+                                 received=received, replace=replace)
     if not quiet:
         for path, why in report.skipped:
             err(f"跳过 {path}：{why}")
@@ -91,6 +94,21 @@ def import_(
         err(report.summary_line())
     if report.has_rejections:
         raise typer.Exit(1)
+
+
+def _received_date(text: str | None) -> str | None:
+    if text is None:
+        return None
+    import datetime as dt
+
+    from ..errors import UsageError
+    from ..status import submitted_date
+
+    day = submitted_date(text, None)
+    try:
+        return dt.date.fromisoformat(day).isoformat()
+    except ValueError:
+        raise UsageError(f"--received 应为日期，如 2019-01-08，实际为“{text}”") from None
 
 
 @handle_errors
