@@ -234,3 +234,11 @@ def test_the_cli_refuses_the_truncated_return_and_replace_accepts_it(ws, tmp_pat
     assert r.exit_code == 1 and "未替换" in r.stdout
     r = CliRunner().invoke(app, ["import", "-w", str(ws.root), "--replace", str(short)])
     assert r.exit_code == 0 and "已替换" in r.stdout
+
+
+def test_an_invisible_character_in_the_unit_code_is_shown(ws, tmp_path):
+    rows = long_rows(VALUES, unit=None)
+    rows.insert(1, ["填报单位", "岳西县公安局关工委", "单位编码", "YX\u200b"])
+    f = only(ws.import_paths([write_xlsx(tmp_path / "in" / "岳西县局2018.xlsx", {"统计表": rows})]))
+    assert f.status == "rejected"
+    assert "单位编码“YX\\u200b”（含看不见的字符" in errors(f), errors(f)

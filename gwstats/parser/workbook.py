@@ -48,6 +48,14 @@ def _resolve_year(sheet: Sheet, ctx: Context, fields, titles, errors: list[Findi
     return None, ""
 
 
+def visible(text: str) -> str:
+    """Text with control and format characters shown as \\uXXXX (a code "JA01\\u0007" must not look
+    like the listed JA01)."""
+    import unicodedata
+
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cn") else ch for ch in text)
+
+
 def _resolve_unit_field(sheet: Sheet, ctx: Context, fields, errors: list[Finding]) -> tuple[str | None, str, str | None]:
     """(code, where it came from, text) from 单位编码/填报单位; ('', '', None) when neither is present."""
     by_code = by_name = None
@@ -56,7 +64,9 @@ def _resolve_unit_field(sheet: Sheet, ctx: Context, fields, errors: list[Finding
         text = nfkc(cell_text(code_fv.value)).strip()
         by_code = text if text in ctx.h.units else None
         if by_code is None and text:
-            errors.append(ctx.finding("error", "unknown-unit-code", f"单位编码“{text}”不在单位名单中", sheet.name, _field_where(sheet, code_fv)))
+            shown = visible(text)
+            hidden = "（含看不见的字符，已用 \\u 编码显示）" if shown != text else ""
+            errors.append(ctx.finding("error", "unknown-unit-code", f"单位编码“{shown}”{hidden}不在单位名单中", sheet.name, _field_where(sheet, code_fv)))
             return None, "单位编码", text
     name_fv = fields.get("填报单位")
     name_text = None
