@@ -82,21 +82,15 @@ def history(ws, unit: str, year: int) -> HistoryResult:
     catalog = ws.catalog
     h = ws.hierarchy()
     result = HistoryResult(unit, h.name(unit), year)
-    subs = store.conn.execute(
-        "SELECT s.id, f.name, s.received_at, s.scope, s.source, s.sheet, s.superseded_by"
-        " FROM submissions s JOIN files f ON f.id = s.file_id WHERE s.unit=? AND s.year=?"
-        " ORDER BY CASE s.scope WHEN '本级' THEN 0 ELSE 1 END, s.id",
-        (unit, year),
-    ).fetchall()
+    subs = store.submissions_of(unit, year)
     counters: dict[str, int] = {}
     previous: dict[str, Version] = {}
     for sid, fname, received, scope, source, sheet, superseded in subs:
-        values = {m: (v, st, cell) for m, v, st, cell in store.conn.execute(
-            "SELECT metric, value, state, cell FROM submission_values WHERE submission_id=?", (sid,))}
+        values = store.values_of(sid)
         counters[scope] = counters.get(scope, 0) + 1
-        note = store.conn.execute("SELECT message FROM submission_notes WHERE submission_id=? AND code='revert'", (sid,)).fetchone()
+        note = store.note_of(sid, "revert")
         ver = Version(counters[scope], sid, fname, received, scope, source, sheet, len(values), superseded is None, values,
-                      note[0] if note else "")
+                      note or "")
         result.versions.append(ver)
         prev = previous.get(scope)
         if prev is not None:

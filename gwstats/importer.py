@@ -290,9 +290,7 @@ def _info(r: ParsedReturn, ctx: Context) -> ReturnInfo:
 
 
 def _returns_of_file(store, file_id: int, ctx: Context) -> list[ReturnInfo]:
-    rows = store.conn.execute(
-        "SELECT s.unit, s.year, s.scope, s.sheet, s.source, (SELECT count(*) FROM submission_values v WHERE v.submission_id = s.id)"
-        " FROM submissions s WHERE s.file_id = ? ORDER BY s.id", (file_id,)).fetchall()
+    rows = store.returns_of_file(file_id)
     return [ReturnInfo(u, ctx.h.name(u), y, sc, n, sh, src) for u, y, sc, sh, src, n in rows]
 
 
@@ -431,10 +429,7 @@ def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dr
 def _in_force(store, key):
     unit, year, skey = key
     scope, total_row = split_scope_key(skey)
-    return store.conn.execute(
-        "SELECT s.id, f.name, s.received_at FROM submissions s JOIN files f ON f.id = s.file_id"
-        " WHERE s.unit=? AND s.year=? AND s.scope=? AND s.superseded_by IS NULL AND (s.source = 'total_row') = ?",
-        (unit, year, scope, int(total_row))).fetchone()
+    return store.in_force_with_file(unit, year, scope, total_row)
 
 
 def _drops_most(n_old: int, n_gone: int) -> bool:

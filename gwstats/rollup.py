@@ -303,8 +303,7 @@ def _compare_year(ws, year: int, compare):
         return None
     if compare == "auto":
         prev = year - 1
-        row = ws.store.conn.execute("SELECT 1 FROM submissions WHERE year = ? LIMIT 1", (prev,)).fetchone()
-        return prev if row else None
+        return prev if ws.store.has_year(prev) else None
     try:
         y = int(compare)
     except (TypeError, ValueError):

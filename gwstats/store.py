@@ -437,6 +437,62 @@ class Store:
         ).fetchall()
         return {m: (v, st) for m, v, st in rows}
 
+    # ---- queries of the import path, units, history (the store layer's API) ---------------------
+    def returns_of_file(self, file_id: int) -> list[tuple]:
+        """(unit, year, scope, sheet, source, number of values) of each submission of a file."""
+        return self.conn.execute(
+            "SELECT s.unit, s.year, s.scope, s.sheet, s.source, (SELECT count(*) FROM submission_values v WHERE v.submission_id = s.id)"
+            " FROM submissions s WHERE s.file_id = ? ORDER BY s.id", (file_id,)).fetchall()
+
+    def in_force_with_file(self, unit: str, year: int, scope: str, total_row: bool = False):
+        """(submission id, file name, received_at) of the submission in force, or None."""
+        return self.conn.execute(
+            "SELECT s.id, f.name, s.received_at FROM submissions s JOIN files f ON f.id = s.file_id"
+            " WHERE s.unit=? AND s.year=? AND s.scope=? AND s.superseded_by IS NULL AND (s.source = 'total_row') = ?",
+            (unit, year, scope, int(total_row))).fetchone()
+
+    def units_in_force(self) -> list[tuple[str, str, int]]:
+        """(unit code, name, submissions in force) of every unit with a return in force, by first import."""
+        return self.conn.execute(
+            "SELECT s.unit, coalesce(u.name, s.unit), count(*) FROM submissions s LEFT JOIN units u ON u.code = s.unit"
+            " WHERE s.superseded_by IS NULL GROUP BY s.unit ORDER BY min(s.id)").fetchall()
+
+    def has_year(self, year: int) -> bool:
+        return self.conn.execute("SELECT 1 FROM submissions WHERE year = ? LIMIT 1", (year,)).fetchone() is not None
+
+    def submissions_of(self, unit: str, year: int) -> list[tuple]:
+        """(id, file name, received_at, scope, source, sheet, superseded_by), 本级 first, then by id."""
+        return self.conn.execute(
+            "SELECT s.id, f.name, s.received_at, s.scope, s.source, s.sheet, s.superseded_by"
+            " FROM submissions s JOIN files f ON f.id = s.file_id WHERE s.unit=? AND s.year=?"
+            " ORDER BY CASE s.scope WHEN '本级' THEN 0 ELSE 1 END, s.id",
+            (unit, year)).fetchall()
+
+    def values_of(self, sid: int) -> dict[str, tuple]:
+        """metric -> (value, state, cell) of one submission."""
+        return {m: (v, st, cell) for m, v, st, cell in self.conn.execute(
+            "SELECT metric, value, state, cell FROM submission_values WHERE submission_id=?", (sid,))}
+
+    def note_of(self, sid: int, code: str) -> str | None:
+        row = self.conn.execute("SELECT message FROM submission_notes WHERE submission_id=? AND code=?", (sid, code)).fetchone()
+        return row[0] if row else None
+
+    def recent_files(self, limit: int) -> list[tuple]:
+        """(id, name, size, received_at, imported_by, unit names, years) of the latest files."""
+        return self.conn.execute(
+            "SELECT f.id, f.name, f.size, f.received_at, f.imported_by,"
+            " group_concat(DISTINCT coalesce(u.name, s.unit)), group_concat(DISTINCT s.year)"
+            " FROM files f LEFT JOIN submissions s ON s.file_id = f.id LEFT JOIN units u ON u.code = s.unit"
+            " GROUP BY f.id ORDER BY f.received_at DESC, f.id DESC LIMIT ?",
+            (int(limit),),
+        ).fetchall()
+
+    def file_of_submission(self, sid: int):
+        """(file name, stored path) of a submission's file, or None."""
+        return self.conn.execute(
+            "SELECT f.name, f.stored_path FROM submissions s JOIN files f ON f.id = s.file_id WHERE s.id = ?",
+            (int(sid),)).fetchone()
+
     # ---- year locks ----------------------------------------------------------------------------
     def year_lock(self, year: int, conn=None):
         """(locked_by, computer, locked_at) of a locked year, or None."""

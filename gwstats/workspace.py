@@ -141,10 +141,7 @@ class Workspace:
         kept = {u.code for u in units}
         dropped = [
             (code, name, n)
-            for code, name, n in self.store.conn.execute(
-                "SELECT s.unit, coalesce(u.name, s.unit), count(*) FROM submissions s LEFT JOIN units u ON u.code = s.unit"
-                " WHERE s.superseded_by IS NULL GROUP BY s.unit ORDER BY min(s.id)"
-            )
+            for code, name, n in self.store.units_in_force()
             if code not in kept
         ]
         if dropped and not force:
