@@ -130,6 +130,9 @@ class Context:
         if p is None:
             return None
         text = raw if type(raw) is str else (str(p.value) if p.value is not None and type(raw) is float and not p.note else cell_text(raw))
+        if p.chinese:
+            findings.append(self.finding(
+                "warning", "chinese-numeral", f"“{label}”的值“{text}”按中文数字读取为 {p.value}", sheet.name, ref, raw=text))
         if p.approx:
             findings.append(self.finding(
                 "warning", "approximate", f"“{label}”的值“{text}”是约数，按 {p.value} 计", sheet.name, ref, raw=text))
