@@ -54,3 +54,63 @@ def test_year_in_chinese_numerals(ws, tmp_path):
     f = one(ws.import_paths([path]))
     assert f.status == "accepted", f.errors
     assert [(r.unit, r.year) for r in f.returns] == [("YX", 2020)]
+
+
+# ---- unit names as people write them ---------------------------------------------------------------
+JIAN_AN_UNITS = __import__("pathlib").Path(__file__).resolve().parents[1] / "sample_data" / "jian-an" / "units.csv"
+
+
+@pytest.fixture
+def ja(tmp_path):
+    from gwstats import Workspace
+
+    ws = Workspace.init(tmp_path / "ja", name="集安市关工委", year=2020)
+    ws.import_units(JIAN_AN_UNITS)
+    return ws
+
+
+@pytest.mark.parametrize("written, code", [
+    ("集安市财源镇关工委", "JA02"),  # the parent's place name in front
+    ("集安市财源镇关心下一代工作委员会（盖章）", "JA02"),  # spelled out, with the stamp note
+    ("财源镇", "JA02"),  # abbreviated
+    ("财源镇关工委（本级）", "JA02"),
+    ("集安市青石镇秋皮村关工委", "JA0802"),  # two levels of place names in front
+    ("集安市关心下一代工作委员会", "JA"),
+])
+def test_unit_written_with_parent_name_or_notes(ja, tmp_path, written, code):
+    rows = long_rows({"关工委组织数": 7, "五老志愿者人数": 40}, unit=written, year=2020)
+    path = write_xlsx(tmp_path / "in" / "报表.xlsx", {"统计表": rows})
+    f = one(ja.import_paths([path]))
+    assert f.status == "accepted", f.errors
+    assert [(r.unit, r.scope) for r in f.returns] == [(code, "本级")]
+    assert "原文“7”" in traced(ja, code, "org_total", 2020)
+
+
+def test_police_unit_under_the_city_bureau(ws, tmp_path):
+    rows = long_rows({"关工委组织数": 3}, unit="安庆市公安局桐城市局关工委")
+    f = one(ws.import_paths([write_xlsx(tmp_path / "in" / "报表.xlsx", {"统计表": rows})]))
+    assert f.status == "accepted", f.errors
+    assert [r.unit for r in f.returns] == ["TC"]
+
+
+def test_unknown_unit_suggests_the_contained_name_first(ja, tmp_path):
+    # 财源镇 exists, 新村 does not: the suggestion names 财源镇关工委 before its parent 集安市关工委
+    rows = long_rows({"关工委组织数": 7}, unit="集安市财源镇新村关工委", year=2020)
+    f = one(ja.import_paths([write_xlsx(tmp_path / "in" / "报表.xlsx", {"统计表": rows})]))
+    assert f.status == "rejected"
+    msg = next(e.message for e in f.errors if e.code == "unknown-unit")
+    assert "是否是：财源镇关工委、集安市关工委" in msg
+    h = ja.hierarchy()
+    assert h.suggest("集安市财源镇关工委")[0] == "财源镇关工委"
+
+
+def test_own_row_of_the_sheet_unit_in_a_wide_sheet(ja, tmp_path):
+    rows, merged = wide_rows(["财源镇关工委本级", "财源中学"], ["法制课场次", "受教育师生人次"], [[3, 100], [5, 300]],
+                             total=[8, 400], year=2020, unit_field="财源镇关工委")
+    rows.insert(2, ["口径：汇总"])  # the sheet says 汇总; the 本级 row is still the town's own figures
+    f = one(ja.import_paths([write_xlsx(tmp_path / "in" / "财源镇汇总.xlsx", {"汇总表": rows}, {"汇总表": merged})]))
+    assert f.status == "accepted", f.errors
+    got = sorted((r.unit, r.scope, r.source) for r in f.returns)
+    assert got == [("JA02", "本级", "row"), ("JA02", "汇总", "total_row"), ("JA0201", "汇总", "row")]
+    assert stored_values(ja, "JA02", 2020)["legal_lessons"][-1] == "3"
+    assert "财源镇关工委：合计 8" in traced(ja, "JA02", "legal_lessons", 2020)

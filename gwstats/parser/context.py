@@ -75,6 +75,9 @@ class Context:
             at = key.find(k)
             if at >= 0:
                 rest = _STOP.split(key[at + len(k):], 1)[0]
+                below = self.h.names.match(rest) if len(rest) >= 2 else None
+                if below and code in self.h.ancestors(below):
+                    return below  # "集安市财源镇…": the parent's place name in front of the unit's
                 if rest.endswith(_SUBUNIT_SUFFIXES):
                     return None  # "青石镇秋皮村…": a unit below the one named, not in the list
                 return code

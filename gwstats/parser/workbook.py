@@ -8,6 +8,7 @@ from ..errors import Finding
 from ..normalize import nfkc, squash
 from ..numbers import NumberError, cell_text, parse_year
 from ..reader import Sheet, cell_ref
+from ..unit_names import marks_own
 from . import headers, long, wide
 from .context import Context
 from .model import ParsedReturn
@@ -189,8 +190,9 @@ def parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn],
                 r.filled_by, r.phone, r.fill_date = filled["filled_by"], filled["phone"], filled["fill_date"]
             owner = _resolve_unit_field(sheet, ctx, fields, [])[0] or _common_parent(ctx, [r.unit for r in rows if r.unit])
             for r in rows:
-                r.scope = sheet_scope
-                if (sheet_scope == "本级" and "口径" not in fields and r.unit and r.unit != owner
+                own = marks_own(r.unit_text)  # "甲县关工委本级": that unit's own figures, whatever the sheet's 口径
+                r.scope = "本级" if own else sheet_scope
+                if (sheet_scope == "本级" and not own and "口径" not in fields and r.unit and r.unit != owner
                         and ctx.h.children(r.unit)):
                     r.findings.append(ctx.finding(
                         "warning", "row-scope-assumed",
