@@ -114,3 +114,53 @@ def test_own_row_of_the_sheet_unit_in_a_wide_sheet(ja, tmp_path):
     assert got == [("JA02", "本级", "row"), ("JA02", "汇总", "total_row"), ("JA0201", "汇总", "row")]
     assert stored_values(ja, "JA02", 2020)["legal_lessons"][-1] == "3"
     assert "财源镇关工委：合计 8" in traced(ja, "JA02", "legal_lessons", 2020)
+
+
+# ---- wide sheets -----------------------------------------------------------------------------------
+WIDE_HEAD = ["序号", "单位名称", "法制课场次", "受教育师生人次"]
+
+
+def wide_file(tmp_path, rows, name="汇总.xlsx"):
+    return write_xlsx(tmp_path / "in" / name, {"汇总表": rows})
+
+
+def test_unit_field_line_right_above_the_header(ws, tmp_path):
+    # "填报单位 | 安庆市公安局关工委 | 年度 | 2018" in cells of their own, directly above the header row:
+    # before, that line was taken for a group header and 序号 (1, 2) for the unit column
+    rows = [["2018年度汇总表"], ["填报单位", "安庆市公安局关工委", None, "年度", 2018], WIDE_HEAD,
+            [1, "岳西县局", 3, "一百"], [2, "望江县局", 4, 50], [None, "合计", 7, 150]]
+    f = one(ws.import_paths([wide_file(tmp_path, rows)]))
+    assert f.status == "accepted", f.errors
+    assert sorted((r.unit, r.scope, r.source) for r in f.returns) == [
+        ("AQ", "汇总", "total_row"), ("WJ", "本级", "row"), ("YX", "本级", "row")]
+    assert stored_values(ws, "YX")["legal_audience"][-2:] == ("D4", "一百")
+    assert "单元格 D4，原文“一百”" in traced(ws, "YX", "legal_audience")
+
+
+def test_unit_codes_in_a_column_of_their_own(ws, tmp_path):
+    rows = [["2018年度汇总表"], ["序号", "单位编码", "单位名称", "法制课场次", "受教育师生人次"],
+            [1, "YX", "岳西县公安局", 3, 100], [2, "WJ", "望江", 4, 50]]  # "望江" is no alias: the code says who
+    f = one(ws.import_paths([wide_file(tmp_path, rows)]))
+    assert f.status == "accepted", f.errors
+    assert sorted(r.unit for r in f.returns) == ["WJ", "YX"]
+    assert "原文“4”" in traced(ws, "WJ", "legal_lessons")
+
+
+def test_unit_code_column_disagreeing_with_the_name_is_refused(ws, tmp_path):
+    rows = [["2018年度汇总表"], ["序号", "单位编码", "单位名称", "法制课场次", "受教育师生人次"],
+            [1, "YX", "望江县局", 3, 100], [2, "ZZ", "怀宁县局", 4, 50]]
+    f = one(ws.import_paths([wide_file(tmp_path, rows)]))
+    assert f.status == "rejected"
+    codes = sorted(e.code for e in f.errors)
+    assert codes == ["unit-mismatch", "unknown-unit-code"]
+    assert any("B4" == e.cell for e in f.errors)
+
+
+def test_total_row_at_the_top(ws, tmp_path):
+    rows = [["2018年度汇总表"], ["填报单位：安庆市公安局关工委"], WIDE_HEAD, [None, "合计", 7, 150],
+            [1, "岳西县局", 3, 100], [2, "望江县局", 4, 50]]
+    f = one(ws.import_paths([wide_file(tmp_path, rows)]))
+    assert f.status == "accepted", f.errors
+    assert sorted((r.unit, r.source) for r in f.returns) == [("AQ", "total_row"), ("WJ", "row"), ("YX", "row")]
+    assert stored_values(ws, "AQ", scope="汇总")["legal_lessons"][-2:] == ("C4", "7")
+    assert "合计行填报：7" in traced(ws, "AQ", "legal_lessons")
