@@ -247,8 +247,8 @@ def _check_duplicates_in_file(returns: list[ParsedReturn], res: FileResult, ctx:
         if not (r.unit and r.year):
             continue
         other = by_key.get(r.key)
-        if other is None:
-            by_key[r.key] = r
+        if other is None or (other.received_at and r.received_at):
+            by_key[r.key] = r  # an online form's repeated submission: each kept, the latest in force
             continue
         if other.value_map() != r.value_map():
             res.errors.append(Finding(
@@ -415,7 +415,7 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
             file_id = store.add_file(conn, sha256=res.sha256, name=res.name, size=res.size, stored_path=stored_path,
                                      received_at=received_at, imported_by=user)
             for r in ld.returns:
-                store.add_submission(conn, file_id, _record(r), received_at=received_at, imported_by=user)
+                store.add_submission(conn, file_id, _record(r), received_at=r.received_at or received_at, imported_by=user)
     except Exception as exc:
         res.reject(Finding("error", "store-failed", f"写入数据库失败，本文件未导入（{exc}）", file=res.name))
         return

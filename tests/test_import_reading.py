@@ -164,3 +164,48 @@ def test_total_row_at_the_top(ws, tmp_path):
     assert sorted((r.unit, r.source) for r in f.returns) == [("AQ", "total_row"), ("WJ", "row"), ("YX", "row")]
     assert stored_values(ws, "AQ", scope="汇总")["legal_lessons"][-2:] == ("C4", "7")
     assert "合计行填报：7" in traced(ws, "AQ", "legal_lessons")
+
+
+# ---- online form exports (腾讯文档 / WPS 表单 / 金数据) -------------------------------------------------
+def test_form_export_one_row_per_submission(ws, tmp_path):
+    import datetime as dt
+
+    rows = [["编号", "提交者", "提交时间", "1. 填报单位*", "2. 年度", "3. 关工委组织数（个）", "4. 法制课场次", "5. 受教育师生人次"],
+            [1, "张三", dt.datetime(2019, 1, 5, 10, 23, 11), "岳西县公安局关工委", 2018, 12, 30, "一千"],
+            [2, "李四", "2019/01/06 09:00:00", "望江县局", 2018, 5, 8, 100],
+            [3, "张三", "2019-01-08 16:40", "岳西县公安局关工委（盖章）", 2018, 13, 31, 1200]]
+    path = write_xlsx(tmp_path / "in" / "关工委统计（收集结果）.xlsx", {"Sheet1": rows})
+    report = ws.import_paths([path])
+    f = one(report)
+    assert f.status == "accepted", f.errors
+    subs = ws.store.conn.execute(
+        "SELECT unit, year, received_at, superseded_by IS NULL, filled_by FROM submissions ORDER BY id").fetchall()
+    # the submission time is the date received; 岳西 submitted twice: the latest is in force, the first in history
+    assert subs == [("YX", 2018, "2019-01-05T10:23:11", 0, "张三"), ("WJ", 2018, "2019-01-06T09:00:00", 1, "李四"),
+                    ("YX", 2018, "2019-01-08T16:40:00", 1, "张三")]
+    assert stored_values(ws, "YX")["legal_audience"][-2:] == ("H4", "1200")
+    assert "岳西县公安局关工委提交了 2 次：以最后一次（第 4 行，2019-01-08 16:40）为准" in report.records()[0]["提醒"]
+    t = traced(ws, "YX", "legal_audience")
+    assert "单元格 H4，原文“1200”" in t and "已被 #3 取代" in t
+    first = ws.store.conn.execute("SELECT raw FROM submission_values v JOIN submissions s ON s.id = v.submission_id"
+                                  " WHERE s.id = 1 AND v.metric = 'legal_audience'").fetchone()
+    assert first == ("一千",)
+
+
+def test_form_export_as_csv_year_from_the_file_name(ws, tmp_path):
+    from helpers_returns import write_csv
+
+    rows = [["序号", "提交人", "提交时间", "填报单位", "关工委组织数", "法制课场次"],
+            [1, "王五", "2019年1月3日 08:15", "怀宁县局", 4, 120]]
+    f = one(ws.import_paths([write_csv(tmp_path / "in" / "2018年度统计表_金数据.csv", rows)]))
+    assert f.status == "accepted", f.errors
+    assert [(r.unit, r.year) for r in f.returns] == [("HN", 2018)]
+    assert ws.store.conn.execute("SELECT received_at, filled_by FROM submissions").fetchall() == [("2019-01-03T08:15:00", "王五")]
+    assert "原文“120”" in traced(ws, "HN", "legal_lessons")
+
+
+def test_form_export_with_a_bad_time_is_refused(ws, tmp_path):
+    rows = [["提交者", "提交时间", "填报单位", "关工委组织数", "法制课场次"], ["张三", "昨天", "怀宁县局", 4, 120]]
+    f = one(ws.import_paths([write_xlsx(tmp_path / "in" / "2018收集表.xlsx", {"Sheet1": rows})]))
+    assert f.status == "rejected"
+    assert [(e.code, e.cell) for e in f.errors] == [("bad-time", "B2")]

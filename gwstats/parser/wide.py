@@ -6,6 +6,7 @@ from ..normalize import nfkc, unit_in_brackets
 from ..reader import Sheet, cell_ref
 from ..numbers import cell_text
 from .context import Context, squashed
+from . import form
 from .headers import find_fields
 from .model import ParsedReturn
 
@@ -84,6 +85,21 @@ def find_metric_columns(sheet: Sheet, ctx: Context):
     return range(top, bottom + 1), cols, fill
 
 
+def _header_texts(sheet: Sheet, header_rows: range, fill, skip: set) -> dict[int, str]:
+    """Column -> the lowest non-empty header text, for the columns not in ``skip``."""
+    out: dict[int, str] = {}
+    width = max(len(sheet.rows[r]) for r in header_rows)
+    for c in range(width):
+        if c in skip:
+            continue
+        for r in reversed(header_rows):
+            v = fill.get((r, c), sheet.cell(r, c))
+            if isinstance(v, str) and v.strip():
+                out[c] = v
+                break
+    return out
+
+
 def parse_wide(sheet: Sheet, ctx: Context, found):
     """[ParsedReturn] for the unit rows and the 合计 row (its unit still unresolved)."""
     header_rows, cols, fill = found
@@ -92,7 +108,8 @@ def parse_wide(sheet: Sheet, ctx: Context, found):
     unit_col = None
     for c in range(first_metric):
         for r in header_rows:
-            if nfkc(squashed(fill.get((r, c), sheet.cell(r, c)))) in UNIT_COL_HEADERS:
+            v = fill.get((r, c), sheet.cell(r, c))
+            if nfkc(squashed(v)) in UNIT_COL_HEADERS or form.header_key(v) in UNIT_COL_HEADERS:
                 unit_col = c
                 break
         if unit_col is not None:
@@ -180,6 +197,9 @@ def parse_wide(sheet: Sheet, ctx: Context, found):
             if v is not None:
                 ret.values.append(v)
         returns.append(ret)
+    form_cols = form.find_columns(_header_texts(sheet, header_rows, fill, skip=set(cols) | {unit_col}))
+    if "time" in form_cols:  # an online form's export: one row per submission
+        form.apply(sheet, ctx, form_cols, returns, problems)
     if returns:
         returns[0].findings[:0] = problems
     elif problems:

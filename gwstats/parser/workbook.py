@@ -185,9 +185,13 @@ def parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn],
             rows = [r for r in rets if r.source == "row"]
             # 口径 in the sheet's header applies to every unit row: a 汇总 row is compared, never added.
             sheet_scope = _resolve_scope(sheet, ctx, fields, errors)
+            if year is None and rets and all(r.year for r in rets if r.source == "row"):
+                errors = [e for e in errors if e.code != "no-year"]  # every row says its year (a form's 年度 column)
             for r in rets:
-                r.year, r.year_from = year, year_from
-                r.filled_by, r.phone, r.fill_date = filled["filled_by"], filled["phone"], filled["fill_date"]
+                if not r.year:
+                    r.year, r.year_from = year, year_from
+                r.filled_by = r.filled_by or filled["filled_by"]  # a form row's 提交者 wins
+                r.phone, r.fill_date = filled["phone"], filled["fill_date"]
             owner = _resolve_unit_field(sheet, ctx, fields, [])[0] or _common_parent(ctx, [r.unit for r in rows if r.unit])
             for r in rows:
                 own = marks_own(r.unit_text)  # "甲县关工委本级": that unit's own figures, whatever the sheet's 口径
