@@ -209,3 +209,54 @@ def test_form_export_with_a_bad_time_is_refused(ws, tmp_path):
     f = one(ws.import_paths([write_xlsx(tmp_path / "in" / "2018收集表.xlsx", {"Sheet1": rows})]))
     assert f.status == "rejected"
     assert [(e.code, e.cell) for e in f.errors] == [("bad-time", "B2")]
+
+
+# ---- hidden and protected sheets -------------------------------------------------------------------
+def _workbook(path, sheets: dict, hidden=(), protect=()):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        sh = wb.create_sheet(name)
+        for row in rows:
+            sh.append(row)
+        if name in hidden:
+            sh.sheet_state = "hidden"
+        if name in protect:
+            sh.protection.sheet = True
+            sh.protection.password = "1234"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def test_hidden_sheet_beside_a_visible_return_is_skipped_with_a_note(ws, tmp_path):
+    path = _workbook(tmp_path / "in" / "岳西县局2018.xlsx",
+                     {"统计表": long_rows({"关工委组织数": 12}), "旧版": long_rows({"关工委组织数": 99}), "下拉": [["本级", "汇总"]]},
+                     hidden=("旧版", "下拉"))
+    report = ws.import_paths([path])
+    f = one(report)
+    assert f.status == "accepted", f.errors
+    assert stored_values(ws, "YX")["org_total"][0] == "12"
+    notes = report.records()[0]["提醒"]
+    assert "工作表“旧版”是隐藏的，未读取（其中有统计表" in notes and "工作表“下拉”是隐藏的，未读取（其中没有统计表）" in notes
+
+
+def test_only_a_hidden_sheet_holds_the_return_it_is_read_with_a_note(ws, tmp_path):
+    path = _workbook(tmp_path / "in" / "岳西县局2018.xlsx",
+                     {"说明": [["请按要求填写"]], "统计表": long_rows({"关工委组织数": "十二"})}, hidden=("统计表",))
+    report = ws.import_paths([path])
+    f = one(report)
+    assert f.status == "accepted", f.errors
+    assert "已读取隐藏的工作表“统计表”" in report.records()[0]["提醒"]
+    assert "工作表“统计表”，单元格 D7，原文“十二”" in traced(ws, "YX", "org_total")
+
+
+def test_password_protected_sheet_is_read(ws, tmp_path):
+    path = _workbook(tmp_path / "in" / "岳西县局2018.xlsx", {"统计表": long_rows({"关工委组织数": 12, "法制课场次": "两百"})},
+                     protect=("统计表",))
+    assert b"sheetProtection" in __import__("zipfile").ZipFile(path).read("xl/worksheets/sheet1.xml")
+    f = one(ws.import_paths([path]))
+    assert f.status == "accepted", f.errors
+    assert "原文“两百”" in traced(ws, "YX", "legal_lessons")

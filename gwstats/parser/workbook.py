@@ -145,7 +145,31 @@ def _text_field(fields, name):
 
 
 def parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn], list[Finding]]:
-    """Every return in the file's sheets, with unit, year and scope resolved where possible.
+    """Every return in the file's sheets; hidden sheets are read only when no visible sheet holds
+    a return, and the summary says what became of each hidden sheet with content."""
+    visible = [s for s in sheets if not s.hidden]
+    hidden = [s for s in sheets if s.hidden and any(any(v not in (None, "") for v in row) for row in s.rows)]
+    if not hidden:
+        return _parse_sheets(visible, ctx)
+    returns, findings = _parse_sheets(visible, ctx) if visible else ([], [])
+    if returns:
+        for s in hidden:
+            has_table = wide.find_metric_columns(s, ctx) is not None or long.locate(s, ctx) is not None
+            findings.append(ctx.finding(
+                "warning", "hidden-sheet",
+                f"工作表“{s.name}”是隐藏的，未读取" + ("（其中有统计表；如需导入，请取消隐藏后重新报送）" if has_table else "（其中没有统计表）"),
+                s.name))
+        return returns, findings
+    returns, findings = _parse_sheets(hidden, ctx)
+    if returns:
+        names = "、".join(f"“{s.name}”" for s in hidden)
+        findings.append(ctx.finding("warning", "hidden-sheet",
+                                    f"可见的工作表中没有统计表，已读取隐藏的工作表{names}（请核对是否应报送这些数据）"))
+    return returns, findings
+
+
+def _parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn], list[Finding]]:
+    """Every return in the given sheets, with unit, year and scope resolved where possible.
 
     Returns (returns, file-level findings). Returns with no values are dropped when another sheet
     of the file has values; a file with no table at all gets an error finding.
