@@ -42,6 +42,12 @@ for module in (setup_cmds, import_cmds, analysis_cmds, chart_cmds, demo_cmd):
 
 
 def main():
+    import multiprocessing
+
+    from .. import import_pool
+
+    multiprocessing.freeze_support()  # a frozen Windows build: let spawned import workers start
+    import_pool.enable()  # the console script's main module is guarded: worker processes are safe
     app(prog_name="gwstats")
 
 
