@@ -13,8 +13,10 @@ as on the serial path (tests/test_import_pool.py compares the stores).
 - Files that the reader sends to its own isolated worker (.xls, .et, .ods, .xlsb: calamine may
   abort the process on a corrupt one) are not read in the pool: the parent reads them as before.
 - If a pool worker dies, the files it had not finished are read by the parent, as on the serial path.
-- ``GWSTATS_IMPORT_WORKERS``: number of worker processes (0 or 1 = serial; default: one per core
-  when enabled).
+- The parent parses too: while the next chunk in order is still in a worker, it takes the last
+  chunk not yet sent. So a 2-core machine runs one worker besides the parent.
+- ``GWSTATS_IMPORT_WORKERS``: number of worker processes besides the parent (0 = serial; default:
+  one less than the cores, when enabled).
 - The pool is on by default only under the ``gwstats`` command (its main calls :func:`enable`):
   "spawn" starts each worker by importing the caller's main module again, which is harmless for the
   CLI and for a notebook but would run an unguarded script's top level (and with it, say, a
@@ -31,7 +33,7 @@ import os
 import pickle
 import tempfile
 
-MIN_FILES = 64  # below this, a pool's start-up (~0.2 s per worker) costs more than it saves
+MIN_FILES = 200  # below this, a worker's start-up (~0.2 s) costs more than it saves (~1 ms of parsing a file)
 MAX_WORKERS = 8
 _POOL_SUFFIXES = {".xlsx", ".xlsm", ".csv"}  # read in-process by the reader, so safe in a pool worker
 _ZIP = b"PK\x03\x04"
@@ -56,11 +58,11 @@ def worker_count(n_files: int) -> int:
         except ValueError:
             n = -1
         if n >= 0:
-            return 0 if n < 2 or n_files < 2 else min(n, MAX_WORKERS)
+            return 0 if n < 1 or n_files < 2 else min(n, MAX_WORKERS)
     cores = os.cpu_count() or 1
     if not _ENABLED or cores < 2 or n_files < MIN_FILES:
         return 0
-    return min(cores, MAX_WORKERS)
+    return min(cores - 1, MAX_WORKERS)  # the parent parses too, while it waits
 
 
 def _poolable(ld) -> bool:
@@ -134,6 +136,7 @@ def _load_parallel(files, ctx, store, max_bytes, progress, n_workers) -> list:
         for i in chunks[k]:
             if loaded[i].to_parse:
                 _parse_file(loaded[i], ctx)
+                last_stats["here"] += 1
         finished.add(k)
 
     done = 0
@@ -144,6 +147,7 @@ def _load_parallel(files, ctx, store, max_bytes, progress, n_workers) -> list:
             ld = loaded[done]
             if ld.to_parse:  # not for the pool (an .xls…), or the pool broke: here, as on the serial path
                 _parse_file(ld, ctx)
+                last_stats["here"] += 1
             _drop_data(ld)
             done += 1
             if progress:

@@ -82,12 +82,12 @@ def test_small_batches_start_no_pool(monkeypatch):
     monkeypatch.setattr(import_pool, "_ENABLED", True)
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     assert [import_pool.worker_count(n) for n in (1, 20, import_pool.MIN_FILES - 1)] == [0, 0, 0]
-    assert import_pool.worker_count(1000) == 2
+    assert import_pool.worker_count(1000) == 1  # and the parent parses too
     monkeypatch.setattr(import_pool, "_ENABLED", False)  # library callers opt in (spawn imports their main module)
     assert import_pool.worker_count(1000) == 0
     monkeypatch.setenv("GWSTATS_IMPORT_WORKERS", "3")
     assert import_pool.worker_count(1000) == 3
-    monkeypatch.setenv("GWSTATS_IMPORT_WORKERS", "1")
+    monkeypatch.setenv("GWSTATS_IMPORT_WORKERS", "0")
     assert import_pool.worker_count(1000) == 0
 
 
