@@ -30,8 +30,6 @@ as on the serial path (tests/test_import_pool.py compares the stores).
 from __future__ import annotations
 
 import os
-import pickle
-import tempfile
 
 MIN_FILES = 200  # below this, a worker's start-up (~0.2 s) costs more than it saves (~1 ms of parsing a file)
 MAX_WORKERS = 8
@@ -101,6 +99,8 @@ def _drop_data(ld):
 
 def _load_parallel(files, ctx, store, max_bytes, progress, n_workers) -> list:
     import multiprocessing
+    import pickle
+    import tempfile
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
@@ -223,6 +223,8 @@ def _refuse_isolated(data, name):
 
 def _init_worker(state_path):
     global _CTX
+    import pickle
+
     from . import reader
     from .parser.context import Context
 
