@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import numpy as np
 
+from . import checks_basis
 from .errors import Finding
 from .render.table import decimal_text
 from .render.wording import fixed
@@ -314,6 +315,10 @@ class _Checker:
                 if comp_v is None:
                     severity = "info"
                     msg = f"{self.name(i)}：汇总表“{label}”填报 {_num(rep_v)}，下级和本级均无此项数据"
+                elif complete[i] and not d.own_has[i].any() and rep_v < comp_v:
+                    severity = "error"
+                    msg = (f"{self.name(i)}：只报了汇总表，“{label}”填报 {_num(rep_v)}，小于下级合计 {_num(comp_v)}，"
+                           f"无法得出本级数，请核实")
                 elif complete[i]:
                     severity = "warning"
                     msg = f"{self.name(i)}：汇总表“{label}”填报 {_num(rep_v)}，由各单位报表计算为 {_num(comp_v)}，相差 {_num(rep_v - comp_v)}"
@@ -372,6 +377,9 @@ class _Checker:
         self.written_rates()
         self.reported_totals()
         self.year_over_year()
+        checks_basis.rate_parts(self)
+        checks_basis.comparable_changes(self)
+        checks_basis.inactive_returns(self)
         self.resolve_locations()
         for code, (n, worst) in self.omitted.items():
             root = self.root

@@ -15,17 +15,13 @@ from decimal import Decimal
 import numpy as np
 
 from .errors import UsageError
+from .comparable import comparable
 from .rollup_load import YearData, load_years
-from .store import from_micro
-from .tree_math import Tree
+from .rollup_result import RECORD_KEYS, RollupResult  # noqa: F401  (re-exported)
+from .rollup_rows import extend_comparable, extend_frame, extra_row
+from .tree_math import Tree, accumulate_values, sentinel
 
 PREFER = ("computed", "reported")
-RECORD_KEYS = (
-    "unit", "unit_name", "level", "metric", "metric_name", "group", "measure", "kind", "value",
-    "numerator", "denominator", "reported", "expected", "coverage", "prev_value", "change",
-    "change_pct", "source", "note", "approx",
-)
-_NOTE_NAMES = 3
 
 
 # ---- computing totals ------------------------------------------------------------------------------
@@ -45,6 +41,10 @@ class Frame:
     leaf_rep: np.ndarray | None = None  # bool per unit: no subordinates, only a 汇总 return, counted as 本级
     indicators: dict = field(default_factory=dict)  # indicator code -> IndicatorTotals
     approx: np.ndarray | None = None  # bool (units × metrics): some contributing value is approximate
+    eff_own: np.ndarray | None = None  # micro (units × metrics): what the unit contributes itself
+    eff_has: np.ndarray | None = None  # bool: the unit contributes a value itself (本级, or stood-in 汇总)
+    derived: np.ndarray | None = None  # bool per unit: 本级 derived as 汇总 − Σ subordinates
+    dropped: np.ndarray | None = None  # bool per unit: a return of a unit not active in the year, not counted
 
 
 @dataclass
@@ -60,14 +60,26 @@ class IndicatorTotals:
     stood: np.ndarray  # bool per unit: its 汇总 figures stand in for all parts
     below: np.ndarray  # bool per unit: some unit strictly below stood in
     approx: np.ndarray  # bool per unit: some contributing part is approximate
+    eff_parts: np.ndarray | None = None  # micro (units × parts): what the unit contributes itself
+    eff_ok: np.ndarray | None = None  # bool per unit: it contributes all parts itself
+    own_approx: np.ndarray | None = None  # bool per unit: its own contribution is approximate
+    own_partial: np.ndarray | None = None  # bool per unit: its own values have only some of the parts
 
 
 def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed") -> Frame:
     metric_codes = list(catalog.metrics)
     aggs = np.array([catalog.metrics[c].aggregation for c in metric_codes])
-    # A unit without subordinates that sent only a 汇总 return: its 汇总 is its own activity
-    # (nothing below it can be counted twice), so it counts as its 本级.
-    leaf_rep = (tree.size == 1) & (data.rep_source == 1) & ~data.own_has.any(axis=1)
+    active = tree.active(data.year)
+    dropped = data.has_sub & ~active
+    if dropped.any():
+        # a unit not active in the year (dissolved, not yet founded): its return is not counted (checks say so)
+        keep = active[:, None]
+        data = replace(data, own_has=data.own_has & keep, rep_has=data.rep_has & keep,
+                       own=np.where(keep, data.own, 0), rep=np.where(keep, data.rep, 0))
+    # A unit with no active subordinate in the year that sent only a 汇总 return: its 汇总 is its own
+    # activity (nothing below it can be counted twice), so it counts as its 本级.
+    active_below = tree.accumulate(active.astype(np.int64)) - active
+    leaf_rep = (active_below == 0) & (data.rep_source == 1) & ~data.own_has.any(axis=1) & active
     if leaf_rep.any():
         use = leaf_rep[:, None] & data.rep_has
         data = replace(data, own=np.where(use, data.rep, data.own), own_has=data.own_has | use,
@@ -75,8 +87,9 @@ def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed")
     exp_mask = tree.expected(data.year)
     exp_cnt = tree.accumulate(exp_mask.astype(np.int64))
     rep_cnt = tree.accumulate((exp_mask & data.has_sub).astype(np.int64))
+    data, derived = _derive_own(tree, data, exp_mask, exp_cnt, rep_cnt, aggs)
     own_cnt = data.own_has.astype(np.int32)
-    computed = _accumulate_values(tree, data.own, own_cnt, aggs)
+    computed = accumulate_values(tree, data.own, own_cnt, aggs)
     computed_count = tree.accumulate(own_cnt)
     stood = np.zeros_like(data.own_has)
     below = np.zeros_like(data.own_has)
@@ -91,8 +104,45 @@ def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed")
         total, count = computed, computed_count
     indicators = _indicator_totals(tree, catalog, metric_codes, data, stood)
     approx = _accumulate_standin(tree, data.own_approx, stood, data.rep_approx, np.logical_or)
+    # what each unit contributes on its own (its 本级, or its 汇总 where that stands in for its subtree):
+    # the basis of comparable-basis changes and of rows that add up
+    hidden = tree.under(stood)
+    eff_has = (data.own_has & ~hidden) | stood
+    eff_own = np.where(stood, data.rep, np.where(eff_has, data.own, 0))
     return Frame(data, total, count, computed, computed_count, stood, below, exp_cnt, rep_cnt, leaf_rep,
-                 indicators, approx)
+                 indicators, approx, eff_own, eff_has, derived, dropped)
+
+
+def _derive_own(tree: Tree, data: YearData, exp_mask, exp_cnt, rep_cnt, aggs):
+    """A unit that sent only a 汇总 return while every expected unit below it reported: its 本级 is
+    汇总 − Σ subordinates (per summed metric), so the total equals its 汇总. A negative difference
+    is not used (checks report it). Returns (data, bool per unit: 本级 derived)."""
+    derived = np.zeros(tree.n, dtype=bool)
+    has_below = tree.size > 1
+    below_expected = exp_cnt - exp_mask
+    below_reported = rep_cnt - (exp_mask & data.has_sub)
+    cand = ((data.rep_source == 1) & ~data.own_has.any(axis=1) & has_below
+            & (below_expected > 0) & (below_reported == below_expected))
+    if not cand.any():
+        return data, derived
+    sums = (aggs != "max") & (aggs != "min")
+    own, own_has, own_approx = data.own.copy(), data.own_has.copy(), data.own_approx.copy()
+    for d in range(len(tree.by_depth) - 1, -1, -1):  # deepest first: a derived 本级 feeds the units above
+        idx = tree.by_depth[d]
+        units = idx[cand[idx]]
+        if not units.size:
+            continue
+        total = tree.accumulate(own)
+        for u in units:
+            below = total[u] - own[u]
+            use = data.rep_has[u] & sums
+            diff = data.rep[u] - below
+            ok = use & (diff >= 0)
+            own[u] = np.where(ok, diff, own[u])
+            own_has[u] = own_has[u] | ok
+            own_approx[u] = own_approx[u] | (ok & data.rep_approx[u])
+            derived[u] = bool(ok.any())
+    return replace(data, own=own, own_has=own_has, own_approx=own_approx), derived
 
 
 def _accumulate_standin(tree: Tree, own: np.ndarray, stood: np.ndarray, rep: np.ndarray, op=np.add) -> np.ndarray:
@@ -142,28 +192,15 @@ def _indicator_totals(tree: Tree, catalog, metric_codes, data: YearData, stood: 
         count = _accumulate_standin(tree, ok.astype(np.int64), st, np.ones(n, dtype=np.int64))
         partial = _accumulate_standin(tree, partial_own.astype(np.int64), st, np.zeros(n, dtype=np.int64))
         own_apx = data.own_approx[:, cols].any(axis=1) & ok
-        approx = _accumulate_standin(tree, own_apx, st, data.rep_approx[:, cols].any(axis=1), np.logical_or)
-        out[code] = IndicatorTotals(names, total, count, partial, st, _strictly_below(tree, st), approx)
+        rep_apx = data.rep_approx[:, cols].any(axis=1)
+        approx = _accumulate_standin(tree, own_apx, st, rep_apx, np.logical_or)
+        hidden = tree.under(st)
+        eff_ok = (ok & ~hidden) | st
+        eff_parts = np.where(st[:, None], data.rep[:, cols], np.where(eff_ok[:, None], own, 0))
+        own_approx = np.where(st, rep_apx, own_apx & ~hidden)
+        out[code] = IndicatorTotals(names, total, count, partial, st, _strictly_below(tree, st), approx,
+                                    eff_parts, eff_ok, own_approx, partial_own & ~hidden)
     return out
-
-
-def _accumulate_values(tree: Tree, own, own_cnt, aggs) -> np.ndarray:
-    total = tree.accumulate(own)
-    for agg, op in (("max", np.maximum), ("min", np.minimum)):
-        cols = np.flatnonzero(aggs == agg)
-        if cols.size:
-            sentinel = _sentinel(own, agg)
-            sub = np.where(own_cnt[:, cols] > 0, own[:, cols], sentinel)
-            acc = tree.accumulate(sub, op)
-            total[:, cols] = np.where(acc == sentinel, 0, acc)
-    return total
-
-
-def _sentinel(arr, agg):
-    if arr.dtype == object:
-        return -(10**40) if agg == "max" else 10**40
-    info = np.iinfo(np.int64)
-    return info.min if agg == "max" else info.max
 
 
 def _accumulate_with_standins(tree: Tree, data: YearData, own_cnt, aggs, stood):
@@ -173,7 +210,7 @@ def _accumulate_with_standins(tree: Tree, data: YearData, own_cnt, aggs, stood):
     below = np.zeros_like(stood)
     maxc, minc = np.flatnonzero(aggs == "max"), np.flatnonzero(aggs == "min")
     sums = np.flatnonzero((aggs != "max") & (aggs != "min"))
-    hi, lo = _sentinel(total, "max"), _sentinel(total, "min")
+    hi, lo = sentinel(total, "max"), sentinel(total, "min")
     mx = np.where(count[:, maxc] > 0, total[:, maxc], hi)
     mn = np.where(count[:, minc] > 0, total[:, minc], lo)
     flag = stood.copy()  # stood here or below
@@ -214,198 +251,6 @@ def _accumulate_with_standins(tree: Tree, data: YearData, own_cnt, aggs, stood):
     return total, count, below
 
 
-# ---- the result -----------------------------------------------------------------------------------
-def _round(x: float | None, nd: int = 6):
-    return None if x is None else round(float(x), nd)
-
-
-@dataclass
-class RollupResult:
-    year: int
-    compare_year: int | None
-    root: str
-    units: list[str]
-    metrics: list[str]
-    prefer: str
-    tree: Tree = field(repr=False)
-    catalog: object = field(repr=False)
-    frame: Frame = field(repr=False)
-    prev: Frame | None = field(repr=False, default=None)
-
-    _cols: dict = field(default_factory=dict, repr=False)
-    _missing_cache: dict = field(default_factory=dict, repr=False)
-
-    # -- lookups
-    @property
-    def metric_codes(self) -> list[str]:
-        return list(self.catalog.metrics)
-
-    def _i(self, unit: str) -> int:
-        try:
-            return self.tree.index[unit]
-        except KeyError:
-            raise UsageError(f"单位名单中没有编码为“{unit}”的单位") from None
-
-    def _mcol(self, metric: str) -> int:
-        if not self._cols:
-            self._cols.update({c: j for j, c in enumerate(self.catalog.metrics)})
-        return self._cols[metric]
-
-    def total_of(self, frame: Frame, i: int, metric: str) -> Decimal | None:
-        j = self._mcol(metric)
-        if frame.count[i, j] == 0:
-            return None
-        return from_micro(frame.total[i, j])
-
-    def computed_of(self, i: int, metric: str) -> Decimal | None:
-        j = self._mcol(metric)
-        if self.frame.computed_count[i, j] == 0:
-            return None
-        return from_micro(self.frame.computed[i, j])
-
-    def reported_of(self, i: int, metric: str, frame: Frame | None = None) -> Decimal | None:
-        frame = frame or self.frame
-        j = self._mcol(metric)
-        return from_micro(frame.data.rep[i, j]) if frame.data.rep_has[i, j] else None
-
-    def own_of(self, i: int, metric: str, frame: Frame | None = None) -> Decimal | None:
-        frame = frame or self.frame
-        j = self._mcol(metric)
-        return from_micro(frame.data.own[i, j]) if frame.data.own_has[i, j] else None
-
-    def _parts(self, frame: Frame, i: int, code: str):
-        ind = self.catalog.indicators[code]
-        it = frame.indicators[code]
-        if it.count[i] == 0:
-            return None, None, None
-        env = {name: from_micro(it.total[i, k]) for k, name in enumerate(it.names)}
-        num = Decimal(ind.numerator.evaluate(env))
-        den = Decimal(ind.denominator.evaluate(env))
-        if den == 0:
-            return num, den, None
-        return num, den, float(num / den * ind.factor)
-
-    def _value_in(self, frame: Frame | None, i: int, metric: str):
-        if frame is None:
-            return None
-        if metric in self.catalog.indicators:
-            return self._parts(frame, i, metric)[2]
-        return self.total_of(frame, i, metric)
-
-    def value(self, unit: str, metric: str):
-        return self._value_in(self.frame, self._i(unit), self._resolve_metric(metric))
-
-    def _resolve_metric(self, metric: str) -> str:
-        code = self.catalog.resolve(metric)
-        if code is None:
-            raise UsageError(f"目录中没有指标“{metric}”")
-        return code
-
-    def record(self, unit: str, metric: str) -> dict:
-        return self._record(self._i(unit), self._resolve_metric(metric))
-
-    def records(self) -> list[dict]:
-        rows = [self.tree.index[u] for u in self.units]
-        root = self.tree.index[self.root]
-        if root not in rows:
-            rows.append(root)
-        return [self._record(i, m) for i in rows for m in self.metrics]
-
-    def records_for(self, units: list[str], metrics: list[str] | None = None) -> list[dict]:
-        return [self._record(self._i(u), m) for u in units for m in (metrics or self.metrics)]
-
-    # -- coverage helpers
-    def coverage(self, unit: str) -> tuple[int, int]:
-        i = self._i(unit)
-        return int(self.frame.reported[i]), int(self.frame.expected[i])
-
-    def missing_under(self, i: int, frame: Frame | None = None) -> list[int]:
-        frame = frame or self.frame
-        s = self.tree.subtree(i)
-        exp = self.tree.expected(frame.data.year)[s] & ~frame.data.has_sub[s]
-        return [s.start + int(k) for k in np.flatnonzero(exp)]
-
-    def _missing_text(self, i: int) -> str:
-        if i in self._missing_cache:
-            return self._missing_cache[i]
-        miss = self.missing_under(i)
-        names = [self.tree.names[k] for k in miss[:_NOTE_NAMES]]
-        more = f"等 {len(miss)} 个" if len(miss) > _NOTE_NAMES else ""
-        self._missing_cache[i] = "、".join(names) + more
-        return self._missing_cache[i]
-
-    def _record(self, i: int, code: str) -> dict:
-        cat = self.catalog
-        f = self.frame
-        is_rate = code in cat.indicators
-        item = cat.indicators[code] if is_rate else cat.metrics[code]
-        exp, rep = int(f.expected[i]), int(f.reported[i])
-        numerator = denominator = None
-        notes: list[str] = []
-        if is_rate:
-            numerator, denominator, value = self._parts(f, i, code)
-            value = _round(value)
-            it = f.indicators[code]
-            stood, below = bool(it.stood[i]), bool(it.below[i])
-            approx = value is not None and bool(it.approx[i])
-            if it.partial[i]:
-                notes.append(f"比率未计入只填了部分数据的单位 {int(it.partial[i])} 个")
-            kind = "rate"
-        else:
-            j = self._mcol(code)
-            value = self.total_of(f, i, code)
-            stood, below = bool(f.stood_in[i, j]), bool(f.below_stood[i, j])
-            approx = value is not None and bool(f.approx[i, j])
-            kind = item.kind
-            reported_fig = self.reported_of(i, code)
-            computed_fig = self.computed_of(i, code)
-            if stood:
-                notes.append(f"下级未报齐（已报 {rep}/{exp}），采用本单位汇总表数 {reported_fig}（计算数 {computed_fig if computed_fig is not None else '无'}）")
-            elif reported_fig is not None and reported_fig != computed_fig:
-                notes.append(f"本单位汇总表填报 {reported_fig}，计算数 {computed_fig if computed_fig is not None else '无'}")
-        if stood and is_rate:
-            notes.append(f"下级未报齐（已报 {rep}/{exp}），分子、分母均采用本单位汇总表数")
-        if f.leaf_rep is not None and f.leaf_rep[i]:
-            notes.append("无下级单位，汇总表按本级计")
-        if below:
-            notes.append("含下级单位汇总表代替数")
-        if rep < exp and not stood:
-            notes.append(f"未报齐：已报 {rep}/{exp}，未报 {self._missing_text(i)}")
-        prev_value = change = change_pct = None
-        if self.prev is not None:
-            prev_value = self._value_in(self.prev, i, code)
-            if is_rate:
-                prev_value = _round(prev_value)
-                if value is not None and prev_value is not None:
-                    change = _round(value - prev_value)  # 百分点 for percentages
-            elif value is not None and prev_value is not None:
-                change = value - prev_value
-                if prev_value != 0:
-                    change_pct = _round(float(change / prev_value * 100))
-        return {
-            "unit": self.tree.codes[i],
-            "unit_name": self.tree.names[i],
-            "level": int(self.tree.level[i]),
-            "metric": code,
-            "metric_name": item.name,
-            "group": item.group,
-            "measure": item.unit,
-            "kind": kind,
-            "value": value,
-            "numerator": numerator,
-            "denominator": denominator,
-            "reported": rep,
-            "expected": exp,
-            "coverage": f"{rep}/{exp}",
-            "prev_value": prev_value,
-            "change": change,
-            "change_pct": change_pct,
-            "source": "reported" if stood else "computed",
-            "note": "；".join(notes),
-            "approx": approx,
-        }
-
-
 # ---- entry point ------------------------------------------------------------------------------------
 def order_metrics(catalog, codes: list[str]) -> list[str]:
     pos = {c: k for k, c in enumerate(list(catalog.metrics) + list(catalog.indicators))}
@@ -436,8 +281,16 @@ def rollup(ws, year: int, unit: str | None = None, level: int | None = None, met
     frame = compute_frame(tree, catalog, datas[0], prefer)
     prev = compute_frame(tree, catalog, datas[1], prefer) if compare_year is not None else None
     rows = _row_units(tree, root, level, year, frame)
+    cmp = comparable(tree, catalog, frame, prev) if prev is not None else None
+    extra = extra_row(tree, root, rows, (frame, prev), level)
+    fx, px, cx = frame, prev, cmp
+    if extra is not None:
+        sums = np.array([catalog.metrics[c].aggregation not in ("max", "min") for c in metric_codes])
+        fx = extend_frame(frame, tree, root, rows, extra, sums)
+        px = extend_frame(prev, tree, root, rows, extra, sums)
+        cx = extend_comparable(cmp, root, rows)
     return RollupResult(year, compare_year, tree.codes[root], [tree.codes[i] for i in rows], codes, prefer,
-                        tree, catalog, frame, prev)
+                        tree, catalog, frame, prev, extra, fx, px, cx)
 
 
 def _compare_year(ws, year: int, compare):

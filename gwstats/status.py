@@ -43,8 +43,10 @@ class StatusResult:
 
     def summary_line(self) -> str:
         exp, rep = self.expected, self.reported
-        pct = rep / exp * 100 if exp else 0.0
-        pct_text = f"{pct:.1f}".removesuffix(".0") + "%"
+        from .rounding import percent
+
+        pct = percent(rep, exp) if exp else 0
+        pct_text = f"{pct}".removesuffix(".0") + "%"
         missing = self.missing
         if not missing:
             tail = "无"

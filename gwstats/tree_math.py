@@ -78,12 +78,42 @@ class Tree:
         combined = op.reduceat(src[idx], starts, axis=0)
         total[parents] = op(total[parents], combined)
 
+    def under(self, flag: np.ndarray) -> np.ndarray:
+        """bool like ``flag`` (per unit, or units × columns): set where some unit strictly above is flagged."""
+        out = np.zeros_like(flag, dtype=bool)
+        for d in range(1, len(self.by_depth)):
+            idx = self.by_depth[d]
+            par = self.parent[idx]
+            out[idx] = out[par] | flag[par]
+        return out
+
     def accumulate(self, own: np.ndarray, op=np.add) -> np.ndarray:
         """Subtree totals of ``own`` (rows = units) with ``op`` (np.add / np.maximum / np.minimum / np.logical_or)."""
         total = own.copy()
         for d in range(len(self.by_depth) - 1, 0, -1):
             self.pass_up(total, d, op)
         return total
+
+
+def accumulate_values(tree: Tree, own, own_cnt, aggs) -> np.ndarray:
+    """Subtree totals per metric column by its aggregation: sum, or max / min over the units that
+    gave a value (``own_cnt`` > 0)."""
+    total = tree.accumulate(own)
+    for agg, op in (("max", np.maximum), ("min", np.minimum)):
+        cols = np.flatnonzero(aggs == agg)
+        if cols.size:
+            edge = sentinel(own, agg)
+            sub = np.where(own_cnt[:, cols] > 0, own[:, cols], edge)
+            acc = tree.accumulate(sub, op)
+            total[:, cols] = np.where(acc == edge, 0, acc)
+    return total
+
+
+def sentinel(arr, agg):
+    if arr.dtype == object:
+        return -(10**40) if agg == "max" else 10**40
+    info = np.iinfo(np.int64)
+    return info.min if agg == "max" else info.max
 
 
 _LOW, _HIGH = -(10**9), 10**9

@@ -88,10 +88,14 @@ def test_bar_is_sorted_with_values_total_and_missing_unit_last(chart_ws):
     fig = _strict_draw(data)
     ax = fig.axes[0]
     ticks = [t.get_text().replace("\n", "") for t in ax.get_xticklabels()]
-    assert ticks == ["岳西县公安局", "桐城市公安局", "望江县公安局", "怀宁县公安局", "潜山县公安局", "宿松县公安局"]
+    # the 市局's own 本级 (10) is a bar of its own, last, so the bars add up to the 合计 in the subtitle
+    assert ticks == ["岳西县公安局", "桐城市公安局", "望江县公安局", "怀宁县公安局", "潜山县公安局", "宿松县公安局",
+                     "安庆市公安局本级"]
     labels = [t.get_text() for t in ax.texts]
-    assert labels == ["212", "150", "128", "120", "90", "未报"]  # 岳西 = 200 + its station's 12, from the rollup
-    assert ax.title.get_text().startswith("合计710场次，比2017年增加12场次")
+    assert labels == ["212", "150", "128", "120", "90", "未报", "10"]  # 岳西 = 200 + its station's 12, from the rollup
+    assert 212 + 150 + 128 + 120 + 90 + 10 == 710
+    # 宿松 gave 60 in 2017 and nothing in 2018: the change is over the units that gave it both years
+    assert ax.title.get_text().startswith("合计710场次（宿松县公安局未报），按可比口径比2017年增加72场次")
     assert "未报：宿松县公安局" in fig._supxlabel.get_text()
 
 
@@ -132,7 +136,7 @@ def test_compare_labels_the_change_from_the_rollup(chart_ws):
     # 桐城 600 vs 540 (= 600 × 0.9): +60
     assert "+60" in texts and "600" in texts
     assert "2018年" in texts and "2017年" in texts
-    assert data.subtitle == "合计2503人，比2017年减少50人（未报齐 6/7）"
+    assert data.subtitle == "合计2503人（宿松县公安局未报），按可比口径比2017年增加250人（未报齐 6/7）"
 
 
 def test_trend_covers_all_years_in_the_store(chart_ws):
@@ -156,9 +160,11 @@ def test_chart_without_data_is_refused_with_a_message(chart_ws):
 
 def test_unit_and_level_choose_the_rows(chart_ws):
     data = D.build_chart(chart_ws, 2018, "legal_lessons", level=3)
-    assert data.labels == ["岳西县公安局城关派出所"]
+    # 其他: the 本级 of the units above and the units without a station, so the bars add up to 合计
+    assert data.labels == ["岳西县公安局城关派出所", "其他"]
+    assert sum(v for v in data.values if v is not None) == 710
     data = D.build_chart(chart_ws, 2018, "legal_lessons", unit="岳西县公安局关工委")
-    assert data.labels == ["岳西县公安局城关派出所"]
+    assert data.labels == ["岳西县公安局城关派出所", "岳西县公安局本级"]  # the bars add up to 合计
     assert "岳西县公安局" in data.title
 
 

@@ -83,6 +83,7 @@ def test_total_row_and_huizong_vs_computed(ws):
 def test_huizong_return_severity_depends_on_coverage(ws):
     add_submission(ws, "A1", 2018, {"legal_lessons": 10})
     add_submission(ws, "A2", 2018, {"legal_lessons": 5})
+    add_submission(ws, "A", 2018, {"legal_lessons": 1})  # its 本级: the 汇总 (20 ≠ 16) is compared
     add_submission(ws, "A", 2018, {"legal_lessons": 20}, scope="汇总")
     add_submission(ws, "B1", 2018, {"legal_lessons": 5})
     add_submission(ws, "B", 2018, {"legal_lessons": 20}, scope="汇总")  # B2 missing

@@ -14,10 +14,15 @@ from gwstats.render import report as R
 
 ORG = "安庆市公安局关工委"
 # From the stored dataset: 2018 188 organisations (2017: 189), 152 of them 五好 (80.9%, +1.5 points).
-ORG_SENTENCE = ("全市共有关工委组织188个，比上年减少1个；其中达到“五好”标准的152个，占80.9%，比上年提高1.5个百分点；"
+# 宿松 reported 2017 but not 2018: every change of a figure it gave is on the comparable basis (the
+# raw differences, 减少1个 and 减少50人, came from its not reporting)
+ORG_SENTENCE = ("全市共有关工委组织188个（宿松县公安局未报），按可比口径比上年增加19个；其中达到“五好”标准的152个，"
+                "占80.9%，按可比口径比上年提高0.4个百分点；"
                 "应建关工委的单位59个，比上年增加5个；其中已建关工委的56个，占94.9%，比上年提高0.5个百分点。")
-WULAO_SENTENCE = "全市共有五老志愿者2503人，比上年减少50人；其中五老骨干802人，占32.0%，比上年提高3.8个百分点。"
-LEGAL_SENTENCE = "全市开展法制课710场次，比上年增加12场次；受教育师生6.4万人次，比上年增加6400人次。"
+WULAO_SENTENCE = ("全市共有五老志愿者2503人（宿松县公安局未报），按可比口径比上年增加250人；其中五老骨干802人，"
+                  "占32.0%，按可比口径与上年持平。")
+# a figure written in 万 keeps that form in its change (6.4万人次，比上年增加0.6万人次)
+LEGAL_SENTENCE = "全市开展法制课710场次（宿松县公安局未报），按可比口径比上年增加72场次；受教育师生6.4万人次，比上年增加0.6万人次。"
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +60,7 @@ def test_group_table_has_units_metrics_and_total_row(content):
     assert org.columns[:3] == ["单位", "关工委组织数（个）", "达到五好标准组织数（个）"]
     assert "五好达标率（%）" in org.columns
     assert [r[0] for r in org.rows] == ["桐城市公安局", "潜山县公安局", "怀宁县公安局", "岳西县公安局", "望江县公安局",
-                                        "宿松县公安局", "合计"]
+                                        "宿松县公安局", "安庆市公安局关工委（本级）", "合计"]
     total = org.rows[-1]
     assert total[1] == "188" and total[2] == "152" and total[org.columns.index("五好达标率（%）")] == "80.9"
     assert org.rows[5][1:] == [""] * (len(org.columns) - 1)  # 宿松 did not report: blank, not 0

@@ -27,10 +27,33 @@ def test_total_is_own_plus_children_and_huizong_is_not_added(ws):
 def test_huizong_difference_is_reported_in_note(ws):
     add_submission(ws, "A1", 2018, {"legal_lessons": 10})
     add_submission(ws, "A2", 2018, {"legal_lessons": 5})
+    add_submission(ws, "A", 2018, {"legal_lessons": 1})  # 本级: the 汇总 is compared, never used
     add_submission(ws, "A", 2018, {"legal_lessons": 20}, scope="汇总")
     rec = ws.rollup(2018, compare=None).record("A", "legal_lessons")
-    assert rec["value"] == Decimal(15)
-    assert "汇总表填报 20" in rec["note"] and "计算数 15" in rec["note"]
+    assert rec["value"] == Decimal(16)
+    assert "汇总表填报 20" in rec["note"] and "计算数 16" in rec["note"]
+
+
+def test_derived_own_when_only_huizong_and_all_subordinates_report(ws):
+    """甲县 sends only its 汇总 (10) and both its stations report (5 + 3): its own 本级 is 10 − 8 = 2."""
+    add_submission(ws, "A1", 2018, {"legal_lessons": 5})
+    add_submission(ws, "A2", 2018, {"legal_lessons": 3})
+    add_submission(ws, "A", 2018, {"legal_lessons": 10}, scope="汇总")
+    r = ws.rollup(2018, compare=None)
+    rec = r.record("A", "legal_lessons")
+    assert rec["value"] == Decimal(10)  # not 8
+    assert "本级数由本单位汇总表数减去下级合计得出" in rec["note"]
+    assert r.value("C", "legal_lessons") == Decimal(10)
+
+
+def test_derived_own_negative_is_not_used_and_is_an_error(ws):
+    add_submission(ws, "A1", 2018, {"legal_lessons": 5})
+    add_submission(ws, "A2", 2018, {"legal_lessons": 3})
+    add_submission(ws, "A", 2018, {"legal_lessons": 6}, scope="汇总")  # less than its stations' 8
+    r = ws.rollup(2018, compare=None)
+    assert r.value("A", "legal_lessons") == Decimal(8)
+    found = [f for f in ws.check(2018).findings if f.extra.get("unit") == "A" and f.severity == "error"]
+    assert found and "小于下级合计" in found[0].message
 
 
 def test_prefer_reported_stands_in_where_children_missing(ws):
@@ -52,6 +75,7 @@ def test_prefer_reported_stands_in_where_children_missing(ws):
 def test_prefer_reported_keeps_computed_when_coverage_complete(ws):
     add_submission(ws, "B1", 2018, {"legal_lessons": 20})
     add_submission(ws, "B2", 2018, {"legal_lessons": 1})
+    add_submission(ws, "B", 2018, {"legal_lessons": 0})  # 本级 given: the 汇总 is compared only
     add_submission(ws, "B", 2018, {"legal_lessons": 40}, scope="汇总")
     rec = ws.rollup(2018, compare=None, prefer="reported").record("B", "legal_lessons")
     assert rec["value"] == Decimal(21) and rec["source"] == "computed"
@@ -129,7 +153,7 @@ def test_year_over_year(ws):
     rate = r.record("C", "rate_wuhao")
     assert rate["value"] == pytest.approx(80.733945, abs=1e-6)
     assert rate["prev_value"] == pytest.approx(72.5)
-    assert rate["change"] == pytest.approx(8.233945, abs=1e-5)  # 百分点
+    assert rate["change"] == pytest.approx(8.2)  # 百分点: 80.7 − 72.5, the rates as shown
     assert rate["change_pct"] is None
     assert ws.rollup(2018, compare=None).compare_year is None
     assert ws.rollup(2017).compare_year is None  # no 2016 data
@@ -214,7 +238,10 @@ def test_cli_rollup_formats_keep_exact_decimals(cli_ws):
     data = json.loads(_cli("rollup", "-w", w, "--year", 2018, "-m", "资助金额", "-f", "json").output)
     root = data[-1]
     assert root["unit"] == "C" and root["value"] == 13.65 and root["prev_value"] == 10
-    assert root["coverage"] == "3/7" and root["change"] == 3.65
+    # 甲县二站 gave 资助金额 in 2018 only: the change is over 甲县一站, the one unit that gave it both years
+    assert root["coverage"] == "3/7" and root["change"] == 3.55 and root["comparable"] is True
+    assert root["prev_comparable"] == 10 and root["value_comparable"] == 13.55
+    assert root["left_out_cur"] == "甲县二站" and root["left_out_prev"] == ""
 
 
 def test_cli_rollup_table_rates_changes_and_parts(cli_ws):
@@ -298,7 +325,8 @@ def test_unit_without_subordinates_sending_only_huizong_counts_it_as_own(ws):
     for prefer in ("computed", "reported"):
         r = ws.rollup(2018, compare=None, prefer=prefer)
         assert r.value("A1", "legal_lessons") == 10
-        assert r.value("A", "legal_lessons") == 15
+        # every subordinate of 甲县 reported: its 汇总 holds its own 本级 as 99 − 15 (see test_derived_own_*)
+        assert r.value("A", "legal_lessons") == 99
         assert "汇总表按本级计" in r.record("A1", "legal_lessons")["note"]
     assert not [f for f in ws.check(2018).findings if f.extra.get("unit") == "A1"]
 

@@ -283,3 +283,14 @@ def test_committed_xlsx_have_fixed_properties():
 
     wb = load_workbook(SAMPLE / "jian-an" / "2020" / "集安市关工委2020年度统计汇总表.xlsx")
     assert wb.properties.modified.year == 2021 and wb.properties.created.year == 2021
+
+
+def test_anqing_report_has_no_fall_from_a_unit_that_did_not_report(anqing):
+    """华亭分局 reported 2017 and not 2018; every reporting unit was 持平 on 中小学校 and 应建."""
+    from gwstats.render.report import build_report
+
+    ws, _ = anqing
+    text = build_report(ws, 2018, charts=False).text()
+    assert "比上年减少12所" not in text and "比上年减少6个" not in text
+    assert "辖区有中小学校855所，按可比口径与上年持平" in text
+    assert "全市应建关工委的单位158个（华亭公安分局未报），按可比口径与上年持平" in text

@@ -80,9 +80,12 @@ def rollup_cmd(
     if f == "csv":
         emit(rows, fmt)
     else:
+        from ..render.rollup_table import table_notes
         from ..render.table import render_records
 
         typer.echo(render_records(rows, f, title=title, left=("单位", "说明")))
+        for line in table_notes(result, rows):
+            typer.echo(f"注：{line}")
 
 
 def _no_returns_hint(year: int) -> str:

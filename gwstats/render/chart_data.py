@@ -58,18 +58,23 @@ def _total_subtitle(rec: dict | None, root_name: str, compare_year) -> str:
         return ""
     kind = rec.get("kind", "count")
     if kind == "rate":
-        text = f"{W.scope_word(root_name)}{W.rate(rec['value'], rec.get('measure') or '%')}"
-        ch = W.change(rec.get("change"), kind="rate", display=rec.get("measure") or "%",
-                      prefix=f"比{compare_year}年" if compare_year else "比上年")
+        text = f"{W.scope_word(root_name)}{'约' if rec.get('approx') else ''}{W.rate(rec['value'], rec.get('measure') or '%')}"
     else:
         text = f"合计{W.number(rec['value'], rec.get('measure', ''), kind, approx=bool(rec.get('approx')))}"
-        ch = W.change(rec.get("change"), rec.get("measure", ""), kind,
-                      prefix=f"比{compare_year}年" if compare_year else "比上年")
-    text += f"，{ch}" if ch and rec.get("prev_value") is not None else ""
+    ch = W.record_change(rec, f"比{compare_year}年" if compare_year else "比上年")
+    text += W.left_out(rec) + f"，{ch}" if ch and rec.get("prev_value") is not None else ""
     rep, exp = rec.get("reported"), rec.get("expected")
     if rep is not None and exp and rep < exp:
         text += f"（未报齐 {rep}/{exp}）"
     return text
+
+
+def _extra_label(result) -> str:
+    """The remainder row on an axis: 安庆市公安局本级 / 其他."""
+    e = result.extra
+    if e.kind == "本级":
+        return W.short_unit(result.tree.names[result.tree.index[result.root]]) + "本级"
+    return "其他"
 
 
 def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target: float | None = None) -> ChartData:
@@ -78,8 +83,9 @@ def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target
         raise UsageError(f"“{kind}”图不按单位画；趋势图请用 --kind trend")
     idx = _records_index(result)
     h = ws.hierarchy()
-    units = list(result.units)
-    labels = [W.short_unit(h.name(u)) for u in units]
+    units = result.listed_keys  # the listed units and the remainder row (本级): the bars add up to 合计
+    labels = [W.short_unit(h.name(u)) if u in h.units else _extra_label(result) for u in units]
+    pinned = 0 if result.extra is None else 1
     root = result.root
     root_name = h.name(root)
     org = ws.config.organisation
@@ -105,9 +111,10 @@ def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target
         sub = ""
         if present:
             sub = f"合计{W.number(total, measure, vkind)}：" + "，".join(
-                f"{n}{W.number(v, measure, vkind)}（{float(Decimal(str(v)) / total * 100) if total else 0:.1f}%）" for n, v in present)
+                f"{n}{W.number(v, measure, vkind)}（{W.share_percent(v, total)}）" for n, v in present)
         data = ChartData("share", W.chart_title(org, result.year, scope, subject), labels,
-                         [None] * len(labels), measure, vkind, sub, W.source_note(coverage), parts=parts)
+                         [None] * len(labels), measure, vkind, sub, W.source_note(coverage), parts=parts,
+                         pinned=pinned if units else 0)
         if units:
             data.empty_labels = ["未报" if not (idx.get((u, first)) or {}).get("reported") else "无数据" for u in units]
         return data
@@ -118,7 +125,8 @@ def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target
     if all(v is None for v in values):
         raise NoChartData(f"{result.year}年 {scope}“{name}”没有数据")
     data = ChartData(kind, W.chart_title(org, result.year, scope, name), labels, values, measure, vkind,
-                     _total_subtitle(root_rec, root_name, result.compare_year), W.source_note(coverage))
+                     _total_subtitle(root_rec, root_name, result.compare_year), W.source_note(coverage),
+                     pinned=pinned)
     if vkind == "rate" and first in ws.catalog.indicators:
         data.axis_label = f"{name}（{measure}）"
         ind = ws.catalog.indicators[first]

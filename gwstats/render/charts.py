@@ -50,6 +50,7 @@ class ChartData:
     target: float | None = None  # rate: the target line
     parts: list[tuple[str, list]] = field(default_factory=list)  # share: (part name, values per label)
     sort: bool = True
+    pinned: int = 0  # the last ``pinned`` labels (the 本级 / 其他 row) stay last, after the sorted units
     notes: list[str] = field(default_factory=list)  # extra lines for the footnote
     empty_labels: list[str] | None = None  # per label, what to write where there is no figure (未报 / 无数据)
 
@@ -90,7 +91,8 @@ def _order(data: ChartData) -> list[int]:
     if not data.sort:
         return idx
     # Largest first; units without data last, in their original order.
-    return sorted(idx, key=lambda i: (data.values[i] is None, -(_num(data.values[i]) or 0.0), i))
+    first = len(idx) - data.pinned
+    return sorted(idx, key=lambda i: (i >= first, data.values[i] is None, -(_num(data.values[i]) or 0.0), i))
 
 
 def _new_figure(style: S.Style) -> Figure:
@@ -368,7 +370,7 @@ def draw_share(data: ChartData, style: S.Style | None = None) -> Figure:
         sizes = [(name, vals[0] if vals else None) for name, vals in parts]
         sizes = [(name, v) for name, v in sizes if v]
         total = sum(v for _n, v in sizes) or 1.0
-        labels = [f"{name}\n{value_label(v, data.value_kind, data.measure)}{data.measure}（{v / total * 100:.1f}%）"
+        labels = [f"{name}\n{value_label(v, data.value_kind, data.measure)}{data.measure}（{W.share_percent(v, total)}）"
                   for name, v in sizes]
         ax.pie([v for _n, v in sizes], labels=labels, colors=S.PARTS[: len(sizes)], startangle=90,
                counterclock=False, wedgeprops={"linewidth": 2, "edgecolor": "white"},
@@ -380,7 +382,7 @@ def draw_share(data: ChartData, style: S.Style | None = None) -> Figure:
     has = [any(vals[i] is not None for _n, vals in parts) for i in range(n)]
     order = list(range(n))
     if data.sort:
-        order.sort(key=lambda i: (not has[i], -totals[i], i))
+        order.sort(key=lambda i: (i >= n - data.pinned, not has[i], -totals[i], i))
     horizontal = n > S.HORIZONTAL_OVER
     cats = _categories(data, order, horizontal, style)
     pos = list(reversed(range(n))) if horizontal else list(range(n))

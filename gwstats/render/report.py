@@ -13,8 +13,11 @@ from pathlib import Path
 
 from ..errors import UsageError
 from . import wording as W
+from .rollup_table import rounding_note
 
 FORMATS = ("docx", "md", "html")
+RULES_SENTENCE = ("本报告的合计、比率、同比（含可比口径）和四舍五入均按《gwstats 统计口径说明》"
+                  "（docs/rules.md）计算：合计为各单位本级数逐级相加，比率由合计的分子、分母重新计算。")
 CN_NUM = "一二三四五六七八九十"
 
 
@@ -27,6 +30,7 @@ class Block:
     rows: list[list[str]] = field(default_factory=list)
     png: bytes = b""
     name: str = ""  # file name for an image written beside a Markdown report
+    note: str = ""  # a line under a table (因四舍五入……)
 
 
 @dataclass
@@ -41,6 +45,7 @@ class ReportContent:
         parts = [self.title, self.organisation, self.date]
         for b in self.blocks:
             parts.append(b.text)
+            parts.append(b.note)
             parts += b.columns
             parts += [c for r in b.rows for c in r]
         return "\n".join(p for p in parts if p)
@@ -86,15 +91,20 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
 
     # Overview.
     groups = cat.groups()
-    sentences = {g: W.catalog_group_sentence(cat, g, root_recs, scope) for g in groups}
+    prefix = W.yoy_prefix(year, res.compare_year)
+    sentences = {g: W.catalog_group_sentence(cat, g, root_recs, scope, prefix) for g in groups}
     empty = [g for g in groups if not sentences[g]]
     add(Block("heading", "总体情况", 1))
     overview = f"本报告根据{root_name}所属各单位报送的{year}年度关心下一代工作统计报表逐级汇总形成。"
     if status is not None:
         overview += W.coverage_sentence(status.reported, status.expected, status.missing)
     if res.compare_year:
-        overview += f"同比变化均与{res.compare_year}年比较；"
-    overview += "各项比率按汇总后的分子、分母重新计算，比率的变化以百分点表示。"
+        overview += f"同比变化均与{res.compare_year}年比较"
+        if any(r.get("comparable") for r in root_recs.values() if r):
+            overview += "，两年填报单位不同的指标按可比口径（只比较两年都填报了该项的单位）计算"
+        if ws.hierarchy_changed(res.compare_year, year):
+            overview += "，按现行隶属关系计算"
+        overview += "。"
     if empty:
         overview += f"{'、'.join(empty)}等方面各单位均未填报数据，本报告从略。"
     if check is not None and check.findings:
@@ -113,18 +123,21 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
         add(Block("heading", f"{_cn(section)}、{g}", 1))
         add(Block("para", sentences[g]))
         codes = [m.code for m in cat.metrics_in_group(g)] + [i.code for i in cat.indicators.values() if i.group == g]
+        keys = res.row_keys
         codes = [c for c in codes if c in res.metrics and any(
-            (by_key.get((u, c)) or {}).get("value") is not None for u in [*res.units, root])]
+            (by_key.get((u, c)) or {}).get("value") is not None for u in keys)]
         columns = ["单位"] + [f"{cat.label_of(c)}（{cat.unit_of(c)}）" for c in codes]
         rows = []
-        for u in [*res.units, root]:
-            name = "合计" if u == root else W.short_unit(h.name(u))
+        for u in keys:
+            name = "合计" if u == root and root not in res.units else W.short_unit(res.row_name(u))
             row = [name]
             for c in codes:
                 r = by_key.get((u, c)) or {}
                 row.append(W.plain_number(r.get("value"), r.get("kind", "count"), r.get("measure", "")))
             rows.append(row)
-        add(Block("table", f"表{section} {year}年{g}情况（空白为未填报）", columns=columns, rows=rows))
+        kinds = [(by_key.get((root, c)) or {}).get("kind", "count") for c in codes]
+        note = rounding_note(rows, kinds)
+        add(Block("table", f"表{section} {year}年{g}情况（空白为未填报）", columns=columns, rows=rows, note=note))
         if charts and res.units:
             chart = _group_chart(cat, g, codes, root_recs)
             if chart:
@@ -159,6 +172,7 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
             rows = [[sev.get(f.severity, f.severity), str(f.extra.get("unit_name") or ""),
                      str(f.extra.get("metric_name") or ""), f.message, f.where()] for f in check.findings]
             add(Block("table", f"附表2 {year}年度数据核查结果", columns=cols, rows=rows))
+    add(Block("note", RULES_SENTENCE))
     return content
 
 
@@ -251,6 +265,8 @@ def render_docx(content: ReportContent, path: Path) -> Path:
                         run.bold = True
                     if k > 0 and b.columns[0] == "单位" and text and _is_number(text):
                         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if b.note:
+                doc.add_paragraph(b.note, style="Caption")
         elif b.kind == "image":
             doc.add_picture(io.BytesIO(b.png), width=Cm(16))
             doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -289,6 +305,8 @@ def render_md(content: ReportContent, path: Path) -> Path:
             for r in b.rows:
                 lines.append("| " + " | ".join(_md_cell(c) for c in r) + " |")
             lines.append("")
+            if b.note:
+                lines += [f"注：{b.note}", ""]
         elif b.kind == "image":
             img_dir.mkdir(parents=True, exist_ok=True)
             (img_dir / b.name).write_bytes(b.png)
@@ -335,6 +353,8 @@ def render_html(content: ReportContent, path: Path) -> Path:
                     for k, c in enumerate(r))
                 out.append(f"<tr{cls}>{cells}</tr>")
             out.append("</tbody></table>")
+            if b.note:
+                out.append(f'<p class="caption">注：{e(b.note)}</p>')
         elif b.kind == "image":
             data = base64.b64encode(b.png).decode("ascii")
             out.append(f'<figure><img alt="{e(b.text)}" src="data:image/png;base64,{data}">'

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from .wording import fixed
+from ..rounding import shown
+from .wording import fixed, yoy_prefix
+
+ROUNDING_NOTE = "因四舍五入，分项之和与合计可能略有出入"
+COMPARABLE_MARK = "*"
 
 if TYPE_CHECKING:
     from ..rollup import RollupResult
@@ -16,30 +20,32 @@ def fmt_value(value, kind: str, measure: str = "") -> str:
     half up like the charts and the report)."""
     if value is None:
         return ""
+    text = format(shown(value, kind, measure), "f")
     if kind == "rate":
-        return f"{fixed(value, 1)}{'%' if measure == '%' else measure}"
-    if kind == "amount":
-        d = Decimal(value)
-        return f"{d.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}" if d.as_tuple().exponent >= -2 else format(d, "f")
-    return format(Decimal(value), "f")
+        return f"{text}{'%' if measure in ('%', '') else measure}"
+    return text
 
 
 def fmt_change(rec: dict) -> str:
     change = rec["change"]
     if change is None:
         return ""
+    mark = COMPARABLE_MARK if rec.get("comparable") else ""
+    about = "约" if rec.get("change_approx") else ""
     if rec["kind"] == "rate":
-        shown = fixed(change, 1, sign=True)
-        if shown.lstrip("+-") == "0.0":
-            return "持平"
-        unit = "个百分点" if rec["measure"] == "%" else rec["measure"]
-        return f"{shown}{unit}"
-    if change == 0:
-        return "持平"
-    text = ("+" if change > 0 else "") + fmt_value(change, rec["kind"])
+        text = fmt_value(change, "rate", rec["measure"]).rstrip("%" + rec["measure"])
+        if Decimal(text) == 0:
+            return "持平" + mark
+        sign = "+" if Decimal(text) > 0 else ""
+        unit = "个百分点" if rec["measure"] in ("%", "") else rec["measure"]
+        return f"{about}{sign}{text}{unit}{mark}"
+    text = fmt_value(change, rec["kind"], rec["measure"])
+    if Decimal(text) == 0:
+        return "持平" + mark
+    text = about + ("+" if change > 0 else "") + text
     if rec["change_pct"] is not None:
         text += f"（{fixed(rec['change_pct'], 1, sign=True)}%）"
-    return text
+    return text + mark
 
 
 def column_title(rec: dict) -> str:
@@ -59,17 +65,78 @@ def wide_rows(result: RollupResult, *, show_parts: bool = False, raw: bool = Fal
         keep = {r["metric"] for r in recs if r["value"] is not None or r["prev_value"] is not None}
         recs = [r for r in recs if r["metric"] in keep]
     rows: dict[str, dict] = {}
+    word = change_word(result)
     for rec in recs:
-        is_root = rec["unit"] == result.root and rec["unit"] not in result.units
-        row = rows.setdefault(rec["unit"], {"单位": "合计" if is_root else rec["unit_name"], "已报": rec["coverage"]})
+        is_root = rec["row"] == "合计"
+        cov = rec["coverage"] if rec["expected"] or rec["row"] == "单位" else ""
+        row = rows.setdefault(rec["unit"], {"单位": "合计" if is_root else rec["unit_name"], "已报": cov})
         title = column_title(rec)
         row[title] = (rec["value"] if raw else fmt_value(rec["value"], rec["kind"], rec["measure"]))
         if show_parts and rec["kind"] == "rate":
             row[f"{rec['metric_name']}·分子"] = rec["numerator"]
             row[f"{rec['metric_name']}·分母"] = rec["denominator"]
         if result.compare_year is not None:
-            row[f"{rec['metric_name']}·比上年" if len(result.metrics) > 1 else "比上年"] = (
+            row[f"{rec['metric_name']}·{word}" if len(result.metrics) > 1 else word] = (
                 rec["change"] if raw else fmt_change(rec))
         if rec["source"] == "reported":
             row["说明"] = (row.get("说明", "") + "；" if row.get("说明") else "") + f"{rec['metric_name']}采用汇总表数"
     return list(rows.values())
+
+
+def change_word(result: RollupResult) -> str:
+    """The change column's title: 比上年, or 比2018年 against another year."""
+    return yoy_prefix(result.year, result.compare_year)
+
+
+def table_notes(result: RollupResult, rows: list[dict] | None = None) -> list[str]:
+    """Lines under a rollup table: what a * change means and who it leaves out, the rounding note."""
+    notes = []
+    recs = [r for r in result.records() if r.get("comparable")]
+    if recs:
+        names = {}
+        for r in recs:
+            for key, word in (("left_out_prev", "未报"), ("left_out_cur", "上年未报")):
+                for n in filter(None, r.get(key, "").split("、")):
+                    names.setdefault(word, {})[n] = None
+        who = "；".join(f"{word}：{'、'.join(ns)}" for word, ns in names.items())
+        notes.append(f"{COMPARABLE_MARK} 按可比口径：只比较两年都填报了该项的单位（{who}）")
+    if rows is not None and _rounding_gap(rows):
+        notes.append(ROUNDING_NOTE)
+    return notes
+
+
+def _num(text) -> Decimal | None:
+    try:
+        return Decimal(str(text).rstrip("%"))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _rounding_gap(rows: list[dict]) -> bool:
+    """Some amount column whose shown rows do not add up to its shown 合计 (counts always do)."""
+    total = next((r for r in rows if r.get("单位") == "合计"), None)
+    if total is None:
+        return False
+    for col, cell in total.items():
+        v = _num(cell)
+        if v is None or "·" in col or col in ("单位", "已报") or "%" in str(cell) or v == v.to_integral_value():
+            continue
+        parts = [_num(r.get(col)) for r in rows if r is not total]
+        if sum((p for p in parts if p is not None), Decimal(0)) != v:
+            return True
+    return False
+
+
+def rounding_note(rows: list[list[str]], kinds: list[str]) -> str:
+    """For a report table (first column 单位, last row 合计): the rounding note when some amount
+    column's shown rows do not add up to its shown 合计."""
+    if not rows or rows[-1][0] != "合计":
+        return ""
+    for k, kind in enumerate(kinds, start=1):
+        if kind != "amount":
+            continue
+        total = _num(rows[-1][k])
+        parts = [_num(r[k]) for r in rows[:-1]]
+        if total is not None and sum((p for p in parts if p is not None), Decimal(0)) != total:
+            return ROUNDING_NOTE
+    return ""

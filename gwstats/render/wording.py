@@ -11,6 +11,8 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
+from ..rounding import OTHER_RATE_PLACES, percent
+
 WAN = Decimal(10000)
 # Measures written in 万 from 10 000 up (person-times are the usual case: 3.0万人次).
 WAN_MEASURES = ("人次",)
@@ -86,7 +88,15 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def number(value, measure: str = "", kind: str = "count", *, approx: bool = False) -> str:
+def in_wan(value, measure: str = "", kind: str = "count") -> bool:
+    """Whether :func:`number` writes this count in 万 (3.0万人次)."""
+    if value is None or kind == "amount" or measure in ("万元", "元"):
+        return False
+    v = abs(_dec(value))
+    return (measure in WAN_MEASURES and v >= WAN) or v >= WAN_ANY_COUNT_FROM
+
+
+def number(value, measure: str = "", kind: str = "count", *, approx: bool = False, wan: bool = False) -> str:
     """A count or amount with its unit of measure, as a summary writes it.
 
     >>> number(218, "个")  -> '218个'
@@ -104,7 +114,7 @@ def number(value, measure: str = "", kind: str = "count", *, approx: bool = Fals
         if abs(v) >= WAN:
             return f"{prefix}{_fixed(v / WAN, 2)}万元"
         return f"{prefix}{_plain(v) if v == v.to_integral_value() else _fixed(v, 2)}元"
-    if (measure in WAN_MEASURES and abs(v) >= WAN) or abs(v) >= WAN_ANY_COUNT_FROM:
+    if wan or (measure in WAN_MEASURES and abs(v) >= WAN) or abs(v) >= WAN_ANY_COUNT_FROM:
         return f"{prefix}{_fixed(v / WAN, 1)}万{measure}"
     return f"{prefix}{_plain(v)}{measure}"
 
@@ -128,7 +138,13 @@ def rate(value, display: str = "%") -> str:
     v = _dec(value)
     if display == "%":
         return f"{_fixed(v, RATE_DECIMALS)}%"
-    return number(v, display, "amount" if display in ("元", "万元") else "count")
+    return f"{_fixed(v, OTHER_RATE_PLACES)}{display}"  # as in every table: 1204.83元
+
+
+def share_percent(part, whole) -> str:
+    """``6.3%`` for 1 of 16 (half up); an incomplete share never reads 100.0% (2499/2500 → 99.9%)."""
+    p = percent(part, whole)
+    return "" if p is None else f"{p}%"
 
 
 def share(value, display: str = "%") -> str:
@@ -140,27 +156,71 @@ def share(value, display: str = "%") -> str:
 SAME = "与上年持平"
 
 
-def change(delta, measure: str = "", kind: str = "count", *, display: str = "%", prefix: str = "比上年") -> str:
+def yoy_prefix(year: int | None, compare_year: int | None) -> str:
+    """``比上年`` against the year before, else ``比2018年``."""
+    if compare_year is None or year is None or compare_year == year - 1:
+        return "比上年"
+    return f"比{compare_year}年"
+
+
+def change(delta, measure: str = "", kind: str = "count", *, display: str = "%", prefix: str = "比上年",
+           approx: bool = False, wan: bool = False) -> str:
     """Year-over-year change: ``比上年增加6个`` / ``比上年减少3人`` / ``与上年持平``;
-    for rates ``比上年提高8.0个百分点`` / ``比上年下降1.2个百分点``. Empty when there is no comparison.
+    for rates ``比上年提高8.0个百分点`` / ``比上年下降1.2个百分点``; ``prefix`` ``比2018年`` for another
+    comparison year; ``approx``: the change comes from an approximate figure (``比上年增加约6个``).
+    Empty when there is no comparison.
     """
     if delta is None:
         return ""
     d = _dec(delta)
+    same = SAME if prefix == "比上年" else f"与{prefix[1:]}持平"
+    about = "约" if approx else ""
     if kind == "rate" and display == "%":
         r = Decimal(_fixed(d, RATE_DECIMALS))
         if r == 0:
-            return SAME if prefix == "比上年" else f"与{prefix[1:]}持平"
+            return same
         word = "提高" if r > 0 else "下降"
-        return f"{prefix}{word}{_fixed(abs(r), RATE_DECIMALS)}个百分点"
+        return f"{prefix}{word}{about}{_fixed(abs(r), RATE_DECIMALS)}个百分点"
     if kind == "rate":  # a non-percent indicator such as 元 per student
         measure, kind = display, ("amount" if display in ("元", "万元") else "count")
-    text = number(abs(d), measure, kind)
+    text = number(abs(d), measure, kind, approx=approx, wan=wan)  # wan: the figure itself reads 8.0万人次
     digits = re.sub(r"[^0-9]", "", text)
     if d == 0 or not digits.strip("0"):
-        return SAME if prefix == "比上年" else f"与{prefix[1:]}持平"
+        return same
     word = "增加" if d > 0 else "减少"
     return f"{prefix}{word}{text}"
+
+
+def record_change(rec: dict, prefix: str = "比上年") -> str:
+    """The change of one rollup record as a summary says it: on the comparable basis it reads
+    ``按可比口径比上年增加6个`` (a change from non-reporting is never stated as a fact)."""
+    if rec.get("change") is None:
+        return ""
+    if rec.get("kind") == "rate":
+        text = change(rec["change"], kind="rate", display=rec.get("measure") or "%", prefix=prefix,
+                      approx=bool(rec.get("change_approx")))
+    else:
+        text = change(rec["change"], rec.get("measure", ""), rec.get("kind", "count"), prefix=prefix,
+                      approx=bool(rec.get("change_approx")),
+                      wan=in_wan(rec.get("value"), rec.get("measure", ""), rec.get("kind", "count")))
+    return ("按可比口径" + text) if rec.get("comparable") else text
+
+
+def left_out(rec: dict) -> str:
+    """``（东湖街道、南街社区未报）``: the units a comparable-basis change leaves out."""
+    if not rec.get("comparable"):
+        return ""
+    parts = []
+    if rec.get("left_out_prev"):
+        parts.append(_few(rec["left_out_prev"]) + "未报")
+    if rec.get("left_out_cur"):
+        parts.append(_few(rec["left_out_cur"]) + "上年未报")
+    return f"（{'，'.join(parts)}）" if parts else ""
+
+
+def _few(names: str, most: int = 3) -> str:
+    items = [n for n in names.split("、") if n]
+    return "、".join(items[:most]) + (f"等{len(items)}个单位" if len(items) > most else "")
 
 
 def signed(delta, kind: str = "count", measure: str = "") -> str:
@@ -263,24 +323,28 @@ def _has(rec: dict | None) -> bool:
     return rec is not None and rec.get("value") is not None
 
 
-def value_clause(rec: dict) -> str:
-    """``关工委组织218个，比上年增加6个`` for one record of a count or amount."""
+def value_clause(rec: dict, prefix: str = "比上年") -> str:
+    """``关工委组织218个，比上年增加6个`` for one record of a count or amount; on the comparable
+    basis ``共有关工委组织110个（东湖街道未报），按可比口径比上年增加6个``."""
     text = phrase(rec["metric_name"]) + number(rec["value"], rec.get("measure", ""), rec.get("kind", "count"),
                                                approx=bool(rec.get("approx")))
-    ch = change(rec.get("change"), rec.get("measure", ""), rec.get("kind", "count"))
-    return text + (f"，{ch}" if ch else "")
+    ch = record_change(rec, prefix)
+    return text + (left_out(rec) + f"，{ch}" if ch else "")
 
 
-def rate_clause(rec: dict, *, lead: str = "占") -> str:
-    """``占80.7%，比上年提高8.0个百分点`` (lead ``占``) or ``五好达标率80.7%，…`` (lead = the name)."""
+def rate_clause(rec: dict, *, lead: str = "占", prefix: str = "比上年") -> str:
+    """``占80.7%，比上年提高8.0个百分点`` (lead ``占``) or ``五好达标率80.7%，…`` (lead = the name).
+    A rate that leaves out units with only some of its parts says so: ``占54.5%（不含未填组织数的丁县）``."""
     display = rec.get("measure") or "%"
-    text = lead + rate(rec["value"], display)
-    ch = change(rec.get("change"), kind="rate", display=display)
-    return text + (f"，{ch}" if ch else "")
+    text = lead + ("约" if rec.get("approx") else "") + rate(rec["value"], display)
+    if rec.get("rate_left_out"):
+        text += f"（{rec['rate_left_out']}）"
+    ch = record_change(rec, prefix)
+    return text + (left_out(rec) + f"，{ch}" if ch else "")
 
 
 def group_sentence(records: dict[str, dict], metrics: list[str], indicators: list[tuple[str, str | None, str | None]],
-                   scope: str = "全市") -> str:
+                   scope: str = "全市", prefix: str = "比上年") -> str:
     """One sentence for a metric group, from the root's (合计) records.
 
     ``records`` maps a code to its record; ``metrics`` are the group's metric codes in catalog
@@ -302,10 +366,10 @@ def group_sentence(records: dict[str, dict], metrics: list[str], indicators: lis
         if ind and ind[1] in said and _has(ind_rec):
             text = "其中" + phrase(rec["metric_name"]) + number(rec["value"], rec.get("measure", ""), rec.get("kind", "count"),
                                                                  approx=bool(rec.get("approx")))
-            text += "，" + rate_clause(ind_rec)
+            text += "，" + rate_clause(ind_rec, prefix=prefix)
             used_ind.add(ind[0])
         else:
-            text = value_clause(rec)
+            text = value_clause(rec, prefix)
         if not clauses:
             text = scope + text
         clauses.append(text)
@@ -314,11 +378,24 @@ def group_sentence(records: dict[str, dict], metrics: list[str], indicators: lis
         rec = records.get(code)
         if code in used_ind or not _has(rec):
             continue
-        text = rate_clause(rec, lead=rec["metric_name"])
+        text = rate_clause(rec, lead=rec["metric_name"], prefix=prefix)
         clauses.append((scope if not clauses else "") + text)
     if not clauses:
         return ""
-    return "；".join(clauses) + "。"
+    return _once("；".join(clauses) + "。")
+
+
+def _once(sentence: str) -> str:
+    """Name the units a comparable basis leaves out once per sentence: a later identical （……未报） goes."""
+    seen: set[str] = set()
+
+    def keep(m):
+        if m.group(0) in seen:
+            return ""
+        seen.add(m.group(0))
+        return m.group(0)
+
+    return re.sub(r"（[^（）]*未报）", keep, sentence)
 
 
 def indicator_parts(indicator) -> tuple[str | None, str | None]:
@@ -328,11 +405,12 @@ def indicator_parts(indicator) -> tuple[str | None, str | None]:
     return num, den
 
 
-def catalog_group_sentence(catalog, group: str, records: dict[str, dict], scope: str = "全市") -> str:
+def catalog_group_sentence(catalog, group: str, records: dict[str, dict], scope: str = "全市",
+                           prefix: str = "比上年") -> str:
     """:func:`group_sentence` with the group's metrics and indicators taken from the catalog."""
     metrics = [m.code for m in catalog.metrics_in_group(group)]
     inds = [(i.code, *indicator_parts(i)) for i in catalog.indicators.values() if i.group == group]
-    return group_sentence(records, metrics, inds, scope)
+    return group_sentence(records, metrics, inds, scope, prefix)
 
 
 def coverage_sentence(reported: int | None, expected: int | None, missing_names: list[str] | None = None) -> str:

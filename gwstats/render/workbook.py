@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ..rollup import RollupResult
+from .wording import yoy_prefix
 from .rollup_table import column_title
 from .wording import fixed
 
@@ -279,7 +280,9 @@ def _yoy_sheet(wb, result: RollupResult, heading, subtitle):
         sw.finish()
         return
     cy, py = result.year, result.compare_year
-    sw.header(["单位", "指标", "计量单位", f"{cy}年", f"{py}年", "增减", "增减率", "表述"], freeze_cols=2)
+    prefix = yoy_prefix(cy, py)
+    sw.header(["单位", "指标", "计量单位", f"{cy}年", f"{py}年", "增减", "增减率", "口径", "未计入的单位", "表述"],
+              freeze_cols=2)
     for rec in result.records():
         if rec["value"] is None and rec["prev_value"] is None:
             continue
@@ -291,24 +294,37 @@ def _yoy_sheet(wb, result: RollupResult, heading, subtitle):
         sw.write(
             [rec["unit_name"] if rec["unit"] != result.root else f"{rec['unit_name']}（合计）", rec["metric_name"],
              rec["measure"], cur, prev, rec["change"],
-             None if rec["change_pct"] is None else round(rec["change_pct"] / 100, 10), _wording(rec)],
-            [None, None, None, f, f, FMT["change_pp"] if is_pct else f, FMT["rate"], None],
+             None if rec["change_pct"] is None else round(rec["change_pct"] / 100, 10),
+             "可比口径" if rec["comparable"] else ("全部单位" if rec["change"] is not None else ""),
+             _left_out_cell(rec), _wording(rec, prefix)],
+            [None, None, None, f, f, FMT["change_pp"] if is_pct else f, FMT["rate"], None, None, None],
             total=rec["unit"] == result.root,
         )
+    sw.note(f"增减按可比口径计算：只比较{py}年和{cy}年都填报了该项的单位；“{py}年”列为该年全部单位的合计。"
+            "计算方法见 docs/rules.md。")
     sw.finish()
 
 
-def _wording(rec: dict) -> str:
-    """The change as the report words it (gwstats.render.wording.change), plus the relative change."""
+def _left_out_cell(rec: dict) -> str:
+    parts = []
+    if rec.get("left_out_prev"):
+        parts.append(f"本年未报：{rec['left_out_prev']}")
+    if rec.get("left_out_cur"):
+        parts.append(f"上年未报：{rec['left_out_cur']}")
+    return "；".join(parts)
+
+
+def _wording(rec: dict, prefix: str = "比上年") -> str:
+    """The change as the report words it (gwstats.render.wording.record_change), plus the relative change."""
     from . import wording
 
     ch = rec["change"]
     if ch is None:
         return ""
+    text = wording.record_change(rec, prefix)
     if rec["kind"] == "rate":
-        return wording.change(ch, kind="rate", display=rec["measure"])
-    text = wording.change(ch, rec["measure"], rec["kind"])
-    if text != wording.SAME and rec["change_pct"] is not None:
+        return text
+    if not text.endswith("持平") and rec["change_pct"] is not None:
         text += f"（{'增长' if ch > 0 else '下降'}{fixed(abs(rec['change_pct']), 1)}%）"
     return text
 
