@@ -6,7 +6,9 @@
 
 Each run imports the set twice into empty stores: with the CLI's default (a process pool for
 reading and parsing when the batch is big, gwstats.import_pool) and serially
-(GWSTATS_IMPORT_WORKERS=0), plus a batch of 20 files both ways (no pool is started for it).
+(GWSTATS_IMPORT_WORKERS=0) and with the pool forced (GWSTATS_IMPORT_WORKERS=1: one worker besides
+the parent, even when the load average says the other core is busy), plus a batch of 20 files
+(no pool is started for it). ``--check`` compares the forced-pool and serial stores.
 
 Returns are the workspace's own template (gwstats.template.build_workbook) filled with openpyxl,
 with the messy values real returns have ("200多", "1,000", blanks, "—", 13.55), plus one-row-per-unit
@@ -182,12 +184,15 @@ def main():
     subprocess.run([gw, "--help"], stdout=subprocess.DEVNULL, check=True)
     startup = time.perf_counter() - t
 
+    with open("/proc/loadavg") if Path("/proc/loadavg").exists() else open(os.devnull) as fh:
+        load_before = fh.read().split()[:3]
     small = data / "small20"
     if not small.exists():
         small.mkdir()
         for f in files[:20]:
             shutil.copyfile(f, small / f.name)
     serial_env = dict(env, GWSTATS_IMPORT_WORKERS="0")
+    pool_env = dict(env, GWSTATS_IMPORT_WORKERS="1")  # one worker besides the parent, whatever the load
 
     def fresh(work: Path, name: str) -> Path:
         ws = work / name
@@ -197,33 +202,37 @@ def main():
         return ws
 
     firsts, again, dry, first_cpu, serial, serial_cpu, small_pool, small_serial = [], [], [], [], [], [], [], []
+    pooled, pooled_cpu = [], []
     identical = None
     for k in range(args.runs):
         work = Path(tempfile.mkdtemp(prefix="gwbench-"))
-        ws, ws0 = fresh(work, "ws"), fresh(work, "ws0")
+        ws, ws0, ws1 = fresh(work, "ws"), fresh(work, "ws0"), fresh(work, "ws1")
         cmd = [gw, "import", str(data / "returns"), "-w", str(ws), "-q", "-f", "json"]
         cmd0 = [gw, "import", str(data / "returns"), "-w", str(ws0), "-q", "-f", "json"]
+        cmd1 = [gw, "import", str(data / "returns"), "-w", str(ws1), "-q", "-f", "json"]
         dry.append(run(cmd + ["--dry-run"], env))
-        if k % 2:  # alternate which goes first, so neither always gets the warmer cache
-            serial.append(run(cmd0, serial_env)); serial_cpu.append(CPU[-1])
-            firsts.append(run(cmd, env)); first_cpu.append(CPU[-1])
-        else:
-            firsts.append(run(cmd, env)); first_cpu.append(CPU[-1])
-            serial.append(run(cmd0, serial_env)); serial_cpu.append(CPU[-1])
+        variants = [(cmd, env, firsts, first_cpu), (cmd0, serial_env, serial, serial_cpu), (cmd1, pool_env, pooled, pooled_cpu)]
+        for c, e, sink, cpu in variants[k % 3:] + variants[:k % 3]:  # rotate which goes first
+            sink.append(run(c, e))
+            cpu.append(CPU[-1])
         again.append(run(cmd, env))
         if args.check and identical is None:
-            identical = same_store(ws / "gwstats.sqlite", ws0 / "gwstats.sqlite")
+            identical = same_store(ws1 / "gwstats.sqlite", ws0 / "gwstats.sqlite")
         for name, sink, e in (("s1", small_pool, env), ("s0", small_serial, serial_env)):
             sws = fresh(work, name)
             sink.append(run([gw, "import", str(small), "-w", str(sws), "-q", "-f", "json"], e))
         shutil.rmtree(work)
     with open("/proc/loadavg") if Path("/proc/loadavg").exists() else open(os.devnull) as fh:
         load = fh.read().split()[:3]
+    print(f"load average before: {' '.join(load_before)}")
     print(f"files: {len(files)} ({args.n} one-unit returns + {args.wide} one-row-per-unit sheets), {size / 1024 / 1024:.1f} MB")
     print(f"calamine reading alone (in-process): {read_only:.2f} s")
     print(f"gwstats --help startup:              {startup:.2f} s")
-    print(f"import, empty store (wall):          best {min(firsts):.2f} s, runs {', '.join(f'{x:.2f}' for x in firsts)}")
+    print(f"import, empty store (wall):          best {min(firsts):.2f} s, runs {', '.join(f'{x:.2f}' for x in firsts)}"
+          " (default: pool only when a core is idle)")
     print(f"import, empty store (CPU user+sys):  best {min(first_cpu):.2f} s (parent and workers)")
+    print(f"same, pool forced GWSTATS_IMPORT_WORKERS=1: best {min(pooled):.2f} s, runs {', '.join(f'{x:.2f}' for x in pooled)}; "
+          f"CPU best {min(pooled_cpu):.2f} s")
     print(f"same, serial GWSTATS_IMPORT_WORKERS=0: best {min(serial):.2f} s, runs {', '.join(f'{x:.2f}' for x in serial)}; "
           f"CPU best {min(serial_cpu):.2f} s")
     print(f"20 files, default (no pool):         best {min(small_pool):.2f} s, runs {', '.join(f'{x:.2f}' for x in small_pool)}")
