@@ -260,3 +260,21 @@ def test_password_protected_sheet_is_read(ws, tmp_path):
     f = one(ws.import_paths([path]))
     assert f.status == "accepted", f.errors
     assert "原文“两百”" in traced(ws, "YX", "legal_lessons")
+
+
+def test_short_form_of_a_name_that_carries_the_parent_place_name(tmp_path):
+    """No alias listed: "财源镇" is 集安市财源镇关工委 because its parent is 集安市关工委."""
+    from gwstats import Workspace
+
+    ws = Workspace.init(tmp_path / "ws", name="集安市关工委", year=2020)
+    units = tmp_path / "units.csv"
+    units.write_text("编码,单位名称,上级编码\nJA,集安市关工委,\nJA02,集安市财源镇关工委,JA\nJA03,集安市清河镇关工委,JA\n",
+                     encoding="utf-8")
+    ws.import_units(units)
+    h = ws.hierarchy()
+    assert [h.match(t) for t in ("财源镇", "财源镇关工委（盖章）", "清河镇关心下一代工作委员会", "集安市")] == ["JA02", "JA02", "JA03", "JA"]
+    rows = long_rows({"关工委组织数": "十二"}, unit="财源镇关工委", year=2020)
+    f = one(ws.import_paths([write_xlsx(tmp_path / "in" / "报表.xlsx", {"统计表": rows})]))
+    assert f.status == "accepted", f.errors
+    assert [r.unit for r in f.returns] == ["JA02"]
+    assert "原文“十二”" in traced(ws, "JA02", "org_total", 2020)
