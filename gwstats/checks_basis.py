@@ -86,3 +86,20 @@ def inactive_returns(ck):
         msg = (f"{ck.name(i)}：单位名单中该单位{'、'.join(span) or ''}有效，{ck.year} 年不在其中，"
                f"其 {ck.year} 年报表未计入汇总（如单位仍在，请修改单位名单的启用/停用年度）")
         ck.add("warning", "inactive-return", msg, i)
+
+
+def row_totals_beside_returns(ck):
+    """A 合计 row of a unit that also sent a real 汇总 return: checked against the rows it adds up."""
+    d = ck.f.data
+    if d.row_total_has is None:
+        return
+    comp, ccount = ck.f.computed, ck.f.computed_count
+    below = comp - np.where(d.own_has, d.own, 0)
+    cand = d.row_total_has & ck.in_scope[:, None] & ((ccount == 0) | (below != d.row_total))
+    for i, j in np.argwhere(cand):
+        i, j = int(i), int(j)
+        metric = ck.codes[j]
+        got = from_micro(d.row_total[i, j])
+        want = from_micro(below[i, j]) if ccount[i, j] else None
+        msg = f"{ck.name(i)}：合计行“{ck.cat.label_of(metric)}”为 {_num(got)}，各单位相加为 {_num(want)}"
+        ck.add("error", "total-row-mismatch", msg, i, metric, None, reported=got, computed=want)

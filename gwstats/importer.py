@@ -16,7 +16,7 @@ from pathlib import Path
 from .errors import Finding, UsageError
 from .import_pool import load_files
 from .parser.context import Context
-from .parser.model import ParsedReturn
+from .parser.model import ParsedReturn, split_scope_key
 from .parser.workbook import parse_sheets
 from .reader import ReadError, check_size, read_return_bytes, shutdown_worker
 from .store import SubmissionRecord, ValueRecord
@@ -363,14 +363,16 @@ def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dr
 
 
 def _in_force(store, key):
-    unit, year, scope = key
+    unit, year, skey = key
+    scope, total_row = split_scope_key(skey)
     return store.conn.execute(
         "SELECT s.id, f.name, s.received_at FROM submissions s JOIN files f ON f.id = s.file_id"
-        " WHERE s.unit=? AND s.year=? AND s.scope=? AND s.superseded_by IS NULL", (unit, year, scope)).fetchone()
+        " WHERE s.unit=? AND s.year=? AND s.scope=? AND s.superseded_by IS NULL AND (s.source = 'total_row') = ?",
+        (unit, year, scope, int(total_row))).fetchone()
 
 
 def _same_values(store, r: ParsedReturn) -> bool:
-    old = store.values_in_force(store.conn, r.unit, r.year, r.scope)
+    old = store.values_in_force(store.conn, r.unit, r.year, r.scope, r.source == "total_row")
     new = {v.metric: (None if v.value is None else str(v.value), v.state) for v in r.values}
     return old == new
 

@@ -101,20 +101,31 @@ def cell_text(value) -> str:
     return str(value)
 
 
+_MONEY = {"元": Decimal(1), "百元": Decimal(100), "千元": Decimal(1000), "万元": WAN, "十万元": WAN * 10,
+          "百万元": WAN * 100, "亿元": WAN * WAN}
+_MULTIPLIER = {"十": Decimal(10), "百": Decimal(100), "千": Decimal(1000), "万": WAN}
+
+
 def _scale_for_field(field_unit: str | None, unit: str | None) -> tuple[Decimal, str | None]:
-    """Multiplier from the unit a field is written in to the catalog unit."""
+    """Multiplier from the unit a field is written in to the catalog unit. A unit that cannot be
+    converted for certain (元/人 for 万元, 篇 for 人) is refused, never ignored."""
     if not field_unit or not unit:
         return Decimal(1), None
-    fu = field_unit.strip()
-    if fu == unit:
+    fu = unicodedata.normalize("NFKC", field_unit).strip().strip("()（）")
+    if not fu or fu == unit or fu in EQUIVALENT.get(unit, ()):
+        if unit in _MONEY and fu in _MONEY and fu != unit:
+            pass  # 元 for 万元: converted below
+        else:
+            return Decimal(1), None
+    if unit in _MONEY and fu in _MONEY:
+        return _MONEY[fu] / _MONEY[unit], f"按{fu}换算为{unit}"
+    if len(fu) >= 2 and fu[0] in _MULTIPLIER:
+        base = fu[1:]
+        if base == unit or base in EQUIVALENT.get(unit, ()):
+            return _MULTIPLIER[fu[0]], f"按{fu}换算为{unit}"
+    if unit == "%":
         return Decimal(1), None
-    if unit == "万元" and fu == "元":
-        return Decimal(1) / WAN, "按元换算为万元"
-    if unit == "元" and fu == "万元":
-        return WAN, "按万元换算为元"
-    if fu == "万" + unit:
-        return WAN, f"按{fu}换算为{unit}"
-    return Decimal(1), None
+    raise NumberError(f"计量单位“{fu}”与该指标的计量单位“{unit}”不符，无法换算（请按“{unit}”填写）")
 
 
 def parse_value(value, *, unit: str | None = None, integer: bool = False, field_unit: str | None = None,
@@ -177,6 +188,10 @@ def parse_value(value, *, unit: str | None = None, integer: bool = False, field_
     approx = bool(m.group("pre") or m.group("more") or m.group("post"))
     written = m.group("unit")
     wan = bool(m.group("wan"))
+    if unit in ("万元", "元") and written in _MONEY and written not in ("元", "万元"):
+        number, wan = number * _MONEY[written] / WAN, True  # 50千元 → 5万元
+        note = f"按{written}换算为{unit}"
+        written = ""
     if unit in ("万元", "元") and written in ("", "元", "万元"):
         if wan or written == "万元":
             in_wan = True  # 13.55万 / 13.55万元

@@ -32,6 +32,10 @@ class YearData:
     rep_source: np.ndarray  # int8 per unit: 0 none, 1 汇总 return, 2 合计 row
     own_approx: np.ndarray | None = None  # bool like own_has: the value was written approximately (800多)
     rep_approx: np.ndarray | None = None  # bool like rep_has
+    row_total: np.ndarray | None = None  # micro: a 合计 row's values where the unit also sent a real 汇总
+    row_total_has: np.ndarray | None = None  # (the 汇总 return is in ``rep``; the row is only checked)
+    as_huizong: np.ndarray | None = None  # bool per unit: a summary-sheet row taken as 本级 by default, read
+    # as the unit's 汇总 because units below it also reported (never counted twice)
 
     def __post_init__(self):
         if self.own_approx is None:
@@ -88,7 +92,10 @@ def load_year(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
     valid = rows >= 0
     has_sub[rows[valid]] = True
     hz = valid & is_rep
-    rep_source[rows[hz]] = np.where(np.array(sources)[hz] == "total_row", 2, 1)
+    is_row = np.array(sources) == "total_row"
+    # a unit may have a real 汇总 return and a 合计 row side by side: the return is its 汇总 (1), else the row (2)
+    rep_source[rows[hz & is_row]] = 2
+    rep_source[rows[hz & ~is_row]] = 1
     unpacked = {sids[k]: k for k, b in enumerate(blobs) if b is None}
     if unpacked:
         blobs = [b or b"" for b in blobs]
@@ -111,15 +118,55 @@ def load_year(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
         val = np.concatenate([val, np.array([v for _, _, v in extra], dtype=np.int64)])
     ok = (r >= 0) & (col >= 0)
     flat = r * m + col  # position in the (units × metrics) matrices
-    for mask, vals, has in ((ok & ~rep_val, own, own_has), (ok & rep_val, rep, rep_has)):
+    row_val = np.repeat(is_row, counts)
+    if unpacked:
+        row_val = np.concatenate([row_val, is_row[ks]])
+    both = np.zeros(n, dtype=bool)
+    both[rows[hz & is_row]] = True
+    both &= rep_source == 1
+    row_total = row_total_has = None
+    if both.any():
+        row_total, row_total_has = np.zeros((n, m), dtype=np.int64), np.zeros((n, m), dtype=bool)
+    own_mask = ok & ~rep_val
+    rep_mask = ok & rep_val & ~(row_val & both[np.maximum(r, 0)])  # the row of a unit with a real 汇总: not rep
+    for mask, vals, has in ((own_mask, own, own_has), (rep_mask, rep, rep_has)):
         at = flat[mask]
         vals.reshape(-1)[at] = val[mask]
         has.reshape(-1)[at] = True
+    if row_total is not None:
+        mask = ok & rep_val & row_val & both[np.maximum(r, 0)]
+        row_total.reshape(-1)[flat[mask]] = val[mask]
+        row_total_has.reshape(-1)[flat[mask]] = True
     if float(np.abs(val.astype(np.float64)).sum()) >= _SAFE:
         # sums over all units could overflow int64: add exact Python integers instead
         own, rep = own.astype(object), rep.astype(object)
     own_approx, rep_approx = _approx(conn, tree, metric_codes, year, own_has, rep_has)
-    return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source, own_approx, rep_approx)
+    as_huizong = _assumed_rows(conn, tree, year, has_sub, rep_source)
+    if as_huizong.any():
+        u = as_huizong
+        rep[u], rep_has[u], rep_approx[u] = own[u], own_has[u], own_approx[u]
+        own[u], own_has[u], own_approx[u] = 0, False, False
+        rep_source[u] = 1
+    return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source, own_approx, rep_approx, row_total,
+                    row_total_has, as_huizong)
+
+
+def _assumed_rows(conn, tree: Tree, year: int, has_sub, rep_source) -> np.ndarray:
+    """Units whose 本级 is a row of a summary sheet without 口径 (taken as 本级 by default) while some
+    unit below them has a return of its own: that row already holds them, so it is the unit's 汇总."""
+    out = np.zeros(tree.n, dtype=bool)
+    rows = conn.execute(
+        "SELECT DISTINCT s.unit FROM submissions s JOIN submission_notes n ON n.submission_id = s.id"
+        " WHERE s.year = ? AND s.superseded_by IS NULL AND s.scope = '本级' AND n.code = 'row-scope-assumed'",
+        (year,)).fetchall()
+    if not rows:
+        return out
+    below = tree.accumulate(has_sub.astype(np.int64)) - has_sub
+    for (unit,) in rows:
+        i = tree.index.get(unit)
+        if i is not None and below[i] > 0 and rep_source[i] == 0:
+            out[i] = True
+    return out
 
 
 def _approx(conn, tree: Tree, metric_codes: list[str], year: int, own_has, rep_has):

@@ -257,6 +257,8 @@ class RollupResult:
             notes.append(f"下级未报齐（已报 {rep}/{exp}），分子、分母均采用本单位汇总表数")
         if f.leaf_rep is not None and f.leaf_rep[i]:
             notes.append("无下级单位，汇总表按本级计")
+        if i < self.tree.n and f.data.as_huizong is not None and f.data.as_huizong[i]:
+            notes.append("汇总表中本单位一行未注明口径，因下级单位另有报表，按汇总数对待（不重复相加）")
         if f.derived is not None and f.derived[i] and i < self.tree.n:
             notes.append("本级数由本单位汇总表数减去下级合计得出")
         if below:

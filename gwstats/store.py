@@ -256,10 +256,13 @@ class Store:
         )
         return cur.lastrowid
 
-    def in_force(self, conn, unit: str, year: int, scope: str):
+    def in_force(self, conn, unit: str, year: int, scope: str, total_row: bool = False):
+        """The submission in force for (unit, year, scope); a 合计 row (``total_row``) and a real
+        汇总 return of the same unit are kept side by side."""
         return conn.execute(
-            "SELECT id FROM submissions WHERE unit=? AND year=? AND scope=? AND superseded_by IS NULL",
-            (unit, year, scope),
+            "SELECT id FROM submissions WHERE unit=? AND year=? AND scope=? AND superseded_by IS NULL"
+            " AND (source = 'total_row') = ?",
+            (unit, year, scope, int(total_row)),
         ).fetchone()
 
     def add_submission(self, conn, file_id: int, sub: SubmissionRecord, *, received_at: str, imported_by: str | None) -> tuple[int, int | None]:
@@ -269,7 +272,7 @@ class Store:
         """
         if sub.scope not in SCOPES:
             raise ValueError(f"scope must be one of {SCOPES}")
-        old = self.in_force(conn, sub.unit, sub.year, sub.scope)
+        old = self.in_force(conn, sub.unit, sub.year, sub.scope, sub.source == "total_row")
         # rows and blob are made from the same list, so they cannot disagree
         rows = [
             (
@@ -307,12 +310,12 @@ class Store:
             conn.execute("UPDATE submissions SET superseded_by=? WHERE id=?", (sid, old[0]))
         return sid, (old[0] if old else None)
 
-    def values_in_force(self, conn, unit: str, year: int, scope: str) -> dict[str, tuple[str | None, str]]:
+    def values_in_force(self, conn, unit: str, year: int, scope: str, total_row: bool = False) -> dict[str, tuple[str | None, str]]:
         """metric -> (value text, state) of the submission in force, for 'unchanged' checks."""
         rows = conn.execute(
             "SELECT v.metric, v.value, v.state FROM submission_values v JOIN submissions s ON s.id = v.submission_id"
-            " WHERE s.unit=? AND s.year=? AND s.scope=? AND s.superseded_by IS NULL",
-            (unit, year, scope),
+            " WHERE s.unit=? AND s.year=? AND s.scope=? AND s.superseded_by IS NULL AND (s.source = 'total_row') = ?",
+            (unit, year, scope, int(total_row)),
         ).fetchall()
         return {m: (v, st) for m, v, st in rows}
 

@@ -107,6 +107,41 @@ def test_wide_sheet_rows_and_total_row(ws, tmp_path):
     assert stored_values(ws, "YX") == {}  # the 合计 row is never a 本级 return
 
 
+def test_total_row_and_real_huizong_are_kept_side_by_side(ws, tmp_path):
+    """岳西's summary sheet (stations + 合计 row) and its own 汇总 return: neither replaces the other."""
+    rows, _ = wide_rows(["城关派出所", "天堂派出所"], ["法制课场次", "受教育师生人次"], [[10, 800], [12, 900]],
+                        total=[22, 1700], unit_field="岳西县公安局关工委")
+    sheet = write_xlsx(tmp_path / "岳西各所.xlsx", {"汇总": rows})
+    ret = write_xlsx(tmp_path / "岳西县局汇总表.xlsx", {"统计表": long_rows({"法制课场次": 30}, unit="岳西县局", scope="汇总")})
+    report = ws.import_paths([sheet, ret])
+    assert [f.status for f in report.files] == ["accepted", "accepted"], [f.errors for f in report.files]
+    live = ws.store.conn.execute("SELECT source FROM submissions WHERE unit='YX' AND scope='汇总' AND superseded_by IS NULL"
+                                 " ORDER BY source").fetchall()
+    assert live == [("return",), ("total_row",)]
+    # again in the other order, as a second batch: still both, nothing replaced
+    again = ws.import_paths([ret, sheet])
+    assert [f.status for f in again.files] == ["unchanged", "unchanged"]
+    res = ws.rollup(2018, compare=None, prefer="reported")
+    assert res.reported_of(res.tree.index["YX"], "legal_lessons") == 30  # the real 汇总, not the 22 of the row
+    assert not [f for f in ws.check(2018).findings if f.code == "total-row-mismatch"]
+
+
+def test_county_rows_of_a_city_sheet_are_not_added_to_their_stations(ws, tmp_path):
+    """A city sheet of county totals (no 口径) and the stations' own returns: 岳西 is 17, not 17 + 15."""
+    rows, _ = wide_rows(["岳西县公安局关工委", "望江县公安局关工委"], ["法制课场次", "受教育师生人次"],
+                        [[17, 900], [8, 400]], unit_field="安庆市公安局关工委")
+    city = write_xlsx(tmp_path / "全市汇总.xlsx", {"汇总": rows})
+    st1 = write_xlsx(tmp_path / "城关所.xlsx", {"表": long_rows({"法制课场次": 10}, unit="城关派出所")})
+    st2 = write_xlsx(tmp_path / "天堂所.xlsx", {"表": long_rows({"法制课场次": 5}, unit="天堂派出所")})
+    for batch in ([city, st1, st2], ):
+        assert all(f.status == "accepted" for f in ws.import_paths(batch).files)
+    res = ws.rollup(2018, compare=None)
+    assert res.value("YX", "legal_lessons") == 17  # the row holds the stations: 本级 17 − 15 = 2
+    assert res.value("AQ", "legal_lessons") == 25
+    assert "按汇总数对待" in res.record("YX", "legal_lessons")["note"]
+    assert res.value("WJ", "legal_lessons") == 8  # 望江 has no station returns: its row stays its 本级
+
+
 def test_xls_and_gbk_csv(ws, tmp_path):
     xls = write_xls(tmp_path / "望江县局.xls", {"统计表": long_rows({"法制课场次": 128, "资助金额": 13.55}, unit="望江县局")})
     csv_ = write_csv(tmp_path / "怀宁县局.csv", long_rows({"法制课场次": "120", "受教育师生人次": "6,000"}, unit="怀宁县局"), "gbk")

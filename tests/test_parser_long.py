@@ -103,6 +103,21 @@ def test_amount_in_yuan_by_label_and_by_unit_column(hierarchy):
     assert v["donations"][0] == "35.6"
 
 
+def test_unknown_units_of_measure_are_converted_or_refused(hierarchy):
+    rows = long_rows({"资助金额": 50, "受教育师生人次": 3, "捐款捐物": 12},
+                     units_of_measure={"资助金额": "千元", "受教育师生人次": "万人次", "捐款捐物": "元/人"})
+    rets, findings = parse(hierarchy, rows)
+    v = values_of(rets[0]) if rets else {}
+    msgs = [f.message for f in (rets[0].findings if rets else []) + list(findings)]
+    # 50 千元 is 5 万元, not 50 万元; and the summary says how it was read
+    assert v["aid_amount"][0] == "5" and any("按千元换算为万元" in m for m in msgs)
+    assert v["legal_audience"][0] == "30000"
+    # 元/人 cannot be turned into 万元 for certain: refused with the cell named
+    assert "donations" not in v
+    bad = [f for f in (rets[0].findings if rets else []) + list(findings) if "元/人" in f.message]
+    assert bad and bad[0].cell and "无法换算" in bad[0].message
+
+
 def test_labels_normalised(hierarchy):
     rows = long_rows({"五 老 志 愿 者": 10, "法治副校长人数": 4, "（1）资助困难学生人数（人）": 8, "其中：五老骨干人数": 3})
     v = values_of(parse(hierarchy, rows)[0][0])

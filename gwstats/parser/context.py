@@ -139,6 +139,9 @@ class Context:
         if p.approx:
             findings.append(self.finding(
                 "warning", "approximate", f"“{label}”的值“{text}”是约数，按 {p.value} 计", sheet.name, ref, raw=text))
+        if p.note and p.value is not None and "换算" in p.note:
+            findings.append(self.finding(
+                "warning", "converted", f"“{label}”的值“{text}”{p.note}，计为 {p.value}{unit or ''}", sheet.name, ref, raw=text))
         return Value(code, p.value, p.state, p.approx, sheet.name, ref, text, p.note)
 
 

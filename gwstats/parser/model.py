@@ -7,6 +7,17 @@ from decimal import Decimal
 
 from ..errors import Finding
 
+TOTAL_ROW_SCOPE = "汇总（合计行）"
+
+
+def scope_key(scope: str, source: str) -> str:
+    return TOTAL_ROW_SCOPE if source == "total_row" else scope
+
+
+def split_scope_key(key: str) -> tuple[str, bool]:
+    """(stored scope, is a 合计 row) of a scope key."""
+    return ("汇总", True) if key == TOTAL_ROW_SCOPE else (key, False)
+
 
 @dataclass
 class Value:
@@ -43,7 +54,9 @@ class ParsedReturn:
 
     @property
     def key(self):
-        return (self.unit, self.year, self.scope)
+        """(unit, year, scope key): a 合计 row and a real 汇总 return of the same unit are two things,
+        kept side by side (scope key ``汇总（合计行）`` for the row)."""
+        return (self.unit, self.year, scope_key(self.scope, self.source))
 
     def value_map(self) -> dict[str, tuple]:
         return {v.metric: (v.value, v.state) for v in self.values}
