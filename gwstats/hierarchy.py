@@ -104,15 +104,16 @@ class Hierarchy:
         return len(self.ancestors(code))
 
     # ---- matching ----------------------------------------------------------------------------
-    def match(self, text: str) -> str | None:
-        """A unit code for a code, name or alias as written in a return."""
+    def match(self, text: str, loose: bool = True) -> str | None:
+        """A unit code for a code, name or alias as written in a return; ``loose``: also the written
+        forms of gwstats.unit_names (parent's place name in front, 本级/盖章 notes…)."""
         if text is None:
             return None
         text = str(text).strip()
         if text in self.units:
             return text
         code = self._keys.get(unit_key(text))
-        if code is None and text:
+        if code is None and text and loose:
             code = self.names.match(text)  # "集安市财源镇关工委", "甲县关工委（本级）", "…关心下一代工作委员会"
         return code
 

@@ -45,10 +45,12 @@ class UnitNames:
 
     def __init__(self, hierarchy):
         self.h = hierarchy
+        labels: dict[str, list[str]] = {}  # code -> its name's and aliases' keys
         keys: dict[str, str] = {}
         for u in hierarchy.units.values():
-            for label in (u.name, *u.aliases):
-                keys.setdefault(clean_key(label), u.code)
+            ks = labels[u.code] = [k for k in dict.fromkeys(clean_key(x) for x in (u.name, *u.aliases)) if k]
+            for k in ks:
+                keys.setdefault(k, u.code)
         for u in hierarchy.units.values():
             keys.setdefault(clean_key(u.code), u.code)
         keys.pop("", None)
@@ -56,19 +58,17 @@ class UnitNames:
         # short forms: a listed name minus an ancestor's name in front ("集安市财源镇" -> "财源镇")
         short: dict[str, str | None] = {}
         for u in hierarchy.units.values():
-            anc_keys = [k for a in hierarchy.ancestors(u.code) for k in self._labels(a)]
-            for k in self._labels(u.code):
+            if not u.parent:
+                continue
+            anc_keys = [k for a in hierarchy.ancestors(u.code) for k in labels[a] if len(k) >= 2]
+            for k in labels[u.code]:
                 for ak in anc_keys:
-                    if len(ak) >= 2 and k.startswith(ak) and len(k) - len(ak) >= 2:
+                    if k.startswith(ak) and len(k) - len(ak) >= 2:
                         rest = k[len(ak):]
                         if rest in keys:
                             continue
                         short[rest] = u.code if short.get(rest, u.code) == u.code else None  # None: ambiguous
         self.short = {k: c for k, c in short.items() if c is not None}
-
-    def _labels(self, code: str) -> list[str]:
-        u = self.h.units[code]
-        return [k for k in dict.fromkeys(clean_key(x) for x in (u.name, *u.aliases)) if k]
 
     def _lookup(self, key: str) -> str | None:
         return self.keys.get(key) or self.short.get(key)

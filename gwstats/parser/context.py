@@ -68,7 +68,7 @@ class Context:
         key = unit_key(text)
         if not key:
             return None
-        code = self.h.match(text)
+        code = self.h.match(text, loose=False)  # a title or file name is rarely just a name
         if code:
             return code
         for k, code in self._unit_keys:
