@@ -327,8 +327,12 @@ def _record(r: ParsedReturn) -> SubmissionRecord:
 
 
 def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dry_run: bool = False,
-                 keep_existing: bool = False, progress=None, max_mb: float | None = None) -> ImportReport:
+                 keep_existing: bool = False, progress=None, max_mb: float | None = None,
+                 received: str | None = None) -> ImportReport:
     """Import returns from files, folders and globs.
+
+    ``received``: the date (YYYY-MM-DD) the files arrived, used by ``status`` for returns without a
+    readable 填报日期 (the import time never makes a return late).
 
     ``progress(done, total, phase)`` is called per file, in two phases: 读取 (read and parse), then
     写入 (write; 检查 in a dry run).
@@ -355,7 +359,7 @@ def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dr
     written_shas: set[str] = set()
     for n, i in enumerate(order):
         ld = loaded[i]
-        _write(ws, store, ld, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx)
+        _write(ws, store, ld, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx, received)
         if progress:
             progress(n + 1, total, "写入" if not dry_run else "检查")
     report.files = [ld.result for ld in loaded]
@@ -377,7 +381,8 @@ def _same_values(store, r: ParsedReturn) -> bool:
     return old == new
 
 
-def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx):
+def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx,
+           arrived: str | None = None):
     res = ld.result
     if res.status != "accepted":
         ld.data = None
@@ -418,7 +423,9 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
             file_id = store.add_file(conn, sha256=res.sha256, name=res.name, size=res.size, stored_path=stored_path,
                                      received_at=received_at, imported_by=user)
             for r in ld.returns:
-                store.add_submission(conn, file_id, _record(r), received_at=r.received_at or received_at, imported_by=user)
+                # an online form's row: its submission time is when that return arrived
+                store.add_submission(conn, file_id, _record(r), received_at=r.received_at or received_at, imported_by=user,
+                                     arrived_at=r.received_at[:10] if r.received_at else arrived)
     except Exception as exc:
         res.reject(Finding("error", "store-failed", f"写入数据库失败，本文件未导入（{exc}）", file=res.name))
         return

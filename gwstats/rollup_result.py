@@ -162,6 +162,12 @@ class RollupResult:
     def records(self) -> list[dict]:
         return [self._record(self._i(u), m) for u in self.row_keys for m in self.metrics]
 
+    def to_frame(self):
+        """The records as a pandas DataFrame (one row per unit × metric; needs ``pip install gwstats[pandas]``)."""
+        from .frames import records_frame
+
+        return records_frame(self.records())
+
     def records_for(self, units: list[str], metrics: list[str] | None = None) -> list[dict]:
         return [self._record(self._i(u), m) for u in units for m in (metrics or self.metrics)]
 

@@ -54,7 +54,9 @@ class StatusResult:
             tail = "、".join(missing[:_SUMMARY_NAMES]) + f"等 {len(missing)} 个"
         else:
             tail = "、".join(missing)
-        return f"应报 {exp} 个单位，已报 {rep} 个（{pct_text}），按时 {self.on_time} 个，未报：{tail}"
+        undated = sum(1 for r in self.rows if r["expected"] and r["reported"] and r["on_time"] is None)
+        dates = f"，报送日期不详 {undated} 个" if undated else ""
+        return f"应报 {exp} 个单位，已报 {rep} 个（{pct_text}），按时 {self.on_time} 个{dates}，未报：{tail}"
 
     def display_rows(self, missing_only: bool = False) -> list[dict]:
         rows = self.missing_rows if missing_only else [r for r in self.rows if r["expected"] or r["reported"]]
@@ -90,15 +92,17 @@ def status(ws, year: int, unit: str | None = None) -> StatusResult:
     sub = tree.subtree(root)
     expected = tree.expected(year)
     info: dict[str, dict] = {}
-    for code, received, superseded, filled_by, phone, fill_date in conn.execute(
-        "SELECT unit, received_at, superseded_by, filled_by, phone, fill_date FROM submissions WHERE year = ?"
+    for code, arrived, superseded, filled_by, phone, fill_date in conn.execute(
+        "SELECT unit, arrived_at, superseded_by, filled_by, phone, fill_date FROM submissions WHERE year = ?"
         " ORDER BY received_at, id",
         (year,),
     ):
-        when = submitted_date(fill_date, received)
+        # when the unit submitted: its 填报日期, else the arrival date given at import; never the import time
+        when = submitted_date(fill_date, arrived) or None
         d = info.setdefault(code, {"first": when, "versions": 0, "filled_by": None, "phone": None})
         d["versions"] += 1
-        d["first"] = min(d["first"], when)
+        if when is not None:
+            d["first"] = when if d["first"] is None else min(d["first"], when)
         if superseded is None:
             d["filled_by"] = filled_by or d["filled_by"]
             d["phone"] = phone or d["phone"]
@@ -109,13 +113,14 @@ def status(ws, year: int, unit: str | None = None) -> StatusResult:
         if not expected[i] and d is None:
             continue
         submitted = d["first"] if d else None
+        undated = d is not None and submitted is None
         rows.append({
             "unit": code,
             "unit_name": tree.names[i],
             "level": int(tree.level[i]),
             "expected": bool(expected[i]),
             "reported": d is not None,
-            "submitted_at": submitted,
+            "submitted_at": "日期不详" if undated else submitted,
             "on_time": None if submitted is None else submitted <= deadline,
             "versions": d["versions"] if d else 0,
             "填报人": d["filled_by"] if d else None,
@@ -129,7 +134,8 @@ _DATE = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})")
 
 
 def submitted_date(fill_date: str | None, received_at: str | None) -> str:
-    """When a return was submitted, as YYYY-MM-DD: its 填报日期 when readable, else when it was received."""
+    """When a return was submitted, as YYYY-MM-DD: its 填报日期 when readable, else the date it arrived
+    (``import --received``); "" when neither is known."""
     for text in (fill_date, received_at):
         m = _DATE.search(text or "")
         if m:

@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     filled_by TEXT,                         -- 填报人
     phone TEXT,                             -- 联系电话
     fill_date TEXT,                         -- 填报日期 as written
+    arrived_at TEXT,                        -- when the file arrived (import --received), YYYY-MM-DD
     superseded_by INTEGER REFERENCES submissions(id),
     packed BLOB                             -- numeric values as PACKED_DTYPE records (metric id, micro)
 );
@@ -158,6 +159,10 @@ class Store:
             self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         if not self._has_packed_column():
             self._migrate_packed()
+        if not any(r[1] == "arrived_at" for r in self.conn.execute("PRAGMA table_info(submissions)")):
+            with self.transaction() as c:
+                if not any(r[1] == "arrived_at" for r in c.execute("PRAGMA table_info(submissions)")):
+                    c.execute("ALTER TABLE submissions ADD COLUMN arrived_at TEXT")
 
     # ---- schema migration ----------------------------------------------------------------------
     def _has_packed_column(self) -> bool:
@@ -265,7 +270,8 @@ class Store:
             (unit, year, scope, int(total_row)),
         ).fetchone()
 
-    def add_submission(self, conn, file_id: int, sub: SubmissionRecord, *, received_at: str, imported_by: str | None) -> tuple[int, int | None]:
+    def add_submission(self, conn, file_id: int, sub: SubmissionRecord, *, received_at: str, imported_by: str | None,
+                       arrived_at: str | None = None) -> tuple[int, int | None]:
         """Insert a submission, superseding the one in force for (unit, year, scope).
 
         Returns (new id, id of the superseded submission or None). Call inside ``transaction()``.
@@ -291,10 +297,10 @@ class Store:
         ids = self.metric_ids(conn, [m for m, _ in numeric])
         packed = pack_values([(ids[m], micro) for m, micro in numeric])
         cur = conn.execute(
-            "INSERT INTO submissions (file_id, unit, year, scope, source, sheet, received_at, imported_by, filled_by, phone, fill_date, packed)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO submissions (file_id, unit, year, scope, source, sheet, received_at, imported_by, filled_by, phone,"
+            " fill_date, packed, arrived_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (file_id, sub.unit, sub.year, sub.scope, sub.source, sub.sheet, received_at, imported_by, sub.filled_by, sub.phone,
-             sub.fill_date, packed),
+             sub.fill_date, packed, arrived_at),
         )
         sid = cur.lastrowid
         conn.executemany(

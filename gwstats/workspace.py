@@ -210,6 +210,18 @@ class Workspace:
 
         return make_report(self, year, output, **options)
 
+    def recent_files(self, limit: int = 10) -> list[dict]:
+        """The files received last: name, when, by whom, which returns they carried."""
+        from .files import recent_files
+
+        return recent_files(self, limit)
+
+    def original_file(self, submission: int):
+        """(name as received, path of the kept copy) of the file a submission came from."""
+        from .files import original_file
+
+        return original_file(self, submission)
+
     def copy_in(self, src: Path, sha256: str) -> str:
         """Keep a copy of a received file inside the workspace; returns its relative path."""
         rel = Path(FILES_DIR) / sha256[:2] / f"{sha256[:16]}-{src.name}"

@@ -60,9 +60,10 @@ def add_file(ws, name: str | None = None, received_at: str = "2019-01-10T09:00:0
 def add_submission(ws, unit: str, year: int, values: dict, *, scope: str = "本级", source: str = "return",
                    received_at: str = "2019-01-10T09:00:00", filled_by: str | None = None,
                    phone: str | None = None, file_name: str | None = None, sheet: str = "Sheet1",
-                   raws: dict | None = None, approx: tuple = ()) -> int:
+                   raws: dict | None = None, approx: tuple = (), arrived: bool = True) -> int:
     """values: metric -> number / text / None (None = not applicable, 'na'); ``approx``: metrics written
-    approximately (800多). Returns the submission id."""
+    approximately (800多); ``arrived``: the file arrived on ``received_at`` (as with import --received).
+    Returns the submission id."""
     fid = add_file(ws, file_name, received_at)
     vals = []
     for k, (metric, v) in enumerate(values.items()):
@@ -75,5 +76,6 @@ def add_submission(ws, unit: str, year: int, values: dict, *, scope: str = "本�
             vals.append(ValueRecord(metric, d, "value", metric in approx, sheet, cell, raw if raw is not None else str(v)))
     sub = SubmissionRecord(unit, year, scope, vals, source=source, sheet=sheet, filled_by=filled_by, phone=phone)
     with ws.store.transaction() as c:
-        sid, _ = ws.store.add_submission(c, fid, sub, received_at=received_at, imported_by="test")
+        sid, _ = ws.store.add_submission(c, fid, sub, received_at=received_at, imported_by="test",
+                                         arrived_at=received_at[:10] if arrived else None)
     return sid

@@ -27,10 +27,49 @@ def _draw(text: str, family=None) -> Figure:
     return fig
 
 
-def test_bundled_font_is_noto_sans_cjk_from_mplfonts_and_covers_chinese():
+def test_bundled_font_ships_in_gwstats_with_its_licence_and_covers_chinese():
     path = fonts.bundled_font_path()
-    assert path.name == "NotoSansCJKsc-Regular.otf" and path.is_file()
+    assert path.name == "GWStatsSansSC-Regular.otf" and path.is_file()
+    assert path.stat().st_size < 4 * 1024 * 1024  # a subset, not the 16 MB font
+    licence = (path.parent / "OFL.txt").read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE" in licence and "Noto Sans CJK SC" in licence
     assert fonts._covers(str(path), CHINESE.replace(" ", ""))
+
+
+def test_bundled_font_covers_gb2312_and_every_catalog_and_sample_name():
+    """Any unit or metric name written in the standard simplified set draws without a box."""
+    from importlib import resources
+
+    from matplotlib.ft2font import FT2Font
+
+    cmap = FT2Font(str(fonts.bundled_font_path())).get_charmap()
+    gb2312 = [chr(c) for c in range(0x4E00, 0xA000) if _in_gb2312(chr(c))]
+    assert len(gb2312) > 6700
+    assert all(ord(c) in cmap for c in gb2312)
+    texts = [resources.files("gwstats").joinpath("data/default_catalog.toml").read_text(encoding="utf-8")]
+    from gwstats.demo import sample_root
+
+    root = sample_root()
+    texts += [root.joinpath(n).read_text(encoding="utf-8") for n in ("jian-an/units.csv",)]
+    missing = {c for t in texts for c in t if ord(c) >= 0x80 and not c.isspace() and ord(c) not in cmap}
+    assert not missing
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def test_no_proprietary_font_in_the_dependency_tree():
+    """mplfonts (which ships SimHei.ttf) is gone from the declared dependencies."""
+    import tomllib
+
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    deps = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
+    assert not any(d.lower().startswith("mplfonts") for d in deps)
 
 
 def test_font_without_cjk_is_not_accepted():
@@ -53,7 +92,7 @@ def test_setup_fonts_makes_the_cjk_font_the_one_matplotlib_resolves():
 def test_without_system_fonts_the_bundled_font_is_registered():
     choice = fonts.choose_font(prefer_system=False)
     assert choice.source == "bundled"
-    assert choice.family == "Noto Sans CJK SC"
+    assert choice.family == fonts.BUNDLED_FAMILY
     assert Path(choice.path) == fonts.bundled_font_path()
     assert any(Path(f.fname) == fonts.bundled_font_path() for f in fm.fontManager.ttflist)
 
@@ -104,3 +143,15 @@ def test_a_system_font_without_chinese_glyphs_is_skipped(monkeypatch):
     monkeypatch.setattr(fm.fontManager, "ttflist", [entry])
     monkeypatch.setattr(fonts, "SYSTEM_CJK_FAMILIES", ("SimHei",))
     assert fonts._system_font() is None
+
+
+@pytest.mark.parametrize("installed, chosen", [
+    (("SimHei", "DengXian", "Microsoft YaHei"), "Microsoft YaHei"),  # Windows: 微软雅黑 before 等线 and 黑体
+    (("SimHei", "DengXian"), "DengXian"),
+    (("Hiragino Sans GB", "PingFang SC"), "PingFang SC"),  # macOS: 苹方
+    (("WenQuanYi Zen Hei", "Noto Sans CJK SC"), "Noto Sans CJK SC"),  # Linux
+])
+def test_system_font_preference_order(monkeypatch, installed, chosen):
+    path = str(fonts.bundled_font_path())  # any file with the glyphs stands in for the system font
+    monkeypatch.setattr(fm.fontManager, "ttflist", [fm.FontEntry(fname=path, name=n) for n in installed])
+    assert fonts._system_font().family == chosen

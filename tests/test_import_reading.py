@@ -184,6 +184,8 @@ def test_form_export_one_row_per_submission(ws, tmp_path):
     assert subs == [("YX", 2018, "2019-01-05T10:23:11", 0, "张三"), ("WJ", 2018, "2019-01-06T09:00:00", 1, "李四"),
                     ("YX", 2018, "2019-01-08T16:40:00", 1, "张三")]
     assert stored_values(ws, "YX")["legal_audience"][-2:] == ("H4", "1200")
+    arrived = ws.store.conn.execute("SELECT arrived_at FROM submissions ORDER BY id").fetchall()
+    assert arrived == [("2019-01-05",), ("2019-01-06",), ("2019-01-08",)]  # what `status` reads as the date received
     assert "岳西县公安局关工委提交了 2 次：以最后一次（第 4 行，2019-01-08 16:40）为准" in report.records()[0]["提醒"]
     t = traced(ws, "YX", "legal_audience")
     assert "单元格 H4，原文“1200”" in t and "已被 #3 取代" in t

@@ -81,3 +81,33 @@ def test_fill_date_decides_on_time_when_readable(tmp_path):
     rows = {r["unit"]: r for r in ws.status(2018).rows}
     assert rows["T"]["on_time"] is True and rows["T"]["submitted_at"] == "2019-01-12"
     assert rows["Y"]["on_time"] is False
+
+
+def test_import_time_never_makes_a_return_late(tmp_path):
+    """A return without a readable 填报日期, imported after the deadline: 日期不详, not 迟报."""
+    from store_builders import add_submission, make_ws
+
+    ws = make_ws(tmp_path)
+    add_submission(ws, "A1", 2018, {"legal_lessons": 1}, received_at="2019-06-30T09:00:00", arrived=False)
+    st = ws.status(2018)
+    row = next(r for r in st.rows if r["unit"] == "A1")
+    assert row["on_time"] is None and row["submitted_at"] == "日期不详"
+    assert next(r for r in st.display_rows() if r["编码"] == "A1")["状态"] == "已报"
+    assert "报送日期不详 1 个" in st.summary_line()
+
+
+def test_import_received_date_decides_when_no_fill_date(tmp_path):
+    from typer.testing import CliRunner
+
+    from gwstats.cli.app import app
+    from helpers_returns import long_rows, make_workspace, write_xlsx
+
+    ws = make_workspace(tmp_path)
+    rows = [r for r in long_rows({"法制课场次": 3}) if not (r and str(r[0]).startswith("填报人"))]
+    f = write_xlsx(tmp_path / "岳西.xlsx", {"表": rows})
+    out = CliRunner().invoke(app, ["import", "-w", str(ws.root), str(f), "--received", "2019-03-01"])
+    assert out.exit_code == 0, out.output
+    row = next(r for r in ws.status(2018).rows if r["unit"] == "YX")
+    assert row["submitted_at"] == "2019-03-01" and row["on_time"] is False  # deadline is in January
+    bad = CliRunner().invoke(app, ["import", "-w", str(ws.root), str(f), "--received", "昨天"])
+    assert bad.exit_code == 2 and "--received 应为日期" in bad.output

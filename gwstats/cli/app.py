@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
-from . import analysis_cmds, chart_cmds, demo_cmd, import_cmds, setup_cmds
+from . import analysis_cmds, chart_cmds, demo_cmd, import_cmds, setup_cmds, ui_cmd, zh
 
 app = typer.Typer(
     name="gwstats",
@@ -37,17 +39,31 @@ def _root(
     """关工委统计报表汇总工具。"""
 
 
-for module in (setup_cmds, import_cmds, analysis_cmds, chart_cmds, demo_cmd):
+for module in (setup_cmds, import_cmds, analysis_cmds, chart_cmds, demo_cmd, ui_cmd):
     module.register(app)
 
 
-def main():
-    import multiprocessing
+zh.install()
 
+
+def safe_streams(streams=None):
+    """A GBK console or a redirected stdout on Chinese Windows cannot encode every character (✓, •):
+    replace those rather than stop with UnicodeEncodeError half-way through the output."""
+    for stream in streams or (sys.stdout, sys.stderr):
+        enc = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if enc not in ("utf8", "utf16", "utf32") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
+def main():
+    safe_streams()
+    if getattr(sys, "frozen", False):  # a frozen .exe: spawned workers (.xls reader, import pool) start here too
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     from .. import import_pool
 
-    multiprocessing.freeze_support()  # a frozen Windows build: let spawned import workers start
-    import_pool.enable()  # the console script's main module is guarded: worker processes are safe
+    import_pool.enable()  # the console script's main module is guarded: import pool workers are safe
     app(prog_name="gwstats")
 
 

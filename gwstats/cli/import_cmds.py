@@ -47,6 +47,7 @@ def import_(
     keep_existing: Annotated[bool, typer.Option("--keep-existing", help="已有同一单位同一年度的报表时不替换，而是拒绝新文件")] = False,
     max_mb: Annotated[Optional[float], typer.Option("--max-mb", help="单个文件大小上限（MB，默认取 gwstats.toml 的 max_file_mb，20）", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条和跳过文件的提示")] = False,
+    received: Annotated[Optional[str], typer.Option("--received", help="这批文件的收到日期（如 2019-01-08）；报表没有可读的填报日期时据此判断是否迟报", show_default=False)] = None,
     workspace: WorkspaceOpt = None,
     fmt: FormatOpt = Format.table,
 ):
@@ -57,6 +58,7 @@ def import_(
 
     例：gwstats import 收到的报表/ --year 2018
     """
+    received = _received_date(received)
     ws = open_workspace(workspace)
     show = not quiet and sys.stderr.isatty()
     progress = None
@@ -69,9 +71,10 @@ def import_(
     if progress is not None:
         with progress:
             report = ws.import_paths(paths, year=year, unit=unit, dry_run=dry_run, keep_existing=keep_existing,
-                                     progress=progress, max_mb=max_mb)
+                                     progress=progress, max_mb=max_mb, received=received)
     else:
-        report = ws.import_paths(paths, year=year, unit=unit, dry_run=dry_run, keep_existing=keep_existing, max_mb=max_mb)
+        report = ws.import_paths(paths, year=year, unit=unit, dry_run=dry_run, keep_existing=keep_existing, max_mb=max_mb,
+                                 received=received)
     if not quiet:
         for path, why in report.skipped:
             err(f"跳过 {path}：{why}")
@@ -83,6 +86,21 @@ def import_(
         err(report.summary_line())
     if report.has_rejections:
         raise typer.Exit(1)
+
+
+def _received_date(text: str | None) -> str | None:
+    if text is None:
+        return None
+    import datetime as dt
+
+    from ..errors import UsageError
+    from ..status import submitted_date
+
+    day = submitted_date(text, None)
+    try:
+        return dt.date.fromisoformat(day).isoformat()
+    except ValueError:
+        raise UsageError(f"--received 应为日期，如 2019-01-08，实际为“{text}”") from None
 
 
 @handle_errors

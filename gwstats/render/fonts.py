@@ -1,8 +1,10 @@
 """A CJK font for matplotlib that works on a fresh machine.
 
-Prefer a Chinese font installed on the system (Noto Sans CJK SC, Source Han Sans SC, WenQuanYi,
-SimHei, Microsoft YaHei, ...); otherwise register the openly licensed (SIL OFL) Noto Sans CJK SC
-shipped by the ``mplfonts`` dependency. Either way matplotlib's own font manager does the loading.
+Prefer a Chinese font installed on the system (Windows: 微软雅黑 / 等线 / 黑体; macOS: 苹方 / 冬青黑体;
+Linux: Noto Sans CJK / 思源黑体 / 文泉驿); otherwise register the font gwstats ships: GWStats Sans SC,
+a subset of the openly licensed (SIL OFL 1.1) Noto Sans CJK SC covering GB 2312 and the catalog
+(``gwstats/data/fonts``, licence in OFL.txt there, made by tools/subset_cjk_font.py). No
+proprietary font is in the dependency tree. matplotlib's own font manager does the loading.
 """
 
 from __future__ import annotations
@@ -13,18 +15,23 @@ from pathlib import Path
 
 # System fonts, best first (family names as matplotlib's font manager reports them).
 SYSTEM_CJK_FAMILIES = (
+    "Microsoft YaHei",  # 微软雅黑, Windows Vista and later
+    "DengXian",  # 等线, Windows 10/11 and Office
+    "PingFang SC",  # 苹方, macOS
+    "Hiragino Sans GB",  # 冬青黑体, macOS
     "Noto Sans CJK SC",
     "Noto Sans SC",
     "Source Han Sans SC",
     "Source Han Sans CN",
     "WenQuanYi Micro Hei",
     "WenQuanYi Zen Hei",
-    "Microsoft YaHei",
-    "SimHei",
-    "PingFang SC",
+    "SimHei",  # 黑体, Windows
     "Heiti SC",
+    "STHeiti",
+    "Droid Sans Fallback",
 )
-BUNDLED_FONT = "NotoSansCJKsc-Regular.otf"  # in the mplfonts package, SIL Open Font License
+BUNDLED_FONT = "GWStatsSansSC-Regular.otf"  # gwstats/data/fonts, SIL Open Font License 1.1
+BUNDLED_FAMILY = "GWStats Sans SC"
 # A sample of what the charts draw; a usable font must have all of these.
 PROBE_TEXT = "安庆市公安局关工委年各县局法制课场次数据来源统计报表已报合计人次万元比上年增加减少个百分点（）：、"
 
@@ -42,18 +49,12 @@ _chosen: FontChoice | None = None
 
 
 def bundled_font_path() -> Path:
-    """The Noto Sans CJK SC file shipped with mplfonts."""
-    try:
-        import mplfonts
-    except ImportError:  # pragma: no cover - it is a declared dependency
+    """The CJK font shipped inside gwstats (a Noto Sans CJK SC subset)."""
+    path = Path(__file__).resolve().parent.parent / "data" / "fonts" / BUNDLED_FONT
+    if not path.is_file():  # pragma: no cover - package data
         from ..errors import GwstatsError
 
-        raise GwstatsError("缺少中文字体：请安装依赖 mplfonts（pip install mplfonts）") from None
-    path = Path(mplfonts.__file__).parent / "fonts" / BUNDLED_FONT
-    if not path.is_file():  # pragma: no cover
-        from ..errors import GwstatsError
-
-        raise GwstatsError(f"找不到中文字体文件 {path}；请重新安装 mplfonts")
+        raise GwstatsError(f"找不到自带的中文字体文件 {path}；请重新安装 gwstats")
     return path
 
 

@@ -1,0 +1,49 @@
+"""gwstats ui: the same workspace as a local web page (the web stack is imported only here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .common import WorkspaceOpt, err, handle_errors, open_workspace
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+@handle_errors
+def ui(
+    workspace: WorkspaceOpt = None,
+    port: Annotated[int, typer.Option("--port", "-p", help="端口", min=1, max=65535)] = 8765,
+    host: Annotated[str, typer.Option("--host", help="监听地址；默认只允许本机访问。局域网共享用 0.0.0.0（必须有口令）")] = "127.0.0.1",
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="不自动打开浏览器")] = False,
+    password: Annotated[Optional[str], typer.Option("--password", help="访问口令（--host 不是本机地址时必需；不给则自动生成并显示）", show_default=False)] = None,
+):
+    """在本机浏览器中使用 gwstats：概览、导入、汇总、校验、成果、单位、模板，与命令行是同一个工作区。
+
+    默认只在本机（127.0.0.1）打开，不联网。按 Ctrl+C 停止。
+
+    例：gwstats ui -w 集安
+    """
+    from ..errors import UsageError
+
+    try:
+        from ..web.server import serve
+    except ImportError as exc:  # a lean install without the web extra's parts
+        raise UsageError(f"网页界面缺少组件 {exc.name}：请运行 pip install gwstats 重新安装") from None
+    ws = open_workspace(workspace)
+    shared = host not in LOOPBACK
+    if password is not None and not password.strip():
+        raise UsageError("--password 不能为空")
+    token = password
+    if shared and token is None:
+        import secrets
+
+        token = secrets.token_urlsafe(9)
+        err(f"已生成访问口令：{token}（同事打开网页时输入；或用带 ?token= 的地址）")
+    serve(ws.root, host=host, port=port, password=token, open_browser=not no_browser, echo=typer.echo)
+
+
+def register(app: typer.Typer):
+    app.command("ui")(ui)

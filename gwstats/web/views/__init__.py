@@ -1,0 +1,1 @@
+"""One module per kind of page; each builds plain data for its template from Workspace calls."""

@@ -1,0 +1,129 @@
+"""导入: upload files (or a folder), a dry run first, then 确认导入; the per-file table of the CLI."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.routing import Route
+
+from .. import csrf
+from ..app import page_context, render
+from ..table import table
+
+MAX_FILES = 1000
+MIN_TOTAL_MB = 200  # one request; each file also has import's own limit (max_file_mb)
+COLUMNS = ["文件", "结果", "单位", "年度", "口径", "数值个数", "提醒", "错误"]
+
+
+def _report(report) -> dict:
+    rows = report.records()
+    t = table(rows, COLUMNS)
+    t["status"] = [f.status for f in report.files]
+    return {"table": t, "summary": report.summary_line(), "has_rejections": report.has_rejections,
+            "skipped": [f"{p.name}：{why}" for p, why in report.skipped],
+            "can_confirm": any(f.status in ("accepted", "replaced") for f in report.files)}
+
+
+def _dry_run(ws, paths, year=None):
+    return _report(ws.import_paths(paths, dry_run=True, year=year)), ws.config.max_file_mb
+
+
+def _import(ws, paths, year=None):
+    return _report(ws.import_paths(paths, year=year))
+
+
+OPTIONS = "options.json"
+
+
+def _fallback_year(form, ctx) -> int | None:
+    """The year chosen at the top, for returns that do not say their year (the CLI's --year)."""
+    return ctx["year"] if form.get("year_fallback") == "1" and ctx["year"] else None
+
+
+def _limit_mb(ws) -> float:
+    return float(ws.config.max_file_mb)
+
+
+async def page(request: Request):
+    ctx = await page_context(request, "import")
+    ctx["max_mb"] = f"{await request.app.state.web.call(_limit_mb):g}"
+    return render(request, "import.html", ctx)
+
+
+async def upload(request: Request):
+    web = request.app.state.web
+    max_mb = await web.call(_limit_mb)
+    total_mb = max(MIN_TOTAL_MB, 2 * max_mb)
+    length = request.headers.get("content-length")
+    ctx = await page_context(request, "import")
+    ctx["max_mb"] = f"{max_mb:g}"
+    if length is None or not length.isdigit() or int(length) > total_mb * 1024 * 1024:
+        ctx["error"] = (f"一次上传的文件合计超过 {total_mb:g} MB（或大小不明），未接收。请分几次上传；"
+                        f"单个报表文件的上限是 {max_mb:g} MB。")
+        return render(request, "import.html", ctx, status_code=413)
+    form = await request.form(max_files=MAX_FILES, max_fields=50)
+    await csrf.verify(request)
+    uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    if not uploads:
+        ctx["error"] = "没有选择文件。请把报表文件（或文件夹）拖到框里，或点“选择文件”。"
+        return render(request, "import.html", ctx, status_code=400)
+    batch, folder = web.staging.new_batch()
+    year = _fallback_year(form, ctx)
+    (folder / OPTIONS).write_text(json.dumps({"year": year}), encoding="utf-8")
+    paths = []
+    try:
+        for n, up in enumerate(uploads):
+            paths.append(web.staging.add(folder, n, up.filename, up.file))
+    except BaseException:
+        web.staging.drop(batch)
+        raise
+    finally:
+        for up in uploads:
+            await up.close()
+    try:
+        result, _ = await web.call(_dry_run, paths, year)
+    except BaseException:
+        web.staging.drop(batch)  # nothing of a failed dry run stays behind
+        raise
+    ctx.update(result=result, batch=batch, dry_run=True)
+    return render(request, "import.html", ctx)
+
+
+@csrf.protect
+async def confirm(request: Request):
+    web = request.app.state.web
+    form = await request.form()
+    batch = form.get("batch")
+    folder = web.staging.batch_dir(batch)
+    ctx = await page_context(request, "import")
+    ctx["max_mb"] = f"{await web.call(_limit_mb):g}"
+    if folder is None:
+        ctx["error"] = "这批文件已经导入或已取消（找不到上传的文件），请重新上传。"
+        return render(request, "import.html", ctx, status_code=400)
+    try:
+        options = json.loads((folder / OPTIONS).read_text(encoding="utf-8")) if (folder / OPTIONS).is_file() else {}
+        result = await web.call(_import, web.staging.files(folder), options.get("year"))
+    finally:
+        web.staging.drop(batch)
+    ctx.update(result=result, dry_run=False)
+    return render(request, "import.html", ctx)
+
+
+@csrf.protect
+async def cancel(request: Request):
+    web = request.app.state.web
+    web.staging.drop((await request.form()).get("batch"))
+    ctx = await page_context(request, "import")
+    ctx["max_mb"] = f"{await web.call(_limit_mb):g}"
+    ctx["notice"] = "已取消，上传的文件没有导入。"
+    return render(request, "import.html", ctx)
+
+
+routes = [
+    Route("/import", page, methods=["GET"]),
+    Route("/import", upload, methods=["POST"]),
+    Route("/import/confirm", confirm, methods=["POST"]),
+    Route("/import/cancel", cancel, methods=["POST"]),
+]

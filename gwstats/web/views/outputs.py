@@ -1,0 +1,132 @@
+"""成果: produce the workbook, the chart set and the Word report; download them; charts shown as images.
+
+Products are written to ``<workspace>/成果/<year>/`` (the clerk finds them there too) and served
+from that folder only.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse
+from starlette.routing import Route
+
+from .. import csrf
+from ..app import page_context, render
+
+OUT_DIR = "成果"
+CHARTS_DIR = "图表"
+MEDIA = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         ".png": "image/png", ".md": "text/markdown; charset=utf-8"}
+
+
+def out_dir(ws, year: int) -> Path:
+    return ws.root / OUT_DIR / str(year)
+
+
+def _names(ws, year: int) -> dict:
+    org = ws.config.organisation
+    return {"workbook": f"{org}{year}年度汇总.xlsx", "report": f"{org}{year}年度统计分析.docx"}
+
+
+def _href(year: int, rel: str) -> str:
+    return f"/outputs/{year}/" + quote(rel)
+
+
+def listing(ws, year: int) -> dict:
+    d = out_dir(ws, year)
+    names = _names(ws, year)
+    files = {}
+    for key, name in names.items():
+        p = d / name
+        files[key] = {"name": name, "href": _href(year, name), "size": f"{p.stat().st_size / 1024:.0f} KB"} if p.is_file() else None
+    charts_dir = d / CHARTS_DIR
+    titles = _chart_titles(charts_dir / "index.md")
+    charts = [{"name": titles.get(p.name, p.stem), "href": _href(year, f"{CHARTS_DIR}/{p.name}")}
+              for p in sorted(charts_dir.glob("*.png"))] if charts_dir.is_dir() else []
+    return {"files": files, "charts": charts, "folder": str(d)}
+
+
+def _chart_titles(index: Path) -> dict[str, str]:
+    """file name -> title, from the chart set's index.md (``1. [title](file.png)``)."""
+    if not index.is_file():
+        return {}
+    found = re.findall(r"^\d+\. \[(.+)\]\(([^)]+\.png)\)$", index.read_text(encoding="utf-8"), re.M)
+    return {name: title for title, name in found}
+
+
+def make_workbook(ws, year: int):
+    from ...render.workbook import write_workbook
+
+    result = ws.rollup(year)
+    write_workbook(ws, result, out_dir(ws, year) / _names(ws, year)["workbook"])
+    return "已生成汇总工作簿。"
+
+
+def make_charts(ws, year: int):
+    target = out_dir(ws, year) / CHARTS_DIR
+    for old in target.glob("*.png") if target.is_dir() else ():
+        old.unlink()  # the set as it is now, not mixed with an earlier one
+    res = ws.charts(year, target)
+    text = f"已生成 {len(res.files)} 张图表。"
+    if res.skipped:
+        text += "未生成：" + "；".join(f"{e}（{why}）" for e, why in res.skipped)
+    return text
+
+
+def make_report(ws, year: int):
+    ws.report(year, out_dir(ws, year) / _names(ws, year)["report"])
+    return "已生成统计分析报告。"
+
+
+MAKERS = {"workbook": make_workbook, "charts": make_charts, "report": make_report}
+
+
+async def page(request: Request):
+    ctx = await page_context(request, "outputs")
+    if ctx["year"] is not None:
+        ctx.update(await request.app.state.web.call(listing, ctx["year"]))
+    ctx["notice"] = request.query_params.get("notice", "")[:500]
+    return render(request, "outputs.html", ctx)
+
+
+@csrf.protect
+async def make(request: Request):
+    kind = request.path_params["kind"]
+    form = await request.form()
+    year_text = str(form.get("year", ""))
+    if kind not in MAKERS or not year_text.isdigit():
+        return RedirectResponse("/outputs", status_code=303)
+    notice = await request.app.state.web.call(MAKERS[kind], int(year_text))
+    return RedirectResponse(f"/outputs?year={year_text}&notice={quote(notice)}", status_code=303)
+
+
+def _find(ws, year: int, rel: str) -> Path | None:
+    base = out_dir(ws, year).resolve()
+    path = (base / rel).resolve()
+    if base not in path.parents or not path.is_file() or path.suffix.lower() not in MEDIA:
+        return None
+    return path
+
+
+async def download(request: Request):
+    year = request.path_params["year"]
+    rel = request.path_params["name"]
+    path = await request.app.state.web.call(_find, year, rel)
+    if path is None:
+        from ...errors import UsageError
+
+        raise UsageError(f"没有这个成果文件：{rel}。请先在“成果”页生成。")
+    inline = path.suffix.lower() == ".png"
+    return FileResponse(path, media_type=MEDIA[path.suffix.lower()], filename=None if inline else path.name)
+
+
+routes = [
+    Route("/outputs", page, methods=["GET"]),
+    Route("/outputs/make/{kind}", make, methods=["POST"]),
+    Route("/outputs/{year:int}/{name:path}", download, methods=["GET"]),
+]
