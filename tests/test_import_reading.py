@@ -280,3 +280,20 @@ def test_short_form_of_a_name_that_carries_the_parent_place_name(tmp_path):
     assert f.status == "accepted", f.errors
     assert [r.unit for r in f.returns] == ["JA02"]
     assert "原文“十二”" in traced(ws, "JA02", "org_total", 2020)
+
+
+def test_row_named_just_benji_is_the_sheet_units_own_row(ja, tmp_path):
+    rows, merged = wide_rows(["本级", "财源中学"], ["法制课场次", "受教育师生人次"], [[3, 100], [5, 300]],
+                             total=[8, 400], year=2020, unit_field="集安市财源镇关工委（盖章）")
+    f = one(ja.import_paths([write_xlsx(tmp_path / "in" / "汇总.xlsx", {"汇总表": rows}, {"汇总表": merged})]))
+    assert f.status == "accepted", f.errors
+    assert sorted((r.unit, r.scope, r.source) for r in f.returns) == [
+        ("JA02", "本级", "row"), ("JA02", "汇总", "total_row"), ("JA0201", "本级", "row")]
+    assert "财源镇关工委：合计 8" in traced(ja, "JA02", "legal_lessons", 2020)
+
+
+def test_row_named_just_benji_without_an_owner_is_refused(ja, tmp_path):
+    rows = [["2020年度汇总表"], ["序号", "单位名称", "法制课场次", "受教育师生人次"], [1, "本级", 3, 100]]
+    f = one(ja.import_paths([write_xlsx(tmp_path / "in" / "汇总.xlsx", {"汇总表": rows})]))
+    assert f.status == "rejected"
+    assert [e.code for e in f.errors] == ["own-row-unowned"]

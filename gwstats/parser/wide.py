@@ -6,6 +6,7 @@ from ..normalize import nfkc, unit_in_brackets
 from ..reader import Sheet, cell_ref
 from ..numbers import cell_text
 from .context import Context, squashed
+from ..unit_names import clean_key, marks_own
 from . import form
 from .headers import find_fields
 from .model import ParsedReturn
@@ -185,7 +186,9 @@ def parse_wide(sheet: Sheet, ctx: Context, found):
                         sheet.name, cell_ref(r, code_col)))
                     continue
                 ret.unit = code_text
-            if ret.unit is None:
+            if ret.unit is None and not code_text and marks_own(name_text) and not clean_key(name_text):
+                ret.unit_from = "本级行"  # "本级" / "机关本级" alone: the sheet's own unit, resolved with the sheet
+            elif ret.unit is None:
                 hint = ctx.h.suggest(name_text)
                 problems.append(ctx.finding(
                     "error", "unknown-unit",

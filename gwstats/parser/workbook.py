@@ -218,6 +218,13 @@ def _parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn]
                 r.phone, r.fill_date = filled["phone"], filled["fill_date"]
             owner = _resolve_unit_field(sheet, ctx, fields, [])[0] or _common_parent(ctx, [r.unit for r in rows if r.unit])
             for r in rows:
+                if r.unit_from == "本级行":  # a row named just "本级": the sheet's own unit
+                    r.unit = owner
+                    if owner is None:
+                        errors.append(ctx.finding("error", "own-row-unowned",
+                                                  f"“{r.unit_text}”行无法确定是哪个单位的本级（请在表头填写“填报单位”）",
+                                                  sheet.name, f"第 {r.row} 行"))
+            for r in rows:
                 own = marks_own(r.unit_text)  # "甲县关工委本级": that unit's own figures, whatever the sheet's 口径
                 r.scope = "本级" if own else sheet_scope
                 if (sheet_scope == "本级" and not own and "口径" not in fields and r.unit and r.unit != owner
