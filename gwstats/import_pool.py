@@ -16,7 +16,7 @@ as on the serial path (tests/test_import_pool.py compares the stores).
 - The parent parses too: while the next chunk in order is still in a worker, it takes the last
   chunk not yet sent. So a 2-core machine runs one worker besides the parent.
 - No pool either when the machine's cores are busy with other work (1-minute load average at least
-  1.25 x cores):
+  2 x cores):
   the pool then only adds its start-up and hand-over (about 0.5 s of CPU for 1,000 files).
 - ``GWSTATS_IMPORT_WORKERS``: number of worker processes besides the parent (0 = serial; default:
   one less than the cores, when enabled); setting it skips the load check.
@@ -58,7 +58,7 @@ def _idle_core(cores: int) -> bool:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):
         return True
-    return load < cores * 1.25  # measured on 2 cores: faster at load 2.2, slower at 3.8-4.2
+    return load < cores * 2  # measured on 2 cores (bench/import_pool_bench.py): still faster at load 2.2-3.2
 
 
 def worker_count(n_files: int) -> int:

@@ -84,7 +84,7 @@ def test_small_batches_start_no_pool(monkeypatch):
     monkeypatch.setattr("os.getloadavg", lambda: (0.3, 0.3, 0.3), raising=False)
     assert [import_pool.worker_count(n) for n in (1, 20, import_pool.MIN_FILES - 1)] == [0, 0, 0]
     assert import_pool.worker_count(1000) == 1  # and the parent parses too
-    monkeypatch.setattr("os.getloadavg", lambda: (3.0, 2.0, 1.0), raising=False)
+    monkeypatch.setattr("os.getloadavg", lambda: (4.5, 2.0, 1.0), raising=False)
     assert import_pool.worker_count(1000) == 0  # both cores busy with other work: a pool would only add to it
     monkeypatch.setattr("os.getloadavg", lambda: (0.3, 0.3, 0.3), raising=False)
     monkeypatch.setattr(import_pool, "_ENABLED", False)  # library callers opt in (spawn imports their main module)
