@@ -31,10 +31,22 @@ class Metric:
     aggregation: str = "sum"
     group: str = "其他"
     synonyms: tuple[str, ...] = ()
+    # where the metric sits in a table of the form (catalog from-template): a cross-tab cell has both
+    table: str = ""
+    row: str = ""
+    column: str = ""
+    part_of: str = ""  # a 其中 row: the row (of the same table) it is part of
+    # the years the metric is asked for (None: open), and the codes it had before a rename
+    since: int | None = None
+    until: int | None = None
+    formerly: tuple[str, ...] = ()
 
     @property
     def is_integer(self) -> bool:
         return self.kind == "count"
+
+    def applies_in(self, year: int | None) -> bool:
+        return year is None or ((self.since is None or self.since <= year) and (self.until is None or year <= self.until))
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,10 @@ class Catalog:
                 raise UsageError(f"目录中没有指标或分组“{item}”。可用分组：{'、'.join(self.groups())}")
             out.extend(c for c in codes if c not in out)
         return out
+
+    def former_codes(self) -> dict[str, str]:
+        """Former code -> current code, for values stored before a metric was renamed."""
+        return {old: m.code for m in self.metrics.values() for old in m.formerly if old not in self.metrics}
 
     def groups(self) -> list[str]:
         seen = [m.group for m in self.metrics.values()] + [i.group for i in self.indicators.values()]
@@ -210,10 +226,26 @@ def _build(data: dict, source: str) -> Catalog:
         synonyms = m.get("synonyms", [])
         if not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms):
             _fail(source, where, "synonyms 应为字符串列表")
-        unknown = set(m) - {"code", "name", "unit", "kind", "aggregation", "group", "synonyms"}
+        unknown = set(m) - {"code", "name", "unit", "kind", "aggregation", "group", "synonyms", "table", "row", "column",
+                            "part_of", "since", "until", "formerly"}
         if unknown:
             _fail(source, where, f"未知字段 {', '.join(sorted(unknown))}")
-        metric = Metric(code, name.strip(), unit.strip(), kind, agg, m.get("group", "其他"), tuple(synonyms))
+        place = {k: m.get(k, "") for k in ("table", "row", "column", "part_of")}
+        if not all(isinstance(v, str) for v in place.values()):
+            _fail(source, where, "table、row、column、part_of 应为文字（所在表、主栏行、宾栏列、其中项所属行的名称）")
+        years = {}
+        for k in ("since", "until"):
+            v = m.get(k)
+            if v is not None and (not isinstance(v, int) or isinstance(v, bool) or not 1949 <= v <= 2100):
+                _fail(source, where, f"{k} 应为四位年份（如 2020），实际为“{v}”")
+            years[k] = v
+        if years["since"] and years["until"] and years["since"] > years["until"]:
+            _fail(source, where, f"since {years['since']} 晚于 until {years['until']}")
+        formerly = m.get("formerly", [])
+        if not isinstance(formerly, list) or not all(isinstance(s, str) and _CODE.match(s) for s in formerly):
+            _fail(source, where, "formerly 应为原指标编码的列表（改名或改编码前的编码）")
+        metric = Metric(code, name.strip(), unit.strip(), kind, agg, m.get("group", "其他"), tuple(synonyms), **place,
+                        **years, formerly=tuple(formerly))
         metrics[code] = metric
         for label in (code, name, *synonyms):
             claim(label, code, where)

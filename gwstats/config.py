@@ -51,6 +51,12 @@ jump_absolute = 10
 # 报表中填写的比率与由分子分母算出的比率相差超过该值（百分点）时提示
 rate_tolerance = 0.1
 
+[export]
+# 报上级的汇总表（gwstats export --as-return / --into）中填写的表头字段；可删除不用
+# filled_by = "张三"          # 填报人
+# phone = "0435-0000000"     # 联系电话
+# unit_name = "某某市关工委"  # 上级单位名单中本单位的名称（默认：单位名单最上级的名称）
+
 [charts]
 # gwstats charts 生成的一套会议图表：每项为 "种类:指标"，种类为 bar / compare / trend / rate / share
 standard = [

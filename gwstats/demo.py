@@ -218,6 +218,9 @@ def _run_sample(name: str, root: Path, echo) -> SampleRun:
         if info.get("charts"):
             set_standard_charts(ws.config_path, info["charts"])
             ws = Workspace(root)
+        if info.get("catalog"):  # the sample's own catalog (the default one plus a cross-tab table)
+            shutil.copyfile(inputs / info["catalog"], ws.root / "catalog.toml")
+            ws = Workspace(root)
         example = ws.root / "units.csv"  # init's example list (某某市…) would only confuse here
         if example.exists():
             example.unlink()
@@ -305,6 +308,29 @@ def _run_sample(name: str, root: Path, echo) -> SampleRun:
         s.outputs.append(Path(written or path))
         echo(f"  gwstats rollup --year {year} -o {path.name} —— 已写入汇总工作簿")
 
+    def crosstabs(s: Step):
+        from .template_crosstab import crosstab_tables
+
+        ws = need_ws()
+        res = run.rollup or ws.rollup(year, compare=year0)
+        tables = crosstab_tables(ws.catalog, year)
+        for code, t in tables.items():
+            rows = []
+            for row in t["rows"]:
+                rec = {"类型": row}
+                for col in t["cols"]:
+                    m = t["cells"].get((row, col))
+                    rec[col] = res.value(res.root, m.code) if m is not None else None
+                rows.append(rec)
+            codes = [m.code for m in t["cells"].values()]
+            n = ws.store.conn.execute(
+                "SELECT count(DISTINCT s.unit) FROM submissions s JOIN submission_values v ON v.submission_id = s.id"
+                f" WHERE s.year = ? AND s.superseded_by IS NULL AND v.metric IN ({','.join('?' * len(codes))})",
+                (year, *codes)).fetchone()[0]
+            echo(f"  {code}（{t['title']}）：{res.tree.names[res.tree.index[res.root]]}合计，主栏 × 宾栏（填了此表的单位 {n} 个）")
+            echo(_indent(render_records(rows, "table")))
+        s.detail = f"交叉表 {len(tables)} 张：" + "、".join(tables)
+
     def charts(s: Step):
         ws = need_ws()
         cs = ws.charts(year, out / "图表")
@@ -339,6 +365,8 @@ def _run_sample(name: str, root: Path, echo) -> SampleRun:
     step(f"填报情况（{year} 年）", status)
     step(f"数据校验（{year} 年）", check)
     step(f"逐级汇总与同比（{year} 年对比 {year0} 年）", rollup)
+    if info.get("catalog"):
+        step(f"交叉表（{year} 年，按行 × 栏汇总）", crosstabs)
     step("会议图表", charts)
     step("工作总结 Word", report("docx"))
     step("工作总结 HTML", report("html"))

@@ -18,6 +18,8 @@ COLUMNS = {
     "level": ("level", "层级", "级别"),
     "active_from": ("active_from", "启用年度", "起始年度", "成立年度"),
     "active_to": ("active_to", "停用年度", "截止年度", "撤销年度"),
+    "merged_into": ("merged_into", "并入", "并入单位", "并入编码"),
+    "predecessors": ("predecessors", "前身", "前身单位", "合并自"),
 }
 _ALIAS_SPLIT = re.compile(r"[;；,，、|/]")
 
@@ -32,6 +34,7 @@ class Unit:
     active_from: int | None = None
     active_to: int | None = None
     order: int = 0
+    merged_into: str | None = None  # code of the unit this one was merged into (东乡 → 东西乡)
 
     def active_in(self, year: int) -> bool:
         return (self.active_from is None or self.active_from <= year) and (
@@ -235,6 +238,7 @@ def parse_units(rows: list[list[str]], source: str) -> tuple[list[Unit], list[Fi
             return None
 
     units = []
+    pending: list[tuple[int, str, list[str]]] = []
     for n, row in enumerate(rows[1:], 2):
         code = get(row, "code")
         name = get(row, "name")
@@ -254,9 +258,37 @@ def parse_units(rows: list[list[str]], source: str) -> tuple[list[Unit], list[Fi
                 active_from=get_int(row, "active_from", n),
                 active_to=get_int(row, "active_to", n),
                 order=n,
+                merged_into=get(row, "merged_into") or None,
             )
         )
+        preds = get(row, "predecessors")
+        if preds:
+            pending.append((n, code, [p.strip() for p in _ALIAS_SPLIT.split(preds) if p.strip()]))
+    _resolve_merges(units, pending, findings, source)
     return units, findings
+
+
+def _resolve_merges(units: list[Unit], pending, findings: list[Finding], source: str):
+    """并入 / 前身 columns, given as codes or names, become ``merged_into`` codes."""
+    by_code = {u.code: u for u in units}
+    by_key = {unit_key(label): u for u in units for label in (u.name, *u.aliases)}
+
+    def find(text):
+        return by_code.get(text) or by_key.get(unit_key(text))
+
+    for u in units:
+        if u.merged_into and u.merged_into not in by_code:
+            target = find(u.merged_into)
+            if target is None:
+                findings.append(Finding("error", "bad-merge", f"{u.name}[{u.code}] 的“并入”单位“{u.merged_into}”不在名单中", file=source))
+            u.merged_into = target.code if target else None
+    for n, code, names in pending:
+        for text in names:
+            old = find(text)
+            if old is None:
+                findings.append(Finding("error", "bad-merge", f"第 {n} 行“前身”单位“{text}”不在名单中", file=source))
+            elif old.code != code:
+                old.merged_into = code
 
 
 def check_units(units: list[Unit], source: str = "") -> list[Finding]:

@@ -10,13 +10,12 @@ fully reported. Rates are numerator total / denominator total × factor at every
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
 import numpy as np
 
 from .errors import UsageError
 from .comparable import comparable
-from .rollup_load import YearData, load_years
+from .rollup_load import YearData, fold_merged, load_years, merged_units
 from .rollup_result import RECORD_KEYS, RollupResult  # noqa: F401  (re-exported)
 from .rollup_rows import extend_comparable, extend_frame, extra_row
 from .tree_math import Tree, accumulate_values, sentinel
@@ -70,6 +69,8 @@ def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed")
     metric_codes = list(catalog.metrics)
     aggs = np.array([catalog.metrics[c].aggregation for c in metric_codes])
     active = tree.active(data.year)
+    if data.folded is not None:
+        active = active | data.folded  # a successor holding merged units' figures of an earlier year
     dropped = data.has_sub & ~active
     if dropped.any():
         # a unit not active in the year (dissolved, not yet founded): its return is not counted (checks say so)
@@ -277,7 +278,11 @@ def rollup(ws, year: int, unit: str | None = None, level: int | None = None, met
     compare_year = _compare_year(ws, year, compare)
     metric_codes = list(catalog.metrics)
     years = [year] if compare_year is None else [year, compare_year]
-    datas = load_years(conn, tree, metric_codes, years)
+    datas = load_years(conn, tree, metric_codes, years, aliases=catalog.former_codes())
+    if compare_year is not None:
+        pairs = merged_units(conn)
+        if pairs:  # last year laid on this year's units: merged units count into their successor
+            datas[1] = fold_merged(tree, datas[1], pairs)
     frame = compute_frame(tree, catalog, datas[0], prefer)
     prev = compute_frame(tree, catalog, datas[1], prefer) if compare_year is not None else None
     rows = _row_units(tree, root, level, year, frame)

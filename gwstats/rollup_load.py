@@ -34,6 +34,7 @@ class YearData:
     rep_approx: np.ndarray | None = None  # bool like rep_has
     row_total: np.ndarray | None = None  # micro: a 合计 row's values where the unit also sent a real 汇总
     row_total_has: np.ndarray | None = None  # (the 汇总 return is in ``rep``; the row is only checked)
+    folded: np.ndarray | None = None  # bool per unit: holds the figures of units merged into it (an earlier year)
     as_huizong: np.ndarray | None = None  # bool per unit: a summary-sheet row taken as 本级 by default, read
     # as the unit's 汇总 because units below it also reported (never counted twice)
 
@@ -44,21 +45,30 @@ class YearData:
             self.rep_approx = np.zeros(self.rep_has.shape, dtype=bool)
 
 
-def _metric_columns(conn, metric_codes: list[str]) -> np.ndarray:
+def _positions(metric_codes: list[str], aliases: dict[str, str] | None) -> dict[str, int]:
+    """code -> column; a metric's former codes (catalog ``formerly``) share its column."""
+    pos = {c: j for j, c in enumerate(metric_codes)}
+    for old, new in (aliases or {}).items():
+        if new in pos and old not in pos:
+            pos[old] = pos[new]
+    return pos
+
+
+def _metric_columns(conn, metric_codes: list[str], aliases: dict[str, str] | None = None) -> np.ndarray:
     """Lookup array: metric id -> column in ``metric_codes`` (-1 for codes not among them)."""
     ids = conn.execute("SELECT id, code FROM metric_ids").fetchall()
     top = max((i for i, _ in ids), default=0) + 1
     col_of = np.full(top, -1, dtype=np.int64)
-    pos = {c: j for j, c in enumerate(metric_codes)}
+    pos = _positions(metric_codes, aliases)
     for i, code in ids:
         col_of[i] = pos.get(code, -1)
     return col_of
 
 
-def _unpacked(conn, sids: list[int], metric_codes: list[str]):
+def _unpacked(conn, sids: list[int], metric_codes: list[str], aliases: dict[str, str] | None = None):
     """(submission, column, micro) from the value rows of submissions without a blob (written by
     something other than Store.add_submission); Store.backfill_packed would write their blobs."""
-    pos = {c: j for j, c in enumerate(metric_codes)}
+    pos = _positions(metric_codes, aliases)
     out = []
     for start in range(0, len(sids), 500):
         part = sids[start:start + 500]
@@ -68,8 +78,8 @@ def _unpacked(conn, sids: list[int], metric_codes: list[str]):
     return [(s, pos.get(c, -1), v) for s, c, v in out]
 
 
-def load_year(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
-    """The year's in-force values as matrices."""
+def load_year(conn, tree: Tree, metric_codes: list[str], year: int, aliases: dict[str, str] | None = None) -> YearData:
+    """The year's in-force values as matrices (``aliases``: former code -> current code)."""
     n, m = tree.n, len(metric_codes)
     subs = conn.execute(
         "SELECT id, unit, scope, source, packed FROM submissions WHERE year = ? AND superseded_by IS NULL", (year,)
@@ -102,7 +112,7 @@ def load_year(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
     counts = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // dt.itemsize
     packed = np.frombuffer(b"".join(blobs), dtype=dt)
     del blobs
-    col_of = _metric_columns(conn, metric_codes)
+    col_of = _metric_columns(conn, metric_codes, aliases)
     metric = packed["metric"].astype(np.int64)
     col = np.where(metric < col_of.size, col_of[np.minimum(metric, col_of.size - 1)], -1)
     val = packed["micro"].astype(np.int64)
@@ -110,7 +120,7 @@ def load_year(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
     r = np.repeat(rows, counts)
     rep_val = np.repeat(is_rep, counts)
     if unpacked:
-        extra = _unpacked(conn, list(unpacked), metric_codes)
+        extra = _unpacked(conn, list(unpacked), metric_codes, aliases)
         ks = np.array([unpacked[s] for s, _, _ in extra], dtype=np.int64)
         r = np.concatenate([r, rows[ks]])
         rep_val = np.concatenate([rep_val, is_rep[ks]])
@@ -140,7 +150,7 @@ def load_year(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
     if float(np.abs(val.astype(np.float64)).sum()) >= _SAFE:
         # sums over all units could overflow int64: add exact Python integers instead
         own, rep = own.astype(object), rep.astype(object)
-    own_approx, rep_approx = _approx(conn, tree, metric_codes, year, own_has, rep_has)
+    own_approx, rep_approx = _approx(conn, tree, metric_codes, year, own_has, rep_has, aliases)
     as_huizong = _assumed_rows(conn, tree, year, has_sub, rep_source)
     if as_huizong.any():
         u = as_huizong
@@ -148,7 +158,7 @@ def load_year(conn, tree: Tree, metric_codes: list[str], year: int) -> YearData:
         own[u], own_has[u], own_approx[u] = 0, False, False
         rep_source[u] = 1
     return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source, own_approx, rep_approx, row_total,
-                    row_total_has, as_huizong)
+                    row_total_has, as_huizong=as_huizong)
 
 
 def _assumed_rows(conn, tree: Tree, year: int, has_sub, rep_source) -> np.ndarray:
@@ -169,7 +179,7 @@ def _assumed_rows(conn, tree: Tree, year: int, has_sub, rep_source) -> np.ndarra
     return out
 
 
-def _approx(conn, tree: Tree, metric_codes: list[str], year: int, own_has, rep_has):
+def _approx(conn, tree: Tree, metric_codes: list[str], year: int, own_has, rep_has, aliases=None):
     """Where the year's in-force values were written approximately (800多). Rare: one small query
     through the partial index on ``submission_values.approx``."""
     own_approx = np.zeros(own_has.shape, dtype=bool)
@@ -178,7 +188,7 @@ def _approx(conn, tree: Tree, metric_codes: list[str], year: int, own_has, rep_h
         "SELECT s.unit, s.scope, v.metric FROM submission_values v JOIN submissions s ON s.id = v.submission_id"
         " WHERE v.approx = 1 AND v.micro IS NOT NULL AND s.year = ? AND s.superseded_by IS NULL", (year,)
     ).fetchall()
-    pos = {c: j for j, c in enumerate(metric_codes)}
+    pos = _positions(metric_codes, aliases)
     for unit, scope, metric in rows:
         i, j = tree.index.get(unit), pos.get(metric)
         if i is not None and j is not None:
@@ -186,6 +196,41 @@ def _approx(conn, tree: Tree, metric_codes: list[str], year: int, own_has, rep_h
     return own_approx & own_has, rep_approx & rep_has
 
 
-def load_years(conn, tree: Tree, metric_codes: list[str], years: list[int]) -> list[YearData]:
-    return [load_year(conn, tree, metric_codes, y) for y in years]
+def load_years(conn, tree: Tree, metric_codes: list[str], years: list[int], aliases: dict[str, str] | None = None) -> list[YearData]:
+    return [load_year(conn, tree, metric_codes, y, aliases) for y in years]
 
+
+
+def merged_units(conn) -> list[tuple[str, str]]:
+    """(old code, code it was merged into) from the units list (并入 / 前身 columns)."""
+    return conn.execute("SELECT code, merged_into FROM units WHERE merged_into IS NOT NULL AND merged_into != code").fetchall()
+
+
+def fold_merged(tree: Tree, data: YearData, pairs: list[tuple[str, str]]) -> YearData:
+    """An earlier year laid on today's units: a merged unit's own figures count as its successor's
+    (东乡 + 西乡 → 东西乡), so the successor gets a comparison. Follows chains (A → B → C)."""
+    target = dict(pairs)
+    moves = []
+    for old in target:
+        new, seen = target[old], {old}
+        while new in target and new not in seen:
+            seen.add(new)
+            new = target[new]
+        i, j = tree.index.get(old), tree.index.get(new)
+        if i is not None and j is not None and i != j:
+            moves.append((i, j))
+    if not moves:
+        return data
+    own, own_has, approx = data.own.copy(), data.own_has.copy(), data.own_approx.copy()
+    has_sub = data.has_sub.copy()
+    folded = np.zeros(tree.n, dtype=bool)
+    for i, j in moves:
+        folded[j] = True
+        own[j] = own[j] + np.where(own_has[i], own[i], 0)
+        own_has[j] |= own_has[i]
+        approx[j] |= approx[i]
+        has_sub[j] |= has_sub[i]
+        own[i], own_has[i], approx[i] = 0, False, False
+    from dataclasses import replace
+
+    return replace(data, own=own, own_has=own_has, own_approx=approx, has_sub=has_sub, folded=folded)

@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS units (
     level INTEGER,
     active_from INTEGER,
     active_to INTEGER,
-    ord INTEGER NOT NULL DEFAULT 0
+    ord INTEGER NOT NULL DEFAULT 0,
+    merged_into TEXT                        -- code of the unit it was merged into (前身 / 并入)
 );
 CREATE TABLE IF NOT EXISTS files (
     id INTEGER PRIMARY KEY,
@@ -159,6 +160,10 @@ class Store:
             self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         if not self._has_packed_column():
             self._migrate_packed()
+        if not any(r[1] == "merged_into" for r in self.conn.execute("PRAGMA table_info(units)")):
+            with self.transaction() as c:
+                if not any(r[1] == "merged_into" for r in c.execute("PRAGMA table_info(units)")):
+                    c.execute("ALTER TABLE units ADD COLUMN merged_into TEXT")
         if not any(r[1] == "arrived_at" for r in self.conn.execute("PRAGMA table_info(submissions)")):
             with self.transaction() as c:
                 if not any(r[1] == "arrived_at" for r in c.execute("PRAGMA table_info(submissions)")):
@@ -231,20 +236,21 @@ class Store:
         with self.transaction() as c:
             c.execute("DELETE FROM units")
             c.executemany(
-                "INSERT INTO units (code, name, parent, aliases, level, active_from, active_to, ord) VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT INTO units (code, name, parent, aliases, level, active_from, active_to, ord, merged_into)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
                 [
-                    (u.code, u.name, u.parent, "|".join(u.aliases), u.level, u.active_from, u.active_to, i)
+                    (u.code, u.name, u.parent, "|".join(u.aliases), u.level, u.active_from, u.active_to, i, u.merged_into)
                     for i, u in enumerate(units)
                 ],
             )
 
     def load_units(self) -> list[Unit]:
         rows = self.conn.execute(
-            "SELECT code, name, parent, aliases, level, active_from, active_to, ord FROM units ORDER BY ord"
+            "SELECT code, name, parent, aliases, level, active_from, active_to, ord, merged_into FROM units ORDER BY ord"
         ).fetchall()
         return [
-            Unit(code, name, parent, tuple(a for a in aliases.split("|") if a), level, af, at, ord_)
-            for code, name, parent, aliases, level, af, at, ord_ in rows
+            Unit(code, name, parent, tuple(a for a in aliases.split("|") if a), level, af, at, ord_, merged)
+            for code, name, parent, aliases, level, af, at, ord_, merged in rows
         ]
 
     def hierarchy(self) -> Hierarchy:

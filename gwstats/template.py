@@ -6,6 +6,8 @@ from pathlib import Path
 
 from .catalog import Catalog
 from .hierarchy import Hierarchy
+from .template_crosstab import draw as draw_crosstabs
+from .template_crosstab import in_crosstab
 
 SHEET_NAME = "统计表"
 HELP_SHEET = "填表说明"
@@ -95,7 +97,8 @@ def _fill(ws, catalog: Catalog, *, year: int | None, unit_name: str, unit_code: 
     r = HEADER_ROW + 1
     n = 0
     for gi, group in enumerate(catalog.groups()):
-        metrics = catalog.metrics_in_group(group)
+        # cross-tabs go on sheets of their own; a metric not asked for this year is left out
+        metrics = [m for m in catalog.metrics_in_group(group) if not in_crosstab(m) and m.applies_in(year)]
         if not metrics:
             continue
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
@@ -155,6 +158,10 @@ def build_workbook(catalog: Catalog, *, year: int | None, unit_name: str = "", u
     ws.title = SHEET_NAME
     _fill(ws, catalog, year=year, unit_name=unit_name, unit_code=unit_code, parent_name=parent_name,
           organisation=organisation, scope=scope)
+    if any(in_crosstab(m) and m.applies_in(year) for m in catalog.metrics.values()):
+        header = {"填报单位": unit_name, "单位编码": unit_code, "年度": year, "口径": scope, "上级单位": parent_name}
+        editable = {"填报人", "联系电话", "填报日期", "口径"} | ({"填报单位", "年度"} if not unit_name else set())
+        draw_crosstabs(wb, catalog, header, editable, organisation, year)
     _help_sheet(wb)
     return wb
 

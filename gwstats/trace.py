@@ -185,7 +185,9 @@ def _trace(ws, rr, tree, i: int, code: str, max_depth):
         for name in dict.fromkeys(ind.numerator.names + ind.denominator.names):
             res.components.append(_trace(ws, rr, tree, i, name, max_depth))
         return res
-    cells = _cells(ws.store.conn, rr.year, code, {tree.codes[k] for k in range(tree.subtree(i).start, tree.subtree(i).stop)})
+    former = [old for old, new in ws.catalog.former_codes().items() if new == code]  # stored before a rename
+    cells = _cells(ws.store.conn, rr.year, code, {tree.codes[k] for k in range(tree.subtree(i).start, tree.subtree(i).stop)},
+                   former)
     f = rr.frame
     j = rr.metric_codes.index(code)
     expected = tree.expected(rr.year)
@@ -226,13 +228,14 @@ def _trace(ws, rr, tree, i: int, code: str, max_depth):
     return res
 
 
-def _cells(conn, year: int, metric: str, units: set[str]) -> dict[str, list[Cell]]:
+def _cells(conn, year: int, metric: str, units: set[str], former: list[str] | None = None) -> dict[str, list[Cell]]:
+    codes = [metric, *(former or [])]
     rows = conn.execute(
         "SELECT s.id, s.unit, s.scope, s.source, f.name, v.sheet, v.cell, v.raw, v.value, v.state, s.received_at, s.superseded_by"
         " FROM submissions s JOIN files f ON f.id = s.file_id"
-        " JOIN submission_values v ON v.submission_id = s.id AND v.metric = ?"
+        f" JOIN submission_values v ON v.submission_id = s.id AND v.metric IN ({','.join('?' * len(codes))})"
         " WHERE s.year = ? ORDER BY s.received_at, s.id",
-        (metric, year),
+        (*codes, year),
     ).fetchall()
     out: dict[str, list[Cell]] = {}
     for sid, unit, scope, source, fname, sheet, cell, raw, value, state, received, sup in rows:

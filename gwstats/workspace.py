@@ -222,6 +222,25 @@ class Workspace:
 
         return original_file(self, submission)
 
+    # ---- the way up (gwstats.export, gwstats.form_fill) ---------------------------------------------
+    def export_return(self, year: int, output, **options):
+        """This unit's 汇总 return in the standard long layout, for the level above to import."""
+        from .export import write_return
+
+        return write_return(self, year, output, **options)
+
+    def export_long(self, year: int, output=None, **options):
+        """Long data (unit, metric, value, unit of measure, 口径): records, or a UTF-8-BOM CSV file."""
+        from .export import long_records, write_csv_long
+
+        return write_csv_long(self, year, output, **options) if output is not None else long_records(self, year, **options)
+
+    def fill_form(self, year: int, form, output, **options):
+        """The level above's own form with this workspace's totals filled in."""
+        from .form_fill import fill_form
+
+        return fill_form(self, year, form, output, **options)
+
     def copy_in(self, src: Path, sha256: str) -> str:
         """Keep a copy of a received file inside the workspace; returns its relative path."""
         rel = Path(FILES_DIR) / sha256[:2] / f"{sha256[:16]}-{src.name}"

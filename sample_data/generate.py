@@ -13,7 +13,8 @@ fixed, so regenerating without changing a definition gives the same bytes.
 Layouts: template (the gwstats return template filled in), wide (a county summary sheet,
 one row per unit, two-row merged header, 合计 row), xls (an old .xls written with xlwt),
 csv_gbk (long layout in a GBK-encoded .csv), free (a hand-made sheet with other labels),
-word (a Word document saved under an .xlsx name: import must refuse it).
+word (a Word document saved under an .xlsx name: import must refuse it). A template return with
+``crosstab`` also fills the cross-tab sheet that the sample's own catalog (``catalog_extra``) draws.
 """
 
 from __future__ import annotations
@@ -203,6 +204,8 @@ def write_template(catalog, d: dict, ret: dict, path: Path):
     rows = metric_rows(ws)
     for code, v in ret.get("values", {}).items():
         ws.cell(rows[catalog.metrics[code].name], 4, cell_value(v, ret))
+    if ret.get("crosstab"):
+        write_crosstab(catalog, wb, ret)
     for code, text in ret.get("notes", {}).items():
         ws.cell(rows[catalog.metrics[code].name], 5, text)
     last = max(rows.values()) if rows else HEADER_ROW
@@ -216,6 +219,36 @@ def write_template(catalog, d: dict, ret: dict, path: Path):
         ws.cell(last, 3, ind.display)
         ws.cell(last, 4, v)
     save_openpyxl(wb, path)
+
+
+def write_crosstab(catalog, wb, ret: dict):
+    """The cross-tab sheet that the sample catalog's template draws: each row [组织数, 五好数]; rows the
+    unit does not have are 0, and the 合计 row is the sum of the others."""
+    from gwstats.template_crosstab import cell_of, crosstab_tables
+
+    tables = crosstab_tables(catalog, ret["year"])
+    for k, t in enumerate(tables.values()):
+        sheet = wb[wb.sheetnames[1 + k]]
+        totals = [0] * len(t["cols"])
+        for row in t["rows"]:
+            if row == "合计":
+                continue
+            vals = ret["crosstab"].get(row, [0] * len(t["cols"]))
+            for j, col in enumerate(t["cols"]):
+                totals[j] += vals[j]
+                sheet.cell(*cell_of(sheet, row, col), cell_value(vals[j], ret))
+        for j, col in enumerate(t["cols"]):
+            sheet.cell(*cell_of(sheet, "合计", col), cell_value(totals[j], ret))
+
+
+def sample_catalog(d: dict):
+    """The sample's own catalog (the default one plus its catalog_extra), or None."""
+    if not d.get("catalog_extra"):
+        return None, None
+    from gwstats.catalog import default_catalog_text, parse_catalog
+
+    text = default_catalog_text() + d["catalog_extra"]
+    return text, parse_catalog(text, d["workspace"]["catalog"])
 
 
 def write_wide(catalog, d: dict, ret: dict, path: Path):
@@ -401,13 +434,17 @@ def generate(out_root: Path = HERE, definitions: list[dict] | None = None) -> li
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
         written.append(write_units(d, folder))
+        own_text, own_catalog = sample_catalog(d)
+        if own_text:
+            (folder / d["workspace"]["catalog"]).write_text(own_text, encoding="utf-8")
+            written.append(folder / d["workspace"]["catalog"])
         totals = intended_totals(d)
         for ret in d["returns"]:
             if ret.get("values") == "auto":  # a 汇总 return: the sum of that year's 本级 returns
                 ret = dict(ret, values={k: (int(v) if v == v.to_integral_value() else v)
                                         for k, v in totals.get(ret["year"], {}).items()})
             path = folder / ret["file"]
-            WRITERS[ret.get("layout", "template")](catalog, d, ret, path)
+            WRITERS[ret.get("layout", "template")](own_catalog if ret.get("crosstab") else catalog, d, ret, path)
             written.append(path)
     return written
 

@@ -118,3 +118,45 @@ def test_dissolved_units_late_return_is_not_counted_without_a_finding(tmp_path):
     assert ws.rollup(2018, compare=None).value("C", "schools") == Decimal(40)
     found = [f for f in ws.check(2018).findings if f.code == "inactive-return"]
     assert found and found[0].extra["unit"] == "X" and "未计入汇总" in found[0].message
+
+
+def test_merged_units_give_their_successor_a_comparison(tmp_path):
+    """东乡 + 西乡 were merged into 东西乡 in 2018 (units file column 前身)."""
+    from gwstats.hierarchy import parse_units
+
+    ws = make_ws(tmp_path)
+    rows = [["编码", "单位名称", "上级编码", "启用年度", "停用年度", "前身"],
+            ["C", "测试县关工委", "", "", "", ""],
+            ["E", "东乡关工委", "C", "", "2017", ""],
+            ["W", "西乡关工委", "C", "", "2017", ""],
+            ["EW", "东西乡关工委", "C", "2018", "", "东乡、W"],
+            ["N", "北乡关工委", "C", "", "", ""]]
+    units, findings = parse_units(rows, "单位.csv")
+    assert not findings and {u.code: u.merged_into for u in units}["E"] == "EW"
+    ws.store.replace_units(units)
+    assert ws.store.hierarchy().units["W"].merged_into == "EW"
+    add_submission(ws, "E", 2017, {"schools": 4})
+    add_submission(ws, "W", 2017, {"schools": 6})
+    add_submission(ws, "N", 2017, {"schools": 5})
+    add_submission(ws, "EW", 2018, {"schools": 11})
+    add_submission(ws, "N", 2018, {"schools": 5})
+    res = ws.rollup(2018)
+    rec = res.record("EW", "schools")
+    assert rec["prev_value"] == 10 and rec["change"] == 1 and rec["comparable"] is False
+    root = res.record("C", "schools")
+    assert root["change"] == 1 and root["comparable"] is False  # 16 vs 15, every unit on one basis
+    text = R.build_report(ws, 2018, charts=False).text()
+    assert "按现行隶属关系计算" in text and "中小学校16所，比上年增加1所" in text
+
+
+def test_unit_whose_subordinates_are_all_inactive_is_a_leaf_that_year(tmp_path):
+    """丘县's only township was dissolved after 2017: in 2018 丘县's 汇总 return is its own figure."""
+    ws = make_ws(tmp_path)
+    set_units(ws, [("C", "测试市关工委", None), ("Q", "丘县关工委", "C"), ("Q1", "丘县一乡", "Q", None, 2017),
+                   ("P", "平县关工委", "C")])
+    add_submission(ws, "Q", 2018, {"schools": 9}, scope="汇总")
+    add_submission(ws, "P", 2018, {"schools": 3})
+    res = ws.rollup(2018, compare=None)
+    assert res.value("Q", "schools") == 9 and res.value("C", "schools") == 12
+    assert res.coverage("C") == (2, 2)  # 丘县一乡 is not expected in 2018
+    assert "汇总表按本级计" in res.record("Q", "schools")["note"]

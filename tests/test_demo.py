@@ -161,3 +161,15 @@ def test_copy_sample(tmp_path):
     assert n == len(files) and "units.csv" in files
     assert any(f.startswith("2020/") for f in files) and any(f.startswith("2019/") for f in files)
     assert Path(tmp_path / "units.csv").read_text(encoding="utf-8").startswith("编码,单位名称")
+
+
+def test_demo_shows_the_jian_an_crosstab(full_run):
+    """集安 2020 gains a cross-tab (organisations by type): the demo adds it up row × column."""
+    result, text = full_run
+    run = next(r for r in result.runs if r.name == "jian-an")
+    step = next(s for s in run.steps if s.name.startswith("交叉表"))
+    assert step.status == "ok" and "组织类型表" in step.detail
+    lines = {line.split()[0]: line.split()[1:] for line in text.splitlines()
+             if line.strip() and line.split()[0] in ("村", "社区", "学校", "机关企事业单位", "合计") and len(line.split()) == 3}
+    assert lines == {"村": ["38", "35"], "社区": ["10", "9"], "学校": ["13", "9"], "机关企事业单位": ["7", "7"], "合计": ["68", "60"]}
+    assert "填了此表的单位 4 个" in text

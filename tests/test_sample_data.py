@@ -232,7 +232,7 @@ def test_anqing_2017_old_name_matches_by_alias(anqing):
 
 # ---- the generator -------------------------------------------------------------------------------
 def _cells(path: Path):
-    if path.suffix == ".csv":
+    if path.suffix in (".csv", ".toml"):  # .toml: a sample's own catalog
         return path.read_bytes()
     if path.name == "菱北分局2018年度工作总结.xlsx":  # a Word file: compare its text
         import docx
@@ -283,6 +283,35 @@ def test_committed_xlsx_have_fixed_properties():
 
     wb = load_workbook(SAMPLE / "jian-an" / "2020" / "集安市关工委2020年度统计汇总表.xlsx")
     assert wb.properties.modified.year == 2021 and wb.properties.created.year == 2021
+
+
+def test_jian_an_crosstab_with_the_samples_own_catalog(tmp_path):
+    """With the sample's catalog the 2020 cross-tab sheets are read; totals are the definition's sums."""
+    gen = _generate_module()
+    d = gen.load_definition("jian-an")
+    ws = Workspace.init(tmp_path / "ws", name="集安市关工委", year=2020)
+    (ws.root / "catalog.toml").write_bytes((SAMPLE / "jian-an" / d["workspace"]["catalog"]).read_bytes())
+    ws = Workspace.open(ws.root)
+    ws.import_units(SAMPLE / "jian-an" / "units.csv")
+    rep = ws.import_paths([SAMPLE / "jian-an" / "2020"])
+    assert not [f for f in rep.files if f.status == "rejected" and "菱北" not in f.name], rep.records()
+    want: dict[tuple[str, int], int] = {}
+    for ret in d["returns"]:
+        for row, vals in ret.get("crosstab", {}).items():
+            for j, v in enumerate(vals):
+                want[(row, j)] = want.get((row, j), 0) + v
+    res = ws.rollup(2020)
+    cols = ["关工委组织数", "达到五好标准组织数"]
+    placed = {(m.row, m.column): m.code for m in ws.catalog.metrics.values() if m.row}
+    for (row, j), v in want.items():
+        assert res.value("JA", placed[(row, cols[j])]) == v, (row, cols[j])
+    assert res.value("JA", "org_type_total") == sum(v for (r, j), v in want.items() if j == 0)
+    assert not [f for f in ws.check(2020).findings if f.severity == "error"]
+    # the 2019 template of this catalog has no cross-tab (since = 2020)
+    from gwstats.template import build_workbook
+
+    assert len(build_workbook(ws.catalog, year=2019).sheetnames) == 2
+    assert len(build_workbook(ws.catalog, year=2020).sheetnames) == 3
 
 
 def test_anqing_report_has_no_fall_from_a_unit_that_did_not_report(anqing):

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from . import analysis_cmds, chart_cmds, demo_cmd, import_cmds, setup_cmds, ui_cmd, zh
+from . import analysis_cmds, catalog_cmds, chart_cmds, demo_cmd, export_cmds, import_cmds, setup_cmds, ui_cmd, zh
 
 app = typer.Typer(
     name="gwstats",
@@ -39,7 +39,7 @@ def _root(
     """关工委统计报表汇总工具。"""
 
 
-for module in (setup_cmds, import_cmds, analysis_cmds, chart_cmds, demo_cmd, ui_cmd):
+for module in (setup_cmds, import_cmds, analysis_cmds, chart_cmds, export_cmds, catalog_cmds, demo_cmd, ui_cmd):
     module.register(app)
 
 

@@ -9,7 +9,7 @@ from ..normalize import nfkc, squash
 from ..numbers import NumberError, cell_text, parse_year
 from ..reader import Sheet, cell_ref
 from ..unit_names import marks_own
-from . import headers, long, wide
+from . import crosstab, headers, long, own_book, wide
 from .context import Context
 from .model import ParsedReturn
 
@@ -174,6 +174,9 @@ def _parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn]
     Returns (returns, file-level findings). Returns with no values are dropped when another sheet
     of the file has values; a file with no table at all gets an error finding.
     """
+    own = own_book.detect(sheets)
+    if own is not None:  # gwstats's own rollup workbook: its long sheet, as 汇总 returns
+        return own_book.parse(own, ctx)
     returns: list[ParsedReturn] = []
     findings: list[Finding] = []
     tables = 0
@@ -189,8 +192,11 @@ def _parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn]
         if wide_rets is None:
             found = None  # metric names across but no column of units: not a summary sheet
         located = None if found is not None else (("header", head) if head is not None else long.locate(sheet, ctx))
+        xt_values, xt_findings, xt_spans = crosstab.read(sheet, ctx) if found is None else ([], [], [])
         if found is None and located is None:
-            continue  # 填表说明, a notes sheet, an empty sheet: nothing to read
+            if not (xt_values or xt_findings):
+                continue  # 填表说明, a notes sheet, an empty sheet: nothing to read
+            located = ("crosstab", (xt_spans[0].start if xt_spans else 0,))
         tables += 1
         if found is not None:
             header_rows = set(found[0])
@@ -253,7 +259,13 @@ def _parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn]
                 findings.extend(errors)
             returns.extend(rets)
         else:
-            ret = long.parse_long(sheet, ctx, located, year)
+            ret = long.parse_long(sheet, ctx, located, year) if located[0] != "crosstab" else ParsedReturn(sheet=sheet.name, layout="crosstab")
+            if xt_spans:  # the list's reading stops where a cross-tab of the sheet begins
+                ret.values = [v for v in ret.values if not _in_spans(v.cell, xt_spans)]
+                ret.findings = [f for f in ret.findings if not _in_spans(f.cell, xt_spans)]
+            taken = {v.metric for v in ret.values}
+            ret.values.extend(v for v in xt_values if v.metric not in taken)
+            ret.findings.extend(xt_findings)
             ret.year, ret.year_from = year, year_from
             ret.unit, ret.unit_from, ret.unit_text = _resolve_unit(sheet, ctx, fields, titles, errors)
             ret.scope = _resolve_scope(sheet, ctx, fields, errors)
@@ -266,6 +278,8 @@ def _parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn]
             "没有找到可识别的统计表：需要“指标”和“数值”（或“本年”“2018年”等）两列的表，或单位为行、指标为列的汇总表",
         ))
         return [], findings
+    returns = _join_sheets(returns)
+    _outside_years(returns, ctx)
     with_values = [r for r in returns if r.values or any(f.severity == "error" for f in r.findings)]
     if not with_values:
         msg = "报表中没有填写任何数值" if returns else "没有找到可识别的统计表"
@@ -274,3 +288,42 @@ def _parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn]
             findings.extend(r.findings)
         return [], findings
     return with_values, findings
+
+
+def _join_sheets(returns: list[ParsedReturn]) -> list[ParsedReturn]:
+    """A cross-tab on a sheet of its own belongs to the same return as the file's other sheets
+    (same unit, year and scope, no metric in common): one return, not two."""
+    out: list[ParsedReturn] = []
+    for r in returns:
+        other = next((o for o in out if r.layout in ("crosstab", "long") and o.layout in ("crosstab", "long") and "crosstab" in (r.layout, o.layout)
+                      and o.unit and o.key == r.key and not ({v.metric for v in o.values} & {v.metric for v in r.values})), None)
+        if other is None:
+            out.append(r)
+        else:
+            other.values.extend(r.values)
+            other.findings.extend(r.findings)
+    return out
+
+
+def _in_spans(cell: str | None, spans: list[range]) -> bool:
+    digits = "".join(ch for ch in (cell or "") if ch.isdigit())
+    return bool(digits) and any(int(digits) - 1 in s for s in spans)
+
+
+def _outside_years(returns: list[ParsedReturn], ctx: Context):
+    """A value of a metric that the catalog asks for only in other years (since/until) is kept, with
+    a warning: the form of that year did not have it."""
+    for r in returns:
+        if not r.year:
+            continue
+        for v in r.values:
+            m = ctx.catalog.metrics.get(v.metric)
+            if m is not None and not m.applies_in(r.year):
+                if m.since and m.until:
+                    span = f"{m.since} 至 {m.until} 年"
+                else:
+                    span = f"{m.since} 年起" if m.since else f"{m.until} 年及以前"
+                r.findings.append(ctx.finding(
+                    "warning", "metric-outside-years",
+                    f"指标“{m.name}”按目录只在 {span}统计，本表是 {r.year} 年的；数值“{v.raw}”仍已导入，请核对",
+                    v.sheet, v.cell))

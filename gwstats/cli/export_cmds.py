@@ -1,0 +1,73 @@
+"""export: the totals on their way up (汇总表, the upper level's form filled in, long data)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .common import UnitOpt, WorkspaceOpt, YearOpt, err, handle_errors, open_workspace
+
+EXPORT_FORMATS = ("xlsx", "csv-long")
+
+
+@handle_errors
+def export(
+    year: YearOpt = None,
+    as_return: Annotated[bool, typer.Option("--as-return", help="生成本单位报上级的汇总表（标准格式，口径：汇总）")] = False,
+    into: Annotated[Optional[Path], typer.Option("--into", help="上级下发的表格：把本级汇总数填进去（格式、合并单元格、公式、保护不变）", show_default=False)] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx（与 --as-return / --into 一起用）或 csv-long（长表：单位、指标、数值、计量单位、口径）")] = "xlsx",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="输出文件（csv-long 不写则输出到屏幕）", show_default=False)] = None,
+    unit: UnitOpt = None,
+    prefer: Annotated[str, typer.Option("--prefer", help="computed：计算数（默认）；reported：下级未报齐时采用汇总表数")] = "computed",
+    workspace: WorkspaceOpt = None,
+):
+    """把本级汇总数报给上级：--as-return 生成标准汇总表，--into 填写上级下发的表格，--format csv-long 导出长表。
+
+    \b
+    例：gwstats export --year 2018 --as-return -o 望江县2018年汇总表.xlsx
+        gwstats export --year 2018 --into 市里下发的统计表.xlsx -o 填好的统计表.xlsx
+        gwstats export --year 2018 --format csv-long -o 2018长表.csv
+
+    --as-return、--into 的填报人、联系电话取自 gwstats.toml 的 [export]（filled_by、phone；
+    上级名单中本单位的名称不同时设 unit_name）。--into 有格子对不上指标时照样写出文件，退出码为 1。
+    """
+    from ..errors import UsageError
+
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"--format 应为 {' 或 '.join(EXPORT_FORMATS)}，实际为“{fmt}”")
+    modes = [m for m, on in (("--as-return", as_return), ("--into", into is not None), ("--format csv-long", fmt == "csv-long")) if on]
+    if len(modes) != 1:
+        raise UsageError("请选择一种导出方式：--as-return（标准汇总表）、--into 上级表格.xlsx 或 --format csv-long"
+                         + (f"（同时给了 {'、'.join(modes)}）" if modes else ""))
+    ws = open_workspace(workspace)
+    year = ws.year_or_default(year)
+    if fmt == "csv-long":
+        from ..export import csv_long_text
+
+        if output is None:
+            sys.stdout.write(csv_long_text(ws.export_long(year, unit=unit, prefer=prefer)))
+            return
+        path, n = ws.export_long(year, output, unit=unit, prefer=prefer)
+        typer.echo(f"已导出 {n} 行（UTF-8 带 BOM）：{path}")
+        return
+    if output is None:
+        raise UsageError("请用 -o 指定输出的 .xlsx 文件")
+    if as_return:
+        info = ws.export_return(year, output, unit=unit, prefer=prefer)
+        for line in info.summary_lines():
+            typer.echo(line)
+        return
+    result = ws.fill_form(year, into, output, unit=unit, prefer=prefer)
+    for line in result.summary_lines():
+        typer.echo(line)
+    for line in result.unmatched_lines():
+        err(line)
+    if result.unmatched:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer):
+    app.command("export")(export)
