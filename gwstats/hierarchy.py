@@ -107,28 +107,56 @@ class Hierarchy:
         return len(self.ancestors(code))
 
     # ---- matching ----------------------------------------------------------------------------
-    def match(self, text: str) -> str | None:
-        """A unit code for a code, name or alias as written in a return."""
+    def match(self, text: str, loose: bool = True) -> str | None:
+        """A unit code for a code, name or alias as written in a return; ``loose``: also the written
+        forms of gwstats.unit_names (parent's place name in front, 本级/盖章 notes…)."""
         if text is None:
             return None
         text = str(text).strip()
         if text in self.units:
             return text
-        return self._keys.get(unit_key(text))
+        code = self._keys.get(unit_key(text))
+        if code is None and text and loose:
+            code = self.names.match(text)  # "集安市财源镇关工委", "甲县关工委（本级）", "…关心下一代工作委员会"
+        return code
+
+    @property
+    def names(self):
+        """The index of written name forms (gwstats.unit_names), built on first use."""
+        idx = self.__dict__.get("_names")
+        if idx is None:
+            from .unit_names import UnitNames
+
+            idx = self.__dict__["_names"] = UnitNames(self)
+        return idx
 
     def suggest(self, text: str, n: int = 3) -> list[str]:
+        """Names close to ``text``: first the units whose name is contained in it (or contains it),
+        the one named last in the text first ("集安市财源镇关工委" -> 财源镇关工委 before 集安市关工委),
+        then the closest by spelling."""
         import difflib
 
-        names = {unit_key(u.name): u.name for u in self.units.values()}
+        from .unit_names import clean_key
+
+        names = {clean_key(u.name): u.name for u in self.units.values()}
         for u in self.units.values():
             for a in u.aliases:
-                names.setdefault(unit_key(a), u.name)
-        key = unit_key(text)
+                names.setdefault(clean_key(a), u.name)
+        names.pop("", None)
+        key = clean_key(text)
+        contained = []
+        for k in names:
+            if not key:
+                break
+            at = key.rfind(k)
+            if at >= 0 and len(k) >= 2:
+                contained.append((at + len(k), len(k), k))
+            elif key in k:
+                contained.append((len(key), -len(k), k))
+        contained.sort(reverse=True)
         close = difflib.get_close_matches(key, list(names), n=n, cutoff=0.4)
-        # Also suggest names that contain the text or are contained in it.
-        contained = [k for k in names if key and (key in k or k in key)]
         out: list[str] = []
-        for k in close + contained:
+        for k in [c[2] for c in contained] + close:
             if names[k] not in out:
                 out.append(names[k])
         return out[:n]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Finding, UsageError, os_reason
+from .import_pool import load_files
 from .parser.context import Context
 from .parser.model import ParsedReturn, split_scope_key
 from .parser.workbook import parse_sheets
@@ -189,19 +190,14 @@ class _Loaded:
     returns: list[ParsedReturn] = field(default_factory=list)
     rank: int = 0
     data: bytes | None = None  # kept until written, so the file is read once
+    to_parse: bool = False  # read and checked, not yet parsed
 
 
-def _load(path: Path, ctx: Context, store, max_bytes: int) -> _Loaded:
-    loaded = _load_file(path, ctx, store, max_bytes)
-    if loaded.result.status != "accepted":
-        loaded.data = None
-    return loaded
-
-
-def _load_file(path: Path, ctx: Context, store, max_bytes: int) -> _Loaded:
+def _read_file(path: Path, store, max_bytes: int, ctx: Context) -> _Loaded:
+    """The file's bytes and checksum, and whether the store has it already; ``to_parse`` when it
+    is still to be read as a spreadsheet (by :func:`_parse_file`, here or in a worker process)."""
     res = FileResult(path)
     loaded = _Loaded(res)
-    ctx.file_name = path.name
     try:
         res.size = check_size(path, max_bytes)
         data = path.read_bytes()
@@ -222,11 +218,21 @@ def _load_file(path: Path, ctx: Context, store, max_bytes: int) -> _Loaded:
     if path.suffix.lower() not in IMPORT_SUFFIXES:
         res.reject(Finding("error", "unsupported", f"不支持的文件类型“{path.suffix or '无扩展名'}”（支持 .xlsx .xlsm .xls .ods .et .csv）", file=path.name))
         return loaded
+    loaded.to_parse = True
+    return loaded
+
+
+def _parse_file(loaded: _Loaded, ctx: Context):
+    """Read and parse the bytes of a file: the returns found and every problem, into ``loaded``.
+    Needs no store (it runs in worker processes too: gwstats.import_pool)."""
+    res, data, path = loaded.result, loaded.data, loaded.result.path
+    loaded.to_parse = False
+    ctx.file_name = path.name
     try:
         sheets = read_return_bytes(data, path.name, path.suffix)
     except ReadError as exc:
         res.reject(Finding("error", "unreadable", exc.message.removeprefix(f"{path.name}："), file=path.name))
-        return loaded
+        return
     returns, findings = parse_sheets(sheets, ctx)
     for f in findings:
         (res.errors if f.severity == "error" else res.warnings).append(f)
@@ -239,16 +245,24 @@ def _load_file(path: Path, ctx: Context, store, max_bytes: int) -> _Loaded:
             res.warnings.append(Finding("warning", "year-differs",
                                         f"报表中的年度是 {y}，与 --year {ctx.year_option} 不同；按报表中的年度 {y} 导入", file=path.name))
     _check_year_in_name(path, returns, res, ctx)
-    for y in sorted({r.year for r in returns if r.year}):
-        lock = store.year_lock(y)
-        if lock is not None:
-            res.errors.append(Finding("error", "year-locked", f"{lock_text(y, lock)}，不能再导入该年度的报表。{unlock_hint(y)}",
-                                      file=path.name))
     if res.errors:
         res.status = "rejected"
     loaded.returns = [r for r in returns if r.unit and r.year]
     res.returns = [_info(r, ctx) for r in loaded.returns]
-    return loaded
+
+
+def _check_locks(loaded: list[_Loaded], store):
+    """A file holding a return of a locked year (年度封账) is refused, naming the lock."""
+    locks = store.locked_years()
+    if not locks:
+        return
+    for ld in loaded:
+        res = ld.result
+        if res.status != "accepted":
+            continue
+        for y in sorted({r.year for r in ld.returns if r.year in locks}):
+            res.reject(Finding("error", "year-locked", f"{lock_text(y, locks[y])}，不能再导入该年度的报表。{unlock_hint(y)}",
+                               file=res.name))
 
 
 def _named_year(path: Path) -> tuple[int | None, str]:
@@ -300,8 +314,8 @@ def _check_duplicates_in_file(returns: list[ParsedReturn], res: FileResult, ctx:
         if not (r.unit and r.year):
             continue
         other = by_key.get(r.key)
-        if other is None:
-            by_key[r.key] = r
+        if other is None or (other.received_at and r.received_at):
+            by_key[r.key] = r  # an online form's repeated submission: each kept, the latest in force
             continue
         if other.value_map() != r.value_map():
             res.errors.append(Finding(
@@ -401,14 +415,11 @@ def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dr
     store = ws.store
     max_bytes = int((max_mb if max_mb is not None else ws.config.max_file_mb) * 1024 * 1024)
     total = len(files)
-    loaded = []
     try:
-        for i, path in enumerate(files):
-            loaded.append(_load(path, ctx, store, max_bytes))
-            if progress:
-                progress(i + 1, total, "读取")
+        loaded = load_files(files, ctx, store, max_bytes, progress)  # in worker processes for big batches
     finally:
         shutdown_worker()
+    _check_locks(loaded, store)
     _batch_conflicts(loaded, ctx, keep_existing)
     order = sorted(range(len(loaded)), key=lambda i: loaded[i].rank)
     user = _user()
@@ -542,8 +553,9 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
             file_id = store.add_file(conn, sha256=res.sha256, name=res.name, size=res.size, stored_path=stored_path,
                                      received_at=received_at, imported_by=user)
             for r in ld.returns:
-                store.add_submission(conn, file_id, _record(r), received_at=received_at, imported_by=user,
-                                     arrived_at=arrived)
+                # an online form's row: its submission time is when that return arrived
+                store.add_submission(conn, file_id, _record(r), received_at=r.received_at or received_at, imported_by=user,
+                                     arrived_at=r.received_at[:10] if r.received_at else arrived)
     except _LockedMeanwhile as exc:
         res.reject(Finding("error", "year-locked", str(exc), file=res.name))
         return

@@ -39,12 +39,15 @@ EQUIVALENT = {
     "%": {"%"},
 }
 
+_KNOWN_UNITS = frozenset().union(*EQUIVALENT.values())
 _THOUSANDS_SEP = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _NUMBER = re.compile(
     r"^(?P<pre>大约|将近|约|近)?(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+))(?P<wan>万)?(?P<more>多|余)?"
     r"(?P<unit>[^\d.]*?)(?P<post>左右|以上)?$"
 )
 _DUNHAO_DECIMAL = re.compile(r"(?<=\d)、(?=\d)")
+_HAS_NUMERAL = re.compile(r"[零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]")
+CHINESE_NOTE = "按中文数字读取"
 
 
 class NumberError(ValueError):
@@ -61,6 +64,7 @@ class ParsedNumber:
     state: str = "value"  # value | na
     approx: bool = False
     note: str | None = None  # how the text was read, e.g. "按元换算为万元"
+    chinese: bool = False  # written in Chinese numerals (一万二 -> 12000)
 
     @property
     def is_na(self) -> bool:
@@ -185,6 +189,16 @@ def parse_value(value, *, unit: str | None = None, integer: bool = False, field_
     if "," in text:
         text = _THOUSANDS_SEP.sub("", text)
     m = _NUMBER.match(text)
+    chinese = False
+    if (not m or _HAS_NUMERAL.search(m.group("unit"))) and _HAS_NUMERAL.search(text):
+        from .cn_numerals import rewrite  # cn2an loads only for the rare cell that needs it
+
+        arabic = rewrite(text)
+        m2 = _NUMBER.match(arabic) if arabic else None
+        if m2 is not None and (not m2.group("unit") or m2.group("unit") in _KNOWN_UNITS):
+            m, chinese = m2, True  # "十几", "一些": not a number; the message says so
+        elif m is not None:
+            m = None
     if not m:
         raise NumberError("无法识别为数字")
     try:
@@ -221,7 +235,11 @@ def parse_value(value, *, unit: str | None = None, integer: bool = False, field_
             raise NumberError(f"数字后的单位“{written}”与该指标的计量单位“{unit}”不符")
         if wan or written:
             scale, note = Decimal(1), None  # the unit written with the number wins over the field's
-    return _finish(canonical(number), scale, note, integer, approx, rate, from_cell=False)
+    parsed = _finish(canonical(number), scale, note, integer, approx, rate, from_cell=False)
+    if chinese:
+        note = CHINESE_NOTE + (f"，{parsed.note}" if parsed.note else "")
+        parsed = ParsedNumber(parsed.value, parsed.state, parsed.approx, note, chinese=True)
+    return parsed
 
 
 def _finish(number: Decimal, scale: Decimal, note: str | None, integer: bool, approx: bool, rate: bool,

@@ -30,6 +30,7 @@ class Sheet:
     rows: list[list]  # values; row 0 / col 0 are the sheet's A1 after `origin` is applied
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r0, c0, r1, c1) inclusive, 0-based
     pending: set[tuple[int, int]] = field(default_factory=set)  # formula cells with no saved result
+    hidden: bool = False  # hidden in the workbook (the parser decides whether to read it, and says so)
 
     def cell(self, r: int, c: int):
         if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
@@ -112,6 +113,7 @@ def read_workbook(path: str | Path) -> list[Sheet]:
 def read_grid_rows(path: str | Path) -> list[list]:
     """The first sheet's rows (for small side files such as the units list)."""
     sheets = read_workbook(path)
+    sheets = [s for s in sheets if not s.hidden] or sheets
     return sheets[0].rows if sheets else []
 
 
@@ -359,7 +361,7 @@ def scan_zip(data: bytes, name: str) -> tuple[dict[str, set[tuple[int, int]]], b
 
 
 def read_return_bytes(data: bytes, name: str, suffix: str) -> list[Sheet]:
-    """The visible sheets of a received file, after the safety checks (empty, renamed, bombs)."""
+    """The sheets of a received file (hidden ones flagged), after the safety checks (empty, renamed, bombs)."""
     suffix = suffix.lower()
     if not data:
         raise ReadError(f"{name}：文件是空的（0 字节）")
@@ -387,7 +389,7 @@ def read_return_bytes(data: bytes, name: str, suffix: str) -> list[Sheet]:
         # calamine can abort the whole process on some corrupt files (a failed huge allocation):
         # .xls/.et/.ods/.xlsb are read in a separate worker process.
         rows = _read_isolated(data, name)
-    return [Sheet(n, r, m, pending.get(n, set())) for n, r, m in rows]
+    return [Sheet(n, r, m, pending.get(n, set()), hidden=bool(extra and extra[0])) for n, r, m, *extra in rows]
 
 
 _PASSWORD = "工作簿设置了打开密码，无法读取。请报送单位取消密码后重新报送"
@@ -398,7 +400,7 @@ def _is_interrupt(exc: BaseException) -> bool:
 
 
 def _read_calamine(data: bytes, name: str) -> list[tuple[str, list[list], list]]:
-    """(sheet name, rows, merged ranges) of the visible worksheets, via python-calamine."""
+    """(sheet name, rows, merged ranges, hidden) of the worksheets, via python-calamine."""
     from python_calamine import CalamineWorkbook, PasswordError
 
     try:
@@ -414,8 +416,9 @@ def _read_calamine(data: bytes, name: str) -> list[tuple[str, list[list], list]]
         for meta in wb.sheets_metadata:
             if meta.name.strip() in SKIP_SHEETS:
                 continue
-            if str(meta.visible).rsplit(".", 1)[-1].lower() != "visible" or str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
+            if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
                 continue
+            hidden = str(meta.visible).rsplit(".", 1)[-1].lower() != "visible"
             try:
                 sh = wb.get_sheet_by_name(meta.name)
                 data_rows = sh.to_python(skip_empty_area=False)
@@ -431,7 +434,7 @@ def _read_calamine(data: bytes, name: str) -> list[tuple[str, list[list], list]]
                 if _is_interrupt(exc):
                     raise
                 merged = []
-            out.append((meta.name, data_rows, merged))
+            out.append((meta.name, data_rows, merged, hidden))
     finally:
         wb.close()
     return out

@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     superseded_by INTEGER REFERENCES submissions(id),
     packed BLOB                             -- numeric values as PACKED_DTYPE records (metric id, micro)
 );
+CREATE TABLE IF NOT EXISTS unit_moves (code TEXT NOT NULL, old_parent TEXT, new_parent TEXT, moved_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS metric_ids (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE);
 CREATE INDEX IF NOT EXISTS submissions_key ON submissions(year, unit, scope);
 CREATE TABLE IF NOT EXISTS submission_values (
@@ -339,7 +340,18 @@ class Store:
 
     # ---- units -------------------------------------------------------------------------------
     def replace_units(self, units: list[Unit]):
+        """Replace the units list; a unit that changes its parent is recorded in ``unit_moves`` (earlier
+        years are then laid on the new hierarchy, and the outputs say 按现行隶属关系计算)."""
         with self.transaction() as c:
+            before = dict(c.execute("SELECT code, parent FROM units").fetchall())
+            moved = [(u.code, before[u.code], u.parent) for u in units
+                     if u.code in before and (before[u.code] or None) != (u.parent or None)]
+            if moved:
+                import datetime as dt
+
+                at = dt.datetime.now().isoformat(timespec="seconds")
+                c.executemany("INSERT INTO unit_moves (code, old_parent, new_parent, moved_at) VALUES (?,?,?,?)",
+                              [(*m, at) for m in moved])
             c.execute("DELETE FROM units")
             c.executemany(
                 "INSERT INTO units (code, name, parent, aliases, level, active_from, active_to, ord, merged_into)"
@@ -524,6 +536,10 @@ class Store:
         sub = SubmissionRecord(unit, year, scope, values, source, sheet, filled_by, phone, fill_date,
                                notes=[(note[0], note[1], note[2], None, None)])
         return self.add_submission(conn, file_id, sub, received_at=received_at, imported_by=imported_by)
+
+    def moved_units(self) -> list[str]:
+        """Codes of units whose parent changed in some units import."""
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT code FROM unit_moves")]
 
     def years(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT year FROM submissions ORDER BY year")]

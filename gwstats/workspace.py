@@ -232,11 +232,12 @@ class Workspace:
             return rollup(self, year, **options)
 
     def hierarchy_changed(self, year_a: int, year_b: int) -> bool:
-        """Some unit started, stopped or was merged between the two years: last year's figures are then
+        """Some unit started, stopped, was merged or moved to another parent: last year's figures are then
         laid on this year's hierarchy (按现行隶属关系计算)."""
         h = self.hierarchy()
-        return any(u.active_in(year_a) != u.active_in(year_b) or getattr(u, "merged_into", None)
-                   for u in h.units.values())
+        if self.store.moved_units():
+            return True
+        return any(u.active_in(year_a) != u.active_in(year_b) or u.merged_into for u in h.units.values())
 
     def status(self, year: int, **options):
         from .status import status

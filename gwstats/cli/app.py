@@ -57,10 +57,13 @@ def safe_streams(streams=None):
 
 def main():
     safe_streams()
-    if getattr(sys, "frozen", False):  # a frozen .exe: the .xls worker process (spawn) starts here too
+    if getattr(sys, "frozen", False):  # a frozen .exe: spawned workers (.xls reader, import pool) start here too
         import multiprocessing
 
         multiprocessing.freeze_support()
+    from .. import import_pool
+
+    import_pool.enable()  # the console script's main module is guarded: import pool workers are safe
     app(prog_name="gwstats")
 
 

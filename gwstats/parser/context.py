@@ -68,13 +68,16 @@ class Context:
         key = unit_key(text)
         if not key:
             return None
-        code = self.h.match(text)
+        code = self.h.match(text, loose=False)  # a title or file name is rarely just a name
         if code:
             return code
         for k, code in self._unit_keys:
             at = key.find(k)
             if at >= 0:
                 rest = _STOP.split(key[at + len(k):], 1)[0]
+                below = self.h.names.match(rest) if len(rest) >= 2 else None
+                if below and code in self.h.ancestors(below):
+                    return below  # "集安市财源镇…": the parent's place name in front of the unit's
                 if rest.endswith(_SUBUNIT_SUFFIXES):
                     return None  # "青石镇秋皮村…": a unit below the one named, not in the list
                 return code
@@ -130,6 +133,9 @@ class Context:
         if p is None:
             return None
         text = raw if type(raw) is str else (str(p.value) if p.value is not None and type(raw) is float and not p.note else cell_text(raw))
+        if p.chinese:
+            findings.append(self.finding(
+                "warning", "chinese-numeral", f"“{label}”的值“{text}”按中文数字读取为 {p.value}", sheet.name, ref, raw=text))
         if p.approx:
             findings.append(self.finding(
                 "warning", "approximate", f"“{label}”的值“{text}”是约数，按 {p.value} 计", sheet.name, ref, raw=text))
