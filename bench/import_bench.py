@@ -2,6 +2,13 @@
 
     .venv/bin/python bench/import_bench.py            # 1000 one-unit returns + 20 wide sheets
     .venv/bin/python bench/import_bench.py -n 200 --wide 5 --runs 3 --data /tmp/gwbench
+    .venv/bin/python bench/import_bench.py --runs 5 --check   # also: serial and parallel stores identical
+
+Each run imports the set twice into empty stores: with the CLI's default (a process pool for
+reading and parsing when the batch is big, gwstats.import_pool) and serially
+(GWSTATS_IMPORT_WORKERS=0) and with the pool forced (GWSTATS_IMPORT_WORKERS=1: one worker besides
+the parent, even when the load average says the other core is busy), plus a batch of 20 files
+(no pool is started for it). ``--check`` compares the forced-pool and serial stores.
 
 Returns are the workspace's own template (gwstats.template.build_workbook) filled with openpyxl,
 with the messy values real returns have ("200多", "1,000", blanks, "—", 13.55), plus one-row-per-unit
@@ -124,11 +131,33 @@ def run(cmd: list[str], env) -> float:
     return wall
 
 
+def same_store(a: Path, b: Path) -> bool:
+    """Every row of the data tables equal, except the time of the import (received_at, a clock reading)."""
+    import sqlite3
+
+    def rows(path):
+        conn = sqlite3.connect(path)
+        out = {}
+        for table in ("files", "submissions", "submission_values", "submission_notes", "units", "metric_ids"):
+            cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] != "received_at"]
+            if cols:
+                out[table] = conn.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY rowid").fetchall()
+        conn.close()
+        return out
+
+    ra, rb = rows(a), rows(b)
+    for table in ra:
+        if ra[table] != rb[table]:
+            print(f"  differs: {table}", file=sys.stderr)
+    return ra == rb
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-n", type=int, default=1000, help="one-unit returns (default 1000)")
     ap.add_argument("--wide", type=int, default=COUNTIES, help="one-row-per-unit sheets (default 20)")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--check", action="store_true", help="compare the serial and parallel stores (first run)")
     ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "gwstats-import-bench")
     args = ap.parse_args()
     data = args.data / f"n{args.n}-w{args.wide}"
@@ -155,28 +184,63 @@ def main():
     subprocess.run([gw, "--help"], stdout=subprocess.DEVNULL, check=True)
     startup = time.perf_counter() - t
 
-    firsts, again, dry, first_cpu = [], [], [], []
-    for _ in range(args.runs):
+    with open("/proc/loadavg") if Path("/proc/loadavg").exists() else open(os.devnull) as fh:
+        load_before = fh.read().split()[:3]
+    small = data / "small20"
+    if not small.exists():
+        small.mkdir()
+        for f in files[:20]:
+            shutil.copyfile(f, small / f.name)
+    serial_env = dict(env, GWSTATS_IMPORT_WORKERS="0")
+    pool_env = dict(env, GWSTATS_IMPORT_WORKERS="1")  # one worker besides the parent, whatever the load
+
+    def fresh(work: Path, name: str) -> Path:
+        ws = work / name
+        subprocess.run([gw, "init", str(ws), "--name", "某某市公安局关工委", "--year", str(YEAR)],
+                       stdout=subprocess.DEVNULL, check=True)
+        subprocess.run([gw, "units", "import", str(data / "units.csv"), "-w", str(ws)], stdout=subprocess.DEVNULL, check=True)
+        return ws
+
+    firsts, again, dry, first_cpu, serial, serial_cpu, small_pool, small_serial = [], [], [], [], [], [], [], []
+    pooled, pooled_cpu = [], []
+    identical = None
+    for k in range(args.runs):
         work = Path(tempfile.mkdtemp(prefix="gwbench-"))
-        subprocess.run([gw, "init", str(work / "ws"), "--name", "某某市公安局关工委", "--year", str(YEAR)],
-                       stdout=subprocess.DEVNULL, check=True)
-        subprocess.run([gw, "units", "import", str(data / "units.csv"), "-w", str(work / "ws")],
-                       stdout=subprocess.DEVNULL, check=True)
-        cmd = [gw, "import", str(data / "returns"), "-w", str(work / "ws"), "-q", "-f", "json"]
+        ws, ws0, ws1 = fresh(work, "ws"), fresh(work, "ws0"), fresh(work, "ws1")
+        cmd = [gw, "import", str(data / "returns"), "-w", str(ws), "-q", "-f", "json"]
+        cmd0 = [gw, "import", str(data / "returns"), "-w", str(ws0), "-q", "-f", "json"]
+        cmd1 = [gw, "import", str(data / "returns"), "-w", str(ws1), "-q", "-f", "json"]
         dry.append(run(cmd + ["--dry-run"], env))
-        firsts.append(run(cmd, env))
-        first_cpu.append(CPU[-1])
+        variants = [(cmd, env, firsts, first_cpu), (cmd0, serial_env, serial, serial_cpu), (cmd1, pool_env, pooled, pooled_cpu)]
+        for c, e, sink, cpu in variants[k % 3:] + variants[:k % 3]:  # rotate which goes first
+            sink.append(run(c, e))
+            cpu.append(CPU[-1])
         again.append(run(cmd, env))
+        if args.check and identical is None:
+            identical = same_store(ws1 / "gwstats.sqlite", ws0 / "gwstats.sqlite")
+        for name, sink, e in (("s1", small_pool, env), ("s0", small_serial, serial_env)):
+            sws = fresh(work, name)
+            sink.append(run([gw, "import", str(small), "-w", str(sws), "-q", "-f", "json"], e))
         shutil.rmtree(work)
     with open("/proc/loadavg") if Path("/proc/loadavg").exists() else open(os.devnull) as fh:
         load = fh.read().split()[:3]
+    print(f"load average before: {' '.join(load_before)}")
     print(f"files: {len(files)} ({args.n} one-unit returns + {args.wide} one-row-per-unit sheets), {size / 1024 / 1024:.1f} MB")
     print(f"calamine reading alone (in-process): {read_only:.2f} s")
     print(f"gwstats --help startup:              {startup:.2f} s")
-    print(f"import, empty store (wall):          best {min(firsts):.2f} s, runs {', '.join(f'{x:.2f}' for x in firsts)}")
-    print(f"import, empty store (CPU user+sys):  best {min(first_cpu):.2f} s")
+    print(f"import, empty store (wall):          best {min(firsts):.2f} s, runs {', '.join(f'{x:.2f}' for x in firsts)}"
+          " (default: pool only when a core is idle)")
+    print(f"import, empty store (CPU user+sys):  best {min(first_cpu):.2f} s (parent and workers)")
+    print(f"same, pool forced GWSTATS_IMPORT_WORKERS=1: best {min(pooled):.2f} s, runs {', '.join(f'{x:.2f}' for x in pooled)}; "
+          f"CPU best {min(pooled_cpu):.2f} s")
+    print(f"same, serial GWSTATS_IMPORT_WORKERS=0: best {min(serial):.2f} s, runs {', '.join(f'{x:.2f}' for x in serial)}; "
+          f"CPU best {min(serial_cpu):.2f} s")
+    print(f"20 files, default (no pool):         best {min(small_pool):.2f} s, runs {', '.join(f'{x:.2f}' for x in small_pool)}")
+    print(f"20 files, serial:                    best {min(small_serial):.2f} s, runs {', '.join(f'{x:.2f}' for x in small_serial)}")
     print(f"import --dry-run (wall):             best {min(dry):.2f} s")
     print(f"import again, all unchanged (wall):  best {min(again):.2f} s")
+    if identical is not None:
+        print(f"serial and parallel stores identical (received_at aside): {identical}")
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average after: {' '.join(load)}")
 
 

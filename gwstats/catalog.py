@@ -165,12 +165,14 @@ def load_default() -> Catalog:
 
 def load_catalog(path: str | Path) -> Catalog:
     path = Path(path)
+    from .config import ConfigError, read_toml_text
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_toml_text(path)  # UTF-8, UTF-8 with BOM (Notepad) or GBK
     except FileNotFoundError:
         raise CatalogError(f"找不到指标目录文件：{path}") from None
-    except UnicodeDecodeError:
-        raise CatalogError(f"指标目录文件 {path} 不是 UTF-8 编码") from None
+    except ConfigError:
+        raise CatalogError(f"指标目录文件 {path} 的文字编码无法识别（请用记事本另存为 UTF-8）") from None
     return parse_catalog(text, str(path))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .rollup_result import _names
 from .store import from_micro
 from .render.table import decimal_text
 
@@ -60,13 +61,14 @@ def comparable_changes(ck):
     for i, j in pairs[: ck.room("comparable-change", "warning", len(pairs))]:
         i, j = int(i), int(j)
         metric = ck.codes[j]
-        rec = rr._record(i, metric)
-        who = "；".join(x for x in (f"{rec['left_out_prev']}本年未填" if rec["left_out_prev"] else "",
-                                     f"{rec['left_out_cur']}{py}年未填" if rec["left_out_cur"] else "") if x)
-        raw_d = rec["value"] - rec["prev_value"]
-        msg = (f"{ck.name(i)}：{ck.cat.label_of(metric)}合计 {py} 年 {_num(rec['prev_value'])}、本年 {_num(rec['value'])}，"
-               f"直接相减为 {_num(raw_d)}，按可比口径为 {_num(rec['change'])}（{who}）；报告按可比口径表述")
-        ck.add("warning", "comparable-change", msg, i, metric, None, raw_change=raw_d, comparable_change=rec["change"])
+        prev_v, cur_v = from_micro(p.total[i, j]), from_micro(f.total[i, j])
+        comp_d = from_micro(c.cur[i, j] - c.prev[i, j])
+        gone = _names(rr._left_out(i, c.own_only_prev[:, j]))
+        new = _names(rr._left_out(i, c.own_only_cur[:, j]))
+        who = "；".join(x for x in (f"{gone}本年未填" if gone else "", f"{new}{py}年未填" if new else "") if x)
+        msg = (f"{ck.name(i)}：{ck.cat.label_of(metric)}合计 {py} 年 {_num(prev_v)}、本年 {_num(cur_v)}，"
+               f"直接相减为 {_num(cur_v - prev_v)}，按可比口径为 {_num(comp_d)}（{who}）；报告按可比口径表述")
+        ck.add("warning", "comparable-change", msg, i, metric, None, raw_change=cur_v - prev_v, comparable_change=comp_d)
 
 
 def inactive_returns(ck):

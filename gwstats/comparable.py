@@ -52,11 +52,11 @@ def comparable(tree: Tree, catalog, cur, prev) -> Comparable:
     both = cur.eff_has & prev.eff_has
     only_c = cur.eff_has & ~prev.eff_has
     only_p = prev.eff_has & ~cur.eff_has
-    cnt = both.astype(np.int64)
+    cnt = both.astype(np.int32)  # counts of units: int32 keeps a province-sized rollup in memory bounds
     c_tot = accumulate_values(tree, np.where(both, cur.eff_own, 0), cnt, aggs)
     p_tot = accumulate_values(tree, np.where(both, prev.eff_own, 0), cnt, aggs)
-    out = Comparable(c_tot, p_tot, tree.accumulate(cnt), tree.accumulate(only_c.astype(np.int64)),
-                     tree.accumulate(only_p.astype(np.int64)), only_c, only_p)
+    out = Comparable(c_tot, p_tot, tree.accumulate(cnt), tree.accumulate(only_c.astype(np.int32)),
+                     tree.accumulate(only_p.astype(np.int32)), only_c, only_p)
     for code, it in cur.indicators.items():
         pt = prev.indicators[code]
         b = it.eff_ok & pt.eff_ok

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import GwstatsError, WorkspaceNotFound
+from .errors import GwstatsError, UsageError, WorkspaceNotFound
 
 CONFIG_NAME = "gwstats.toml"
 # The meeting chart set when gwstats.toml names none: "kind:metric" (share: parts joined by +).
@@ -22,6 +23,7 @@ DEFAULT_STANDARD_CHARTS = (
     "share:donations_social+donations_wulao",
 )
 ENV_VAR = "GWSTATS_WORKSPACE"
+MIN_YEAR, MAX_YEAR = 1949, 2100  # a statistical year, in settings and on the command line
 
 CONFIG_TEMPLATE = """\
 # gwstats 工作区设置 (workspace settings)
@@ -96,30 +98,85 @@ class Config:
             raise GwstatsError(f"{CONFIG_NAME} 中 [report] deadline “{self.deadline}” 应写成 “月-日”，如 “01-15”") from None
 
 
-def parse_config(path: Path) -> Config:
+class ConfigError(UsageError):
+    """A bad value in gwstats.toml: the message names the key and what is expected (exit 2)."""
+
+
+def read_toml_text(path: Path) -> str:
+    """A TOML file as Notepad may save it: UTF-8 with or without BOM, or GBK/GB18030."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} 的文字编码无法识别（请用记事本另存为 UTF-8）") from None
+
+
+def _number(path, table: dict, section: str, key: str, default, *, low, high, integer=False):
+    if key not in table:
+        return default
+    value = table[key]
+    what = "整数" if integer else "数字"
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if ok and integer and isinstance(value, float):
+        ok = value.is_integer()
+    if not ok or not low <= value <= high:
+        raise ConfigError(f"{path.name} 中 [{section}] {key} = {_shown(value)} 不可用：应为 {low:g}–{high:g} 之间的{what}")
+    return int(value) if integer else float(value)
+
+
+def _text(path, table: dict, section: str, key: str, default):
+    if key not in table:
+        return default
+    value = table[key]
+    if not isinstance(value, str):
+        raise ConfigError(f"{path.name} 中 [{section}] {key} = {_shown(value)} 不可用：应为用引号括起的文字")
+    return value
+
+
+def _shown(value) -> str:
+    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    return text if len(text) <= 40 else text[:30] + "…"
+
+
+def _table(path, data: dict, section: str) -> dict:
+    value = data.get(section, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path.name} 中 {section} 应为一节 [{section}]，实际是 {_shown(value)}")
+    return value
+
+
+def parse_config(path: Path) -> Config:
+    """gwstats.toml, every value checked: a bad one is named with what is expected."""
+    try:
+        data = tomllib.loads(read_toml_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise GwstatsError(f"{path} 格式错误：{exc}") from None
-    org = data.get("organisation", {})
-    rep = data.get("report", {})
-    cat = data.get("catalog", {})
-    imp = data.get("import", {})
-    chk = data.get("checks", {})
-    ch = data.get("charts", {})
+    org, rep, cat, imp, chk, ch = (_table(path, data, k) for k in ("organisation", "report", "catalog", "import", "checks", "charts"))
     cfg = Config(raw=data)
-    cfg.organisation = org.get("name", cfg.organisation)
-    cfg.default_year = rep.get("default_year")
+    cfg.organisation = _text(path, org, "organisation", "name", cfg.organisation)
+    cfg.default_year = _number(path, rep, "report", "default_year", None, low=MIN_YEAR, high=MAX_YEAR, integer=True)
     cfg.deadline = str(rep.get("deadline", cfg.deadline))
-    cfg.catalog_file = cat.get("file")
-    cfg.max_file_mb = float(imp.get("max_file_mb", cfg.max_file_mb))
-    cfg.jump_relative = float(chk.get("jump_relative", cfg.jump_relative))
-    cfg.jump_absolute = float(chk.get("jump_absolute", cfg.jump_absolute))
-    cfg.rate_tolerance = float(chk.get("rate_tolerance", cfg.rate_tolerance))
-    cfg.standard_charts = list(ch.get("standard", []))
+    cfg.catalog_file = _text(path, cat, "catalog", "file", None)
+    cfg.max_file_mb = _number(path, imp, "import", "max_file_mb", cfg.max_file_mb, low=0.001, high=10_000)
+    cfg.jump_relative = _number(path, chk, "checks", "jump_relative", cfg.jump_relative, low=0, high=1e6)
+    cfg.jump_absolute = _number(path, chk, "checks", "jump_absolute", cfg.jump_absolute, low=0, high=1e12)
+    cfg.rate_tolerance = _number(path, chk, "checks", "rate_tolerance", cfg.rate_tolerance, low=0, high=100)
+    standard = ch.get("standard", [])
+    if not isinstance(standard, list) or not all(isinstance(x, str) for x in standard):
+        raise ConfigError(f"{path.name} 中 [charts] standard 不可用：应为文字的列表，如 [\"bar:legal_lessons\"]")
+    cfg.standard_charts = list(standard)
     if "size" in ch:
-        cfg.chart_size = tuple(float(x) for x in ch["size"])
-    cfg.chart_dpi = int(ch.get("dpi", cfg.chart_dpi))
+        size = ch["size"]
+        if not (isinstance(size, list) and len(size) == 2):
+            raise ConfigError(f"{path.name} 中 [charts] size = {_shown(size)} 不可用：应为 [宽, 高]（英寸），如 [13.33, 7.5]")
+        cfg.chart_size = tuple(_number(path, {"size": x}, "charts", "size", None, low=1, high=100) for x in size)
+    cfg.chart_dpi = _number(path, ch, "charts", "dpi", cfg.chart_dpi, low=50, high=1200, integer=True)
     return cfg
 
 

@@ -6,7 +6,26 @@ traceback for one.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
+
+_OS_REASONS = {
+    errno.EEXIST: "已有同名文件，不能当作文件夹使用",
+    errno.EISDIR: "这是一个文件夹，请给出文件名",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+    errno.ENOENT: "路径不存在",
+    errno.EACCES: "没有读写权限",
+    errno.EPERM: "没有读写权限",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "只读的磁盘或文件夹",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.EDQUOT: "磁盘配额已满",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError's cause in Chinese (磁盘空间不足, 没有读写权限, ...)."""
+    return _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
 
 
 class GwstatsError(Exception):
@@ -33,6 +52,10 @@ class UsageError(GwstatsError):
 
 class WorkspaceNotFound(UsageError):
     pass
+
+
+class StoreError(UsageError):
+    """The store file cannot be used: damaged, read-only, missing, from a newer gwstats (exit 2)."""
 
 
 class CatalogError(GwstatsError):

@@ -53,6 +53,9 @@ class Expr:
         code = compile(tree, f"<expr {text}>", "eval")
         return cls(text.strip(), tuple(names), code)
 
+    def __reduce__(self):  # code objects do not pickle (import worker processes): compile again from the text
+        return (Expr.parse, (self.text,))
+
     def evaluate(self, env: dict):
         """Evaluate with ``env`` mapping every name to a value (scalar, Decimal or array)."""
         missing = [n for n in self.names if n not in env]

@@ -21,6 +21,7 @@ class Version:
     n_values: int
     in_force: bool
     values: dict[str, tuple[str | None, str, str | None]]  # metric -> (value, state, cell)
+    note: str = ""  # 恢复为第 N 版 (gwstats revert)
 
 
 @dataclass
@@ -53,7 +54,7 @@ class HistoryResult:
                 "口径": v.scope,
                 "文件": v.file,
                 "收到时间": v.received_at.replace("T", " "),
-                "来源": SOURCE_TEXT.get(v.source, v.source) + (f"（{v.sheet}）" if v.sheet else ""),
+                "来源": (v.note + "，" if v.note else "") + SOURCE_TEXT.get(v.source, v.source) + (f"（{v.sheet}）" if v.sheet else ""),
                 "数值个数": v.n_values,
                 "状态": "在用" if v.in_force else "已替换",
                 "改动数值个数": n_changes.get((v.scope, v.number), 0) if v.number > 1 else None,
@@ -81,19 +82,15 @@ def history(ws, unit: str, year: int) -> HistoryResult:
     catalog = ws.catalog
     h = ws.hierarchy()
     result = HistoryResult(unit, h.name(unit), year)
-    subs = store.conn.execute(
-        "SELECT s.id, f.name, s.received_at, s.scope, s.source, s.sheet, s.superseded_by"
-        " FROM submissions s JOIN files f ON f.id = s.file_id WHERE s.unit=? AND s.year=?"
-        " ORDER BY CASE s.scope WHEN '本级' THEN 0 ELSE 1 END, s.id",
-        (unit, year),
-    ).fetchall()
+    subs = store.submissions_of(unit, year)
     counters: dict[str, int] = {}
     previous: dict[str, Version] = {}
     for sid, fname, received, scope, source, sheet, superseded in subs:
-        values = {m: (v, st, cell) for m, v, st, cell in store.conn.execute(
-            "SELECT metric, value, state, cell FROM submission_values WHERE submission_id=?", (sid,))}
+        values = store.values_of(sid)
         counters[scope] = counters.get(scope, 0) + 1
-        ver = Version(counters[scope], sid, fname, received, scope, source, sheet, len(values), superseded is None, values)
+        note = store.note_of(sid, "revert")
+        ver = Version(counters[scope], sid, fname, received, scope, source, sheet, len(values), superseded is None, values,
+                      note or "")
         result.versions.append(ver)
         prev = previous.get(scope)
         if prev is not None:

@@ -10,15 +10,20 @@ import datetime as dt
 import glob
 import hashlib
 import os
+import sqlite3
+from contextlib import nullcontext
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Finding, UsageError
+from .errors import Finding, UsageError, os_reason
+from .import_pool import load_files
 from .parser.context import Context
 from .parser.model import ParsedReturn, split_scope_key
 from .parser.workbook import parse_sheets
 from .reader import ReadError, check_size, read_return_bytes, shutdown_worker
-from .store import SubmissionRecord, ValueRecord
+from .store import SubmissionRecord, ValueRecord, store_reason
+from .years import lock_text, unlock_hint
 
 IMPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et", ".csv"}
 REVISION_MARKS = ("修改", "更正", "修订", "补报", "最终", "终版")
@@ -121,6 +126,9 @@ def expand_paths(paths) -> tuple[list[Path], list[tuple[Path, str]]]:
 
     def add(p: Path, explicit: bool):
         name = p.name
+        if not _regular(p):
+            skipped.append((p, "不是普通文件（管道、设备或套接字），已跳过"))
+            return
         if name.startswith("~$"):
             skipped.append((p, "Office/WPS 临时锁文件（文件正被打开），已跳过"))
             return
@@ -149,7 +157,7 @@ def expand_paths(paths) -> tuple[list[Path], list[tuple[Path, str]]]:
         p = Path(text).expanduser()
         if p.is_dir():
             add_dir(p)
-        elif p.is_file():
+        elif p.is_file() or p.exists():
             add(p, True)
         elif _GLOB_CHARS & set(text):
             matches = sorted(glob.glob(str(p), recursive=True))
@@ -163,6 +171,14 @@ def expand_paths(paths) -> tuple[list[Path], list[tuple[Path, str]]]:
     return files, skipped
 
 
+def _regular(p: Path) -> bool:
+    """A regular file (or a link to one): a FIFO named *.csv would block the read for ever."""
+    try:
+        return stat.S_ISREG(p.stat().st_mode)
+    except OSError:
+        return True  # unreadable: the read reports it for this file
+
+
 def is_revision(path: Path) -> bool:
     return any(m in path.stem for m in REVISION_MARKS)
 
@@ -174,19 +190,14 @@ class _Loaded:
     returns: list[ParsedReturn] = field(default_factory=list)
     rank: int = 0
     data: bytes | None = None  # kept until written, so the file is read once
+    to_parse: bool = False  # read and checked, not yet parsed
 
 
-def _load(path: Path, ctx: Context, store, max_bytes: int) -> _Loaded:
-    loaded = _load_file(path, ctx, store, max_bytes)
-    if loaded.result.status != "accepted":
-        loaded.data = None
-    return loaded
-
-
-def _load_file(path: Path, ctx: Context, store, max_bytes: int) -> _Loaded:
+def _read_file(path: Path, store, max_bytes: int, ctx: Context) -> _Loaded:
+    """The file's bytes and checksum, and whether the store has it already; ``to_parse`` when it
+    is still to be read as a spreadsheet (by :func:`_parse_file`, here or in a worker process)."""
     res = FileResult(path)
     loaded = _Loaded(res)
-    ctx.file_name = path.name
     try:
         res.size = check_size(path, max_bytes)
         data = path.read_bytes()
@@ -207,11 +218,21 @@ def _load_file(path: Path, ctx: Context, store, max_bytes: int) -> _Loaded:
     if path.suffix.lower() not in IMPORT_SUFFIXES:
         res.reject(Finding("error", "unsupported", f"不支持的文件类型“{path.suffix or '无扩展名'}”（支持 .xlsx .xlsm .xls .ods .et .csv）", file=path.name))
         return loaded
+    loaded.to_parse = True
+    return loaded
+
+
+def _parse_file(loaded: _Loaded, ctx: Context):
+    """Read and parse the bytes of a file: the returns found and every problem, into ``loaded``.
+    Needs no store (it runs in worker processes too: gwstats.import_pool)."""
+    res, data, path = loaded.result, loaded.data, loaded.result.path
+    loaded.to_parse = False
+    ctx.file_name = path.name
     try:
         sheets = read_return_bytes(data, path.name, path.suffix)
     except ReadError as exc:
         res.reject(Finding("error", "unreadable", exc.message.removeprefix(f"{path.name}："), file=path.name))
-        return loaded
+        return
     returns, findings = parse_sheets(sheets, ctx)
     for f in findings:
         (res.errors if f.severity == "error" else res.warnings).append(f)
@@ -223,11 +244,59 @@ def _load_file(path: Path, ctx: Context, store, max_bytes: int) -> _Loaded:
         for y in sorted({r.year for r in returns if r.year and r.year != ctx.year_option and r.year_from != "--year"}):
             res.warnings.append(Finding("warning", "year-differs",
                                         f"报表中的年度是 {y}，与 --year {ctx.year_option} 不同；按报表中的年度 {y} 导入", file=path.name))
+    _check_year_in_name(path, returns, res, ctx)
     if res.errors:
         res.status = "rejected"
     loaded.returns = [r for r in returns if r.unit and r.year]
     res.returns = [_info(r, ctx) for r in loaded.returns]
-    return loaded
+
+
+def _check_locks(loaded: list[_Loaded], store):
+    """A file holding a return of a locked year (年度封账) is refused, naming the lock."""
+    locks = store.locked_years()
+    if not locks:
+        return
+    for ld in loaded:
+        res = ld.result
+        if res.status != "accepted":
+            continue
+        for y in sorted({r.year for r in ld.returns if r.year in locks}):
+            res.reject(Finding("error", "year-locked", f"{lock_text(y, locks[y])}，不能再导入该年度的报表。{unlock_hint(y)}",
+                               file=res.name))
+
+
+def _named_year(path: Path) -> tuple[int | None, str]:
+    """The year a file's name states, else its folder's: (year, where)."""
+    from .parser.headers import year_in_name
+
+    y = year_in_name(path.stem)
+    if y is not None:
+        return y, "文件名"
+    y = year_in_name(path.parent.name)
+    if y is not None:
+        return y, f"所在文件夹“{path.parent.name}”"
+    return None, ""
+
+
+def _check_year_in_name(path: Path, returns: list[ParsedReturn], res: FileResult, ctx: Context):
+    """凉水乡2021年报表.xlsx whose 年度 cell says 2020: which year is it? Refused with both years,
+    unless --year says which (and agrees with the cell)."""
+    years = {r.year for r in returns if r.year and r.year_from not in ("文件名", "--year")}
+    if len(years) != 1:
+        return
+    (inside,) = years
+    named, where = _named_year(path)
+    if named is None or named == inside:
+        return
+    if ctx.year_option == inside:
+        res.warnings.append(Finding("warning", "year-in-name", f"{where}写的是 {named} 年，表内年度是 {inside} 年；按 --year {inside} 导入",
+                                    file=res.name))
+        return
+    res.errors.append(Finding(
+        "error", "year-in-name",
+        f"{where}写的是 {named} 年，表内年度写的是 {inside} 年，无法确定是哪一年的报表，未导入。"
+        f"请核对后改正文件名或表内年度，或用 --year {inside} 确认按表内年度导入",
+        file=res.name))
 
 
 def _info(r: ParsedReturn, ctx: Context) -> ReturnInfo:
@@ -235,9 +304,7 @@ def _info(r: ParsedReturn, ctx: Context) -> ReturnInfo:
 
 
 def _returns_of_file(store, file_id: int, ctx: Context) -> list[ReturnInfo]:
-    rows = store.conn.execute(
-        "SELECT s.unit, s.year, s.scope, s.sheet, s.source, (SELECT count(*) FROM submission_values v WHERE v.submission_id = s.id)"
-        " FROM submissions s WHERE s.file_id = ? ORDER BY s.id", (file_id,)).fetchall()
+    rows = store.returns_of_file(file_id)
     return [ReturnInfo(u, ctx.h.name(u), y, sc, n, sh, src) for u, y, sc, sh, src, n in rows]
 
 
@@ -247,8 +314,8 @@ def _check_duplicates_in_file(returns: list[ParsedReturn], res: FileResult, ctx:
         if not (r.unit and r.year):
             continue
         other = by_key.get(r.key)
-        if other is None:
-            by_key[r.key] = r
+        if other is None or (other.received_at and r.received_at):
+            by_key[r.key] = r  # an online form's repeated submission: each kept, the latest in force
             continue
         if other.value_map() != r.value_map():
             res.errors.append(Finding(
@@ -299,6 +366,10 @@ def _batch_conflicts(loaded: list[_Loaded], ctx: Context, keep_existing: bool = 
                     file=ld.result.name))
 
 
+class _LockedMeanwhile(Exception):
+    """The year was locked by another clerk between reading and writing the file."""
+
+
 def _now() -> str:
     return dt.datetime.now().replace(microsecond=0).isoformat()
 
@@ -323,9 +394,11 @@ def _record(r: ParsedReturn) -> SubmissionRecord:
 
 def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dry_run: bool = False,
                  keep_existing: bool = False, progress=None, max_mb: float | None = None,
-                 received: str | None = None) -> ImportReport:
+                 replace: bool = False, received: str | None = None) -> ImportReport:
     """Import returns from files, folders and globs.
 
+    ``replace``: accept a new version even when it lacks most of the values in force (otherwise
+    refused as probably truncated, unless the file is a 修改版 by name).
     ``received``: the date (YYYY-MM-DD) the files arrived, used by ``status`` for returns without a
     readable 填报日期 (the import time never makes a return late).
 
@@ -342,25 +415,24 @@ def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dr
     store = ws.store
     max_bytes = int((max_mb if max_mb is not None else ws.config.max_file_mb) * 1024 * 1024)
     total = len(files)
-    loaded = []
     try:
-        for i, path in enumerate(files):
-            loaded.append(_load(path, ctx, store, max_bytes))
-            if progress:
-                progress(i + 1, total, "读取")
+        loaded = load_files(files, ctx, store, max_bytes, progress)  # in worker processes for big batches
     finally:
         shutdown_worker()
+    _check_locks(loaded, store)
     _batch_conflicts(loaded, ctx, keep_existing)
     order = sorted(range(len(loaded)), key=lambda i: loaded[i].rank)
-    received_at = _now()
     user = _user()
     written_keys: set[tuple] = set()
     written_shas: set[str] = set()
-    for n, i in enumerate(order):
-        ld = loaded[i]
-        _write(ws, store, ld, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx, received)
-        if progress:
-            progress(n + 1, total, "写入" if not dry_run else "检查")
+    with ws.writing("导入") if not dry_run else nullcontext():
+        received_at = _now()
+        for n, i in enumerate(order):
+            ld = loaded[i]
+            _write(ws, store, ld, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx, replace,
+                   received)
+            if progress:
+                progress(n + 1, total, "写入" if not dry_run else "检查")
     report.files = [ld.result for ld in loaded]
     return report
 
@@ -368,28 +440,30 @@ def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dr
 def _in_force(store, key):
     unit, year, skey = key
     scope, total_row = split_scope_key(skey)
-    return store.conn.execute(
-        "SELECT s.id, f.name, s.received_at FROM submissions s JOIN files f ON f.id = s.file_id"
-        " WHERE s.unit=? AND s.year=? AND s.scope=? AND s.superseded_by IS NULL AND (s.source = 'total_row') = ?",
-        (unit, year, scope, int(total_row))).fetchone()
+    return store.in_force_with_file(unit, year, scope, total_row)
 
 
-def _same_values(store, r: ParsedReturn) -> bool:
-    old = store.values_in_force(store.conn, r.unit, r.year, r.scope, r.source == "total_row")
+def _drops_most(n_old: int, n_gone: int) -> bool:
+    """A new version without most of the values in force (5 of 13): probably a truncated file."""
+    return n_old >= 4 and n_gone * 2 > n_old
+
+
+def _names(codes: list[str], ctx: Context, limit: int = 8) -> str:
+    names = [ctx.catalog.label_of(c) for c in codes]
+    return "、".join(names[:limit]) + (f" 等 {len(names)} 项" if len(names) > limit else "")
+
+
+def _same_values(store, r: ParsedReturn, old=None) -> bool:
+    if old is None:
+        old = store.values_in_force(store.conn, r.unit, r.year, r.scope, r.source == "total_row")
     new = {v.metric: (None if v.value is None else str(v.value), v.state) for v in r.values}
     return old == new
 
 
-def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx,
-           arrived: str | None = None):
+def _decide(store, ld: _Loaded, keep_existing, replace, written_keys, ctx):
+    """Accepted or replaced (with the notes saying what is replaced), or rejected, from the store
+    as it is now. Returns (status, keys) or None when the file is rejected."""
     res = ld.result
-    if res.status != "accepted":
-        ld.data = None
-        return
-    if res.sha256 in written_shas:
-        res.status = "unchanged"
-        res.notes.append("与本批次中另一个文件内容完全相同，未重复导入")
-        return
     existing = {r.key: _in_force(store, r.key) for r in ld.returns}
     replaced = [(k, old) for k, old in existing.items() if old is not None]
     if keep_existing and replaced:
@@ -398,34 +472,97 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
                 "error", "exists",
                 f"{ctx.h.name(u)} {y} 年{sc}报表已有（{old[2][:16].replace('T', ' ')} 导入的《{old[1]}》）；按 --keep-existing 未替换",
                 file=res.name))
-        return
+        return None
     batch_replaced = [k for k in existing if k in written_keys]
     by_key = {r.key: r for r in ld.returns}
+    notes = []
     for (u, y, sc), old in replaced:
-        same = _same_values(store, by_key[(u, y, sc)])
-        res.notes.append(f"替换了 {ctx.h.name(u)} {y} 年{sc}原有报表（《{old[1]}》，{old[2][:16].replace('T', ' ')} 导入），原报表保留在历史中"
-                         + ("；数值与原报表完全相同" if same else ""))
-    status = "replaced" if (replaced or batch_replaced) else "accepted"
+        r = by_key[(u, y, sc)]
+        old_values = store.values_in_force(store.conn, u, y, r.scope, r.source == "total_row")
+        same = _same_values(store, r, old_values)
+        gone = [m for m in old_values if m not in {v.metric for v in r.values}]
+        what = f"{ctx.h.name(u)} {y} 年{sc}"
+        old_text = f"《{old[1]}》，{old[2][:16].replace('T', ' ')} 导入"
+        if _drops_most(len(old_values), len(gone)) and not (replace or is_revision(res.path)):
+            res.reject(Finding(
+                "error", "drops-values",
+                f"{what}在用报表（{old_text}）有 {len(old_values)} 个数值，本文件只有 {len(r.values)} 个，替换后将不再有："
+                f"{_names(gone, ctx)}；可能是报表不完整，未替换。如确认以本文件为准，请加 --replace 重新导入，"
+                "或在文件名中注明“修改”等字样",
+                file=res.name))
+            continue
+        notes.append(f"替换了 {what}原有报表（{old_text}），原报表保留在历史中"
+                     + ("；数值与原报表完全相同" if same else "")
+                     + (f"；替换后不再有 {len(gone)} 个数值：{_names(gone, ctx)}" if gone else ""))
+    if res.status == "rejected":
+        return None
+    res.notes.extend(notes)
+    return ("replaced" if (replaced or batch_replaced) else "accepted"), existing
+
+
+def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx,
+           replace=False, arrived: str | None = None):
+    res = ld.result
+    if res.status != "accepted":
+        ld.data = None
+        return
+    if res.sha256 in written_shas:
+        res.status = "unchanged"
+        res.notes.append("与本批次中另一个文件内容完全相同，未重复导入")
+        return
+    base_notes = list(res.notes)
+    decided = _decide(store, ld, keep_existing, replace, written_keys, ctx)
+    if decided is None:
+        ld.data = None
+        return
+    status, existing = decided
     if dry_run:
         ld.data = None
         res.status = status
         written_keys.update(existing)
         written_shas.add(res.sha256)
         return
-    if hasattr(ws, "copy_in_bytes") and ld.data is not None:
-        stored_path = ws.copy_in_bytes(ld.data, res.name, res.sha256)
-    else:
-        stored_path = ws.copy_in(res.path, res.sha256)
+    try:
+        if ld.data is not None:
+            stored_path = ws.copy_in_bytes(ld.data, res.name, res.sha256)
+        else:
+            stored_path = ws.copy_in(res.path, res.sha256)
+    except OSError as exc:
+        ld.data = None
+        res.reject(Finding("error", "copy-failed", f"无法把文件复制进工作区（{os_reason(exc)}），本文件未导入", file=res.name))
+        return
     ld.data = None
     try:
+        # Decided again inside the write transaction (one writer at a time): another clerk's import
+        # may have stored the same file or a version of the same return since it was read.
         with store.transaction() as conn:
+            known = store.file_by_sha(res.sha256)
+            if known is not None:
+                res.status = "unchanged"
+                res.notes = base_notes + [f"与 {known[2][:16].replace('T', ' ')} 导入的《{known[1]}》内容完全相同，未重复导入"]
+                return
+            for y in sorted({r.year for r in ld.returns}):
+                lock = store.year_lock(y, conn)
+                if lock is not None:
+                    raise _LockedMeanwhile(f"{lock_text(y, lock)}，不能再导入该年度的报表。{unlock_hint(y)}")
+            res.notes = list(base_notes)
+            decided = _decide(store, ld, keep_existing, replace, written_keys, ctx)
+            if decided is None:
+                return
+            status, existing = decided
             file_id = store.add_file(conn, sha256=res.sha256, name=res.name, size=res.size, stored_path=stored_path,
                                      received_at=received_at, imported_by=user)
             for r in ld.returns:
-                store.add_submission(conn, file_id, _record(r), received_at=received_at, imported_by=user,
-                                     arrived_at=arrived)
-    except Exception as exc:
-        res.reject(Finding("error", "store-failed", f"写入数据库失败，本文件未导入（{exc}）", file=res.name))
+                # an online form's row: its submission time is when that return arrived
+                store.add_submission(conn, file_id, _record(r), received_at=r.received_at or received_at, imported_by=user,
+                                     arrived_at=r.received_at[:10] if r.received_at else arrived)
+    except _LockedMeanwhile as exc:
+        res.reject(Finding("error", "year-locked", str(exc), file=res.name))
+        return
+    except sqlite3.Error as exc:
+        res.status = "accepted"
+        res.notes = base_notes
+        res.reject(Finding("error", "store-failed", f"写入数据库失败，本文件未导入（数据库文件{store_reason(exc)}）", file=res.name))
         return
     res.status = status
     written_keys.update(existing)

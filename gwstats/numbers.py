@@ -39,12 +39,15 @@ EQUIVALENT = {
     "%": {"%"},
 }
 
+_KNOWN_UNITS = frozenset().union(*EQUIVALENT.values())
 _THOUSANDS_SEP = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _NUMBER = re.compile(
     r"^(?P<pre>大约|将近|约|近)?(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+))(?P<wan>万)?(?P<more>多|余)?"
     r"(?P<unit>[^\d.]*?)(?P<post>左右|以上)?$"
 )
 _DUNHAO_DECIMAL = re.compile(r"(?<=\d)、(?=\d)")
+_HAS_NUMERAL = re.compile(r"[零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]")
+CHINESE_NOTE = "按中文数字读取"
 
 
 class NumberError(ValueError):
@@ -61,6 +64,7 @@ class ParsedNumber:
     state: str = "value"  # value | na
     approx: bool = False
     note: str | None = None  # how the text was read, e.g. "按元换算为万元"
+    chinese: bool = False  # written in Chinese numerals (一万二 -> 12000)
 
     @property
     def is_na(self) -> bool:
@@ -70,8 +74,18 @@ class ParsedNumber:
 NA = ParsedNumber(None, "na")
 
 
+MAX_DIGITS = 20  # integer digits beyond any real figure (and within Decimal's default precision)
+
+
 def canonical(d: Decimal) -> Decimal:
-    """A Decimal without exponent or trailing zeros: 8E+2 -> 800, 13.550 -> 13.55, -0 -> 0."""
+    """A Decimal without exponent or trailing zeros: 8E+2 -> 800, 13.550 -> 13.55, -0 -> 0.
+
+    Raises NumberError for INF/NaN and for numbers of more than MAX_DIGITS integer digits.
+    """
+    if not d.is_finite():
+        raise NumberError("不是有效数字")
+    if d and d.adjusted() >= MAX_DIGITS:
+        raise NumberError("数值过大，请核对")
     if d == d.to_integral_value():
         return d.quantize(Decimal(1)) + 0
     return d.normalize()
@@ -81,6 +95,8 @@ def from_float(f: float) -> Decimal:
     """The decimal a user typed, from a binary float (13.550000000000001 -> 13.55)."""
     if f != f or f in (float("inf"), float("-inf")):
         raise NumberError("不是有效数字")
+    if abs(f) >= 10.0**MAX_DIGITS:
+        raise NumberError("数值过大，请核对")
     if f.is_integer():
         return Decimal(int(f))
     return canonical(Decimal(repr(round(f, MAX_PLACES))))
@@ -91,7 +107,13 @@ def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return format(from_float(value), "f") if value == value else "NaN"
+        if value != value:
+            return "NaN"
+        if value in (float("inf"), float("-inf")):
+            return "INF" if value > 0 else "-INF"
+        if abs(value) >= 10.0**MAX_DIGITS:
+            return repr(value)
+        return format(from_float(value), "f")
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     return str(value)
@@ -149,6 +171,8 @@ def parse_value(value, *, unit: str | None = None, integer: bool = False, field_
     if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
         raise NumberError("是日期或时间，应为数字（请把单元格格式改为“常规”或“数值”）")
     if isinstance(value, int):
+        if len(str(abs(value))) > MAX_DIGITS:
+            raise NumberError("数值过大，请核对")
         return _finish(Decimal(value), scale, note, integer, False, rate, from_cell=True)
     if isinstance(value, float):
         return _finish(from_float(value), scale, note, integer, False, rate, from_cell=True)
@@ -165,10 +189,20 @@ def parse_value(value, *, unit: str | None = None, integer: bool = False, field_
     if "," in text:
         text = _THOUSANDS_SEP.sub("", text)
     m = _NUMBER.match(text)
+    chinese = False
+    if (not m or _HAS_NUMERAL.search(m.group("unit"))) and _HAS_NUMERAL.search(text):
+        from .cn_numerals import rewrite  # cn2an loads only for the rare cell that needs it
+
+        arabic = rewrite(text)
+        m2 = _NUMBER.match(arabic) if arabic else None
+        if m2 is not None and (not m2.group("unit") or m2.group("unit") in _KNOWN_UNITS):
+            m, chinese = m2, True  # "十几", "一些": not a number; the message says so
+        elif m is not None:
+            m = None
     if not m:
         raise NumberError("无法识别为数字")
     try:
-        number = Decimal(m.group("num"))
+        number = canonical(Decimal(m.group("num")))
     except InvalidOperation:
         raise NumberError("无法识别为数字") from None
     approx = bool(m.group("pre") or m.group("more") or m.group("post"))
@@ -201,7 +235,11 @@ def parse_value(value, *, unit: str | None = None, integer: bool = False, field_
             raise NumberError(f"数字后的单位“{written}”与该指标的计量单位“{unit}”不符")
         if wan or written:
             scale, note = Decimal(1), None  # the unit written with the number wins over the field's
-    return _finish(canonical(number), scale, note, integer, approx, rate, from_cell=False)
+    parsed = _finish(canonical(number), scale, note, integer, approx, rate, from_cell=False)
+    if chinese:
+        note = CHINESE_NOTE + (f"，{parsed.note}" if parsed.note else "")
+        parsed = ParsedNumber(parsed.value, parsed.state, parsed.approx, note, chinese=True)
+    return parsed
 
 
 def _finish(number: Decimal, scale: Decimal, note: str | None, integer: bool, approx: bool, rate: bool,

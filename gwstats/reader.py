@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ class Sheet:
     rows: list[list]  # values; row 0 / col 0 are the sheet's A1 after `origin` is applied
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r0, c0, r1, c1) inclusive, 0-based
     pending: set[tuple[int, int]] = field(default_factory=set)  # formula cells with no saved result
+    hidden: bool = False  # hidden in the workbook (the parser decides whether to read it, and says so)
 
     def cell(self, r: int, c: int):
         if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
@@ -72,11 +74,22 @@ def read_csv(path: Path) -> list[Sheet]:
 
 def read_csv_bytes(data: bytes, name: str, stem: str) -> list[Sheet]:
     text = decode_text(data, name)
+    if "\r" in text:  # CR-only (old Mac) or CRLF line ends; a CR inside a quoted field becomes LF
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        raise ReadError(f"{name}：文件中含有空字符（NUL），不是正常的文本表格（可能是改了扩展名的其他文件）")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        rows = [list(r) for r in reader]
+    except csv.Error as exc:
+        too_long = "field larger than field limit" in str(exc)
+        what = (f"有单元格内容超过 {csv.field_size_limit() // 1024} KB，不是统计表" if too_long
+                else "文本格式无法识别（引号或分隔符不成对）")
+        raise ReadError(f"{name}：第 {reader.line_num} 行{what}。请用 Excel 或 WPS 打开核对后另存为 .xlsx 再报送") from None
     return [Sheet(stem, [[v if v != "" else None for v in r] for r in rows])]
 
 
@@ -100,6 +113,7 @@ def read_workbook(path: str | Path) -> list[Sheet]:
 def read_grid_rows(path: str | Path) -> list[list]:
     """The first sheet's rows (for small side files such as the units list)."""
     sheets = read_workbook(path)
+    sheets = [s for s in sheets if not s.hidden] or sheets
     return sheets[0].rows if sheets else []
 
 
@@ -203,47 +217,130 @@ def _prolog_end(xml: bytes) -> int:
     return m.start() if m else len(xml)
 
 
-def _read_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+class _Bomb(Exception):
+    """A zip member that inflates beyond what its header says or beyond MAX_UNZIPPED."""
+
+    def __init__(self, member: str, why: str):
+        super().__init__(member)
+        self.member, self.why = member, why
+
+
+_CHUNK = 64 * 1024
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile.structFileHeader
+
+
+def _raw_member(data: bytes, info: zipfile.ZipInfo) -> memoryview:
+    """The compressed bytes of one member, from its local header (no inflating)."""
+    off = info.header_offset
+    head = _LOCAL_HEADER.unpack_from(data, off)
+    if head[0] != b"PK\x03\x04":
+        raise zipfile.BadZipFile("bad local header")
+    start = off + _LOCAL_HEADER.size + head[10] + head[11]
+    return memoryview(data)[start:start + info.compress_size]
+
+
+def _member_chunks(zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo, budget: list[int]):
+    """Yield the inflated bytes of a member in chunks of at most 64 KB, counting every byte against
+    what the header declares and against ``budget`` (the bytes left of MAX_UNZIPPED): a member
+    whose header lies about its size is refused after at most 64 KB more than it declared, so a
+    zip bomb never takes more memory than the file is said to hold."""
+    declared = info.file_size
+    produced = 0
+
+    def account(chunk: bytes):
+        nonlocal produced
+        produced += len(chunk)
+        if produced > declared:
+            raise _Bomb(info.filename, "lying")
+        budget[0] -= len(chunk)
+        if budget[0] < 0:
+            raise _Bomb(info.filename, "total")
+
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        import zlib
+
+        raw = _raw_member(data, info)
+        d = zlib.decompressobj(-15)
+        for pos in range(0, len(raw), _CHUNK):
+            buf = d.decompress(raw[pos:pos + _CHUNK], _CHUNK)
+            while True:
+                if buf:
+                    account(buf)
+                    yield buf
+                if not d.unconsumed_tail:
+                    break
+                buf = d.decompress(d.unconsumed_tail, _CHUNK)
+            if d.eof:
+                break
+        tail = d.flush()
+        if tail:
+            account(tail)
+            yield tail
+        if not d.eof:
+            raise zipfile.BadZipFile("truncated member")
+    else:  # stored, or an unusual method: zipfile, read in bounded chunks
+        with zf.open(info) as fh:
+            while chunk := fh.read(_CHUNK):
+                account(chunk)
+                yield chunk
+    if produced != declared:
+        raise _Bomb(info.filename, "lying")
+
+
+def _read_member(zf, data, info, budget) -> bytes:
+    return b"".join(_member_chunks(zf, data, info, budget))
+
+
+def _read_prolog(zf, data, info, budget) -> bytes:
     """The part's bytes up to its first element, read in chunks (no need to inflate the rest)."""
     buf = b""
-    with zf.open(info) as fh:
-        while True:
-            chunk = fh.read(1024)
-            if not chunk:
-                return buf
-            buf += chunk
-            end = _prolog_end(buf)
-            if end < len(buf):
-                return buf[:end]
+    for chunk in _member_chunks(zf, data, info, budget):
+        buf += chunk
+        end = _prolog_end(buf)
+        if end < len(buf):
+            return buf[:end]
+    return buf
 
 
 def scan_zip(data: bytes, name: str) -> tuple[dict[str, set[tuple[int, int]]], bool]:
-    """Refuse XML bombs (DTD/ENTITY), zip bombs and enormous sheets; find formula cells without
-    saved results. Returns (sheet name -> such cells, whether to read in the worker process)."""
+    """Refuse XML bombs (DTD/ENTITY), zip bombs (also those whose headers lie about the size),
+    duplicated entries and enormous sheets; find formula cells without saved results.
+    Returns (sheet name -> such cells, whether to read in the worker process)."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except Exception:
         raise ReadError(f"{name}：文件不完整或已损坏，无法打开（可能下载或拷贝没有完成）。{_RESAVE}") from None
     names = {i.filename for i in infos}
+    if len(names) < len(infos):
+        seen: set[str] = set()
+        twice = next(i.filename for i in infos if i.filename in seen or seen.add(i.filename))
+        raise ReadError(f"{name}：文件内部的 {twice} 出现了两次（内容可能不同），无法确定以哪一份为准，拒绝读取。{_RESAVE}")
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names and "content.xml" not in names:
         what = ("Word 文档" if any(n.startswith("word/") for n in names)
                 else "PowerPoint 演示文稿" if any(n.startswith("ppt/") for n in names) else "压缩包")
         raise ReadError(f"{name}：内容是{what}，不是 Excel/WPS 表格（可能是改了扩展名）。请报送统计表本身")
+    bomb = f"{name}：文件解压后超过 {MAX_UNZIPPED // 1024 // 1024} MB，疑似恶意压缩文件，未读取"
     if sum(i.file_size for i in infos) > MAX_UNZIPPED:
-        raise ReadError(f"{name}：文件解压后超过 {MAX_UNZIPPED // 1024 // 1024} MB，疑似恶意压缩文件，未读取")
+        raise ReadError(bomb)
+    budget = [MAX_UNZIPPED]
     parts: dict[str, bytes] = {}
     try:
         for info in infos:
             lower = info.filename.lower()
-            if not lower.endswith((".xml", ".rels", ".vml")):
+            if lower.endswith("/"):
                 continue
             if lower.startswith("xl/worksheets/") or lower in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
-                xml = zf.read(info)  # needed whole for the formula scan
-                parts[info.filename] = xml
+                xml = _read_member(zf, data, info, budget)  # needed whole for the formula scan
+                if lower.endswith((".xml", ".rels")):
+                    parts[info.filename] = xml
                 prolog = xml[: _prolog_end(xml)]
-            else:
-                prolog = _read_prolog(zf, info)
+            elif lower.endswith((".xml", ".rels", ".vml")):
+                prolog = _read_prolog(zf, data, info, budget)
+            else:  # images, binary parts: inflated and counted, not kept
+                for _ in _member_chunks(zf, data, info, budget):
+                    pass
+                continue
             if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
                 raise ReadError(
                     f"{name}：文件内部的 {info.filename} 含有 DTD/实体声明（<!DOCTYPE/<!ENTITY），"
@@ -251,6 +348,10 @@ def scan_zip(data: bytes, name: str) -> tuple[dict[str, set[tuple[int, int]]], b
                 )
     except ReadError:
         raise
+    except _Bomb as exc:
+        if exc.why == "total":
+            raise ReadError(bomb) from None
+        raise ReadError(f"{name}：文件内部的 {exc.member} 解压后的大小与文件头记载的不符，疑似恶意压缩文件（zip 炸弹），未读取") from None
     except Exception:  # BadZipFile, zlib.error, EOFError, NotImplementedError (odd compression), ValueError…
         raise ReadError(f"{name}：文件不完整或已损坏，无法解压（可能下载或拷贝没有完成）。{_RESAVE}") from None
     if "xl/workbook.xml" not in names:
@@ -260,7 +361,7 @@ def scan_zip(data: bytes, name: str) -> tuple[dict[str, set[tuple[int, int]]], b
 
 
 def read_return_bytes(data: bytes, name: str, suffix: str) -> list[Sheet]:
-    """The visible sheets of a received file, after the safety checks (empty, renamed, bombs)."""
+    """The sheets of a received file (hidden ones flagged), after the safety checks (empty, renamed, bombs)."""
     suffix = suffix.lower()
     if not data:
         raise ReadError(f"{name}：文件是空的（0 字节）")
@@ -288,7 +389,7 @@ def read_return_bytes(data: bytes, name: str, suffix: str) -> list[Sheet]:
         # calamine can abort the whole process on some corrupt files (a failed huge allocation):
         # .xls/.et/.ods/.xlsb are read in a separate worker process.
         rows = _read_isolated(data, name)
-    return [Sheet(n, r, m, pending.get(n, set())) for n, r, m in rows]
+    return [Sheet(n, r, m, pending.get(n, set()), hidden=bool(extra and extra[0])) for n, r, m, *extra in rows]
 
 
 _PASSWORD = "工作簿设置了打开密码，无法读取。请报送单位取消密码后重新报送"
@@ -299,7 +400,7 @@ def _is_interrupt(exc: BaseException) -> bool:
 
 
 def _read_calamine(data: bytes, name: str) -> list[tuple[str, list[list], list]]:
-    """(sheet name, rows, merged ranges) of the visible worksheets, via python-calamine."""
+    """(sheet name, rows, merged ranges, hidden) of the worksheets, via python-calamine."""
     from python_calamine import CalamineWorkbook, PasswordError
 
     try:
@@ -315,8 +416,9 @@ def _read_calamine(data: bytes, name: str) -> list[tuple[str, list[list], list]]
         for meta in wb.sheets_metadata:
             if meta.name.strip() in SKIP_SHEETS:
                 continue
-            if str(meta.visible).rsplit(".", 1)[-1].lower() != "visible" or str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
+            if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
                 continue
+            hidden = str(meta.visible).rsplit(".", 1)[-1].lower() != "visible"
             try:
                 sh = wb.get_sheet_by_name(meta.name)
                 data_rows = sh.to_python(skip_empty_area=False)
@@ -332,34 +434,41 @@ def _read_calamine(data: bytes, name: str) -> list[tuple[str, list[list], list]]
                 if _is_interrupt(exc):
                     raise
                 merged = []
-            out.append((meta.name, data_rows, merged))
+            out.append((meta.name, data_rows, merged, hidden))
     finally:
         wb.close()
     return out
 
 
-_POOL = None
+READ_TIMEOUT = 20.0  # seconds for one file in the worker (a return takes well under one)
+READ_MAX_RSS = 200 * 1024 * 1024  # resident memory of the worker (the largest real .xls in the corpus: 63 MB)
+_WORKER = None
 
 
 def _read_isolated(data: bytes, name: str) -> list[tuple[str, list[list], list]]:
-    """_read_calamine in a worker process that may die without taking the import with it."""
-    global _POOL
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    """_read_calamine in a worker process that may hang, grow or die without taking the import
+    (or the batch) with it: past READ_TIMEOUT or READ_MAX_RSS it is killed and the file refused."""
+    global _WORKER
+    from .worker import Worker, WorkerFailed
 
-    if _POOL is None:
-        _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    if _WORKER is None:
+        _WORKER = Worker(READ_TIMEOUT, READ_MAX_RSS)
+    _WORKER.timeout, _WORKER.max_rss = READ_TIMEOUT, READ_MAX_RSS
     try:
-        return _POOL.submit(_read_calamine, data, name).result()
-    except BrokenProcessPool:
-        shutdown_worker()
-        raise ReadError(f"{name}：文件已损坏，读取时出错（.xls 文件结构不完整）。{_RESAVE}") from None
+        return _WORKER.call(_read_calamine, data, name)
+    except WorkerFailed as exc:
+        if exc.why == "timeout":
+            why = f"读取超过 {READ_TIMEOUT:g} 秒仍未完成，已停止"
+        elif exc.why == "memory":
+            why = f"读取时占用内存超过 {READ_MAX_RSS // 2**20} MB，已停止"
+        else:
+            why = "读取时出错（文件结构不完整）"
+        raise ReadError(f"{name}：文件已损坏或结构异常，{why}。{_RESAVE}") from None
 
 
 def shutdown_worker():
-    """Stop the worker process used for .xls files, if one was started."""
-    global _POOL
-    if _POOL is not None:
-        _POOL.shutdown(wait=True, cancel_futures=True)
-        _POOL = None
+    """Stop the worker process used for .xls/.ods/.et files, if one was started."""
+    global _WORKER
+    if _WORKER is not None:
+        _WORKER.close()
+        _WORKER = None

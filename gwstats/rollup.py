@@ -10,7 +10,6 @@ fully reported. Rates are numerator total / denominator total × factor at every
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
 import numpy as np
 
@@ -108,9 +107,12 @@ def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed")
     approx = _accumulate_standin(tree, data.own_approx, stood, data.rep_approx, np.logical_or)
     # what each unit contributes on its own (its 本级, or its 汇总 where that stands in for its subtree):
     # the basis of comparable-basis changes and of rows that add up
-    hidden = tree.under(stood)
-    eff_has = (data.own_has & ~hidden) | stood
-    eff_own = np.where(stood, data.rep, np.where(eff_has, data.own, 0))
+    if stood.any():
+        hidden = tree.under(stood)
+        eff_has = (data.own_has & ~hidden) | stood
+        eff_own = np.where(stood, data.rep, np.where(eff_has, data.own, 0))
+    else:  # the usual case: each unit contributes its 本级 (0 where absent), no copy
+        eff_has, eff_own = data.own_has, data.own
     return Frame(data, total, count, computed, computed_count, stood, below, exp_cnt, rep_cnt, leaf_rep,
                  indicators, approx, eff_own, eff_has, derived, dropped)
 
@@ -198,7 +200,7 @@ def _indicator_totals(tree: Tree, catalog, metric_codes, data: YearData, stood: 
         approx = _accumulate_standin(tree, own_apx, st, rep_apx, np.logical_or)
         hidden = tree.under(st)
         eff_ok = (ok & ~hidden) | st
-        eff_parts = np.where(st[:, None], data.rep[:, cols], np.where(eff_ok[:, None], own, 0))
+        eff_parts = np.where(st[:, None], data.rep[:, cols], np.where(eff_ok[:, None], own, 0)) if st.any() else own
         own_approx = np.where(st, rep_apx, own_apx & ~hidden)
         out[code] = IndicatorTotals(names, total, count, partial, st, _strictly_below(tree, st), approx,
                                     eff_parts, eff_ok, own_approx, partial_own & ~hidden)
@@ -304,8 +306,7 @@ def _compare_year(ws, year: int, compare):
         return None
     if compare == "auto":
         prev = year - 1
-        row = ws.store.conn.execute("SELECT 1 FROM submissions WHERE year = ? LIMIT 1", (prev,)).fetchone()
-        return prev if row else None
+        return prev if ws.store.has_year(prev) else None
     try:
         y = int(compare)
     except (TypeError, ValueError):

@@ -13,7 +13,7 @@ from decimal import Decimal
 import numpy as np
 
 from .errors import UsageError
-from .rounding import dec, places_for, shown
+from .rounding import shown
 from .store import from_micro
 from .tree_math import Tree
 
@@ -341,11 +341,3 @@ class RollupResult:
             out["left_out_prev"] = "、".join(self._left_out(i, flags_p))
         return out
 
-
-def display_change(rec: dict):
-    """The change as shown: a rate's change is already the difference of the shown rates; a count's
-    or amount's is exact and shown with the figure's decimals."""
-    if rec.get("change") is None:
-        return None
-    p = places_for(rec["kind"], rec.get("measure", ""))
-    return dec(rec["change"]) if p is None else shown(rec["change"], rec["kind"], rec.get("measure", ""))

@@ -50,59 +50,77 @@ def extra_row(tree: Tree, root: int, listed: list[int], frames, level: int | Non
     return ExtraRow(f"{code}（其他）", f"其他（上级单位本级及{below}）", int(tree.level[root]), "其他", members)
 
 
+class Rowed:
+    """A per-unit matrix with one more row at index ``n`` (the remainder row), without copying the
+    matrix: ``m[i, j]`` / ``m[i]`` with ``i == n`` read the extra row, anything else the base array."""
+
+    __slots__ = ("base", "extra", "n")
+
+    def __init__(self, base: np.ndarray, extra: np.ndarray):
+        self.base, self.extra, self.n = base, extra, base.shape[0]
+
+    def __getitem__(self, key):
+        i = key[0] if isinstance(key, tuple) else key
+        if isinstance(i, (int, np.integer)) and i == self.n:
+            return self.extra[key[1:]] if isinstance(key, tuple) and len(key) > 1 else self.extra
+        return self.base[key]
+
+    def __getattr__(self, name):  # shape, dtype, astype ... of the base
+        return getattr(self.base, name)
+
+
 def _rest(arr: np.ndarray, root: int, listed: np.ndarray) -> np.ndarray:
     return arr[root] - arr[listed].sum(axis=0)
 
 
 def extend_frame(frame, tree: Tree, root: int, listed: list[int], row: ExtraRow, sums: np.ndarray):
     """``frame`` with one more row (index tree.n): the remainder 合计 − Σ listed; ``sums`` marks the
-    summed metric columns (a max/min column has no remainder)."""
+    summed metric columns (a max/min column has no remainder). The matrices are not copied."""
     if frame is None:
         return None
     lst = np.asarray(listed, dtype=np.int64)
     m = row.members
 
     def diff(a):
-        return np.concatenate([a, _rest(a, root, lst)[None]])
+        return Rowed(a, _rest(a, root, lst))
 
     def anyof(a):
         """For own-level flags: the row's entry is set where some member's is."""
-        return np.concatenate([a, a[m].any(axis=0)[None]])
+        return Rowed(a, a[m].any(axis=0))
 
     def tail(a, flags):
         """For subtree-level flags ``a``: the row's entry is set where some member's own ``flags`` is."""
-        return np.concatenate([a, flags[m].any(axis=0)[None]])
+        return Rowed(a, flags[m].any(axis=0))
 
     def zero(a):
-        return np.concatenate([a, np.zeros((1, *a.shape[1:]), dtype=a.dtype)])
+        return Rowed(a, np.zeros(a.shape[1:], dtype=a.dtype))
 
     own_only = row.kind == "本级"
     data = frame.data
     x_data = replace(
         data,
-        own=np.concatenate([data.own, (data.own[root] if own_only else np.zeros_like(data.own[root]))[None]]),
-        own_has=np.concatenate([data.own_has, (data.own_has[root] if own_only else np.zeros_like(data.own_has[root]))[None]]),
+        own=Rowed(data.own, data.own[root] if own_only else np.zeros_like(data.own[root])),
+        own_has=Rowed(data.own_has, data.own_has[root] if own_only else np.zeros_like(data.own_has[root])),
         rep=zero(data.rep), rep_has=zero(data.rep_has), has_sub=zero(data.has_sub), rep_source=zero(data.rep_source),
         own_approx=anyof(data.own_approx), rep_approx=zero(data.rep_approx),
     )
     count = diff(frame.count)
-    count[-1, ~sums] = 0
+    count.extra[~sums] = 0
     comp_count = diff(frame.computed_count)
-    comp_count[-1, ~sums] = 0
+    comp_count.extra[~sums] = 0
     inds = {}
     for code, it in frame.indicators.items():
         inds[code] = replace(
             it, total=diff(it.total), count=diff(it.count), partial=diff(it.partial), stood=zero(it.stood),
             below=tail(it.below, it.stood), approx=tail(it.approx, it.own_approx), own_partial=anyof(it.own_partial),
         )
-    out = replace(
+    return replace(
         frame, data=x_data, total=diff(frame.total), count=count, computed=diff(frame.computed),
         computed_count=comp_count, stood_in=zero(frame.stood_in), below_stood=tail(frame.below_stood, frame.stood_in),
         expected=diff(frame.expected), reported=diff(frame.reported), leaf_rep=zero(frame.leaf_rep),
         indicators=inds, approx=tail(frame.approx, frame.eff_has & frame.data.own_approx), derived=anyof(frame.derived),
         dropped=anyof(frame.dropped),
     )
-    return out
 
 
 def extend_comparable(cmp, root: int, listed: list[int]):
@@ -117,7 +135,7 @@ def extend_comparable(cmp, root: int, listed: list[int]):
         for f in fields(obj):
             v = getattr(obj, f.name)
             if isinstance(v, np.ndarray) and f.name not in per_unit:
-                kw[f.name] = np.concatenate([v, _rest(v, root, lst)[None]])
+                kw[f.name] = Rowed(v, _rest(v, root, lst))
         return replace(obj, **kw)
 
     out = ext(cmp)

@@ -69,6 +69,8 @@ def _fill(ws, catalog: Catalog, *, year: int | None, unit_name: str, unit_code: 
     for label, (r, lc, vc) in HEADER_FIELDS.items():
         ws.cell(r, lc, label).font = bold
         cell = ws.cell(r, vc, values.get(label) or None)
+        if isinstance(cell.value, str) and cell.data_type == "f":
+            cell.data_type = "s"  # a unit name such as =HYPERLINK(...) is text, never a live formula
         cell.font = normal
         cell.border = Border(bottom=thin)
         if label in editable:

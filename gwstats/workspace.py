@@ -26,6 +26,18 @@ class Workspace:
         if not self.config_path.is_file():
             raise UsageError(f"{self.root} 不是 gwstats 工作区（没有 {CONFIG_NAME}）。请先运行：gwstats init {self.root}")
 
+    notify = None  # notify(text): told when this clerk must wait for another (the CLI prints it)
+
+    def writing(self, action: str = "导入"):
+        """Hold the workspace lock file while writing (another clerk waits and is told who)."""
+        from .wslock import workspace_lock
+
+        return workspace_lock(self.root, action, on_wait=self.notify)
+
+    def snapshot(self):
+        """Every read inside sees one state of the store (before or after another clerk's file)."""
+        return self.store.snapshot()
+
     # ---- opening -----------------------------------------------------------------------------
     @classmethod
     def open(cls, path: str | Path | None = None) -> "Workspace":
@@ -56,7 +68,9 @@ class Workspace:
             )
         (root / FILES_DIR).mkdir(exist_ok=True)
         ws = cls(root)
+        ws._creating = True
         ws.store  # creates the SQLite file
+        ws._creating = False
         return ws
 
     # ---- the two models and the store ---------------------------------------------------------
@@ -73,7 +87,7 @@ class Workspace:
     def store(self):
         from .store import Store
 
-        return Store(self.root / STORE_NAME)
+        return Store(self.root / STORE_NAME, create=getattr(self, "_creating", False))
 
     @property
     def files_dir(self) -> Path:
@@ -116,6 +130,10 @@ class Workspace:
         """Load the units file, replacing the list; refuses (nothing stored) when it has errors, or
         when it drops units whose returns are in the store (their figures would silently leave
         every total) unless ``force``."""
+        with self.writing("导入单位名单"):
+            return self._import_units(path, force=force)
+
+    def _import_units(self, path, *, force: bool):
         units, findings = load_units_file(path)
         errors = [f for f in findings if f.severity == "error"]
         if errors:
@@ -123,10 +141,7 @@ class Workspace:
         kept = {u.code for u in units}
         dropped = [
             (code, name, n)
-            for code, name, n in self.store.conn.execute(
-                "SELECT s.unit, coalesce(u.name, s.unit), count(*) FROM submissions s LEFT JOIN units u ON u.code = s.unit"
-                " WHERE s.superseded_by IS NULL GROUP BY s.unit ORDER BY min(s.id)"
-            )
+            for code, name, n in self.store.units_in_force()
             if code not in kept
         ]
         if dropped and not force:
@@ -135,11 +150,52 @@ class Workspace:
                 "请把它们补进单位文件（可设停用年度），或确认后加 --force 导入：",
                 details=[f"{name}[{code}]：在用报表 {n} 份" for code, name, n in dropped],
             )
+        self._refuse_unit_changes_in_locked_years(units)
         if dropped:
             findings.append(Finding("warning", "units-dropped",
                                     "已移除仍有报表的单位（报表保留，但不再计入汇总）：" + "、".join(f"{n}[{c}]" for c, n, _ in dropped)))
         self.store.replace_units(units)
         return len(units), findings
+
+    def _refuse_unit_changes_in_locked_years(self, units):
+        """A units list that changes a locked year's units (who reports, under whom, named how)."""
+        from .years import YearLocked, lock_text, unlock_hint
+
+        locks = self.store.locked_years()
+        if not locks:
+            return
+        old = self.store.load_units()
+        for year, lock in locks.items():
+            def shape(us):
+                return {(u.code, u.name, u.parent) for u in us if u.active_in(year)}
+
+            before, after = shape(old), shape(units)
+            if before != after:
+                changed = sorted({c for c, _, _ in before ^ after})
+                raise YearLocked(
+                    f"{lock_text(year, lock)}；新的单位文件会改变该年度的单位（"
+                    + "、".join(changed[:8]) + (f" 等 {len(changed)} 个" if len(changed) > 8 else "")
+                    + f"），未导入。如只是为下一年度调整，请给新单位设启用年度、给撤并的单位设停用年度；{unlock_hint(year)}")
+
+    # ---- finished years ------------------------------------------------------------------------
+    def lock_year(self, year: int):
+        """年度封账: (user, computer, when)."""
+        from .years import lock_year
+
+        with self.writing("封账"):
+            return lock_year(self, year)
+
+    def unlock_year(self, year: int):
+        from .years import unlock_year
+
+        with self.writing("解除封账"):
+            return unlock_year(self, year)
+
+    def revert(self, unit: str, year: int, to: int | None = None, scope: str = "本级"):
+        from .years import revert
+
+        with self.writing("恢复报表版本"):
+            return revert(self, unit, year, to=to, scope=scope)
 
     def check_units(self, path: str | Path | None = None) -> list[Finding]:
         if path is not None:
@@ -166,49 +222,68 @@ class Workspace:
     def history(self, unit: str, year: int):
         from .history import history
 
-        return history(self, self.resolve_unit(unit), year)
+        with self.snapshot():
+            return history(self, self.resolve_unit(unit), year)
 
     def rollup(self, year: int, **options):
         from .rollup import rollup
 
-        return rollup(self, year, **options)
+        with self.snapshot():
+            return rollup(self, year, **options)
 
     def hierarchy_changed(self, year_a: int, year_b: int) -> bool:
-        """Some unit started, stopped or was merged between the two years: last year's figures are then
+        """Some unit started, stopped, was merged or moved to another parent: last year's figures are then
         laid on this year's hierarchy (按现行隶属关系计算)."""
         h = self.hierarchy()
-        return any(u.active_in(year_a) != u.active_in(year_b) or getattr(u, "merged_into", None)
-                   for u in h.units.values())
+        if self.store.moved_units():
+            return True
+        return any(u.active_in(year_a) != u.active_in(year_b) or u.merged_into for u in h.units.values())
 
     def status(self, year: int, **options):
         from .status import status
 
-        return status(self, year, **options)
+        with self.snapshot():
+            return status(self, year, **options)
 
     def check(self, year: int, **options):
         from .checks import run_checks
 
-        return run_checks(self, year, **options)
+        with self.snapshot():
+            return run_checks(self, year, **options)
 
     def trace(self, year: int, unit: str, metric: str, **options):
         from .trace import trace
 
-        return trace(self, year, unit, metric, **options)
+        with self.snapshot():
+            return trace(self, year, unit, metric, **options)
 
     def chart(self, year: int, **options):
         from .render.chart_data import make_chart
 
-        return make_chart(self, year, **options)
+        with self.snapshot():
+            return make_chart(self, year, **options)
 
     def charts(self, year: int, out_dir, **options):
         from .render.chart_data import make_standard_charts
 
-        return make_standard_charts(self, year, out_dir, **options)
+        with self.snapshot():
+            return make_standard_charts(self, year, out_dir, **options)
 
     def report(self, year: int, output, **options):
         from .render.report import make_report
 
-        return make_report(self, year, output, **options)
+        with self.snapshot():
+            return make_report(self, year, output, **options)
+
+    @staticmethod
+    def stored_name(name: str, sha256: str) -> str:
+        """The received copy's relative path: short and derived from the hash, so no file name
+        (246 bytes of Chinese, characters the file system refuses) can break the copy; the name as
+        received is kept in the store (``files.name``)."""
+        suffix = Path(name).suffix.lower()
+        if not (suffix.isascii() and len(suffix) <= 6 and suffix[1:].isalnum()):
+            suffix = ""
+        return (Path(FILES_DIR) / sha256[:2] / f"{sha256[:16]}{suffix}").as_posix()
 
     def recent_files(self, limit: int = 10) -> list[dict]:
         """The files received last: name, when, by whom, which returns they carried."""
@@ -243,20 +318,20 @@ class Workspace:
 
     def copy_in(self, src: Path, sha256: str) -> str:
         """Keep a copy of a received file inside the workspace; returns its relative path."""
-        rel = Path(FILES_DIR) / sha256[:2] / f"{sha256[:16]}-{src.name}"
-        dest = self.root / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if not dest.exists():
-            shutil.copyfile(src, dest)
-        return rel.as_posix()
+        return self.copy_in_bytes(Path(src).read_bytes(), Path(src).name, sha256)
 
     def copy_in_bytes(self, data: bytes, name: str, sha256: str) -> str:
-        """Like :meth:`copy_in`, from bytes already read (saves reading the file twice on import)."""
-        rel = Path(FILES_DIR) / sha256[:2] / f"{sha256[:16]}-{name}"
+        """Like :meth:`copy_in`, from bytes already read (saves reading the file twice on import).
+        Written to a temporary name and renamed, so a full disk leaves no half-written copy."""
+        rel = self.stored_name(name, sha256)
         dest = self.root / rel
         if not dest.exists():
             dest.parent.mkdir(parents=True, exist_ok=True)
             tmp = dest.with_name(dest.name + ".part")
-            tmp.write_bytes(data)
-            tmp.replace(dest)
-        return rel.as_posix()
+            try:
+                tmp.write_bytes(data)
+                tmp.replace(dest)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+        return rel

@@ -160,3 +160,16 @@ def test_unit_whose_subordinates_are_all_inactive_is_a_leaf_that_year(tmp_path):
     assert res.value("Q", "schools") == 9 and res.value("C", "schools") == 12
     assert res.coverage("C") == (2, 2)  # 丘县一乡 is not expected in 2018
     assert "汇总表按本级计" in res.record("Q", "schools")["note"]
+
+
+def test_a_unit_that_moved_is_said(tmp_path):
+    ws = make_ws(tmp_path)
+    for year in (2017, 2018):
+        add_submission(ws, "A1", year, {"schools": 4})
+    assert "按现行隶属关系计算" not in R.build_report(ws, 2018, charts=False).text()
+    from store_builders import SMALL_UNITS
+
+    moved = [(c, n, "B" if c == "A1" else p) for c, n, p in SMALL_UNITS]  # 甲县一站 now under 乙县
+    set_units(ws, moved)
+    assert ws.store.moved_units() == ["A1"]
+    assert "按现行隶属关系计算" in R.build_report(ws, 2018, charts=False).text()

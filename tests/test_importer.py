@@ -276,12 +276,14 @@ def test_failure_while_writing_rolls_back(ws, tmp_path, monkeypatch):
     def flaky(conn, file_id, sub, **kw):
         calls.append(sub.unit)
         if len(calls) == 2:
-            raise RuntimeError("disk full")
+            import sqlite3
+
+            raise sqlite3.OperationalError("database or disk is full")  # what SQLite raises
         return original(conn, file_id, sub, **kw)
 
     monkeypatch.setattr(ws.store, "add_submission", flaky)
     f = one(ws.import_paths([path]))
-    assert f.status == "rejected" and "写入数据库失败" in f.errors[0].message
+    assert f.status == "rejected" and "写入数据库失败" in f.errors[0].message and "磁盘空间不足" in f.errors[0].message
     assert dump_store(ws) == before
 
 

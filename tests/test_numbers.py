@@ -104,7 +104,7 @@ def test_not_applicable(raw):
     assert p.state == "na" and p.value is None
 
 
-@pytest.mark.parametrize("raw", ["见附件", "若干", "近百万", "百余", "1.2.3", "二百", "1,5", "1,0000"])
+@pytest.mark.parametrize("raw", ["见附件", "若干", "近百万", "百余", "1.2.3", "1,5", "1,0000", "十几", "一些"])
 def test_unreadable_text_is_an_error(raw):
     with pytest.raises(NumberError, match="无法识别为数字"):
         parse_value(raw, unit="人", integer=True)
@@ -172,3 +172,35 @@ def test_approximate_with_thousands_separator(raw):
 def test_absurdly_large_values_are_errors(raw):
     with pytest.raises(NumberError):
         parse_value(raw, unit="人", integer=True)
+
+
+# ---- Chinese numerals (read by cn2an) ------------------------------------------------------------
+@pytest.mark.parametrize("raw, unit, value, approx", [
+    ("十二", "人", "12", False),
+    ("一百二十", "场次", "120", False),
+    ("两千", "人", "2000", False),
+    ("一万二", "人次", "12000", False),
+    ("三千五百余", "人", "3500", True),
+    ("1千", "人", "1000", False),
+    ("约两千", "人", "2000", True),
+    ("二百", "人", "200", False),
+    ("一百二十人次", "人次", "120", False),
+    ("十二万元", "万元", "12", False),
+    ("一万二千元", "万元", "1.2", False),
+    ("十二点五", "万元", "12.5", False),
+])
+def test_chinese_numerals(raw, unit, value, approx):
+    p = parse_value(raw, unit=unit, integer=unit != "万元")
+    assert (str(p.value), p.approx, p.chinese) == (value, approx, True)
+    assert p.note.startswith("按中文数字读取")
+
+
+@pytest.mark.parametrize("raw, value, approx", [("800多", "800", True), ("13.55万元", "13.55", False), ("3万", "30000", False)])
+def test_arabic_forms_are_not_marked_chinese(raw, value, approx):
+    p = parse_value(raw, unit="万元" if "元" in raw else "人次")
+    assert (str(p.value), p.approx, p.chinese) == (value, approx, False)
+
+
+def test_chinese_numeral_year():
+    assert parse_year("二〇二〇") == 2020
+    assert parse_year("二〇二〇年度") == 2020

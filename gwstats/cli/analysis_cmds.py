@@ -11,6 +11,12 @@ import typer
 from .common import Format, FormatOpt, UnitOpt, WorkspaceOpt, YearOpt, emit, err, handle_errors, open_workspace
 
 
+def md_escape(text: str) -> str:
+    from ..render.table import md_escape as escape
+
+    return escape(text)
+
+
 class Prefer(str, Enum):
     computed = "computed"
     reported = "reported"
@@ -129,7 +135,8 @@ def status_cmd(
     if rows:
         emit(rows, fmt)
     if f in ("table", "md"):
-        typer.echo(st.summary_line() + f"（截止日期 {st.deadline}）")
+        line = st.summary_line() + f"（截止日期 {st.deadline}）"
+        typer.echo(md_escape(line) if f == "md" else line)
 
 
 @handle_errors
@@ -155,7 +162,7 @@ def check_cmd(
         if res.findings:
             emit(res.display_rows(), fmt)
         if f in ("table", "md"):
-            typer.echo(res.summary_line())
+            typer.echo(md_escape(res.summary_line()) if f == "md" else res.summary_line())
     if res.has_errors:
         raise typer.Exit(1)
 

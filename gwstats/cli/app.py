@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from . import analysis_cmds, catalog_cmds, chart_cmds, demo_cmd, export_cmds, import_cmds, setup_cmds, ui_cmd, zh
+from . import analysis_cmds, catalog_cmds, chart_cmds, demo_cmd, export_cmds, import_cmds, setup_cmds, ui_cmd, year_cmds, zh
 
 app = typer.Typer(
     name="gwstats",
@@ -39,7 +39,7 @@ def _root(
     """关工委统计报表汇总工具。"""
 
 
-for module in (setup_cmds, import_cmds, analysis_cmds, chart_cmds, export_cmds, catalog_cmds, demo_cmd, ui_cmd):
+for module in (setup_cmds, import_cmds, year_cmds, analysis_cmds, chart_cmds, export_cmds, catalog_cmds, demo_cmd, ui_cmd):
     module.register(app)
 
 
@@ -57,10 +57,13 @@ def safe_streams(streams=None):
 
 def main():
     safe_streams()
-    if getattr(sys, "frozen", False):  # a frozen .exe: the .xls worker process (spawn) starts here too
+    if getattr(sys, "frozen", False):  # a frozen .exe: spawned workers (.xls reader, import pool) start here too
         import multiprocessing
 
         multiprocessing.freeze_support()
+    from .. import import_pool
+
+    import_pool.enable()  # the console script's main module is guarded: import pool workers are safe
     app(prog_name="gwstats")
 
 

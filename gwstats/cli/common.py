@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import errno
 import functools
+import io
+import sqlite3
 import sys
 from enum import Enum
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import GwstatsError
+from ..errors import GwstatsError, os_reason
 
 
 class Format(str, Enum):
@@ -26,7 +27,7 @@ WorkspaceOpt = Annotated[
     typer.Option("--workspace", "-w", help="工作区目录（默认：向上查找 gwstats.toml，其次环境变量 GWSTATS_WORKSPACE）", show_default=False),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="输出格式：table / csv / json / md")]
-MIN_YEAR, MAX_YEAR = 1949, 2100
+from ..config import MAX_YEAR, MIN_YEAR  # noqa: E402
 
 
 def check_year(value: int | None) -> int | None:
@@ -47,18 +48,6 @@ def err(message: str):
     typer.echo(message, err=True)
 
 
-_OS_REASONS = {
-    errno.EEXIST: "已有同名文件，不能当作文件夹使用",
-    errno.EISDIR: "这是一个文件夹，请给出文件名",
-    errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
-    errno.ENOENT: "路径不存在",
-    errno.EACCES: "没有读写权限",
-    errno.EPERM: "没有读写权限",
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EROFS: "只读的磁盘或文件夹",
-}
-
-
 def handle_errors(fn):
     """Turn a GwstatsError into its Chinese message and exit status; never a traceback."""
 
@@ -69,8 +58,13 @@ def handle_errors(fn):
         except GwstatsError as exc:
             err(f"错误：{exc}")
             raise typer.Exit(exc.exit_code) from None
+        except sqlite3.Error as exc:  # a store damaged or made unusable while the command ran
+            from ..store import OPENED, store_reason
+
+            err(f"错误：数据库文件 {OPENED[-1] if OPENED else 'gwstats.sqlite'} {store_reason(exc)}")
+            raise typer.Exit(2) from None
         except OSError as exc:  # an output path that cannot be written, a folder given for a file, ...
-            err(f"错误：无法读写“{exc.filename or ''}”：{_OS_REASONS.get(exc.errno, exc.strerror or str(exc))}")
+            err(f"错误：无法读写“{exc.filename or ''}”：{os_reason(exc)}")
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             err("已中断。")
@@ -82,7 +76,9 @@ def handle_errors(fn):
 def open_workspace(path: Path | None):
     from ..workspace import Workspace
 
-    return Workspace.open(path)
+    ws = Workspace.open(path)
+    ws.notify = err  # 张敏（电脑 XX）正在导入，开始于 10:02，请稍后……
+    return ws
 
 
 def emit(records: list[dict], fmt: Format | str, *, columns: list[str] | None = None, title: str | None = None,
@@ -90,5 +86,25 @@ def emit(records: list[dict], fmt: Format | str, *, columns: list[str] | None = 
     """Print records as a table, CSV, JSON (a list of flat records) or Markdown."""
     from ..render.table import render_records
 
-    text = render_records(records, str(getattr(fmt, "value", fmt)), columns=columns, title=title)
-    (out or sys.stdout).write(text if text.endswith("\n") else text + "\n")
+    fmt = str(getattr(fmt, "value", fmt))
+    text = render_records(records, fmt, columns=columns, title=title)
+    text = text if text.endswith("\n") else text + "\n"
+    stream = out or sys.stdout
+    if fmt == "csv" and _is_file(stream):  # gwstats … -f csv > 结果.csv: UTF-8 with BOM, so Excel reads it
+        stream.flush()
+        stream.buffer.write(b"\xef\xbb\xbf" + text.encode("utf-8"))
+        stream.buffer.flush()
+        return
+    stream.write(text)
+
+
+def _is_file(stream) -> bool:
+    """Output redirected to a regular file (not a console or a pipe)."""
+    try:
+        import os
+        import stat
+
+        return hasattr(stream, "buffer") and stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -38,6 +39,12 @@ class _Progress:
         self.bar.update(self.task, completed=done, total=total, description=label)
 
 
+def _check_mb(value: float | None) -> float | None:
+    if value is not None and not (math.isfinite(value) and 0 < value <= 10_000):
+        raise typer.BadParameter(f"应为 0–10000 之间的数字（MB），实际为 {value}")
+    return value
+
+
 @handle_errors
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="报表文件、文件夹（含子文件夹）或通配符，可写多个", show_default=False)],
@@ -45,7 +52,8 @@ def import_(
     unit: Annotated[Optional[str], typer.Option("--unit", "-u", help="报表中看不出填报单位时使用的单位（编码、名称或别名）", show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="只检查、不写入：显示每个文件将会如何处理")] = False,
     keep_existing: Annotated[bool, typer.Option("--keep-existing", help="已有同一单位同一年度的报表时不替换，而是拒绝新文件")] = False,
-    max_mb: Annotated[Optional[float], typer.Option("--max-mb", help="单个文件大小上限（MB，默认取 gwstats.toml 的 max_file_mb，20）", show_default=False)] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="新文件比在用报表少了大半数值时也替换（默认拒绝，以免不完整的文件顶替完整的报表）")] = False,
+    max_mb: Annotated[Optional[float], typer.Option("--max-mb", help="单个文件大小上限（MB，默认取 gwstats.toml 的 max_file_mb，20）", show_default=False, callback=_check_mb)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条和跳过文件的提示")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="逐个文件列出全部提醒和错误（默认每个文件一行）")] = False,
     received: Annotated[Optional[str], typer.Option("--received", help="这批文件的收到日期（如 2019-01-08）；报表没有可读的填报日期时据此判断是否迟报", show_default=False)] = None,
@@ -72,10 +80,10 @@ def import_(
     if progress is not None:
         with progress:
             report = ws.import_paths(paths, year=year, unit=unit, dry_run=dry_run, keep_existing=keep_existing,
-                                     progress=progress, max_mb=max_mb, received=received)
+                                     progress=progress, max_mb=max_mb, received=received, replace=replace)
     else:
         report = ws.import_paths(paths, year=year, unit=unit, dry_run=dry_run, keep_existing=keep_existing, max_mb=max_mb,
-                                 received=received)
+                                 received=received, replace=replace)
     if not quiet:
         for path, why in report.skipped:
             err(f"跳过 {path}：{why}")

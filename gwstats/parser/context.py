@@ -68,13 +68,16 @@ class Context:
         key = unit_key(text)
         if not key:
             return None
-        code = self.h.match(text)
+        code = self.h.match(text, loose=False)  # a title or file name is rarely just a name
         if code:
             return code
         for k, code in self._unit_keys:
             at = key.find(k)
             if at >= 0:
                 rest = _STOP.split(key[at + len(k):], 1)[0]
+                below = self.h.names.match(rest) if len(rest) >= 2 else None
+                if below and code in self.h.ancestors(below):
+                    return below  # "集安市财源镇…": the parent's place name in front of the unit's
                 if rest.endswith(_SUBUNIT_SUFFIXES):
                     return None  # "青石镇秋皮村…": a unit below the one named, not in the list
                 return code
@@ -124,12 +127,15 @@ class Context:
             want = "不小于 0 的整数" if metric and metric.is_integer else ("百分数" if metric is None else f"以“{unit}”计的数字")
             findings.append(self.finding(
                 "error", "bad-number",
-                f"“{label}”的值“{cell_text(raw)}”{exc.reason}；应填{want}，不适用填“—”，没有填 0",
-                sheet.name, ref, raw=cell_text(raw)))
+                f"“{label}”的值“{shown_text(raw)}”{exc.reason}；应填{want}，不适用填“—”，没有填 0",
+                sheet.name, ref, raw=shown_text(raw)))
             return None
         if p is None:
             return None
         text = raw if type(raw) is str else (str(p.value) if p.value is not None and type(raw) is float and not p.note else cell_text(raw))
+        if p.chinese:
+            findings.append(self.finding(
+                "warning", "chinese-numeral", f"“{label}”的值“{text}”按中文数字读取为 {p.value}", sheet.name, ref, raw=text))
         if p.approx:
             findings.append(self.finding(
                 "warning", "approximate", f"“{label}”的值“{text}”是约数，按 {p.value} 计", sheet.name, ref, raw=text))
@@ -137,6 +143,17 @@ class Context:
             findings.append(self.finding(
                 "warning", "converted", f"“{label}”的值“{text}”{p.note}，计为 {p.value}{unit or ''}", sheet.name, ref, raw=text))
         return Value(code, p.value, p.state, p.approx, sheet.name, ref, text, p.note)
+
+
+SHOWN_CHARS = 40
+
+
+def shown_text(value) -> str:
+    """A cell's text for a message: long text (a 400-digit number, a 1 MB cell) shortened."""
+    text = cell_text(value)
+    if len(text) > SHOWN_CHARS:
+        return f"{text[:SHOWN_CHARS // 2]}…（共 {len(text)} 个字符）"
+    return text
 
 
 def squashed(v) -> str:

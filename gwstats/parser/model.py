@@ -50,6 +50,7 @@ class ParsedReturn:
     fill_date: str | None = None
     findings: list[Finding] = field(default_factory=list)
     row: int | None = None  # 1-based row of a summary sheet's unit row
+    received_at: str | None = None  # an online form's submission time (ISO), taken as the date received
 
     @property
     def key(self):

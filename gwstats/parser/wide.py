@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from ..normalize import nfkc, unit_in_brackets
 from ..reader import Sheet, cell_ref
+from ..numbers import cell_text
 from .context import Context, squashed
+from ..unit_names import clean_key, marks_own
+from . import form
+from .headers import find_fields
 from .model import ParsedReturn
 
 UNIT_COL_HEADERS = {"单位", "单位名称", "填报单位", "名称", "单位/项目", "项目/单位", "地区", "部门", "派出所", "分局",
                     "县市区", "县(市、区)", "乡镇", "乡镇街道", "基层单位", "下属单位", "所属单位"}
 SKIP_COL_HEADERS = {"序号", "编号", "备注", "说明", "单位编码", "编码"}
+CODE_COL_HEADERS = {"单位编码", "编码", "单位代码", "代码"}
 TOTALS = {"合计", "总计", "合计数", "总合计", "汇总", "全市合计", "全县合计", "全区合计", "总数", "共计"}
 SUBTOTALS = {"小计"}
 FOOTER = ("填报人", "填表人", "审核人", "单位负责人", "负责人", "制表", "注", "说明", "备注", "联系电话", "填报日期")
@@ -51,7 +56,8 @@ def find_metric_columns(sheet: Sheet, ctx: Context):
         lo = min(metric_cols)
         group_cells = [v for c, v in enumerate(above) if c >= lo and isinstance(v, str) and v.strip()]
         head_cells = [v for v in above[:lo] if isinstance(v, str) and squashed(v) in UNIT_COL_HEADERS | SKIP_COL_HEADERS]
-        if group_cells or head_cells:
+        # a "填报单位 | 某某 | 年度 | 2018" line right above the header is header fields, not a group row
+        if (group_cells or head_cells) and not find_fields([above]):
             top = best_r - 1
     nxt = sheet.rows[best_r + 1] if best_r + 1 < len(sheet.rows) else []
     if sum(1 for v in nxt if isinstance(v, str) and ctx.metric(v)) >= 1 and not any(
@@ -80,6 +86,21 @@ def find_metric_columns(sheet: Sheet, ctx: Context):
     return range(top, bottom + 1), cols, fill
 
 
+def _header_texts(sheet: Sheet, header_rows: range, fill, skip: set) -> dict[int, str]:
+    """Column -> the lowest non-empty header text, for the columns not in ``skip``."""
+    out: dict[int, str] = {}
+    width = max(len(sheet.rows[r]) for r in header_rows)
+    for c in range(width):
+        if c in skip:
+            continue
+        for r in reversed(header_rows):
+            v = fill.get((r, c), sheet.cell(r, c))
+            if isinstance(v, str) and v.strip():
+                out[c] = v
+                break
+    return out
+
+
 def parse_wide(sheet: Sheet, ctx: Context, found):
     """[ParsedReturn] for the unit rows and the 合计 row (its unit still unresolved)."""
     header_rows, cols, fill = found
@@ -88,12 +109,20 @@ def parse_wide(sheet: Sheet, ctx: Context, found):
     unit_col = None
     for c in range(first_metric):
         for r in header_rows:
-            if nfkc(squashed(fill.get((r, c), sheet.cell(r, c)))) in UNIT_COL_HEADERS:
+            v = fill.get((r, c), sheet.cell(r, c))
+            if nfkc(squashed(v)) in UNIT_COL_HEADERS or form.header_key(v) in UNIT_COL_HEADERS:
                 unit_col = c
                 break
         if unit_col is not None:
             break
+    code_col = None  # units' codes in a column of their own
+    for c in range(first_metric):
+        if c != unit_col and any(nfkc(squashed(fill.get((r, c), sheet.cell(r, c)))) in CODE_COL_HEADERS for r in header_rows):
+            code_col = c
+            break
     data_start = header_rows.stop
+    if unit_col is None and code_col is not None:
+        unit_col = code_col
     if unit_col is None:
         best = (0, None)
         for c in range(first_metric):
@@ -118,6 +147,11 @@ def parse_wide(sheet: Sheet, ctx: Context, found):
     for r in range(data_start, len(sheet.rows)):
         row = sheet.rows[r]
         name = row[unit_col] if unit_col < len(row) else None
+        code_text = ""
+        if code_col is not None and code_col != unit_col and code_col < len(row) and row[code_col] not in (None, ""):
+            code_text = nfkc(cell_text(row[code_col])).strip()
+            if name in (None, ""):
+                name = code_text
         has_values = any(c < len(row) and row[c] not in (None, "") for c in cols)
         name_text = nfkc(str(name)).strip() if name not in (None, "") else ""
         if not name_text:
@@ -140,7 +174,21 @@ def parse_wide(sheet: Sheet, ctx: Context, found):
             ret.unit = ctx.unit_named(name_text)
             if not has_values:
                 continue  # a unit that has not reported
-            if ret.unit is None:
+            if code_text and code_text != name_text:
+                if code_text not in ctx.h.units:
+                    problems.append(ctx.finding("error", "unknown-unit-code", f"单位编码“{code_text}”不在单位名单中",
+                                                sheet.name, cell_ref(r, code_col)))
+                    continue
+                if ret.unit is not None and ret.unit != code_text:
+                    problems.append(ctx.finding(
+                        "error", "unit-mismatch",
+                        f"“{name_text}”（{ctx.h.name(ret.unit)}）与单位编码“{code_text}”（{ctx.h.name(code_text)}）不一致，无法确定是哪个单位的数据",
+                        sheet.name, cell_ref(r, code_col)))
+                    continue
+                ret.unit = code_text
+            if ret.unit is None and not code_text and marks_own(name_text) and not clean_key(name_text):
+                ret.unit_from = "本级行"  # "本级" / "机关本级" alone: the sheet's own unit, resolved with the sheet
+            elif ret.unit is None:
                 hint = ctx.h.suggest(name_text)
                 problems.append(ctx.finding(
                     "error", "unknown-unit",
@@ -152,6 +200,9 @@ def parse_wide(sheet: Sheet, ctx: Context, found):
             if v is not None:
                 ret.values.append(v)
         returns.append(ret)
+    form_cols = form.find_columns(_header_texts(sheet, header_rows, fill, skip=set(cols) | {unit_col}))
+    if "time" in form_cols:  # an online form's export: one row per submission
+        form.apply(sheet, ctx, form_cols, returns, problems)
     if returns:
         returns[0].findings[:0] = problems
     elif problems:

@@ -8,6 +8,7 @@ from ..errors import Finding
 from ..normalize import nfkc, squash
 from ..numbers import NumberError, cell_text, parse_year
 from ..reader import Sheet, cell_ref
+from ..unit_names import marks_own
 from . import crosstab, headers, long, own_book, wide
 from .context import Context
 from .model import ParsedReturn
@@ -48,6 +49,14 @@ def _resolve_year(sheet: Sheet, ctx: Context, fields, titles, errors: list[Findi
     return None, ""
 
 
+def visible(text: str) -> str:
+    """Text with control and format characters shown as \\uXXXX (a code "JA01\\u0007" must not look
+    like the listed JA01)."""
+    import unicodedata
+
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cn") else ch for ch in text)
+
+
 def _resolve_unit_field(sheet: Sheet, ctx: Context, fields, errors: list[Finding]) -> tuple[str | None, str, str | None]:
     """(code, where it came from, text) from 单位编码/填报单位; ('', '', None) when neither is present."""
     by_code = by_name = None
@@ -56,7 +65,9 @@ def _resolve_unit_field(sheet: Sheet, ctx: Context, fields, errors: list[Finding
         text = nfkc(cell_text(code_fv.value)).strip()
         by_code = text if text in ctx.h.units else None
         if by_code is None and text:
-            errors.append(ctx.finding("error", "unknown-unit-code", f"单位编码“{text}”不在单位名单中", sheet.name, _field_where(sheet, code_fv)))
+            shown = visible(text)
+            hidden = "（含看不见的字符，已用 \\u 编码显示）" if shown != text else ""
+            errors.append(ctx.finding("error", "unknown-unit-code", f"单位编码“{shown}”{hidden}不在单位名单中", sheet.name, _field_where(sheet, code_fv)))
             return None, "单位编码", text
     name_fv = fields.get("填报单位")
     name_text = None
@@ -144,7 +155,31 @@ def _text_field(fields, name):
 
 
 def parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn], list[Finding]]:
-    """Every return in the file's sheets, with unit, year and scope resolved where possible.
+    """Every return in the file's sheets; hidden sheets are read only when no visible sheet holds
+    a return, and the summary says what became of each hidden sheet with content."""
+    visible = [s for s in sheets if not s.hidden]
+    hidden = [s for s in sheets if s.hidden and any(any(v not in (None, "") for v in row) for row in s.rows)]
+    if not hidden:
+        return _parse_sheets(visible, ctx)
+    returns, findings = _parse_sheets(visible, ctx) if visible else ([], [])
+    if returns:
+        for s in hidden:
+            has_table = wide.find_metric_columns(s, ctx) is not None or long.locate(s, ctx) is not None
+            findings.append(ctx.finding(
+                "warning", "hidden-sheet",
+                f"工作表“{s.name}”是隐藏的，未读取" + ("（其中有统计表；如需导入，请取消隐藏后重新报送）" if has_table else "（其中没有统计表）"),
+                s.name))
+        return returns, findings
+    returns, findings = _parse_sheets(hidden, ctx)
+    if returns:
+        names = "、".join(f"“{s.name}”" for s in hidden)
+        findings.append(ctx.finding("warning", "hidden-sheet",
+                                    f"可见的工作表中没有统计表，已读取隐藏的工作表{names}（请核对是否应报送这些数据）"))
+    return returns, findings
+
+
+def _parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn], list[Finding]]:
+    """Every return in the given sheets, with unit, year and scope resolved where possible.
 
     Returns (returns, file-level findings). Returns with no values are dropped when another sheet
     of the file has values; a file with no table at all gets an error finding.
@@ -190,13 +225,25 @@ def parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn],
             rows = [r for r in rets if r.source == "row"]
             # 口径 in the sheet's header applies to every unit row: a 汇总 row is compared, never added.
             sheet_scope = _resolve_scope(sheet, ctx, fields, errors)
+            if year is None and rets and all(r.year for r in rets if r.source == "row"):
+                errors = [e for e in errors if e.code != "no-year"]  # every row says its year (a form's 年度 column)
             for r in rets:
-                r.year, r.year_from = year, year_from
-                r.filled_by, r.phone, r.fill_date = filled["filled_by"], filled["phone"], filled["fill_date"]
+                if not r.year:
+                    r.year, r.year_from = year, year_from
+                r.filled_by = r.filled_by or filled["filled_by"]  # a form row's 提交者 wins
+                r.phone, r.fill_date = filled["phone"], filled["fill_date"]
             owner = _resolve_unit_field(sheet, ctx, fields, [])[0] or _common_parent(ctx, [r.unit for r in rows if r.unit])
             for r in rows:
-                r.scope = sheet_scope
-                if (sheet_scope == "本级" and "口径" not in fields and r.unit and r.unit != owner
+                if r.unit_from == "本级行":  # a row named just "本级": the sheet's own unit
+                    r.unit = owner
+                    if owner is None:
+                        errors.append(ctx.finding("error", "own-row-unowned",
+                                                  f"“{r.unit_text}”行无法确定是哪个单位的本级（请在表头填写“填报单位”）",
+                                                  sheet.name, f"第 {r.row} 行"))
+            for r in rows:
+                own = marks_own(r.unit_text)  # "甲县关工委本级": that unit's own figures, whatever the sheet's 口径
+                r.scope = "本级" if own else sheet_scope
+                if (sheet_scope == "本级" and not own and "口径" not in fields and r.unit and r.unit != owner
                         and ctx.h.children(r.unit)):
                     r.findings.append(ctx.finding(
                         "warning", "row-scope-assumed",

@@ -235,19 +235,27 @@ def _is_number(text: str) -> bool:
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    from .table import md_escape
+
+    return md_escape(text)
+
+
+def _md_text(text: str) -> str:
+    """Running text of the Markdown report: HTML in unit names shown as text."""
+    return html.escape(text, quote=False)
 
 
 def render_md(content: ReportContent, path: Path) -> Path:
     img_dir = path.parent / f"{path.stem}_图表"
-    lines = [f"# {content.title}", "", f"{content.organisation}　{content.date}", ""]
+    e = _md_text
+    lines = [f"# {e(content.title)}", "", f"{e(content.organisation)}　{content.date}", ""]
     for b in content.blocks:
         if b.kind == "heading":
-            lines += ["#" * (b.level + 1) + " " + b.text, ""]
+            lines += ["#" * (b.level + 1) + " " + e(b.text), ""]
         elif b.kind in ("para", "note"):
-            lines += [b.text, ""]
+            lines += [e(b.text), ""]
         elif b.kind == "table":
-            lines += [f"**{b.text}**", ""]
+            lines += [f"**{e(b.text)}**", ""]
             lines.append("| " + " | ".join(_md_cell(c) for c in b.columns) + " |")
             lines.append("|" + "|".join(["---"] + ["---:" if b.columns[0] == "单位" else "---"] * (len(b.columns) - 1)) + "|")
             for r in b.rows:
@@ -258,7 +266,7 @@ def render_md(content: ReportContent, path: Path) -> Path:
         elif b.kind == "image":
             img_dir.mkdir(parents=True, exist_ok=True)
             (img_dir / b.name).write_bytes(b.png)
-            lines += [f"![{b.text}]({img_dir.name}/{b.name})", "", f"*{b.text}*", ""]
+            lines += [f"![{e(b.text)}]({img_dir.name}/{b.name})", "", f"*{e(b.text)}*", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 from decimal import Decimal
 
 
@@ -21,6 +23,23 @@ def decimal_text(value) -> str:
     """An exact decimal as people write it: 218, 13.55, 0.1 (no exponent, no trailing .0)."""
     d = Decimal(value)
     return format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f")
+
+
+RISKY_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula (CSV injection)
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9,]*(\.[0-9]+)?%?")
+
+
+def csv_safe(text: str) -> str:
+    """A text cell for CSV that a spreadsheet will not run: =HYPERLINK(...) becomes '=HYPERLINK(...).
+    Numbers (-3, +12.5%) are left as they are."""
+    if text.startswith(RISKY_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def md_escape(text: str) -> str:
+    """A Markdown table cell: HTML (<script>, &) shown as text, | and line breaks kept inside the cell."""
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
 def _cell(value) -> str:
@@ -44,9 +63,9 @@ def render_records(records: list[dict], fmt: str = "table", *, columns: list[str
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(columns)
+        w.writerow([csv_safe(c) for c in columns])
         for r in records:
-            w.writerow([_cell(r.get(k)) for k in columns])
+            w.writerow([csv_safe(_cell(r.get(k))) if isinstance(r.get(k), str) else _cell(r.get(k)) for k in columns])
         return buf.getvalue()
     from tabulate import tabulate
 
@@ -60,6 +79,9 @@ def render_records(records: list[dict], fmt: str = "table", *, columns: list[str
             numeric = bool(vals) and all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in vals)
             align.append("right" if numeric else "left")
     if fmt == "md":
+        rows = [[md_escape(c) for c in row] for row in rows]
+        columns = [md_escape(c) for c in columns]
+        title = md_escape(title) if title else title
         if left is None:
             text = tabulate(rows, headers=columns, tablefmt="github", disable_numparse=True)
         else:

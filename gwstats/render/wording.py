@@ -8,10 +8,10 @@ Functions here only format what the rollup computed; they never add or recompute
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Iterable
 
-from ..rounding import OTHER_RATE_PLACES, percent
+from ..rounding import OTHER_RATE_PLACES, dec, half_up, percent
 
 WAN = Decimal(10000)
 # Measures written in 万 from 10 000 up (person-times are the usual case: 3.0万人次).
@@ -60,17 +60,11 @@ _NAME_SUFFIXES = ("人数", "对数", "次数", "单位数", "数")
 
 
 # ---- numbers -----------------------------------------------------------------------------------
-def _dec(value) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return Decimal(value)
+_dec = dec
 
 
 def _fixed(value: Decimal, places: int) -> str:
-    q = Decimal(1).scaleb(-places) if places else Decimal(1)
-    text = format(value.quantize(q, rounding=ROUND_HALF_UP), "f")
+    text = format(half_up(value, places), "f")
     return "0" + text[2:] if text.startswith("-0") and Decimal(text) == 0 else text
 
 
