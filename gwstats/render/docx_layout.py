@@ -208,7 +208,7 @@ PAD_EM = 1.3  # Word's and LibreOffice's default cell margins (0.19 cm each side
 def _wrapped(head: str, lines: int) -> float:
     """The width a header needs to fit on ``lines`` lines, its unit （个） kept on a line of its own."""
     main, _, unit = head.partition("（")
-    unit_w = text_width("（" + unit) if unit else 0
+    unit_w = text_width("（" + unit) + 0.6 if unit else 0  # full-width brackets render wider than 1 em
     return max(text_width(main) / lines + (1 if text_width(main) > lines else 0), unit_w)
 
 
