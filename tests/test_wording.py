@@ -223,3 +223,16 @@ def test_part_name_drops_what_the_total_says():
     assert w.part_name("社会力量捐款", "捐款捐物") == "社会力量"
     assert w.part_name("五老捐款捐物", "捐款捐物") == "五老"
     assert w.part_name("五老骨干人数", "五老志愿者人数") == "五老骨干人数"
+
+
+def test_cross_tab_cells_stay_out_of_the_group_sentence():
+    from gwstats.catalog import Catalog, Metric
+
+    from gwstats.render.wording import catalog_group_sentence
+
+    metrics = {"org_total": Metric("org_total", "关工委组织数", "个", group="组织建设"),
+               "t1_r1_c1": Metric("t1_r1_c1", "村·关工委组织数", "个", group="组织建设", table="表1", row="村", column="关工委组织数")}
+    cat = Catalog(metrics, {}, [])
+    recs = {c: {"metric_name": m.name, "measure": "个", "kind": "count", "value": 5} for c, m in metrics.items()}
+    text = catalog_group_sentence(cat, "组织建设", recs)
+    assert text == "全市共有关工委组织5个。"

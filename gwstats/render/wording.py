@@ -454,7 +454,8 @@ def indicator_parts(indicator) -> tuple[str | None, str | None]:
 def catalog_group_sentence(catalog, group: str, records: dict[str, dict], scope: str = "全市",
                            prefix: str = "比上年") -> str:
     """:func:`group_sentence` with the group's metrics and indicators taken from the catalog."""
-    metrics = [m.code for m in catalog.metrics_in_group(group)]
+    # a cross-tab cell (a row × column of a form's table) is shown in its table, not listed in the sentence
+    metrics = [m.code for m in catalog.metrics_in_group(group) if not (m.row and m.column)]
     inds = [(i.code, *indicator_parts(i)) for i in catalog.indicators.values() if i.group == group]
     return group_sentence(records, metrics, inds, scope, prefix, parts=total_parts(catalog))
 
