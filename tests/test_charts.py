@@ -346,3 +346,22 @@ def test_target_line_never_crosses_the_legend_and_footnote_is_legible(chart_ws):
         box = leg.get_window_extent(r)
         assert not any(C._line_crosses(ln, box, r) for ln in ax.lines), metric
         assert fig._supxlabel is None or fig._supxlabel.get_fontsize() >= 14
+
+
+def test_small_stacked_segments_are_labelled_outside(no_glyph_warnings):
+    parts = [("社会力量", [Decimal(20), Decimal(18), Decimal(15)]), ("五老", [Decimal("0.5"), Decimal(6), Decimal(4)])]
+    data = C.ChartData("share", "测试 2018年 各单位 捐款构成", ["甲县", "乙县", "丙县"], [None] * 3, "万元", "amount",
+                       "合计", "数据来源：各单位统计报表（已报 3/3）", parts=parts)
+    fig = C.draw(data)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "6.00" in texts and "4.00" in texts  # tall enough: labelled inside
+    assert "0.50" not in texts and "20.50" in texts
+    # 0.5 is too thin to hold a label inside a column: it is named in the footnote, outside the bars
+    assert "柱内未标注的小数值——甲县：五老0.50" in fig._supxlabel.get_text()
+    assert L.label_overlaps(fig) == []
+    many = C.ChartData("share", "测试 2018年 各单位 捐款构成", [f"单位{i}" for i in range(20)], [None] * 20, "万元",
+                       "amount", "合计", "数据来源",
+                       parts=[("社会力量", [Decimal(20)] * 20), ("五老", [Decimal("0.5")] + [Decimal(6)] * 19)])
+    fig = C.draw(many)  # horizontal bars: room to the right, named beside the total
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any(t == "20.50（五老0.50）" for t in texts), texts

@@ -10,7 +10,7 @@ Two layers:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 # Figures are drawn on an Agg canvas directly (no pyplot, no global backend switch).
@@ -411,6 +411,7 @@ def draw_share(data: ChartData, style: S.Style | None = None) -> Figure:
     pos = list(reversed(range(n))) if horizontal else list(range(n))
     base = [0.0] * n
     top = max(totals) or 1.0
+    small: list[list[str]] = [[] for _ in range(n)]  # segments too small to hold a label: named outside
     for k, (name, vals) in enumerate(parts):
         seg = [vals[i] or 0 for i in order]
         color = S.PARTS[k % len(S.PARTS)]
@@ -423,9 +424,13 @@ def draw_share(data: ChartData, style: S.Style | None = None) -> Figure:
                 xy = (base[j] + v / 2, pos[j]) if horizontal else (pos[j], base[j] + v / 2)
                 ax.annotate(value_label(v, data.value_kind, data.measure), xy, ha="center", va="center",
                             fontsize=S.VALUE_SIZE * sc * 0.9, color="white")
+            elif v:
+                small[j].append(f"{name}{value_label(v, data.value_kind, data.measure)}")
         base = [b + s for b, s in zip(base, seg)]
     for j, i in enumerate(order):
         text = value_label(totals[i] if has[i] else None, data.value_kind, data.measure, data.empty(i))
+        if small[j] and horizontal:  # room to the right of the bar
+            text += "（" + "、".join(small[j]) + "）"
         if horizontal:
             ax.annotate(text, (base[j], pos[j]), xytext=(4, 0), textcoords="offset points", va="center",
                         fontsize=S.VALUE_SIZE * sc)
@@ -443,6 +448,9 @@ def draw_share(data: ChartData, style: S.Style | None = None) -> Figure:
         ax.set_ylabel(_axis_text(data))
         ax.yaxis.grid(True)
     ax.set_axisbelow(True)
+    thin = [f"{cats[j].replace(chr(10), '')}：{'、'.join(small[j])}" for j in range(n) if small[j]]
+    if thin and not horizontal:  # no room above a column: the thin segments are named in the footnote
+        data = replace(data, notes=[*data.notes, "柱内未标注的小数值——" + "；".join(thin)])
     _decorate(fig, ax, data, style)
     _fit_category_labels(fig, ax, horizontal, style)
     _legend(fig, ax, ax.get_legend_handles_labels()[0], horizontal)
