@@ -104,17 +104,12 @@ class ConfigError(UsageError):
 
 def read_toml_text(path: Path) -> str:
     """A TOML file as Notepad may save it: UTF-8 with or without BOM, or GBK/GB18030."""
-    data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path} 的文字编码无法识别（请用记事本另存为 UTF-8）") from None
+    from .reader import utf8_or_gb
+
+    text = utf8_or_gb(path.read_bytes())
+    if text is None:
+        raise ConfigError(f"{path} 的文字编码无法识别（请用记事本另存为 UTF-8）")
+    return text
 
 
 def _number(path, table: dict, section: str, key: str, default, *, low, high, integer=False):

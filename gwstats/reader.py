@@ -48,18 +48,23 @@ def cell_ref(r: int, c: int) -> str:
     return f"{letters}{r + 1}"
 
 
-def decode_text(data: bytes, name: str) -> str:
-    """Bytes of a CSV in UTF-8 (with or without BOM) or GBK/GB18030."""
+def utf8_or_gb(data: bytes) -> str | None:
+    """Text saved by Notepad, Excel or WPS: UTF-8 (with or without BOM), else GBK/GB18030; None if neither."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        pass
+        data = data[3:]
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    return None
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Bytes of a CSV in UTF-8 (with or without BOM) or GBK/GB18030, else as charset_normalizer guesses."""
+    text = utf8_or_gb(data)
+    if text is not None:
+        return text
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()

@@ -40,17 +40,21 @@ INSTRUCTIONS = [
 ]
 
 
-def _fill(ws, catalog: Catalog, *, year: int | None, unit_name: str, unit_code: str, parent_name: str,
-          organisation: str, scope: str):
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-    from openpyxl.worksheet.datavalidation import DataValidation
+def cell_styles():
+    """(thin side, border, bold, normal, unlocked, input fill) shared by every sheet of a template."""
+    from openpyxl.styles import Border, Font, PatternFill, Protection, Side
 
     thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    bold = Font(name="宋体", bold=True, size=11)
-    normal = Font(name="宋体", size=11)
-    unlocked = Protection(locked=False)
-    input_fill = PatternFill("solid", fgColor="FFF9E5")
+    return (thin, Border(left=thin, right=thin, top=thin, bottom=thin), Font(name="宋体", bold=True, size=11),
+            Font(name="宋体", size=11), Protection(locked=False), PatternFill("solid", fgColor="FFF9E5"))
+
+
+def _fill(ws, catalog: Catalog, *, year: int | None, unit_name: str, unit_code: str, parent_name: str,
+          organisation: str, scope: str):
+    from openpyxl.styles import Alignment, Border, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    thin, border, bold, normal, unlocked, input_fill = cell_styles()
 
     title = f"{year}年度关心下一代工作统计表" if year else "____年度关心下一代工作统计表"
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)

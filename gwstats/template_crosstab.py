@@ -30,17 +30,12 @@ def in_crosstab(m) -> bool:
 
 
 def draw(wb, catalog: Catalog, header_values: dict, editable: set[str], organisation: str, year: int | None = None):
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from .template import HEADER_FIELDS
+    from .template import HEADER_FIELDS, cell_styles
 
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    bold = Font(name="宋体", bold=True, size=11)
-    normal = Font(name="宋体", size=11)
-    unlocked = Protection(locked=False)
-    input_fill = PatternFill("solid", fgColor="FFF9E5")
+    thin, border, bold, normal, unlocked, input_fill = cell_styles()
     for code, t in crosstab_tables(catalog, year).items():
         ws = wb.create_sheet(_sheet_name(code, wb))
         width = len(t["cols"]) + 1

@@ -11,6 +11,10 @@ from .common import WorkspaceOpt, check_year, handle_errors, open_workspace
 RequiredYear = Annotated[int, typer.Option("--year", "-y", help="统计年度", callback=check_year)]
 
 
+def _holder(user: str | None, pc: str | None) -> str:
+    return (user or "（未知用户）") + (f"（电脑 {pc}）" if pc else "")
+
+
 @handle_errors
 def lock(year: RequiredYear, workspace: WorkspaceOpt = None):
     """年度封账（工作总结发布后）：封账的年度不能再导入报表、恢复版本或改动该年度的单位名单。
@@ -19,7 +23,7 @@ def lock(year: RequiredYear, workspace: WorkspaceOpt = None):
     """
     ws = open_workspace(workspace)
     user, pc, at = ws.lock_year(year)
-    holder = (user or "（未知用户）") + (f"（电脑 {pc}）" if pc else "")
+    holder = _holder(user, pc)
     typer.echo(f"已封账：{year} 年度，{holder}，{at.replace('T', ' ')}。解除：gwstats unlock --year {year}")
 
 
@@ -31,7 +35,7 @@ def unlock(year: RequiredYear, workspace: WorkspaceOpt = None):
     """
     ws = open_workspace(workspace)
     by, pc, at = ws.unlock_year(year)
-    holder = (by or "（未知用户）") + (f"（电脑 {pc}）" if pc else "")
+    holder = _holder(by, pc)
     typer.echo(f"已解除 {year} 年度封账（原由 {holder} 于 {at[:16].replace('T', ' ')} 封账）")
 
 
