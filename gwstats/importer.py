@@ -16,6 +16,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .copy_ahead import CopyAhead
 from .errors import Finding, UsageError, os_reason
 from .import_pool import load_files
 from .parser.context import Context
@@ -414,9 +415,22 @@ def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dr
     ctx = Context(ws.catalog, h, year=year, unit=unit_code)
     store = ws.store
     max_bytes = int((max_mb if max_mb is not None else ws.config.max_file_mb) * 1024 * 1024)
+    # the copies under files/ are made by a thread from the moment a file is parsed (gwstats.copy_ahead)
+    copies = None if dry_run else CopyAhead(ws)
+    try:
+        return _import_loaded(ws, files, ctx, store, max_bytes, progress, copies, report, dry_run, keep_existing,
+                              replace, received)
+    finally:
+        if copies is not None:
+            copies.stop()
+
+
+def _import_loaded(ws, files, ctx, store, max_bytes, progress, copies, report, dry_run, keep_existing, replace,
+                   received) -> ImportReport:
     total = len(files)
     try:
-        loaded = load_files(files, ctx, store, max_bytes, progress)  # in worker processes for big batches
+        loaded = load_files(files, ctx, store, max_bytes, progress,  # in worker processes for big batches
+                            on_loaded=copies.add if copies is not None else None)
     finally:
         shutdown_worker()
     _check_locks(loaded, store)
@@ -427,12 +441,16 @@ def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dr
     written_shas: set[str] = set()
     with ws.writing("导入") if not dry_run else nullcontext():
         received_at = _now()
-        for n, i in enumerate(order):
-            ld = loaded[i]
-            _write(ws, store, ld, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx, replace,
-                   received)
-            if progress:
-                progress(n + 1, total, "写入" if not dry_run else "检查")
+        try:
+            for n, i in enumerate(order):
+                ld = loaded[i]
+                _write(ws, store, ld, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx, replace,
+                       received, copies)
+                if progress:
+                    progress(n + 1, total, "写入" if not dry_run else "检查")
+        finally:
+            if copies is not None:
+                copies.finish(written_shas, store)  # copies made for files not stored are removed
     report.files = [ld.result for ld in loaded]
     return report
 
@@ -501,7 +519,7 @@ def _decide(store, ld: _Loaded, keep_existing, replace, written_keys, ctx):
 
 
 def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx,
-           replace=False, arrived: str | None = None):
+           replace=False, arrived: str | None = None, copies: CopyAhead | None = None):
     res = ld.result
     if res.status != "accepted":
         ld.data = None
@@ -511,30 +529,18 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
         res.notes.append("与本批次中另一个文件内容完全相同，未重复导入")
         return
     base_notes = list(res.notes)
-    decided = _decide(store, ld, keep_existing, replace, written_keys, ctx)
-    if decided is None:
-        ld.data = None
-        return
-    status, existing = decided
     if dry_run:
         ld.data = None
-        res.status = status
+        decided = _decide(store, ld, keep_existing, replace, written_keys, ctx)
+        if decided is None:
+            return
+        res.status, existing = decided
         written_keys.update(existing)
         written_shas.add(res.sha256)
         return
     try:
-        if ld.data is not None:
-            stored_path = ws.copy_in_bytes(ld.data, res.name, res.sha256)
-        else:
-            stored_path = ws.copy_in(res.path, res.sha256)
-    except OSError as exc:
-        ld.data = None
-        res.reject(Finding("error", "copy-failed", f"无法把文件复制进工作区（{os_reason(exc)}），本文件未导入", file=res.name))
-        return
-    ld.data = None
-    try:
-        # Decided again inside the write transaction (one writer at a time): another clerk's import
-        # may have stored the same file or a version of the same return since it was read.
+        # Decided inside the write transaction (one writer at a time): another clerk's import may
+        # have stored the same file or a version of the same return since it was read.
         with store.transaction() as conn:
             known = store.file_by_sha(res.sha256)
             if known is not None:
@@ -545,17 +551,21 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
                 lock = store.year_lock(y, conn)
                 if lock is not None:
                     raise _LockedMeanwhile(f"{lock_text(y, lock)}，不能再导入该年度的报表。{unlock_hint(y)}")
-            res.notes = list(base_notes)
             decided = _decide(store, ld, keep_existing, replace, written_keys, ctx)
             if decided is None:
                 return
             status, existing = decided
+            stored_path = _copy_of(ws, ld, copies)  # written before this transaction commits
             file_id = store.add_file(conn, sha256=res.sha256, name=res.name, size=res.size, stored_path=stored_path,
                                      received_at=received_at, imported_by=user)
             for r in ld.returns:
                 # an online form's row: its submission time is when that return arrived
                 store.add_submission(conn, file_id, _record(r), received_at=r.received_at or received_at, imported_by=user,
                                      arrived_at=r.received_at[:10] if r.received_at else arrived)
+    except _CopyFailed as exc:
+        res.notes = base_notes
+        res.reject(Finding("error", "copy-failed", f"无法把文件复制进工作区（{os_reason(exc.error)}），本文件未导入", file=res.name))
+        return
     except _LockedMeanwhile as exc:
         res.reject(Finding("error", "year-locked", str(exc), file=res.name))
         return
@@ -564,6 +574,27 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
         res.notes = base_notes
         res.reject(Finding("error", "store-failed", f"写入数据库失败，本文件未导入（数据库文件{store_reason(exc)}）", file=res.name))
         return
+    finally:
+        ld.data = None
     res.status = status
     written_keys.update(existing)
     written_shas.add(res.sha256)
+
+
+class _CopyFailed(Exception):
+    def __init__(self, error: OSError):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _copy_of(ws, ld: _Loaded, copies: CopyAhead | None) -> str:
+    """The workspace-relative path of the file's copy, made by ``copies`` or here."""
+    res = ld.result
+    try:
+        if copies is not None:
+            return copies.result(ld)
+        if ld.data is not None:
+            return ws.copy_in_bytes(ld.data, res.name, res.sha256)
+        return ws.copy_in(res.path, res.sha256)
+    except OSError as exc:
+        raise _CopyFailed(exc) from None

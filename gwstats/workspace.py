@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import datetime as dt
 import shutil
 from functools import cached_property
@@ -322,12 +324,16 @@ class Workspace:
 
     def copy_in_bytes(self, data: bytes, name: str, sha256: str) -> str:
         """Like :meth:`copy_in`, from bytes already read (saves reading the file twice on import).
-        Written to a temporary name and renamed, so a full disk leaves no half-written copy."""
+        Written to a temporary name of this process and thread and renamed, so a full disk or a
+        crash leaves no half-written copy, and two imports copying the same file at once each
+        rename a whole one into place."""
         rel = self.stored_name(name, sha256)
         dest = self.root / rel
         if not dest.exists():
+            import threading
+
             dest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dest.with_name(dest.name + ".part")
+            tmp = dest.with_name(f"{dest.name}.{os.getpid()}-{threading.get_ident()}.part")
             try:
                 tmp.write_bytes(data)
                 tmp.replace(dest)
