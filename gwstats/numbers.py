@@ -158,7 +158,7 @@ def parse_value(value, *, unit: str | None = None, integer: bool = False, field_
         return None
     rate = rate or unit == "%"
     tv = type(value)
-    if not field_unit and not rate:  # fast paths for the common cases: 12, 12.0, "12"
+    if not rate and (not field_unit or field_unit == unit):  # fast paths for the common cases: 12, 12.0, "12"
         if tv is float and value.is_integer() and 0 <= value < 1e12:
             return ParsedNumber(Decimal(int(value)))
         if tv is int and 0 <= value < 10**12:

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 import datetime as dt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gwstats.numbers import NumberError, canonical, cell_text, from_float, parse_value, parse_year
 
@@ -204,3 +206,19 @@ def test_arabic_forms_are_not_marked_chinese(raw, value, approx):
 def test_chinese_numeral_year():
     assert parse_year("二〇二〇") == 2020
     assert parse_year("二〇二〇年度") == 2020
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.integers(0, 10**13), st.integers(0, 10**13).map(float), st.integers(0, 10**13).map(str),
+                 st.sampled_from(["200多", "1,000", "13.55", "—", "一万二", " 12 ", "12.0"])),
+       st.sampled_from(["人", "个", "场次", "万元"]))
+def test_a_field_in_the_metric_s_own_unit_reads_as_one_without_a_unit(value, unit):
+    """The quick path for a field written in the metric's own unit (计量单位 column 人 for 人) gives what
+    the full reading gives (（人）, which the full reading normalises to 人) and what no field unit gives."""
+    def read(**kw):
+        try:
+            return parse_value(value, unit=unit, integer=unit != "万元", **kw)
+        except NumberError as exc:
+            return exc.reason
+
+    assert read(field_unit=unit) == read(field_unit=f"（{unit}）") == read()
