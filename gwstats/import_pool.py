@@ -84,9 +84,8 @@ def _poolable(ld) -> bool:
     return suffix == ".csv" or (ld.data or b"").startswith(_ZIP)
 
 
-def load_files(files, ctx, store, max_bytes: int, progress=None, on_loaded=None) -> list:
-    """[importer._Loaded] for ``files``, in order; ``on_loaded(loaded)`` and then
-    ``progress(done, total, "读取")`` as each file is done, in order."""
+def load_files(files, ctx, store, max_bytes: int, progress=None) -> list:
+    """[importer._Loaded] for ``files``, in order; ``progress(done, total, "读取")`` as files are done."""
     from .importer import _parse_file, _read_file
 
     total = len(files)
@@ -101,12 +100,10 @@ def load_files(files, ctx, store, max_bytes: int, progress=None, on_loaded=None)
                 _parse_file(ld, ctx)
             _drop_data(ld)
             loaded.append(ld)
-            if on_loaded:
-                on_loaded(ld)
             if progress:
                 progress(i + 1, total, "读取")
         return loaded
-    return _load_parallel(files, ctx, store, max_bytes, progress, n_workers, on_loaded)
+    return _load_parallel(files, ctx, store, max_bytes, progress, n_workers)
 
 
 def _drop_data(ld):
@@ -114,7 +111,7 @@ def _drop_data(ld):
         ld.data = None
 
 
-def _load_parallel(files, ctx, store, max_bytes, progress, n_workers, on_loaded=None) -> list:
+def _load_parallel(files, ctx, store, max_bytes, progress, n_workers) -> list:
     import multiprocessing
     import pickle
     import tempfile
@@ -166,8 +163,6 @@ def _load_parallel(files, ctx, store, max_bytes, progress, n_workers, on_loaded=
                 _parse_file(ld, ctx)
                 last_stats["here"] += 1
             _drop_data(ld)
-            if on_loaded:
-                on_loaded(ld)
             done += 1
             if progress:
                 progress(done, total, "读取")

@@ -16,7 +16,6 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .copy_ahead import CopyAhead
 from .errors import Finding, UsageError, os_reason
 from .import_pool import load_files
 from .parser.context import Context
@@ -415,22 +414,14 @@ def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dr
     ctx = Context(ws.catalog, h, year=year, unit=unit_code)
     store = ws.store
     max_bytes = int((max_mb if max_mb is not None else ws.config.max_file_mb) * 1024 * 1024)
-    # the copies under files/ are made by a thread from the moment a file is parsed (gwstats.copy_ahead)
-    copies = None if dry_run else CopyAhead(ws)
-    try:
-        return _import_loaded(ws, files, ctx, store, max_bytes, progress, copies, report, dry_run, keep_existing,
-                              replace, received)
-    finally:
-        if copies is not None:
-            copies.stop()
+    return _import_loaded(ws, files, ctx, store, max_bytes, progress, report, dry_run, keep_existing, replace, received)
 
 
-def _import_loaded(ws, files, ctx, store, max_bytes, progress, copies, report, dry_run, keep_existing, replace,
+def _import_loaded(ws, files, ctx, store, max_bytes, progress, report, dry_run, keep_existing, replace,
                    received) -> ImportReport:
     total = len(files)
     try:
-        loaded = load_files(files, ctx, store, max_bytes, progress,  # in worker processes for big batches
-                            on_loaded=copies.add if copies is not None else None)
+        loaded = load_files(files, ctx, store, max_bytes, progress)  # in worker processes for big batches
     finally:
         shutdown_worker()
     _check_locks(loaded, store)
@@ -441,16 +432,12 @@ def _import_loaded(ws, files, ctx, store, max_bytes, progress, copies, report, d
     written_shas: set[str] = set()
     with ws.writing("导入") if not dry_run else nullcontext():
         received_at = _now()
-        try:
-            for n, i in enumerate(order):
-                ld = loaded[i]
-                _write(ws, store, ld, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx, replace,
-                       received, copies)
-                if progress:
-                    progress(n + 1, total, "写入" if not dry_run else "检查")
-        finally:
-            if copies is not None:
-                copies.finish(written_shas, store)  # copies made for files not stored are removed
+        for n, i in enumerate(order):
+            ld = loaded[i]
+            _write(ws, store, ld, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx, replace,
+                   received)
+            if progress:
+                progress(n + 1, total, "写入" if not dry_run else "检查")
     report.files = [ld.result for ld in loaded]
     return report
 
@@ -519,7 +506,7 @@ def _decide(store, ld: _Loaded, keep_existing, replace, written_keys, ctx):
 
 
 def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx,
-           replace=False, arrived: str | None = None, copies: CopyAhead | None = None):
+           replace=False, arrived: str | None = None):
     res = ld.result
     if res.status != "accepted":
         ld.data = None
@@ -529,6 +516,7 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
         res.notes.append("与本批次中另一个文件内容完全相同，未重复导入")
         return
     base_notes = list(res.notes)
+    made: list[Path] = []  # the copy (and its folders) made by this call: removed if the file is not stored
     if dry_run:
         ld.data = None
         decided = _decide(store, ld, keep_existing, replace, written_keys, ctx)
@@ -555,25 +543,30 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
             if decided is None:
                 return
             status, existing = decided
-            stored_path = _copy_of(ws, ld, copies)  # written before this transaction commits
+            stored_path = _copy_of(ws, ld, made)  # whole before the transaction that names it commits
             file_id = store.add_file(conn, sha256=res.sha256, name=res.name, size=res.size, stored_path=stored_path,
                                      received_at=received_at, imported_by=user)
             for r in ld.returns:
                 # an online form's row: its submission time is when that return arrived
                 store.add_submission(conn, file_id, _record(r), received_at=r.received_at or received_at, imported_by=user,
                                      arrived_at=r.received_at[:10] if r.received_at else arrived)
-    except _CopyFailed as exc:
-        res.notes = base_notes
-        res.reject(Finding("error", "copy-failed", f"无法把文件复制进工作区（{os_reason(exc.error)}），本文件未导入", file=res.name))
-        return
-    except _LockedMeanwhile as exc:
-        res.reject(Finding("error", "year-locked", str(exc), file=res.name))
-        return
-    except sqlite3.Error as exc:
-        res.status = "accepted"
-        res.notes = base_notes
-        res.reject(Finding("error", "store-failed", f"写入数据库失败，本文件未导入（数据库文件{store_reason(exc)}）", file=res.name))
-        return
+    except BaseException as exc:
+        _remove(made)  # rolled back (or refused in the transaction): files/ is left as it was
+        if isinstance(exc, _CopyFailed):
+            res.notes = base_notes
+            res.reject(Finding("error", "copy-failed", f"无法把文件复制进工作区（{os_reason(exc.error)}），本文件未导入",
+                               file=res.name))
+            return
+        if isinstance(exc, _LockedMeanwhile):
+            res.reject(Finding("error", "year-locked", str(exc), file=res.name))
+            return
+        if isinstance(exc, sqlite3.Error):
+            res.status = "accepted"
+            res.notes = base_notes
+            res.reject(Finding("error", "store-failed", f"写入数据库失败，本文件未导入（数据库文件{store_reason(exc)}）",
+                               file=res.name))
+            return
+        raise
     finally:
         ld.data = None
     res.status = status
@@ -587,14 +580,26 @@ class _CopyFailed(Exception):
         self.error = error
 
 
-def _copy_of(ws, ld: _Loaded, copies: CopyAhead | None) -> str:
-    """The workspace-relative path of the file's copy, made by ``copies`` or here."""
+def _copy_of(ws, ld: _Loaded, made: list[Path]) -> str:
+    """The workspace-relative path of the file's copy (temporary name, then renamed: always whole);
+    what this call created goes to ``made`` (folders first)."""
     res = ld.result
     try:
-        if copies is not None:
-            return copies.result(ld)
-        if ld.data is not None:
-            return ws.copy_in_bytes(ld.data, res.name, res.sha256)
-        return ws.copy_in(res.path, res.sha256)
+        dest = ws.root / ws.stored_name(res.name, res.sha256)
+        new = not dest.exists()
+        if new and not dest.parent.exists():
+            made.extend(d for d in (dest.parent.parent, dest.parent) if not d.exists())
+        rel = ws.copy_in_bytes(ld.data, res.name, res.sha256) if ld.data is not None else ws.copy_in(res.path, res.sha256)
+        if new:
+            made.append(dest)
+        return rel
     except OSError as exc:
         raise _CopyFailed(exc) from None
+
+
+def _remove(made: list[Path]):
+    for p in reversed(made):  # the copy, then the folders made for it (if left empty)
+        try:
+            p.rmdir() if p.is_dir() else p.unlink()
+        except OSError:
+            pass

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import datetime as dt
 import shutil
 from functools import cached_property
@@ -324,16 +322,12 @@ class Workspace:
 
     def copy_in_bytes(self, data: bytes, name: str, sha256: str) -> str:
         """Like :meth:`copy_in`, from bytes already read (saves reading the file twice on import).
-        Written to a temporary name of this process and thread and renamed, so a full disk or a
-        crash leaves no half-written copy, and two imports copying the same file at once each
-        rename a whole one into place."""
+        Written to a temporary name and renamed, so a full disk leaves no half-written copy."""
         rel = self.stored_name(name, sha256)
         dest = self.root / rel
         if not dest.exists():
-            import threading
-
             dest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dest.with_name(f"{dest.name}.{os.getpid()}-{threading.get_ident()}.part")
+            tmp = dest.with_name(dest.name + ".part")
             try:
                 tmp.write_bytes(data)
                 tmp.replace(dest)
