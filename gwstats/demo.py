@@ -323,10 +323,7 @@ def _run_sample(name: str, root: Path, echo) -> SampleRun:
                     rec[col] = res.value(res.root, m.code) if m is not None else None
                 rows.append(rec)
             codes = [m.code for m in t["cells"].values()]
-            n = ws.store.conn.execute(
-                "SELECT count(DISTINCT s.unit) FROM submissions s JOIN submission_values v ON v.submission_id = s.id"
-                f" WHERE s.year = ? AND s.superseded_by IS NULL AND v.metric IN ({','.join('?' * len(codes))})",
-                (year, *codes)).fetchone()[0]
+            n = ws.store.units_reporting_any(year, codes)
             echo(f"  {code}（{t['title']}）：{res.tree.names[res.tree.index[res.root]]}合计，主栏 × 宾栏（填了此表的单位 {n} 个）")
             echo(_indent(render_records(rows, "table")))
         s.detail = f"交叉表 {len(tables)} 张：" + "、".join(tables)
