@@ -169,6 +169,7 @@ def run_demo(out_dir: str | Path = "gwstats-demo", samples: list[str] | str | No
 
 
 def _run_sample(name: str, root: Path, echo) -> SampleRun:
+    from .render.file_lines import file_line
     from .render.table import render_records
     from .workspace import Workspace
 
@@ -255,13 +256,8 @@ def _run_sample(name: str, root: Path, echo) -> SampleRun:
             folder = inputs / str(y)
             rep = ws.import_paths([folder])
             run.imports[y] = rep
-            rows = []
-            for r, f in zip(rep.records(), rep.files):
-                note = r["错误"] or _shorten(r["提醒"], 60)
-                rows.append({"文件": r["文件"], "结果": r["结果"], "单位": _shorten(r["单位"], 24),
-                             "口径": r["口径"], "数值": r["数值个数"], "说明": note})
             echo(f"  gwstats import {INPUT_DIR}/{y}/")
-            echo(_indent(render_records(rows, "table")))
+            echo(_indent("\n".join(file_line(r, width=98) for r in rep.records())))
             echo(f"  {rep.summary_line()}")
             refused = [f for f in rep.files if f.status == "rejected"]
             for f in refused:
@@ -416,11 +412,6 @@ def _fmt(v, rate: bool, signed: bool = False) -> str:
     if rate:
         return format(float(v), "+.1f" if signed else ".1f")
     return format(v, "+") if signed else str(v)
-
-
-def _shorten(text: str, n: int) -> str:
-    text = text or ""
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _indent(text: str, pad: str = "  ") -> str:
