@@ -56,3 +56,15 @@ def test_rollup_default_is_the_headline_table(chart_ws):
     assert any(line.startswith("关工委组织数") for line in lines)
     assert max(wcswidth(line) for line in lines[:-1]) <= 100
     assert "--metric" in lines[-1]
+
+
+def test_headline_table_uses_the_decimals_and_marks_of_every_output(demo_run):
+    _, text = demo_run
+    rows = {line.split()[0]: line.split()[1:] for line in text.splitlines() if len(line.split()) >= 5}
+    assert rows["捐款捐物"][:3] == ["35.60", "32.27", "+3.33（+10.3%）"]  # 万元: two decimals, as the report
+    assert rows["五老捐款捐物"][:3] == ["15.20", "13.50", "+1.70（+12.6%）"]
+    assert rows["人均资助金额"][:3] == ["1793.33", "1850.00", "-56.67"]  # 元 per student: two decimals
+    assert rows["五好达标率"][:4] == ["80.7", "72.7", "+8.0", "个百分点"]
+    # a change on the comparable basis is marked and explained, never a bare +0 beside 158 / 164
+    assert rows["应建关工委单位数"][:3] == ["158", "164", "持平*"]
+    assert "* 按可比口径：只比较两年都填报了该项的单位（未报：华亭公安分局）" in text
