@@ -282,7 +282,10 @@ def _summary_sheet(wb, result: RollupResult, heading, subtitle, show_parts):
 
     def line(key: str, name: str, parent: str) -> tuple[list, list]:
         recs = result.records_for([key])
-        vals: list = [name] + ([parent] if with_parent else []) + [recs[0]["coverage"] if recs else ""]
+        # 已报 of a row: its units that reported / should; blank on the 本级 / 其他 remainder row,
+        # which is no unit of the list (as in the console and report tables)
+        cov = recs[0]["coverage"] if recs and (recs[0]["expected"] or recs[0]["row"] == "单位") else ""
+        vals: list = [name] + ([parent] if with_parent else []) + [cov]
         fmts: list = [None] * lead
         for rec in recs:
             vals.append(_cell_value(rec))
