@@ -90,16 +90,23 @@ def import_(
     if not report.files:
         err("没有找到要导入的报表文件。")
         raise typer.Exit(2)
+    cut_refusals = []
     if fmt == Format.table and not verbose:
         from ..render.file_lines import file_line
 
-        typer.echo("\n".join(file_line(r) for r in report.records()))
-        if any(r["提醒"] or r["错误"] for r in report.records()):
+        lines = [file_line(r) for r in report.records()]
+        typer.echo("\n".join(lines))
+        # what to do about a refused file (unlock the year, --replace, ...) is not a detail: a reason
+        # the line had to cut is said in full after the summary
+        cut_refusals = [r for r, line in zip(report.records(), lines) if r["错误"] and line.endswith("…")]
+        if any(r["提醒"] for r in report.records()) or cut_refusals:
             err("（各文件的全部提醒和错误：加 -v，或 --format json）")
     else:
         emit(report.records(), fmt)
     if not quiet or report.has_rejections:
         err(report.summary_line())
+    for r in cut_refusals:
+        err(f"未导入 {r['文件']}：{r['错误']}")
     if report.has_rejections:
         raise typer.Exit(1)
 
