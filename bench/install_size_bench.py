@@ -1,6 +1,8 @@
 """How big is a gwstats install? (target: site-packages under 250 MB; 442 MB with mplfonts and pandas)
 
 Run: .venv/bin/python bench/install_size_bench.py [--source DIR] [--extras pandas]
+(the venv is made with the Python that runs the script: e.g. python3.13 for a venv without setuptools,
+as Python 3.12+ and the Windows installers make them)
 Makes a fresh venv in a temporary folder, runs `pip install SOURCE` (the pip cache makes this quick),
 and prints the size of site-packages: in all, without the venv's own pip/setuptools (what
 `uv tool install` or a venv made --without-pip holds), and the largest packages.
@@ -19,11 +21,12 @@ VENV_OWN = ("pip", "setuptools", "pkg_resources", "_distutils_hack", "distutils-
 
 
 def size(path: Path) -> tuple[int, int]:
-    """(bytes of the files, bytes on disk as `du` counts them: whole blocks; = bytes on Windows)."""
-    files = [path] if path.is_file() else [f for f in path.rglob("*") if f.is_file() and not f.is_symlink()]
-    stats = [f.stat() for f in files]
-    return (sum(st.st_size for st in stats),
-            sum(getattr(st, "st_blocks", 0) * 512 or st.st_size for st in stats))
+    """(bytes of the files, bytes on disk as `du -s` counts them: whole blocks, folders included;
+    = the file bytes on Windows, where st_blocks does not exist)."""
+    entries = [path] if path.is_file() else [path, *(f for f in path.rglob("*") if not f.is_symlink())]
+    stats = [(f.is_file(), f.lstat()) for f in entries]
+    return (sum(st.st_size for is_file, st in stats if is_file),
+            sum(getattr(st, "st_blocks", 0) * 512 or (st.st_size if is_file else 0) for is_file, st in stats))
 
 
 def main():
@@ -50,7 +53,7 @@ def main():
         def venv_own(k):
             return k.split("-")[0] in VENV_OWN or k in VENV_OWN
 
-        print(f"installed: pip install {target}")
+        print(f"installed: pip install {target} (Python {sys.version.split()[0]})")
         print(f"{'':38} {'file bytes':>9} {'on disk (du)':>12}")
         print(f"{'site-packages in all':38} {tot(lambda k: True)}")
         print(f"{'  of which the venv own pip/setuptools':38} {tot(venv_own)}")

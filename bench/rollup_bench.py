@@ -150,11 +150,11 @@ def measure(dirpath: Path, use_tracemalloc: bool) -> dict:
     ws = Workspace.open(dirpath)
     out = {}
     t0 = time.perf_counter()
-    tree = load_tree(ws.store.conn)
+    tree = load_tree(ws.store)
     out["load_tree_s"] = time.perf_counter() - t0
     codes = list(ws.catalog.metrics)
     t0 = time.perf_counter()
-    datas = [load_year(ws.store.conn, tree, codes, y) for y in YEARS]
+    datas = [load_year(ws.store, tree, codes, y) for y in YEARS]
     out["load_years_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     frames = [compute_frame(tree, ws.catalog, d, "computed") for d in datas]

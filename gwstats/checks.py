@@ -93,10 +93,10 @@ class _Checker:
         from .tree_math import load_tree
 
         self.ws = ws
-        self.conn = ws.store.conn
+        self.store = ws.store
         self.cfg = ws.config
         self.cat = ws.catalog
-        self.tree = load_tree(self.conn)
+        self.tree = load_tree(self.store)
         self.year = year
         self.root = resolve_unit(ws, self.tree, unit)
         self.rr = rollup(ws, year, compare="auto", tree=self.tree)
@@ -147,20 +147,7 @@ class _Checker:
     def resolve_locations(self):
         if not self.pending:
             return
-        c = self.conn
-        c.execute("CREATE TEMP TABLE IF NOT EXISTS _gw_loc (unit TEXT, scope TEXT, metric TEXT)")
-        c.execute("DELETE FROM _gw_loc")
-        c.executemany("INSERT INTO _gw_loc VALUES (?,?,?)", list({(w.unit, w.scope, w.metric) for w, _ in self.pending}))
-        found = {}
-        for unit, scope, metric, fname, sheet, cell, raw in c.execute(
-            "SELECT l.unit, l.scope, l.metric, f.name, v.sheet, v.cell, v.raw FROM _gw_loc l"
-            " JOIN submissions s ON s.year = ? AND s.unit = l.unit AND s.scope = l.scope AND s.superseded_by IS NULL"
-            " JOIN submission_values v ON v.submission_id = s.id AND v.metric = l.metric"
-            " JOIN files f ON f.id = s.file_id",
-            (self.year,),
-        ):
-            found[(unit, scope, metric)] = (fname, sheet, cell, raw)
-        c.execute("DELETE FROM _gw_loc")
+        found = self.store.cells_in_force(self.year, [(w.unit, w.scope, w.metric) for w, _ in self.pending])
         for w, f in self.pending:
             hit = found.get((w.unit, w.scope, w.metric))
             if hit:
@@ -244,24 +231,11 @@ class _Checker:
         inds = self.cat.indicators
         if not inds:
             return
-        marks = ",".join("?" * len(inds))
-        rows = self.conn.execute(
-            "SELECT s.id, s.unit, s.scope, v.metric, v.value, v.raw, v.sheet, v.cell, f.name"
-            " FROM submissions s JOIN submission_values v ON v.submission_id = s.id JOIN files f ON f.id = s.file_id"
-            f" WHERE s.year = ? AND s.superseded_by IS NULL AND v.value IS NOT NULL AND v.metric IN ({marks})",
-            (self.year, *inds),
-        ).fetchall()
+        rows = self.store.written_rates(self.year, list(inds))
         tol = Decimal(str(self.cfg.rate_tolerance))
         if not rows:
             return
-        all_parts: dict[int, dict[str, str]] = {}
-        for sid, metric, value in self.conn.execute(
-            "SELECT v.submission_id, v.metric, v.value FROM submission_values v WHERE v.value IS NOT NULL AND v.submission_id IN"
-            f" (SELECT s.id FROM submissions s JOIN submission_values r ON r.submission_id = s.id"
-            f"  WHERE s.year = ? AND s.superseded_by IS NULL AND r.metric IN ({marks}))",
-            (self.year, *inds),
-        ):
-            all_parts.setdefault(sid, {})[metric] = value
+        all_parts = self.store.values_of_returns_with(self.year, list(inds))
         for sid, unit, scope, code, value, raw, sheet, cell, fname in rows:
             i = self.tree.index.get(unit)
             if i is None or not self.in_scope[i]:

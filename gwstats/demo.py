@@ -169,6 +169,8 @@ def run_demo(out_dir: str | Path = "gwstats-demo", samples: list[str] | str | No
 
 
 def _run_sample(name: str, root: Path, echo) -> SampleRun:
+    from .render.file_lines import file_line
+    from .render.rollup_table import headline_rows, table_notes
     from .render.table import render_records
     from .workspace import Workspace
 
@@ -255,13 +257,8 @@ def _run_sample(name: str, root: Path, echo) -> SampleRun:
             folder = inputs / str(y)
             rep = ws.import_paths([folder])
             run.imports[y] = rep
-            rows = []
-            for r, f in zip(rep.records(), rep.files):
-                note = r["错误"] or _shorten(r["提醒"], 60)
-                rows.append({"文件": r["文件"], "结果": r["结果"], "单位": _shorten(r["单位"], 24),
-                             "口径": r["口径"], "数值": r["数值个数"], "说明": note})
             echo(f"  gwstats import {INPUT_DIR}/{y}/")
-            echo(_indent(render_records(rows, "table")))
+            echo(_indent("\n".join(file_line(r, width=98) for r in rep.records())))
             echo(f"  {rep.summary_line()}")
             refused = [f for f in rep.files if f.status == "rejected"]
             for f in refused:
@@ -293,7 +290,9 @@ def _run_sample(name: str, root: Path, echo) -> SampleRun:
         res = ws.rollup(year, compare=year0)
         run.rollup = res
         echo(f"  gwstats rollup --year {year} --compare {year0}（全市合计）")
-        echo(_indent(render_records(_headline(res), "table")))
+        echo(_indent(render_records(headline_rows(res), "table", left=("指标", "计量单位", "已报"))))
+        for note in table_notes(res):
+            echo(_indent(note))
         s.detail = f"{len(res.units)} 个下级单位，对比 {res.compare_year} 年"
         out.mkdir(parents=True, exist_ok=True)
         path = out / f"{info['name']}{year}年度汇总.xlsx"
@@ -323,10 +322,7 @@ def _run_sample(name: str, root: Path, echo) -> SampleRun:
                     rec[col] = res.value(res.root, m.code) if m is not None else None
                 rows.append(rec)
             codes = [m.code for m in t["cells"].values()]
-            n = ws.store.conn.execute(
-                "SELECT count(DISTINCT s.unit) FROM submissions s JOIN submission_values v ON v.submission_id = s.id"
-                f" WHERE s.year = ? AND s.superseded_by IS NULL AND v.metric IN ({','.join('?' * len(codes))})",
-                (year, *codes)).fetchone()[0]
+            n = ws.store.units_reporting_any(year, codes)
             echo(f"  {code}（{t['title']}）：{res.tree.names[res.tree.index[res.root]]}合计，主栏 × 宾栏（填了此表的单位 {n} 个）")
             echo(_indent(render_records(rows, "table")))
         s.detail = f"交叉表 {len(tables)} 张：" + "、".join(tables)
@@ -386,41 +382,6 @@ def set_standard_charts(config_path: Path, entries: list[str]):
         new = text.rstrip("\n") + "\n\n[charts]\n" + body + "\n"
     tomllib.loads(new)  # never write a broken settings file
     config_path.write_text(new, encoding="utf-8")
-
-
-def _headline(res) -> list[dict]:
-    """The root's figures with a value: this year, last year, change (rates in 百分点), coverage."""
-    rows = []
-    for rec in res.records():
-        if rec["unit"] != res.root or rec["value"] is None:
-            continue
-        rate = rec["kind"] == "rate"
-        change = ""
-        if rec["change"] is not None:
-            percent = rate and rec["measure"] == "%"
-            change = _fmt(rec["change"], rate, signed=True) + (" 个百分点" if percent else "")
-        rows.append({
-            "指标": rec["metric_name"],
-            "本年": _fmt(rec["value"], rate),
-            "上年": _fmt(rec["prev_value"], rate),
-            "增减": change,
-            "计量单位": rec["measure"],
-            "已报": rec["coverage"],
-        })
-    return rows
-
-
-def _fmt(v, rate: bool, signed: bool = False) -> str:
-    if v is None:
-        return ""
-    if rate:
-        return format(float(v), "+.1f" if signed else ".1f")
-    return format(v, "+") if signed else str(v)
-
-
-def _shorten(text: str, n: int) -> str:
-    text = text or ""
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _indent(text: str, pad: str = "  ") -> str:

@@ -10,7 +10,6 @@ import datetime as dt
 import glob
 import hashlib
 import os
-import sqlite3
 from contextlib import nullcontext
 import stat
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from .parser.context import Context
 from .parser.model import ParsedReturn, split_scope_key
 from .parser.workbook import parse_sheets
 from .reader import ReadError, check_size, read_return_bytes, shutdown_worker
-from .store import SubmissionRecord, ValueRecord, store_reason
+from .store import DB_ERRORS, SubmissionRecord, ValueRecord, store_reason
 from .years import lock_text, unlock_hint
 
 IMPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et", ".csv"}
@@ -560,7 +559,7 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
         if isinstance(exc, _LockedMeanwhile):
             res.reject(Finding("error", "year-locked", str(exc), file=res.name))
             return
-        if isinstance(exc, sqlite3.Error):
+        if isinstance(exc, DB_ERRORS):
             res.status = "accepted"
             res.notes = base_notes
             res.reject(Finding("error", "store-failed", f"写入数据库失败，本文件未导入（数据库文件{store_reason(exc)}）",

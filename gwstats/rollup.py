@@ -15,7 +15,7 @@ import numpy as np
 
 from .errors import UsageError
 from .comparable import comparable
-from .rollup_load import YearData, fold_merged, load_years, merged_units
+from .rollup_load import YearData, fold_merged, load_years
 from .rollup_result import RECORD_KEYS, RollupResult  # noqa: F401  (re-exported)
 from .rollup_rows import extend_comparable, extend_frame, extra_row
 from .tree_math import Tree, accumulate_values, sentinel
@@ -273,7 +273,6 @@ def rollup(ws, year: int, unit: str | None = None, level: int | None = None, met
            compare="auto", prefer: str = "computed", *, tree: Tree | None = None) -> RollupResult:
     if prefer not in PREFER:
         raise UsageError(f"--prefer 应为 computed（采用计算数）或 reported（采用汇总表数），实际为“{prefer}”")
-    conn = ws.store.conn
     tree = tree or ws.tree()
     catalog = ws.catalog
     root = resolve_unit(ws, tree, unit)
@@ -281,9 +280,9 @@ def rollup(ws, year: int, unit: str | None = None, level: int | None = None, met
     compare_year = _compare_year(ws, year, compare)
     metric_codes = list(catalog.metrics)
     years = [year] if compare_year is None else [year, compare_year]
-    datas = load_years(conn, tree, metric_codes, years, aliases=catalog.former_codes())
+    datas = load_years(ws.store, tree, metric_codes, years, aliases=catalog.former_codes())
     if compare_year is not None:
-        pairs = merged_units(conn)
+        pairs = ws.store.merged_units()
         if pairs:  # last year laid on this year's units: merged units count into their successor
             datas[1] = fold_merged(tree, datas[1], pairs)
     frame = compute_frame(tree, catalog, datas[0], prefer)

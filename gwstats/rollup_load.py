@@ -1,7 +1,7 @@
 """Reading one year of in-force values from the store into dense matrices (units × metrics).
 
 Each submission carries its numeric values packed at import time (``submissions.packed``, see
-gwstats/store.py): one query fetches the year's in-force submissions with their blobs, the blobs are
+gwstats/store.py): one query of the store (``Store.packed_in_force``) fetches the year's in-force submissions with their blobs, the blobs are
 joined and decoded with one ``numpy.frombuffer``, metric ids are mapped to catalog columns through a
 lookup array and the values are scattered into the matrices. No Python object per value.
 """
@@ -54,9 +54,9 @@ def _positions(metric_codes: list[str], aliases: dict[str, str] | None) -> dict[
     return pos
 
 
-def _metric_columns(conn, metric_codes: list[str], aliases: dict[str, str] | None = None) -> np.ndarray:
+def _metric_columns(store, metric_codes: list[str], aliases: dict[str, str] | None = None) -> np.ndarray:
     """Lookup array: metric id -> column in ``metric_codes`` (-1 for codes not among them)."""
-    ids = conn.execute("SELECT id, code FROM metric_ids").fetchall()
+    ids = store.metric_id_codes()
     top = max((i for i, _ in ids), default=0) + 1
     col_of = np.full(top, -1, dtype=np.int64)
     pos = _positions(metric_codes, aliases)
@@ -65,25 +65,17 @@ def _metric_columns(conn, metric_codes: list[str], aliases: dict[str, str] | Non
     return col_of
 
 
-def _unpacked(conn, sids: list[int], metric_codes: list[str], aliases: dict[str, str] | None = None):
+def _unpacked(store, sids: list[int], metric_codes: list[str], aliases: dict[str, str] | None = None):
     """(submission, column, micro) from the value rows of submissions without a blob (written by
     something other than Store.add_submission); Store.backfill_packed would write their blobs."""
     pos = _positions(metric_codes, aliases)
-    out = []
-    for start in range(0, len(sids), 500):
-        part = sids[start:start + 500]
-        out += conn.execute(
-            f"SELECT submission_id, metric, micro FROM submission_values WHERE micro IS NOT NULL"
-            f" AND submission_id IN ({','.join('?' * len(part))})", part).fetchall()
-    return [(s, pos.get(c, -1), v) for s, c, v in out]
+    return [(s, pos.get(c, -1), v) for s, c, v in store.numeric_values_of(sids)]
 
 
-def load_year(conn, tree: Tree, metric_codes: list[str], year: int, aliases: dict[str, str] | None = None) -> YearData:
+def load_year(store, tree: Tree, metric_codes: list[str], year: int, aliases: dict[str, str] | None = None) -> YearData:
     """The year's in-force values as matrices (``aliases``: former code -> current code)."""
     n, m = tree.n, len(metric_codes)
-    subs = conn.execute(
-        "SELECT id, unit, scope, source, packed FROM submissions WHERE year = ? AND superseded_by IS NULL", (year,)
-    ).fetchall()
+    subs = store.packed_in_force(year)
     has_sub = np.zeros(n, dtype=bool)
     rep_source = np.zeros(n, dtype=np.int8)
     own = np.zeros((n, m), dtype=np.int64)
@@ -112,7 +104,7 @@ def load_year(conn, tree: Tree, metric_codes: list[str], year: int, aliases: dic
     counts = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // dt.itemsize
     packed = np.frombuffer(b"".join(blobs), dtype=dt)
     del blobs
-    col_of = _metric_columns(conn, metric_codes, aliases)
+    col_of = _metric_columns(store, metric_codes, aliases)
     metric = packed["metric"].astype(np.int64)
     col = np.where(metric < col_of.size, col_of[np.minimum(metric, col_of.size - 1)], -1)
     val = packed["micro"].astype(np.int64)
@@ -120,7 +112,7 @@ def load_year(conn, tree: Tree, metric_codes: list[str], year: int, aliases: dic
     r = np.repeat(rows, counts)
     rep_val = np.repeat(is_rep, counts)
     if unpacked:
-        extra = _unpacked(conn, list(unpacked), metric_codes, aliases)
+        extra = _unpacked(store, list(unpacked), metric_codes, aliases)
         ks = np.array([unpacked[s] for s, _, _ in extra], dtype=np.int64)
         r = np.concatenate([r, rows[ks]])
         rep_val = np.concatenate([rep_val, is_rep[ks]])
@@ -150,8 +142,8 @@ def load_year(conn, tree: Tree, metric_codes: list[str], year: int, aliases: dic
     if float(np.abs(val.astype(np.float64)).sum()) >= _SAFE:
         # sums over all units could overflow int64: add exact Python integers instead
         own, rep = own.astype(object), rep.astype(object)
-    own_approx, rep_approx = _approx(conn, tree, metric_codes, year, own_has, rep_has, aliases)
-    as_huizong = _assumed_rows(conn, tree, year, has_sub, rep_source)
+    own_approx, rep_approx = _approx(store, tree, metric_codes, year, own_has, rep_has, aliases)
+    as_huizong = _assumed_rows(store, tree, year, has_sub, rep_source)
     if as_huizong.any():
         u = as_huizong
         rep[u], rep_has[u], rep_approx[u] = own[u], own_has[u], own_approx[u]
@@ -161,33 +153,26 @@ def load_year(conn, tree: Tree, metric_codes: list[str], year: int, aliases: dic
                     row_total_has, as_huizong=as_huizong)
 
 
-def _assumed_rows(conn, tree: Tree, year: int, has_sub, rep_source) -> np.ndarray:
+def _assumed_rows(store, tree: Tree, year: int, has_sub, rep_source) -> np.ndarray:
     """Units whose 本级 is a row of a summary sheet without 口径 (taken as 本级 by default) while some
     unit below them has a return of its own: that row already holds them, so it is the unit's 汇总."""
     out = np.zeros(tree.n, dtype=bool)
-    rows = conn.execute(
-        "SELECT DISTINCT s.unit FROM submissions s JOIN submission_notes n ON n.submission_id = s.id"
-        " WHERE s.year = ? AND s.superseded_by IS NULL AND s.scope = '本级' AND n.code = 'row-scope-assumed'",
-        (year,)).fetchall()
-    if not rows:
+    units = store.units_with_note(year, "row-scope-assumed", "本级")
+    if not units:
         return out
     below = tree.accumulate(has_sub.astype(np.int64)) - has_sub
-    for (unit,) in rows:
+    for unit in units:
         i = tree.index.get(unit)
         if i is not None and below[i] > 0 and rep_source[i] == 0:
             out[i] = True
     return out
 
 
-def _approx(conn, tree: Tree, metric_codes: list[str], year: int, own_has, rep_has, aliases=None):
-    """Where the year's in-force values were written approximately (800多). Rare: one small query
-    through the partial index on ``submission_values.approx``."""
+def _approx(store, tree: Tree, metric_codes: list[str], year: int, own_has, rep_has, aliases=None):
+    """Where the year's in-force values were written approximately (800多); rare."""
     own_approx = np.zeros(own_has.shape, dtype=bool)
     rep_approx = np.zeros(rep_has.shape, dtype=bool)
-    rows = conn.execute(
-        "SELECT s.unit, s.scope, v.metric FROM submission_values v JOIN submissions s ON s.id = v.submission_id"
-        " WHERE v.approx = 1 AND v.micro IS NOT NULL AND s.year = ? AND s.superseded_by IS NULL", (year,)
-    ).fetchall()
+    rows = store.approx_in_force(year)
     pos = _positions(metric_codes, aliases)
     for unit, scope, metric in rows:
         i, j = tree.index.get(unit), pos.get(metric)
@@ -196,14 +181,8 @@ def _approx(conn, tree: Tree, metric_codes: list[str], year: int, own_has, rep_h
     return own_approx & own_has, rep_approx & rep_has
 
 
-def load_years(conn, tree: Tree, metric_codes: list[str], years: list[int], aliases: dict[str, str] | None = None) -> list[YearData]:
-    return [load_year(conn, tree, metric_codes, y, aliases) for y in years]
-
-
-
-def merged_units(conn) -> list[tuple[str, str]]:
-    """(old code, code it was merged into) from the units list (并入 / 前身 columns)."""
-    return conn.execute("SELECT code, merged_into FROM units WHERE merged_into IS NOT NULL AND merged_into != code").fetchall()
+def load_years(store, tree: Tree, metric_codes: list[str], years: list[int], aliases: dict[str, str] | None = None) -> list[YearData]:
+    return [load_year(store, tree, metric_codes, y, aliases) for y in years]
 
 
 def fold_merged(tree: Tree, data: YearData, pairs: list[tuple[str, str]]) -> YearData:

@@ -83,7 +83,6 @@ class StatusResult:
 
 
 def status(ws, year: int, unit: str | None = None) -> StatusResult:
-    conn = ws.store.conn
     tree = ws.tree()
     from .rollup import resolve_unit
 
@@ -92,11 +91,7 @@ def status(ws, year: int, unit: str | None = None) -> StatusResult:
     sub = tree.subtree(root)
     expected = tree.expected(year)
     info: dict[str, dict] = {}
-    for code, arrived, superseded, filled_by, phone, fill_date in conn.execute(
-        "SELECT unit, arrived_at, superseded_by, filled_by, phone, fill_date FROM submissions WHERE year = ?"
-        " ORDER BY received_at, id",
-        (year,),
-    ):
+    for code, arrived, superseded, filled_by, phone, fill_date in ws.store.submissions_of_year(year):
         # when the unit submitted: its 填报日期, else the arrival date given at import; never the import time
         when = submitted_date(fill_date, arrived) or None
         d = info.setdefault(code, {"first": when, "versions": 0, "filled_by": None, "phone": None})
@@ -126,7 +121,7 @@ def status(ws, year: int, unit: str | None = None) -> StatusResult:
             "填报人": d["filled_by"] if d else None,
             "联系电话": d["phone"] if d else None,
         })
-    _earlier_contacts(conn, year, [r for r in rows if not r["reported"]])
+    _earlier_contacts(ws.store, year, [r for r in rows if not r["reported"]])
     return StatusResult(year, tree.codes[root], deadline, rows)
 
 
@@ -146,22 +141,12 @@ def submitted_date(fill_date: str | None, received_at: str | None) -> str:
     return (received_at or "")[:10]
 
 
-def _earlier_contacts(conn, year: int, rows: list[dict]):
+def _earlier_contacts(store, year: int, rows: list[dict]):
     """Contact fields for units that have not reported, from their latest earlier return."""
     if not rows:
         return
     want = {r["unit"]: r for r in rows}
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _gw_units (code TEXT PRIMARY KEY)")
-    conn.execute("DELETE FROM _gw_units")
-    conn.executemany("INSERT OR IGNORE INTO _gw_units VALUES (?)", [(c,) for c in want])
-    found = conn.execute(
-        "SELECT s.unit, s.year, s.filled_by, s.phone FROM submissions s JOIN _gw_units u ON u.code = s.unit"
-        " WHERE s.year < ? AND (s.filled_by IS NOT NULL OR s.phone IS NOT NULL)"
-        " ORDER BY s.year DESC, s.received_at DESC, s.id DESC",
-        (year,),
-    ).fetchall()
-    conn.execute("DELETE FROM _gw_units")
-    for code, y, filled_by, phone in found:
+    for code, y, filled_by, phone in store.contacts_before(year, want):
         r = want[code]
         if r.get("contact_from"):
             continue

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .hierarchy import Hierarchy, Unit
+from .store_queries import AnalysisQueries
 
 SCHEMA_VERSION = 2
 MICRO = 10**6
@@ -27,6 +28,9 @@ PACKED_RECORD = "<Iq"
 PACKED_SIZE = struct.calcsize(PACKED_RECORD)
 SCOPES = ("本级", "汇总")
 BUSY_SECONDS = 60.0  # how long a writer waits for another one to finish its transaction
+# the backend's own errors (a damaged or unusable store while a command runs): callers catch these,
+# never sqlite3's, so that another backend only adds its error classes here
+DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error,)
 
 
 def journal_mode_for(path: Path) -> str:
@@ -194,7 +198,7 @@ def store_error(path, exc: BaseException):
 OPENED: list[Path] = []  # stores opened by this process (the last one names the file in CLI messages)
 
 
-class Store:
+class Store(AnalysisQueries):
     def __init__(self, path: str | Path, *, create: bool = True):
         from .errors import StoreError
 

@@ -186,7 +186,7 @@ def _trace(ws, rr, tree, i: int, code: str, max_depth):
             res.components.append(_trace(ws, rr, tree, i, name, max_depth))
         return res
     former = [old for old, new in ws.catalog.former_codes().items() if new == code]  # stored before a rename
-    cells = _cells(ws.store.conn, rr.year, code, {tree.codes[k] for k in range(tree.subtree(i).start, tree.subtree(i).stop)},
+    cells = _cells(ws.store, rr.year, code, {tree.codes[k] for k in range(tree.subtree(i).start, tree.subtree(i).stop)},
                    former)
     f = rr.frame
     j = rr.metric_codes.index(code)
@@ -228,15 +228,8 @@ def _trace(ws, rr, tree, i: int, code: str, max_depth):
     return res
 
 
-def _cells(conn, year: int, metric: str, units: set[str], former: list[str] | None = None) -> dict[str, list[Cell]]:
-    codes = [metric, *(former or [])]
-    rows = conn.execute(
-        "SELECT s.id, s.unit, s.scope, s.source, f.name, v.sheet, v.cell, v.raw, v.value, v.state, s.received_at, s.superseded_by"
-        " FROM submissions s JOIN files f ON f.id = s.file_id"
-        f" JOIN submission_values v ON v.submission_id = s.id AND v.metric IN ({','.join('?' * len(codes))})"
-        " WHERE s.year = ? ORDER BY s.received_at, s.id",
-        (*codes, year),
-    ).fetchall()
+def _cells(store, year: int, metric: str, units: set[str], former: list[str] | None = None) -> dict[str, list[Cell]]:
+    rows = store.metric_versions(year, [metric, *(former or [])])
     out: dict[str, list[Cell]] = {}
     for sid, unit, scope, source, fname, sheet, cell, raw, value, state, received, sup in rows:
         if unit not in units:

@@ -170,8 +170,6 @@ def build_tree(rows) -> Tree:
     )
 
 
-def load_tree(conn) -> Tree:
-    rows = conn.execute(
-        "SELECT code, name, parent, level, active_from, active_to FROM units ORDER BY ord"
-    ).fetchall()
-    return build_tree(rows)
+def load_tree(store) -> Tree:
+    """The store's units as a Tree."""
+    return build_tree(store.unit_tree_rows())

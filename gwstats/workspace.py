@@ -103,7 +103,7 @@ class Workspace:
         """The hierarchy as depth-first arrays (gwstats.tree_math.Tree), for the rollup and its kin."""
         from .tree_math import load_tree
 
-        tree = load_tree(self.store.conn)
+        tree = load_tree(self.store)
         if tree.n == 0:
             raise UsageError(NO_UNITS)
         return tree

@@ -348,6 +348,26 @@ def test_target_line_never_crosses_the_legend_and_footnote_is_legible(chart_ws):
         assert fig._supxlabel is None or fig._supxlabel.get_fontsize() >= 14
 
 
+def test_legend_moves_off_the_target_line(monkeypatch):
+    """20 units (horizontal bars, the legend in the lower right): the target line at 80 % runs
+    through the legend's default place; the guard in ``_legend`` moves the legend off it. Without
+    the guard (``_line_crosses`` answering no) the same chart has the line through the legend."""
+    real = C._line_crosses
+    data = C.ChartData("rate", "测试 2018年 各单位 五好达标率", [f"单位{i}" for i in range(20)],
+                       [Decimal(100 - 3 * i) for i in range(20)], "%", "rate", "", "数据来源", target=80.0)
+
+    def crossed() -> bool:
+        fig = C.draw(data)
+        fig.draw_without_rendering()
+        r = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        return any(real(ln, ax.get_legend().get_window_extent(r), r) for ln in ax.lines)
+
+    assert not crossed()
+    monkeypatch.setattr(C, "_line_crosses", lambda *a: False)
+    assert crossed()  # the case is one the guard has to solve
+
+
 def test_small_stacked_segments_are_labelled_outside(no_glyph_warnings):
     parts = [("社会力量", [Decimal(20), Decimal(18), Decimal(15)]), ("五老", [Decimal("0.5"), Decimal(6), Decimal(4)])]
     data = C.ChartData("share", "测试 2018年 各单位 捐款构成", ["甲县", "乙县", "丙县"], [None] * 3, "万元", "amount",

@@ -131,3 +131,26 @@ def test_network_paths_use_a_rollback_journal(tmp_path, monkeypatch):
     s = Store(tmp_path / "a.sqlite")  # the same file back on a local disk: WAL again
     assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     s.close()
+
+
+def test_a_mapped_network_drive_is_told_from_a_local_one(monkeypatch):
+    """Windows: Z:\\ mapped to \\\\server\\share is a network path (GetDriveTypeW says DRIVE_REMOTE, 4),
+    C:\\ is not (DRIVE_FIXED, 3). The Windows call is stood in for here; the rest is the real code."""
+    import ctypes
+    from pathlib import PureWindowsPath
+    from types import SimpleNamespace
+
+    from gwstats.netpath import _windows_remote_drive
+
+    asked = []
+
+    def drive_type(root):
+        asked.append(root)
+        return {"Z:\\": 4, "C:\\": 3}.get(root, 0)
+
+    monkeypatch.setattr(ctypes, "windll", SimpleNamespace(kernel32=SimpleNamespace(GetDriveTypeW=drive_type)),
+                        raising=False)
+    assert _windows_remote_drive(PureWindowsPath(r"Z:\关工委\gwstats.sqlite"))
+    assert not _windows_remote_drive(PureWindowsPath(r"C:\关工委\gwstats.sqlite"))
+    assert _windows_remote_drive(PureWindowsPath(r"\\server\share\gwstats.sqlite"))  # UNC: no call needed
+    assert asked == ["Z:\\", "C:\\"]

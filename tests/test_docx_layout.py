@@ -190,3 +190,15 @@ def test_bad_template_is_refused_before_writing(chart_ws, tmp_path):
     with pytest.raises(UsageError, match="只用于 Word"):
         R.make_report(chart_ws, 2018, tmp_path / "out" / "报告.md", template=bad)
     assert not (tmp_path / "out").exists()
+
+
+def test_table_figures_read_as_the_text_says_them(demo_run):
+    """Body and tables give one figure one form: 人均资助金额 1793.33 元 in the sentence and the table."""
+    doc = _docx_of(demo_run, "jian-an")
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "人均资助金额1793.33元" in text.replace(" ", "")
+    table = next(t for t in doc.tables if any("人均资助金额" in c.text for c in t.rows[0].cells))
+    col = next(k for k, c in enumerate(table.rows[0].cells) if "人均资助金额" in c.text)
+    total = next(r for r in table.rows if r.cells[0].text == "合计")
+    assert total.cells[col].text == "1793.33"
+    assert next(r for r in table.rows if r.cells[0].text == "财源镇").cells[col].text == "1000.00"

@@ -231,7 +231,7 @@ def test_the_cli_refuses_the_truncated_return_and_replace_accepts_it(ws, tmp_pat
     ws.import_paths([write_xlsx(tmp_path / "a" / "岳西县局2018.xlsx", {"统计表": long_rows(FULL)})])
     short = write_csv(tmp_path / "b" / "岳西县局2018.csv", long_rows({"关工委组织数": 12}))
     r = CliRunner().invoke(app, ["import", "-w", str(ws.root), str(short)])
-    assert r.exit_code == 1 and "未替换" in r.stdout
+    assert r.exit_code == 1 and r.stdout.startswith("未导入  岳西县局2018.csv：") and "未替换" in r.stderr
     r = CliRunner().invoke(app, ["import", "-w", str(ws.root), "--replace", str(short)])
     assert r.exit_code == 0 and "已替换" in r.stdout
 

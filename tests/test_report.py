@@ -179,3 +179,14 @@ def test_overview_highlights_and_problems(content):
     assert "应报7个单位，已报6个" in appendix and " 个" not in appendix
     # the methods note closes the report
     assert blocks[-1].text.startswith("说明：同比变化均与2017年比较")
+
+
+def test_group_charts_only_where_most_units_gave_the_figure(demo_run):
+    """集安 2020: 法制副校长人数 came from 1 unit of 25 and 资助困难学生人数 from 5; their groups are
+    charted by a figure every unit gave (受教育师生人次, 结对帮扶对数), the tables keep them all."""
+    result, _ = demo_run
+    run = next(r for r in result.runs if r.name == "jian-an")
+    path = next(p for s in run.steps for p in s.outputs if p.suffix == ".docx")
+    captions = [p.text for p in Document(str(path)).paragraphs if re.match(r"图\d+ ", p.text)]
+    assert [c.split("各单位 ")[1] for c in captions] == ["五好达标率", "五老志愿者人数", "受教育师生人次",
+                                                       "结对帮扶对数", "上报宣传稿件"]

@@ -112,6 +112,8 @@ def test_plain_number_for_tables():
     assert w.plain_number(D("218")) == "218"
     assert w.plain_number(D("13.5"), "amount") == "13.50"
     assert w.plain_number(80.666, "rate") == "80.7"
+    assert w.plain_number(80.666, "rate", "%") == "80.7"
+    assert w.plain_number(D("1793.333"), "rate", "元") == "1793.33"  # as the sentence and the console say it
     assert w.plain_number(None) == ""
 
 

@@ -180,3 +180,17 @@ def test_sample_workbooks_have_no_empty_summary_column(demo_run, sample):
     assert sh.page_setup.orientation == "landscape" and sh.page_setup.fitToWidth == -(-(sh.max_column - 1) // 15)
     assert sh.print_title_cols == "$A:$A"
     assert not any(isinstance(r[1], str) and "-" in r[1] for r in rows(wb["校验问题"])[3:] if r[0] in ("错误", "提醒", "说明"))
+
+
+def test_remainder_row_has_no_coverage(demo_run):
+    """The 本级 row is no unit of the list: its 已报 is blank (it read 0/0), the units' rows keep theirs."""
+    result, _ = demo_run
+    run = next(r for r in result.runs if r.name == "jian-an")
+    path = next(p for s in run.steps for p in s.outputs if p.suffix == ".xlsx")
+    data = rows(openpyxl.load_workbook(path)["汇总"])
+    head = data[2]
+    cov = head.index("已报")
+    own = next(r for r in data if r[0] == "集安市关工委（本级）")
+    assert own[cov] is None and own[head.index("关工委组织数（个）")] == 1
+    assert next(r for r in data if r[0] == "财源镇关工委")[cov] == "2/2"
+    assert next(r for r in data if r[0] == "集安市关工委（合计）")[cov] == "25/25"

@@ -81,11 +81,12 @@ def rollup_cmd(
         title = f"{ws.config.organisation} {year} 年度汇总（{ws_name(result)}{cmp_text}）"
     if f == "table" and not metric and level is None and not show_parts:
         # the console default: the headline figures of the 合计, one line each (指标 本年 上年 增减)
-        from ..demo import _headline
+        from ..render.rollup_table import headline_rows, table_notes
         from ..render.table import render_records
 
-        rows = [{k: r[k] for k in ("指标", "本年", "上年", "增减", "计量单位", "已报")} for r in _headline(result)]
-        typer.echo(render_records(rows, "table", title=title, left=("指标", "计量单位", "已报")))
+        typer.echo(render_records(headline_rows(result), "table", title=title, left=("指标", "计量单位", "已报")))
+        for note in table_notes(result):
+            typer.echo(note)
         typer.echo("（各单位的数字：加 --metric 指标或分组，如 --metric 组织建设；全部指标写入工作簿：-o 汇总.xlsx）")
         return
     # without --metric, or with a group, leave out metrics without any data; a metric named on its own stays

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import io
-import sqlite3
 import sys
 from enum import Enum
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import GwstatsError, os_reason
+from ..store import DB_ERRORS
 
 
 class Format(str, Enum):
@@ -58,7 +58,7 @@ def handle_errors(fn):
         except GwstatsError as exc:
             err(f"错误：{exc}")
             raise typer.Exit(exc.exit_code) from None
-        except sqlite3.Error as exc:  # a store damaged or made unusable while the command ran
+        except DB_ERRORS as exc:  # a store damaged or made unusable while the command ran
             from ..store import OPENED, store_reason
 
             err(f"错误：数据库文件 {OPENED[-1] if OPENED else 'gwstats.sqlite'} {store_reason(exc)}")

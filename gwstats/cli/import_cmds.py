@@ -90,48 +90,25 @@ def import_(
     if not report.files:
         err("没有找到要导入的报表文件。")
         raise typer.Exit(2)
+    cut_refusals = []
     if fmt == Format.table and not verbose:
-        lines = []
-        for r in report.records():
-            lines.append(file_line(r))
-            if r["错误"]:  # why a file was refused is not a detail: it is said in full
-                lines.append(f"    原因：{r['错误']}")
+        from ..render.file_lines import file_line
+
+        lines = [file_line(r) for r in report.records()]
         typer.echo("\n".join(lines))
-        if any(r["提醒"] or r["错误"] for r in report.records()):
+        # what to do about a refused file (unlock the year, --replace, ...) is not a detail: a reason
+        # the line had to cut is said in full after the summary
+        cut_refusals = [r for r, line in zip(report.records(), lines) if r["错误"] and line.endswith("…")]
+        if any(r["提醒"] for r in report.records()) or cut_refusals:
             err("（各文件的全部提醒和错误：加 -v，或 --format json）")
     else:
         emit(report.records(), fmt)
     if not quiet or report.has_rejections:
         err(report.summary_line())
+    for r in cut_refusals:
+        err(f"未导入 {r['文件']}：{r['错误']}")
     if report.has_rejections:
         raise typer.Exit(1)
-
-
-LINE_COLUMNS = 100
-
-
-def file_line(rec: dict, width: int = LINE_COLUMNS) -> str:
-    """One file's result on one console line of at most ``width`` columns:
-    ``已导入  凉水乡关工委 2020 本级 14项  2020年度关心下一代工作统计表（凉水乡）.xlsx``, then the
-    （有提醒） when it has notes; cut with … to fit. (A refused file's reasons follow on a line of their own.)"""
-    from wcwidth import wcswidth
-
-    who = " ".join(str(x) for x in (rec["单位"], rec["年度"], rec["口径"]) if x not in (None, ""))
-    head = f"{rec['结果']}  " + (f"{who} {rec['数值个数']}项  " if who else "")
-    tail = ""
-    if rec["提醒"] and not rec["错误"] and rec["结果"] != "未变化":  # 未变化's note only says why
-        tail = "（有提醒）"
-    text = head + rec["文件"] + tail
-    if wcswidth(text) <= width:
-        return text
-    out, used = "", 0
-    for ch in text:
-        w = max(wcswidth(ch), 0)
-        if used + w > width - 1:
-            break
-        out += ch
-        used += w
-    return out + "…"
 
 
 def _received_date(text: str | None) -> str | None:

@@ -23,7 +23,7 @@ _INNER = [  # a value's problem, as Click or pydantic words it
     (r"Input should be greater than or equal to (\S+)", r"应不小于 \1"),
     (r"Input should be less than (\S+)", r"应小于 \1"),
     (r"Input should be greater than (\S+)", r"应大于 \1"),
-    (r"(?:Value error, )?'?([^']*)'? is not a valid integer( range)?\.", r"“\1”不是整数"),
+    (r"(?:Value error, )?'?([^']*)'? is not a valid int(?:eger)?( range)?\.", r"“\1”不是整数"),
     (r"(?:Value error, )?'?([^']*)'? is not a valid float( range)?\.", r"“\1”不是数字"),
     (r"(?:Value error, )?(.+?) is not in the range (.+?)\.", r"\1 超出范围 \2"),
     (r"(?:Value error, )?'([^']*)' is not one of (.+?)\.", r"“\1”不是可选值之一（可选：\2）"),

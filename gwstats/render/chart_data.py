@@ -285,6 +285,26 @@ def entry_label(ws, kind: str, metrics: list[str]) -> str:
     return f"{KIND_WORDS.get(kind, kind)}：{'、'.join(names)}"
 
 
+def group_chart(cat, res, idx: dict, group: str) -> tuple[str, str] | None:
+    """A group's chart, when its data can carry one: its indicator with a target (rate), else its
+    first metric, among those that at least half of the listed units gave; else none (a chart of
+    one or two bars among twenty 无数据 says nothing the table does not)."""
+    units = [u for u in res.listed_keys if res.extra is None or u != res.extra.key]
+    root = res.root
+    enough = max(1, (len(units) + 1) // 2)
+
+    def fit(code: str) -> bool:
+        given = sum(1 for u in units if (idx.get((u, code)) or {}).get("value") is not None)
+        return (idx.get((root, code)) or {}).get("value") is not None and given >= enough
+
+    ind = next((i for i in cat.indicators.values() if i.group == group and i.target is not None and fit(i.code)),
+               None)
+    if ind is not None:
+        return "rate", ind.code
+    metric = next((m for m in cat.metrics_in_group(group) if fit(m.code)), None)
+    return ("bar", metric.code) if metric is not None else None
+
+
 def fitted_chart_set(ws, year: int) -> list[str]:
     """A meeting set the workspace's catalog and data can carry: per group its indicator with a
     target (rate) or its first metric most units gave (compare when the year before has it, else
@@ -297,27 +317,19 @@ def fitted_chart_set(ws, year: int) -> list[str]:
     except Exception:  # no data yet: the set stays empty and charts says so
         return []
     idx = _records_index(res)
-    units = [u for u in res.listed_keys if res.extra is None or u != res.extra.key]
     root = res.root
-
-    def given(code: str) -> int:
-        return sum(1 for u in units if (idx.get((u, code)) or {}).get("value") is not None)
 
     def has(code: str) -> bool:
         return (idx.get((root, code)) or {}).get("value") is not None
 
     out: list[str] = []
-    enough = max(1, (len(units) + 1) // 2)
     for g in cat.groups():
-        ind = next((i for i in cat.indicators.values() if i.group == g and i.target is not None and has(i.code)
-                    and given(i.code) >= enough), None)
-        if ind is not None:
-            out.append(f"rate:{ind.code}")
-            continue
-        metric = next((m for m in cat.metrics_in_group(g) if has(m.code) and given(m.code) >= enough), None)
-        if metric is not None:
-            prev = (idx.get((root, metric.code)) or {}).get("prev_value") is not None
-            out.append(f"{'compare' if prev else 'bar'}:{metric.code}")
+        chosen = group_chart(cat, res, idx, g)
+        if chosen is not None:
+            kind, code = chosen
+            if kind == "bar" and (idx.get((root, code)) or {}).get("prev_value") is not None:
+                kind = "compare"
+            out.append(f"{kind}:{code}")
     for total, parts in total_parts(cat).items():
         if has(total) and all(p in cat.metrics for p in parts) and sum(has(p) for p in parts) >= 2:
             out.append(f"share:{'+'.join(parts)}")

@@ -74,7 +74,7 @@ def value_label(v, kind: str = "count", measure: str = "", empty: str = "未报"
     if v is None:
         return empty
     if kind == "rate":
-        return W.plain_number(v, "rate") + ("%" if measure == "%" else "")
+        return W.plain_number(v, "rate", measure) + ("%" if measure == "%" else "")
     return W.plain_number(v, kind, measure)
 
 

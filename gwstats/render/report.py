@@ -70,7 +70,7 @@ def _chinese_date(d: dt.date) -> str:
 # ---- building the content ----------------------------------------------------------------------
 def build_report(ws, year: int, *, unit: str | None = None, level: int | None = None,
                  charts: bool = True, today: dt.date | None = None) -> ReportContent:
-    from .chart_data import _style_of, chart_data
+    from .chart_data import _style_of, chart_data, group_chart
     from .charts import NoChartData, draw, png_bytes
 
     cat = ws.catalog
@@ -142,7 +142,7 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
         note = rounding_note(rows, kinds)
         add(Block("table", f"表{section} {year}年{g}情况（空白为未填报）", columns=columns, rows=rows, note=note))
         if charts and res.units:
-            chart = _group_chart(cat, g, codes, root_recs)
+            chart = group_chart(cat, res, by_key, g)
             if chart:
                 kind, code = chart
                 try:
@@ -204,18 +204,6 @@ def _safe(fn):
         return fn()
     except (ImportError, AttributeError):
         return None
-
-
-def _group_chart(cat, group: str, codes: list[str], root_recs: dict) -> tuple[str, str] | None:
-    """The group's chart: its first indicator with a target (rate), else its first metric (bar)."""
-    for c in codes:
-        ind = cat.indicators.get(c)
-        if ind is not None and ind.target is not None and (root_recs.get(c) or {}).get("value") is not None:
-            return "rate", c
-    for c in codes:
-        if c in cat.metrics:
-            return "bar", c
-    return ("bar", codes[0]) if codes else None
 
 
 # ---- rendering ---------------------------------------------------------------------------------

@@ -88,6 +88,39 @@ def change_word(result: RollupResult) -> str:
     return yoy_prefix(result.year, result.compare_year)
 
 
+def headline_rows(result: RollupResult) -> list[dict]:
+    """The console default (``gwstats rollup``, the demo): the root's figures with a value, one line
+    each — 指标, 本年, 上年, 增减 (a rate's in 百分点; * on a comparable-basis change, see
+    ``table_notes``), 计量单位, 已报 — with the decimals of every other output."""
+    rows = []
+    for rec in result.records():
+        if rec["unit"] != result.root or rec["value"] is None:
+            continue
+        rate = rec["kind"] == "rate"
+
+        def shown_value(v):
+            text = fmt_value(v, rec["kind"], rec["measure"])
+            return text.rstrip("%" + rec["measure"]) if rate else text
+
+        rows.append({
+            "指标": rec["metric_name"],
+            "本年": shown_value(rec["value"]),
+            "上年": shown_value(rec["prev_value"]),
+            "增减": _bare_change(rec),
+            "计量单位": rec["measure"],
+            "已报": rec["coverage"],
+        })
+    return rows
+
+
+def _bare_change(rec: dict) -> str:
+    """``fmt_change`` without the measure (the table has its column): -56.67, +8.0 个百分点."""
+    text = fmt_change(rec)
+    if rec["kind"] == "rate" and rec["measure"] not in ("%", ""):
+        return text.replace(rec["measure"], "", 1)
+    return text.replace("个百分点", " 个百分点")
+
+
 def table_notes(result: RollupResult, rows: list[dict] | None = None) -> list[str]:
     """Lines under a rollup table: what a * change means and who it leaves out, the rounding note."""
     notes = []

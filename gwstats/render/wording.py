@@ -139,11 +139,12 @@ def about(value, measure: str = "", kind: str = "count", *, wan: bool = False) -
 
 
 def plain_number(value, kind: str = "count", measure: str = "") -> str:
-    """A table cell: the figure without its unit (counts whole, amounts 2 decimals, rates 1)."""
+    """A table cell: the figure without its unit (counts whole, amounts 2 decimals, percentages 1,
+    other rates such as 元 per student 2: the decimals of the text and the console)."""
     if value is None:
         return ""
     if kind == "rate":
-        return _fixed(_dec(value), RATE_DECIMALS)
+        return _fixed(_dec(value), RATE_DECIMALS if measure in ("%", "") else OTHER_RATE_PLACES)
     v = _dec(value)
     if kind == "amount" or measure == "万元":
         return _fixed(v, 2)

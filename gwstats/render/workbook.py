@@ -282,7 +282,10 @@ def _summary_sheet(wb, result: RollupResult, heading, subtitle, show_parts):
 
     def line(key: str, name: str, parent: str) -> tuple[list, list]:
         recs = result.records_for([key])
-        vals: list = [name] + ([parent] if with_parent else []) + [recs[0]["coverage"] if recs else ""]
+        # 已报 of a row: its units that reported / should; blank on the 本级 / 其他 remainder row,
+        # which is no unit of the list (as in the console and report tables)
+        cov = recs[0]["coverage"] if recs and (recs[0]["expected"] or recs[0]["row"] == "单位") else ""
+        vals: list = [name] + ([parent] if with_parent else []) + [cov]
         fmts: list = [None] * lead
         for rec in recs:
             vals.append(_cell_value(rec))
@@ -434,21 +437,8 @@ def _sources_sheet(wb, ws, result: RollupResult, root: int, heading, subtitle):
     cat = ws.catalog
     sw = SheetWriter(wb, "数据来源", heading, subtitle)
     sw.header(["单位", "口径", "来源", "指标", "数值", "文件", "工作表", "单元格", "原文", "报送时间"], freeze_cols=1)
-    conn = ws.store.conn
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _gw_sub (code TEXT PRIMARY KEY) WITHOUT ROWID")
-    conn.execute("DELETE FROM _gw_sub")
-    conn.executemany("INSERT OR IGNORE INTO _gw_sub VALUES (?)", ((c,) for c in units))
-    where = (" FROM submissions s JOIN _gw_sub u ON u.code = s.unit JOIN submission_values v ON v.submission_id = s.id"
-             " JOIN files f ON f.id = s.file_id WHERE s.year = ? AND s.superseded_by IS NULL")
-    picked = conn.execute(
-        "SELECT s.unit, s.scope, s.source, v.metric, v.value, v.state, f.name, v.sheet, v.cell, v.raw, s.received_at"
-        + where + " ORDER BY s.id, v.rowid LIMIT ?",
-        (result.year, MAX_ROWS),
-    ).fetchall()
-    more = 0
-    if len(picked) == MAX_ROWS:
-        more = conn.execute("SELECT count(*)" + where, (result.year,)).fetchone()[0] - MAX_ROWS
-    conn.execute("DELETE FROM _gw_sub")
+    picked, total = ws.store.values_with_sources(result.year, units, MAX_ROWS)
+    more = max(0, total - MAX_ROWS)
     order = tree.index
     picked.sort(key=lambda r: (order[r[0]], r[1]))
     source_text = {"return": "报表", "row": "汇总表中的一行", "total_row": "合计行"}
