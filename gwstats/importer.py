@@ -515,7 +515,7 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
         res.notes.append("与本批次中另一个文件内容完全相同，未重复导入")
         return
     base_notes = list(res.notes)
-    made: list[Path] = []  # the copy (and its folders) made by this call: removed if the file is not stored
+    made: list[Path] = []  # the copy made in the transaction: removed if it does not commit
     if dry_run:
         ld.data = None
         decided = _decide(store, ld, keep_existing, replace, written_keys, ctx)
@@ -580,25 +580,27 @@ class _CopyFailed(Exception):
 
 
 def _copy_of(ws, ld: _Loaded, made: list[Path]) -> str:
-    """The workspace-relative path of the file's copy (temporary name, then renamed: always whole);
-    what this call created goes to ``made`` (folders first)."""
+    """The workspace-relative path of the file's copy (temporary name, then renamed: always whole),
+    added to ``made``. Called in the file's transaction after ``file_by_sha`` found no row for the
+    file, so no row names that copy unless this transaction commits."""
     res = ld.result
     try:
-        dest = ws.root / ws.stored_name(res.name, res.sha256)
-        new = not dest.exists()
-        if new and not dest.parent.exists():
-            made.extend(d for d in (dest.parent.parent, dest.parent) if not d.exists())
         rel = ws.copy_in_bytes(ld.data, res.name, res.sha256) if ld.data is not None else ws.copy_in(res.path, res.sha256)
-        if new:
-            made.append(dest)
-        return rel
     except OSError as exc:
+        try:
+            (ws.root / ws.stored_name(res.name, res.sha256)).parent.rmdir()  # a hash folder made for it, if empty
+        except OSError:
+            pass
         raise _CopyFailed(exc) from None
+    made.append(ws.root / rel)
+    return rel
 
 
 def _remove(made: list[Path]):
-    for p in reversed(made):  # the copy, then the folders made for it (if left empty)
-        try:
-            p.rmdir() if p.is_dir() else p.unlink()
-        except OSError:
-            pass
+    """The copies of a transaction that did not commit, and their hash folder if that is left empty."""
+    for p in made:
+        for step in (p.unlink, p.parent.rmdir):
+            try:
+                step()
+            except OSError:
+                pass
