@@ -7,180 +7,21 @@ SQLite transaction per file with executemany.
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import hashlib
-import os
 from contextlib import nullcontext
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Finding, UsageError, os_reason
+from .errors import Finding, os_reason
+from .import_paths import IMPORT_SUFFIXES, expand_paths, is_revision
 from .import_pool import load_files
+from .import_report import FileResult, ImportReport, ReturnInfo
 from .parser.context import Context
 from .parser.model import ParsedReturn, split_scope_key
 from .parser.workbook import parse_sheets
 from .reader import ReadError, check_size, read_return_bytes, shutdown_worker
 from .store import DB_ERRORS, SubmissionRecord, ValueRecord, store_reason
 from .years import lock_text, unlock_hint
-
-IMPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et", ".csv"}
-REVISION_MARKS = ("修改", "更正", "修订", "补报", "最终", "终版")
-STATUS_TEXT = {"accepted": "已导入", "unchanged": "未变化", "replaced": "已替换", "rejected": "未导入"}
-DRY_STATUS_TEXT = {"accepted": "将导入", "unchanged": "未变化", "replaced": "将替换", "rejected": "未导入"}
-_GLOB_CHARS = set("*?[")
-
-
-@dataclass
-class ReturnInfo:
-    unit: str
-    unit_name: str
-    year: int
-    scope: str
-    n_values: int
-    sheet: str | None = None
-    source: str = "return"
-
-
-@dataclass
-class FileResult:
-    path: Path
-    status: str = "accepted"  # accepted | unchanged | replaced | rejected (dry run: what would happen)
-    returns: list[ReturnInfo] = field(default_factory=list)
-    warnings: list[Finding] = field(default_factory=list)
-    errors: list[Finding] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    sha256: str | None = None
-    size: int = 0
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-    def reject(self, finding: Finding):
-        self.errors.append(finding)
-        self.status = "rejected"
-
-
-@dataclass
-class ImportReport:
-    files: list[FileResult] = field(default_factory=list)
-    skipped: list[tuple[Path, str]] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def has_rejections(self) -> bool:
-        return any(f.status == "rejected" for f in self.files)
-
-    def counts(self) -> dict[str, int]:
-        out = {k: 0 for k in STATUS_TEXT}
-        for f in self.files:
-            out[f.status] += 1
-        return out
-
-    def summary_line(self) -> str:
-        c = self.counts()
-        texts = DRY_STATUS_TEXT if self.dry_run else STATUS_TEXT
-        parts = [f"{texts[k]} {c[k]}" for k in ("accepted", "replaced", "unchanged", "rejected") if c[k]]
-        head = "试运行（未写入）：" if self.dry_run else ""
-        values = sum(r.n_values for f in self.files if f.status in ("accepted", "replaced") for r in f.returns)
-        return f"{head}共 {len(self.files)} 个文件，" + "，".join(parts or ["无"]) + f"；数值 {values} 个"
-
-    def records(self) -> list[dict]:
-        texts = DRY_STATUS_TEXT if self.dry_run else STATUS_TEXT
-        out = []
-        for f in self.files:
-            names = list(dict.fromkeys(r.unit_name for r in f.returns))
-            unit = "、".join(names[:3]) + (f" 等 {len(names)} 个" if len(names) > 3 else "")
-            out.append({
-                "文件": f.name,
-                "结果": texts[f.status],
-                "单位": unit,
-                "年度": _one_or_joined(list(dict.fromkeys(r.year for r in f.returns))),
-                "口径": "、".join(dict.fromkeys(r.scope for r in f.returns)),
-                "数值个数": sum(r.n_values for r in f.returns),
-                "提醒": "；".join([_short(w) for w in f.warnings] + f.notes),
-                "错误": "；".join(_short(e) for e in f.errors),
-            })
-        return out
-
-
-def _one_or_joined(years: list[int]):
-    if len(years) == 1:
-        return years[0]
-    return "、".join(map(str, years)) or None
-
-
-def _short(f: Finding) -> str:
-    where = "!".join(p for p in (f.sheet, f.cell) if p)
-    return f"{where} {f.message}" if where else f.message
-
-
-# ---- paths -------------------------------------------------------------------------------------
-def expand_paths(paths) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Files from files, folders (recursive) and globs; lock files and hidden files skipped with a note."""
-    files: list[Path] = []
-    skipped: list[tuple[Path, str]] = []
-    seen: set[Path] = set()
-
-    def add(p: Path, explicit: bool):
-        name = p.name
-        if not _regular(p):
-            skipped.append((p, "不是普通文件（管道、设备或套接字），已跳过"))
-            return
-        if name.startswith("~$"):
-            skipped.append((p, "Office/WPS 临时锁文件（文件正被打开），已跳过"))
-            return
-        if name.startswith("."):
-            skipped.append((p, "隐藏文件，已跳过"))
-            return
-        if not explicit and p.suffix.lower() not in IMPORT_SUFFIXES:
-            skipped.append((p, f"不是报表文件（{p.suffix or '无扩展名'}），已跳过"))
-            return
-        key = p.resolve()
-        if key not in seen:
-            seen.add(key)
-            files.append(p)
-
-    def add_dir(d: Path):
-        for root, dirs, names in os.walk(d):
-            hidden = [x for x in dirs if x.startswith(".")]
-            for x in hidden:
-                skipped.append((Path(root) / x, "隐藏文件夹，已跳过"))
-            dirs[:] = sorted(x for x in dirs if not x.startswith("."))
-            for n in sorted(names):
-                add(Path(root) / n, False)
-
-    for raw in paths:
-        text = str(raw)
-        p = Path(text).expanduser()
-        if p.is_dir():
-            add_dir(p)
-        elif p.is_file() or p.exists():
-            add(p, True)
-        elif _GLOB_CHARS & set(text):
-            matches = sorted(glob.glob(str(p), recursive=True))
-            if not matches:
-                raise UsageError(f"没有文件匹配“{text}”")
-            for m in matches:
-                mp = Path(m)
-                add_dir(mp) if mp.is_dir() else add(mp, False)
-        else:
-            raise UsageError(f"找不到文件或文件夹：{text}")
-    return files, skipped
-
-
-def _regular(p: Path) -> bool:
-    """A regular file (or a link to one): a FIFO named *.csv would block the read for ever."""
-    try:
-        return stat.S_ISREG(p.stat().st_mode)
-    except OSError:
-        return True  # unreadable: the read reports it for this file
-
-
-def is_revision(path: Path) -> bool:
-    return any(m in path.stem for m in REVISION_MARKS)
-
 
 # ---- the import ----------------------------------------------------------------------------------
 @dataclass

@@ -72,9 +72,9 @@ def import_(
     show = not quiet and sys.stderr.isatty()
     progress = None
     if show:
-        from .. import importer
+        from ..import_paths import expand_paths
 
-        files, _ = importer.expand_paths(paths)
+        files, _ = expand_paths(paths)
         if len(files) > PROGRESS_MIN_FILES:
             progress = _Progress()
     if progress is not None:
