@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import Catalog, parse_catalog
-from .form_model import TOTAL_LABELS, FormCell, FormError, FormTable, assign_help_relations, clean_label, find_tables, guess_unit, load_form, relation_terms
+from .form_model import TOTAL_LABELS, FormCell, FormError, FormTable, clean_label, guess_unit, load_form
+from .form_relations import assign_help_relations, relation_terms
+from .form_tables import find_tables
 from .normalize import label_key
 
 AMOUNT_UNITS = ("万元", "元")

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UsageError
-from .form_model import FormError, FormTable, find_tables, grids_from_openpyxl, metric_for_cell, open_workbook
+from .form_model import FormError, FormTable, grids_from_openpyxl, open_workbook
+from .form_tables import find_tables, metric_for_cell
 from .normalize import nfkc, squash, unit_key
 from .reader import cell_ref
 

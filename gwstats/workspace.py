@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from functools import cached_property
 from importlib import resources
 from pathlib import Path

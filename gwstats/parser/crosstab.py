@@ -9,7 +9,8 @@ the catalog's table that the sheet lacks is named in a warning.
 from __future__ import annotations
 
 from ..errors import Finding
-from ..form_model import FormError, Grid, clean_label, find_tables, metric_for_cell
+from ..form_model import FormError, Grid, clean_label
+from ..form_tables import find_tables, metric_for_cell
 from ..reader import Sheet
 from .context import Context
 from .model import Value
