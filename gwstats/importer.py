@@ -14,12 +14,13 @@ from pathlib import Path
 
 from .errors import Finding, os_reason
 from .import_paths import IMPORT_SUFFIXES, expand_paths, is_revision
-from .import_pool import load_files
+from .import_pool import load_files, worker_count
 from .import_report import FileResult, ImportReport, ReturnInfo
 from .parser.context import Context
 from .parser.model import ParsedReturn, split_scope_key
 from .parser.workbook import parse_sheets
 from .reader import ReadError, check_size, read_return_bytes, shutdown_worker
+from .staging import close_stage, open_stage
 from .store import DB_ERRORS, SubmissionRecord, ValueRecord, store_reason
 from .years import lock_text, unlock_hint
 
@@ -31,6 +32,7 @@ class _Loaded:
     rank: int = 0
     data: bytes | None = None  # kept until written, so the file is read once
     to_parse: bool = False  # read and checked, not yet parsed
+    staged: str | None = None  # its copy, written ahead to the import's staging folder (gwstats.staging)
 
 
 def _read_file(path: Path, store, max_bytes: int, ctx: Context) -> _Loaded:
@@ -259,9 +261,20 @@ def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dr
 
 def _import_loaded(ws, files, ctx, store, max_bytes, progress, report, dry_run, keep_existing, replace,
                    received) -> ImportReport:
+    n_workers = worker_count(len(files))
+    stage = open_stage(ws.files_dir) if n_workers and not dry_run else None
+    try:
+        return _load_and_write(ws, files, ctx, store, max_bytes, progress, report, dry_run, keep_existing, replace,
+                               received, n_workers, stage)
+    finally:
+        close_stage(stage)  # the staged copies of files that were not stored
+
+
+def _load_and_write(ws, files, ctx, store, max_bytes, progress, report, dry_run, keep_existing, replace,
+                    received, n_workers, stage) -> ImportReport:
     total = len(files)
     try:
-        loaded = load_files(files, ctx, store, max_bytes, progress)  # in worker processes for big batches
+        loaded = load_files(files, ctx, store, max_bytes, progress, n_workers, stage)  # in worker processes for big batches
     finally:
         shutdown_worker()
     _check_locks(loaded, store)
@@ -426,7 +439,14 @@ def _copy_of(ws, ld: _Loaded, made: list[Path]) -> str:
     file, so no row names that copy unless this transaction commits."""
     res = ld.result
     try:
-        rel = ws.copy_in_bytes(ld.data, res.name, res.sha256) if ld.data is not None else ws.copy_in(res.path, res.sha256)
+        rel = None
+        if ld.staged:
+            try:
+                rel = ws.move_in(ld.staged, res.name, res.sha256)
+            except OSError:
+                pass  # written here instead, which says why if it fails too
+        if rel is None:
+            rel = ws.copy_in_bytes(ld.data, res.name, res.sha256) if ld.data is not None else ws.copy_in(res.path, res.sha256)
     except OSError as exc:
         try:
             (ws.root / ws.stored_name(res.name, res.sha256)).parent.rmdir()  # a hash folder made for it, if empty

@@ -10,6 +10,7 @@ import io
 import re
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -174,13 +175,15 @@ def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
 _CELL_COL = re.compile(rb'<c [^>]*?\br="([A-Z]{1,3})[0-9]')
 _ROW_NUM = re.compile(rb'<row [^>]*?\br="([0-9]+)"')
 MAX_CELLS = 5_000_000  # rows x columns of one sheet's used area
+# a reference with a 3-letter column or a 4-digit row: without one, a sheet is at most ZZ999 (700,000 cells)
+_FAR_REF = re.compile(rb'r="(?:[A-Z]{3}|[A-Z]{0,2}[0-9]{4})')
 
 
 def _check_extent(parts: dict[str, bytes], name: str):
     """Refuse a sheet whose used area is enormous (one stray cell at XFD1048576 makes the reader
     allocate billions of cells and abort)."""
     for part, xml in parts.items():
-        if not part.startswith("xl/worksheets/") or not part.endswith(".xml"):
+        if not part.startswith("xl/worksheets/") or not part.endswith(".xml") or not _FAR_REF.search(xml):
             continue
         rows = [int(x) for x in _ROW_NUM.findall(xml)]
         max_row = max(rows) if rows else 0
@@ -262,8 +265,6 @@ def _member_chunks(zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo, budg
             raise _Bomb(info.filename, "total")
 
     if info.compress_type == zipfile.ZIP_DEFLATED:
-        import zlib
-
         raw = _raw_member(data, info)
         d = zlib.decompressobj(-15)
         for pos in range(0, len(raw), _CHUNK):
@@ -292,12 +293,55 @@ def _member_chunks(zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo, budg
         raise _Bomb(info.filename, "lying")
 
 
+_ONE_CALL = 1024 * 1024  # a deflated member declared this small is inflated in one bounded call
+
+
+def _inflate_small(data, info, budget) -> bytes | None:
+    """The whole inflated member in one zlib call that makes at most its declared size + 1 byte,
+    with the checks of :func:`_member_chunks` (a lying size, the budget, a truncated stream); None
+    when the member is not a small deflated one (read it in chunks)."""
+    declared = info.file_size
+    if info.compress_type != zipfile.ZIP_DEFLATED or declared > _ONE_CALL:
+        return None
+    d = zlib.decompressobj(-15)
+    out = d.decompress(_raw_member(data, info), declared + 1)
+    if len(out) <= declared and not d.eof:
+        out += d.flush()
+    if len(out) > declared:
+        raise _Bomb(info.filename, "lying")
+    budget[0] -= len(out)
+    if budget[0] < 0:
+        raise _Bomb(info.filename, "total")
+    if not d.eof:
+        raise zipfile.BadZipFile("truncated member")
+    if len(out) != declared:
+        raise _Bomb(info.filename, "lying")
+    return out
+
+
 def _read_member(zf, data, info, budget) -> bytes:
-    return b"".join(_member_chunks(zf, data, info, budget))
+    out = _inflate_small(data, info, budget)
+    return out if out is not None else b"".join(_member_chunks(zf, data, info, budget))
+
+
+def _skip_member(zf, data, info, budget):
+    """Inflate and count a part that is not kept (an image, a binary part)."""
+    if _inflate_small(data, info, budget) is None:
+        for _ in _member_chunks(zf, data, info, budget):
+            pass
 
 
 def _read_prolog(zf, data, info, budget) -> bytes:
     """The part's bytes up to its first element, read in chunks (no need to inflate the rest)."""
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        # the first step of _member_chunks, in one call: enough for every ordinary part
+        d = zlib.decompressobj(-15)
+        first = d.decompress(_raw_member(data, info)[:_CHUNK], _CHUNK)
+        if len(first) <= info.file_size and len(first) <= budget[0]:
+            end = _prolog_end(first)
+            if end < len(first):
+                budget[0] -= len(first)
+                return first[:end]
     buf = b""
     for chunk in _member_chunks(zf, data, info, budget):
         buf += chunk
@@ -343,8 +387,7 @@ def scan_zip(data: bytes, name: str) -> tuple[dict[str, set[tuple[int, int]]], b
             elif lower.endswith((".xml", ".rels", ".vml")):
                 prolog = _read_prolog(zf, data, info, budget)
             else:  # images, binary parts: inflated and counted, not kept
-                for _ in _member_chunks(zf, data, info, budget):
-                    pass
+                _skip_member(zf, data, info, budget)
                 continue
             if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
                 raise ReadError(

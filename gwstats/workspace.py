@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -333,4 +334,14 @@ class Workspace:
             except BaseException:
                 tmp.unlink(missing_ok=True)
                 raise
+        return rel
+
+    def move_in(self, staged: str, name: str, sha256: str) -> str:
+        """Like :meth:`copy_in_bytes`, for a copy already written whole to a staging folder of this
+        workspace (gwstats.staging): renamed into place, or left there when the copy exists."""
+        rel = self.stored_name(name, sha256)
+        dest = self.root / rel
+        if not dest.exists():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, dest)
         return rel

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,15 +16,18 @@ PROGRESS_MIN_FILES = 5
 
 
 class _Progress:
-    """A rich progress bar on stderr (imported only when shown)."""
+    """A rich progress bar on stderr (imported only when shown). Redrawn from the calls, at most ten
+    times a second, not by a thread of its own: a process without threads can fork the import's
+    workers (gwstats.import_pool.start_method)."""
 
     def __init__(self):
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                            console=Console(stderr=True), transient=True)
+                            console=Console(stderr=True), transient=True, auto_refresh=False)
         self.task = None
+        self.drawn = 0.0
 
     def __enter__(self):
         self.bar.__enter__()
@@ -37,6 +41,10 @@ class _Progress:
         if self.task is None:
             self.task = self.bar.add_task(label, total=total)
         self.bar.update(self.task, completed=done, total=total, description=label)
+        now = time.monotonic()
+        if now - self.drawn >= 0.1 or done >= total:
+            self.drawn = now
+            self.bar.refresh()
 
 
 def _check_mb(value: float | None) -> float | None:

@@ -1,0 +1,134 @@
+"""Copies written ahead on the pool path (gwstats.staging): renamed into files/ in their file's
+transaction, gone with the staging folder when their file is not stored."""
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from gwstats import import_pool, staging
+
+from helpers_returns import long_rows, make_workspace, write_xlsx
+
+UNITS = ("岳西县局", "怀宁县公安局关工委", "望江县局")
+
+
+@pytest.fixture
+def ws(tmp_path, monkeypatch):
+    monkeypatch.setenv("GWSTATS_IMPORT_WORKERS", "1")  # the pool, even for a handful of files
+    return make_workspace(tmp_path)
+
+
+def yx_file(tmp_path, name, unit, **values):
+    return write_xlsx(tmp_path / "in" / name, {"统计表": long_rows(values or {"法制课场次": 100}, unit=unit)})
+
+
+def listing(ws) -> list[str]:
+    return sorted(p.relative_to(ws.root).as_posix() for p in (ws.root / "files").rglob("*"))
+
+
+def spy(ws, monkeypatch, name) -> list[str]:
+    calls = []
+    real = getattr(type(ws), name)
+
+    def wrapped(self, first, fname, sha):
+        calls.append(fname)
+        return real(self, first, fname, sha)
+
+    monkeypatch.setattr(type(ws), name, wrapped)
+    return calls
+
+
+def test_the_pool_path_moves_staged_copies_in_and_leaves_no_staging_folder(ws, tmp_path, monkeypatch):
+    moved, written = spy(ws, monkeypatch, "move_in"), spy(ws, monkeypatch, "copy_in_bytes")
+    paths = [yx_file(tmp_path, f"{u}.xlsx", u) for u in UNITS]
+    # two files of one unit that disagree: both refused, so neither may leave a copy
+    paths += [yx_file(tmp_path, "桐城a.xlsx", "桐城市公安局关工委", 法制课场次=1),
+              yx_file(tmp_path, "桐城b.xlsx", "桐城市公安局关工委", 法制课场次=2)]
+    report = ws.import_paths(paths)
+    assert import_pool.last_stats["workers"] == 1
+    assert [f.status for f in report.files] == ["accepted"] * 3 + ["rejected"] * 2
+    assert {f.errors[0].code for f in report.files[3:]} == {"batch-conflict"}
+    assert moved == [f"{u}.xlsx" for u in UNITS] and written == []  # renamed into place, not written again
+    rows = dict(ws.store.conn.execute("SELECT name, stored_path FROM files").fetchall())
+    assert sorted(rows) == sorted(f"{u}.xlsx" for u in UNITS)
+    for name, rel in rows.items():
+        assert (ws.root / rel).read_bytes() == (tmp_path / "in" / name).read_bytes()
+    copies = [p for p in listing(ws) if "." in Path(p).name]
+    assert sorted(copies) == sorted(rows.values())  # nothing of the refused files, no staging folder
+    assert not (ws.files_dir / staging.INCOMING).exists()
+
+
+def test_a_dry_run_stages_nothing(ws, tmp_path, monkeypatch):
+    opened = []
+    monkeypatch.setattr("gwstats.importer.open_stage", lambda d: opened.append(d))
+    report = ws.import_paths([yx_file(tmp_path, f"{u}.xlsx", u) for u in UNITS], dry_run=True)
+    assert [f.status for f in report.files] == ["accepted"] * 3 and opened == [] and listing(ws) == []
+
+
+def test_a_staged_copy_that_went_missing_is_written_from_the_bytes_read(ws, tmp_path, monkeypatch):
+    written = spy(ws, monkeypatch, "copy_in_bytes")
+    real = type(ws).move_in
+
+    def vanish(self, staged, name, sha):
+        os.unlink(staged)  # say, removed by a virus scanner
+        return real(self, staged, name, sha)
+
+    monkeypatch.setattr(type(ws), "move_in", vanish)
+    path = yx_file(tmp_path, "岳西.xlsx", "岳西县局")
+    report = ws.import_paths([path, yx_file(tmp_path, "望江.xlsx", "望江县局")])
+    assert [f.status for f in report.files] == ["accepted", "accepted"] and written == ["岳西.xlsx", "望江.xlsx"]
+    (rel,) = ws.store.conn.execute("SELECT stored_path FROM files WHERE name = '岳西.xlsx'").fetchone()
+    assert (ws.root / rel).read_bytes() == path.read_bytes()
+
+
+def test_an_interrupt_while_writing_removes_the_staging_folder(ws, tmp_path, monkeypatch):
+    real = ws.store.add_submission
+    calls = []
+
+    def add_submission(conn, file_id, sub, **kw):
+        calls.append(sub.unit)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(conn, file_id, sub, **kw)
+
+    monkeypatch.setattr(ws.store, "add_submission", add_submission)
+    with pytest.raises(KeyboardInterrupt):
+        ws.import_paths([yx_file(tmp_path, f"{u}.xlsx", u) for u in UNITS])
+    rows = ws.store.conn.execute("SELECT stored_path FROM files").fetchall()
+    assert len(rows) == 1
+    assert [p for p in listing(ws) if "." in Path(p).name] == [rows[0][0]]
+    assert not (ws.files_dir / staging.INCOMING).exists()
+
+
+def test_a_staging_folder_left_by_a_killed_import_goes_once_it_is_a_day_old(tmp_path):
+    files = tmp_path / "files"
+    old = files / staging.INCOMING / "import-old"
+    running = files / staging.INCOMING / "import-running"  # another clerk's import, still going
+    for d in (old, running):
+        d.mkdir(parents=True)
+        (d / "0.part").write_bytes(b"x")
+    day_ago = time.time() - staging.STALE_SECONDS - 60
+    os.utime(old, (day_ago, day_ago))
+    stage = staging.open_stage(files)
+    assert Path(stage).parent == files / staging.INCOMING and not old.exists() and running.exists()
+    assert staging.stage_copy(stage, 3, b"abc") == os.path.join(stage, "3.part")
+    staging.close_stage(stage)
+    assert not Path(stage).exists() and running.exists()  # the other import's folder is left alone
+
+
+def test_workers_are_forked_only_where_that_is_safe(monkeypatch):
+    monkeypatch.setattr("sys.platform", "win32")
+    assert import_pool.start_method() == "spawn"
+    monkeypatch.setattr("sys.platform", "linux")
+    assert import_pool.start_method() == "fork"
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert import_pool.start_method() == "spawn"  # a threaded process (the web UI's server) must not fork
+    finally:
+        stop.set()
+        t.join()
