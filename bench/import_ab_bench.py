@@ -38,6 +38,7 @@ def main():
     ap.add_argument("--runs", type=int, default=6)
     ap.add_argument("--workers", default="1,0", help="GWSTATS_IMPORT_WORKERS values, comma-separated")
     ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "gwstats-import-bench" / "n1000-w20")
+    ap.add_argument("--work", type=Path, default=None, help="where the workspaces are made (default: the temporary folder)")
     args = ap.parse_args()
     gw = str(Path(sys.executable).with_name("gwstats"))
     trees = {"A": str(args.a.resolve()), "B": str(args.b.resolve())}
@@ -46,7 +47,7 @@ def main():
         for mode in args.workers.split(","):
             for name in (("A", "B") if k % 2 == 0 else ("B", "A")):
                 env = dict(os.environ, PYTHONPATH=trees[name], GWSTATS_IMPORT_WORKERS=mode)
-                ws = Path(tempfile.mkdtemp(prefix="gwab-")) / "ws"
+                ws = Path(tempfile.mkdtemp(prefix="gwab-", dir=args.work)) / "ws"
                 subprocess.run([gw, "init", str(ws), "--name", "某某市公安局关工委", "--year", "2018"], env=env,
                                stdout=subprocess.DEVNULL, check=True)
                 subprocess.run([gw, "units", "import", str(args.data / "units.csv"), "-w", str(ws)], env=env,

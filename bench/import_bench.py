@@ -159,6 +159,9 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--check", action="store_true", help="compare the serial and parallel stores (first run)")
     ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "gwstats-import-bench")
+    ap.add_argument("--work", type=Path, default=None,
+                    help="where the workspaces are made (default: the system's temporary folder); see docs/benchmarks.md "
+                         "on what the folder's place on the disk costs per new file")
     args = ap.parse_args()
     data = args.data / f"n{args.n}-w{args.wide}"
     if not (data / "done").exists():
@@ -205,7 +208,9 @@ def main():
     pooled, pooled_cpu = [], []
     identical = None
     for k in range(args.runs):
-        work = Path(tempfile.mkdtemp(prefix="gwbench-"))
+        if args.work:
+            args.work.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix="gwbench-", dir=args.work))
         ws, ws0, ws1 = fresh(work, "ws"), fresh(work, "ws0"), fresh(work, "ws1")
         cmd = [gw, "import", str(data / "returns"), "-w", str(ws), "-q", "-f", "json"]
         cmd0 = [gw, "import", str(data / "returns"), "-w", str(ws0), "-q", "-f", "json"]
@@ -241,6 +246,7 @@ def main():
     print(f"import again, all unchanged (wall):  best {min(again):.2f} s")
     if identical is not None:
         print(f"serial and parallel stores identical (received_at aside): {identical}")
+    print(f"workspaces made in: {args.work or tempfile.gettempdir()}")
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average after: {' '.join(load)}")
 
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import os
 
-from .staging import stage_copy
+from .staging import Stage, stage_copy
 
 MIN_FILES = 200  # below this, a worker's start-up (~0.2 s) costs more than it saves (~1 ms of parsing a file)
 MAX_WORKERS = 8
@@ -90,7 +90,7 @@ def _poolable(ld) -> bool:
 
 
 def load_files(files, ctx, store, max_bytes: int, progress=None, n_workers: int | None = None,
-               stage: str | None = None) -> list:
+               stage: Stage | None = None) -> list:
     """[importer._Loaded] for ``files``, in order; ``progress(done, total, "读取")`` as files are done.
     ``n_workers``: as :func:`worker_count` gives (its default). ``stage``: a staging folder
     (gwstats.staging) for the copies of accepted files, written on the pool path."""
@@ -138,8 +138,16 @@ def _parse_here(ld, ctx, stage, index):
 
     _parse_file(ld, ctx)
     if ld.result.status == "accepted":
-        ld.staged = stage_copy(stage, index, ld.data)
+        ld.staged, made = stage_copy(stage, index, ld.data, _stored_name(ld.result))
+        if made:
+            stage.made.append(made)
     last_stats["here"] += 1
+
+
+def _stored_name(res) -> str:
+    from .workspace import Workspace
+
+    return Workspace.stored_name(res.name, res.sha256)
 
 
 def _load_parallel(files, ctx, store, max_bytes, progress, n_workers, stage) -> list:
@@ -153,6 +161,7 @@ def _load_parallel(files, ctx, store, max_bytes, progress, n_workers, stage) -> 
 
     total = len(files)
     chunk_size = max(4, min(64, total // (n_workers * 6) or 1))
+    sent_stage = Stage(stage.dir, stage.root) if stage is not None else None  # without the growing list
     method = start_method()
     state_path = None
     if method == "fork":  # the workers inherit the context: nothing to send
@@ -180,8 +189,8 @@ def _load_parallel(files, ctx, store, max_bytes, progress, n_workers, stage) -> 
         while (not state["broken"] and state["front"] < state["back"]
                and sum(1 for k in futures if k not in finished) < ahead):
             k = state["front"]
-            items = [(i, loaded[i].result.path, loaded[i].data) for i in chunks[k]]
-            futures[k] = pool.submit(_parse_chunk, items, stage)
+            items = [(i, loaded[i].result.path, loaded[i].data, _stored_name(loaded[i].result)) for i in chunks[k]]
+            futures[k] = pool.submit(_parse_chunk, items, sent_stage)
             state["front"] += 1
 
     def parse_here(k: int):
@@ -233,7 +242,7 @@ def _load_parallel(files, ctx, store, max_bytes, progress, n_workers, stage) -> 
                         results = [None] * len(chunks[k])
                     for i, out in zip(chunks[k], results):
                         if out is not None:
-                            _merge(loaded[i], out)
+                            _merge(loaded[i], out, stage)
                     finished.add(k)
                 else:  # waiting for the pool: take the last chunk nobody has started
                     state["back"] -= 1
@@ -251,12 +260,14 @@ def _load_parallel(files, ctx, store, max_bytes, progress, n_workers, stage) -> 
     return loaded
 
 
-def _merge(ld, out):
+def _merge(ld, out, stage):
     last_stats["pool"] = last_stats.get("pool", 0) + 1
-    status, errors, warnings, returns, infos, staged = out
+    status, errors, warnings, returns, infos, (staged, made) = out
     res = ld.result
     res.status, res.errors, res.warnings, res.returns = status, errors, warnings, infos
     ld.returns, ld.staged = returns, staged
+    if made:
+        stage.made.append(made)
     ld.to_parse = False
 
 
@@ -291,7 +302,7 @@ def _parse_chunk(items, stage=None):
     from .importer import FileResult, _Loaded, _parse_file
 
     out = []
-    for index, path, data in items:
+    for index, path, data, stored in items:
         ld = _Loaded(FileResult(path), data=data)
         try:
             _parse_file(ld, _CTX)
@@ -299,6 +310,6 @@ def _parse_chunk(items, stage=None):
             out.append(None)
             continue
         res = ld.result
-        staged = stage_copy(stage, index, data) if res.status == "accepted" else None
+        staged = stage_copy(stage, index, data, stored) if res.status == "accepted" else (None, None)
         out.append((res.status, res.errors, res.warnings, ld.returns, res.returns, staged))
     return out

@@ -399,10 +399,16 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
             stored_path = _copy_of(ws, ld, made)  # whole before the transaction that names it commits
             file_id = store.add_file(conn, sha256=res.sha256, name=res.name, size=res.size, stored_path=stored_path,
                                      received_at=received_at, imported_by=user)
+            first: set[tuple] = set()
             for r in ld.returns:
+                # what _decide found in force, unless an earlier row of this file (a form's repeated
+                # submission) has replaced it since
+                same_query = split_scope_key(r.key[2]) == (r.scope, r.source == "total_row")
+                known = {"in_force": existing[r.key][0] if existing[r.key] else None} if same_query and r.key not in first else {}
+                first.add(r.key)
                 # an online form's row: its submission time is when that return arrived
                 store.add_submission(conn, file_id, _record(r), received_at=r.received_at or received_at, imported_by=user,
-                                     arrived_at=r.received_at[:10] if r.received_at else arrived)
+                                     arrived_at=r.received_at[:10] if r.received_at else arrived, **known)
     except BaseException as exc:
         _remove(made)  # rolled back (or refused in the transaction): files/ is left as it was
         if isinstance(exc, _CopyFailed):

@@ -14,28 +14,41 @@ killed is removed by a later import once it is a day old.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 INCOMING = ".incoming"
 STALE_SECONDS = 24 * 3600  # a staging folder this old belongs to no running import
 
 
-def open_stage(files_dir: Path) -> str | None:
+@dataclass
+class Stage:
+    """An import's staging folder; ``made``: the folders under ``files/`` made ahead for the copies
+    (removed at the end if no copy went into them)."""
+
+    dir: str
+    root: str  # the workspace's folder
+    made: list[str] = field(default_factory=list)
+
+
+def open_stage(files_dir: Path) -> Stage | None:
     """A new staging folder under ``files_dir``, or None when one cannot be made (copies are then
     written in the transaction, as on the serial path)."""
+    import tempfile
+
     root = Path(files_dir) / INCOMING
     try:
         root.mkdir(parents=True, exist_ok=True)
         _remove_stale(root)
-        return tempfile.mkdtemp(prefix="import-", dir=root)
+        return Stage(tempfile.mkdtemp(prefix="import-", dir=root), str(Path(files_dir).parent))
     except OSError:
         return None
 
 
 def _remove_stale(root: Path):
+    import shutil
+
     now = time.time()
     for entry in os.scandir(root):
         try:
@@ -45,23 +58,30 @@ def _remove_stale(root: Path):
             pass
 
 
-def close_stage(stage: str | None):
-    """Remove the staging folder with what is left in it (copies of files that were not stored)."""
-    if not stage:
+def close_stage(stage: Stage | None):
+    """Remove the staging folder with what is left in it (copies of files that were not stored),
+    and the folders made ahead that stayed empty: files/ is then as the stored rows say."""
+    if stage is None:
         return
-    shutil.rmtree(stage, ignore_errors=True)
-    try:
-        os.rmdir(os.path.dirname(stage))  # files/.incoming, when no other import is using it
-    except OSError:
-        pass
+    import shutil
+
+    shutil.rmtree(stage.dir, ignore_errors=True)
+    for d in [os.path.dirname(stage.dir), *stage.made]:  # files/.incoming, when no other import is using it
+        try:
+            os.rmdir(d)
+        except OSError:
+            pass
 
 
-def stage_copy(stage: str | None, index: int, data: bytes | None) -> str | None:
-    """Write ``data`` (the ``index``-th file of the batch) to the staging folder; its path, or None
-    when it could not be written (the transaction then writes the copy itself and reports why)."""
-    if not stage or data is None:
-        return None
-    path = os.path.join(stage, f"{index}.part")
+def stage_copy(stage: Stage | None, index: int, data: bytes | None, stored: str) -> tuple[str | None, str | None]:
+    """Write ``data`` (the ``index``-th file of the batch) to the staging folder, and make the folder
+    its copy goes to (``stored``: its path under the workspace, ``files/ab/….xlsx``).
+
+    Returns (the staged path or None when it could not be written: the transaction then writes the
+    copy itself and reports why; the folder, when this call made it)."""
+    if stage is None or data is None:
+        return None, None
+    path = os.path.join(stage.dir, f"{index}.part")
     try:
         with open(path, "wb") as fh:
             fh.write(data)
@@ -70,5 +90,10 @@ def stage_copy(stage: str | None, index: int, data: bytes | None) -> str | None:
             os.unlink(path)
         except OSError:
             pass
-        return None
-    return path
+        return None, None
+    folder = os.path.join(stage.root, os.path.dirname(stored))
+    try:
+        os.mkdir(folder)
+    except OSError:  # there already (or not makeable: the transaction makes it or says why)
+        return path, None
+    return path, folder

@@ -399,14 +399,16 @@ class Store(AnalysisQueries):
         ).fetchone()
 
     def add_submission(self, conn, file_id: int, sub: SubmissionRecord, *, received_at: str, imported_by: str | None,
-                       arrived_at: str | None = None) -> tuple[int, int | None]:
+                       arrived_at: str | None = None, in_force=...) -> tuple[int, int | None]:
         """Insert a submission, superseding the one in force for (unit, year, scope).
 
+        ``in_force``: that submission's id (or None), when the caller looked it up in this transaction.
         Returns (new id, id of the superseded submission or None). Call inside ``transaction()``.
         """
         if sub.scope not in SCOPES:
             raise ValueError(f"scope must be one of {SCOPES}")
-        old = self.in_force(conn, sub.unit, sub.year, sub.scope, sub.source == "total_row")
+        old = self.in_force(conn, sub.unit, sub.year, sub.scope, sub.source == "total_row") if in_force is ... else (
+            None if in_force is None else (in_force,))
         # rows and blob are made from the same list, so they cannot disagree
         rows = [
             (

@@ -338,10 +338,14 @@ class Workspace:
 
     def move_in(self, staged: str, name: str, sha256: str) -> str:
         """Like :meth:`copy_in_bytes`, for a copy already written whole to a staging folder of this
-        workspace (gwstats.staging): renamed into place, or left there when the copy exists."""
+        workspace (gwstats.staging): renamed into place (its folder is usually made already)."""
         rel = self.stored_name(name, sha256)
         dest = self.root / rel
-        if not dest.exists():
+        try:
+            os.replace(staged, dest)  # over a copy already there: the same bytes (the name is from their hash)
+        except FileNotFoundError:
+            if not os.path.exists(staged):
+                raise
             dest.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, dest)
         return rel

@@ -58,6 +58,8 @@ def test_the_pool_path_moves_staged_copies_in_and_leaves_no_staging_folder(ws, t
         assert (ws.root / rel).read_bytes() == (tmp_path / "in" / name).read_bytes()
     copies = [p for p in listing(ws) if "." in Path(p).name]
     assert sorted(copies) == sorted(rows.values())  # nothing of the refused files, no staging folder
+    folders = {str(Path(p).parent) for p in copies}
+    assert [p for p in listing(ws) if "." not in Path(p).name] == sorted(folders)  # no folder left empty
     assert not (ws.files_dir / staging.INCOMING).exists()
 
 
@@ -113,10 +115,15 @@ def test_a_staging_folder_left_by_a_killed_import_goes_once_it_is_a_day_old(tmp_
     day_ago = time.time() - staging.STALE_SECONDS - 60
     os.utime(old, (day_ago, day_ago))
     stage = staging.open_stage(files)
-    assert Path(stage).parent == files / staging.INCOMING and not old.exists() and running.exists()
-    assert staging.stage_copy(stage, 3, b"abc") == os.path.join(stage, "3.part")
+    assert Path(stage.dir).parent == files / staging.INCOMING and not old.exists() and running.exists()
+    staged, made = staging.stage_copy(stage, 3, b"abc", "files/ab/ab12.xlsx")
+    assert staged == os.path.join(stage.dir, "3.part") and Path(staged).read_bytes() == b"abc"
+    assert made == os.path.join(tmp_path, "files", "ab")  # the copy's folder, made ahead
+    assert staging.stage_copy(stage, 4, b"d", "files/ab/ab34.xlsx")[1] is None  # there already
+    stage.made.append(made)
     staging.close_stage(stage)
-    assert not Path(stage).exists() and running.exists()  # the other import's folder is left alone
+    assert not Path(stage.dir).exists() and running.exists()  # the other import's folder is left alone
+    assert not (files / "ab").exists()  # made ahead and left empty: removed
 
 
 def test_workers_are_forked_only_where_that_is_safe(monkeypatch):

@@ -107,12 +107,12 @@ class Context:
                    findings: list[Finding]) -> Value | None:
         """The value of ``code`` in cell (r, c); problems go to ``findings``."""
         raw = sheet.cell(r, c)
-        ref = cell_ref(r, c)
-        if (r, c) in sheet.pending:
-            findings.append(self.finding("error", "formula-no-result", f"“{label}”：{_RESAVE}", sheet.name, ref))
+        if sheet.pending and (r, c) in sheet.pending:
+            findings.append(self.finding("error", "formula-no-result", f"“{label}”：{_RESAVE}", sheet.name, cell_ref(r, c)))
             return None
         if raw is None or raw == "":
             return None
+        ref = cell_ref(r, c)
         metric = self.catalog.metrics.get(code)
         unit = self.metric_units.get(code)
         if field_unit is None and isinstance(label, str):
