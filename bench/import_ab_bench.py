@@ -42,6 +42,8 @@ def main():
     args = ap.parse_args()
     gw = str(Path(sys.executable).with_name("gwstats"))
     trees = {"A": str(args.a.resolve()), "B": str(args.b.resolve())}
+    for tree in trees.values():  # bytecode, as after `pip install .` (see bench/import_bench.py)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(tree) / "gwstats")], stdout=subprocess.DEVNULL, check=True)
     results: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for k in range(args.runs):
         for mode in args.workers.split(","):

@@ -21,7 +21,7 @@ from .parser.model import ParsedReturn, split_scope_key
 from .parser.workbook import parse_sheets
 from .reader import ReadError, check_size, read_return_bytes, shutdown_worker
 from .staging import close_stage, open_stage
-from .store import DB_ERRORS, SubmissionRecord, ValueRecord, store_reason
+from .store import DB_ERRORS, SubmissionRecord, store_reason
 from .years import lock_text, unlock_hint
 
 # ---- the import ----------------------------------------------------------------------------------
@@ -228,7 +228,7 @@ def _user() -> str | None:
 def _record(r: ParsedReturn) -> SubmissionRecord:
     return SubmissionRecord(
         unit=r.unit, year=r.year, scope=r.scope, source=r.source, sheet=r.sheet,
-        values=[ValueRecord(v.metric, v.value, v.state, v.approx, v.sheet, v.cell, v.raw) for v in r.values],
+        values=r.values,  # parser Values have ValueRecord's fields (metric, value, state, approx, sheet, cell, raw)
         filled_by=r.filled_by, phone=r.phone, fill_date=r.fill_date,
         notes=[(f.severity, f.code, f.message, f.sheet, f.cell) for f in r.findings if f.severity != "error"],
     )

@@ -158,7 +158,7 @@ class SubmissionRecord:
     unit: str
     year: int
     scope: str
-    values: list[ValueRecord]
+    values: list[ValueRecord]  # or any objects with its fields (the importer passes the parser's Values)
     source: str = "return"
     sheet: str | None = None
     filled_by: str | None = None

@@ -283,7 +283,7 @@ class Workspace:
         suffix = Path(name).suffix.lower()
         if not (suffix.isascii() and len(suffix) <= 6 and suffix[1:].isalnum()):
             suffix = ""
-        return (Path(FILES_DIR) / sha256[:2] / f"{sha256[:16]}{suffix}").as_posix()
+        return f"{FILES_DIR}/{sha256[:2]}/{sha256[:16]}{suffix}"
 
     def recent_files(self, limit: int = 10) -> list[dict]:
         """The files received last: name, when, by whom, which returns they carried."""
@@ -340,12 +340,12 @@ class Workspace:
         """Like :meth:`copy_in_bytes`, for a copy already written whole to a staging folder of this
         workspace (gwstats.staging): renamed into place (its folder is usually made already)."""
         rel = self.stored_name(name, sha256)
-        dest = self.root / rel
+        dest = os.path.join(self.root, rel)
         try:
             os.replace(staged, dest)  # over a copy already there: the same bytes (the name is from their hash)
         except FileNotFoundError:
             if not os.path.exists(staged):
                 raise
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
             os.replace(staged, dest)
         return rel
