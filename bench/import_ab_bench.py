@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -45,11 +46,13 @@ def main():
     for tree in trees.values():  # bytecode, as after `pip install .` (see bench/import_bench.py)
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(tree) / "gwstats")], stdout=subprocess.DEVNULL, check=True)
     results: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    made: list[Path] = []  # the runs' workspaces, removed at the end
     for k in range(args.runs):
         for mode in args.workers.split(","):
             for name in (("A", "B") if k % 2 == 0 else ("B", "A")):
                 env = dict(os.environ, PYTHONPATH=trees[name], GWSTATS_IMPORT_WORKERS=mode)
                 ws = Path(tempfile.mkdtemp(prefix="gwab-", dir=args.work)) / "ws"
+                made.append(ws.parent)
                 subprocess.run([gw, "init", str(ws), "--name", "某某市公安局关工委", "--year", "2018"], env=env,
                                stdout=subprocess.DEVNULL, check=True)
                 subprocess.run([gw, "units", "import", str(args.data / "units.csv"), "-w", str(ws)], env=env,
@@ -57,6 +60,8 @@ def main():
                 results.setdefault((name, mode), []).append(
                     run([gw, "import", str(args.data / "returns"), "-w", str(ws), "-q", "-f", "json"], env))
     load = open("/proc/loadavg").read().split()[:3] if Path("/proc/loadavg").exists() else ["?"]
+    for d in made:
+        shutil.rmtree(d, ignore_errors=True)
     print(f"A = {trees['A']}, B = {trees['B']}, load average after: {' '.join(load)}")
     for (name, mode), xs in sorted(results.items()):
         walls, cpus = [w for w, _ in xs], [c for _, c in xs]

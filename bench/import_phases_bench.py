@@ -5,7 +5,7 @@ the writer's parts), on the files of bench/import_bench.py.
     PYTHONPATH=/tmp/main .venv/bin/python bench/import_phases_bench.py     # another tree's code, for before/after
 
 Prints per run: the whole import_paths call, reading and parsing (everything before the first file
-is written), the writer loop and its parts: the copy under files/ (Workspace.copy_in_bytes), BEGIN,
+is written), the writer loop and its parts: the copy under files/ (Workspace.copy_in_bytes, or move_in of a copy staged on the pool path), BEGIN,
 COMMIT, add_submission (value rows and packed blob), add_file, the decisions (_decide), the rest of
 the loop (file_by_sha, year locks, building the records). Run bench/import_bench.py first: it
 generates the files.
@@ -17,6 +17,7 @@ import argparse
 import collections
 import contextlib
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -46,6 +47,7 @@ def one_run(data: Path) -> dict[str, float]:
     ws.import_units(data / "units.csv")
     ws = Workspace.open(root)
     timed(ws_mod.Workspace, "copy_in_bytes", "copy")
+    timed(ws_mod.Workspace, "move_in", "copy")  # the pool path renames copies staged while parsing
     timed(store_mod.Store, "add_submission", "add_submission")
     timed(store_mod.Store, "add_file", "add_file")
     timed(importer, "_decide", "decide")
@@ -78,6 +80,7 @@ def one_run(data: Path) -> dict[str, float]:
         for obj, name, f in reversed(undo):
             setattr(obj, name, f)
         ws.store.close()
+        shutil.rmtree(root.parent, ignore_errors=True)
     T["read+parse"] = T["import"] - T["writer"]
     T["rest"] = T["writer"] - sum(T[k] for k in ("copy", "begin", "commit", "add_submission", "add_file", "decide"))
     return dict(T)
