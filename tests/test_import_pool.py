@@ -103,3 +103,16 @@ def test_the_cli_turns_the_pool_on(tmp_path, monkeypatch):
     cli.main()
     assert import_pool._ENABLED
 
+
+
+@pytest.mark.parametrize("value", ["1.20", "1E+3", "-0", "13.55", "0.000001", "3500", None])
+def test_a_value_crosses_to_the_parent_exactly(value):
+    import pickle
+    from decimal import Decimal
+
+    from gwstats.parser.model import Value
+
+    v = Value("org_total", None if value is None else Decimal(value), "value", True, "统计表", "D7", "三千五百余", "约数")
+    back = pickle.loads(pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == v and type(back) is Value
+    assert (back.value is None) if value is None else str(back.value) == value  # trailing zeros and exponents kept
