@@ -409,21 +409,10 @@ class Store(AnalysisQueries):
             raise ValueError(f"scope must be one of {SCOPES}")
         old = self.in_force(conn, sub.unit, sub.year, sub.scope, sub.source == "total_row") if in_force is ... else (
             None if in_force is None else (in_force,))
-        # rows and blob are made from the same list, so they cannot disagree
-        rows = [
-            (
-                v.metric,
-                None if v.value is None else str(v.value),
-                None if v.value is None else to_micro(v.value),
-                v.state,
-                int(v.approx),
-                v.sheet,
-                v.cell,
-                v.raw,
-            )
-            for v in sub.values
-        ]
-        numeric = [(r[0], r[2]) for r in rows if r[2] is not None]
+        # rows and blob are made from the same micro values, so they cannot disagree
+        values = sub.values
+        micros = [None if v.value is None else to_micro(v.value) for v in values]
+        numeric = [(v.metric, m) for v, m in zip(values, micros) if m is not None]
         ids = self.metric_ids(conn, [m for m, _ in numeric])
         packed = pack_values([(ids[m], micro) for m, micro in numeric])
         cur = conn.execute(
@@ -435,7 +424,8 @@ class Store(AnalysisQueries):
         sid = cur.lastrowid
         conn.executemany(
             "INSERT INTO submission_values (submission_id, metric, value, micro, state, approx, sheet, cell, raw) VALUES (?,?,?,?,?,?,?,?,?)",
-            [(sid, *r) for r in rows],
+            [(sid, v.metric, None if m is None else str(v.value), m, v.state, int(v.approx), v.sheet, v.cell, v.raw)
+             for v, m in zip(values, micros)],
         )
         if sub.notes:
             conn.executemany(

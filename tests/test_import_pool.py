@@ -100,9 +100,10 @@ def test_the_cli_turns_the_pool_on(tmp_path, monkeypatch):
 
     monkeypatch.setattr(import_pool, "_ENABLED", False)
     monkeypatch.setattr(cli, "app", lambda **kw: None)
+    frozen = []
+    monkeypatch.setattr("gc.freeze", lambda: frozen.append(True))  # what main does as the process ends
     cli.main()
-    assert import_pool._ENABLED
-
+    assert import_pool._ENABLED and frozen == [True]
 
 
 @pytest.mark.parametrize("value", ["1.20", "1E+3", "-0", "13.55", "0.000001", "3500", None])

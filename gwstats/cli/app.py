@@ -64,7 +64,14 @@ def main():
     from .. import import_pool
 
     import_pool.enable()  # the console script's main module is guarded: import pool workers are safe
-    app(prog_name="gwstats")
+    try:
+        app(prog_name="gwstats")
+    finally:
+        # Python's exit collects every object once more (30 ms after importing 1,000 returns); they are
+        # freed all the same, without that pass (measured 32 -> 13 ms)
+        import gc
+
+        gc.freeze()
 
 
 if __name__ == "__main__":
