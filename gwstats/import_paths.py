@@ -21,9 +21,11 @@ def expand_paths(paths) -> tuple[list[Path], list[tuple[Path, str]]]:
     seen: set[Path] = set()
     real_dirs: dict[Path, Path] = {}
 
-    def real(p: Path, link: bool) -> Path:
-        """p.resolve(), with one resolve per folder rather than per file (a lookup per path part)."""
-        if link:
+    def real(p: Path, link: bool, explicit: bool) -> Path:
+        """p.resolve(), with one resolve per folder rather than per file (a lookup per path part) for
+        names listed from a folder (spelled as on disk; a name typed by hand may differ in case on
+        Windows, where resolve() gives the name on disk)."""
+        if link or explicit:
             return p.resolve()
         d = real_dirs.get(p.parent)
         if d is None:
@@ -45,7 +47,7 @@ def expand_paths(paths) -> tuple[list[Path], list[tuple[Path, str]]]:
         if not explicit and p.suffix.lower() not in IMPORT_SUFFIXES:
             skipped.append((p, f"不是报表文件（{p.suffix or '无扩展名'}），已跳过"))
             return
-        key = real(p, link)
+        key = real(p, link, explicit)
         if key not in seen:
             seen.add(key)
             files.append(p)

@@ -138,9 +138,7 @@ def _parse_here(ld, ctx, stage, index):
 
     _parse_file(ld, ctx)
     if ld.result.status == "accepted":
-        ld.staged, made = stage_copy(stage, index, ld.data, _stored_name(ld.result))
-        if made:
-            stage.made.append(made)
+        ld.staged = stage_copy(stage, index, ld.data, _stored_name(ld.result))
     last_stats["here"] += 1
 
 
@@ -161,7 +159,7 @@ def _load_parallel(files, ctx, store, max_bytes, progress, n_workers, stage) -> 
 
     total = len(files)
     chunk_size = max(4, min(64, total // (n_workers * 6) or 1))
-    sent_stage = Stage(stage.dir, stage.root) if stage is not None else None  # without the growing list
+    sent_stage = Stage(stage.dir, stage.root) if stage is not None else None  # without the growing sets
     method = start_method()
     state_path = None
     if method == "fork":  # the workers inherit the context: nothing to send
@@ -217,6 +215,8 @@ def _load_parallel(files, ctx, store, max_bytes, progress, n_workers, stage) -> 
         for path in files:
             ld = _read_file(path, store, max_bytes, ctx)
             loaded.append(ld)
+            if ld.to_parse and stage is not None:
+                stage.note_file(_stored_name(ld.result))
             if ld.to_parse and _poolable(ld):
                 chunk.append(len(loaded) - 1)
                 if len(chunk) >= chunk_size:
@@ -242,7 +242,7 @@ def _load_parallel(files, ctx, store, max_bytes, progress, n_workers, stage) -> 
                         results = [None] * len(chunks[k])
                     for i, out in zip(chunks[k], results):
                         if out is not None:
-                            _merge(loaded[i], out, stage)
+                            _merge(loaded[i], out)
                     finished.add(k)
                 else:  # waiting for the pool: take the last chunk nobody has started
                     state["back"] -= 1
@@ -260,14 +260,12 @@ def _load_parallel(files, ctx, store, max_bytes, progress, n_workers, stage) -> 
     return loaded
 
 
-def _merge(ld, out, stage):
+def _merge(ld, out):
     last_stats["pool"] = last_stats.get("pool", 0) + 1
-    status, errors, warnings, returns, infos, (staged, made) = out
+    status, errors, warnings, returns, infos, staged = out
     res = ld.result
     res.status, res.errors, res.warnings, res.returns = status, errors, warnings, infos
     ld.returns, ld.staged = returns, staged
-    if made:
-        stage.made.append(made)
     ld.to_parse = False
 
 
@@ -310,6 +308,6 @@ def _parse_chunk(items, stage=None):
             out.append(None)
             continue
         res = ld.result
-        staged = stage_copy(stage, index, data, stored) if res.status == "accepted" else (None, None)
+        staged = stage_copy(stage, index, data, stored) if res.status == "accepted" else None
         out.append((res.status, res.errors, res.warnings, ld.returns, res.returns, staged))
     return out

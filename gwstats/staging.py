@@ -24,12 +24,26 @@ STALE_SECONDS = 24 * 3600  # a staging folder this old belongs to no running imp
 
 @dataclass
 class Stage:
-    """An import's staging folder; ``made``: the folders under ``files/`` made ahead for the copies
-    (removed at the end if no copy went into them)."""
+    """An import's staging folder. ``new_folders``: the hash folders under ``files/`` that did not
+    exist when the batch's files were read, before any process could make one ahead for a copy;
+    removed at the end if no copy went into them (also when a worker died or the import was
+    interrupted before telling the parent what it made)."""
 
     dir: str
     root: str  # the workspace's folder
-    made: list[str] = field(default_factory=list)
+    new_folders: set[str] = field(default_factory=set)
+    _seen: set[str] = field(default_factory=set)
+
+    def folder_of(self, stored: str) -> str:
+        return os.path.join(self.root, os.path.dirname(stored))
+
+    def note_file(self, stored: str):
+        """Called for each file to parse, as it is read (before its chunk goes to a worker)."""
+        folder = self.folder_of(stored)
+        if folder not in self._seen:
+            self._seen.add(folder)
+            if not os.path.isdir(folder):
+                self.new_folders.add(folder)
 
 
 def open_stage(files_dir: Path) -> Stage | None:
@@ -66,21 +80,20 @@ def close_stage(stage: Stage | None):
     import shutil
 
     shutil.rmtree(stage.dir, ignore_errors=True)
-    for d in [os.path.dirname(stage.dir), *stage.made]:  # files/.incoming, when no other import is using it
+    for d in [os.path.dirname(stage.dir), *sorted(stage.new_folders)]:  # files/.incoming, when no other import uses it
         try:
-            os.rmdir(d)
+            os.rmdir(d)  # only when empty
         except OSError:
             pass
 
 
-def stage_copy(stage: Stage | None, index: int, data: bytes | None, stored: str) -> tuple[str | None, str | None]:
+def stage_copy(stage: Stage | None, index: int, data: bytes | None, stored: str) -> str | None:
     """Write ``data`` (the ``index``-th file of the batch) to the staging folder, and make the folder
-    its copy goes to (``stored``: its path under the workspace, ``files/ab/….xlsx``).
-
-    Returns (the staged path or None when it could not be written: the transaction then writes the
-    copy itself and reports why; the folder, when this call made it)."""
+    its copy goes to (``stored``: its path in the workspace, ``files/ab/….xlsx``). Returns the staged
+    path, or None when it could not be written (the transaction then writes the copy itself and
+    reports why)."""
     if stage is None or data is None:
-        return None, None
+        return None
     path = os.path.join(stage.dir, f"{index}.part")
     try:
         with open(path, "wb") as fh:
@@ -90,10 +103,9 @@ def stage_copy(stage: Stage | None, index: int, data: bytes | None, stored: str)
             os.unlink(path)
         except OSError:
             pass
-        return None, None
-    folder = os.path.join(stage.root, os.path.dirname(stored))
+        return None
     try:
-        os.mkdir(folder)
+        os.mkdir(stage.folder_of(stored))
     except OSError:  # there already (or not makeable: the transaction makes it or says why)
-        return path, None
-    return path, folder
+        pass
+    return path

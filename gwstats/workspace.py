@@ -326,14 +326,19 @@ class Workspace:
         rel = self.stored_name(name, sha256)
         dest = self.root / rel
         if not dest.exists():
-            dest.parent.mkdir(parents=True, exist_ok=True)
             tmp = dest.with_name(dest.name + ".part")
-            try:
-                tmp.write_bytes(data)
-                tmp.replace(dest)
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                raise
+            for attempt in (1, 2):
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    tmp.write_bytes(data)
+                    tmp.replace(dest)
+                    break
+                except FileNotFoundError:  # the hash folder was removed meanwhile (another import's clean-up)
+                    if attempt == 2:
+                        raise
+                except BaseException:
+                    tmp.unlink(missing_ok=True)
+                    raise
         return rel
 
     def move_in(self, staged: str, name: str, sha256: str) -> str:

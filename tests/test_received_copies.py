@@ -90,3 +90,20 @@ def test_an_interrupt_while_writing_keeps_whole_files_and_removes_the_other_copi
     rows = ws.store.conn.execute("SELECT name, stored_path FROM files").fetchall()
     assert [r[0] for r in rows] == ["岳西县局.xlsx"]  # the first file whole, the second rolled back
     assert [p for p in listing(ws) if "." in Path(p).name] == [rows[0][1]]
+
+
+def test_a_copy_whose_folder_another_import_just_removed_is_still_made(ws, monkeypatch):
+    # found in review: another clerk's import removes the empty hash folders it made ahead; one may go
+    # between this copy's mkdir and its write
+    real = Path.write_bytes
+    removed = []
+
+    def write_bytes(self, data):
+        if self.name.endswith(".part") and not removed:
+            self.parent.rmdir()
+            removed.append(self.parent)
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    rel = ws.copy_in_bytes(b"abc", "岳西.xlsx", "ab" * 32)
+    assert removed and (ws.root / rel).read_bytes() == b"abc"

@@ -114,16 +114,20 @@ def test_a_staging_folder_left_by_a_killed_import_goes_once_it_is_a_day_old(tmp_
         (d / "0.part").write_bytes(b"x")
     day_ago = time.time() - staging.STALE_SECONDS - 60
     os.utime(old, (day_ago, day_ago))
+    (files / "cd").mkdir()  # a hash folder from before, empty
     stage = staging.open_stage(files)
     assert Path(stage.dir).parent == files / staging.INCOMING and not old.exists() and running.exists()
-    staged, made = staging.stage_copy(stage, 3, b"abc", "files/ab/ab12.xlsx")
+    for stored in ("files/ab/ab12.xlsx", "files/cd/cd12.xlsx", "files/ef/ef12.xlsx"):
+        stage.note_file(stored)
+    staged = staging.stage_copy(stage, 3, b"abc", "files/ab/ab12.xlsx")
     assert staged == os.path.join(stage.dir, "3.part") and Path(staged).read_bytes() == b"abc"
-    assert made == os.path.join(tmp_path, "files", "ab")  # the copy's folder, made ahead
-    assert staging.stage_copy(stage, 4, b"d", "files/ab/ab34.xlsx")[1] is None  # there already
-    stage.made.append(made)
+    assert (files / "ab").is_dir()  # the copy's folder, made ahead
+    staging.stage_copy(stage, 4, b"x", "files/ef/ef12.xlsx")
+    (files / "ef" / "ef12.xlsx").write_bytes(b"x")  # as if that copy had been stored
     staging.close_stage(stage)
     assert not Path(stage.dir).exists() and running.exists()  # the other import's folder is left alone
     assert not (files / "ab").exists()  # made ahead and left empty: removed
+    assert (files / "cd").is_dir() and (files / "ef" / "ef12.xlsx").exists()  # there before / holds a copy
 
 
 def test_workers_are_forked_only_where_that_is_safe(monkeypatch):
@@ -139,3 +143,41 @@ def test_workers_are_forked_only_where_that_is_safe(monkeypatch):
     finally:
         stop.set()
         t.join()
+
+
+def empty_folders(ws) -> list[str]:
+    return [p for p in listing(ws) if (ws.root / p).is_dir() and not any((ws.root / p).iterdir())]
+
+
+def test_a_worker_that_dies_after_making_a_folder_leaves_none(ws, tmp_path, monkeypatch):
+    # found in review: the folder made ahead was only removed when the worker's result came back
+    parent = os.getpid()
+    real = import_pool.stage_copy
+
+    def dying(stage, index, data, stored):
+        out = real(stage, index, data, stored)
+        if os.getpid() != parent:
+            os._exit(1)  # the worker dies (the OOM killer, say) after making the folder
+        return out
+
+    monkeypatch.setattr(import_pool, "stage_copy", dying)
+    paths = [yx_file(tmp_path, "桐城a.xlsx", "桐城市公安局关工委", 法制课场次=1),
+             yx_file(tmp_path, "桐城b.xlsx", "桐城市公安局关工委", 法制课场次=2)]
+    report = ws.import_paths(paths)
+    assert [f.status for f in report.files] == ["rejected", "rejected"]  # read again here, then refused
+    assert ws.store.conn.execute("SELECT count(*) FROM files").fetchone()[0] == 0
+    assert listing(ws) == []
+
+
+def test_an_interrupt_while_reading_leaves_no_folder(ws, tmp_path, monkeypatch):
+    paths = [yx_file(tmp_path, f"f{i}.xlsx", "桐城市公安局关工委", 法制课场次=i + 1) for i in range(24)]
+
+    def progress(done, total, phase):
+        if done == 1:
+            time.sleep(1.0)  # chunks finish in the worker meanwhile, their folders made
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ws.import_paths(paths, progress=progress)
+    assert ws.store.conn.execute("SELECT count(*) FROM files").fetchone()[0] == 0
+    assert empty_folders(ws) == [] and listing(ws) == []
