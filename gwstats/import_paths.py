@@ -19,23 +19,10 @@ def expand_paths(paths) -> tuple[list[Path], list[tuple[Path, str]]]:
     files: list[Path] = []
     skipped: list[tuple[Path, str]] = []
     seen: set[Path] = set()
-    real_dirs: dict[Path, Path] = {}
-
-    def real(p: Path, link: bool, explicit: bool) -> Path:
-        """p.resolve(), with one resolve per folder rather than per file (a lookup per path part) for
-        names listed from a folder (spelled as on disk; a name typed by hand may differ in case on
-        Windows, where resolve() gives the name on disk)."""
-        if link or explicit:
-            return p.resolve()
-        d = real_dirs.get(p.parent)
-        if d is None:
-            d = real_dirs[p.parent] = p.parent.resolve()
-        return d / p.name
 
     def add(p: Path, explicit: bool):
         name = p.name
-        regular, link = _kind(p)
-        if not regular:
+        if not _regular(p):
             skipped.append((p, "不是普通文件（管道、设备或套接字），已跳过"))
             return
         if name.startswith("~$"):
@@ -47,7 +34,7 @@ def expand_paths(paths) -> tuple[list[Path], list[tuple[Path, str]]]:
         if not explicit and p.suffix.lower() not in IMPORT_SUFFIXES:
             skipped.append((p, f"不是报表文件（{p.suffix or '无扩展名'}），已跳过"))
             return
-        key = real(p, link, explicit)
+        key = p.resolve()
         if key not in seen:
             seen.add(key)
             files.append(p)
@@ -80,18 +67,12 @@ def expand_paths(paths) -> tuple[list[Path], list[tuple[Path, str]]]:
     return files, skipped
 
 
-def _kind(p: Path) -> tuple[bool, bool]:
-    """(a regular file or a link to one, a link): a FIFO named *.csv would block the read for ever."""
+def _regular(p: Path) -> bool:
+    """A regular file (or a link to one): a FIFO named *.csv would block the read for ever."""
     try:
-        mode = p.lstat().st_mode
-        if stat.S_ISLNK(mode):
-            try:
-                return stat.S_ISREG(p.stat().st_mode), True
-            except OSError:
-                return True, True  # a broken link: the read reports it for this file
-        return stat.S_ISREG(mode), False
+        return stat.S_ISREG(p.stat().st_mode)
     except OSError:
-        return True, False  # unreadable: the read reports it for this file
+        return True  # unreadable: the read reports it for this file
 
 
 def is_revision(path: Path) -> bool:
