@@ -73,7 +73,9 @@ def test_every_row_names_a_copy_that_is_whole_when_the_row_is_added(ws, tmp_path
     assert [f.status for f in report.files] == ["accepted"] * 3 and seen == [p.name for p in paths]
 
 
-def test_an_interrupt_while_writing_keeps_whole_files_and_removes_the_other_copies(ws, tmp_path, monkeypatch):
+@pytest.mark.parametrize("workers", ["0", "1"])  # serial, and the pool with its staged copies (gwstats.staging)
+def test_an_interrupt_while_writing_keeps_whole_files_and_removes_the_other_copies(ws, tmp_path, monkeypatch, workers):
+    monkeypatch.setenv("GWSTATS_IMPORT_WORKERS", workers)
     paths = [yx_file(tmp_path, f"{u}.xlsx", unit=u) for u in ("岳西县局", "怀宁县公安局关工委", "望江县局")]
     real = ws.store.add_submission
     calls = []
@@ -89,7 +91,7 @@ def test_an_interrupt_while_writing_keeps_whole_files_and_removes_the_other_copi
         ws.import_paths(paths)
     rows = ws.store.conn.execute("SELECT name, stored_path FROM files").fetchall()
     assert [r[0] for r in rows] == ["岳西县局.xlsx"]  # the first file whole, the second rolled back
-    assert [p for p in listing(ws) if "." in Path(p).name] == [rows[0][1]]
+    assert [p for p in listing(ws) if "." in Path(p).name] == [rows[0][1]]  # nor a staging folder
 
 
 def test_a_copy_whose_folder_another_import_just_removed_is_still_made(ws, monkeypatch):

@@ -86,25 +86,6 @@ def test_a_staged_copy_that_went_missing_is_written_from_the_bytes_read(ws, tmp_
     assert (ws.root / rel).read_bytes() == path.read_bytes()
 
 
-def test_an_interrupt_while_writing_removes_the_staging_folder(ws, tmp_path, monkeypatch):
-    real = ws.store.add_submission
-    calls = []
-
-    def add_submission(conn, file_id, sub, **kw):
-        calls.append(sub.unit)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        return real(conn, file_id, sub, **kw)
-
-    monkeypatch.setattr(ws.store, "add_submission", add_submission)
-    with pytest.raises(KeyboardInterrupt):
-        ws.import_paths([yx_file(tmp_path, f"{u}.xlsx", u) for u in UNITS])
-    rows = ws.store.conn.execute("SELECT stored_path FROM files").fetchall()
-    assert len(rows) == 1
-    assert [p for p in listing(ws) if "." in Path(p).name] == [rows[0][0]]
-    assert not (ws.files_dir / staging.INCOMING).exists()
-
-
 def test_a_staging_folder_left_by_a_killed_import_goes_once_it_is_a_day_old(tmp_path):
     files = tmp_path / "files"
     old = files / staging.INCOMING / "import-old"
