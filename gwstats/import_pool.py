@@ -133,12 +133,12 @@ def start_method() -> str:
     return "spawn"
 
 
-def _parse_here(ld, ctx, stage, index):
+def _parse_here(ld, ctx, stage, index, stored):
     from .importer import _parse_file
 
     _parse_file(ld, ctx)
     if ld.result.status == "accepted":
-        ld.staged = stage_copy(stage, index, ld.data, _stored_name(ld.result))
+        ld.staged = stage_copy(stage, index, ld.data, stored)
     last_stats["here"] += 1
 
 
@@ -177,6 +177,7 @@ def _load_parallel(files, ctx, store, max_bytes, progress, n_workers, stage) -> 
             os.unlink(state_path)
         raise
     loaded: list = []
+    stored: list[str | None] = []  # each file's copy's path in the workspace (files/ab/…), when it is to parse
     chunks: list[list[int]] = []  # indices into loaded, in order
     futures: dict[int, object] = {}  # chunk number -> future (sent to the pool)
     finished: set[int] = set()  # chunks whose results are in ``loaded``
@@ -187,14 +188,14 @@ def _load_parallel(files, ctx, store, max_bytes, progress, n_workers, stage) -> 
         while (not state["broken"] and state["front"] < state["back"]
                and sum(1 for k in futures if k not in finished) < ahead):
             k = state["front"]
-            items = [(i, loaded[i].result.path, loaded[i].data, _stored_name(loaded[i].result)) for i in chunks[k]]
+            items = [(i, loaded[i].result.path, loaded[i].data, stored[i]) for i in chunks[k]]
             futures[k] = pool.submit(_parse_chunk, items, sent_stage)
             state["front"] += 1
 
     def parse_here(k: int):
         for i in chunks[k]:
             if loaded[i].to_parse:
-                _parse_here(loaded[i], ctx, stage, i)
+                _parse_here(loaded[i], ctx, stage, i, stored[i])
         finished.add(k)
 
     done = 0
@@ -204,7 +205,7 @@ def _load_parallel(files, ctx, store, max_bytes, progress, n_workers, stage) -> 
         while done < upto:
             ld = loaded[done]
             if ld.to_parse:  # not for the pool (an .xls…), or the pool broke: here, as on the serial path
-                _parse_here(ld, ctx, stage, done)
+                _parse_here(ld, ctx, stage, done, stored[done])
             _drop_data(ld)
             done += 1
             if progress:
@@ -215,8 +216,9 @@ def _load_parallel(files, ctx, store, max_bytes, progress, n_workers, stage) -> 
         for path in files:
             ld = _read_file(path, store, max_bytes, ctx)
             loaded.append(ld)
-            if ld.to_parse and stage is not None:
-                stage.note_file(_stored_name(ld.result))
+            stored.append(_stored_name(ld.result) if ld.to_parse else None)
+            if stored[-1] and stage is not None:
+                stage.note_file(stored[-1])
             if ld.to_parse and _poolable(ld):
                 chunk.append(len(loaded) - 1)
                 if len(chunk) >= chunk_size:

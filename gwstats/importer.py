@@ -401,10 +401,10 @@ def _write(ws, store, ld: _Loaded, dry_run, keep_existing, received_at, user, wr
                                      received_at=received_at, imported_by=user)
             first: set[tuple] = set()
             for r in ld.returns:
-                # what _decide found in force, unless an earlier row of this file (a form's repeated
+                # what _decide found in force (the same query: a key splits into the return's scope and
+                # whether it is a 合计 row), unless an earlier row of this file (a form's repeated
                 # submission) has replaced it since
-                same_query = split_scope_key(r.key[2]) == (r.scope, r.source == "total_row")
-                known = {"in_force": existing[r.key][0] if existing[r.key] else None} if same_query and r.key not in first else {}
+                known = {"in_force": existing[r.key][0] if existing[r.key] else None} if r.key not in first else {}
                 first.add(r.key)
                 # an online form's row: its submission time is when that return arrived
                 store.add_submission(conn, file_id, _record(r), received_at=r.received_at or received_at, imported_by=user,
