@@ -15,8 +15,8 @@ sys.path.insert(0, str(ROOT / 'tests'))
 def main(mode):
     from forms import crosstab_form
     from gwstats import Workspace
-    from gwstats.catalog import load_default
-    from gwstats.form_catalog import derive, write_catalog
+    from gwstats.model.catalog import load_default
+    from gwstats.forms.from_form import derive, write_catalog
     base = Path('/tmp/gwstats-xt-corpus-' + mode); import shutil; shutil.rmtree(base, ignore_errors=True); base.mkdir()
     ws = Workspace.init(base/'ws', name='某县关工委', year=2019)
     if mode == 'xt':

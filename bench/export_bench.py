@@ -85,8 +85,8 @@ def part2(base: Path, n: int, runs: int):
     from forms import CROSSTAB_COLS, CROSSTAB_ROWS, crosstab_form, crosstab_return
 
     from gwstats import Workspace
-    from gwstats.catalog import load_default
-    from gwstats.form_catalog import derive, write_catalog
+    from gwstats.model.catalog import load_default
+    from gwstats.forms.from_form import derive, write_catalog
 
     ws = Workspace.init(base / "xt", name="某县关工委", year=2019, force=True)
     write_catalog(derive(crosstab_form(base / "xt-form.xlsx"), load_default()), ws.root / "catalog.toml")

@@ -5,7 +5,7 @@
     .venv/bin/python bench/import_bench.py --runs 5 --check   # also: serial and parallel stores identical
 
 Each run imports the set twice into empty stores: with the CLI's default (a process pool for
-reading and parsing when the batch is big, gwstats.import_pool) and serially
+reading and parsing when the batch is big, gwstats.ingest.pool) and serially
 (GWSTATS_IMPORT_WORKERS=0) and with the pool forced (GWSTATS_IMPORT_WORKERS=1: one worker besides
 the parent, even when the load average says the other core is busy), plus a batch of 20 files
 (no pool is started for it). ``--check`` compares the forced-pool and serial stores.
@@ -13,7 +13,7 @@ the parent, even when the load average says the other core is busy), plus a batc
 The package is compiled to bytecode before timing (`python -m compileall`), as `pip install .` leaves
 it; the workspaces go to the system's temporary folder unless ``--work DIR`` says where.
 
-Returns are the workspace's own template (gwstats.template.build_workbook) filled with openpyxl,
+Returns are the workspace's own template (gwstats.forms.template.build_workbook) filled with openpyxl,
 with the messy values real returns have ("200多", "1,000", blanks, "—", 13.55), plus one-row-per-unit
 summary sheets (two-row merged header and a 合计 row) for the year before. Generating the files
 takes a while (openpyxl) and is cached in --data; only the import is timed.
@@ -66,8 +66,8 @@ def messy(rng: random.Random, metric) -> object:
 def generate(data: Path, n: int, n_wide: int, seed: int = 7):
     from openpyxl import Workbook
 
-    from gwstats.catalog import load_default
-    from gwstats.template import SHEET_NAME, build_workbook, metric_rows
+    from gwstats.model.catalog import load_default
+    from gwstats.forms.template import SHEET_NAME, build_workbook, metric_rows
 
     rng = random.Random(seed)
     catalog = load_default()

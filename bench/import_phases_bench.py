@@ -24,7 +24,10 @@ from pathlib import Path
 
 
 def one_run(data: Path) -> dict[str, float]:
-    from gwstats import Workspace, importer, store as store_mod, workspace as ws_mod
+    from gwstats import Workspace
+    from gwstats.ingest import importer
+    from gwstats.store.db import db as store_mod
+    from gwstats import workspace as ws_mod
 
     T: collections.Counter = collections.Counter()
     undo = []

@@ -22,7 +22,8 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "gwstats-import-bench" / "n1000-w20")
     args = ap.parse_args()
-    from gwstats import Workspace, import_pool
+    from gwstats import Workspace
+    from gwstats.ingest import pool as import_pool
 
     results: dict[str, list[tuple[float, float, float]]] = {"0": [], "1": []}
     for _ in range(args.runs):

@@ -33,7 +33,7 @@ def build(dirpath: Path, fanout: list[int], seed: int = 7):
     import numpy as np
 
     from gwstats import Workspace
-    from gwstats.hierarchy import Unit
+    from gwstats.model.hierarchy import Unit
 
     if (dirpath / "bench.json").exists() or (dirpath / "gwstats.sqlite").exists():
         import shutil
@@ -72,7 +72,7 @@ def build(dirpath: Path, fanout: list[int], seed: int = 7):
     conn.execute("PRAGMA synchronous = OFF")
     codes = [u.code for u in units]
     n = len(codes)
-    from gwstats.store import packed_dtype
+    from gwstats.store.db import packed_dtype
 
     dt = packed_dtype()
     with ws.store.transaction() as c:
@@ -127,7 +127,7 @@ def build(dirpath: Path, fanout: list[int], seed: int = 7):
             c.executemany("INSERT INTO submission_values (submission_id, metric, value, micro, sheet, cell, raw) VALUES (?,?,?,?,?,?,?)", val_rows)
     conn.execute("ANALYZE")
     # the bulk writer must agree with Store.add_submission: spot-check blobs against value rows
-    from gwstats.store import unpack_values
+    from gwstats.store.db import unpack_values
 
     names = dict(conn.execute("SELECT id, code FROM metric_ids"))
     for s_id in (1, sid // 2, sid):
@@ -143,9 +143,9 @@ def measure(dirpath: Path, use_tracemalloc: bool) -> dict:
 
         tracemalloc.start()
     from gwstats import Workspace
-    from gwstats.rollup import compute_frame, rollup
-    from gwstats.rollup_load import load_year
-    from gwstats.tree_math import load_tree
+    from gwstats.analysis.rollup import compute_frame, rollup
+    from gwstats.analysis.load import load_year
+    from gwstats.analysis.tree import load_tree
 
     ws = Workspace.open(dirpath)
     out = {}
@@ -163,7 +163,7 @@ def measure(dirpath: Path, use_tracemalloc: bool) -> dict:
     for d in datas:
         compute_frame(tree, ws.catalog, d, "reported")
     out["in_memory_rollup_reported_s"] = time.perf_counter() - t0
-    from gwstats.store import from_micro
+    from gwstats.store.db import from_micro
 
     out["root_total_" + codes[0]] = str(from_micro(frames[-1].total[0, 0]))
     t0 = time.perf_counter()
@@ -192,7 +192,7 @@ def measure_memory(dirpath: Path, use_tracemalloc: bool) -> dict:
 
         tracemalloc.start()
     from gwstats import Workspace
-    from gwstats.rollup import rollup
+    from gwstats.analysis.rollup import rollup
 
     ws = Workspace.open(dirpath)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

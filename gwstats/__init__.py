@@ -14,11 +14,11 @@ __all__ = ["Workspace", "GwstatsError", "__version__"]
 def __getattr__(name):
     # Lazy so that `gwstats --help` does not pay for the library's imports.
     if name == "Workspace":
-        from .workspace import Workspace
+        from gwstats.workspace import Workspace
 
         return Workspace
     if name == "GwstatsError":
-        from .errors import GwstatsError
+        from gwstats.core.errors import GwstatsError
 
         return GwstatsError
     raise AttributeError(name)

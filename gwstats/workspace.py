@@ -8,14 +8,14 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
-from .catalog import Catalog, default_catalog_text, load_catalog, load_default
-from .config import CONFIG_NAME, CONFIG_TEMPLATE, Config, find_workspace, parse_config
-from .errors import Finding, HierarchyError, UsageError
-from .hierarchy import Hierarchy, check_units, load_units_file
+from gwstats.model.catalog import Catalog, default_catalog_text, load_catalog, load_default
+from gwstats.model.config import CONFIG_NAME, CONFIG_TEMPLATE, Config, find_workspace, parse_config
+from gwstats.core.errors import Finding, HierarchyError, UsageError
+from gwstats.model.hierarchy import Hierarchy, check_units, load_units_file
+from gwstats.store.received import FILES_DIR, stored_name
 
 STORE_NAME = "gwstats.sqlite"
 NO_UNITS = "工作区还没有单位名单。请先运行：gwstats units import 单位名单.xlsx"
-FILES_DIR = "files"
 EXAMPLE_UNITS = "units.csv"
 
 
@@ -30,7 +30,7 @@ class Workspace:
 
     def writing(self, action: str = "导入"):
         """Hold the workspace lock file while writing (another clerk waits and is told who)."""
-        from .wslock import workspace_lock
+        from gwstats.store.lock import workspace_lock
 
         return workspace_lock(self.root, action, on_wait=self.notify)
 
@@ -85,7 +85,7 @@ class Workspace:
 
     @cached_property
     def store(self):
-        from .store import Store
+        from gwstats.store.db import Store
 
         return Store(self.root / STORE_NAME, create=getattr(self, "_creating", False))
 
@@ -100,8 +100,8 @@ class Workspace:
         return h
 
     def tree(self):
-        """The hierarchy as depth-first arrays (gwstats.tree_math.Tree), for the rollup and its kin."""
-        from .tree_math import load_tree
+        """The hierarchy as depth-first arrays (gwstats.analysis.tree.Tree), for the rollup and its kin."""
+        from gwstats.analysis.tree import load_tree
 
         tree = load_tree(self.store)
         if tree.n == 0:
@@ -159,7 +159,7 @@ class Workspace:
 
     def _refuse_unit_changes_in_locked_years(self, units):
         """A units list that changes a locked year's units (who reports, under whom, named how)."""
-        from .years import YearLocked, lock_text, unlock_hint
+        from gwstats.store.years import YearLocked, lock_text, unlock_hint
 
         locks = self.store.locked_years()
         if not locks:
@@ -180,19 +180,19 @@ class Workspace:
     # ---- finished years ------------------------------------------------------------------------
     def lock_year(self, year: int):
         """年度封账: (user, computer, when)."""
-        from .years import lock_year
+        from gwstats.store.years import lock_year
 
         with self.writing("封账"):
             return lock_year(self, year)
 
     def unlock_year(self, year: int):
-        from .years import unlock_year
+        from gwstats.store.years import unlock_year
 
         with self.writing("解除封账"):
             return unlock_year(self, year)
 
     def revert(self, unit: str, year: int, to: int | None = None, scope: str = "本级"):
-        from .years import revert
+        from gwstats.store.years import revert
 
         with self.writing("恢复报表版本"):
             return revert(self, unit, year, to=to, scope=scope)
@@ -207,7 +207,7 @@ class Workspace:
 
     # ---- templates -----------------------------------------------------------------------------
     def write_templates(self, year: int, out_dir: str | Path, unit: str | None = None, scope: str = "本级") -> list[Path]:
-        from .template import write_unit_templates
+        from gwstats.forms.template import write_unit_templates
 
         h = self.hierarchy()
         codes = [self.resolve_unit(unit)] if unit else h.expected(year)
@@ -215,18 +215,18 @@ class Workspace:
 
     # ---- the rest of the path (each in its own module) ------------------------------------------
     def import_paths(self, paths, **options):
-        from .importer import import_paths
+        from gwstats.ingest.importer import import_paths
 
         return import_paths(self, paths, **options)
 
     def history(self, unit: str, year: int):
-        from .history import history
+        from gwstats.store.versions import history
 
         with self.snapshot():
             return history(self, self.resolve_unit(unit), year)
 
     def rollup(self, year: int, **options):
-        from .rollup import rollup
+        from gwstats.analysis.rollup import rollup
 
         with self.snapshot():
             return rollup(self, year, **options)
@@ -240,79 +240,74 @@ class Workspace:
         return any(u.active_in(year_a) != u.active_in(year_b) or u.merged_into for u in h.units.values())
 
     def status(self, year: int, **options):
-        from .status import status
+        from gwstats.analysis.status import status
 
         with self.snapshot():
             return status(self, year, **options)
 
     def check(self, year: int, **options):
-        from .checks import run_checks
+        from gwstats.analysis.checks import run_checks
 
         with self.snapshot():
             return run_checks(self, year, **options)
 
     def trace(self, year: int, unit: str, metric: str, **options):
-        from .trace import trace
+        from gwstats.analysis.trace import trace
 
         with self.snapshot():
             return trace(self, year, unit, metric, **options)
 
     def chart(self, year: int, **options):
-        from .render.chart_data import make_chart
+        from gwstats.render.chart_data import make_chart
 
         with self.snapshot():
             return make_chart(self, year, **options)
 
     def charts(self, year: int, out_dir, **options):
-        from .render.chart_data import make_standard_charts
+        from gwstats.render.chart_data import make_standard_charts
 
         with self.snapshot():
             return make_standard_charts(self, year, out_dir, **options)
 
     def report(self, year: int, output, **options):
-        from .render.report import make_report
+        from gwstats.render.report import make_report
 
         with self.snapshot():
             return make_report(self, year, output, **options)
 
     @staticmethod
     def stored_name(name: str, sha256: str) -> str:
-        """The received copy's relative path: short and derived from the hash, so no file name
-        (246 bytes of Chinese, characters the file system refuses) can break the copy; the name as
-        received is kept in the store (``files.name``)."""
-        suffix = Path(name).suffix.lower()
-        if not (suffix.isascii() and len(suffix) <= 6 and suffix[1:].isalnum()):
-            suffix = ""
-        return f"{FILES_DIR}/{sha256[:2]}/{sha256[:16]}{suffix}"
+        """The received copy's path relative to the workspace (see :func:`gwstats.store.received.stored_name`)."""
+        return stored_name(name, sha256)
 
     def recent_files(self, limit: int = 10) -> list[dict]:
         """The files received last: name, when, by whom, which returns they carried."""
-        from .files import recent_files
+        from gwstats.store.received import recent_files
 
         return recent_files(self, limit)
 
     def original_file(self, submission: int):
         """(name as received, path of the kept copy) of the file a submission came from."""
-        from .files import original_file
+        from gwstats.store.received import original_file
 
         return original_file(self, submission)
 
-    # ---- the way up (gwstats.export, gwstats.form_fill) ---------------------------------------------
+    # ---- the way up (gwstats.forms.export, gwstats.forms.fill) ---------------------------------------------
     def export_return(self, year: int, output, **options):
         """This unit's 汇总 return in the standard long layout, for the level above to import."""
-        from .export import write_return
+        from gwstats.forms.export import write_return
 
         return write_return(self, year, output, **options)
 
     def export_long(self, year: int, output=None, **options):
         """Long data (unit, metric, value, unit of measure, 口径): records, or a UTF-8-BOM CSV file."""
-        from .export import long_records, write_csv_long
+        from gwstats.forms.export import long_records, write_csv_long
 
         return write_csv_long(self, year, output, **options) if output is not None else long_records(self, year, **options)
 
     def fill_form(self, year: int, form, output, **options):
         """The level above's own form with this workspace's totals filled in."""
-        from .form_fill import fill_form
+        from gwstats.forms.fill import fill_form
 
         return fill_form(self, year, form, output, **options)
 
@@ -343,7 +338,7 @@ class Workspace:
 
     def move_in(self, staged: str, name: str, sha256: str) -> str:
         """Like :meth:`copy_in_bytes`, for a copy already written whole to a staging folder of this
-        workspace (gwstats.staging): renamed into place (its folder is usually made already)."""
+        workspace (gwstats.ingest.staging): renamed into place (its folder is usually made already)."""
         rel = self.stored_name(name, sha256)
         dest = os.path.join(self.root, rel)
         try:

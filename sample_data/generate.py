@@ -57,7 +57,7 @@ def load_definition(folder_name: str, folder: Path = DEFINITIONS) -> dict:
 
 
 def _catalog():
-    from gwstats.catalog import load_default
+    from gwstats.model.catalog import load_default
 
     return load_default()
 
@@ -190,7 +190,7 @@ def _label(catalog, code: str, ret: dict) -> str:
 
 
 def write_template(catalog, d: dict, ret: dict, path: Path):
-    from gwstats.template import HEADER_ROW, build_workbook, metric_rows
+    from gwstats.forms.template import HEADER_ROW, build_workbook, metric_rows
 
     u = unit_of(d, ret["unit"])
     parent = unit_of(d, u["parent"])["name"] if u.get("parent") else ""
@@ -224,7 +224,7 @@ def write_template(catalog, d: dict, ret: dict, path: Path):
 def write_crosstab(catalog, wb, ret: dict):
     """The cross-tab sheet that the sample catalog's template draws: each row [组织数, 五好数]; rows the
     unit does not have are 0, and the 合计 row is the sum of the others."""
-    from gwstats.template_crosstab import cell_of, crosstab_tables
+    from gwstats.forms.crosstab import cell_of, crosstab_tables
 
     tables = crosstab_tables(catalog, ret["year"])
     for k, t in enumerate(tables.values()):
@@ -245,7 +245,7 @@ def sample_catalog(d: dict):
     """The sample's own catalog (the default one plus its catalog_extra), or None."""
     if not d.get("catalog_extra"):
         return None, None
-    from gwstats.catalog import default_catalog_text, parse_catalog
+    from gwstats.model.catalog import default_catalog_text, parse_catalog
 
     text = default_catalog_text() + d["catalog_extra"]
     return text, parse_catalog(text, d["workspace"]["catalog"])

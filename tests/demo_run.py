@@ -6,7 +6,7 @@ import pytest
 
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory):
-    from gwstats import demo
+    from gwstats.cli import demo
 
     out = tmp_path_factory.mktemp("demo") / "gwstats-demo"
     lines: list[str] = []

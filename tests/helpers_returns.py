@@ -180,7 +180,7 @@ def write_csv(path: Path, rows: list[list], encoding: str = "utf-8") -> Path:
 
 def filled_template(ws, path: Path, unit_code: str, year: int, values: dict[str, object], *, scope: str = "本级") -> Path:
     """The workspace's own template for a unit, filled with openpyxl (metric name -> value)."""
-    from gwstats.template import SHEET_NAME, build_workbook, metric_rows
+    from gwstats.forms.template import SHEET_NAME, build_workbook, metric_rows
 
     h = ws.hierarchy()
     u = h.units[unit_code]

@@ -7,8 +7,8 @@ import itertools
 from decimal import Decimal
 
 from gwstats import Workspace
-from gwstats.hierarchy import Unit
-from gwstats.store import SubmissionRecord, ValueRecord
+from gwstats.model.hierarchy import Unit
+from gwstats.store.db import SubmissionRecord, ValueRecord
 
 _counter = itertools.count(1)
 

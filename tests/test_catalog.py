@@ -1,7 +1,7 @@
 import pytest
 
-from gwstats.catalog import GROUP_ORDER, load_catalog, load_default, parse_catalog
-from gwstats.errors import CatalogError
+from gwstats.model.catalog import GROUP_ORDER, load_catalog, load_default, parse_catalog
+from gwstats.core.errors import CatalogError
 
 MINIMAL = """
 [[metrics]]

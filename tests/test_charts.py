@@ -122,7 +122,7 @@ def test_rate_chart_has_target_line_and_marks_units_below(chart_ws):
 
 
 def test_rate_of_a_count_is_refused(chart_ws):
-    from gwstats.errors import UsageError
+    from gwstats.core.errors import UsageError
 
     with pytest.raises(UsageError, match="不是比率"):
         D.build_chart(chart_ws, 2018, "legal_lessons", kind="rate")
@@ -317,7 +317,7 @@ def test_level_names_from_the_config(chart_ws, monkeypatch):
 
 
 def test_chart_output_suffix_must_be_an_image_format(chart_ws, tmp_path):
-    from gwstats.errors import UsageError
+    from gwstats.core.errors import UsageError
 
     with pytest.raises(UsageError, match="图表文件应为 .png、.svg 或 .pdf"):
         D.make_chart(chart_ws, 2018, metric="legal_lessons", output=tmp_path / "c.jpg")
@@ -325,7 +325,7 @@ def test_chart_output_suffix_must_be_an_image_format(chart_ws, tmp_path):
 
 
 def test_share_needs_two_parts(chart_ws):
-    from gwstats.errors import UsageError
+    from gwstats.core.errors import UsageError
 
     with pytest.raises(UsageError, match="两个或更多部分"):
         D.build_chart(chart_ws, 2018, "legal_lessons", kind="share")

@@ -155,7 +155,7 @@ def test_rule_on_leaf_huizong_points_at_its_cell(ws):
 
 
 def test_findings_per_type_are_capped_with_a_count(ws, monkeypatch):
-    import gwstats.checks as checks
+    import gwstats.analysis.checks as checks
 
     monkeypatch.setattr(checks, "MAX_PER_TYPE", 2)
     for u in ("A1", "A2", "B1", "B2", "D"):

@@ -72,7 +72,7 @@ def test_one_server_per_workspace(workspace):
     """A second gwstats ui on a workspace whose server still answers is refused; a stale lock is taken over."""
     import socket
 
-    from gwstats.errors import UsageError
+    from gwstats.core.errors import UsageError
     from gwstats.web.server import LOCK_NAME, claim_workspace, release_workspace
 
     with socket.socket() as s:

@@ -122,7 +122,7 @@ def test_dissolved_units_late_return_is_not_counted_without_a_finding(tmp_path):
 
 def test_merged_units_give_their_successor_a_comparison(tmp_path):
     """东乡 + 西乡 were merged into 东西乡 in 2018 (units file column 前身)."""
-    from gwstats.hierarchy import parse_units
+    from gwstats.model.hierarchy import parse_units
 
     ws = make_ws(tmp_path)
     rows = [["编码", "单位名称", "上级编码", "启用年度", "停用年度", "前身"],

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from gwstats import Workspace
-from gwstats.years import who
+from gwstats.store.years import who
 
 from helpers_returns import long_rows, write_xlsx
 
@@ -114,8 +114,8 @@ def test_a_lock_left_by_a_dead_process_is_taken_over(ws, tmp_path):
 
 
 def test_network_paths_use_a_rollback_journal(tmp_path, monkeypatch):
-    from gwstats.netpath import is_network_path
-    from gwstats.store import Store
+    from gwstats.store.netpath import is_network_path
+    from gwstats.store.db import Store
 
     mounts = [("/", "ext4"), ("/mnt/share", "cifs"), ("/srv/nfs", "nfs4"), ("/home", "ext4")]
     assert is_network_path("/mnt/share/关工委/gwstats.sqlite", mounts)
@@ -140,7 +140,7 @@ def test_a_mapped_network_drive_is_told_from_a_local_one(monkeypatch):
     from pathlib import PureWindowsPath
     from types import SimpleNamespace
 
-    from gwstats.netpath import _windows_remote_drive
+    from gwstats.store.netpath import _windows_remote_drive
 
     asked = []
 

@@ -5,7 +5,7 @@ from typer.testing import CliRunner
 
 from gwstats import Workspace
 from gwstats.cli.app import app
-from gwstats.config import ConfigError, parse_config
+from gwstats.model.config import ConfigError, parse_config
 
 runner = CliRunner()
 

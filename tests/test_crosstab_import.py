@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from gwstats import Workspace
-from gwstats.catalog import load_default
-from gwstats.form_catalog import derive, write_catalog
+from gwstats.model.catalog import load_default
+from gwstats.forms.from_form import derive, write_catalog
 
 from forms import CROSSTAB_COLS, CROSSTAB_ROWS, crosstab_form, crosstab_return, two_table_form
 
@@ -130,8 +130,8 @@ def test_crosstab_goes_up_as_return_and_into_the_form(tmp_path):
 
 
 def test_template_draws_qizhong_rows_and_reads_them_back(tmp_path):
-    from gwstats.template import build_workbook
-    from gwstats.template_crosstab import cell_of
+    from gwstats.forms.template import build_workbook
+    from gwstats.forms.crosstab import cell_of
 
     ws = workspace(tmp_path, crosstab_form(tmp_path / "form.xlsx"))
     assert ws.catalog.metrics["t1_r6_c1"].part_of == "学校"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gwstats import demo
+from gwstats.cli import demo
 from gwstats.cli.app import app
-from gwstats.errors import UsageError
+from gwstats.core.errors import UsageError
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from gwstats.errors import UsageError
+from gwstats.core.errors import UsageError
 from gwstats.render import docx_layout as L
 from gwstats.render import report as R
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from gwstats import Workspace
 from gwstats.cli.app import app
-from gwstats.template import SHEET_NAME, build_workbook, metric_rows
+from gwstats.forms.template import SHEET_NAME, build_workbook, metric_rows
 
 runner = CliRunner()
 

@@ -47,7 +47,7 @@ def test_bundled_font_covers_gb2312_and_every_catalog_and_sample_name():
     assert len(gb2312) > 6700
     assert all(ord(c) in cmap for c in gb2312)
     texts = [resources.files("gwstats").joinpath("data/default_catalog.toml").read_text(encoding="utf-8")]
-    from gwstats.demo import sample_root
+    from gwstats.cli.demo import sample_root
 
     root = sample_root()
     texts += [root.joinpath(n).read_text(encoding="utf-8") for n in ("jian-an/units.csv",)]

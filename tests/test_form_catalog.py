@@ -9,12 +9,12 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from gwstats import Workspace
-from gwstats.catalog import load_catalog, load_default
+from gwstats.model.catalog import load_catalog, load_default
 from gwstats.cli.app import app
-from gwstats.form_catalog import derive
-from gwstats.form_model import FormError
-from gwstats.template import SHEET_NAME, build_workbook, metric_rows
-from gwstats.template_crosstab import cell_of, crosstab_tables, in_crosstab
+from gwstats.forms.from_form import derive
+from gwstats.tables.grid import FormError
+from gwstats.forms.template import SHEET_NAME, build_workbook, metric_rows
+from gwstats.forms.crosstab import cell_of, crosstab_tables, in_crosstab
 
 from forms import CROSSTAB_COLS, CROSSTAB_ROWS, crosstab_form, long_form, two_table_form
 
@@ -182,7 +182,7 @@ def test_template_filled_imported_rolled_up(tmp_path, maker):
 
 def test_metric_years_and_renamed_metric_year_over_year(tmp_path):
     """A metric added in 2020, one asked for only until 2019, and one renamed (new code) in 2020."""
-    from gwstats.catalog import default_catalog_text
+    from gwstats.model.catalog import default_catalog_text
 
     ws = Workspace.init(tmp_path / "ws", name="某县关工委", year=2020)
     units = tmp_path / "u.csv"
@@ -249,7 +249,7 @@ until = 2019
     f = ws.import_paths([tmp_path / "a2019b.xlsx"]).files[0]
     assert f.status == "replaced" and any("2020 年起统计" in w.message and "2019" in w.message for w in f.warnings), f.warnings
     with pytest.raises(Exception, match="since"):
-        from gwstats.catalog import parse_catalog
+        from gwstats.model.catalog import parse_catalog
 
         parse_catalog(new.replace("since = 2020", 'since = "2020年"'), "t")
 

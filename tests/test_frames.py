@@ -28,8 +28,8 @@ def test_to_frame_has_one_row_per_unit_and_metric_with_exact_values(workspace, t
 def test_without_pandas_the_message_says_how_to_get_it(monkeypatch):
     import builtins
 
-    from gwstats.errors import UsageError
-    from gwstats.frames import records_frame
+    from gwstats.core.errors import UsageError
+    from gwstats.analysis.frames import records_frame
 
     real = builtins.__import__
 

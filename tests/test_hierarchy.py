@@ -1,7 +1,7 @@
 import pytest
 
-from gwstats.errors import HierarchyError
-from gwstats.hierarchy import Hierarchy, Unit, check_units, load_units_file, parse_units
+from gwstats.core.errors import HierarchyError
+from gwstats.model.hierarchy import Hierarchy, Unit, check_units, load_units_file, parse_units
 
 HEADER = ["编码", "单位名称", "上级编码", "别名"]
 

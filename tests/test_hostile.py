@@ -12,8 +12,8 @@ import zipfile
 
 import pytest
 
-from gwstats.numbers import NumberError, cell_text, parse_value
-from gwstats.reader import ReadError, read_return_bytes
+from gwstats.core.values import NumberError, cell_text, parse_value
+from gwstats.read.reader import ReadError, read_return_bytes
 
 from helpers_returns import dump_store, long_rows, make_workspace, stored_values, write_csv, write_xlsx
 

@@ -1,11 +1,11 @@
-"""Which files an import takes (gwstats.import_paths): each file once, however it is named."""
+"""Which files an import takes (gwstats.ingest.paths): each file once, however it is named."""
 
 import os
 import sys
 
 import pytest
 
-from gwstats.import_paths import expand_paths
+from gwstats.ingest.paths import expand_paths
 
 
 def _tree(tmp_path):

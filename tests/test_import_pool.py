@@ -1,4 +1,4 @@
-"""The process pool for reading and parsing (gwstats.import_pool) gives what the serial path gives."""
+"""The process pool for reading and parsing (gwstats.ingest.pool) gives what the serial path gives."""
 
 import importlib.util
 import sys
@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gwstats import Workspace, import_pool
+from gwstats import Workspace
+from gwstats.ingest import pool as import_pool
 
 from helpers_returns import dump_store, long_rows, wide_rows, write_csv, write_ods, write_xls, write_xlsx
 
@@ -48,7 +49,7 @@ def batch(tmp_path_factory):
 
 def _import(tmp_path, batch, monkeypatch, workers: str):
     monkeypatch.setenv("GWSTATS_IMPORT_WORKERS", workers)
-    monkeypatch.setattr("gwstats.importer._now", lambda: "2019-02-01T08:00:00")
+    monkeypatch.setattr("gwstats.ingest.importer._now", lambda: "2019-02-01T08:00:00")
     ws = Workspace.init(tmp_path / f"ws{workers}", name="某某市公安局关工委", year=2018)
     ws.import_units(batch / "units.csv")
     seen = []
@@ -111,7 +112,7 @@ def test_a_value_crosses_to_the_parent_exactly(value):
     import pickle
     from decimal import Decimal
 
-    from gwstats.parser.model import Value
+    from gwstats.parse.parsed import Value
 
     v = Value("org_total", None if value is None else Decimal(value), "value", True, "统计表", "D7", "三千五百余", "约数")
     back = pickle.loads(pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL))

@@ -6,8 +6,8 @@ import pytest
 from typer.testing import CliRunner
 
 from gwstats.cli.app import app
-from gwstats.errors import UsageError
-from gwstats.reader import CFB_MAGIC
+from gwstats.core.errors import UsageError
+from gwstats.read.reader import CFB_MAGIC
 
 from helpers_returns import (dump_store, long_rows, make_workspace, stored_values, wide_rows, write_csv, write_xls,
                              write_xlsx)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gwstats.numbers import NumberError, canonical, cell_text, from_float, parse_value, parse_year
+from gwstats.core.values import NumberError, canonical, cell_text, from_float, parse_value, parse_year
 
 
 def val(text, **kw):

@@ -4,11 +4,11 @@ from decimal import Decimal
 
 import pytest
 
-from gwstats.catalog import load_default
-from gwstats.hierarchy import Hierarchy, parse_units
-from gwstats.parser.context import Context
-from gwstats.parser.workbook import parse_sheets
-from gwstats.reader import Sheet
+from gwstats.model.catalog import load_default
+from gwstats.model.hierarchy import Hierarchy, parse_units
+from gwstats.parse.context import Context
+from gwstats.parse.book import parse_sheets
+from gwstats.read.reader import Sheet
 
 from helpers_returns import UNITS_CSV, long_rows
 

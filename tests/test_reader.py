@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gwstats.reader import (CFB_MAGIC, ReadError, Sheet, cell_ref, check_size, col_index, decode_text,
+from gwstats.read.reader import (CFB_MAGIC, ReadError, Sheet, cell_ref, check_size, col_index, decode_text,
                             read_grid_rows, read_return_bytes, read_workbook)
 
 from helpers_returns import write_csv, write_xls, write_xlsx

@@ -73,7 +73,7 @@ def test_every_row_names_a_copy_that_is_whole_when_the_row_is_added(ws, tmp_path
     assert [f.status for f in report.files] == ["accepted"] * 3 and seen == [p.name for p in paths]
 
 
-@pytest.mark.parametrize("workers", ["0", "1"])  # serial, and the pool with its staged copies (gwstats.staging)
+@pytest.mark.parametrize("workers", ["0", "1"])  # serial, and the pool with its staged copies (gwstats.ingest.staging)
 def test_an_interrupt_while_writing_keeps_whole_files_and_removes_the_other_copies(ws, tmp_path, monkeypatch, workers):
     monkeypatch.setenv("GWSTATS_IMPORT_WORKERS", workers)
     paths = [yx_file(tmp_path, f"{u}.xlsx", unit=u) for u in ("岳西县局", "怀宁县公安局关工委", "望江县局")]

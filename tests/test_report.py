@@ -127,7 +127,7 @@ def test_report_for_one_unit(chart_ws):
 
 
 def test_unknown_format_is_refused(chart_ws, tmp_path):
-    from gwstats.errors import UsageError
+    from gwstats.core.errors import UsageError
 
     with pytest.raises(UsageError, match="报告格式"):
         R.make_report(chart_ws, 2018, tmp_path / "x", fmt="pdf")

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from gwstats.errors import UsageError
+from gwstats.core.errors import UsageError
 from store_builders import add_submission, make_ws
 
 
@@ -182,7 +182,7 @@ def test_selection_unit_level_metrics(ws):
 
 def test_record_keys_exact(ws):
     add_submission(ws, "A1", 2018, {"legal_lessons": 10})
-    from gwstats.rollup import RECORD_KEYS
+    from gwstats.analysis.rollup import RECORD_KEYS
 
     rec = ws.rollup(2018).records()[0]
     assert tuple(rec) == RECORD_KEYS
@@ -195,7 +195,7 @@ def test_superseded_submission_not_counted(ws):
 
 
 def test_max_aggregation(tmp_path):
-    from gwstats.catalog import load_default
+    from gwstats.model.catalog import load_default
 
     ws = make_ws(tmp_path)
     text = (ws.root / "catalog.toml").read_text(encoding="utf-8")
@@ -342,7 +342,7 @@ def test_negative_and_small_values_decode_exactly(ws):
 def test_tree_arrays_depth_first_with_contiguous_subtrees():
     import numpy as np
 
-    from gwstats.tree_math import build_tree
+    from gwstats.analysis.tree import build_tree
 
     rows = [  # file order differs from depth-first order; X's parent is unknown -> a second root
         ("A1", "甲一", "A", None, None, None),
@@ -376,7 +376,7 @@ def test_prefer_reported_never_stands_in_a_total_row(ws):
     rec = ws.rollup(2018, compare=None, prefer="reported").record("C", "legal_lessons")
     assert rec["value"] == Decimal(24) and rec["source"] == "computed"
     assert "采用本单位汇总表数" not in rec["note"]
-    from gwstats.trace import trace
+    from gwstats.analysis.trace import trace
 
     t = trace(ws, 2018, "C", "legal_lessons", prefer="reported")
     assert t.value == Decimal(24) and "已含在汇总表数中" not in t.render()

@@ -9,7 +9,7 @@ from gwstats.cli.app import app
 from gwstats.render import report as R
 from gwstats.render import wording as W
 from gwstats.render.rollup_table import ROUNDING_NOTE, fmt_change, fmt_value, rounding_note
-from gwstats.rounding import percent, share_shown
+from gwstats.core.rounding import percent, share_shown
 from store_builders import add_submission, make_ws
 
 

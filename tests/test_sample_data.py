@@ -308,7 +308,7 @@ def test_jian_an_crosstab_with_the_samples_own_catalog(tmp_path):
     assert res.value("JA", "org_type_total") == sum(v for (r, j), v in want.items() if j == 0)
     assert not [f for f in ws.check(2020).findings if f.severity == "error"]
     # the 2019 template of this catalog has no cross-tab (since = 2020)
-    from gwstats.template import build_workbook
+    from gwstats.forms.template import build_workbook
 
     assert len(build_workbook(ws.catalog, year=2019).sheetnames) == 2
     assert len(build_workbook(ws.catalog, year=2020).sheetnames) == 3

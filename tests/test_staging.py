@@ -1,4 +1,4 @@
-"""Copies written ahead on the pool path (gwstats.staging): renamed into files/ in their file's
+"""Copies written ahead on the pool path (gwstats.ingest.staging): renamed into files/ in their file's
 transaction, gone with the staging folder when their file is not stored."""
 
 import os
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gwstats import import_pool, staging
+from gwstats.ingest import pool as import_pool
+from gwstats.ingest import staging
 
 from helpers_returns import long_rows, make_workspace, write_xlsx
 
@@ -65,7 +66,7 @@ def test_the_pool_path_moves_staged_copies_in_and_leaves_no_staging_folder(ws, t
 
 def test_a_dry_run_stages_nothing(ws, tmp_path, monkeypatch):
     opened = []
-    monkeypatch.setattr("gwstats.importer.open_stage", lambda d: opened.append(d))
+    monkeypatch.setattr("gwstats.ingest.importer.open_stage", lambda d: opened.append(d))
     report = ws.import_paths([yx_file(tmp_path, f"{u}.xlsx", u) for u in UNITS], dry_run=True)
     assert [f.status for f in report.files] == ["accepted"] * 3 and opened == [] and listing(ws) == []
 

@@ -66,7 +66,7 @@ def test_status_cli(tmp_path):
 
 
 def test_fill_date_decides_on_time_when_readable(tmp_path):
-    from gwstats.status import submitted_date
+    from gwstats.analysis.status import submitted_date
 
     assert submitted_date("2019年1月9日", "2019-03-01T10:00:00") == "2019-01-09"
     assert submitted_date("2019.01.20", None) == "2019-01-20"

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from gwstats import Workspace
-from gwstats.store import PACKED_SIZE, SCHEMA_VERSION, Store, SubmissionRecord, ValueRecord, pack_values, unpack_values
+from gwstats.store.db import PACKED_SIZE, SCHEMA_VERSION, Store, SubmissionRecord, ValueRecord, pack_values, unpack_values
 from store_builders import add_file, add_submission, make_ws
 
 

@@ -1,4 +1,4 @@
-"""All SQL lives behind the store layer (gwstats/store.py + gwstats/store_queries.py).
+"""All SQL lives behind the store layer (gwstats/store/db.py, queries.py and schema.py).
 
 Scans the source of the gwstats package: no module outside the store layer runs a statement
 (``.execute`` / ``.executemany`` / ``.executescript``), imports ``sqlite3``, holds SQL text or
@@ -14,10 +14,10 @@ from pathlib import Path
 import gwstats
 
 PACKAGE = Path(gwstats.__file__).resolve().parent
-STORE_LAYER = {"store.py", "store_queries.py"}
-# importer.py hands the store's connection back to Store.values_in_force while it decides a file
+STORE_LAYER = {"store/db.py", "store/queries.py", "store/schema.py"}
+# ingest/importer.py hands the store's connection back to Store.values_in_force while it decides a file
 # (import write path; the statements themselves are the store's)
-CONN_ALLOWED = {"importer.py"}
+CONN_ALLOWED = {"ingest/importer.py"}
 RUNS_SQL = {"execute", "executemany", "executescript"}
 SQL_TEXT = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|BEGIN|COMMIT|ROLLBACK|WITH RECURSIVE)\s")
 
@@ -56,7 +56,7 @@ def sql_outside_store(package: Path = PACKAGE) -> list[str]:
 
 def test_no_sql_outside_the_store_layer():
     found = sql_outside_store()
-    assert not found, "SQL outside the store layer (move it into a method of gwstats/store_queries.py):\n" + "\n".join(found)
+    assert not found, "SQL outside the store layer (move it into a method of gwstats/store/queries.py):\n" + "\n".join(found)
 
 
 def test_the_scan_sees_each_kind_of_sql(tmp_path):
@@ -64,7 +64,8 @@ def test_the_scan_sees_each_kind_of_sql(tmp_path):
     store layer's own modules are not scanned."""
     fake = tmp_path / "gwstats"
     (fake / "render").mkdir(parents=True)
-    (fake / "store.py").write_text("import sqlite3\nconn.execute('SELECT 1')\n", encoding="utf-8")
+    (fake / "store").mkdir()
+    (fake / "store" / "db.py").write_text("import sqlite3\nconn.execute('SELECT 1')\n", encoding="utf-8")
     (fake / "render" / "x.py").write_text(
         "import sqlite3\nfrom sqlite3 import Error\n"
         "def f(ws, c, m):\n"

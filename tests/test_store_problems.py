@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from gwstats.cli.app import app
-from gwstats.errors import StoreError
-from gwstats.store import Store, store_reason
+from gwstats.core.errors import StoreError
+from gwstats.store.db import Store, store_reason
 
 from helpers_returns import long_rows, make_workspace, write_xlsx
 

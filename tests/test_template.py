@@ -2,8 +2,8 @@ from pathlib import Path
 
 import openpyxl
 
-from gwstats.catalog import load_default
-from gwstats.template import GENERIC_NAME, HEADER_FIELDS, HEADER_ROW, SHEET_NAME, TABLE_HEADER, build_workbook, metric_rows
+from gwstats.model.catalog import load_default
+from gwstats.forms.template import GENERIC_NAME, HEADER_FIELDS, HEADER_ROW, SHEET_NAME, TABLE_HEADER, build_workbook, metric_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,13 +58,13 @@ def test_single_unit_template(workspace, tmp_path):
 
 
 def test_generic_template_is_up_to_date_with_the_catalog(tmp_path):
-    """templates/ holds the blank generic return; `python -m gwstats.template templates` regenerates it."""
+    """templates/ holds the blank generic return; `python -m gwstats.forms.template templates` regenerates it."""
     committed = openpyxl.load_workbook(ROOT / "templates" / GENERIC_NAME)
     fresh = build_workbook(load_default(), year=None)
     for name in fresh.sheetnames:
         a = [[c.value for c in row] for row in committed[name].iter_rows()]
         b = [[c.value for c in row] for row in fresh[name].iter_rows()]
-        assert a == b, f"templates/{GENERIC_NAME} 与指标目录不一致：运行 python -m gwstats.template templates 重新生成"
+        assert a == b, f"templates/{GENERIC_NAME} 与指标目录不一致：运行 python -m gwstats.forms.template templates 重新生成"
 
 
 def test_templates_are_package_independent_of_the_checkout(tmp_path):

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from gwstats.template import write_unit_templates
+from gwstats.forms.template import write_unit_templates
 
 from helpers_returns import filled_template, make_workspace, stored_values
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from gwstats.errors import UsageError
+from gwstats.core.errors import UsageError
 from store_builders import add_submission, make_ws
 
 
@@ -40,7 +40,7 @@ def test_trace_down_to_cells_with_history(ws):
 
 
 def test_trace_stand_in_and_missing(ws):
-    from gwstats.trace import trace
+    from gwstats.analysis.trace import trace
 
     t = trace(ws, 2018, "C", "legal_lessons", prefer="reported")
     kids = {c.unit: c for c in t.tree.children}

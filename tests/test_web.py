@@ -286,7 +286,7 @@ def test_a_data_error_is_a_chinese_page_not_a_traceback(loaded):
 
 
 def test_trace_page_shows_each_subtotal_and_its_parts(loaded):
-    from gwstats.render.table import decimal_text
+    from gwstats.core.formatting import decimal_text
 
     ws, _ = loaded
     html = client(ws).get("/trace?year=2020&unit=JA&metric=org_total").text

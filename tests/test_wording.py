@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from gwstats.catalog import load_default
+from gwstats.model.catalog import load_default
 from gwstats.render import wording as w
 
 
@@ -228,7 +228,7 @@ def test_part_name_drops_what_the_total_says():
 
 
 def test_cross_tab_cells_stay_out_of_the_group_sentence():
-    from gwstats.catalog import Catalog, Metric
+    from gwstats.model.catalog import Catalog, Metric
 
     from gwstats.render.wording import catalog_group_sentence
 

@@ -1,4 +1,4 @@
-"""gwstats.worker: the child process that reads .xls files under a time and memory limit."""
+"""gwstats.read.worker: the child process that reads .xls files under a time and memory limit."""
 
 import _thread
 import os
@@ -12,7 +12,7 @@ import psutil
 import pytest
 
 import worker_jobs
-from gwstats.worker import Worker, WorkerFailed
+from gwstats.read.worker import Worker, WorkerFailed
 
 HERE = Path(__file__).resolve().parent
 
@@ -96,7 +96,7 @@ PARENT = """
 import sys, time
 sys.path.insert(0, {tests!r})
 import worker_jobs
-from gwstats.worker import Worker
+from gwstats.read.worker import Worker
 w = Worker(timeout=600, max_rss=2**30)
 w.call(worker_jobs.echo, 0)
 print(w.pid, flush=True)

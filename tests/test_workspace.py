@@ -1,8 +1,8 @@
 import pytest
 
 from gwstats import Workspace
-from gwstats.config import find_workspace
-from gwstats.errors import GwstatsError, UsageError, WorkspaceNotFound
+from gwstats.model.config import find_workspace
+from gwstats.core.errors import GwstatsError, UsageError, WorkspaceNotFound
 
 
 def test_init_creates_the_files(tmp_path):
@@ -76,7 +76,7 @@ def test_deadline(workspace):
 def _store_a_return(ws, unit: str, year: int = 2018):
     from decimal import Decimal
 
-    from gwstats.store import SubmissionRecord, ValueRecord
+    from gwstats.store.db import SubmissionRecord, ValueRecord
 
     with ws.store.transaction() as conn:
         fid = ws.store.add_file(conn, sha256=f"sha-{unit}", name=f"{unit}.xlsx", size=1, stored_path="x",

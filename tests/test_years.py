@@ -4,8 +4,8 @@ import pytest
 from typer.testing import CliRunner
 
 from gwstats.cli.app import app
-from gwstats.errors import UsageError
-from gwstats.years import YearLocked
+from gwstats.core.errors import UsageError
+from gwstats.store.years import YearLocked
 
 from helpers_returns import UNITS_CSV, dump_store, long_rows, make_workspace, stored_values, write_xlsx
 

@@ -1,4 +1,4 @@
-"""The safety scan of a received zip-based workbook (gwstats.zip_scan), through read_return_bytes.
+"""The safety scan of a received zip-based workbook (gwstats.read.zip_scan), through read_return_bytes.
 More hostile files: tests/test_hostile.py and the corpus."""
 
 import io
@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from gwstats.reader import ReadError, read_return_bytes
+from gwstats.read.reader import ReadError, read_return_bytes
 
 from helpers_returns import write_xlsx
 

@@ -10,7 +10,7 @@ TOKEN_RE = re.compile(r'name="csrftoken" value="([^"]+)"')
 
 def sample_workspace(root: Path):
     from gwstats import Workspace
-    from gwstats.demo import copy_sample
+    from gwstats.cli.demo import copy_sample
 
     inputs = root / "收到的报表"
     copy_sample("jian-an", inputs)

@@ -1,4 +1,4 @@
-"""Jobs for tests of gwstats.worker (importable by the spawned child, which unpickles them by name)."""
+"""Jobs for tests of gwstats.read.worker (importable by the spawned child, which unpickles them by name)."""
 
 import os
 import time

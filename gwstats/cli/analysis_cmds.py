@@ -8,11 +8,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import Format, FormatOpt, UnitOpt, WorkspaceOpt, YearOpt, emit, err, handle_errors, open_workspace
+from gwstats.cli.common import Format, FormatOpt, UnitOpt, WorkspaceOpt, YearOpt, emit, err, handle_errors, open_workspace
 
 
 def md_escape(text: str) -> str:
-    from ..render.table import md_escape as escape
+    from gwstats.render.table import md_escape as escape
 
     return escape(text)
 
@@ -50,8 +50,8 @@ def rollup_cmd(
 
     例：gwstats rollup --year 2018 --level 2 --metric 法治教育 --show-parts
     """
-    from ..errors import UsageError
-    from ..render.rollup_table import wide_rows
+    from gwstats.core.errors import UsageError
+    from gwstats.render.rollup_table import wide_rows
 
     if no_compare and compare is not None:
         raise UsageError("--compare 与 --no-compare 不能同时使用")
@@ -66,7 +66,7 @@ def rollup_cmd(
     if result.prev is not None and not result.prev.data.has_sub.any():
         err(f"提醒：对比年度 {result.compare_year} 还没有导入任何报表，同比各列为空")
     if output is not None:
-        from ..render.workbook import write_workbook
+        from gwstats.render.workbook import write_workbook
 
         path = write_workbook(ws, result, output, show_parts=show_parts)
         typer.echo(f"已写入汇总工作簿：{path}")
@@ -81,8 +81,8 @@ def rollup_cmd(
         title = f"{ws.config.organisation} {year} 年度汇总（{ws_name(result)}{cmp_text}）"
     if f == "table" and not metric and level is None and not show_parts:
         # the console default: the headline figures of the 合计, one line each (指标 本年 上年 增减)
-        from ..render.rollup_table import headline_rows, table_notes
-        from ..render.table import render_records
+        from gwstats.render.rollup_table import headline_rows, table_notes
+        from gwstats.render.table import render_records
 
         typer.echo(render_records(headline_rows(result), "table", title=title, left=("指标", "计量单位", "已报")))
         for note in table_notes(result):
@@ -96,8 +96,8 @@ def rollup_cmd(
     if f == "csv":
         emit(rows, fmt)
     else:
-        from ..render.rollup_table import table_notes
-        from ..render.table import render_records
+        from gwstats.render.rollup_table import table_notes
+        from gwstats.render.table import render_records
 
         typer.echo(render_records(rows, f, title=title, left=("单位", "说明")))
         for line in table_notes(result, rows):

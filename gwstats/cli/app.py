@@ -6,7 +6,16 @@ import sys
 
 import typer
 
-from . import analysis_cmds, catalog_cmds, chart_cmds, demo_cmd, export_cmds, import_cmds, setup_cmds, ui_cmd, year_cmds, zh
+from gwstats.cli import analysis_cmds
+from gwstats.cli import catalog_cmds
+from gwstats.cli import chart_cmds
+from gwstats.cli import demo_cmd
+from gwstats.cli import export_cmds
+from gwstats.cli import import_cmds
+from gwstats.cli import setup_cmds
+from gwstats.cli import ui_cmd
+from gwstats.cli import year_cmds
+from gwstats.cli import zh
 
 app = typer.Typer(
     name="gwstats",
@@ -26,7 +35,7 @@ app = typer.Typer(
 
 def _version(value: bool):
     if value:
-        from .. import __version__
+        from gwstats import __version__
 
         typer.echo(f"gwstats {__version__}")
         raise typer.Exit()
@@ -61,7 +70,7 @@ def main():
         import multiprocessing
 
         multiprocessing.freeze_support()
-    from .. import import_pool
+    from gwstats.ingest import pool as import_pool
 
     import_pool.enable()  # the console script's main module is guarded: import pool workers are safe
     try:

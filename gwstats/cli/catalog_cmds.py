@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import Format, FormatOpt, WorkspaceOpt, emit, handle_errors
+from gwstats.cli.common import Format, FormatOpt, WorkspaceOpt, emit, handle_errors
 
 catalog_app = typer.Typer(help="指标目录：从上级下发的表格生成。", no_args_is_help=True)
 
@@ -25,10 +25,10 @@ def from_template(
 
     例：gwstats catalog from-template 省关工委2019年统计表.xlsx -o catalog.toml
     """
-    from ..catalog import load_default
-    from ..errors import UsageError, WorkspaceNotFound
-    from ..form_catalog import derive, write_catalog
-    from ..workspace import Workspace
+    from gwstats.model.catalog import load_default
+    from gwstats.core.errors import UsageError, WorkspaceNotFound
+    from gwstats.forms.from_form import derive, write_catalog
+    from gwstats.workspace import Workspace
 
     try:
         base = Workspace.open(workspace).catalog

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import Format, FormatOpt, UnitOpt, WorkspaceOpt, YearOpt, emit, err, handle_errors, open_workspace
+from gwstats.cli.common import Format, FormatOpt, UnitOpt, WorkspaceOpt, YearOpt, emit, err, handle_errors, open_workspace
 
 
 class Kind(str, Enum):

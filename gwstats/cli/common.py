@@ -11,8 +11,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import GwstatsError, os_reason
-from ..store import DB_ERRORS
+from gwstats.core.errors import GwstatsError, os_reason
+from gwstats.store.db import DB_ERRORS
 
 
 class Format(str, Enum):
@@ -27,7 +27,7 @@ WorkspaceOpt = Annotated[
     typer.Option("--workspace", "-w", help="工作区目录（默认：向上查找 gwstats.toml，其次环境变量 GWSTATS_WORKSPACE）", show_default=False),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="输出格式：table / csv / json / md")]
-from ..config import MAX_YEAR, MIN_YEAR  # noqa: E402
+from gwstats.model.config import MAX_YEAR, MIN_YEAR  # noqa: E402
 
 
 def check_year(value: int | None) -> int | None:
@@ -59,7 +59,7 @@ def handle_errors(fn):
             err(f"错误：{exc}")
             raise typer.Exit(exc.exit_code) from None
         except DB_ERRORS as exc:  # a store damaged or made unusable while the command ran
-            from ..store import OPENED, store_reason
+            from gwstats.store.db import OPENED, store_reason
 
             err(f"错误：数据库文件 {OPENED[-1] if OPENED else 'gwstats.sqlite'} {store_reason(exc)}")
             raise typer.Exit(2) from None
@@ -74,7 +74,7 @@ def handle_errors(fn):
 
 
 def open_workspace(path: Path | None):
-    from ..workspace import Workspace
+    from gwstats.workspace import Workspace
 
     ws = Workspace.open(path)
     ws.notify = err  # 张敏（电脑 XX）正在导入，开始于 10:02，请稍后……
@@ -84,7 +84,7 @@ def open_workspace(path: Path | None):
 def emit(records: list[dict], fmt: Format | str, *, columns: list[str] | None = None, title: str | None = None,
          out=None):
     """Print records as a table, CSV, JSON (a list of flat records) or Markdown."""
-    from ..render.table import render_records
+    from gwstats.render.table import render_records
 
     fmt = str(getattr(fmt, "value", fmt))
     text = render_records(records, fmt, columns=columns, title=title)

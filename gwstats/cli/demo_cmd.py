@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .common import handle_errors
+from gwstats.cli.common import handle_errors
 
 
 class Sample(str, Enum):
@@ -31,7 +31,7 @@ def register(app: typer.Typer):
 
         例：gwstats demo -o gwstats-demo
         """
-        from ..demo import run_demo
+        from gwstats.cli.demo import run_demo
 
         result = run_demo(output, samples=sample.value, force=force, echo=typer.echo)
         if not result.ok:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import UnitOpt, WorkspaceOpt, YearOpt, err, handle_errors, open_workspace
+from gwstats.cli.common import UnitOpt, WorkspaceOpt, YearOpt, err, handle_errors, open_workspace
 
 EXPORT_FORMATS = ("xlsx", "csv-long")
 
@@ -34,7 +34,7 @@ def export(
     --as-return、--into 的填报人、联系电话取自 gwstats.toml 的 [export]（filled_by、phone；
     上级名单中本单位的名称不同时设 unit_name）。--into 有格子对不上指标时照样写出文件，退出码为 1。
     """
-    from ..errors import UsageError
+    from gwstats.core.errors import UsageError
 
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"--format 应为 {' 或 '.join(EXPORT_FORMATS)}，实际为“{fmt}”")
@@ -45,7 +45,7 @@ def export(
     ws = open_workspace(workspace)
     year = ws.year_or_default(year)
     if fmt == "csv-long":
-        from ..export import csv_long_text
+        from gwstats.forms.export import csv_long_text
 
         if output is None:
             sys.stdout.write(csv_long_text(ws.export_long(year, unit=unit, prefer=prefer)))

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import Format, FormatOpt, WorkspaceOpt, check_year, emit, err, handle_errors, open_workspace
+from gwstats.cli.common import Format, FormatOpt, WorkspaceOpt, check_year, emit, err, handle_errors, open_workspace
 
 PROGRESS_MIN_FILES = 5
 
@@ -18,7 +18,7 @@ PROGRESS_MIN_FILES = 5
 class _Progress:
     """A rich progress bar on stderr (imported only when shown). Redrawn from the calls, at most ten
     times a second, not by a thread of its own: a process without threads can fork the import's
-    workers (gwstats.import_pool.start_method)."""
+    workers (gwstats.ingest.pool.start_method)."""
 
     def __init__(self):
         from rich.console import Console
@@ -80,7 +80,7 @@ def import_(
     show = not quiet and sys.stderr.isatty()
     progress = None
     if show:
-        from ..import_paths import expand_paths
+        from gwstats.ingest.paths import expand_paths
 
         files, _ = expand_paths(paths)
         if len(files) > PROGRESS_MIN_FILES:
@@ -100,7 +100,7 @@ def import_(
         raise typer.Exit(2)
     cut_refusals = []
     if fmt == Format.table and not verbose:
-        from ..render.file_lines import file_line
+        from gwstats.render.file_lines import file_line
 
         lines = [file_line(r) for r in report.records()]
         typer.echo("\n".join(lines))
@@ -124,8 +124,8 @@ def _received_date(text: str | None) -> str | None:
         return None
     import datetime as dt
 
-    from ..errors import UsageError
-    from ..status import submitted_date
+    from gwstats.core.errors import UsageError
+    from gwstats.analysis.status import submitted_date
 
     day = submitted_date(text, None)
     try:

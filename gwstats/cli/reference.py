@@ -16,7 +16,7 @@ def render_reference() -> str:
     import typer
     from typer.testing import CliRunner
 
-    from .app import app
+    from gwstats.cli.app import app
 
     runner = CliRunner()
     out = [

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ..finding_labels import label
+from gwstats.core.findings import label
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from .common import Format, FormatOpt, UnitOpt, WorkspaceOpt, YearOpt, check_year, emit, err, handle_errors, open_workspace
+from gwstats.cli.common import Format, FormatOpt, UnitOpt, WorkspaceOpt, YearOpt, check_year, emit, err, handle_errors, open_workspace
 
 units_app = typer.Typer(help="单位名单（上下级关系）：导入、查看、检查。", no_args_is_help=True)
 
@@ -24,7 +24,7 @@ def init(
 
     例：gwstats init 关工委统计 --name 安庆市公安局关工委 --year 2018
     """
-    from ..workspace import Workspace
+    from gwstats.workspace import Workspace
 
     ws = Workspace.init(directory, name=name, year=year, force=force)
     typer.echo(f"已创建工作区：{ws.root}")
@@ -79,7 +79,7 @@ def units_check(
     例：gwstats units check 新单位名单.xlsx
     """
     if file is not None:
-        from ..hierarchy import load_units_file
+        from gwstats.model.hierarchy import load_units_file
 
         findings = load_units_file(file)[1]
     else:
@@ -104,7 +104,7 @@ def template(
 
     例：gwstats template --year 2018 -o 2018年报表模板
     """
-    from ..errors import UsageError
+    from gwstats.core.errors import UsageError
 
     if scope not in ("本级", "汇总"):
         raise UsageError(f"--scope 应为“本级”或“汇总”，实际为“{scope}”")

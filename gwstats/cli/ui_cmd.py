@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import WorkspaceOpt, err, handle_errors, open_workspace
+from gwstats.cli.common import WorkspaceOpt, err, handle_errors, open_workspace
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -25,10 +25,10 @@ def ui(
 
     例：gwstats ui -w 集安
     """
-    from ..errors import UsageError
+    from gwstats.core.errors import UsageError
 
     try:
-        from ..web.server import serve
+        from gwstats.web.server import serve
     except ImportError as exc:  # a lean install without the web extra's parts
         raise UsageError(f"网页界面缺少组件 {exc.name}：请运行 pip install gwstats 重新安装") from None
     ws = open_workspace(workspace)

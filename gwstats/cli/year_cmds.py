@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import WorkspaceOpt, check_year, handle_errors, open_workspace
+from gwstats.cli.common import WorkspaceOpt, check_year, handle_errors, open_workspace
 
 RequiredYear = Annotated[int, typer.Option("--year", "-y", help="统计年度", callback=check_year)]
 

@@ -1,6 +1,6 @@
 """From rollup results to chart data, and the chart files: one chart, or the meeting set.
 
-Reads :class:`gwstats.rollup.RollupResult` records (never recomputes a figure), builds
+Reads :class:`gwstats.analysis.rollup.RollupResult` records (never recomputes a figure), builds
 :class:`gwstats.render.charts.ChartData` and draws it with :mod:`gwstats.render.charts`.
 """
 
@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ..errors import UsageError
-from . import style as S
-from . import wording as W
-from .charts import KINDS, ChartData, NoChartData, draw, save_figure
+from gwstats.core.errors import UsageError
+from gwstats.render import style as S
+from gwstats.render import wording as W
+from gwstats.render.charts import KINDS, ChartData, NoChartData, draw, save_figure
 
 
 # ---- from rollup results to chart data ---------------------------------------------------------
@@ -236,7 +236,7 @@ def build_chart(ws, year: int, metric: str | list[str], *, kind: str = "bar", by
     return chart_data(ws, res, metrics if kind == "share" else metrics[0], kind, target=target)
 
 
-def _style_of(ws) -> S.Style:
+def style_of(ws) -> S.Style:
     return S.Style(tuple(ws.config.chart_size), int(ws.config.chart_dpi))
 
 
@@ -245,7 +245,7 @@ def make_chart(ws, year: int, *, metric: str, output: str | Path, kind: str = "b
                svg: bool = False, pdf: bool = False) -> list[Path]:
     """Draw one chart and write it; returns the files written (PNG first)."""
     data = build_chart(ws, year, metric, kind=kind, by=by, unit=unit, level=level, target=target)
-    style = _style_of(ws)
+    style = style_of(ws)
     fig = draw(data, style)
     return save_figure(fig, output, dpi=style.dpi, svg=svg, pdf=pdf)
 
@@ -309,7 +309,7 @@ def fitted_chart_set(ws, year: int) -> list[str]:
     """A meeting set the workspace's catalog and data can carry: per group its indicator with a
     target (rate) or its first metric most units gave (compare when the year before has it, else
     bar); the first total with parts (share); a trend only over three or more years."""
-    from .wording import total_parts
+    from gwstats.render.wording import total_parts
 
     cat = ws.catalog
     try:
@@ -349,7 +349,7 @@ def make_standard_charts(ws, year: int, out_dir: str | Path, *, unit: str | None
     out = ChartSet(Path(out_dir))
     out.out_dir.mkdir(parents=True, exist_ok=True)
     entries = list(ws.config.standard_charts) or fitted_chart_set(ws, year)
-    style = _style_of(ws)
+    style = style_of(ws)
     years = [y for y in ws.store.years() if y <= year]
     for i, entry in enumerate(entries, 1):
         kind, metrics = _parse_entry(entry)

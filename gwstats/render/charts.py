@@ -19,11 +19,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..errors import GwstatsError, UsageError
-from . import style as S
-from . import wording as W
-from .chart_layout import texts_overlap, fit_line, wrap_label
-from .fonts import setup_fonts
+from gwstats.core.errors import GwstatsError, UsageError
+from gwstats.render import style as S
+from gwstats.render import wording as W
+from gwstats.render.chart_layout import texts_overlap, fit_line, wrap_label
+from gwstats.render.fonts import setup_fonts
 
 KINDS = ("bar", "compare", "trend", "rate", "share")
 _LABEL_BOX = {"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}  # over a target line

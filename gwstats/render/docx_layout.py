@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt
 
-from ..errors import UsageError
+from gwstats.core.errors import UsageError
 
 BODY_FONT, BODY_SIZE = "仿宋", 16  # 三号
 HEADING_FONT, HEADING_SIZE = "黑体", 16  # 三号

@@ -52,7 +52,7 @@ def bundled_font_path() -> Path:
     """The CJK font shipped inside gwstats (a Noto Sans CJK SC subset)."""
     path = Path(__file__).resolve().parent.parent / "data" / "fonts" / BUNDLED_FONT
     if not path.is_file():  # pragma: no cover - package data
-        from ..errors import GwstatsError
+        from gwstats.core.errors import GwstatsError
 
         raise GwstatsError(f"找不到自带的中文字体文件 {path}；请重新安装 gwstats")
     return path

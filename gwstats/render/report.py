@@ -11,10 +11,10 @@ import html
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..errors import UsageError
-from . import report_sections as S
-from . import wording as W
-from .rollup_table import rounding_note
+from gwstats.core.errors import UsageError
+from gwstats.render import report_sections as S
+from gwstats.render import wording as W
+from gwstats.render.rollup_table import rounding_note
 
 FORMATS = ("docx", "md", "html")
 RULES_SENTENCE = ("本报告的合计、比率、同比（含可比口径）和四舍五入均按《gwstats 统计口径说明》"
@@ -70,8 +70,8 @@ def _chinese_date(d: dt.date) -> str:
 # ---- building the content ----------------------------------------------------------------------
 def build_report(ws, year: int, *, unit: str | None = None, level: int | None = None,
                  charts: bool = True, today: dt.date | None = None) -> ReportContent:
-    from .chart_data import _style_of, chart_data, group_chart
-    from .charts import NoChartData, draw, png_bytes
+    from gwstats.render.chart_data import style_of, chart_data, group_chart
+    from gwstats.render.charts import NoChartData, draw, png_bytes
 
     cat = ws.catalog
     h = ws.hierarchy()
@@ -117,7 +117,7 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
             basis += "，按现行隶属关系计算"
         basis += "。"
 
-    style = _style_of(ws)
+    style = style_of(ws)
     section = 0
     for g in groups:
         if not sentences[g]:
@@ -209,7 +209,7 @@ def _safe(fn):
 # ---- rendering ---------------------------------------------------------------------------------
 def render_docx(content: ReportContent, path: Path, template: Path | None = None) -> Path:
     """The Word report (layout in :mod:`.docx_layout`), on ``template`` when given."""
-    from .docx_layout import render
+    from gwstats.render.docx_layout import render
 
     return render(content, path, template)
 
@@ -223,7 +223,7 @@ def _is_number(text: str) -> bool:
 
 
 def _md_cell(text: str) -> str:
-    from .table import md_escape
+    from gwstats.render.table import md_escape
 
     return md_escape(text)
 
@@ -333,7 +333,7 @@ def make_report(ws, year: int, output: str | Path, *, fmt: str | None = None, un
     if template is not None and fmt != "docx":
         raise UsageError(f"报告模板只用于 Word（.docx）报告，当前格式为 {fmt}")
     if template is not None:
-        from .docx_layout import open_template
+        from gwstats.render.docx_layout import open_template
 
         open_template(Path(template))  # refuse a missing or damaged template before any work
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..finding_labels import label
-from . import wording as W
+from gwstats.core.findings import label
+from gwstats.core.formatting import fixed
+from gwstats.render import wording as W
 
 MOST_NAMED = 5  # units named in one clause before 等N个单位
 
@@ -36,7 +37,7 @@ def headline_sentence(cat, root_recs: dict, scope: str, prefix: str) -> str:
             clauses.append(W.rate_clause(rec, lead=rec["metric_name"], prefix=prefix))
     if not clauses:
         return ""
-    return W._once(scope + "；".join(clauses) + "。")
+    return W.once(scope + "；".join(clauses) + "。")
 
 
 def _names(names: list[str]) -> str:
@@ -69,7 +70,7 @@ def highlights(cat, res, by_key, root_recs: dict, prefix: str) -> list[str]:
         rising.append((float(rec["change_pct"]), rec))
     rising.sort(key=lambda t: -t[0])
     if rising:
-        parts = [f"{rec['metric_name']}{W.record_change(rec, prefix)}（增长{W.fixed(pct, 1)}%）"
+        parts = [f"{rec['metric_name']}{W.record_change(rec, prefix)}（增长{fixed(pct, 1)}%）"
                  for pct, rec in rising[:3]]
         out.append("增幅较大的有：" + "；".join(parts) + "。")
     # units first on each headline figure

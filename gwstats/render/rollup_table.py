@@ -5,14 +5,15 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from ..rounding import shown
-from .wording import fixed, yoy_prefix
+from gwstats.core.rounding import shown
+from gwstats.core.formatting import fixed
+from gwstats.render.wording import yoy_prefix
 
 ROUNDING_NOTE = "因四舍五入，分项之和与合计可能略有出入"
 COMPARABLE_MARK = "*"
 
 if TYPE_CHECKING:
-    from ..rollup import RollupResult
+    from gwstats.analysis.rollup import RollupResult
 
 
 def fmt_value(value, kind: str, measure: str = "") -> str:

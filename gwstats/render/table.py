@@ -6,35 +6,9 @@ import csv
 import html
 import io
 import json
-import re
 from decimal import Decimal
 
-
-def plain(value):
-    """A JSON-friendly scalar: Decimal -> int or float with its exact decimal text."""
-    if isinstance(value, Decimal):
-        if value == value.to_integral_value():
-            return int(value)
-        return float(str(value))
-    return value
-
-
-def decimal_text(value) -> str:
-    """An exact decimal as people write it: 218, 13.55, 0.1 (no exponent, no trailing .0)."""
-    d = Decimal(value)
-    return format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f")
-
-
-RISKY_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula (CSV injection)
-_PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9,]*(\.[0-9]+)?%?")
-
-
-def csv_safe(text: str) -> str:
-    """A text cell for CSV that a spreadsheet will not run: =HYPERLINK(...) becomes '=HYPERLINK(...).
-    Numbers (-3, +12.5%) are left as they are."""
-    if text.startswith(RISKY_START) and not _PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
-    return text
+from gwstats.core.formatting import csv_safe, decimal_text, plain
 
 
 def md_escape(text: str) -> str:

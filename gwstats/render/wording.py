@@ -11,7 +11,8 @@ import re
 from decimal import Decimal
 from typing import Iterable
 
-from ..rounding import OTHER_RATE_PLACES, dec, half_up, percent
+from gwstats.core.formatting import fixed_text
+from gwstats.core.rounding import OTHER_RATE_PLACES, dec, percent
 
 WAN = Decimal(10000)
 # Measures written in 万 from 10 000 up (person-times are the usual case: 3.0万人次).
@@ -61,18 +62,7 @@ _NAME_SUFFIXES = ("人数", "对数", "次数", "单位数", "数")
 
 # ---- numbers -----------------------------------------------------------------------------------
 _dec = dec
-
-
-def _fixed(value: Decimal, places: int) -> str:
-    text = format(half_up(value, places), "f")
-    return "0" + text[2:] if text.startswith("-0") and Decimal(text) == 0 else text
-
-
-def fixed(value, places: int = 1, *, sign: bool = False) -> str:
-    """``value`` with ``places`` decimals rounded half up (1/16 → 6.3, like every other figure shown);
-    ``sign``: a leading + on positive results (+1.5, -0.3, 0.0)."""
-    text = _fixed(_dec(value), places)
-    return "+" + text if sign and Decimal(text) > 0 else text
+_fixed = fixed_text
 
 
 def _plain(value: Decimal) -> str:
@@ -429,10 +419,10 @@ def group_sentence(records: dict[str, dict], metrics: list[str], indicators: lis
         clauses.append((scope if not clauses else "") + text)
     if not clauses:
         return ""
-    return _once("；".join(clauses) + "。")
+    return once("；".join(clauses) + "。")
 
 
-def _once(sentence: str) -> str:
+def once(sentence: str) -> str:
     """Name the units a comparable basis leaves out once per sentence: a later identical （……未报） goes."""
     seen: set[str] = set()
 

@@ -8,7 +8,7 @@ Chinese text fits. Text from returns and unit lists is always written as text: a
 
 from __future__ import annotations
 
-from ..finding_labels import label
+from gwstats.core.findings import label
 import datetime as dt
 from copy import copy
 import unicodedata
@@ -21,10 +21,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from ..rollup import RollupResult
-from .wording import yoy_prefix
-from .rollup_table import column_title
-from .wording import fixed
+from gwstats.analysis.rollup import RollupResult
+from gwstats.render.wording import yoy_prefix
+from gwstats.render.rollup_table import column_title
+from gwstats.core.formatting import fixed
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LEVEL_NAMES = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
@@ -396,7 +396,7 @@ def _left_out_cell(rec: dict) -> str:
 
 def _wording(rec: dict, prefix: str = "比上年") -> str:
     """The change as the report words it (gwstats.render.wording.record_change), plus the relative change."""
-    from . import wording
+    from gwstats.render import wording
 
     ch = rec["change"]
     if ch is None:

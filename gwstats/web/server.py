@@ -19,7 +19,7 @@ def check_port(host: str, port: int):
     """A clear message (not uvicorn's English) when the port is taken, e.g. by a gwstats ui already running."""
     import socket
 
-    from ..errors import UsageError
+    from gwstats.core.errors import UsageError
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
@@ -50,7 +50,7 @@ def claim_workspace(root: Path, port: int) -> Path:
     port; a lock left by a server that is gone (power cut) is taken over. Portable: no PIDs, no
     POSIX file locks.
     """
-    from ..errors import UsageError
+    from gwstats.core.errors import UsageError
 
     lock = Path(root) / LOCK_NAME
     if lock.is_file():
@@ -76,7 +76,7 @@ def serve(root: Path, *, host: str, port: int, password: str | None, open_browse
 
     check_port(host, port)
     lock = claim_workspace(root, port)
-    from .app import make_app
+    from gwstats.web.app import make_app
 
     loopback = host in ("127.0.0.1", "localhost", "::1")
     app = make_app(root, password=password, allowed_hosts=None if not loopback else ["127.0.0.1", "localhost", "[::1]", "::1"])

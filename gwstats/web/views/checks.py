@@ -5,8 +5,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.routing import Route
 
-from ..app import page_context, render
-from ..table import table
+from gwstats.web.pages import page_context, render
+from gwstats.web.html_table import table
 
 SEVERITIES = (("error", "错误"), ("warning", "提醒"), ("info", "说明"))
 

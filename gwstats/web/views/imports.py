@@ -8,9 +8,9 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.routing import Route
 
-from .. import csrf
-from ..app import page_context, render
-from ..table import table
+from gwstats.web import csrf
+from gwstats.web.pages import page_context, render
+from gwstats.web.html_table import table
 
 MAX_FILES = 1000
 MIN_TOTAL_MB = 200  # one request; each file also has import's own limit (max_file_mb)

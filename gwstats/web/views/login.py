@@ -6,8 +6,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from .. import auth, csrf
-from ..app import render
+from gwstats.web import auth
+from gwstats.web import csrf
+from gwstats.web.pages import render
 
 
 def _next(target: str | None) -> str:

@@ -14,8 +14,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse
 from starlette.routing import Route
 
-from .. import csrf
-from ..app import page_context, render
+from gwstats.web import csrf
+from gwstats.web.pages import page_context, render
 
 OUT_DIR = "成果"
 CHARTS_DIR = "图表"
@@ -60,7 +60,7 @@ def _chart_titles(index: Path) -> dict[str, str]:
 
 
 def make_workbook(ws, year: int):
-    from ...render.workbook import write_workbook
+    from gwstats.render.workbook import write_workbook
 
     result = ws.rollup(year)
     write_workbook(ws, result, out_dir(ws, year) / _names(ws, year)["workbook"])
@@ -118,7 +118,7 @@ async def download(request: Request):
     rel = request.path_params["name"]
     path = await request.app.state.web.call(_find, year, rel)
     if path is None:
-        from ...errors import UsageError
+        from gwstats.core.errors import UsageError
 
         raise UsageError(f"没有这个成果文件：{rel}。请先在“成果”页生成。")
     inline = path.suffix.lower() == ".png"

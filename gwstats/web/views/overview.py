@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from ..app import page_context, render
+from gwstats.web.pages import page_context, render
 
 
 def _overview(ws, year: int | None) -> dict:
-    from ..table import table
+    from gwstats.web.html_table import table
 
     out = {"recent": table(ws.recent_files(10), ["name", "units", "years", "received_at", "imported_by"],
                            {"name": "文件", "units": "单位", "years": "年度", "received_at": "导入时间", "imported_by": "导入人"}),

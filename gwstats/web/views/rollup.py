@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.routing import Route
 
-from ..app import page_context, render
+from gwstats.web.pages import page_context, render
 
 
 def _int(text):
@@ -16,7 +16,7 @@ def _int(text):
 
 
 def rollup_table(ws, year: int, group: str | None, level: int | None, unit: str | None) -> dict:
-    from ...render.rollup_table import change_word, column_title, fmt_change, fmt_value, table_notes
+    from gwstats.render.rollup_table import change_word, column_title, fmt_change, fmt_value, table_notes
 
     groups = ws.catalog.groups()
     group = group if group in groups else (groups[0] if groups else None)

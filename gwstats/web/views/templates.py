@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import csrf
-from ..app import page_context, render
+from gwstats.web import csrf
+from gwstats.web.pages import page_context, render
 
 
 def _count(ws, year: int) -> int:

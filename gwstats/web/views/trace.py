@@ -6,17 +6,17 @@ from starlette.requests import Request
 from starlette.responses import FileResponse
 from starlette.routing import Route
 
-from ..app import page_context, render
+from gwstats.web.pages import page_context, render
 
 
-def _num(v, measure=""):
-    from ...trace import _num as trace_num
+def number_text(v, measure=""):
+    from gwstats.analysis.trace import number_text as trace_num
 
     return trace_num(v) + (measure if v is not None else "")
 
 
 def _cell(c, what: str, note: str = "") -> dict:
-    value = _num(c.value) if c.value is not None else ("不适用" if c.state == "na" else "未填")
+    value = number_text(c.value) if c.value is not None else ("不适用" if c.state == "na" else "未填")
     return {"what": what, "value": value, "note": note, "file": c.file, "sheet": c.sheet or "", "cell": c.cell or "",
             "raw": "" if c.raw is None else c.raw, "download": f"/file/{c.submission}"}
 
@@ -29,10 +29,10 @@ def _rows(node, depth: int, out: list):
     leaf = not node.children and node.reported is None
     if leaf and node.own is not None:
         how = "汇总表，无下级单位，按本级计" if node.own.scope == "汇总" else ""
-        out.append({"depth": depth, "label": node.unit_name, "value": _num(node.own.value), "cells": [_cell(node.own, "本级", how)]})
+        out.append({"depth": depth, "label": node.unit_name, "value": number_text(node.own.value), "cells": [_cell(node.own, "本级", how)]})
         return
     label = f"{node.unit_name}：合计（已报 {node.coverage}{'，采用汇总表数' if node.source == 'reported' else ''}）"
-    out.append({"depth": depth, "label": label, "value": _num(node.total), "cells": []})
+    out.append({"depth": depth, "label": label, "value": number_text(node.total), "cells": []})
     if node.own is not None:
         cell = _cell(node.own, "本级", "已含在汇总表数中" if node.source == "reported" else "")
         out.append({"depth": depth + 1, "label": "本级", "value": cell["value"], "cells": [cell]})
@@ -47,11 +47,11 @@ def _rows(node, depth: int, out: list):
 def _view(t) -> dict:
     rec = t.record
     view = {"unit_name": t.unit_name, "metric_name": t.metric_name, "year": t.year,
-            "value": _num(t.value, t.measure) if t.value is not None else "无数据",
+            "value": number_text(t.value, t.measure) if t.value is not None else "无数据",
             "coverage": rec["coverage"], "note": rec.get("note") or "", "rate": t.kind == "rate",
             "formula": "", "rows": [], "components": [], "history": []}
     if t.kind == "rate":
-        view["formula"] = f"{_num(rec['numerator'])} ÷ {_num(rec['denominator'])}" + (" × 100%" if t.measure == "%" else "")
+        view["formula"] = f"{number_text(rec['numerator'])} ÷ {number_text(rec['denominator'])}" + (" × 100%" if t.measure == "%" else "")
         view["components"] = [_view(c) for c in t.components]
         return view
     if t.tree is not None:

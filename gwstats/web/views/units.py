@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.routing import Route
 
-from ..app import page_context, render
+from gwstats.web.pages import page_context, render
 
 
 def _tree(ws, year: int | None) -> dict:

@@ -1,0 +1,107 @@
+"""Checks about the basis of figures: rates given in part, changes that come from non-reporting,
+returns of units that are not active in the year.
+
+Run by gwstats/checks.py over the same rollup; each adds findings through the checker's ``add``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gwstats.analysis.result import unit_names_text
+from gwstats.store.db import from_micro
+from gwstats.core.formatting import decimal_text
+
+
+def _num(d) -> str:
+    return "无" if d is None else decimal_text(d)
+
+
+def rate_parts(ck):
+    """A unit that gives a rate's numerator (or another part) without the rest: the rate leaves it out."""
+    f, cat = ck.f, ck.cat
+    for code, it in f.indicators.items():
+        if it.own_partial is None:
+            continue
+        idx = np.flatnonzero(it.own_partial & ck.in_scope)
+        ind = cat.indicators[code]
+        for i in idx[: ck.room("rate-part-missing", "warning", idx.size)]:
+            i = int(i)
+            given = [n for n in it.names if f.data.own_has[i, ck.col[n]]]
+            missing = [n for n in it.names if not f.data.own_has[i, ck.col[n]]]
+            shown = "、".join(f"{cat.label_of(n)} {_num(from_micro(f.data.own[i, ck.col[n]]))}" for n in given)
+            msg = (f"{ck.name(i)}：填了{shown}，未填{'、'.join(cat.label_of(n) for n in missing)}；"
+                   f"{ind.name}未计入该单位，请补填")
+            ck.add("warning", "rate-part-missing", msg, i, given[0], ck.locate(i, given[0], ck.own_scope(i)))
+
+
+def comparable_changes(ck):
+    """A total whose change on the comparable basis and whose plain change differ in sign or by more
+    than the jump threshold: the plain difference of the totals would mislead."""
+    rr = ck.rr
+    if rr.prev is None or rr.cx is None:
+        return
+    f, p, c = rr.frame, rr.prev, rr.cx
+    n = ck.tree.n
+    rows = (ck.tree.size > 1) & ck.in_scope
+    has = (f.count > 0) & (p.count > 0) & (c.both[:n] > 0)
+    differs = (c.only_cur[:n] > 0) | (c.only_prev[:n] > 0)
+    cand = has & differs & rows[:, None]
+    if not cand.any():
+        return
+    raw = f.total.astype(np.float64) - p.total.astype(np.float64)
+    comp = c.cur[:n].astype(np.float64) - c.prev[:n].astype(np.float64)
+    gap = np.abs(raw - comp) / 1e6
+    base = np.abs(c.prev[:n].astype(np.float64)) / 1e6
+    with np.errstate(divide="ignore", invalid="ignore"):
+        big = (gap >= ck.cfg.jump_absolute - 1e-9) & (np.where(base > 0, gap / base, np.inf) > ck.cfg.jump_relative)
+    flag = cand & ((np.sign(raw) != np.sign(comp)) | big)
+    pairs = np.argwhere(flag)
+    py = rr.compare_year
+    for i, j in pairs[: ck.room("comparable-change", "warning", len(pairs))]:
+        i, j = int(i), int(j)
+        metric = ck.codes[j]
+        prev_v, cur_v = from_micro(p.total[i, j]), from_micro(f.total[i, j])
+        comp_d = from_micro(c.cur[i, j] - c.prev[i, j])
+        gone = unit_names_text(rr._left_out(i, c.own_only_prev[:, j]))
+        new = unit_names_text(rr._left_out(i, c.own_only_cur[:, j]))
+        who = "；".join(x for x in (f"{gone}本年未填" if gone else "", f"{new}{py}年未填" if new else "") if x)
+        msg = (f"{ck.name(i)}：{ck.cat.label_of(metric)}合计 {py} 年 {_num(prev_v)}、本年 {_num(cur_v)}，"
+               f"直接相减为 {_num(cur_v - prev_v)}，按可比口径为 {_num(comp_d)}（{who}）；报告按可比口径表述")
+        ck.add("warning", "comparable-change", msg, i, metric, None, raw_change=cur_v - prev_v, comparable_change=comp_d)
+
+
+def inactive_returns(ck):
+    """A return of a unit that is not active in the year (dissolved, merged, not yet founded): not counted."""
+    f = ck.f
+    if f.dropped is None:
+        return
+    idx = np.flatnonzero(f.dropped & ck.in_scope)
+    t = ck.tree
+    for i in idx[: ck.room("inactive-return", "warning", idx.size)]:
+        i = int(i)
+        span = []
+        if t.active_from[i] > -(10**8):
+            span.append(f"自 {int(t.active_from[i])} 年起")
+        if t.active_to[i] < 10**8:
+            span.append(f"至 {int(t.active_to[i])} 年止")
+        msg = (f"{ck.name(i)}：单位名单中该单位{'、'.join(span) or ''}有效，{ck.year} 年不在其中，"
+               f"其 {ck.year} 年报表未计入汇总（如单位仍在，请修改单位名单的启用/停用年度）")
+        ck.add("warning", "inactive-return", msg, i)
+
+
+def row_totals_beside_returns(ck):
+    """A 合计 row of a unit that also sent a real 汇总 return: checked against the rows it adds up."""
+    d = ck.f.data
+    if d.row_total_has is None:
+        return
+    comp, ccount = ck.f.computed, ck.f.computed_count
+    below = comp - np.where(d.own_has, d.own, 0)
+    cand = d.row_total_has & ck.in_scope[:, None] & ((ccount == 0) | (below != d.row_total))
+    for i, j in np.argwhere(cand):
+        i, j = int(i), int(j)
+        metric = ck.codes[j]
+        got = from_micro(d.row_total[i, j])
+        want = from_micro(below[i, j]) if ccount[i, j] else None
+        msg = f"{ck.name(i)}：合计行“{ck.cat.label_of(metric)}”为 {_num(got)}，各单位相加为 {_num(want)}"
+        ck.add("error", "total-row-mismatch", msg, i, metric, None, reported=got, computed=want)

@@ -1,0 +1,372 @@
+"""Checks of a year's data: catalog rules, written rates, 合计/汇总 figures, year-over-year jumps.
+
+Every check is computed over all units at once (float screening on the rollup matrices), then each
+candidate is confirmed with exact Decimal arithmetic before it becomes a finding, so a finding is
+never an artefact of floating point. Findings carry the unit, metric, the numbers and the source
+cell (file, sheet, cell) when the figure was written in a return.
+"""
+
+from __future__ import annotations
+
+from gwstats.core.findings import label
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+
+from gwstats.analysis import basis as checks_basis
+from gwstats.core.errors import Finding
+from gwstats.core.formatting import decimal_text
+from gwstats.core.formatting import fixed
+from gwstats.store.db import MICRO, from_micro
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+MAX_PER_TYPE = 20_000  # findings listed per type; the rest are counted in one "truncated" finding
+SEVERITY_TEXT = {"error": "错误", "warning": "提醒", "info": "说明"}
+
+
+@dataclass
+class CheckResult:
+    year: int
+    root: str
+    findings: list[Finding] = field(default_factory=list)
+    has_returns: bool = True  # any return in force for the year
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def summary_line(self) -> str:
+        if not self.findings:
+            return f"{self.year} 年度数据校验未发现问题。"
+        return (f"{self.year} 年度数据校验：错误 {self.count('error')} 处，提醒 {self.count('warning')} 处，"
+                f"说明 {self.count('info')} 处")
+
+    def records(self) -> list[dict]:
+        out = []
+        for f in self.findings:
+            rec = {"severity": f.severity, "code": f.code, "unit": f.extra.get("unit"),
+                   "unit_name": f.extra.get("unit_name"), "metric": f.extra.get("metric"),
+                   "metric_name": f.extra.get("metric_name"), "message": f.message,
+                   "file": f.file, "sheet": f.sheet, "cell": f.cell}
+            rec.update({k: v for k, v in f.extra.items() if k not in rec})
+            out.append(rec)
+        return out
+
+    def display_rows(self) -> list[dict]:
+        return [{"级别": SEVERITY_TEXT.get(f.severity, f.severity), "类型": label(f.code),
+                 "单位": f.extra.get("unit_name") or "", "指标": f.extra.get("metric_name") or "",
+                 "说明": f.message, "来源": f.where()} for f in self.findings]
+
+
+def _cond(op: str, left, right, tol):
+    if op == "<=":
+        return left <= right + tol
+    if op == "<":
+        return left < right + tol
+    if op == ">=":
+        return left >= right - tol
+    if op == ">":
+        return left > right - tol
+    if op == "==":
+        return abs(left - right) <= tol
+    return abs(left - right) > tol  # !=
+
+
+def _num(d: Decimal | None) -> str:
+    return "无" if d is None else decimal_text(d)
+
+
+@dataclass(frozen=True)
+class _Loc:
+    unit: str
+    scope: str
+    metric: str
+
+
+class _Checker:
+    def __init__(self, ws, year: int, unit: str | None):
+        from gwstats.analysis.rollup import resolve_unit, rollup
+        from gwstats.analysis.tree import load_tree
+
+        self.ws = ws
+        self.store = ws.store
+        self.cfg = ws.config
+        self.cat = ws.catalog
+        self.tree = load_tree(self.store)
+        self.year = year
+        self.root = resolve_unit(ws, self.tree, unit)
+        self.rr = rollup(ws, year, compare="auto", tree=self.tree)
+        self.f = self.rr.frame
+        self.codes = list(self.cat.metrics)
+        self.col = {c: j for j, c in enumerate(self.codes)}
+        s = self.tree.subtree(self.root)
+        self.in_scope = np.zeros(self.tree.n, dtype=bool)
+        self.in_scope[s] = True
+        self.findings: list[Finding] = []
+        self.pending: list[tuple[_Loc, Finding]] = []
+        self.kept: dict[str, int] = {}
+        self.omitted: dict[str, tuple[int, str]] = {}
+
+    # -- helpers
+    def locate(self, i: int, metric: str, scope: str = "本级"):
+        """A deferred source-cell lookup; resolved for all findings at once in ``resolve_locations``."""
+        return _Loc(self.tree.codes[i], scope, metric)
+
+    def room(self, code: str, severity: str, n: int) -> int:
+        """How many of ``n`` further findings of type ``code`` will be listed; counts the others."""
+        left = max(0, MAX_PER_TYPE - self.kept.get(code, 0))
+        if n > left:
+            cnt, worst = self.omitted.get(code, (0, severity))
+            if SEVERITY_ORDER.get(severity, 9) < SEVERITY_ORDER.get(worst, 9):
+                worst = severity
+            self.omitted[code] = (cnt + n - left, worst)
+        return min(n, left)
+
+    def add(self, severity, code, message, i, metric=None, where=None, **numbers):
+        if self.room(code, severity, 1) == 0:
+            return
+        self.kept[code] = self.kept.get(code, 0) + 1
+        file = sheet = cell = raw = None
+        if where is not None and not isinstance(where, _Loc):
+            file, sheet, cell, raw = where
+        extra = {"unit": self.tree.codes[i], "unit_name": self.tree.names[i]}
+        if metric:
+            extra.update(metric=metric, metric_name=self.cat.label_of(metric))
+        if raw is not None:
+            extra["raw"] = raw
+        extra.update(numbers)
+        finding = Finding(severity, code, message, file=file, sheet=sheet, cell=cell, extra=extra)
+        if isinstance(where, _Loc):
+            self.pending.append((where, finding))
+        self.findings.append(finding)
+
+    def resolve_locations(self):
+        if not self.pending:
+            return
+        found = self.store.cells_in_force(self.year, [(w.unit, w.scope, w.metric) for w, _ in self.pending])
+        for w, f in self.pending:
+            hit = found.get((w.unit, w.scope, w.metric))
+            if hit:
+                f.file, f.sheet, f.cell = hit[0], hit[1], hit[2]
+                if hit[3] is not None:
+                    f.extra["raw"] = hit[3]
+
+    def own_scope(self, i: int) -> str:
+        """Where a unit's own values were written: its 本级 return, or (no subordinates) its 汇总 return."""
+        leaf = self.f.leaf_rep
+        return "汇总" if leaf is not None and leaf[i] else "本级"
+
+    def _expr_label(self, expr) -> str:
+        return self.cat.label_of(expr.names[0]) if expr.is_single_name else expr.text
+
+    def name(self, i):
+        return self.tree.names[i]
+
+    # -- 1, 2: catalog rules on own values and on totals
+    def rules(self):
+        own, own_has = self.f.data.own, self.f.data.own_has
+        has_own_sub = own_has.any(axis=1)
+        has_children = self.tree.size > 1
+        for rule in self.cat.rules:
+            self._rule(rule, own, own_has, has_own_sub & self.in_scope, total=False)
+            rows = has_children & self.in_scope & (self.f.count > 0).any(axis=1)
+            self._rule(rule, self.f.computed, self.f.computed_count > 0, rows, total=True)
+
+    def _rule(self, rule, values, present, rows, total: bool):
+        names = list(dict.fromkeys(rule.left.names + rule.right.names))
+        cols = [self.col[n] for n in names]
+        pres = present[:, cols]
+        allp = pres.all(axis=1)
+        anyp = pres.any(axis=1)
+        if rule.when_missing == "error":
+            miss = rows & anyp & ~allp
+            for i in np.flatnonzero(miss):
+                lacking = "、".join(self.cat.label_of(n) for n, p in zip(names, pres[i]) if not p)
+                self.add(rule.severity, "rule-missing", f"{self.name(i)}{'（汇总数）' if total else ''}：{rule.message}（缺少{lacking}，无法校验）", i, names[0])
+            evaluate = rows & allp
+        elif rule.when_missing == "zero":
+            evaluate = rows & anyp
+        else:
+            evaluate = rows & allp
+        idx = np.flatnonzero(evaluate)
+        if idx.size == 0:
+            return
+        fl = values[np.ix_(idx, cols)].astype(np.float64) / MICRO
+        fl[~pres[idx]] = 0.0
+        env = {n: fl[:, k] for k, n in enumerate(names)}
+        with np.errstate(divide="ignore", invalid="ignore"):
+            left = np.asarray(rule.left.evaluate(env), dtype=np.float64) * np.ones(idx.size)
+            right = np.asarray(rule.right.evaluate(env), dtype=np.float64) * np.ones(idx.size)
+            eps = 1e-9 * (np.abs(left) + np.abs(right) + 1)
+            tol = float(rule.tolerance)
+            cand = ~_cond(rule.operator, left, right, tol - eps) | ~_cond(rule.operator, left, right, tol + eps)
+            cand |= ~np.isfinite(left) | ~np.isfinite(right)
+        for k in np.flatnonzero(cand):
+            i = int(idx[k])
+            denv = {n: (from_micro(values[i, self.col[n]]) if present[i, self.col[n]] else Decimal(0)) for n in names}
+            try:
+                lv, rv = Decimal(rule.left.evaluate(denv)), Decimal(rule.right.evaluate(denv))
+            except (ArithmeticError, ZeroDivisionError):
+                continue
+            if _cond(rule.operator, lv, rv, rule.tolerance):
+                continue
+            kind = "rule-total" if total else "rule"
+            if self.kept.get(kind, 0) >= MAX_PER_TYPE:
+                self.room(kind, rule.severity, 1)  # counted, not listed
+                continue
+            left_name = names[0]
+            where = None if total else self.locate(i, rule.left.names[0] if rule.left.names else left_name, self.own_scope(i))
+            label = "（汇总数）" if total else ""
+            msg = (f"{self.name(i)}{label}：{rule.message}（{self._expr_label(rule.left)} {_num(lv)}，"
+                   f"{self._expr_label(rule.right)} {_num(rv)}）")
+            self.add(rule.severity, "rule-total" if total else "rule", msg, i, left_name, where,
+                     rule=rule.code, left=lv, right=rv)
+
+    # -- 3: rates written in returns vs computed from the same return
+    def written_rates(self):
+        inds = self.cat.indicators
+        if not inds:
+            return
+        rows = self.store.written_rates(self.year, list(inds))
+        tol = Decimal(str(self.cfg.rate_tolerance))
+        if not rows:
+            return
+        all_parts = self.store.values_of_returns_with(self.year, list(inds))
+        for sid, unit, scope, code, value, raw, sheet, cell, fname in rows:
+            i = self.tree.index.get(unit)
+            if i is None or not self.in_scope[i]:
+                continue
+            ind = inds[code]
+            parts = all_parts.get(sid, {})
+            names = set(ind.numerator.names) | set(ind.denominator.names)
+            if not names <= set(parts):
+                continue
+            env = {n: Decimal(parts[n]) for n in names}
+            num, den = Decimal(ind.numerator.evaluate(env)), Decimal(ind.denominator.evaluate(env))
+            if den == 0:
+                continue
+            computed = num / den * ind.factor
+            written = Decimal(value)
+            if ind.is_percent and written <= 1 and "%" not in (raw or "") and "％" not in (raw or ""):
+                if abs(written * 100 - computed) < abs(written - computed):
+                    written = written * 100  # written as a fraction (0.32)
+            diff = written - computed
+            if abs(diff) <= tol:
+                continue
+            unit_text = "个百分点" if ind.is_percent else ind.display
+            shown = f"{fixed(computed, 1)}{ind.display}"
+            msg = (f"{self.name(i)}：{ind.name}报表填写“{raw or value}”，由{self._expr_label(ind.numerator)} {_num(num)} ÷ "
+                   f"{self._expr_label(ind.denominator)} {_num(den)} 算得 {shown}，相差 {fixed(abs(diff), 1)} {unit_text}")
+            self.add("warning", "rate-mismatch", msg, i, code, (fname, sheet, cell, raw),
+                     written=float(written), computed=round(float(computed), 6), numerator=num, denominator=den)
+
+    # -- 4: 合计 rows and 汇总 returns vs computed totals
+    def reported_totals(self):
+        d = self.f.data
+        comp, ccount = self.f.computed, self.f.computed_count
+        rep_has = d.rep_has & self.in_scope[:, None]
+        diff = rep_has & ((ccount == 0) | (comp != d.rep))
+        children_sum = comp - np.where(d.own_has, d.own, 0)
+        complete = self.f.reported >= self.f.expected
+        for i, j in zip(*np.nonzero(diff)):
+            i, j = int(i), int(j)
+            metric = self.codes[j]
+            rep_v = from_micro(d.rep[i, j])
+            comp_v = from_micro(comp[i, j]) if ccount[i, j] else None
+            where = self.locate(i, metric, "汇总")
+            label = self.cat.label_of(metric)
+            is_total_row = d.rep_source[i] == 2
+            if is_total_row:
+                if ccount[i, j] and children_sum[i, j] == d.rep[i, j]:
+                    continue  # the 合计 row adds up its own rows (the unit's 本级 is separate)
+                severity, code = "error", "total-row-mismatch"
+                msg = f"{self.name(i)}：合计行“{label}”为 {_num(rep_v)}，各单位相加为 {_num(comp_v)}"
+            else:
+                code = "huizong-mismatch"
+                if comp_v is None:
+                    severity = "info"
+                    msg = f"{self.name(i)}：汇总表“{label}”填报 {_num(rep_v)}，下级和本级均无此项数据"
+                elif complete[i] and not d.own_has[i].any() and rep_v < comp_v:
+                    severity = "error"
+                    msg = (f"{self.name(i)}：只报了汇总表，“{label}”填报 {_num(rep_v)}，小于下级合计 {_num(comp_v)}，"
+                           f"无法得出本级数，请核实")
+                elif complete[i]:
+                    severity = "warning"
+                    msg = f"{self.name(i)}：汇总表“{label}”填报 {_num(rep_v)}，由各单位报表计算为 {_num(comp_v)}，相差 {_num(rep_v - comp_v)}"
+                else:
+                    severity = "info"
+                    msg = (f"{self.name(i)}：汇总表“{label}”填报 {_num(rep_v)}，已报单位计算为 {_num(comp_v)}"
+                           f"（下级未报齐 {int(self.f.reported[i])}/{int(self.f.expected[i])}）")
+            self.add(severity, code, msg, i, metric, where, reported=rep_v, computed=comp_v)
+
+    # -- 5, 6: year over year
+    def year_over_year(self):
+        prev = self.rr.prev
+        if prev is None:
+            return
+        cy, py = self.year, self.rr.compare_year
+        d, pd_ = self.f.data, prev.data
+        both = d.own_has & pd_.own_has & self.in_scope[:, None]
+        cur = d.own.astype(np.float64) / MICRO
+        old = pd_.own.astype(np.float64) / MICRO
+        change = cur - old
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = np.where(old != 0, np.abs(change) / np.abs(old), np.inf)
+        jump = both & (np.abs(change) >= self.cfg.jump_absolute - 1e-9) & (rel > self.cfg.jump_relative) & (change != 0)
+        pairs = np.argwhere(jump)
+        for i, j in pairs[: self.room("yoy-jump", "warning", len(pairs))]:
+            i, j = int(i), int(j)
+            metric = self.codes[j]
+            a, b = from_micro(pd_.own[i, j]), from_micro(d.own[i, j])
+            pct = f"{fixed((b - a) / a * 100, 1, sign=True)}%" if a != 0 else "上年为 0"
+            msg = (f"{self.name(i)}：{self.cat.label_of(metric)} {py} 年 {_num(a)}，{cy} 年 {_num(b)}，"
+                   f"变化 {_num(b - a)}（{pct}），请核实")
+            self.add("warning", "yoy-jump", msg, i, metric, self.locate(i, metric, self.own_scope(i)), previous=a, current=b)
+        # a total that fell while every child rose
+        t = self.tree
+        comp, cc = self.f.computed, self.f.computed_count > 0
+        pcomp, pcc = prev.computed, prev.computed_count > 0
+        nonroot = np.flatnonzero(t.parent >= 0)
+        active = t.active(cy)
+        kids = np.zeros(t.n, dtype=np.int64)
+        np.add.at(kids, t.parent[nonroot], active[nonroot].astype(np.int64))
+        rose = (cc & pcc & (comp > pcomp))[nonroot] & active[nonroot, None]
+        nrose = np.zeros((t.n, len(self.codes)), dtype=np.int64)
+        np.add.at(nrose, t.parent[nonroot], rose.astype(np.int64))
+        fell = cc & pcc & (comp < pcomp) & (kids[:, None] > 0) & (nrose == kids[:, None]) & self.in_scope[:, None]
+        pairs = np.argwhere(fell)
+        for i, j in pairs[: self.room("total-fell", "warning", len(pairs))]:
+            i, j = int(i), int(j)
+            metric = self.codes[j]
+            a, b = from_micro(pcomp[i, j]), from_micro(comp[i, j])
+            msg = (f"{self.name(i)}：{self.cat.label_of(metric)}合计由 {_num(a)} 降为 {_num(b)}，"
+                   f"而下属 {int(kids[i])} 个单位全部增加，请核实本级数据")
+            self.add("warning", "total-fell", msg, i, metric, None, previous=a, current=b)
+
+    def run(self) -> CheckResult:
+        self.rules()
+        self.written_rates()
+        self.reported_totals()
+        self.year_over_year()
+        checks_basis.rate_parts(self)
+        checks_basis.comparable_changes(self)
+        checks_basis.inactive_returns(self)
+        checks_basis.row_totals_beside_returns(self)
+        self.resolve_locations()
+        for code, (n, worst) in self.omitted.items():
+            root = self.root
+            self.findings.append(Finding(worst, "truncated", f"另有 {n} 处“{code}”类问题未逐条列出（每类最多列出 {MAX_PER_TYPE} 处）",
+                                         extra={"unit": self.tree.codes[root], "unit_name": self.tree.names[root],
+                                                "type": code, "omitted": n}))
+        order = {c: k for k, c in enumerate(self.tree.codes)}
+        self.findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), order.get(f.extra.get("unit"), 0)))
+        return CheckResult(self.year, self.tree.codes[self.root], self.findings,
+                           has_returns=bool(self.f.data.has_sub.any()))
+
+
+def run_checks(ws, year: int, unit: str | None = None) -> CheckResult:
+    return _Checker(ws, year, unit).run()

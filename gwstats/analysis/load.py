@@ -1,0 +1,215 @@
+"""Reading one year of in-force values from the store into dense matrices (units × metrics).
+
+Each submission carries its numeric values packed at import time (``submissions.packed``, see
+gwstats/store.py): one query of the store (``Store.packed_in_force``) fetches the year's in-force submissions with their blobs, the blobs are
+joined and decoded with one ``numpy.frombuffer``, metric ids are mapped to catalog columns through a
+lookup array and the values are scattered into the matrices. No Python object per value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import repeat
+
+import numpy as np
+
+from gwstats.store.db import packed_dtype
+from gwstats.analysis.tree import Tree
+
+_SAFE = 2**62  # beyond this sum of magnitudes, totals could overflow int64
+
+
+@dataclass
+class YearData:
+    """What the store holds for one year, as matrices over the tree's units and the base metrics."""
+
+    year: int
+    own: np.ndarray  # int64 micro, 本级 values (0 where absent); object (Python ints) if int64 could overflow
+    own_has: np.ndarray  # bool
+    rep: np.ndarray  # int64 micro, 汇总 values (return or 合计 row)
+    rep_has: np.ndarray  # bool
+    has_sub: np.ndarray  # bool per unit: any submission in force
+    rep_source: np.ndarray  # int8 per unit: 0 none, 1 汇总 return, 2 合计 row
+    own_approx: np.ndarray | None = None  # bool like own_has: the value was written approximately (800多)
+    rep_approx: np.ndarray | None = None  # bool like rep_has
+    row_total: np.ndarray | None = None  # micro: a 合计 row's values where the unit also sent a real 汇总
+    row_total_has: np.ndarray | None = None  # (the 汇总 return is in ``rep``; the row is only checked)
+    folded: np.ndarray | None = None  # bool per unit: holds the figures of units merged into it (an earlier year)
+    as_huizong: np.ndarray | None = None  # bool per unit: a summary-sheet row taken as 本级 by default, read
+    # as the unit's 汇总 because units below it also reported (never counted twice)
+
+    def __post_init__(self):
+        if self.own_approx is None:
+            self.own_approx = np.zeros(self.own_has.shape, dtype=bool)
+        if self.rep_approx is None:
+            self.rep_approx = np.zeros(self.rep_has.shape, dtype=bool)
+
+
+def _positions(metric_codes: list[str], aliases: dict[str, str] | None) -> dict[str, int]:
+    """code -> column; a metric's former codes (catalog ``formerly``) share its column."""
+    pos = {c: j for j, c in enumerate(metric_codes)}
+    for old, new in (aliases or {}).items():
+        if new in pos and old not in pos:
+            pos[old] = pos[new]
+    return pos
+
+
+def _metric_columns(store, metric_codes: list[str], aliases: dict[str, str] | None = None) -> np.ndarray:
+    """Lookup array: metric id -> column in ``metric_codes`` (-1 for codes not among them)."""
+    ids = store.metric_id_codes()
+    top = max((i for i, _ in ids), default=0) + 1
+    col_of = np.full(top, -1, dtype=np.int64)
+    pos = _positions(metric_codes, aliases)
+    for i, code in ids:
+        col_of[i] = pos.get(code, -1)
+    return col_of
+
+
+def _unpacked(store, sids: list[int], metric_codes: list[str], aliases: dict[str, str] | None = None):
+    """(submission, column, micro) from the value rows of submissions without a blob (written by
+    something other than Store.add_submission); Store.backfill_packed would write their blobs."""
+    pos = _positions(metric_codes, aliases)
+    return [(s, pos.get(c, -1), v) for s, c, v in store.numeric_values_of(sids)]
+
+
+def load_year(store, tree: Tree, metric_codes: list[str], year: int, aliases: dict[str, str] | None = None) -> YearData:
+    """The year's in-force values as matrices (``aliases``: former code -> current code)."""
+    n, m = tree.n, len(metric_codes)
+    subs = store.packed_in_force(year)
+    has_sub = np.zeros(n, dtype=bool)
+    rep_source = np.zeros(n, dtype=np.int8)
+    own = np.zeros((n, m), dtype=np.int64)
+    own_has = np.zeros((n, m), dtype=bool)
+    rep = np.zeros((n, m), dtype=np.int64)
+    rep_has = np.zeros((n, m), dtype=bool)
+    if not subs:
+        return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source)
+    dt = packed_dtype()
+    sids, units, scopes, sources, blobs = zip(*subs)
+    del subs
+    k_subs = len(sids)
+    # unit row of each submission (-1: not in the tree), whether it is a 汇总
+    rows = np.fromiter(map(tree.index.get, units, repeat(-1, k_subs)), dtype=np.int64, count=k_subs)
+    is_rep = np.array(scopes) == "汇总"
+    valid = rows >= 0
+    has_sub[rows[valid]] = True
+    hz = valid & is_rep
+    is_row = np.array(sources) == "total_row"
+    # a unit may have a real 汇总 return and a 合计 row side by side: the return is its 汇总 (1), else the row (2)
+    rep_source[rows[hz & is_row]] = 2
+    rep_source[rows[hz & ~is_row]] = 1
+    unpacked = {sids[k]: k for k, b in enumerate(blobs) if b is None}
+    if unpacked:
+        blobs = [b or b"" for b in blobs]
+    counts = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // dt.itemsize
+    packed = np.frombuffer(b"".join(blobs), dtype=dt)
+    del blobs
+    col_of = _metric_columns(store, metric_codes, aliases)
+    metric = packed["metric"].astype(np.int64)
+    col = np.where(metric < col_of.size, col_of[np.minimum(metric, col_of.size - 1)], -1)
+    val = packed["micro"].astype(np.int64)
+    del packed, metric
+    r = np.repeat(rows, counts)
+    rep_val = np.repeat(is_rep, counts)
+    if unpacked:
+        extra = _unpacked(store, list(unpacked), metric_codes, aliases)
+        ks = np.array([unpacked[s] for s, _, _ in extra], dtype=np.int64)
+        r = np.concatenate([r, rows[ks]])
+        rep_val = np.concatenate([rep_val, is_rep[ks]])
+        col = np.concatenate([col, np.array([c for _, c, _ in extra], dtype=np.int64)])
+        val = np.concatenate([val, np.array([v for _, _, v in extra], dtype=np.int64)])
+    ok = (r >= 0) & (col >= 0)
+    flat = r * m + col  # position in the (units × metrics) matrices
+    row_val = np.repeat(is_row, counts)
+    if unpacked:
+        row_val = np.concatenate([row_val, is_row[ks]])
+    both = np.zeros(n, dtype=bool)
+    both[rows[hz & is_row]] = True
+    both &= rep_source == 1
+    row_total = row_total_has = None
+    if both.any():
+        row_total, row_total_has = np.zeros((n, m), dtype=np.int64), np.zeros((n, m), dtype=bool)
+    own_mask = ok & ~rep_val
+    rep_mask = ok & rep_val & ~(row_val & both[np.maximum(r, 0)])  # the row of a unit with a real 汇总: not rep
+    for mask, vals, has in ((own_mask, own, own_has), (rep_mask, rep, rep_has)):
+        at = flat[mask]
+        vals.reshape(-1)[at] = val[mask]
+        has.reshape(-1)[at] = True
+    if row_total is not None:
+        mask = ok & rep_val & row_val & both[np.maximum(r, 0)]
+        row_total.reshape(-1)[flat[mask]] = val[mask]
+        row_total_has.reshape(-1)[flat[mask]] = True
+    if float(np.abs(val.astype(np.float64)).sum()) >= _SAFE:
+        # sums over all units could overflow int64: add exact Python integers instead
+        own, rep = own.astype(object), rep.astype(object)
+    own_approx, rep_approx = _approx(store, tree, metric_codes, year, own_has, rep_has, aliases)
+    as_huizong = _assumed_rows(store, tree, year, has_sub, rep_source)
+    if as_huizong.any():
+        u = as_huizong
+        rep[u], rep_has[u], rep_approx[u] = own[u], own_has[u], own_approx[u]
+        own[u], own_has[u], own_approx[u] = 0, False, False
+        rep_source[u] = 1
+    return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source, own_approx, rep_approx, row_total,
+                    row_total_has, as_huizong=as_huizong)
+
+
+def _assumed_rows(store, tree: Tree, year: int, has_sub, rep_source) -> np.ndarray:
+    """Units whose 本级 is a row of a summary sheet without 口径 (taken as 本级 by default) while some
+    unit below them has a return of its own: that row already holds them, so it is the unit's 汇总."""
+    out = np.zeros(tree.n, dtype=bool)
+    units = store.units_with_note(year, "row-scope-assumed", "本级")
+    if not units:
+        return out
+    below = tree.accumulate(has_sub.astype(np.int64)) - has_sub
+    for unit in units:
+        i = tree.index.get(unit)
+        if i is not None and below[i] > 0 and rep_source[i] == 0:
+            out[i] = True
+    return out
+
+
+def _approx(store, tree: Tree, metric_codes: list[str], year: int, own_has, rep_has, aliases=None):
+    """Where the year's in-force values were written approximately (800多); rare."""
+    own_approx = np.zeros(own_has.shape, dtype=bool)
+    rep_approx = np.zeros(rep_has.shape, dtype=bool)
+    rows = store.approx_in_force(year)
+    pos = _positions(metric_codes, aliases)
+    for unit, scope, metric in rows:
+        i, j = tree.index.get(unit), pos.get(metric)
+        if i is not None and j is not None:
+            (rep_approx if scope == "汇总" else own_approx)[i, j] = True
+    return own_approx & own_has, rep_approx & rep_has
+
+
+def load_years(store, tree: Tree, metric_codes: list[str], years: list[int], aliases: dict[str, str] | None = None) -> list[YearData]:
+    return [load_year(store, tree, metric_codes, y, aliases) for y in years]
+
+
+def fold_merged(tree: Tree, data: YearData, pairs: list[tuple[str, str]]) -> YearData:
+    """An earlier year laid on today's units: a merged unit's own figures count as its successor's
+    (东乡 + 西乡 → 东西乡), so the successor gets a comparison. Follows chains (A → B → C)."""
+    target = dict(pairs)
+    moves = []
+    for old in target:
+        new, seen = target[old], {old}
+        while new in target and new not in seen:
+            seen.add(new)
+            new = target[new]
+        i, j = tree.index.get(old), tree.index.get(new)
+        if i is not None and j is not None and i != j:
+            moves.append((i, j))
+    if not moves:
+        return data
+    own, own_has, approx = data.own.copy(), data.own_has.copy(), data.own_approx.copy()
+    has_sub = data.has_sub.copy()
+    folded = np.zeros(tree.n, dtype=bool)
+    for i, j in moves:
+        folded[j] = True
+        own[j] = own[j] + np.where(own_has[i], own[i], 0)
+        own_has[j] |= own_has[i]
+        approx[j] |= approx[i]
+        has_sub[j] |= has_sub[i]
+        own[i], own_has[i], approx[i] = 0, False, False
+    from dataclasses import replace
+
+    return replace(data, own=own, own_has=own_has, own_approx=approx, has_sub=has_sub, folded=folded)

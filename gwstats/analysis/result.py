@@ -1,0 +1,343 @@
+"""The result of a rollup: figures per (row, metric) as flat records, read by every output.
+
+Rows are the listed units, then (where the 合计 holds more than they do) one remainder row, then
+合计 (the selected unit). Changes are on the comparable basis (gwstats/comparable.py); a rate's
+change is the difference of the two rates as displayed (gwstats/rounding.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+
+from gwstats.core.errors import UsageError
+from gwstats.core.rounding import shown
+from gwstats.store.db import from_micro
+from gwstats.analysis.tree import Tree
+
+RECORD_KEYS = (
+    "unit", "unit_name", "level", "row", "metric", "metric_name", "group", "measure", "kind", "value",
+    "numerator", "denominator", "reported", "expected", "coverage", "prev_value", "change",
+    "change_pct", "comparable", "value_comparable", "prev_comparable", "left_out_cur", "left_out_prev",
+    "change_approx", "rate_left_out", "source", "note", "approx",
+)
+_NOTE_NAMES = 3
+
+
+def _round(x: float | None, nd: int = 6):
+    return None if x is None else round(float(x), nd)
+
+
+def _short(name: str) -> str:
+    for s in ("关工委员会", "关工委", "关工小组"):
+        if name.endswith(s) and len(name) > len(s):
+            return name[: -len(s)]
+    return name
+
+
+def unit_names_text(names: list[str], most: int = _NOTE_NAMES) -> str:
+    shown_names = "、".join(names[:most])
+    return shown_names + (f"等{len(names)}个单位" if len(names) > most else "")
+
+
+@dataclass
+class RollupResult:
+    year: int
+    compare_year: int | None
+    root: str
+    units: list[str]
+    metrics: list[str]
+    prefer: str
+    tree: Tree = field(repr=False)
+    catalog: object = field(repr=False)
+    frame: object = field(repr=False)  # this year's Frame over the tree's units
+    prev: object | None = field(repr=False, default=None)  # the comparison year's Frame
+    extra: object | None = field(repr=False, default=None)  # ExtraRow: the remainder row, if any
+    fx: object | None = field(repr=False, default=None)  # frames and comparable with the extra row appended
+    px: object | None = field(repr=False, default=None)
+    cx: object | None = field(repr=False, default=None)
+
+    _cols: dict = field(default_factory=dict, repr=False)
+    _missing_cache: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        if self.fx is None:
+            self.fx, self.px = self.frame, self.prev
+
+    # -- lookups
+    @property
+    def metric_codes(self) -> list[str]:
+        return list(self.catalog.metrics)
+
+    @property
+    def row_keys(self) -> list[str]:
+        """Every row of a table in order: listed units, the remainder row, then 合计 (the root)."""
+        keys = list(self.units)
+        if self.extra is not None:
+            keys.append(self.extra.key)
+        if self.root not in keys:
+            keys.append(self.root)
+        return keys
+
+    @property
+    def listed_keys(self) -> list[str]:
+        """The rows above 合计: the listed units and the remainder row."""
+        return [k for k in self.row_keys if k != self.root or self.root in self.units]
+
+    def row_name(self, key: str) -> str:
+        return self._row_label(self._i(key))[1]
+
+    def _i(self, unit: str) -> int:
+        if self.extra is not None and unit == self.extra.key:
+            return self.tree.n
+        try:
+            return self.tree.index[unit]
+        except KeyError:
+            raise UsageError(f"单位名单中没有编码为“{unit}”的单位") from None
+
+    def _mcol(self, metric: str) -> int:
+        if not self._cols:
+            self._cols.update({c: j for j, c in enumerate(self.catalog.metrics)})
+        return self._cols[metric]
+
+    def total_of(self, frame, i: int, metric: str) -> Decimal | None:
+        j = self._mcol(metric)
+        if frame.count[i, j] == 0:
+            return None
+        return from_micro(frame.total[i, j])
+
+    def computed_of(self, i: int, metric: str, frame=None) -> Decimal | None:
+        frame = frame or self.frame
+        j = self._mcol(metric)
+        if frame.computed_count[i, j] == 0:
+            return None
+        return from_micro(frame.computed[i, j])
+
+    def reported_of(self, i: int, metric: str, frame=None) -> Decimal | None:
+        frame = frame or self.frame
+        j = self._mcol(metric)
+        return from_micro(frame.data.rep[i, j]) if frame.data.rep_has[i, j] else None
+
+    def own_of(self, i: int, metric: str, frame=None) -> Decimal | None:
+        frame = frame or self.frame
+        j = self._mcol(metric)
+        return from_micro(frame.data.own[i, j]) if frame.data.own_has[i, j] else None
+
+    def _rate(self, code: str, parts: np.ndarray, names: list[str]):
+        ind = self.catalog.indicators[code]
+        env = {name: from_micro(parts[k]) for k, name in enumerate(names)}
+        num = Decimal(ind.numerator.evaluate(env))
+        den = Decimal(ind.denominator.evaluate(env))
+        if den == 0:
+            return num, den, None
+        return num, den, float(num / den * ind.factor)
+
+    def _parts(self, frame, i: int, code: str):
+        it = frame.indicators[code]
+        if it.count[i] == 0:
+            return None, None, None
+        return self._rate(code, it.total[i], it.names)
+
+    def _value_in(self, frame, i: int, metric: str):
+        if frame is None:
+            return None
+        if metric in self.catalog.indicators:
+            return self._parts(frame, i, metric)[2]
+        return self.total_of(frame, i, metric)
+
+    def value(self, unit: str, metric: str):
+        return self._value_in(self.fx, self._i(unit), self._resolve_metric(metric))
+
+    def _resolve_metric(self, metric: str) -> str:
+        code = self.catalog.resolve(metric)
+        if code is None:
+            raise UsageError(f"目录中没有指标“{metric}”")
+        return code
+
+    def record(self, unit: str, metric: str) -> dict:
+        return self._record(self._i(unit), self._resolve_metric(metric))
+
+    def records(self) -> list[dict]:
+        return [self._record(self._i(u), m) for u in self.row_keys for m in self.metrics]
+
+    def to_frame(self):
+        """The records as a pandas DataFrame (one row per unit × metric; needs ``pip install gwstats[pandas]``)."""
+        from gwstats.analysis.frames import records_frame
+
+        return records_frame(self.records())
+
+    def records_for(self, units: list[str], metrics: list[str] | None = None) -> list[dict]:
+        return [self._record(self._i(u), m) for u in units for m in (metrics or self.metrics)]
+
+    # -- coverage helpers
+    def coverage(self, unit: str) -> tuple[int, int]:
+        i = self._i(unit)
+        return int(self.fx.reported[i]), int(self.fx.expected[i])
+
+    def members(self, i: int) -> np.ndarray:
+        """Tree indices of the units whose figures make up row ``i``."""
+        if i >= self.tree.n:
+            return self.extra.members
+        s = self.tree.subtree(i)
+        return np.arange(s.start, s.stop)
+
+    def missing_under(self, i: int, frame=None) -> list[int]:
+        frame = frame or self.frame
+        m = self.members(i)
+        exp = self.tree.expected(frame.data.year)[m] & ~frame.data.has_sub[m]
+        return [int(k) for k in m[exp]]
+
+    def _missing_text(self, i: int) -> str:
+        if i in self._missing_cache:
+            return self._missing_cache[i]
+        miss = self.missing_under(i)
+        names = [self.tree.names[k] for k in miss[:_NOTE_NAMES]]
+        more = f"等 {len(miss)} 个" if len(miss) > _NOTE_NAMES else ""
+        self._missing_cache[i] = "、".join(names) + more
+        return self._missing_cache[i]
+
+    def _row_label(self, i: int) -> tuple[str, str, int, str]:
+        """(code, name, level, row kind) of row ``i``."""
+        if i >= self.tree.n:
+            e = self.extra
+            return e.key, e.name, e.level, e.kind
+        kind = "合计" if self.tree.codes[i] == self.root and self.root not in self.units else "单位"
+        return self.tree.codes[i], self.tree.names[i], int(self.tree.level[i]), kind
+
+    def _left_out(self, i: int, flags: np.ndarray) -> list[str]:
+        m = self.members(i)
+        return [_short(self.tree.names[k]) for k in m[flags[m]]]
+
+    def _rate_left_out(self, i: int, code: str) -> str:
+        """``不含未填关工委组织数的丁县`` for the units that gave only some of the rate's parts."""
+        it = self.frame.indicators[code]
+        if it.own_partial is None:
+            return ""
+        m = self.members(i)
+        units = m[it.own_partial[m]]
+        if not units.size:
+            return ""
+        data = self.frame.data
+        groups: dict[str, list[str]] = {}
+        for k in units:
+            missing = [self.catalog.metrics[n].name for n in it.names if not data.own_has[k, self._mcol(n)]]
+            groups.setdefault("、".join(missing), []).append(_short(self.tree.names[k]))
+        return "，".join(f"不含未填{parts}的{unit_names_text(names)}" for parts, names in groups.items())
+
+    # -- one record
+    def _record(self, i: int, code: str) -> dict:
+        cat = self.catalog
+        f = self.fx
+        is_rate = code in cat.indicators
+        item = cat.indicators[code] if is_rate else cat.metrics[code]
+        exp, rep = int(f.expected[i]), int(f.reported[i])
+        numerator = denominator = None
+        notes: list[str] = []
+        rate_left_out = ""
+        if is_rate:
+            numerator, denominator, value = self._parts(f, i, code)
+            value = _round(value)
+            it = f.indicators[code]
+            stood, below = bool(it.stood[i]), bool(it.below[i])
+            approx = value is not None and bool(it.approx[i])
+            if it.partial[i]:
+                rate_left_out = self._rate_left_out(i, code)
+                notes.append(f"比率未计入只填了部分数据的单位 {int(it.partial[i])} 个（{rate_left_out}）")
+            kind = "rate"
+        else:
+            j = self._mcol(code)
+            value = self.total_of(f, i, code)
+            stood, below = bool(f.stood_in[i, j]), bool(f.below_stood[i, j])
+            approx = value is not None and bool(f.approx[i, j])
+            kind = item.kind
+            if i < self.tree.n:
+                reported_fig = self.reported_of(i, code)
+                computed_fig = self.computed_of(i, code)
+                if stood:
+                    notes.append(f"下级未报齐（已报 {rep}/{exp}），采用本单位汇总表数 {reported_fig}（计算数 {computed_fig if computed_fig is not None else '无'}）")
+                elif reported_fig is not None and reported_fig != computed_fig and not f.derived[i]:
+                    notes.append(f"本单位汇总表填报 {reported_fig}，计算数 {computed_fig if computed_fig is not None else '无'}")
+        if stood and is_rate:
+            notes.append(f"下级未报齐（已报 {rep}/{exp}），分子、分母均采用本单位汇总表数")
+        if f.leaf_rep is not None and f.leaf_rep[i]:
+            notes.append("无下级单位，汇总表按本级计")
+        if i < self.tree.n and f.data.as_huizong is not None and f.data.as_huizong[i]:
+            notes.append("汇总表中本单位一行未注明口径，因下级单位另有报表，按汇总数对待（不重复相加）")
+        if f.derived is not None and f.derived[i] and i < self.tree.n:
+            notes.append("本级数由本单位汇总表数减去下级合计得出")
+        if below:
+            notes.append("含下级单位汇总表代替数")
+        if rep < exp and not stood:
+            notes.append(f"未报齐：已报 {rep}/{exp}，未报 {self._missing_text(i)}")
+        yoy = self._yoy(i, code, is_rate, value, kind, item.unit)
+        if yoy["comparable"]:
+            notes.append("比上年按可比口径计算")
+        code_, name, level, row = self._row_label(i)
+        return {
+            "unit": code_,
+            "unit_name": name,
+            "level": level,
+            "row": row,
+            "metric": code,
+            "metric_name": item.name,
+            "group": item.group,
+            "measure": item.unit,
+            "kind": kind,
+            "value": value,
+            "numerator": numerator,
+            "denominator": denominator,
+            "reported": rep,
+            "expected": exp,
+            "coverage": f"{rep}/{exp}",
+            **yoy,
+            "rate_left_out": rate_left_out,
+            "source": "reported" if stood else "computed",
+            "note": "；".join(notes),
+            "approx": approx,
+        }
+
+    def _yoy(self, i: int, code: str, is_rate: bool, value, kind: str, measure: str) -> dict:
+        """Year-over-year fields: the raw previous total, and the change on the comparable basis."""
+        out = {"prev_value": None, "change": None, "change_pct": None, "comparable": False,
+               "value_comparable": None, "prev_comparable": None, "left_out_cur": "", "left_out_prev": "",
+               "change_approx": False}
+        if self.px is None:
+            return out
+        p, c = self.px, self.cx
+        prev_value = self._value_in(p, i, code)
+        if is_rate:
+            prev_value = _round(prev_value)
+            cp = c.indicators[code]
+            names = self.fx.indicators[code].names
+            differs = bool(cp.only_cur[i] or cp.only_prev[i])
+            cur_c = prev_c = None
+            if cp.both[i] > 0:
+                cur_c = _round(self._rate(code, cp.cur[i], names)[2])
+                prev_c = _round(self._rate(code, cp.prev[i], names)[2])
+            change = None
+            if value is not None and cur_c is not None and prev_c is not None:
+                change = float(shown(cur_c, "rate", measure) - shown(prev_c, "rate", measure))
+            flags_c, flags_p = cp.own_only_cur, cp.own_only_prev
+            apx = bool(self.fx.indicators[code].approx[i] or p.indicators[code].approx[i])
+            change_pct = None
+        else:
+            j = self._mcol(code)
+            differs = bool(c.only_cur[i, j] or c.only_prev[i, j])
+            cur_c = prev_c = change = change_pct = None
+            if c.both[i, j] > 0 and value is not None:
+                cur_c, prev_c = from_micro(c.cur[i, j]), from_micro(c.prev[i, j])
+                change = cur_c - prev_c
+                if prev_c != 0:
+                    change_pct = _round(float(change / prev_c * 100))
+            flags_c, flags_p = c.own_only_cur[:, j], c.own_only_prev[:, j]
+            apx = bool(self.fx.approx[i, j] or p.approx[i, j])
+        comparable = differs and change is not None
+        out.update(prev_value=prev_value, change=change, change_pct=change_pct, comparable=comparable,
+                   value_comparable=cur_c, prev_comparable=prev_c, change_approx=apx and change is not None)
+        if differs:
+            out["left_out_cur"] = "、".join(self._left_out(i, flags_c))
+            out["left_out_prev"] = "、".join(self._left_out(i, flags_p))
+        return out
+

@@ -1,0 +1,207 @@
+"""The totals on their way up: this office's own 汇总 return, and long data for other systems.
+
+* :func:`write_return` writes the workspace root's (or a unit's) totals as a 汇总 return in the
+  standard long layout of ``gwstats template`` (填报单位, 年度, 口径：汇总, every catalog metric,
+  填报人 fields from gwstats.toml ``[export]``), so that gwstats at the level above imports it as
+  that unit's 汇总 return with every value equal to this rollup.
+* :func:`long_records` / :func:`write_csv_long`: one row per (unit, metric), UTF-8 with BOM.
+
+The upper level's own form is filled by :mod:`gwstats.forms.fill`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from gwstats.core.errors import GwstatsError, UsageError
+
+LONG_COLUMNS = ("单位编码", "单位名称", "年度", "指标编码", "指标名称", "数值", "计量单位", "口径")
+
+
+@dataclass
+class ReturnExport:
+    path: Path
+    unit: str
+    unit_name: str
+    year: int
+    values: int  # metrics written
+    blank: list[str] = field(default_factory=list)  # metric names with no figure (left blank)
+    approx: list[str] = field(default_factory=list)  # metric names written as 约N
+    coverage: str = ""
+    crosstabs: list[str] = field(default_factory=list)  # cross-tab tables drawn on sheets of their own
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"已生成 {self.unit_name} {self.year} 年度汇总表：{self.path}（口径：汇总，指标 {self.values} 个，"
+                 f"下级已报 {self.coverage}）"]
+        if self.blank:
+            lines.append(f"没有数字、留空的指标 {len(self.blank)} 个：{'、'.join(self.blank)}")
+        if self.approx:
+            lines.append(f"含约数、按“约N”填写的指标：{'、'.join(self.approx)}")
+        if self.crosstabs:
+            lines.append(f"交叉表 {'、'.join(self.crosstabs)} 在单独的工作表中：上级的指标目录也要有这些指标才能导入"
+                         "（可把本工作区的 catalog.toml 一并发给上级）")
+        return lines
+
+
+def export_settings(ws) -> dict:
+    raw = ws.config.raw.get("export", {})
+    if not isinstance(raw, dict):
+        raise UsageError("gwstats.toml 中 [export] 应为一节设置（填报人 filled_by、联系电话 phone 等）")
+    return {k: str(v) for k, v in raw.items() if v is not None}
+
+
+def _root_unit(ws, unit: str | None) -> str:
+    if unit:
+        return ws.resolve_unit(unit)
+    return ws.hierarchy().root
+
+
+def figures(ws, year: int, unit: str | None = None, prefer: str = "computed"):
+    """(unit code, RollupResult) of the unit whose totals go up; an error when it has no figure at all
+    (nothing would go up: the year's returns are not imported yet, or --year is wrong)."""
+    code = _root_unit(ws, unit)
+    result = ws.rollup(year, unit=code, compare=None, prefer=prefer)
+    if all(result.value(code, m) is None for m in ws.catalog.metrics):
+        raise GwstatsError(f"{ws.hierarchy().name(code)} {year} 年度还没有任何数字（该年度的报表尚未导入？），没有可以报送的内容")
+    return code, result
+
+
+def return_workbook(ws, year: int, unit: str | None = None, prefer: str = "computed"):
+    """(openpyxl Workbook, ReturnExport without path) of the unit's 汇总 return."""
+    from gwstats.forms.template import HEADER_FIELDS, SHEET_NAME, build_workbook, metric_rows
+    from gwstats.forms.crosstab import cell_of, crosstab_tables, in_crosstab
+
+    code, result = figures(ws, year, unit, prefer)
+    h = ws.hierarchy()
+    settings = export_settings(ws)
+    name = settings.get("unit_name") or h.name(code)
+    wb = build_workbook(ws.catalog, year=year, unit_name=name, unit_code=settings.get("unit_code", ""),
+                        parent_name=settings.get("parent", ""), organisation=ws.config.organisation, scope="汇总")
+    sheet = wb[SHEET_NAME]
+    for label, key in (("填报人", "filled_by"), ("联系电话", "phone")):
+        if settings.get(key):
+            r, _, vc = HEADER_FIELDS[label]
+            sheet.cell(r, vc, settings[key])
+    r, _, vc = HEADER_FIELDS["填报日期"]
+    sheet.cell(r, vc, settings.get("fill_date") or dt.date.today().isoformat())
+    rows = metric_rows(sheet)
+    info = ReturnExport(Path(), code, name, year, 0)
+    rep, exp = result.coverage(code)
+    info.coverage = f"{rep}/{exp}"
+    tables = crosstab_tables(ws.catalog, year)
+    info.crosstabs = list(tables)
+    for m in ws.catalog.metrics.values():
+        if not m.applies_in(year):
+            continue  # not on this year's form
+        rec = result.record(code, m.code)
+        value = rec["value"]
+        if in_crosstab(m):  # drawn in its table's shape on a sheet of its own
+            xt = wb[_sheet_for(wb, m, tables)]
+            cell = xt.cell(*cell_of(xt, m.row, m.column))
+            note_cell = None
+        else:
+            cell = sheet.cell(rows[m.name], 4)
+            note_cell = sheet.cell(rows[m.name], 5)
+        if value is None:
+            info.blank.append(m.name)
+            continue
+        info.values += 1
+        if rec["approx"]:
+            cell.value = f"约{value}"  # the level above sees it as approximate too
+            info.approx.append(m.name)
+        else:
+            cell.value = int(value) if m.is_integer and value == value.to_integral_value() else value
+        if rec["note"] and note_cell is not None:
+            note_cell.value = rec["note"]
+    return wb, info
+
+
+def _sheet_for(wb, m, tables) -> str:
+    keys = list(tables)
+    # sheets are created in table order after the main sheet, named as template_crosstab names them
+    return wb.sheetnames[1 + keys.index(m.table or m.group)]
+
+
+def write_return(ws, year: int, output, unit: str | None = None, prefer: str = "computed") -> ReturnExport:
+    output = Path(output)
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"汇总表只能保存为 .xlsx 文件，实际为“{output.name}”")
+    wb, info = return_workbook(ws, year, unit, prefer)
+    save_book(wb, output)
+    info.path = output
+    return info
+
+
+def save_book(wb, output: Path):
+    """Write next to the target and rename: nothing half-written."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(output.name + ".part")
+    try:
+        wb.save(tmp)
+        tmp.replace(output)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+# ---- long data ---------------------------------------------------------------------------------
+def long_records(ws, year: int, unit: str | None = None, prefer: str = "computed") -> list[dict]:
+    """One record per (unit, metric) with a figure, for every unit of the subtree, depth first.
+
+    口径 is 汇总 for a unit with subordinates (its total includes them), 本级 for one without.
+    Rates are included with their recomputed value (计量单位 %).
+    """
+    code, result = figures(ws, year, unit, prefer)
+    tree = result.tree
+    root = tree.index[code]
+    out = []
+    cat = ws.catalog
+    codes = list(cat.metrics) + list(cat.indicators)
+    for i in range(tree.subtree(root).start, tree.subtree(root).stop):
+        u = tree.codes[i]
+        scope = "汇总" if int(tree.size[i]) > 1 else "本级"
+        for rec in result.records_for([u], codes):
+            if rec["value"] is None:
+                continue
+            value = rec["value"]
+            if rec["kind"] == "rate":
+                value = Decimal(repr(round(value, 4)))
+            out.append({"单位编码": u, "单位名称": tree.names[i], "年度": year, "指标编码": rec["metric"],
+                        "指标名称": rec["metric_name"], "数值": value, "计量单位": rec["measure"], "口径": scope})
+    return out
+
+
+def _csv_text(v) -> str:
+    """A CSV cell: exact decimals, and text that a spreadsheet would run as a formula quoted with '."""
+    from gwstats.core.formatting import decimal_text
+
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        return decimal_text(v)
+    text = str(v)
+    return "'" + text if isinstance(v, str) and text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
+def csv_long_text(records: list[dict]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(LONG_COLUMNS)
+    for rec in records:
+        w.writerow([_csv_text(rec[c]) for c in LONG_COLUMNS])
+    return buf.getvalue()
+
+
+def write_csv_long(ws, year: int, output, unit: str | None = None, prefer: str = "computed") -> tuple[Path, int]:
+    records = long_records(ws, year, unit, prefer)
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_bytes(("\ufeff" + csv_long_text(records)).encode("utf-8"))
+    tmp.replace(output)
+    return output, len(records)

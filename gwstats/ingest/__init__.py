@@ -1,0 +1,1 @@
+"""The import: which files, reading and parsing them (on a pool for large batches), deciding and storing each."""

@@ -1,0 +1,1 @@
+"""Cells to returns: one ParsedReturn per unit and year, from long, wide, cross-tab and online-form layouts."""

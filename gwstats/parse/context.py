@@ -1,0 +1,160 @@
+"""What the parser needs to know while reading a batch: catalog, hierarchy, options; shared helpers."""
+
+from __future__ import annotations
+
+import re
+
+from gwstats.model.catalog import Catalog
+from gwstats.core.errors import Finding
+from gwstats.model.hierarchy import Hierarchy
+from gwstats.core.text import squash, unit_in_brackets, unit_key
+from gwstats.core.values import NumberError, cell_text, parse_value
+from gwstats.read.reader import Sheet, cell_ref
+from gwstats.parse.parsed import Value
+
+_BRACKETS = re.compile(r"[(\[（【〔][^)\]）】〕]*[)\]）】〕]")
+_LEFTOVER = {"", "本级", "机关", "本部", "局机关", "关工委", "关工小组", "关心下一代工作委员会"}
+# where a unit's name in a title or file name ends, and names of units below it
+_STOP = re.compile(r"关工|关心|统计|报表|汇总|年|[0-9_\-()（）【】\[\]·.]")
+_SUBUNIT_SUFFIXES = ("村", "社区", "居委会", "派出所", "所", "学校", "中学", "小学", "幼儿园", "警务室", "中队", "大队", "科", "室", "组")
+_QIZHONG = re.compile(r"^\s*(其中|含|包括)\s*[:：]?")
+_GROUP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
+_RESAVE = "该单元格是公式但没有保存计算结果（文件可能由程序生成）。请用 Excel 或 WPS 打开该文件并保存后重新报送"
+
+
+class Context:
+    """One per batch; ``file_name`` is set for each file."""
+
+    def __init__(self, catalog: Catalog, hierarchy: Hierarchy, *, year: int | None = None, unit: str | None = None):
+        self.catalog = catalog
+        self.h = hierarchy
+        self.year_option = year
+        self.unit_option = unit  # a unit code
+        self.file_name = ""
+        self._labels: dict[str, str | None] = {}
+        self._bracket_units: dict[str, str | None] = {}
+        keys = {}
+        for u in hierarchy.units.values():
+            for label in (u.name, *u.aliases):
+                k = unit_key(label)
+                if len(k) >= 2:
+                    keys.setdefault(k, u.code)
+        self._unit_keys = sorted(keys.items(), key=lambda kv: len(kv[0]), reverse=True)
+        self.metric_units = {c: m.unit for c, m in catalog.metrics.items()}
+        self.metric_units.update({c: i.display for c, i in catalog.indicators.items()})
+
+    # ---- labels --------------------------------------------------------------------------------
+    def metric(self, label) -> str | None:
+        """The metric/indicator code of a label, cached (the same labels recur in every file)."""
+        if not isinstance(label, str):
+            return None
+        try:
+            return self._labels[label]
+        except KeyError:
+            pass
+        code = self.catalog.match_label(label)
+        if code is None and _QIZHONG.match(label):
+            code = self.catalog.match_label(_QIZHONG.sub("", label))
+        self._labels[label] = code
+        return code
+
+    @staticmethod
+    def is_group_heading(text) -> bool:
+        return isinstance(text, str) and bool(_GROUP_HEADING.match(text))
+
+    # ---- units ---------------------------------------------------------------------------------
+    def unit_in_text(self, text: str) -> str | None:
+        """A unit whose name or alias is contained in ``text`` (the longest wins)."""
+        key = unit_key(text)
+        if not key:
+            return None
+        code = self.h.match(text, loose=False)  # a title or file name is rarely just a name
+        if code:
+            return code
+        for k, code in self._unit_keys:
+            at = key.find(k)
+            if at >= 0:
+                rest = _STOP.split(key[at + len(k):], 1)[0]
+                below = self.h.names.match(rest) if len(rest) >= 2 else None
+                if below and code in self.h.ancestors(below):
+                    return below  # "集安市财源镇…": the parent's place name in front of the unit's
+                if rest.endswith(_SUBUNIT_SUFFIXES):
+                    return None  # "青石镇秋皮村…": a unit below the one named, not in the list
+                return code
+        return None
+
+    def unit_named(self, text: str) -> str | None:
+        """The unit a name stands for, strictly: the name or an alias, give or take "（本级）", "机关",
+        a stamp note or 关工委. "青石镇秋皮村" is NOT 青石镇 (unlike :meth:`unit_in_text`)."""
+        code = self.h.match(text)
+        if code:
+            return code
+        key = _BRACKETS.sub("", unit_key(text))
+        code = self.h.match(key)
+        if code or not key:
+            return code
+        for k, code in self._unit_keys:
+            if k in key and key.replace(k, "", 1) in _LEFTOVER:
+                return code
+        return None
+
+    # ---- findings ------------------------------------------------------------------------------
+    def finding(self, severity: str, code: str, message: str, sheet: str | None = None, cell: str | None = None, **extra):
+        return Finding(severity, code, message, file=self.file_name, sheet=sheet, cell=cell, extra=extra)
+
+    # ---- values --------------------------------------------------------------------------------
+    def read_value(self, sheet: Sheet, r: int, c: int, code: str, label: str, field_unit: str | None,
+                   findings: list[Finding]) -> Value | None:
+        """The value of ``code`` in cell (r, c); problems go to ``findings``."""
+        raw = sheet.cell(r, c)
+        if sheet.pending and (r, c) in sheet.pending:
+            findings.append(self.finding("error", "formula-no-result", f"“{label}”：{_RESAVE}", sheet.name, cell_ref(r, c)))
+            return None
+        if raw is None or raw == "":
+            return None
+        ref = cell_ref(r, c)
+        metric = self.catalog.metrics.get(code)
+        unit = self.metric_units.get(code)
+        if field_unit is None and isinstance(label, str):
+            try:
+                field_unit = self._bracket_units[label]
+            except KeyError:
+                field_unit = self._bracket_units[label] = unit_in_brackets(label)
+        try:
+            p = parse_value(raw, unit=unit, integer=bool(metric and metric.is_integer), field_unit=field_unit,
+                            rate=code in self.catalog.indicators)
+        except NumberError as exc:
+            want = "不小于 0 的整数" if metric and metric.is_integer else ("百分数" if metric is None else f"以“{unit}”计的数字")
+            findings.append(self.finding(
+                "error", "bad-number",
+                f"“{label}”的值“{shown_text(raw)}”{exc.reason}；应填{want}，不适用填“—”，没有填 0",
+                sheet.name, ref, raw=shown_text(raw)))
+            return None
+        if p is None:
+            return None
+        text = raw if type(raw) is str else (str(p.value) if p.value is not None and type(raw) is float and not p.note else cell_text(raw))
+        if p.chinese:
+            findings.append(self.finding(
+                "warning", "chinese-numeral", f"“{label}”的值“{text}”按中文数字读取为 {p.value}", sheet.name, ref, raw=text))
+        if p.approx:
+            findings.append(self.finding(
+                "warning", "approximate", f"“{label}”的值“{text}”是约数，按 {p.value} 计", sheet.name, ref, raw=text))
+        if p.note and p.value is not None and "换算" in p.note:
+            findings.append(self.finding(
+                "warning", "converted", f"“{label}”的值“{text}”{p.note}，计为 {p.value}{unit or ''}", sheet.name, ref, raw=text))
+        return Value(code, p.value, p.state, p.approx, sheet.name, ref, text, p.note)
+
+
+SHOWN_CHARS = 40
+
+
+def shown_text(value) -> str:
+    """A cell's text for a message: long text (a 400-digit number, a 1 MB cell) shortened."""
+    text = cell_text(value)
+    if len(text) > SHOWN_CHARS:
+        return f"{text[:SHOWN_CHARS // 2]}…（共 {len(text)} 个字符）"
+    return text
+
+
+def squashed(v) -> str:
+    return squash(v) if isinstance(v, str) else ""

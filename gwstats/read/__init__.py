@@ -1,0 +1,1 @@
+"""Files to cells: workbooks and CSV read safely (zip scan, an isolated process for old formats)."""

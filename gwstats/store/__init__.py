@@ -1,0 +1,1 @@
+"""The workspace's store: SQLite, its queries, received files, the workspace lock, year locks and versions."""

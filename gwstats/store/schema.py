@@ -1,0 +1,153 @@
+"""The store's tables, and how values are kept in them: exact decimals as micro integers, packed
+per submission for fast reading; the records the importer writes."""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+SCHEMA_VERSION = 2
+
+
+MICRO = 10**6
+
+
+# ``submissions.packed``: the submission's numeric values (those with a micro) as fixed-width
+# little-endian records (metric id uint32, micro int64; no padding), so a year is read with one
+# numpy.frombuffer instead of millions of rows. Written with ``struct`` so that importing the store
+# does not import numpy; read with :func:`packed_dtype`.
+PACKED_RECORD = "<Iq"
+
+
+PACKED_SIZE = struct.calcsize(PACKED_RECORD)
+
+
+SCOPES = ("本级", "汇总")
+
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS units (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    parent TEXT,
+    aliases TEXT NOT NULL DEFAULT '',       -- separated by '|'
+    level INTEGER,
+    active_from INTEGER,
+    active_to INTEGER,
+    ord INTEGER NOT NULL DEFAULT 0,
+    merged_into TEXT                        -- code of the unit it was merged into (前身 / 并入)
+);
+CREATE TABLE IF NOT EXISTS files (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,                     -- file name as received
+    size INTEGER NOT NULL,
+    stored_path TEXT NOT NULL,              -- copy inside the workspace, relative to it
+    received_at TEXT NOT NULL,
+    imported_by TEXT
+);
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES files(id),
+    unit TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    scope TEXT NOT NULL CHECK (scope IN ('本级', '汇总')),
+    source TEXT NOT NULL DEFAULT 'return',  -- return | row (one row of a summary sheet) | total_row (合计)
+    sheet TEXT,
+    received_at TEXT NOT NULL,
+    imported_by TEXT,
+    filled_by TEXT,                         -- 填报人
+    phone TEXT,                             -- 联系电话
+    fill_date TEXT,                         -- 填报日期 as written
+    arrived_at TEXT,                        -- when the file arrived (import --received), YYYY-MM-DD
+    superseded_by INTEGER REFERENCES submissions(id),
+    packed BLOB                             -- numeric values as PACKED_DTYPE records (metric id, micro)
+);
+CREATE TABLE IF NOT EXISTS unit_moves (code TEXT NOT NULL, old_parent TEXT, new_parent TEXT, moved_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS metric_ids (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE);
+CREATE INDEX IF NOT EXISTS submissions_key ON submissions(year, unit, scope);
+CREATE TABLE IF NOT EXISTS submission_values (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    metric TEXT NOT NULL,                   -- metric or indicator code (a reported rate)
+    value TEXT,                             -- canonical decimal; NULL when not applicable
+    micro INTEGER,                          -- value * 10**6, exact
+    state TEXT NOT NULL DEFAULT 'value',    -- value | na (—, /, 无)
+    approx INTEGER NOT NULL DEFAULT 0,      -- 800多, 约800
+    sheet TEXT,
+    cell TEXT,
+    raw TEXT,                               -- the text as found in the cell
+    PRIMARY KEY (submission_id, metric)
+);
+-- approximate values (800多) are rare: a partial index lets rollup find them without a scan
+CREATE INDEX IF NOT EXISTS submission_values_approx ON submission_values(submission_id) WHERE approx = 1;
+-- 年度封账: a locked year refuses imports, reverts and unit changes that touch it
+CREATE TABLE IF NOT EXISTS year_locks (
+    year INTEGER PRIMARY KEY,
+    locked_by TEXT,
+    computer TEXT,
+    locked_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS submission_notes (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    severity TEXT NOT NULL,
+    code TEXT NOT NULL,
+    message TEXT NOT NULL,
+    sheet TEXT,
+    cell TEXT
+);
+"""
+
+
+def to_micro(value: Decimal) -> int:
+    scaled = value * MICRO
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{value} 的小数位超过 6 位")
+    return int(scaled)
+
+
+def from_micro(micro: int) -> Decimal:
+    return (Decimal(int(micro)) / MICRO).normalize() if micro % MICRO else Decimal(int(micro) // MICRO)
+
+
+def pack_values(pairs) -> bytes:
+    """(metric id, micro) pairs as the bytes of ``submissions.packed``."""
+    flat = [x for pair in pairs for x in pair]
+    return struct.pack("<" + "Iq" * (len(flat) // 2), *flat)
+
+
+def unpack_values(blob: bytes) -> list[tuple[int, int]]:
+    return list(struct.iter_unpack(PACKED_RECORD, blob or b""))
+
+
+def packed_dtype():
+    """The numpy dtype of one packed record (numpy imported only by readers)."""
+    import numpy as np
+
+    return np.dtype([("metric", "<u4"), ("micro", "<i8")])
+
+
+@dataclass
+class ValueRecord:
+    metric: str
+    value: Decimal | None  # None for "not applicable"
+    state: str = "value"  # value | na
+    approx: bool = False
+    sheet: str | None = None
+    cell: str | None = None
+    raw: str | None = None
+
+
+@dataclass
+class SubmissionRecord:
+    unit: str
+    year: int
+    scope: str
+    values: list[ValueRecord]  # or any objects with its fields (the importer passes the parser's Values)
+    source: str = "return"
+    sheet: str | None = None
+    filled_by: str | None = None
+    phone: str | None = None
+    fill_date: str | None = None
+    notes: list[tuple[str, str, str, str | None, str | None]] = field(default_factory=list)  # severity, code, message, sheet, cell

@@ -1,0 +1,1 @@
+"""Tables in a form: the header vocabulary, the grid, tables found in it and the relations stated under them."""

@@ -1,0 +1,477 @@
+"""Finding and reading the tables of a form (see form_model for what a form is): long lists, wide
+tables and cross-tabs, their titles, notes and the catalog metric each cell stands for."""
+
+from __future__ import annotations
+
+import re
+
+from gwstats.tables.grid import (FOOTER, LABEL_HEADERS, TOTAL_LABELS, UNIT_COL_HEADERS, UNIT_HEADERS, VALUE_HEADERS, FormCell,
+                         FormError, FormTable, Grid, NUMBERING, clean_label, is_measure)
+from gwstats.tables.relations import relations_in
+from gwstats.core.text import nfkc, squash
+from gwstats.read.reader import cell_ref
+
+CORNER_HEADERS = LABEL_HEADERS | {"类别", "主栏", "名称", "分类", "类型", "组织类型", "单位类型"}
+MAX_BLANK_ROWS = 3  # blank rows inside a table body; more end the table
+NOTE_HEADERS = {"备注", "说明", "附注"}
+SEQ_HEADERS = {"序号", "编号", "行次", "栏次", "代码", "行号"}
+_COLNUM = re.compile(r"^[(（]?(\d+|[甲乙丙丁戊])[)）]?$")
+_MEASURE_NOTE = re.compile(r"(?:计量)?单位\s*[:：]\s*([人个所场次对篇万元户名件]+)\s*$")
+_TABLE_NO = re.compile(r"表\s*号\s*[:：]\s*(\S+)")
+_TABLE_TITLE = re.compile(r"^\s*(表\s*[0-9一二三四五六七八九十]+)")
+_YEAR_PREFIX = re.compile(r"^(19|20)\d{2}年度?")
+
+
+def _merged_fill(g: Grid) -> dict[tuple[int, int], object]:
+    fill = {}
+    for r0, c0, r1, c1 in g.merged:
+        v = g.cell(r0, c0)
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                fill[(r, c)] = v
+    return fill
+
+
+def _footer(text: str) -> bool:
+    key = squash(text)
+    return key.startswith(FOOTER) and (len(key) <= 6 or ":" in key or "：" in key or key.startswith(("注", "说明", "填表说明")))
+
+
+# ---- finding tables --------------------------------------------------------------------------------
+def _row_texts(g: Grid, r: int) -> list[tuple[int, str]]:
+    return [(c, g.text(r, c)) for c in range(len(g.rows[r])) if isinstance(g.cell(r, c), str) and g.text(r, c)]
+
+
+def _long_header(g: Grid, r: int):
+    """(label col, value col, unit col, seq col) when row r is ``指标 | 数值`` header, else None."""
+    label = value = unit = seq = None
+    for c, t in _row_texts(g, r):
+        k = squash(t)
+        if k in LABEL_HEADERS and label is None:
+            label = c
+        elif label is not None and value is None and (k in VALUE_HEADERS or re.match(r"^(19|20)\d{2}年?度?(数)?$", k)):
+            value = c
+        elif k in UNIT_HEADERS and unit is None and label is not None:
+            unit = c
+        elif k in SEQ_HEADERS and seq is None:
+            seq = c
+    if label is not None and value is not None:
+        return label, value, unit, seq
+    return None
+
+
+def _spans_columns(g: Grid, r: int, c: int) -> bool:
+    return any(r0 == r and c0 == c and c1 > c0 for r0, c0, r1, c1 in g.merged)
+
+
+def _is_field_row(texts: list[tuple[int, str]]) -> bool:
+    from gwstats.tables.headers import find_fields
+
+    return any(":" in t or "：" in t for _, t in texts) or bool(find_fields([[t for _, t in texts]]))
+
+
+def _grid_header(g: Grid, r: int) -> bool:
+    texts = _row_texts(g, r)
+    if len(texts) < 3 or _is_field_row(texts):
+        return False
+    if any(_TABLE_TITLE.match(t) for _, t in texts):
+        return False
+    # a body row below: a text label at the left, numbers/blank/formulas to its right
+    return r + 1 < len(g.rows)
+
+
+def _header_band(g: Grid, r: int, c_lo: int, c_hi: int) -> int:
+    bottom = r
+    changed = True
+    while changed:
+        changed = False
+        for r0, c0, r1, c1 in g.merged:
+            if r <= r0 <= bottom and c1 >= c_lo and c0 <= c_hi and r1 > bottom and r1 - r0 < 4:
+                bottom, changed = r1, True
+        # a heading merged across columns with sub-headings under it
+        for r0, c0, r1, c1 in g.merged:
+            if r <= r0 <= bottom and r1 == bottom and c1 > c0 and c0 >= c_lo:
+                nxt = bottom + 1
+                if nxt < len(g.rows) and any(isinstance(g.cell(nxt, c), str) and g.text(nxt, c) and not is_measure(g.text(nxt, c))
+                                             and not _COLNUM.match(g.text(nxt, c)) for c in range(c0, c1 + 1)):
+                    bottom, changed = nxt, True
+                    break
+    return bottom
+
+
+def find_tables(grids: list[Grid], *, lists: bool = True,
+                skipped_grids: list | None = None) -> tuple[list[FormTable], list[tuple[str, str, str]]]:
+    """Every table of the form, and the notes (text, sheet, cell) outside tables.
+
+    ``lists=False`` (import, looking for cross-tabs only): a list of indicators is passed over
+    (the return parser reads it, with its own rules for labels written twice) and not checked, and
+    a grid that cannot be read as a table goes to ``skipped_grids`` as (FormError, header texts).
+    """
+    tables: list[FormTable] = []
+    notes: list[tuple[str, str, str]] = []
+    skipped = skipped_grids if skipped_grids is not None else []
+    for g in grids:
+        fill = _merged_fill(g)
+        taken: set[int] = set()
+        r = 0
+        last_end = -1
+        sheet_tables = []
+        while r < len(g.rows):
+            t = None
+            lh = _long_header(g, r)
+            if lh is not None and _spans_columns(g, r, lh[1]):
+                lh = None  # 本年 over 城镇 | 农村 …: indicators down the side, several columns — a cross-tab
+            if lh is not None:
+                t = _read_long(g, r, lh, fill) if lists else _skip_long(g, r, lh, fill)
+            elif _grid_header(g, r):
+                if lists:
+                    t = _read_grid(g, r, fill)
+                else:  # import: an unreadable grid is kept aside; the caller decides if it was meant to be a table
+                    try:
+                        t = _read_grid(g, r, fill)
+                    except FormError as exc:
+                        skipped.append((exc, {squash(x) for _, x in _row_texts(g, r)}))
+                        t = None
+            if t is None or not t.cells:
+                r += 1
+                continue
+            _name_table(g, t, last_end + 1, len(tables) + len(sheet_tables) + 1)
+            sheet_tables.append(t)
+            taken.update(range(t.top - 0, t.bottom + 1))
+            last_end = t.bottom
+            r = t.bottom + 1
+        for rr, row in enumerate(g.rows):
+            if rr in taken:
+                continue
+            for c, v in enumerate(row):
+                if isinstance(v, str) and v.strip():
+                    notes.append((v.strip(), g.name, cell_ref(rr, c)))
+                    for t in reversed(sheet_tables):
+                        if rr > t.bottom:
+                            t.relations.extend(relations_in(v, g.name, cell_ref(rr, c)))
+                            break
+        if len(sheet_tables) == 0:
+            pass
+        tables.extend(sheet_tables)
+    return tables, notes
+
+
+def _name_table(g: Grid, t: FormTable, start: int, n: int):
+    """Code (表号, else 表N of the title, else 表n) and title of the table from the rows above it."""
+    title, number, short = "", "", ""
+    for r in range(max(start, 0), t.top):
+        for c, text in _row_texts(g, r):
+            m = _TABLE_NO.search(text)
+            if m:
+                number = number or m.group(1)
+                continue
+            if _is_field_row([(c, text)]) or _MEASURE_NOTE.search(text):
+                continue
+            m = _TABLE_TITLE.match(text)
+            if m:
+                short = short or squash(m.group(1))
+            if len(text) > len(title):
+                title = text
+    t.code = number or short or f"表{n}"
+    t.aliases = [a for a in dict.fromkeys((number, short, f"表{n}")) if a]
+    title = _YEAR_PREFIX.sub("", squash(_TABLE_TITLE.sub("", title)))
+    t.title = title or t.code
+    t.group = t.title
+
+
+def _table_unit(g: Grid, top: int, start: int) -> str | None:
+    for r in range(max(start, 0), top):
+        for _, text in _row_texts(g, r):
+            m = _MEASURE_NOTE.search(squash(text))
+            if m:
+                return m.group(1)
+    return None
+
+
+def _skip_long(g: Grid, hr: int, head, fill) -> FormTable | None:
+    """A list's extent without judging its labels; None stops nothing (r moves on by one row)."""
+    try:
+        return _read_long(g, hr, head, fill)
+    except FormError:
+        return None
+
+
+# ---- long lists ------------------------------------------------------------------------------------
+def _read_long(g: Grid, hr: int, head, fill) -> FormTable:
+    label_col, value_col, unit_col, seq_col = head
+    t = FormTable(g.name, "long", "", "", "", hr, hr, label_col=label_col, value_cols=[value_col])
+    default_unit = _table_unit(g, hr, 0)
+    group = ""
+    last_total: int | None = None
+    in_qizhong = False
+    blanks = 0
+    seen: dict[str, str] = {}
+    r = _header_band(g, hr, label_col, value_col) + 1  # a header merged over two rows is not a body row
+    while r < len(g.rows):
+        raw = fill.get((r, label_col), g.cell(r, label_col))
+        text = nfkc(raw).strip() if isinstance(raw, str) else ""
+        if not text:
+            others = [g.text(r, c) for c in range(len(g.rows[r])) if g.text(r, c)]
+            if others and any(_footer(o) or _TABLE_TITLE.match(o) for o in others):
+                break
+            blanks += 1
+            if blanks > MAX_BLANK_ROWS:
+                break
+            r += 1
+            continue
+        blanks = 0
+        if _footer(text) or _TABLE_TITLE.match(text) or _long_header(g, r) is not None:
+            break
+        label, sub, bracket_unit = clean_label(text)
+        merged_across = fill.get((r, value_col)) is raw and raw is not None
+        has_unit = unit_col is not None and g.text(r, unit_col)
+        if merged_across or (not has_unit and g.cell(r, value_col) in (None, "") and re.match(r"^[一二三四五六七八九十]+[、.]", text)):
+            group = label
+            r += 1
+            continue
+        if label == "其中" or not label:
+            in_qizhong = True
+            r += 1
+            continue
+        indented = isinstance(raw, str) and raw[:1] in (" ", "\u3000")
+        if not sub and in_qizhong and indented:
+            sub = True
+        if not sub:
+            in_qizhong = False
+        if label in seen and sub and last_total is not None:
+            label = f"{t.cells[last_total].name}·{label}"  # 其中：女 under two totals: 五老志愿者人数·女
+        if label in seen:
+            raise FormError(f"工作表“{g.name}”{cell_ref(r, label_col)}：指标“{label}”在表中出现两次（另一处 {seen[label]}），"
+                            "无法确定各填哪一格")
+        seen[label] = cell_ref(r, label_col)
+        unit = (g.text(r, unit_col).strip("()（） ") if has_unit else None) or bracket_unit or default_unit
+        cell = FormCell(r, value_col, label, unit, row_label=label, formula=(r, value_col) in g.formulas)
+        if sub and last_total is not None:
+            cell.sub_of = last_total
+            in_qizhong = True
+            t.sub_rows[label] = t.cells[last_total].name
+        elif not sub:
+            last_total = len(t.cells)
+        t.cells.append(cell)
+        t.row_labels.append(label)
+        t.body_rows.append(r)
+        if group:
+            t.groups_of_rows[label] = group
+        if seq_col is not None and g.text(r, seq_col):
+            t.row_numbers[squash(g.text(r, seq_col)).strip("()（）.、")] = label
+        t.bottom = r
+        r += 1
+    return t
+
+
+# ---- wide tables and cross-tabs --------------------------------------------------------------------
+def _read_grid(g: Grid, hr: int, fill) -> FormTable | None:
+    texts = _row_texts(g, hr)
+    c_lo = texts[0][0]
+    c_hi = max(c for c, _ in texts)
+    # a blank corner: the 主栏 labels stand in the column left of the first heading
+    while c_lo > 0 and not g.text(hr, c_lo - 1) and sum(
+            1 for r in range(hr + 1, min(hr + 7, len(g.rows))) if isinstance(g.cell(r, c_lo - 1), str) and g.text(r, c_lo - 1)) >= 2:
+        c_lo -= 1
+    for r0, c0, r1, c1 in g.merged:
+        if r0 == hr and c0 <= c_hi:
+            c_hi = max(c_hi, c1)
+    bottom = _header_band(g, hr, c_lo, c_hi)
+    # column labels: the lowest text in the band, the merged heading above it as its group
+    heads: dict[int, list[str]] = {}
+    for c in range(c_lo, c_hi + 1):
+        seen: list[str] = []
+        for r in range(hr, bottom + 1):
+            v = fill.get((r, c), g.cell(r, c))
+            if isinstance(v, str) and v.strip():
+                s = squash(v)
+                if s not in seen:
+                    seen.append(s)
+        heads[c] = seen
+    # rows under the band: units of measure, column numbers
+    r = bottom + 1
+    col_units: dict[int, str] = {}
+    col_nums: dict[int, str] = {}
+    for _ in range(2):
+        if r >= len(g.rows):
+            break
+        vals = {c: g.text(r, c) for c in range(c_lo, c_hi + 1) if g.text(r, c)}
+        if vals and all(is_measure(v) or squash(v) in UNIT_HEADERS for v in vals.values()) and any(is_measure(v) for v in vals.values()):
+            col_units = {c: v.strip("()（） ") for c, v in vals.items() if is_measure(v)}
+            r += 1
+        elif vals and all(_COLNUM.match(squash(v)) for v in vals.values()) and len(vals) >= 2:
+            col_nums = {c: squash(v).strip("()（）") for c, v in vals.items()}
+            r += 1
+    body_start = r
+    # which columns are labels (主栏, 序号, 计量单位) and which are to be filled
+    corner: dict[int, str] = {}
+    for c in range(c_lo, c_hi + 1):
+        h = heads[c]
+        key = h[-1] if h else ""
+        first = h[0] if h else ""
+        if key in SEQ_HEADERS or first in SEQ_HEADERS:
+            corner[c] = "seq"
+        elif (key in UNIT_HEADERS or first in UNIT_HEADERS) and not (key in UNIT_COL_HEADERS and c == c_lo):
+            corner[c] = "unit"
+        elif key in NOTE_HEADERS:
+            corner[c] = "note"
+        elif c == c_lo or key in CORNER_HEADERS or key in UNIT_COL_HEADERS or "\\" in key or "/" in key:
+            if not any(corner.get(k) == "label" for k in corner):
+                corner[c] = "label"
+            else:
+                corner[c] = "label2"
+        else:
+            break
+    label_cols = [c for c, k in corner.items() if k == "label"]
+    if not label_cols:
+        return None
+    label_col = label_cols[0]
+    unit_col = next((c for c, k in corner.items() if k == "unit"), None)
+    seq_col = next((c for c, k in corner.items() if k == "seq"), None)
+    value_cols = [c for c in range(c_lo, c_hi + 1) if c not in corner and squash(heads[c][-1] if heads[c] else "") not in NOTE_HEADERS]
+    if len(value_cols) < 1:
+        return None
+    corner_text = heads[label_col][-1] if heads[label_col] else ""
+    # the body: rows with a label (blank rows allowed in between)
+    body: list[int] = []
+    blanks = 0
+    rr = body_start
+    while rr < len(g.rows):
+        lab = g.text(rr, label_col)
+        row_has = [g.text(rr, c) for c in range(len(g.rows[rr])) if g.text(rr, c)]
+        if not row_has:
+            blanks += 1
+            if blanks > MAX_BLANK_ROWS:
+                break
+            rr += 1
+            continue
+        blanks = 0
+        if any(_footer(x) or _TABLE_TITLE.match(x) or _TABLE_NO.search(x) for x in row_has[:2]) or _long_header(g, rr) is not None:
+            break
+        if not lab and any(isinstance(g.cell(rr, c), str) and g.text(rr, c) and not _numberlike(g.cell(rr, c)) for c in value_cols):
+            break  # text where figures belong: another table's heading
+        body.append(rr)
+        rr += 1
+    if not body:
+        return None
+    wide = squash(corner_text) in UNIT_COL_HEADERS
+    labelled = [r for r in body if g.text(r, label_col)]
+    t = FormTable(g.name, "wide" if wide else "crosstab", "", "", "", hr, body[-1], label_col=label_col, value_cols=value_cols)
+    default_unit = _table_unit(g, hr, 0)
+    # column labels, unique within the table
+    leaf = {c: (heads[c][-1] if heads[c] else "") for c in value_cols}
+    for c in value_cols:
+        if not leaf[c]:
+            raise FormError(f"工作表“{g.name}”{cell_ref(bottom, c)}：这一列没有栏目名称，无法确定要填什么")
+    names: dict[int, str] = {}
+    for c in value_cols:
+        name = leaf[c]
+        if list(leaf.values()).count(name) > 1 and len(heads[c]) > 1:
+            name = heads[c][-2] + name
+        names[c] = name
+        if len(heads[c]) > 1:
+            t.col_groups[name] = heads[c][-2]
+    dup = [n for n in names.values() if list(names.values()).count(n) > 1]
+    if dup:
+        c = next(c for c, n in names.items() if n == dup[0])
+        raise FormError(f"工作表“{g.name}”{cell_ref(bottom, c)}：栏目“{dup[0]}”在表中出现两次，无法区分")
+    t.col_labels = [names[c] for c in value_cols]
+    for c, num in col_nums.items():
+        if c in names:
+            t.col_numbers[num] = names[c]
+    for c in value_cols:
+        if clean_label(names[c])[0] in TOTAL_LABELS:
+            t.total_cols.append(names[c])
+    if wide:
+        for c in value_cols:
+            lab, _, bu = clean_label(names[c])
+            t.cells.append(FormCell(body[0], c, names[c], col_units.get(c) or bu or default_unit, col_label=names[c]))
+        t.body_rows = body
+        t.kind = "wide"
+        return t
+    if not labelled:
+        return None
+    seen: dict[str, str] = {}
+    last_total: str | None = None
+    in_qizhong = False
+    block = ""
+    for r in labelled:
+        raw = g.cell(r, label_col)
+        label, sub, bracket_unit = clean_label(raw)
+        # a 主栏 heading merged across the figures (or alone on its row): a block of rows
+        if fill.get((r, value_cols[0])) is raw or (
+                NUMBERING.match(str(raw)) and re.match(r"^\s*[(（]?[一二三四五六七八九十]", str(raw))
+                and all(g.cell(r, c) in (None, "") for c in value_cols)):
+            block = label
+            continue
+        if label == "其中":
+            in_qizhong = True
+            continue
+        indented = isinstance(raw, str) and raw[:1] in (" ", "\u3000")
+        sub = sub or (in_qizhong and indented)
+        if not sub:
+            in_qizhong = False
+        if label in seen and sub and last_total is not None:
+            label = f"{last_total}·{label}"  # the same 其中 row under two totals
+        if label in seen:
+            raise FormError(f"工作表“{g.name}”{cell_ref(r, label_col)}：主栏“{label}”在表中出现两次（另一处 {seen[label]}），无法区分")
+        seen[label] = cell_ref(r, label_col)
+        row_unit = (g.text(r, unit_col).strip("()（） ") if unit_col is not None and g.text(r, unit_col) else None) or bracket_unit
+        t.row_labels.append(label)
+        t.body_rows.append(r)
+        if block:
+            t.groups_of_rows[label] = block
+        if seq_col is not None and g.text(r, seq_col):
+            t.row_numbers[squash(g.text(r, seq_col)).strip("()（）.、")] = label
+        if label in TOTAL_LABELS:
+            t.total_rows.append(label)
+        elif sub and last_total is not None:
+            t.sub_rows[label] = last_total
+            in_qizhong = True
+        else:
+            last_total = label
+        for c in value_cols:
+            col_label = names[c]
+            _, _, col_bracket = clean_label(col_label)
+            unit = col_units.get(c) or row_unit or col_bracket or default_unit
+            t.cells.append(FormCell(r, c, f"{label}·{clean_label(col_label)[0]}", unit, row_label=label,
+                                    col_label=col_label, formula=(r, c) in g.formulas))
+    return t
+
+
+def _numberlike(v) -> bool:
+    if isinstance(v, (int, float)):
+        return True
+    from gwstats.core.values import NumberError, parse_value
+
+    try:
+        return parse_value(v) is not None
+    except NumberError:
+        return False
+    except Exception:
+        return False
+
+
+def metric_for_cell(catalog, t: FormTable, cell) -> str | None:
+    """The catalog metric a cell of the form stands for: by 主栏 × 宾栏 place, else by name; or None."""
+    if t.kind == "crosstab":
+        col = clean_label(cell.col_label or "")[0]
+        placed = [m.code for m in catalog.metrics.values() if m.row == cell.row_label and m.column == col
+                  and (not m.table or m.table in t.aliases)]
+        if len(placed) == 1:
+            return placed[0]
+        names = [cell.name, f"{t.code}·{cell.name}"]
+        if cell.row_label in TOTAL_LABELS:
+            names.append(col)
+        if col in TOTAL_LABELS:
+            names.append(cell.row_label)
+    elif t.kind == "wide":
+        label = clean_label(cell.col_label or "")[0]
+        names = [label, t.col_groups.get(cell.col_label or "", "") + label]
+    else:
+        names = [cell.name, f"{t.code}·{cell.name}"]
+    for n in names:
+        code = catalog.match_label(n)
+        if code:
+            return code
+    return None
