@@ -12,10 +12,17 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
 
-from web_helpers import client, csrf_token, sample_workspace, upload_files  # noqa: E402
+from web_helpers import client, close_clients, csrf_token, sample_workspace, upload_files  # noqa: E402
 
 PAGES = {"/": "催报名单", "/import": "把报表文件或整个文件夹拖到这里", "/rollup": "点任何一个数字",
          "/checks": "年度数据校验", "/outputs": "汇总工作簿", "/units": "集安市关工委", "/templates": "下载全部模板"}
+
+
+@pytest.fixture(autouse=True)
+def _closed_after_each_test():
+    """Every app a test starts is shut down after it, so none of its threads outlives the test."""
+    yield
+    close_clients()
 
 
 @pytest.fixture(scope="module")

@@ -19,12 +19,25 @@ def sample_workspace(root: Path):
     return ws, inputs
 
 
+OPEN: list = []  # the test clients started by client(), closed by close_clients()
+
+
 def client(ws, **kw):
+    """A test client of the app on ``ws``, started like a server (the app's lifespan runs), so that
+    close_clients() shuts it down the same way: its reader and writer threads end."""
     from starlette.testclient import TestClient
 
     from gwstats.web.app import make_app
 
-    return TestClient(make_app(ws.root, **kw))
+    c = TestClient(make_app(ws.root, **kw))
+    c.__enter__()
+    OPEN.append(c)
+    return c
+
+
+def close_clients():
+    while OPEN:
+        OPEN.pop().__exit__(None, None, None)
 
 
 def csrf_token(c, path: str = "/import") -> str:

@@ -1,12 +1,15 @@
 """The application object and its routes. Every page is a view over ``gwstats.Workspace``.
 
-All workspace work runs on one worker thread (``WebApp.call``): SQLite connections stay on the
-thread that made them, and this server is the one writer of its workspace, so colleagues on the LAN
-using the same page never import at the same moment.
+The views get what they share from ``request.app.state.web`` (pages.WebApp) and never import this
+module. Reads run on a few reader threads, writes on one writer thread (``web.read``/``web.write``,
+see pages.py): this server is the one writer of its workspace, so colleagues on the LAN using the
+same page never import at the same moment, and a long report does not hold up the other pages.
+The app's shutdown (lifespan) ends those threads.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 from pathlib import Path
@@ -52,6 +55,14 @@ async def _on_error(request: Request, exc: Exception):
     return await _error_page(request, f"内部错误：{type(exc).__name__}。请把命令行窗口里的信息发给维护人员。", 500)
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(app: Starlette):
+    try:
+        yield
+    finally:  # server stopped (Ctrl+C) or test client closed: no thread of this app runs on
+        app.state.web.close()
+
+
 def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: list[str] | None = None,
              key: bytes | None = None) -> Starlette:
     """The Starlette application serving the workspace at ``root``.
@@ -93,6 +104,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
     app = Starlette(
         routes=routes,
         middleware=middleware,
+        lifespan=_lifespan,
         exception_handlers={
             GwstatsError: _on_gwstats_error,
             csrf.CsrfError: _on_csrf,

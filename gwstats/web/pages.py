@@ -1,5 +1,20 @@
-"""What every view shares, reached through ``request.app.state.web``: the workspace folder and its
-worker thread, the templates, the page context (organisation, nav, year) and rendering."""
+"""What every view shares, reached through ``request.app.state.web``: the workspace folder and the
+threads that work on it, the templates, the page context (organisation, nav, year) and rendering.
+
+Workspace work runs off the event loop, in one of two lanes that each view names:
+
+- ``web.read(fn, ...)``: on a small pool of reader threads (``READERS``), so a long report or
+  check does not hold up every other page. SQLite in WAL mode lets readers run beside the writer;
+  each read sees one consistent snapshot (``Workspace.snapshot``).
+- ``web.write(fn, ...)``: on the one writer thread, one at a time in the order they came: anything
+  that writes to the store or the workspace folder (import, generated products, upload staging),
+  and the import's dry run, which reads uploaded files through the one reader child process
+  (``gwstats.read.reader``) that the import uses, and whose answer is only true between imports.
+
+Each call opens its own ``Workspace`` on the thread that runs it and closes its store there, so no
+SQLite connection crosses threads, and edits to gwstats.toml or catalog.toml are seen at once.
+``close()`` (the app's shutdown) lets running calls finish, drops queued ones and ends the threads.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +29,7 @@ from gwstats.web import csrf
 from gwstats.web.uploads import Staging
 
 HERE = Path(__file__).parent
+READERS = 3  # reader threads: a few pages at once on a 2-core office PC, without starving the writer
 
 
 NAV = (
@@ -28,29 +44,40 @@ NAV = (
 
 
 class WebApp:
-    """What the views share: the workspace folder, the worker thread, templates, upload staging."""
+    """What the views share: the workspace folder, the reader and writer threads, templates, upload staging."""
 
-    def __init__(self, root: Path, *, password: str | None = None):
+    def __init__(self, root: Path, *, password: str | None = None, readers: int = READERS):
         self.root = Path(root)
         self.password = password
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gwstats-workspace")
+        self.readers = ThreadPoolExecutor(max_workers=readers, thread_name_prefix="gwstats-read")
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gwstats-write")
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.staging = Staging(self.root)
 
     def _run(self, fn, args, kwargs):
         from gwstats.workspace import Workspace
 
-        ws = Workspace(self.root)  # opened afresh: settings or catalog edited meanwhile are seen
+        ws = Workspace(self.root)  # opened afresh on this thread: settings or catalog edited meanwhile are seen
         try:
             return fn(ws, *args, **kwargs)
         finally:
             if "store" in ws.__dict__:
                 ws.store.close()
 
-    async def call(self, fn, *args, **kwargs):
-        """Run ``fn(ws, *args, **kwargs)`` on the workspace thread."""
+    async def read(self, fn, *args, **kwargs):
+        """Run ``fn(ws, *args, **kwargs)`` on a reader thread (beside other reads and the writer)."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, self._run, fn, args, kwargs)
+        return await loop.run_in_executor(self.readers, self._run, fn, args, kwargs)
+
+    async def write(self, fn, *args, **kwargs):
+        """Run ``fn(ws, *args, **kwargs)`` on the writer thread, after the writes queued before it."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.writer, self._run, fn, args, kwargs)
+
+    def close(self):
+        """End the threads: calls under way finish (an import is not cut off mid-write), queued ones are dropped."""
+        for pool in (self.readers, self.writer):
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _years(ws) -> tuple[list[int], int | None]:
@@ -64,11 +91,14 @@ def _years(ws) -> tuple[list[int], int | None]:
     return shown, default
 
 
+def _top(ws) -> tuple[list[int], int | None, str]:
+    return (*_years(ws), ws.config.organisation)
+
+
 async def page_context(request: Request, active: str) -> dict:
     """What every page shows at the top: organisation, nav, the chosen year and the years to choose."""
     web: WebApp = request.app.state.web
-    years, default = await web.call(_years)
-    org = await web.call(lambda ws: ws.config.organisation)
+    years, default, org = await web.read(_top)
     raw = request.query_params.get("year")
     year = int(raw) if raw and raw.isdigit() and 1949 <= int(raw) <= 2100 else default
     if year is not None and year not in years:

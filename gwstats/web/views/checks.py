@@ -27,7 +27,7 @@ async def page(request: Request):
     severity = q.get("severity") if q.get("severity") in dict(SEVERITIES) else ""
     ctx.update(severities=SEVERITIES, severity=severity, unit=q.get("unit", ""))
     if ctx["year"] is not None:
-        ctx.update(await request.app.state.web.call(_checks, ctx["year"], severity, q.get("unit")))
+        ctx.update(await request.app.state.web.read(_checks, ctx["year"], severity, q.get("unit")))
     return render(request, "checks.html", ctx)
 
 

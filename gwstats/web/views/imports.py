@@ -14,6 +14,7 @@ from gwstats.web.html_table import table
 
 MAX_FILES = 1000
 MIN_TOTAL_MB = 200  # one request; each file also has import's own limit (max_file_mb)
+OPTIONS = "options.json"  # beside a staged batch: the year chosen for returns without one
 COLUMNS = ["文件", "结果", "单位", "年度", "口径", "数值个数", "提醒", "错误"]
 
 
@@ -27,14 +28,35 @@ def _report(report) -> dict:
 
 
 def _dry_run(ws, paths, year=None):
-    return _report(ws.import_paths(paths, dry_run=True, year=year)), ws.config.max_file_mb
+    return _report(ws.import_paths(paths, dry_run=True, year=year))
 
 
-def _import(ws, paths, year=None):
-    return _report(ws.import_paths(paths, year=year))
+def _import(ws, staging, batch) -> dict | None:
+    """The confirmed import of a staged batch (None when it is gone: imported or cancelled meanwhile);
+    the batch is dropped whatever happens."""
+    folder = staging.batch_dir(batch)
+    if folder is None:
+        return None
+    try:
+        options = json.loads((folder / OPTIONS).read_text(encoding="utf-8")) if (folder / OPTIONS).is_file() else {}
+        return _report(ws.import_paths(staging.files(folder), year=options.get("year")))
+    finally:
+        staging.drop(batch)
 
 
-OPTIONS = "options.json"
+def _stage(ws, staging, uploads, year):
+    """The uploaded files copied into a new batch folder, with the options the confirmation needs."""
+    batch, folder = staging.new_batch()
+    (folder / OPTIONS).write_text(json.dumps({"year": year}), encoding="utf-8")
+    try:
+        return batch, [staging.add(folder, n, up.filename, up.file) for n, up in enumerate(uploads)]
+    except BaseException:
+        staging.drop(batch)
+        raise
+
+
+def _drop(ws, staging, batch):
+    staging.drop(batch)
 
 
 def _fallback_year(form, ctx) -> int | None:
@@ -48,13 +70,13 @@ def _limit_mb(ws) -> float:
 
 async def page(request: Request):
     ctx = await page_context(request, "import")
-    ctx["max_mb"] = f"{await request.app.state.web.call(_limit_mb):g}"
+    ctx["max_mb"] = f"{await request.app.state.web.read(_limit_mb):g}"
     return render(request, "import.html", ctx)
 
 
 async def upload(request: Request):
     web = request.app.state.web
-    max_mb = await web.call(_limit_mb)
+    max_mb = await web.read(_limit_mb)
     total_mb = max(MIN_TOTAL_MB, 2 * max_mb)
     length = request.headers.get("content-length")
     ctx = await page_context(request, "import")
@@ -69,23 +91,16 @@ async def upload(request: Request):
     if not uploads:
         ctx["error"] = "没有选择文件。请把报表文件（或文件夹）拖到框里，或点“选择文件”。"
         return render(request, "import.html", ctx, status_code=400)
-    batch, folder = web.staging.new_batch()
     year = _fallback_year(form, ctx)
-    (folder / OPTIONS).write_text(json.dumps({"year": year}), encoding="utf-8")
-    paths = []
-    try:
-        for n, up in enumerate(uploads):
-            paths.append(web.staging.add(folder, n, up.filename, up.file))
-    except BaseException:
-        web.staging.drop(batch)
-        raise
+    try:  # files go into the workspace folder: a write (after any import under way)
+        batch, paths = await web.write(_stage, web.staging, uploads, year)
     finally:
         for up in uploads:
             await up.close()
-    try:
-        result, _ = await web.call(_dry_run, paths, year)
+    try:  # on the writer too: it reads through the importer's one reader process, and sees the last import
+        result = await web.write(_dry_run, paths, year)
     except BaseException:
-        web.staging.drop(batch)  # nothing of a failed dry run stays behind
+        await web.write(_drop, web.staging, batch)  # nothing of a failed dry run stays behind
         raise
     ctx.update(result=result, batch=batch, dry_run=True)
     return render(request, "import.html", ctx)
@@ -96,17 +111,12 @@ async def confirm(request: Request):
     web = request.app.state.web
     form = await request.form()
     batch = form.get("batch")
-    folder = web.staging.batch_dir(batch)
     ctx = await page_context(request, "import")
-    ctx["max_mb"] = f"{await web.call(_limit_mb):g}"
-    if folder is None:
+    ctx["max_mb"] = f"{await web.read(_limit_mb):g}"
+    result = await web.write(_import, web.staging, batch)
+    if result is None:
         ctx["error"] = "这批文件已经导入或已取消（找不到上传的文件），请重新上传。"
         return render(request, "import.html", ctx, status_code=400)
-    try:
-        options = json.loads((folder / OPTIONS).read_text(encoding="utf-8")) if (folder / OPTIONS).is_file() else {}
-        result = await web.call(_import, web.staging.files(folder), options.get("year"))
-    finally:
-        web.staging.drop(batch)
     ctx.update(result=result, dry_run=False)
     return render(request, "import.html", ctx)
 
@@ -114,9 +124,9 @@ async def confirm(request: Request):
 @csrf.protect
 async def cancel(request: Request):
     web = request.app.state.web
-    web.staging.drop((await request.form()).get("batch"))
+    await web.write(_drop, web.staging, (await request.form()).get("batch"))
     ctx = await page_context(request, "import")
-    ctx["max_mb"] = f"{await web.call(_limit_mb):g}"
+    ctx["max_mb"] = f"{await web.read(_limit_mb):g}"
     ctx["notice"] = "已取消，上传的文件没有导入。"
     return render(request, "import.html", ctx)
 

@@ -89,7 +89,7 @@ MAKERS = {"workbook": make_workbook, "charts": make_charts, "report": make_repor
 async def page(request: Request):
     ctx = await page_context(request, "outputs")
     if ctx["year"] is not None:
-        ctx.update(await request.app.state.web.call(listing, ctx["year"]))
+        ctx.update(await request.app.state.web.read(listing, ctx["year"]))
     ctx["notice"] = request.query_params.get("notice", "")[:500]
     return render(request, "outputs.html", ctx)
 
@@ -101,7 +101,7 @@ async def make(request: Request):
     year_text = str(form.get("year", ""))
     if kind not in MAKERS or not year_text.isdigit():
         return RedirectResponse("/outputs", status_code=303)
-    notice = await request.app.state.web.call(MAKERS[kind], int(year_text))
+    notice = await request.app.state.web.write(MAKERS[kind], int(year_text))
     return RedirectResponse(f"/outputs?year={year_text}&notice={quote(notice)}", status_code=303)
 
 
@@ -116,7 +116,7 @@ def _find(ws, year: int, rel: str) -> Path | None:
 async def download(request: Request):
     year = request.path_params["year"]
     rel = request.path_params["name"]
-    path = await request.app.state.web.call(_find, year, rel)
+    path = await request.app.state.web.read(_find, year, rel)
     if path is None:
         from gwstats.core.errors import UsageError
 

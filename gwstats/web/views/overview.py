@@ -27,5 +27,5 @@ def _overview(ws, year: int | None) -> dict:
 
 async def page(request: Request):
     ctx = await page_context(request, "overview")
-    ctx.update(await request.app.state.web.call(_overview, ctx["year"]))
+    ctx.update(await request.app.state.web.read(_overview, ctx["year"]))
     return render(request, "overview.html", ctx)

@@ -66,7 +66,7 @@ async def page(request: Request):
     if ctx["year"] is None:
         ctx["empty"] = True
         return render(request, "rollup.html", ctx)
-    ctx.update(await request.app.state.web.call(rollup_table, ctx["year"], q.get("group"), _int(q.get("level")),
+    ctx.update(await request.app.state.web.read(rollup_table, ctx["year"], q.get("group"), _int(q.get("level")),
                                                 q.get("unit")))
     return render(request, "rollup.html", ctx)
 

@@ -38,7 +38,7 @@ def attachment(name: str, data: bytes, media_type: str) -> Response:
 async def page(request: Request):
     ctx = await page_context(request, "templates")
     if ctx["year"] is not None:
-        ctx["count"] = await request.app.state.web.call(_count, ctx["year"])
+        ctx["count"] = await request.app.state.web.read(_count, ctx["year"])
     return render(request, "templates.html", ctx)
 
 
@@ -47,7 +47,7 @@ async def download(request: Request):
     ctx = await page_context(request, "templates")
     form = await request.form()
     year = int(form["year"]) if str(form.get("year", "")).isdigit() else ctx["year"]
-    name, data = await request.app.state.web.call(template_zip, year)
+    name, data = await request.app.state.web.read(template_zip, year)
     return attachment(name, data, "application/zip")
 
 

@@ -75,14 +75,14 @@ def _rows_list(tree) -> list:
 async def page(request: Request):
     ctx = await page_context(request, "rollup")
     q = request.query_params
-    t = await request.app.state.web.call(lambda ws: ws.trace(ctx["year"] or ws.year_or_default(None), q.get("unit", ""), q.get("metric", "")))
+    t = await request.app.state.web.read(lambda ws: ws.trace(ctx["year"] or ws.year_or_default(None), q.get("unit", ""), q.get("metric", "")))
     ctx["trace"] = _view(t)
     return render(request, "trace.html", ctx)
 
 
 async def original(request: Request):
     raw = request.path_params["submission"]
-    name, path = await request.app.state.web.call(lambda ws: ws.original_file(raw))
+    name, path = await request.app.state.web.read(lambda ws: ws.original_file(raw))
     return FileResponse(path, filename=name)
 
 

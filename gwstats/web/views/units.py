@@ -25,7 +25,7 @@ def _tree(ws, year: int | None) -> dict:
 
 async def page(request: Request):
     ctx = await page_context(request, "units")
-    ctx.update(await request.app.state.web.call(_tree, ctx["year"]))
+    ctx.update(await request.app.state.web.read(_tree, ctx["year"]))
     return render(request, "units.html", ctx)
 
 
