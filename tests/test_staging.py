@@ -116,7 +116,8 @@ def test_workers_are_forked_only_where_that_is_safe(monkeypatch):
     monkeypatch.setattr("sys.platform", "win32")
     assert import_pool.start_method() == "spawn"
     monkeypatch.setattr("sys.platform", "linux")
-    assert import_pool.start_method() == "fork"
+    # only this test's thread runs (an earlier test's web app, say, must have ended its threads)
+    assert import_pool.start_method() == "fork", [t.name for t in threading.enumerate()]
     stop = threading.Event()
     t = threading.Thread(target=stop.wait)
     t.start()
