@@ -1,5 +1,7 @@
 """gwstats ui: loopback by default, a token for any other host, the web stack only imported here."""
 
+import socket
+
 import pytest
 from typer.testing import CliRunner
 
@@ -47,12 +49,46 @@ def test_outside_a_workspace_is_a_chinese_message(tmp_path, served, monkeypatch)
     assert "gwstats init" in r.output + (r.stderr or "")
 
 
-def test_the_app_keeps_loopback_hosts_only(tmp_path):
-    """serve() passes the loopback allow-list to the app (Host header check against DNS rebinding)."""
+def _served_app(monkeypatch, root, host: str, password=None):
+    """The app serve() would run on ``host`` (uvicorn.run caught), started like a server."""
+    import uvicorn
+    from starlette.testclient import TestClient
+
+    from gwstats.web.server import serve
+
+    apps = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: apps.append(app))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    serve(root, host=host, port=port, password=password, open_browser=False, echo=lambda *a: None)
+    return TestClient(apps[0], base_url=f"http://127.0.0.1:{port}"), port
+
+
+def test_the_app_keeps_loopback_hosts_only(workspace, monkeypatch):
+    """The server serve() starts on a loopback address answers only to loopback Host headers: a page of
+    another site whose name resolves to 127.0.0.1 (DNS rebinding) gets no data."""
     from gwstats.web.server import display_url
 
+    c, port = _served_app(monkeypatch, workspace.root, "127.0.0.1")
+    with c:
+        for host in ("evil.example", f"evil.example:{port}", "192.168.1.5", "127.0.0.1.evil.example"):
+            assert c.get("/units", headers={"host": host}).status_code == 400, host
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"):
+            r = c.get("/units", headers={"host": host})
+            assert r.status_code == 200 and "单位" in r.text, host
     assert display_url("0.0.0.0", 8765, "tok") == "http://127.0.0.1:8765/?token=tok"
     assert display_url("::1", 9000) == "http://[::1]:9000/"
+
+
+def test_a_lan_server_answers_to_its_lan_address(workspace, monkeypatch):
+    """On 0.0.0.0 colleagues use the PC's LAN address: no Host allow-list there, the password guards it."""
+    c, port = _served_app(monkeypatch, workspace.root, "0.0.0.0", password="s3cret")
+    with c:
+        r = c.get("/units", headers={"host": f"192.168.1.5:{port}"}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login")  # asked for the password
+        r = c.get("/units?token=s3cret", headers={"host": f"192.168.1.5:{port}"}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/units"
 
 
 def test_a_port_in_use_is_a_chinese_message(workspace):
