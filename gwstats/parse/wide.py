@@ -8,17 +8,10 @@ from gwstats.core.values import cell_text
 from gwstats.parse.context import Context, squashed
 from gwstats.model.unit_names import clean_key, marks_own
 from gwstats.parse import online_form as form
-from gwstats.tables.headers import find_fields
+from gwstats.tables.headers import (CODE_COL_HEADERS, FOOTER, MEASURES, SKIP_COL_HEADERS, SUBTOTAL_LABELS, TOTAL_LABELS,
+                                    UNIT_COL_HEADERS, find_fields)
 from gwstats.parse.parsed import ParsedReturn
 
-UNIT_COL_HEADERS = {"单位", "单位名称", "填报单位", "名称", "单位/项目", "项目/单位", "地区", "部门", "派出所", "分局",
-                    "县市区", "县(市、区)", "乡镇", "乡镇街道", "基层单位", "下属单位", "所属单位"}
-SKIP_COL_HEADERS = {"序号", "编号", "备注", "说明", "单位编码", "编码"}
-CODE_COL_HEADERS = {"单位编码", "编码", "单位代码", "代码"}
-TOTALS = {"合计", "总计", "合计数", "总合计", "汇总", "全市合计", "全县合计", "全区合计", "总数", "共计"}
-SUBTOTALS = {"小计"}
-FOOTER = ("填报人", "填表人", "审核人", "单位负责人", "负责人", "制表", "注", "说明", "备注", "联系电话", "填报日期")
-UNITS_OF_MEASURE = {"个", "人", "所", "场次", "场", "人次", "次", "对", "篇", "万元", "元", "%", "名", "户", "家"}
 SCAN_ROWS = 20
 
 
@@ -36,7 +29,7 @@ def _merged_fill(sheet: Sheet, rows: range) -> dict[tuple[int, int], object]:
 
 def _is_total(name: str) -> bool:
     key = squashed(name)
-    return key in TOTALS or key.endswith(("合计", "总计"))
+    return key in TOTAL_LABELS or key.endswith(("合计", "总计"))
 
 
 def find_metric_columns(sheet: Sheet, ctx: Context):
@@ -137,7 +130,7 @@ def parse_wide(sheet: Sheet, ctx: Context, found):
     if data_start < len(sheet.rows):
         row = sheet.rows[data_start]
         vals = [row[c] for c in cols if c < len(row) and row[c] not in (None, "")]
-        if vals and all(isinstance(v, str) and nfkc(v).strip().strip("()（）") in UNITS_OF_MEASURE for v in vals):
+        if vals and all(isinstance(v, str) and nfkc(v).strip().strip("()（）") in MEASURES for v in vals):
             for c in cols:
                 if c < len(row) and isinstance(row[c], str) and row[c].strip():
                     field_units[c] = nfkc(row[c]).strip().strip("()（）")
@@ -161,7 +154,7 @@ def parse_wide(sheet: Sheet, ctx: Context, found):
         key = squashed(name_text)
         if key.startswith(FOOTER) or ":" in key or "：" in key:
             continue
-        if key in SUBTOTALS:
+        if key in SUBTOTAL_LABELS:
             problems.append(ctx.finding("warning", "subtotal-row", f"“{name_text}”行是小计，未导入（汇总时会重新计算）", sheet.name, cell_ref(r, unit_col)))
             continue
         ret = ParsedReturn(sheet=sheet.name, layout="wide", row=r + 1)

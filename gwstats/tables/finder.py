@@ -1,20 +1,18 @@
-"""Finding and reading the tables of a form (see form_model for what a form is): long lists, wide
+"""Finding and reading the tables of a form (see tables.grid for what a form is): long lists, wide
 tables and cross-tabs, their titles, notes and the catalog metric each cell stands for."""
 
 from __future__ import annotations
 
 import re
 
-from gwstats.tables.grid import (FOOTER, LABEL_HEADERS, TOTAL_LABELS, UNIT_COL_HEADERS, UNIT_HEADERS, VALUE_HEADERS, FormCell,
-                         FormError, FormTable, Grid, NUMBERING, clean_label, is_measure)
+from gwstats.tables.grid import FormCell, FormError, FormTable, Grid, NUMBERING, clean_label, is_measure
+from gwstats.tables.headers import (CORNER_HEADERS, FOOTER, GENERIC_HEADERS, LABEL_HEADERS, NOTE_HEADERS, SEQ_HEADERS,
+                                    TOTAL_LABELS, UNIT_COL_HEADERS, UNIT_HEADERS, VALUE_HEADERS, year_header)
 from gwstats.tables.relations import relations_in
 from gwstats.core.text import nfkc, squash
 from gwstats.read.reader import cell_ref
 
-CORNER_HEADERS = LABEL_HEADERS | {"类别", "主栏", "名称", "分类", "类型", "组织类型", "单位类型"}
 MAX_BLANK_ROWS = 3  # blank rows inside a table body; more end the table
-NOTE_HEADERS = {"备注", "说明", "附注"}
-SEQ_HEADERS = {"序号", "编号", "行次", "栏次", "代码", "行号"}
 _COLNUM = re.compile(r"^[(（]?(\d+|[甲乙丙丁戊])[)）]?$")
 _MEASURE_NOTE = re.compile(r"(?:计量)?单位\s*[:：]\s*([人个所场次对篇万元户名件]+)\s*$")
 _TABLE_NO = re.compile(r"表\s*号\s*[:：]\s*(\S+)")
@@ -49,7 +47,7 @@ def _long_header(g: Grid, r: int):
         k = squash(t)
         if k in LABEL_HEADERS and label is None:
             label = c
-        elif label is not None and value is None and (k in VALUE_HEADERS or re.match(r"^(19|20)\d{2}年?度?(数)?$", k)):
+        elif label is not None and value is None and (k in VALUE_HEADERS or year_header(k)):
             value = c
         elif k in UNIT_HEADERS and unit is None and label is not None:
             unit = c
@@ -354,7 +352,7 @@ def _read_grid(g: Grid, hr: int, fill) -> FormTable | None:
         rr += 1
     if not body:
         return None
-    wide = squash(corner_text) in UNIT_COL_HEADERS
+    wide = squash(corner_text) in UNIT_COL_HEADERS - GENERIC_HEADERS
     labelled = [r for r in body if g.text(r, label_col)]
     t = FormTable(g.name, "wide" if wide else "crosstab", "", "", "", hr, body[-1], label_col=label_col, value_cols=value_cols)
     default_unit = _table_unit(g, hr, 0)
