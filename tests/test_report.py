@@ -190,3 +190,20 @@ def test_group_charts_only_where_most_units_gave_the_figure(demo_run):
     captions = [p.text for p in Document(str(path)).paragraphs if re.match(r"图\d+ ", p.text)]
     assert [c.split("各单位 ")[1] for c in captions] == ["五好达标率", "五老志愿者人数", "受教育师生人次",
                                                        "结对帮扶对数", "上报宣传稿件"]
+
+
+def test_html_report_escapes_what_it_is_given(tmp_path):
+    """The HTML comes from templates/report.html with autoescape: a unit named like markup stays text."""
+    content = R.ReportContent("标题<b>", "某单位", "2026年1月1日", [
+        R.Block("heading", "一、组织<建设>", 1),
+        R.Block("para", "说明 <script>alert(1)</script> & 其他"),
+        R.Block("table", "表1", columns=["单位", "人数（人）"], rows=[["<i>甲</i>", "12"], ["合计", "12"]], note="注<x>"),
+        R.Block("image", "图1 <图>", png=b"\x89PNG"),
+    ])
+    text = R.render_html(content, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<script>" not in text and "<i>" not in text and "<b>" not in text
+    assert "<h2>一、组织&lt;建设&gt;</h2>" in text and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 其他" in text
+    assert '<tr><td>&lt;i&gt;甲&lt;/i&gt;</td><td class="num">12</td></tr>' in text
+    assert '<tr class="total"><td>合计</td><td class="num">12</td></tr>' in text
+    assert '<p class="caption">注：注&lt;x&gt;</p>' in text and 'alt="图1 &lt;图&gt;" src="data:image/png;base64,iVBORw=="' in text
+    assert text.startswith("<!DOCTYPE html>\n") and text.endswith("</body></html>")

@@ -81,12 +81,8 @@ def rollup_cmd(
         title = f"{ws.config.organisation} {year} 年度汇总（{ws_name(result)}{cmp_text}）"
     if f == "table" and not metric and level is None and not show_parts:
         # the console default: the headline figures of the 合计, one line each (指标 本年 上年 增减)
-        from gwstats.render.rollup_table import headline_rows, table_notes
-        from gwstats.render.table import render_records
-
-        typer.echo(render_records(headline_rows(result), "table", title=title, left=("指标", "计量单位", "已报")))
-        for note in table_notes(result):
-            typer.echo(note)
+        for text in headline_text(result, title):
+            typer.echo(text)
         typer.echo("（各单位的数字：加 --metric 指标或分组，如 --metric 组织建设；全部指标写入工作簿：-o 汇总.xlsx）")
         return
     # without --metric, or with a group, leave out metrics without any data; a metric named on its own stays
@@ -102,6 +98,20 @@ def rollup_cmd(
         typer.echo(render_records(rows, f, title=title, left=("单位", "说明")))
         for line in table_notes(result, rows):
             typer.echo(f"注：{line}")
+
+
+def headline_text(result, title: str | None = None) -> list[str]:
+    """What `gwstats rollup` prints by default (the demo too): the 合计's headline table, then its notes."""
+    from gwstats.render.rollup_table import headline_rows, table_notes
+    from gwstats.render.table import render_records
+
+    return [render_records(headline_rows(result), "table", title=title, left=("指标", "计量单位", "已报")),
+            *table_notes(result)]
+
+
+def status_line(st) -> str:
+    """The last line of `gwstats status` (the demo too): the summary and the deadline."""
+    return st.summary_line() + f"（截止日期 {st.deadline}）"
 
 
 def _no_returns_hint(year: int) -> str:
@@ -136,7 +146,7 @@ def status_cmd(
     if rows:
         emit(rows, fmt)
     if f in ("table", "md"):
-        line = st.summary_line() + f"（截止日期 {st.deadline}）"
+        line = status_line(st)
         typer.echo(md_escape(line) if f == "md" else line)
 
 

@@ -169,28 +169,52 @@ def run_demo(out_dir: str | Path = "gwstats-demo", samples: list[str] | str | No
 
 
 def _run_sample(name: str, root: Path, echo) -> SampleRun:
-    from gwstats.render.file_lines import file_line
-    from gwstats.render.rollup_table import headline_rows, table_notes
-    from gwstats.render.table import render_records
-    from gwstats.workspace import Workspace
+    return _Sample(name, root, echo).run_all()
 
-    d = sample_definition(name)
-    info = d["workspace"]
-    years = tuple(info["years"])
-    year0, year = years[0], years[-1]
-    run = SampleRun(name, info["name"], root.resolve(), (year0, year))
-    out = root / OUTPUT_DIR
-    inputs = root / INPUT_DIR
-    echo("")
-    echo("=" * 72)
-    echo(f"示例：{info['name']}（{year0}、{year} 年报表）  工作区：{root}")
-    echo("=" * 72)
 
-    def step(title: str, fn):
-        s = Step(name, title)
-        run.steps.append(s)
+class _Sample:
+    """The steps of one sample; each runs through the library API and prints what its command prints."""
+
+    def __init__(self, name: str, root: Path, echo):
+        self.name, self.root, self.echo = name, root, echo
+        self.info = sample_definition(name)["workspace"]
+        self.years = tuple(self.info["years"])
+        self.year0, self.year = self.years[0], self.years[-1]
+        self.run = SampleRun(name, self.info["name"], root.resolve(), (self.year0, self.year))
+        self.out = root / OUTPUT_DIR
+        self.inputs = root / INPUT_DIR
+        self._ws = None
+
+    def run_all(self) -> SampleRun:
+        year, year0 = self.year, self.year0
+        self._banner()
+        self.step("建立工作区", self.init)
+        self.step("导入单位名单", self.units)
+        for y in self.years:
+            self.step(f"导入 {y} 年报表", lambda s, y=y: self.import_year(s, y))
+        self.step(f"填报情况（{year} 年）", self.status)
+        self.step(f"数据校验（{year} 年）", self.check)
+        self.step(f"逐级汇总与同比（{year} 年对比 {year0} 年）", self.rollup)
+        if self.info.get("catalog"):
+            self.step(f"交叉表（{year} 年，按行 × 栏汇总）", self.crosstabs)
+        self.step("会议图表", self.charts)
+        self.step("工作总结 Word", lambda s: self.report(s, "docx"))
+        self.step("工作总结 HTML", lambda s: self.report(s, "html"))
+        return self.run
+
+    def _banner(self):
+        echo = self.echo
         echo("")
-        echo(f"▶ {title}")
+        echo("=" * 72)
+        echo(f"示例：{self.info['name']}（{self.year0}、{self.year} 年报表）  工作区：{self.root}")
+        echo("=" * 72)
+
+    def step(self, title: str, fn) -> Step:
+        """Run one step; a failure is recorded and shown, and the next steps still run."""
+        s = Step(self.name, title)
+        self.run.steps.append(s)
+        self.echo("")
+        self.echo(f"▶ {title}")
         t0 = time.perf_counter()
         try:
             fn(s)
@@ -209,93 +233,96 @@ def _run_sample(name: str, root: Path, echo) -> SampleRun:
         s.seconds = time.perf_counter() - t0
         if s.status != "ok":
             mark = "（尚未实现）" if s.status == "unavailable" else "（失败）"
-            echo(f"  ✗ {mark}{s.detail}")
+            self.echo(f"  ✗ {mark}{s.detail}")
         return s
 
-    ws_box: dict = {}
+    @property
+    def ws(self):
+        if self._ws is None:
+            raise GwstatsError("工作区没有建成，此步骤跳过")
+        return self._ws
 
-    def init(s: Step):
-        n = copy_sample(name, inputs)
-        ws = Workspace.init(root, name=info["name"], year=year)
+    def init(self, s: Step):
+        from gwstats.workspace import Workspace
+
+        info, root = self.info, self.root
+        n = copy_sample(self.name, self.inputs)
+        ws = Workspace.init(root, name=info["name"], year=self.year)
         if info.get("charts"):
             set_standard_charts(ws.config_path, info["charts"])
             ws = Workspace(root)
         if info.get("catalog"):  # the sample's own catalog (the default one plus a cross-tab table)
-            shutil.copyfile(inputs / info["catalog"], ws.root / "catalog.toml")
+            shutil.copyfile(self.inputs / info["catalog"], ws.root / "catalog.toml")
             ws = Workspace(root)
         example = ws.root / "units.csv"  # init's example list (某某市…) would only confuse here
         if example.exists():
             example.unlink()
-        units_src = inputs / info["units_file"]
-        units = ws.root / info["units_file"]
-        shutil.copyfile(units_src, units)
-        ws_box["ws"] = ws
+        shutil.copyfile(self.inputs / info["units_file"], ws.root / info["units_file"])
+        self._ws = ws
         s.outputs.append(ws.root / "gwstats.toml")
-        s.detail = f"已复制示例报表 {n} 个文件到 {inputs}"
-        echo(f"  gwstats init {root} —— 组织：{info['name']}，默认年度 {year}")
-        echo(f"  {s.detail}")
+        s.detail = f"已复制示例报表 {n} 个文件到 {self.inputs}"
+        self.echo(f"  gwstats init {root} —— 组织：{info['name']}，默认年度 {self.year}")
+        self.echo(f"  {s.detail}")
 
-    def need_ws():
-        if "ws" not in ws_box:
-            raise GwstatsError("工作区没有建成，此步骤跳过")
-        return ws_box["ws"]
-
-    def units(s: Step):
-        ws = need_ws()
-        count, findings = ws.import_units(ws.root / info["units_file"])
+    def units(self, s: Step):
+        ws = self.ws
+        count, findings = ws.import_units(ws.root / self.info["units_file"])
         s.detail = f"单位 {count} 个" + (f"，提醒 {len(findings)} 条" if findings else "")
-        echo(f"  gwstats units import {info['units_file']} —— {s.detail}")
+        self.echo(f"  gwstats units import {self.info['units_file']} —— {s.detail}")
         tree = ws.hierarchy().render_tree().splitlines()
         for line in tree[:12]:
-            echo("    " + line)
+            self.echo("    " + line)
         if len(tree) > 12:
-            echo(f"    ……（共 {len(tree)} 个单位）")
+            self.echo(f"    ……（共 {len(tree)} 个单位）")
 
-    def import_year(y: int):
-        def _do(s: Step):
-            ws = need_ws()
-            folder = inputs / str(y)
-            rep = ws.import_paths([folder])
-            run.imports[y] = rep
-            echo(f"  gwstats import {INPUT_DIR}/{y}/")
-            echo(_indent("\n".join(file_line(r, width=98) for r in rep.records())))
-            echo(f"  {rep.summary_line()}")
-            refused = [f for f in rep.files if f.status == "rejected"]
-            for f in refused:
-                echo(f"  拒收：{f.name} —— " + "；".join(str(e.message) for e in f.errors))
-            s.detail = rep.summary_line()
-        return _do
+    def import_year(self, s: Step, y: int):
+        from gwstats.render.file_lines import file_line
 
-    def status(s: Step):
-        ws = need_ws()
-        st = ws.status(year)
-        run.status = st
+        rep = self.ws.import_paths([self.inputs / str(y)])
+        self.run.imports[y] = rep
+        self.echo(f"  gwstats import {INPUT_DIR}/{y}/")
+        self.echo(_indent("\n".join(file_line(r, width=98) for r in rep.records())))
+        self.echo(f"  {rep.summary_line()}")
+        for f in rep.files:
+            if f.status == "rejected":
+                self.echo(f"  拒收：{f.name} —— " + "；".join(str(e.message) for e in f.errors))
+        s.detail = rep.summary_line()
+
+    def status(self, s: Step):
+        from gwstats.cli.analysis_cmds import status_line
+        from gwstats.render.table import render_records
+
+        st = self.run.status = self.ws.status(self.year)
         s.detail = st.summary_line()
-        echo(f"  gwstats status --year {year}")
-        echo(f"  {s.detail}")
+        self.echo(f"  gwstats status --year {self.year}")
+        rows = st.display_rows()
+        if rows:
+            self.echo(_indent(render_records(rows, "table")))
+        self.echo(f"  {status_line(st)}")
 
-    def check(s: Step):
-        ws = need_ws()
-        ck = ws.check(year)
-        run.check = ck
+    def check(self, s: Step):
+        from gwstats.render.table import render_records
+
+        ck = self.run.check = self.ws.check(self.year)
         s.detail = ck.summary_line()
-        echo(f"  gwstats check --year {year}")
-        echo(f"  {s.detail}")
+        self.echo(f"  gwstats check --year {self.year}")
         if ck.findings:
-            rows = [{"级别": r["级别"], "单位": r["单位"], "说明": r["说明"]} for r in ck.display_rows()]
-            echo(_indent(render_records(rows, "table")))
+            self.echo(_indent(render_records(ck.display_rows(), "table")))
+        self.echo(f"  {s.detail}")
 
-    def rollup(s: Step):
-        ws = need_ws()
-        res = ws.rollup(year, compare=year0)
-        run.rollup = res
-        echo(f"  gwstats rollup --year {year} --compare {year0}（全市合计）")
-        echo(_indent(render_records(headline_rows(res), "table", left=("指标", "计量单位", "已报"))))
-        for note in table_notes(res):
-            echo(_indent(note))
+    def rollup(self, s: Step):
+        from gwstats.cli.analysis_cmds import headline_text
+
+        res = self.run.rollup = self.ws.rollup(self.year, compare=self.year0)
+        self.echo(f"  gwstats rollup --year {self.year} --compare {self.year0}（全市合计）")
+        for text in headline_text(res):
+            self.echo(_indent(text))
         s.detail = f"{len(res.units)} 个下级单位，对比 {res.compare_year} 年"
-        out.mkdir(parents=True, exist_ok=True)
-        path = out / f"{info['name']}{year}年度汇总.xlsx"
+        self._workbook(s, res)
+
+    def _workbook(self, s: Step, res):
+        self.out.mkdir(parents=True, exist_ok=True)
+        path = self.out / f"{self.info['name']}{self.year}年度汇总.xlsx"
         try:
             from gwstats.render.workbook import write_workbook
         except ImportError as exc:
@@ -303,15 +330,16 @@ def _run_sample(name: str, root: Path, echo) -> SampleRun:
             if part is None:
                 raise
             raise _Unavailable(f"汇总表已算出，但汇总工作簿 .xlsx 尚未实现（缺少 {part}）") from None
-        written = write_workbook(ws, res, path)
+        written = write_workbook(self.ws, res, path)
         s.outputs.append(Path(written or path))
-        echo(f"  gwstats rollup --year {year} -o {path.name} —— 已写入汇总工作簿")
+        self.echo(f"  gwstats rollup --year {self.year} -o {path.name} —— 已写入汇总工作簿")
 
-    def crosstabs(s: Step):
+    def crosstabs(self, s: Step):
         from gwstats.forms.crosstab import crosstab_tables
+        from gwstats.render.table import render_records
 
-        ws = need_ws()
-        res = run.rollup or ws.rollup(year, compare=year0)
+        ws, year = self.ws, self.year
+        res = self.run.rollup or ws.rollup(year, compare=self.year0)
         tables = crosstab_tables(ws.catalog, year)
         for code, t in tables.items():
             rows = []
@@ -321,15 +349,13 @@ def _run_sample(name: str, root: Path, echo) -> SampleRun:
                     m = t["cells"].get((row, col))
                     rec[col] = res.value(res.root, m.code) if m is not None else None
                 rows.append(rec)
-            codes = [m.code for m in t["cells"].values()]
-            n = ws.store.units_reporting_any(year, codes)
-            echo(f"  {code}（{t['title']}）：{res.tree.names[res.tree.index[res.root]]}合计，主栏 × 宾栏（填了此表的单位 {n} 个）")
-            echo(_indent(render_records(rows, "table")))
+            n = ws.store.units_reporting_any(year, [m.code for m in t["cells"].values()])
+            self.echo(f"  {code}（{t['title']}）：{res.tree.names[res.tree.index[res.root]]}合计，主栏 × 宾栏（填了此表的单位 {n} 个）")
+            self.echo(_indent(render_records(rows, "table")))
         s.detail = f"交叉表 {len(tables)} 张：" + "、".join(tables)
 
-    def charts(s: Step):
-        ws = need_ws()
-        cs = ws.charts(year, out / "图表")
+    def charts(self, s: Step):
+        cs = self.ws.charts(self.year, self.out / "图表")
         files = list(getattr(cs, "paths", cs))
         s.outputs.extend(Path(p) for p in files)
         index = getattr(cs, "index", None)
@@ -337,36 +363,19 @@ def _run_sample(name: str, root: Path, echo) -> SampleRun:
             s.outputs.append(Path(index))
         skipped = getattr(cs, "skipped", [])
         s.detail = f"{len(files)} 张图" + (f"，{len(skipped)} 张无数据未生成" if skipped else "")
-        echo(f"  gwstats charts --year {year} -o {OUTPUT_DIR}/图表 —— {s.detail}")
+        self.echo(f"  gwstats charts --year {self.year} -o {OUTPUT_DIR}/图表 —— {s.detail}")
         for p in files:
-            echo(f"    {Path(p).name}")
+            self.echo(f"    {Path(p).name}")
         for entry, reason in skipped:
-            echo(f"    （未生成 {entry}：{reason}）")
+            self.echo(f"    （未生成 {entry}：{reason}）")
 
-    def report(fmt: str):
-        def _do(s: Step):
-            ws = need_ws()
-            out.mkdir(parents=True, exist_ok=True)
-            path = out / f"{info['name']}{year}年度统计分析.{fmt}"
-            written = ws.report(year, path, fmt=fmt)
-            s.outputs.append(Path(written) if isinstance(written, (str, Path)) else path)
-            s.detail = f"已写入 {path.name}"
-            echo(f"  gwstats report --year {year} --format {fmt} -o {path.name} —— 已写入")
-        return _do
-
-    step("建立工作区", init)
-    step("导入单位名单", units)
-    for y in years:
-        step(f"导入 {y} 年报表", import_year(y))
-    step(f"填报情况（{year} 年）", status)
-    step(f"数据校验（{year} 年）", check)
-    step(f"逐级汇总与同比（{year} 年对比 {year0} 年）", rollup)
-    if info.get("catalog"):
-        step(f"交叉表（{year} 年，按行 × 栏汇总）", crosstabs)
-    step("会议图表", charts)
-    step("工作总结 Word", report("docx"))
-    step("工作总结 HTML", report("html"))
-    return run
+    def report(self, s: Step, fmt: str):
+        self.out.mkdir(parents=True, exist_ok=True)
+        path = self.out / f"{self.info['name']}{self.year}年度统计分析.{fmt}"
+        written = self.ws.report(self.year, path, fmt=fmt)
+        s.outputs.append(Path(written) if isinstance(written, (str, Path)) else path)
+        s.detail = f"已写入 {path.name}"
+        self.echo(f"  gwstats report --year {self.year} --format {fmt} -o {path.name} —— 已写入")
 
 
 def set_standard_charts(config_path: Path, entries: list[str]):

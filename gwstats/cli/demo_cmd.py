@@ -1,4 +1,4 @@
-"""gwstats demo: the whole path on the bundled sample data (see gwstats/demo.py)."""
+"""gwstats demo: the whole path on the bundled sample data (see gwstats/cli/demo.py)."""
 
 from __future__ import annotations
 

@@ -188,138 +188,153 @@ def _fail(source: str, where: str, what: str):
     raise CatalogError(f"指标目录 {source} 中 {where}：{what}")
 
 
+_METRIC_FIELDS = {"code", "name", "unit", "kind", "aggregation", "group", "synonyms", "table", "row", "column",
+                  "part_of", "since", "until", "formerly"}
+
+
 def _build(data: dict, source: str) -> Catalog:
     metrics: dict[str, Metric] = {}
     indicators: dict[str, Indicator] = {}
     labels: dict[str, str] = {}
-
-    def claim(label: str, code: str, where: str):
-        key = label_key(label)
-        if not key:
-            return
-        other = labels.get(key)
-        if other is not None and other != code:
-            _fail(source, where, f"名称或同义词“{label}”与指标 {other} 重复")
-        labels[key] = code
-
     raw_metrics = data.get("metrics", [])
     if not isinstance(raw_metrics, list) or not raw_metrics:
         _fail(source, "[[metrics]]", "至少需要一个指标")
     for i, m in enumerate(raw_metrics, 1):
-        where = f"第 {i} 个指标 [[metrics]]"
-        code = m.get("code")
-        if not isinstance(code, str) or not _CODE.match(code):
-            _fail(source, where, f"编码 code “{code}” 无效（只能用字母、数字、下划线，且不以数字开头）")
-        where = f"指标 {code}"
-        if code in metrics:
-            _fail(source, where, "编码重复")
-        name = m.get("name")
-        if not isinstance(name, str) or not name.strip():
-            _fail(source, where, "缺少中文名称 name")
-        unit = m.get("unit")
-        if not isinstance(unit, str) or not unit.strip():
-            _fail(source, where, "缺少计量单位 unit")
-        kind = m.get("kind", "count")
-        if kind not in KINDS:
-            _fail(source, where, f"kind 应为 {' 或 '.join(KINDS)}，实际为“{kind}”")
-        agg = m.get("aggregation", "sum")
-        if agg not in AGGREGATIONS:
-            _fail(source, where, f"aggregation 应为 {'/'.join(AGGREGATIONS)} 之一，实际为“{agg}”")
-        synonyms = m.get("synonyms", [])
-        if not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms):
-            _fail(source, where, "synonyms 应为字符串列表")
-        unknown = set(m) - {"code", "name", "unit", "kind", "aggregation", "group", "synonyms", "table", "row", "column",
-                            "part_of", "since", "until", "formerly"}
-        if unknown:
-            _fail(source, where, f"未知字段 {', '.join(sorted(unknown))}")
-        place = {k: m.get(k, "") for k in ("table", "row", "column", "part_of")}
-        if not all(isinstance(v, str) for v in place.values()):
-            _fail(source, where, "table、row、column、part_of 应为文字（所在表、主栏行、宾栏列、其中项所属行的名称）")
-        years = {}
-        for k in ("since", "until"):
-            v = m.get(k)
-            if v is not None and (not isinstance(v, int) or isinstance(v, bool) or not 1949 <= v <= 2100):
-                _fail(source, where, f"{k} 应为四位年份（如 2020），实际为“{v}”")
-            years[k] = v
-        if years["since"] and years["until"] and years["since"] > years["until"]:
-            _fail(source, where, f"since {years['since']} 晚于 until {years['until']}")
-        formerly = m.get("formerly", [])
-        if not isinstance(formerly, list) or not all(isinstance(s, str) and _CODE.match(s) for s in formerly):
-            _fail(source, where, "formerly 应为原指标编码的列表（改名或改编码前的编码）")
-        metric = Metric(code, name.strip(), unit.strip(), kind, agg, m.get("group", "其他"), tuple(synonyms), **place,
-                        **years, formerly=tuple(formerly))
-        metrics[code] = metric
-        for label in (code, name, *synonyms):
-            claim(label, code, where)
-
-    def parse_expr(text, where, field_name):
-        try:
-            e = Expr.parse(text if isinstance(text, str) else "")
-        except ExprError as exc:
-            _fail(source, where, f"{field_name} {exc}")
-        bad = [n for n in e.names if n not in metrics]
-        if bad:
-            _fail(source, where, f"{field_name} 引用了未知指标“{bad[0]}”")
-        return e
-
+        metric = _metric(m, i, source, metrics)
+        metrics[metric.code] = metric
+        for label in (metric.code, m.get("name"), *metric.synonyms):
+            _claim(labels, label, metric.code, f"指标 {metric.code}", source)
     for i, d in enumerate(data.get("indicators", []), 1):
-        code = d.get("code")
-        where = f"第 {i} 个比率 [[indicators]]"
-        if not isinstance(code, str) or not _CODE.match(code):
-            _fail(source, where, f"编码 code “{code}” 无效")
-        where = f"比率 {code}"
-        if code in indicators or code in metrics:
-            _fail(source, where, "编码重复")
-        name = d.get("name")
-        if not isinstance(name, str) or not name.strip():
-            _fail(source, where, "缺少中文名称 name")
-        num = parse_expr(d.get("numerator"), where, "分子 numerator")
-        den = parse_expr(d.get("denominator"), where, "分母 denominator")
-        try:
-            factor = Decimal(str(d.get("factor", 100)))
-        except Exception:
-            _fail(source, where, f"factor “{d.get('factor')}” 不是数字")
-        target = d.get("target")
-        if target is not None and not isinstance(target, (int, float)):
-            _fail(source, where, f"target “{target}” 不是数字")
-        synonyms = d.get("synonyms", [])
-        indicators[code] = Indicator(
-            code, name.strip(), num, den, factor, d.get("display", "%"),
-            float(target) if target is not None else None, d.get("group", "其他"), tuple(synonyms),
-        )
-        for label in (code, name, *synonyms):
-            claim(label, code, where)
-
+        ind = _indicator(d, i, source, metrics, indicators)
+        indicators[ind.code] = ind
+        for label in (ind.code, d.get("name"), *ind.synonyms):
+            _claim(labels, label, ind.code, f"比率 {ind.code}", source)
     rules: list[Rule] = []
     seen_rules: set[str] = set()
     for i, r in enumerate(data.get("rules", []), 1):
-        code = r.get("code") or f"rule{i}"
-        where = f"校验规则 {code}"
-        if code in seen_rules:
-            _fail(source, where, "编码重复")
-        seen_rules.add(code)
-        op = r.get("operator")
-        if op not in OPERATORS:
-            _fail(source, where, f"operator 应为 {' '.join(OPERATORS)} 之一，实际为“{op}”")
-        sev = r.get("severity", "error")
-        if sev not in SEVERITIES:
-            _fail(source, where, f"severity 应为 error 或 warning，实际为“{sev}”")
-        wm = r.get("when_missing", "skip")
-        if wm not in WHEN_MISSING:
-            _fail(source, where, f"when_missing 应为 {'/'.join(WHEN_MISSING)} 之一，实际为“{wm}”")
-        message = r.get("message")
-        if not isinstance(message, str) or not message.strip():
-            _fail(source, where, "缺少中文提示 message")
-        rules.append(
-            Rule(
-                code,
-                parse_expr(r.get("left"), where, "左边 left"),
-                op,
-                parse_expr(r.get("right"), where, "右边 right"),
-                sev,
-                message.strip(),
-                wm,
-                Decimal(str(r.get("tolerance", 0))),
-            )
-        )
+        rule = _rule(r, i, source, metrics, seen_rules)
+        seen_rules.add(rule.code)
+        rules.append(rule)
     return Catalog(metrics, indicators, rules, source, data.get("name", ""), labels)
+
+
+def _claim(labels: dict[str, str], label: str, code: str, where: str, source: str):
+    """Take a name or synonym for ``code``; the same words for another metric are an error."""
+    key = label_key(label)
+    if not key:
+        return
+    other = labels.get(key)
+    if other is not None and other != code:
+        _fail(source, where, f"名称或同义词“{label}”与指标 {other} 重复")
+    labels[key] = code
+
+
+def _metric(m: dict, i: int, source: str, metrics: dict) -> Metric:
+    """One [[metrics]] entry, checked field by field (the first problem raises, naming the metric)."""
+    where = f"第 {i} 个指标 [[metrics]]"
+    code = m.get("code")
+    if not isinstance(code, str) or not _CODE.match(code):
+        _fail(source, where, f"编码 code “{code}” 无效（只能用字母、数字、下划线，且不以数字开头）")
+    where = f"指标 {code}"
+    if code in metrics:
+        _fail(source, where, "编码重复")
+    name = m.get("name")
+    if not isinstance(name, str) or not name.strip():
+        _fail(source, where, "缺少中文名称 name")
+    unit = m.get("unit")
+    if not isinstance(unit, str) or not unit.strip():
+        _fail(source, where, "缺少计量单位 unit")
+    kind = m.get("kind", "count")
+    if kind not in KINDS:
+        _fail(source, where, f"kind 应为 {' 或 '.join(KINDS)}，实际为“{kind}”")
+    agg = m.get("aggregation", "sum")
+    if agg not in AGGREGATIONS:
+        _fail(source, where, f"aggregation 应为 {'/'.join(AGGREGATIONS)} 之一，实际为“{agg}”")
+    synonyms = m.get("synonyms", [])
+    if not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms):
+        _fail(source, where, "synonyms 应为字符串列表")
+    unknown = set(m) - _METRIC_FIELDS
+    if unknown:
+        _fail(source, where, f"未知字段 {', '.join(sorted(unknown))}")
+    place = {k: m.get(k, "") for k in ("table", "row", "column", "part_of")}
+    if not all(isinstance(v, str) for v in place.values()):
+        _fail(source, where, "table、row、column、part_of 应为文字（所在表、主栏行、宾栏列、其中项所属行的名称）")
+    years = _years(m, where, source)
+    formerly = m.get("formerly", [])
+    if not isinstance(formerly, list) or not all(isinstance(s, str) and _CODE.match(s) for s in formerly):
+        _fail(source, where, "formerly 应为原指标编码的列表（改名或改编码前的编码）")
+    return Metric(code, name.strip(), unit.strip(), kind, agg, m.get("group", "其他"), tuple(synonyms), **place,
+                  **years, formerly=tuple(formerly))
+
+
+def _years(m: dict, where: str, source: str) -> dict:
+    """since / until of a metric (the years it is asked for)."""
+    years = {}
+    for k in ("since", "until"):
+        v = m.get(k)
+        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or not 1949 <= v <= 2100):
+            _fail(source, where, f"{k} 应为四位年份（如 2020），实际为“{v}”")
+        years[k] = v
+    if years["since"] and years["until"] and years["since"] > years["until"]:
+        _fail(source, where, f"since {years['since']} 晚于 until {years['until']}")
+    return years
+
+
+def _expr(text, where: str, field_name: str, metrics: dict, source: str) -> Expr:
+    """An expression of metric codes (a ratio's numerator, a rule's side); unknown codes are an error."""
+    try:
+        e = Expr.parse(text if isinstance(text, str) else "")
+    except ExprError as exc:
+        _fail(source, where, f"{field_name} {exc}")
+    bad = [n for n in e.names if n not in metrics]
+    if bad:
+        _fail(source, where, f"{field_name} 引用了未知指标“{bad[0]}”")
+    return e
+
+
+def _indicator(d: dict, i: int, source: str, metrics: dict, indicators: dict) -> Indicator:
+    """One [[indicators]] entry (a ratio of two expressions)."""
+    code = d.get("code")
+    where = f"第 {i} 个比率 [[indicators]]"
+    if not isinstance(code, str) or not _CODE.match(code):
+        _fail(source, where, f"编码 code “{code}” 无效")
+    where = f"比率 {code}"
+    if code in indicators or code in metrics:
+        _fail(source, where, "编码重复")
+    name = d.get("name")
+    if not isinstance(name, str) or not name.strip():
+        _fail(source, where, "缺少中文名称 name")
+    num = _expr(d.get("numerator"), where, "分子 numerator", metrics, source)
+    den = _expr(d.get("denominator"), where, "分母 denominator", metrics, source)
+    try:
+        factor = Decimal(str(d.get("factor", 100)))
+    except Exception:
+        _fail(source, where, f"factor “{d.get('factor')}” 不是数字")
+    target = d.get("target")
+    if target is not None and not isinstance(target, (int, float)):
+        _fail(source, where, f"target “{target}” 不是数字")
+    return Indicator(code, name.strip(), num, den, factor, d.get("display", "%"),
+                     float(target) if target is not None else None, d.get("group", "其他"), tuple(d.get("synonyms", [])))
+
+
+def _rule(r: dict, i: int, source: str, metrics: dict, seen: set[str]) -> Rule:
+    """One [[rules]] entry (left operator right, with its message)."""
+    code = r.get("code") or f"rule{i}"
+    where = f"校验规则 {code}"
+    if code in seen:
+        _fail(source, where, "编码重复")
+    op = r.get("operator")
+    if op not in OPERATORS:
+        _fail(source, where, f"operator 应为 {' '.join(OPERATORS)} 之一，实际为“{op}”")
+    sev = r.get("severity", "error")
+    if sev not in SEVERITIES:
+        _fail(source, where, f"severity 应为 error 或 warning，实际为“{sev}”")
+    wm = r.get("when_missing", "skip")
+    if wm not in WHEN_MISSING:
+        _fail(source, where, f"when_missing 应为 {'/'.join(WHEN_MISSING)} 之一，实际为“{wm}”")
+    message = r.get("message")
+    if not isinstance(message, str) or not message.strip():
+        _fail(source, where, "缺少中文提示 message")
+    return Rule(code, _expr(r.get("left"), where, "左边 left", metrics, source), op,
+                _expr(r.get("right"), where, "右边 right", metrics, source), sev, message.strip(), wm,
+                Decimal(str(r.get("tolerance", 0))))

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from gwstats.core.text import nfkc
 from gwstats.read.reader import Sheet, cell_ref
 from gwstats.parse.context import Context, squashed
 from gwstats.parse.parsed import ParsedReturn
+from gwstats.tables.headers import FOOTER, LABEL_HEADERS, TOTAL_VALUE_HEADERS, UNIT_HEADERS, VALUE_HEADERS, year_header
 
-LABEL_HEADERS = {"指标", "指标名称", "项目", "统计指标", "项目名称", "内容", "统计项目", "指标项目", "统计内容", "名称", "类别", "工作指标"}
-VALUE_HEADERS = {"数值", "数量", "本年", "本年度", "本年数", "本年度数", "本期", "本期数", "合计", "填报数", "数据", "完成数",
-                 "实际完成", "统计数", "数字", "年度数", "总数", "本年实际", "本年完成", "本年度完成", "数额", "金额"}
-PRIOR_HEADERS = {"上年", "上年数", "上年度", "去年", "上年同期", "同比", "增减", "增减数", "比上年增减"}
-UNIT_HEADERS = {"计量单位", "单位", "计量"}
-SKIP_HEADERS = {"序号", "编号", "备注", "说明"}
-_YEAR_HEADER = re.compile(r"^((?:19|20)\d{2})年?度?(数|数值|完成|实际)?$")
-FOOTER = ("填报人", "填表人", "审核人", "单位负责人", "负责人", "制表", "注", "说明", "备注")
 SCAN_ROWS = 40
-
-
-def _year_header(text: str) -> int | None:
-    m = _YEAR_HEADER.match(text)
-    return int(m.group(1)) if m else None
 
 
 def find_header(sheet: Sheet):
@@ -41,7 +27,7 @@ def find_header(sheet: Sheet):
                 blocks.append([c, [], None])
             elif not blocks:
                 continue
-            elif key in VALUE_HEADERS or _year_header(key):
+            elif key in VALUE_HEADERS or key in TOTAL_VALUE_HEADERS or year_header(key):
                 blocks[-1][1].append((c, key))
             elif key in UNIT_HEADERS and blocks[-1][2] is None:
                 blocks[-1][2] = c
@@ -54,15 +40,15 @@ def find_header(sheet: Sheet):
 def choose_value_col(values: list[tuple[int, str]], year: int | None) -> int:
     if year is not None:
         for c, k in values:
-            if _year_header(k) == year:
+            if year_header(k) == year:
                 return c
     for c, k in values:
         if k.startswith("本年") or k.startswith("本期"):
             return c
-    plain = [c for c, k in values if not _year_header(k)]
+    plain = [c for c, k in values if not year_header(k)]
     if plain:
         return plain[0]
-    return max(values, key=lambda ck: _year_header(ck[1]) or 0)[0]
+    return max(values, key=lambda ck: year_header(ck[1]) or 0)[0]
 
 
 def guess_columns(sheet: Sheet, ctx: Context):

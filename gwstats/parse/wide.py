@@ -8,17 +8,10 @@ from gwstats.core.values import cell_text
 from gwstats.parse.context import Context, squashed
 from gwstats.model.unit_names import clean_key, marks_own
 from gwstats.parse import online_form as form
-from gwstats.tables.headers import find_fields
+from gwstats.tables.headers import (CODE_COL_HEADERS, FOOTER, MEASURES, SKIP_COL_HEADERS, SUBTOTAL_LABELS, TOTAL_LABELS,
+                                    UNIT_COL_HEADERS, find_fields)
 from gwstats.parse.parsed import ParsedReturn
 
-UNIT_COL_HEADERS = {"单位", "单位名称", "填报单位", "名称", "单位/项目", "项目/单位", "地区", "部门", "派出所", "分局",
-                    "县市区", "县(市、区)", "乡镇", "乡镇街道", "基层单位", "下属单位", "所属单位"}
-SKIP_COL_HEADERS = {"序号", "编号", "备注", "说明", "单位编码", "编码"}
-CODE_COL_HEADERS = {"单位编码", "编码", "单位代码", "代码"}
-TOTALS = {"合计", "总计", "合计数", "总合计", "汇总", "全市合计", "全县合计", "全区合计", "总数", "共计"}
-SUBTOTALS = {"小计"}
-FOOTER = ("填报人", "填表人", "审核人", "单位负责人", "负责人", "制表", "注", "说明", "备注", "联系电话", "填报日期")
-UNITS_OF_MEASURE = {"个", "人", "所", "场次", "场", "人次", "次", "对", "篇", "万元", "元", "%", "名", "户", "家"}
 SCAN_ROWS = 20
 
 
@@ -36,7 +29,7 @@ def _merged_fill(sheet: Sheet, rows: range) -> dict[tuple[int, int], object]:
 
 def _is_total(name: str) -> bool:
     key = squashed(name)
-    return key in TOTALS or key.endswith(("合计", "总计"))
+    return key in TOTAL_LABELS or key.endswith(("合计", "总计"))
 
 
 def find_metric_columns(sheet: Sheet, ctx: Context):
@@ -104,99 +97,18 @@ def _header_texts(sheet: Sheet, header_rows: range, fill, skip: set) -> dict[int
 def parse_wide(sheet: Sheet, ctx: Context, found):
     """[ParsedReturn] for the unit rows and the 合计 row (its unit still unresolved)."""
     header_rows, cols, fill = found
-    first_metric = min(cols)
-    # the unit column: by its header, else the column left of the metrics holding most unit names
-    unit_col = None
-    for c in range(first_metric):
-        for r in header_rows:
-            v = fill.get((r, c), sheet.cell(r, c))
-            if nfkc(squashed(v)) in UNIT_COL_HEADERS or form.header_key(v) in UNIT_COL_HEADERS:
-                unit_col = c
-                break
-        if unit_col is not None:
-            break
-    code_col = None  # units' codes in a column of their own
-    for c in range(first_metric):
-        if c != unit_col and any(nfkc(squashed(fill.get((r, c), sheet.cell(r, c)))) in CODE_COL_HEADERS for r in header_rows):
-            code_col = c
-            break
-    data_start = header_rows.stop
-    if unit_col is None and code_col is not None:
-        unit_col = code_col
-    if unit_col is None:
-        best = (0, None)
-        for c in range(first_metric):
-            n = sum(1 for r in range(data_start, len(sheet.rows)) if isinstance(sheet.cell(r, c), str) and ctx.h.match(sheet.cell(r, c)))
-            if n > best[0]:
-                best = (n, c)
-        unit_col = best[1]
+    unit_col, code_col = _unit_columns(sheet, ctx, header_rows, fill, min(cols))
     if unit_col is None:
         return None
-    # a row of units of measure right under the header
-    field_units: dict[int, str | None] = {c: unit_in_brackets(label) for c, (code, label) in cols.items()}
-    if data_start < len(sheet.rows):
-        row = sheet.rows[data_start]
-        vals = [row[c] for c in cols if c < len(row) and row[c] not in (None, "")]
-        if vals and all(isinstance(v, str) and nfkc(v).strip().strip("()（）") in UNITS_OF_MEASURE for v in vals):
-            for c in cols:
-                if c < len(row) and isinstance(row[c], str) and row[c].strip():
-                    field_units[c] = nfkc(row[c]).strip().strip("()（）")
-            data_start += 1
+    field_units, data_start = _units_of_measure(sheet, cols, header_rows.stop)
     returns: list[ParsedReturn] = []
     problems = []
     for r in range(data_start, len(sheet.rows)):
-        row = sheet.rows[r]
-        name = row[unit_col] if unit_col < len(row) else None
-        code_text = ""
-        if code_col is not None and code_col != unit_col and code_col < len(row) and row[code_col] not in (None, ""):
-            code_text = nfkc(cell_text(row[code_col])).strip()
-            if name in (None, ""):
-                name = code_text
-        has_values = any(c < len(row) and row[c] not in (None, "") for c in cols)
-        name_text = nfkc(str(name)).strip() if name not in (None, "") else ""
-        if not name_text:
-            if has_values:
-                problems.append(ctx.finding("error", "row-without-unit", f"第 {r + 1} 行有数值但没有单位名称", sheet.name, cell_ref(r, unit_col)))
+        ret = _row_return(sheet, ctx, r, (unit_col, code_col), cols, problems)
+        if ret is None:
             continue
-        key = squashed(name_text)
-        if key.startswith(FOOTER) or ":" in key or "：" in key:
-            continue
-        if key in SUBTOTALS:
-            problems.append(ctx.finding("warning", "subtotal-row", f"“{name_text}”行是小计，未导入（汇总时会重新计算）", sheet.name, cell_ref(r, unit_col)))
-            continue
-        ret = ParsedReturn(sheet=sheet.name, layout="wide", row=r + 1)
-        if _is_total(name_text):
-            if not has_values:
-                continue
-            ret.source, ret.scope, ret.unit_text = "total_row", "汇总", name_text
-        else:
-            ret.source, ret.unit_text, ret.unit_from = "row", name_text, "行"
-            ret.unit = ctx.unit_named(name_text)
-            if not has_values:
-                continue  # a unit that has not reported
-            if code_text and code_text != name_text:
-                if code_text not in ctx.h.units:
-                    problems.append(ctx.finding("error", "unknown-unit-code", f"单位编码“{code_text}”不在单位名单中",
-                                                sheet.name, cell_ref(r, code_col)))
-                    continue
-                if ret.unit is not None and ret.unit != code_text:
-                    problems.append(ctx.finding(
-                        "error", "unit-mismatch",
-                        f"“{name_text}”（{ctx.h.name(ret.unit)}）与单位编码“{code_text}”（{ctx.h.name(code_text)}）不一致，无法确定是哪个单位的数据",
-                        sheet.name, cell_ref(r, code_col)))
-                    continue
-                ret.unit = code_text
-            if ret.unit is None and not code_text and marks_own(name_text) and not clean_key(name_text):
-                ret.unit_from = "本级行"  # "本级" / "机关本级" alone: the sheet's own unit, resolved with the sheet
-            elif ret.unit is None:
-                hint = ctx.h.suggest(name_text)
-                problems.append(ctx.finding(
-                    "error", "unknown-unit",
-                    f"单位名单中没有“{name_text}”" + (f"，是否是：{'、'.join(hint)}？" if hint else "；请先在单位名单中添加该单位（gwstats units import）"),
-                    sheet.name, cell_ref(r, unit_col)))
-                continue
         for c, (code, label) in cols.items():
-            v = ctx.read_value(sheet, r, c, code, f"{name_text} {label}", field_units.get(c), ret.findings)
+            v = ctx.read_value(sheet, r, c, code, f"{ret.unit_text} {label}", field_units.get(c), ret.findings)
             if v is not None:
                 ret.values.append(v)
         returns.append(ret)
@@ -210,3 +122,105 @@ def parse_wide(sheet: Sheet, ctx: Context, found):
         holder.findings = problems
         returns.append(holder)
     return returns
+
+
+def _unit_columns(sheet: Sheet, ctx: Context, header_rows: range, fill, first_metric: int):
+    """(unit col, code col): the unit column by its header, else the units' code column, else the
+    column left of the metrics holding most unit names; the code column by its header (or None)."""
+    def head(r, c):
+        return fill.get((r, c), sheet.cell(r, c))
+
+    unit_col = next((c for c in range(first_metric) for r in header_rows
+                     if nfkc(squashed(head(r, c))) in UNIT_COL_HEADERS or form.header_key(head(r, c)) in UNIT_COL_HEADERS),
+                    None)
+    code_col = next((c for c in range(first_metric)
+                     if c != unit_col and any(nfkc(squashed(head(r, c))) in CODE_COL_HEADERS for r in header_rows)), None)
+    if unit_col is None and code_col is not None:
+        unit_col = code_col
+    if unit_col is None:
+        best = (0, None)
+        for c in range(first_metric):
+            n = sum(1 for r in range(header_rows.stop, len(sheet.rows))
+                    if isinstance(sheet.cell(r, c), str) and ctx.h.match(sheet.cell(r, c)))
+            if n > best[0]:
+                best = (n, c)
+        unit_col = best[1]
+    return unit_col, code_col
+
+
+def _units_of_measure(sheet: Sheet, cols: dict, data_start: int) -> tuple[dict[int, str | None], int]:
+    """Each metric column's unit of measure (in brackets in its header, or a row of units right under
+    the header) and the first data row."""
+    field_units: dict[int, str | None] = {c: unit_in_brackets(label) for c, (code, label) in cols.items()}
+    if data_start < len(sheet.rows):
+        row = sheet.rows[data_start]
+        vals = [row[c] for c in cols if c < len(row) and row[c] not in (None, "")]
+        if vals and all(isinstance(v, str) and nfkc(v).strip().strip("()（）") in MEASURES for v in vals):
+            for c in cols:
+                if c < len(row) and isinstance(row[c], str) and row[c].strip():
+                    field_units[c] = nfkc(row[c]).strip().strip("()（）")
+            data_start += 1
+    return field_units, data_start
+
+
+def _row_return(sheet: Sheet, ctx: Context, r: int, unit_cols: tuple, cols: dict, problems: list) -> ParsedReturn | None:
+    """The return of row r (its unit resolved, or the 合计 row's), or None for a row that holds none
+    (blank, footer, 小计, a unit that has not reported, a unit that cannot be told: said in ``problems``)."""
+    unit_col, code_col = unit_cols
+    row = sheet.rows[r]
+    name = row[unit_col] if unit_col < len(row) else None
+    code_text = ""
+    if code_col is not None and code_col != unit_col and code_col < len(row) and row[code_col] not in (None, ""):
+        code_text = nfkc(cell_text(row[code_col])).strip()
+        if name in (None, ""):
+            name = code_text
+    has_values = any(c < len(row) and row[c] not in (None, "") for c in cols)
+    name_text = nfkc(str(name)).strip() if name not in (None, "") else ""
+    if not name_text:
+        if has_values:
+            problems.append(ctx.finding("error", "row-without-unit", f"第 {r + 1} 行有数值但没有单位名称", sheet.name, cell_ref(r, unit_col)))
+        return None
+    key = squashed(name_text)
+    if key.startswith(FOOTER) or ":" in key or "：" in key:
+        return None
+    if key in SUBTOTAL_LABELS:
+        problems.append(ctx.finding("warning", "subtotal-row", f"“{name_text}”行是小计，未导入（汇总时会重新计算）", sheet.name, cell_ref(r, unit_col)))
+        return None
+    ret = ParsedReturn(sheet=sheet.name, layout="wide", row=r + 1)
+    if _is_total(name_text):
+        ret.source, ret.scope, ret.unit_text = "total_row", "汇总", name_text
+        return ret if has_values else None
+    ret.source, ret.unit_text, ret.unit_from = "row", name_text, "行"
+    ret.unit = ctx.unit_named(name_text)
+    if not has_values:
+        return None  # a unit that has not reported
+    return ret if _resolve_unit(sheet, ctx, r, unit_cols, ret, code_text, problems) else None
+
+
+def _resolve_unit(sheet: Sheet, ctx: Context, r: int, unit_cols: tuple, ret: ParsedReturn, code_text: str,
+                  problems: list) -> bool:
+    """Settle the row's unit from its name and code; False (with the problem said) when it cannot be."""
+    unit_col, code_col = unit_cols
+    name_text = ret.unit_text
+    if code_text and code_text != name_text:
+        if code_text not in ctx.h.units:
+            problems.append(ctx.finding("error", "unknown-unit-code", f"单位编码“{code_text}”不在单位名单中",
+                                        sheet.name, cell_ref(r, code_col)))
+            return False
+        if ret.unit is not None and ret.unit != code_text:
+            problems.append(ctx.finding(
+                "error", "unit-mismatch",
+                f"“{name_text}”（{ctx.h.name(ret.unit)}）与单位编码“{code_text}”（{ctx.h.name(code_text)}）不一致，无法确定是哪个单位的数据",
+                sheet.name, cell_ref(r, code_col)))
+            return False
+        ret.unit = code_text
+    if ret.unit is None and not code_text and marks_own(name_text) and not clean_key(name_text):
+        ret.unit_from = "本级行"  # "本级" / "机关本级" alone: the sheet's own unit, resolved with the sheet
+    elif ret.unit is None:
+        hint = ctx.h.suggest(name_text)
+        problems.append(ctx.finding(
+            "error", "unknown-unit",
+            f"单位名单中没有“{name_text}”" + (f"，是否是：{'、'.join(hint)}？" if hint else "；请先在单位名单中添加该单位（gwstats units import）"),
+            sheet.name, cell_ref(r, unit_col)))
+        return False
+    return True

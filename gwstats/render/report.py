@@ -68,127 +68,167 @@ def _chinese_date(d: dt.date) -> str:
 
 
 # ---- building the content ----------------------------------------------------------------------
+@dataclass
+class _Facts:
+    """What the report is built from: the rollup (by unit and metric), status and check."""
+    ws: object
+    year: int
+    res: object
+    by_key: dict
+    root_recs: dict
+    root_name: str
+    scope: str
+    prefix: str
+    status: object
+    check: object
+    style: object  # the chart style (gwstats.toml [charts])
+
+
 def build_report(ws, year: int, *, unit: str | None = None, level: int | None = None,
                  charts: bool = True, today: dt.date | None = None) -> ReportContent:
-    from gwstats.render.chart_data import style_of, chart_data, group_chart
-    from gwstats.render.charts import NoChartData, draw, png_bytes
-
-    cat = ws.catalog
-    h = ws.hierarchy()
-    unit_code = ws.resolve_unit(unit) if unit else None
-    res = ws.rollup(year, unit=unit_code, level=level)
-    records = res.records()
-    by_key = {(r["unit"], r["metric"]): r for r in records}
-    root = res.root
-    root_name = h.name(root)
-    root_recs = {m: by_key.get((root, m)) for m in res.metrics}
-    scope = W.scope_word(root_name)
+    f = _gather(ws, year, unit, level)
     org = ws.config.organisation
     content = ReportContent(W.report_title(org, year), org, _chinese_date(today or dt.date.today()))
     add = content.blocks.append
-
-    status = _safe(lambda: ws.status(year, unit=unit_code))
-    check = _safe(lambda: ws.check(year, unit=unit_code))
-
-    # Overview.
+    cat = ws.catalog
     groups = cat.groups()
-    prefix = W.yoy_prefix(year, res.compare_year)
-    sentences = {g: W.catalog_group_sentence(cat, g, root_recs, scope, prefix) for g in groups}
-    empty = [g for g in groups if not sentences[g]]
+    sentences = {g: W.catalog_group_sentence(cat, g, f.root_recs, f.scope, f.prefix) for g in groups}
     add(Block("heading", "总体情况", 1))
-    overview = f"{year}年度，{root_name}所属各单位报送关心下一代工作统计报表。"
-    if status is not None:
-        overview += W.coverage_sentence(status.reported, status.expected, status.missing)
-    overview += S.headline_sentence(cat, root_recs, scope, prefix)
-    if empty:
-        overview += f"{'、'.join(empty)}等方面各单位均未填报数据，本报告从略。"
-    if check is not None and check.findings:
-        errors, warns = check.count("error"), check.count("warning")
-        parts = [f"错误{errors}处" if errors else "", f"提醒{warns}处" if warns else ""]
-        parts = [p for p in parts if p] or [f"说明{len(check.findings)}处"]
-        overview += f"数据核查发现{'、'.join(parts)}，详见附录二。"
-    add(Block("para", overview))
-    basis = ""
-    if res.compare_year:
-        basis = f"同比变化均与{res.compare_year}年比较"
-        if any(r.get("comparable") for r in root_recs.values() if r):
-            basis += "，两年填报单位不同的指标按可比口径（只比较两年都填报了该项的单位）计算"
-        if ws.hierarchy_changed(res.compare_year, year):
-            basis += "，按现行隶属关系计算"
-        basis += "。"
-
-    style = style_of(ws)
+    add(Block("para", _overview(f, [g for g in groups if not sentences[g]])))
     section = 0
     for g in groups:
-        if not sentences[g]:
-            continue
-        section += 1
-        add(Block("heading", f"{_cn(section)}、{g}", 1))
-        add(Block("para", sentences[g]))
-        codes = [m.code for m in cat.metrics_in_group(g)] + [i.code for i in cat.indicators.values() if i.group == g]
-        keys = res.row_keys
-        codes = [c for c in codes if c in res.metrics and any(
-            (by_key.get((u, c)) or {}).get("value") is not None for u in keys)]
-        columns = ["单位"] + [f"{cat.label_of(c)}（{cat.unit_of(c)}）" for c in codes]
-        rows = []
-        for u in keys:
-            name = "合计" if u == root and root not in res.units else W.short_unit(res.row_name(u))
-            row = [name]
-            for c in codes:
-                r = by_key.get((u, c)) or {}
-                row.append(W.plain_number(r.get("value"), r.get("kind", "count"), r.get("measure", "")))
-            rows.append(row)
-        kinds = [(by_key.get((root, c)) or {}).get("kind", "count") for c in codes]
-        note = rounding_note(rows, kinds)
-        add(Block("table", f"表{section} {year}年{g}情况（空白为未填报）", columns=columns, rows=rows, note=note))
-        if charts and res.units:
-            chart = group_chart(cat, res, by_key, g)
-            if chart:
-                kind, code = chart
-                try:
-                    data = chart_data(ws, res, code, kind)
-                except NoChartData:
-                    data = None
-                if data is not None:
-                    # the caption carries the title: the picture does not repeat it
-                    fig = draw(replace(data, title=""), style)
-                    add(Block("image", f"图{section} {data.title}", png=png_bytes(fig, dpi=min(style.dpi, 150)),
-                              name=f"图{section:02d}_{code}.png"))
-
-    if res.units:
-        good = S.highlights(cat, res, by_key, root_recs, prefix)
+        if sentences[g]:
+            section += 1
+            content.blocks += _group_section(f, g, section, sentences[g], charts)
+    if f.res.units:
+        good = S.highlights(cat, f.res, f.by_key, f.root_recs, f.prefix)
         if good:
             add(Block("heading", "主要亮点", 1))
             for text in good:
                 add(Block("para", text))
         add(Block("heading", "存在问题", 1))
-        for text in S.problems(cat, res, by_key, root_recs, status, check):
+        for text in S.problems(cat, f.res, f.by_key, f.root_recs, f.status, f.check):
             add(Block("para", text))
-
-    # Appendices.
-    add(Block("heading", "附录一 填报情况", 1))
-    if status is None:
-        add(Block("note", "（填报情况暂不可用）"))
-    else:
-        add(Block("para", _tight(status.summary_line()) + "。"))
-        rows = status.display_rows()
-        cols = ["单位", "状态", "报送时间", "填报人", "联系电话"]
-        add(Block("table", f"附表1 {year}年度填报情况", columns=cols,
-                  rows=[[str(r.get(c) or "") for c in cols] for r in rows]))
-    add(Block("heading", "附录二 数据核查", 1))
-    if check is None:
-        add(Block("note", "（数据核查暂不可用）"))
-    else:
-        line = _tight(check.summary_line())
-        add(Block("para", line if line.endswith("。") else line + "。"))
-        if check.findings:
-            sev = {"error": "错误", "warning": "提醒", "info": "说明"}
-            cols = ["级别", "单位", "指标", "说明", "来源"]
-            rows = [[sev.get(f.severity, f.severity), str(f.extra.get("unit_name") or ""),
-                     str(f.extra.get("metric_name") or ""), f.message, f.where()] for f in check.findings]
-            add(Block("table", f"附表2 {year}年度数据核查结果", columns=cols, rows=rows))
+    content.blocks += _status_appendix(f) + _check_appendix(f)
+    basis = _basis(f)
     add(Block("note", "说明：" + basis + RULES_SENTENCE if basis else RULES_SENTENCE))
     return content
+
+
+def _gather(ws, year: int, unit: str | None, level: int | None) -> _Facts:
+    from gwstats.render.chart_data import style_of
+
+    unit_code = ws.resolve_unit(unit) if unit else None
+    res = ws.rollup(year, unit=unit_code, level=level)
+    by_key = {(r["unit"], r["metric"]): r for r in res.records()}
+    root_name = ws.hierarchy().name(res.root)
+    root_recs = {m: by_key.get((res.root, m)) for m in res.metrics}
+    status = _safe(lambda: ws.status(year, unit=unit_code))
+    check = _safe(lambda: ws.check(year, unit=unit_code))
+    return _Facts(ws, year, res, by_key, root_recs, root_name, W.scope_word(root_name),
+                  W.yoy_prefix(year, res.compare_year), status, check, style_of(ws))
+
+
+def _overview(f: _Facts, empty: list[str]) -> str:
+    """The 总体情况 paragraph: who reported, the headline figures, empty groups, the check's count."""
+    text = f"{f.year}年度，{f.root_name}所属各单位报送关心下一代工作统计报表。"
+    if f.status is not None:
+        text += W.coverage_sentence(f.status.reported, f.status.expected, f.status.missing)
+    text += S.headline_sentence(f.ws.catalog, f.root_recs, f.scope, f.prefix)
+    if empty:
+        text += f"{'、'.join(empty)}等方面各单位均未填报数据，本报告从略。"
+    if f.check is not None and f.check.findings:
+        errors, warns = f.check.count("error"), f.check.count("warning")
+        parts = [f"错误{errors}处" if errors else "", f"提醒{warns}处" if warns else ""]
+        parts = [p for p in parts if p] or [f"说明{len(f.check.findings)}处"]
+        text += f"数据核查发现{'、'.join(parts)}，详见附录二。"
+    return text
+
+
+def _basis(f: _Facts) -> str:
+    """The sentence on what the year-on-year figures compare ("" without a comparison year)."""
+    res = f.res
+    if not res.compare_year:
+        return ""
+    basis = f"同比变化均与{res.compare_year}年比较"
+    if any(r.get("comparable") for r in f.root_recs.values() if r):
+        basis += "，两年填报单位不同的指标按可比口径（只比较两年都填报了该项的单位）计算"
+    if f.ws.hierarchy_changed(res.compare_year, f.year):
+        basis += "，按现行隶属关系计算"
+    return basis + "。"
+
+
+def _group_section(f: _Facts, g: str, section: int, sentence: str, charts: bool) -> list[Block]:
+    """One group of the catalog: heading, sentence, the table by unit and (when drawn) its chart."""
+    cat, res, by_key, root = f.ws.catalog, f.res, f.by_key, f.res.root
+    blocks = [Block("heading", f"{_cn(section)}、{g}", 1), Block("para", sentence)]
+    codes = [m.code for m in cat.metrics_in_group(g)] + [i.code for i in cat.indicators.values() if i.group == g]
+    keys = res.row_keys
+    codes = [c for c in codes if c in res.metrics and any(
+        (by_key.get((u, c)) or {}).get("value") is not None for u in keys)]
+    columns = ["单位"] + [f"{cat.label_of(c)}（{cat.unit_of(c)}）" for c in codes]
+    rows = []
+    for u in keys:
+        name = "合计" if u == root and root not in res.units else W.short_unit(res.row_name(u))
+        row = [name]
+        for c in codes:
+            r = by_key.get((u, c)) or {}
+            row.append(W.plain_number(r.get("value"), r.get("kind", "count"), r.get("measure", "")))
+        rows.append(row)
+    kinds = [(by_key.get((root, c)) or {}).get("kind", "count") for c in codes]
+    note = rounding_note(rows, kinds)
+    blocks.append(Block("table", f"表{section} {f.year}年{g}情况（空白为未填报）", columns=columns, rows=rows, note=note))
+    if charts and res.units:
+        image = _group_chart(f, g, section)
+        if image is not None:
+            blocks.append(image)
+    return blocks
+
+
+def _group_chart(f: _Facts, g: str, section: int) -> Block | None:
+    from gwstats.render.chart_data import chart_data, group_chart
+    from gwstats.render.charts import NoChartData, draw, png_bytes
+
+    chart = group_chart(f.ws.catalog, f.res, f.by_key, g)
+    if not chart:
+        return None
+    kind, code = chart
+    try:
+        data = chart_data(f.ws, f.res, code, kind)
+    except NoChartData:
+        return None
+    style = f.style
+    # the caption carries the title: the picture does not repeat it
+    fig = draw(replace(data, title=""), style)
+    return Block("image", f"图{section} {data.title}", png=png_bytes(fig, dpi=min(style.dpi, 150)),
+                 name=f"图{section:02d}_{code}.png")
+
+
+def _status_appendix(f: _Facts) -> list[Block]:
+    blocks = [Block("heading", "附录一 填报情况", 1)]
+    if f.status is None:
+        return blocks + [Block("note", "（填报情况暂不可用）")]
+    blocks.append(Block("para", _tight(f.status.summary_line()) + "。"))
+    cols = ["单位", "状态", "报送时间", "填报人", "联系电话"]
+    blocks.append(Block("table", f"附表1 {f.year}年度填报情况", columns=cols,
+                        rows=[[str(r.get(c) or "") for c in cols] for r in f.status.display_rows()]))
+    return blocks
+
+
+def _check_appendix(f: _Facts) -> list[Block]:
+    blocks = [Block("heading", "附录二 数据核查", 1)]
+    check = f.check
+    if check is None:
+        return blocks + [Block("note", "（数据核查暂不可用）")]
+    line = _tight(check.summary_line())
+    blocks.append(Block("para", line if line.endswith("。") else line + "。"))
+    if check.findings:
+        sev = {"error": "错误", "warning": "提醒", "info": "说明"}
+        cols = ["级别", "单位", "指标", "说明", "来源"]
+        rows = [[sev.get(x.severity, x.severity), str(x.extra.get("unit_name") or ""),
+                 str(x.extra.get("metric_name") or ""), x.message, x.where()] for x in check.findings]
+        blocks.append(Block("table", f"附表2 {f.year}年度数据核查结果", columns=cols, rows=rows))
+    return blocks
 
 
 def _tight(text: str) -> str:
@@ -259,52 +299,35 @@ def render_md(content: ReportContent, path: Path) -> Path:
     return path
 
 
-HTML_STYLE = """
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimHei", "PingFang SC", sans-serif;
-       max-width: 960px; margin: 2em auto; padding: 0 1em; line-height: 1.8; color: #222; }
-h1 { text-align: center; font-size: 1.8em; margin-bottom: .2em; }
-.meta { text-align: center; color: #666; margin-bottom: 2em; }
-h2 { border-bottom: 2px solid #1f5fa8; padding-bottom: .2em; margin-top: 2em; }
-p { text-indent: 2em; }
-table { border-collapse: collapse; margin: .5em auto 1.5em; font-size: .9em; }
-th, td { border: 1px solid #999; padding: .25em .6em; }
-th { background: #eef3fa; }
-td.num { text-align: right; }
-tr.total td { font-weight: bold; background: #f6f6f6; }
-.caption { text-align: center; color: #444; font-size: .95em; text-indent: 0; }
-figure { margin: 1em 0 2em; text-align: center; }
-figure img { max-width: 100%; }
-"""
+HTML_TEMPLATE = "report.html"  # in gwstats/render/templates/ (package data)
+
+
+def _html_block(b: Block) -> dict:
+    """What the HTML template needs of a block: heading level, number cells, the picture as base64."""
+    if b.kind == "heading":
+        return {"kind": "heading", "text": b.text, "level": b.level + 1}
+    if b.kind in ("para", "note"):
+        return {"kind": "para", "text": b.text}
+    if b.kind == "table":
+        by_unit = bool(b.columns) and b.columns[0] == "单位"
+        rows = [{"total": bool(r) and r[0] == "合计",
+                 "cells": [(bool(k) and by_unit and _is_number(c), c) for k, c in enumerate(r)]} for r in b.rows]
+        return {"kind": "table", "text": b.text, "columns": b.columns, "rows": rows, "note": b.note}
+    if b.kind == "image":
+        return {"kind": "image", "text": b.text, "data": base64.b64encode(b.png).decode("ascii")}
+    return {"kind": b.kind}
 
 
 def render_html(content: ReportContent, path: Path) -> Path:
-    e = html.escape
-    out = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
-           f"<title>{e(content.title)}</title><style>{HTML_STYLE}</style></head><body>",
-           f"<h1>{e(content.title)}</h1>", f'<p class="meta">{e(content.organisation)}　{e(content.date)}</p>']
-    for b in content.blocks:
-        if b.kind == "heading":
-            out.append(f"<h{b.level + 1}>{e(b.text)}</h{b.level + 1}>")
-        elif b.kind in ("para", "note"):
-            out.append(f"<p>{e(b.text)}</p>")
-        elif b.kind == "table":
-            out.append(f'<p class="caption">{e(b.text)}</p><table><thead><tr>'
-                       + "".join(f"<th>{e(c)}</th>" for c in b.columns) + "</tr></thead><tbody>")
-            for r in b.rows:
-                cls = ' class="total"' if r and r[0] == "合计" else ""
-                cells = "".join(
-                    f'<td class="num">{e(c)}</td>' if k and b.columns[0] == "单位" and _is_number(c) else f"<td>{e(c)}</td>"
-                    for k, c in enumerate(r))
-                out.append(f"<tr{cls}>{cells}</tr>")
-            out.append("</tbody></table>")
-            if b.note:
-                out.append(f'<p class="caption">注：{e(b.note)}</p>')
-        elif b.kind == "image":
-            data = base64.b64encode(b.png).decode("ascii")
-            out.append(f'<figure><img alt="{e(b.text)}" src="data:image/png;base64,{data}">'
-                       f'<figcaption class="caption">{e(b.text)}</figcaption></figure>')
-    out.append("</body></html>")
-    path.write_text("\n".join(out), encoding="utf-8")
+    """The self-contained HTML report, from templates/report.html (Jinja2, autoescaped)."""
+    from jinja2 import Environment, PackageLoader
+
+    env = Environment(loader=PackageLoader("gwstats.render", "templates"), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    page = env.get_template(HTML_TEMPLATE).render(
+        title=content.title, organisation=content.organisation, date=content.date,
+        blocks=[_html_block(b) for b in content.blocks])
+    path.write_text(page, encoding="utf-8")
     return path
 
 

@@ -1,20 +1,19 @@
-"""Finding and reading the tables of a form (see form_model for what a form is): long lists, wide
+"""Finding and reading the tables of a form (see tables.grid for what a form is): long lists, wide
 tables and cross-tabs, their titles, notes and the catalog metric each cell stands for."""
 
 from __future__ import annotations
 
 import re
 
-from gwstats.tables.grid import (FOOTER, LABEL_HEADERS, TOTAL_LABELS, UNIT_COL_HEADERS, UNIT_HEADERS, VALUE_HEADERS, FormCell,
-                         FormError, FormTable, Grid, NUMBERING, clean_label, is_measure)
+from gwstats.tables.grid import FormCell, FormError, FormTable, Grid, clean_label, is_measure
+from gwstats.tables.headers import (CORNER_HEADERS, FOOTER, GENERIC_HEADERS, LABEL_HEADERS, NOTE_HEADERS, SEQ_HEADERS,
+                                    TOTAL_LABELS, UNIT_COL_HEADERS, UNIT_HEADERS, VALUE_HEADERS, year_header)
+from gwstats.tables.grid_body import column_names, crosstab_rows
 from gwstats.tables.relations import relations_in
 from gwstats.core.text import nfkc, squash
 from gwstats.read.reader import cell_ref
 
-CORNER_HEADERS = LABEL_HEADERS | {"类别", "主栏", "名称", "分类", "类型", "组织类型", "单位类型"}
 MAX_BLANK_ROWS = 3  # blank rows inside a table body; more end the table
-NOTE_HEADERS = {"备注", "说明", "附注"}
-SEQ_HEADERS = {"序号", "编号", "行次", "栏次", "代码", "行号"}
 _COLNUM = re.compile(r"^[(（]?(\d+|[甲乙丙丁戊])[)）]?$")
 _MEASURE_NOTE = re.compile(r"(?:计量)?单位\s*[:：]\s*([人个所场次对篇万元户名件]+)\s*$")
 _TABLE_NO = re.compile(r"表\s*号\s*[:：]\s*(\S+)")
@@ -49,7 +48,7 @@ def _long_header(g: Grid, r: int):
         k = squash(t)
         if k in LABEL_HEADERS and label is None:
             label = c
-        elif label is not None and value is None and (k in VALUE_HEADERS or re.match(r"^(19|20)\d{2}年?度?(数)?$", k)):
+        elif label is not None and value is None and (k in VALUE_HEADERS or year_header(k)):
             value = c
         elif k in UNIT_HEADERS and unit is None and label is not None:
             unit = c
@@ -150,8 +149,6 @@ def find_tables(grids: list[Grid], *, lists: bool = True,
                         if rr > t.bottom:
                             t.relations.extend(relations_in(v, g.name, cell_ref(rr, c)))
                             break
-        if len(sheet_tables) == 0:
-            pass
         tables.extend(sheet_tables)
     return tables, notes
 
@@ -266,6 +263,51 @@ def _read_long(g: Grid, hr: int, head, fill) -> FormTable:
 
 # ---- wide tables and cross-tabs --------------------------------------------------------------------
 def _read_grid(g: Grid, hr: int, fill) -> FormTable | None:
+    c_lo, c_hi = _grid_columns(g, hr)
+    bottom = _header_band(g, hr, c_lo, c_hi)
+    heads = _column_heads(g, fill, range(hr, bottom + 1), range(c_lo, c_hi + 1))
+    col_units, col_nums, body_start = _rows_under_header(g, bottom + 1, c_lo, c_hi)
+    corner = _corner_columns(heads, c_lo, c_hi)
+    label_cols = [c for c, k in corner.items() if k == "label"]
+    if not label_cols:
+        return None
+    label_col = label_cols[0]
+    value_cols = [c for c in range(c_lo, c_hi + 1) if c not in corner and squash(heads[c][-1] if heads[c] else "") not in NOTE_HEADERS]
+    if len(value_cols) < 1:
+        return None
+    corner_text = heads[label_col][-1] if heads[label_col] else ""
+    body = _body_rows(g, body_start, label_col, value_cols)
+    if not body:
+        return None
+    wide = squash(corner_text) in UNIT_COL_HEADERS - GENERIC_HEADERS
+    t = FormTable(g.name, "wide" if wide else "crosstab", "", "", "", hr, body[-1], label_col=label_col, value_cols=value_cols)
+    default_unit = _table_unit(g, hr, 0)
+    names = column_names(g, t, heads, value_cols, bottom)
+    for c, num in col_nums.items():
+        if c in names:
+            t.col_numbers[num] = names[c]
+    for c in value_cols:
+        if clean_label(names[c])[0] in TOTAL_LABELS:
+            t.total_cols.append(names[c])
+    if wide:
+        for c in value_cols:
+            lab, _, bu = clean_label(names[c])
+            t.cells.append(FormCell(body[0], c, names[c], col_units.get(c) or bu or default_unit, col_label=names[c]))
+        t.body_rows = body
+        t.kind = "wide"
+        return t
+    labelled = [r for r in body if g.text(r, label_col)]
+    if not labelled:
+        return None
+    units = (col_units, default_unit)
+    seq_col = next((c for c, k in corner.items() if k == "seq"), None)
+    unit_col = next((c for c, k in corner.items() if k == "unit"), None)
+    crosstab_rows(g, t, fill, labelled, (label_col, unit_col, seq_col), names, units)
+    return t
+
+
+def _grid_columns(g: Grid, hr: int) -> tuple[int, int]:
+    """First and last column of a grid whose header is row hr."""
     texts = _row_texts(g, hr)
     c_lo = texts[0][0]
     c_hi = max(c for c, _ in texts)
@@ -276,20 +318,28 @@ def _read_grid(g: Grid, hr: int, fill) -> FormTable | None:
     for r0, c0, r1, c1 in g.merged:
         if r0 == hr and c0 <= c_hi:
             c_hi = max(c_hi, c1)
-    bottom = _header_band(g, hr, c_lo, c_hi)
-    # column labels: the lowest text in the band, the merged heading above it as its group
+    return c_lo, c_hi
+
+
+def _column_heads(g: Grid, fill, band: range, columns: range) -> dict[int, list[str]]:
+    """Column -> its headings top to bottom in the header band (the lowest is its label, the one above
+    its group)."""
     heads: dict[int, list[str]] = {}
-    for c in range(c_lo, c_hi + 1):
+    for c in columns:
         seen: list[str] = []
-        for r in range(hr, bottom + 1):
+        for r in band:
             v = fill.get((r, c), g.cell(r, c))
             if isinstance(v, str) and v.strip():
                 s = squash(v)
                 if s not in seen:
                     seen.append(s)
         heads[c] = seen
-    # rows under the band: units of measure, column numbers
-    r = bottom + 1
+    return heads
+
+
+def _rows_under_header(g: Grid, r: int, c_lo: int, c_hi: int):
+    """(units of measure by column, column numbers by column, first body row): a row of units of
+    measure and a row of column numbers (甲 乙 1 2 3) may stand under the header band."""
     col_units: dict[int, str] = {}
     col_nums: dict[int, str] = {}
     for _ in range(2):
@@ -302,8 +352,11 @@ def _read_grid(g: Grid, hr: int, fill) -> FormTable | None:
         elif vals and all(_COLNUM.match(squash(v)) for v in vals.values()) and len(vals) >= 2:
             col_nums = {c: squash(v).strip("()（）") for c, v in vals.items()}
             r += 1
-    body_start = r
-    # which columns are labels (主栏, 序号, 计量单位) and which are to be filled
+    return col_units, col_nums, r
+
+
+def _corner_columns(heads: dict[int, list[str]], c_lo: int, c_hi: int) -> dict[int, str]:
+    """The columns left of the figures: label (主栏), label2, seq (序号), unit (计量单位), note."""
     corner: dict[int, str] = {}
     for c in range(c_lo, c_hi + 1):
         h = heads[c]
@@ -322,20 +375,14 @@ def _read_grid(g: Grid, hr: int, fill) -> FormTable | None:
                 corner[c] = "label2"
         else:
             break
-    label_cols = [c for c, k in corner.items() if k == "label"]
-    if not label_cols:
-        return None
-    label_col = label_cols[0]
-    unit_col = next((c for c, k in corner.items() if k == "unit"), None)
-    seq_col = next((c for c, k in corner.items() if k == "seq"), None)
-    value_cols = [c for c in range(c_lo, c_hi + 1) if c not in corner and squash(heads[c][-1] if heads[c] else "") not in NOTE_HEADERS]
-    if len(value_cols) < 1:
-        return None
-    corner_text = heads[label_col][-1] if heads[label_col] else ""
-    # the body: rows with a label (blank rows allowed in between)
+    return corner
+
+
+def _body_rows(g: Grid, rr: int, label_col: int, value_cols: list[int]) -> list[int]:
+    """The body from row rr: rows with a label (blank rows allowed in between) up to a footer, title,
+    another header or text where figures belong."""
     body: list[int] = []
     blanks = 0
-    rr = body_start
     while rr < len(g.rows):
         lab = g.text(rr, label_col)
         row_has = [g.text(rr, c) for c in range(len(g.rows[rr])) if g.text(rr, c)]
@@ -352,91 +399,7 @@ def _read_grid(g: Grid, hr: int, fill) -> FormTable | None:
             break  # text where figures belong: another table's heading
         body.append(rr)
         rr += 1
-    if not body:
-        return None
-    wide = squash(corner_text) in UNIT_COL_HEADERS
-    labelled = [r for r in body if g.text(r, label_col)]
-    t = FormTable(g.name, "wide" if wide else "crosstab", "", "", "", hr, body[-1], label_col=label_col, value_cols=value_cols)
-    default_unit = _table_unit(g, hr, 0)
-    # column labels, unique within the table
-    leaf = {c: (heads[c][-1] if heads[c] else "") for c in value_cols}
-    for c in value_cols:
-        if not leaf[c]:
-            raise FormError(f"工作表“{g.name}”{cell_ref(bottom, c)}：这一列没有栏目名称，无法确定要填什么")
-    names: dict[int, str] = {}
-    for c in value_cols:
-        name = leaf[c]
-        if list(leaf.values()).count(name) > 1 and len(heads[c]) > 1:
-            name = heads[c][-2] + name
-        names[c] = name
-        if len(heads[c]) > 1:
-            t.col_groups[name] = heads[c][-2]
-    dup = [n for n in names.values() if list(names.values()).count(n) > 1]
-    if dup:
-        c = next(c for c, n in names.items() if n == dup[0])
-        raise FormError(f"工作表“{g.name}”{cell_ref(bottom, c)}：栏目“{dup[0]}”在表中出现两次，无法区分")
-    t.col_labels = [names[c] for c in value_cols]
-    for c, num in col_nums.items():
-        if c in names:
-            t.col_numbers[num] = names[c]
-    for c in value_cols:
-        if clean_label(names[c])[0] in TOTAL_LABELS:
-            t.total_cols.append(names[c])
-    if wide:
-        for c in value_cols:
-            lab, _, bu = clean_label(names[c])
-            t.cells.append(FormCell(body[0], c, names[c], col_units.get(c) or bu or default_unit, col_label=names[c]))
-        t.body_rows = body
-        t.kind = "wide"
-        return t
-    if not labelled:
-        return None
-    seen: dict[str, str] = {}
-    last_total: str | None = None
-    in_qizhong = False
-    block = ""
-    for r in labelled:
-        raw = g.cell(r, label_col)
-        label, sub, bracket_unit = clean_label(raw)
-        # a 主栏 heading merged across the figures (or alone on its row): a block of rows
-        if fill.get((r, value_cols[0])) is raw or (
-                NUMBERING.match(str(raw)) and re.match(r"^\s*[(（]?[一二三四五六七八九十]", str(raw))
-                and all(g.cell(r, c) in (None, "") for c in value_cols)):
-            block = label
-            continue
-        if label == "其中":
-            in_qizhong = True
-            continue
-        indented = isinstance(raw, str) and raw[:1] in (" ", "\u3000")
-        sub = sub or (in_qizhong and indented)
-        if not sub:
-            in_qizhong = False
-        if label in seen and sub and last_total is not None:
-            label = f"{last_total}·{label}"  # the same 其中 row under two totals
-        if label in seen:
-            raise FormError(f"工作表“{g.name}”{cell_ref(r, label_col)}：主栏“{label}”在表中出现两次（另一处 {seen[label]}），无法区分")
-        seen[label] = cell_ref(r, label_col)
-        row_unit = (g.text(r, unit_col).strip("()（） ") if unit_col is not None and g.text(r, unit_col) else None) or bracket_unit
-        t.row_labels.append(label)
-        t.body_rows.append(r)
-        if block:
-            t.groups_of_rows[label] = block
-        if seq_col is not None and g.text(r, seq_col):
-            t.row_numbers[squash(g.text(r, seq_col)).strip("()（）.、")] = label
-        if label in TOTAL_LABELS:
-            t.total_rows.append(label)
-        elif sub and last_total is not None:
-            t.sub_rows[label] = last_total
-            in_qizhong = True
-        else:
-            last_total = label
-        for c in value_cols:
-            col_label = names[c]
-            _, _, col_bracket = clean_label(col_label)
-            unit = col_units.get(c) or row_unit or col_bracket or default_unit
-            t.cells.append(FormCell(r, c, f"{label}·{clean_label(col_label)[0]}", unit, row_label=label,
-                                    col_label=col_label, formula=(r, c) in g.formulas))
-    return t
+    return body
 
 
 def _numberlike(v) -> bool:

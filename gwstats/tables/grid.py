@@ -1,6 +1,6 @@
 """The shape of a statistical form as the level above sends it: its tables and their cells to fill.
 
-A form is read from a grid of values (openpyxl or the reader's Sheet) with its merged ranges. Three
+A form is read from a grid of values (a read.cells.Sheet, from openpyxl or the reader) with its merged ranges. Three
 kinds of table are recognised:
 
 * ``long``: a list of indicators, ``序号 | 指标 | 计量单位 | 数值 | 备注`` (one cell per row);
@@ -14,8 +14,9 @@ sheets may state relations (``1=2+3``, ``4≥5``, ``第1栏=第2栏+第3栏``). 
 (a value column without a heading, the same row label twice, a relation that names no row or column
 of the table) raises :class:`FormError` naming the cell.
 
-This module holds the model (Grid, FormTable, FormCell), the vocabulary of headers and labels and the
-reading of grids; form_tables.py finds and reads the tables, form_relations.py the stated relations.
+This module holds the model (Grid, FormTable, FormCell) and the reading of grids; the vocabulary of
+headers and labels is tables.headers (shared with the return parsers), tables.finder finds and reads
+the tables, tables.relations the stated relations.
 """
 
 from __future__ import annotations
@@ -25,17 +26,9 @@ from dataclasses import dataclass, field
 
 from gwstats.core.errors import GwstatsError
 from gwstats.core.text import nfkc, squash, unit_in_brackets
-from gwstats.read.reader import cell_ref
+from gwstats.read.cells import Sheet, cell_ref
+from gwstats.tables.headers import MEASURES, TOTAL_LABELS  # noqa: F401  (TOTAL_LABELS: forms.from_form)
 
-LABEL_HEADERS = {"指标", "指标名称", "项目", "统计指标", "项目名称", "内容", "统计项目", "指标项目", "统计内容", "工作指标"}
-VALUE_HEADERS = {"数值", "数量", "本年", "本年度", "本年数", "本期", "本期数", "填报数", "数据", "完成数", "统计数",
-                 "年度数", "本年实际", "本年完成", "数额"}
-UNIT_HEADERS = {"计量单位", "计量", "单位"}
-UNIT_COL_HEADERS = {"单位", "单位名称", "填报单位", "地区", "部门", "县市区", "县(市、区)", "乡镇街道", "基层单位", "下属单位",
-                    "所属单位", "市州", "县区", "县(市)区"}
-TOTAL_LABELS = {"合计", "总计", "小计", "总数", "共计", "全部"}
-MEASURES = {"个", "人", "所", "场次", "场", "人次", "次", "对", "篇", "万元", "元", "%", "名", "户", "家", "件", "期", "天"}
-FOOTER = ("填报人", "填表人", "审核人", "单位负责人", "负责人", "制表", "注", "说明", "备注", "联系电话", "填报日期", "填表说明")
 NUMBERING = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十]+[)）、.．]|[(（]\d+[)）]|\d+[、.．](?!\d))\s*")
 _QIZHONG = re.compile(r"^\s*其中\s*[:：]?\s*")
 
@@ -44,25 +37,8 @@ class FormError(GwstatsError):
     exit_code = 1
 
 
-@dataclass
-class Grid:
-    name: str
-    rows: list[list]
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r0, c0, r1, c1) inclusive, 0-based
-    formulas: set[tuple[int, int]] = field(default_factory=set)
-
-    def cell(self, r: int, c: int):
-        if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
-            return self.rows[r][c]
-        return None
-
-    def text(self, r: int, c: int) -> str:
-        v = self.cell(r, c)
-        return nfkc(str(v)).strip() if isinstance(v, str) else ("" if v is None else str(v))
-
-    @property
-    def width(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
+# A form's sheet is the reader's Sheet (one grid class); `formulas` holds its formula cells.
+Grid = Sheet
 
 
 @dataclass
@@ -126,7 +102,7 @@ def grids_from_openpyxl(wb) -> list[Grid]:
             continue
         used = [(r, c, cell.value) for (r, c), cell in cells.items() if cell.value is not None]
         if not used:
-            out.append(Grid(ws.title, [], [], set()))
+            out.append(Grid(ws.title, []))
             continue
         n_rows = max(r for r, _, _ in used)
         n_cols = max(c for _, c, _ in used)
@@ -140,7 +116,7 @@ def grids_from_openpyxl(wb) -> list[Grid]:
             if isinstance(v, str) and v.startswith("="):
                 formulas.add((r - 1, c - 1))
         merged = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
-        out.append(Grid(ws.title, rows, merged, formulas))
+        out.append(Grid(ws.title, rows, merged, formulas=formulas))
     return out
 
 

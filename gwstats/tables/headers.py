@@ -1,4 +1,6 @@
-"""Header fields of a return (填报单位：…, 年度：…, 口径：…) and where unit and year come from."""
+"""The one vocabulary of headers: the header fields of a return (填报单位：…, 年度：…, 口径：…) and where
+unit and year come from, and the column headings, totals, units of measure and footers that the return
+parsers (parse.long, parse.wide) and the form reader (tables.finder) recognise."""
 
 from __future__ import annotations
 
@@ -28,6 +30,49 @@ _INLINE = re.compile(rf"({_ALT})\s*(?:[(（][^)）]{{0,8}}[)）])?\s*[:：]")
 _YEAR_IN_TEXT = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 _YEAR_TITLE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年(?!\s*[0-9]{1,2}\s*月)")
 _STAMP = re.compile(r"[(（]\s*(盖章|公章|签章|章|签字|签名)\s*[)）]")
+
+
+# ---- column headings and row labels of a table ------------------------------------------------
+# A return is a form filled in: the parsers and the form reader accept the same words. Where a word
+# means two things, the sets below say which reading each side takes.
+
+# 指标 | 数值: the column of indicator names of a list
+LABEL_HEADERS = {"指标", "指标名称", "项目", "统计指标", "项目名称", "内容", "统计项目", "指标项目", "统计内容", "名称", "类别",
+                 "工作指标"}
+# the column of figures of a list
+VALUE_HEADERS = {"数值", "数量", "本年", "本年度", "本年数", "本年度数", "本期", "本期数", "填报数", "数据", "完成数", "实际完成",
+                 "统计数", "数字", "年度数", "本年实际", "本年完成", "本年度完成", "数额", "金额"}
+# 指标 | 合计: in a return's list the figures; in a form's grid a total column of a cross-tab
+TOTAL_VALUE_HEADERS = {"合计", "总数"}
+# 2018 / 2018年 / 2018年度数 …: the figures of that year
+_YEAR_HEADER = re.compile(r"^((?:19|20)\d{2})年?度?(数|数值|完成|实际)?$")
+# the unit of measure of each row (计量单位); 单位 alone is also a unit column's heading, see below
+UNIT_HEADERS = {"计量单位", "计量", "单位"}
+# units down the side (a wide table): the column of unit names
+UNIT_COL_HEADERS = {"单位", "单位名称", "填报单位", "名称", "单位/项目", "项目/单位", "地区", "部门", "派出所", "分局", "市州",
+                    "县市区", "县区", "县(市)区", "县(市、区)", "乡镇", "乡镇街道", "基层单位", "下属单位", "所属单位"}
+# headings of either a unit column or a 主栏 column: a form's grid with one of them alone at its
+# corner is read as a cross-tab (its rows are 乡镇、村、学校…, not units to report)
+GENERIC_HEADERS = {"名称"}
+# the corner of a cross-tab (主栏)
+CORNER_HEADERS = LABEL_HEADERS | {"主栏", "分类", "类型", "组织类型", "单位类型"}
+CODE_COL_HEADERS = {"单位编码", "编码", "单位代码", "代码"}  # the units' codes in a wide table
+SEQ_HEADERS = {"序号", "编号", "行次", "栏次", "代码", "行号"}
+NOTE_HEADERS = {"备注", "说明", "附注"}
+SKIP_COL_HEADERS = SEQ_HEADERS | NOTE_HEADERS | CODE_COL_HEADERS  # columns that hold neither units nor figures
+# a total row or column (a wide table also takes any name ending in 合计/总计); 小计 is a total in a
+# form and a subtotal in a return (not imported, recomputed)
+TOTAL_LABELS = {"合计", "总计", "合计数", "总合计", "汇总", "全市合计", "全县合计", "全区合计", "总数", "共计", "全部", "小计"}
+SUBTOTAL_LABELS = {"小计"}
+MEASURES = {"个", "人", "所", "场次", "场", "人次", "次", "对", "篇", "万元", "元", "%", "名", "户", "家", "件", "期", "天"}
+# lines under a table (their start): signatures, notes, contact
+FOOTER = ("填报人", "填表人", "审核人", "单位负责人", "负责人", "制表", "注", "说明", "备注", "联系电话", "填报日期", "填表说明")
+
+
+def year_header(text: str) -> int | None:
+    """2018 / 2018年 / 2018年度 / 2018年度数 -> 2018; else None."""
+    m = _YEAR_HEADER.match(text)
+    return int(m.group(1)) if m else None
 
 
 @dataclass
