@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import platform
+import socket
 from dataclasses import dataclass
 
 from gwstats.core.errors import GwstatsError, UsageError
@@ -21,7 +21,11 @@ def who() -> tuple[str | None, str | None]:
         user = getpass.getuser()
     except Exception:
         user = None
-    return user, (platform.node() or None)
+    try:
+        computer = socket.gethostname() or None  # not platform.node(): on Windows that asks WMI (slow, absent under wine)
+    except OSError:
+        computer = None
+    return user, computer
 
 
 def now() -> str:
