@@ -20,6 +20,9 @@ EXAMPLE_UNITS = "units.csv"
 
 
 class Workspace:
+    """A gwstats workspace folder (gwstats.toml, catalog.toml, gwstats.sqlite, files/): every command's
+    work is a method here. ``Workspace.open(path)`` finds one, ``Workspace.init(path)`` creates one."""
+
     def __init__(self, root: str | Path):
         self.root = Path(root).resolve()
         self.config_path = self.root / CONFIG_NAME
@@ -76,24 +79,29 @@ class Workspace:
     # ---- the two models and the store ---------------------------------------------------------
     @cached_property
     def config(self) -> Config:
+        """gwstats.toml, read once."""
         return parse_config(self.config_path)
 
     @cached_property
     def catalog(self) -> Catalog:
+        """The metric catalog (the workspace's catalog file, else the built-in one)."""
         f = self.config.catalog_file
         return load_catalog(self.root / f) if f else load_default()
 
     @cached_property
     def store(self):
+        """The SQLite store (``gwstats.store.db.Store``), opened on first use."""
         from gwstats.store.db import Store
 
         return Store(self.root / STORE_NAME, create=getattr(self, "_creating", False))
 
     @property
     def files_dir(self) -> Path:
+        """Where the received files are kept."""
         return self.root / FILES_DIR
 
     def hierarchy(self) -> Hierarchy:
+        """The units list as stored; a UsageError when none was imported yet."""
         h = self.store.hierarchy()
         if not h.units:
             raise UsageError(NO_UNITS)
@@ -109,6 +117,7 @@ class Workspace:
         return tree
 
     def year_or_default(self, year: int | None) -> int:
+        """``year``, else gwstats.toml's default_year; a UsageError when neither is set."""
         if year is not None:
             return year
         if self.config.default_year:
@@ -116,6 +125,8 @@ class Workspace:
         raise UsageError(f"请用 --year 指定统计年度（或在 {CONFIG_NAME} 的 [report] 中设置 default_year）")
 
     def resolve_unit(self, text: str | None) -> str | None:
+        """A unit's code from its code or a written name (None stays None); a UsageError naming the
+        closest units when it matches none."""
         if text is None:
             return None
         h = self.hierarchy()
@@ -186,18 +197,22 @@ class Workspace:
             return lock_year(self, year)
 
     def unlock_year(self, year: int):
+        """Undo :meth:`lock_year`: returns the lock that was lifted (user, computer, when)."""
         from gwstats.store.years import unlock_year
 
         with self.writing("解除封账"):
             return unlock_year(self, year)
 
     def revert(self, unit: str, year: int, to: int | None = None, scope: str = "本级"):
+        """Put an earlier version of ``unit``'s ``year`` return (``scope`` 本级 or 汇总) back in force:
+        version ``to``, default the one before; returns a ``RevertResult``."""
         from gwstats.store.years import revert
 
         with self.writing("恢复报表版本"):
             return revert(self, unit, year, to=to, scope=scope)
 
     def check_units(self, path: str | Path | None = None) -> list[Finding]:
+        """The problems of a units file at ``path``, or of the stored units list."""
         if path is not None:
             return load_units_file(path)[1]
         units = self.store.load_units()
@@ -207,6 +222,8 @@ class Workspace:
 
     # ---- templates -----------------------------------------------------------------------------
     def write_templates(self, year: int, out_dir: str | Path, unit: str | None = None, scope: str = "本级") -> list[Path]:
+        """Blank return workbooks of ``year`` into ``out_dir``, one per unit expected to report (or
+        for ``unit`` only), for ``scope`` 本级 or 汇总; returns the files written."""
         from gwstats.forms.template import write_unit_templates
 
         h = self.hierarchy()
@@ -214,22 +231,41 @@ class Workspace:
         return write_unit_templates(self.catalog, h, codes, year, Path(out_dir), organisation=self.config.organisation, scope=scope)
 
     # ---- the rest of the path (each in its own module) ------------------------------------------
-    def import_paths(self, paths, **options):
+    def import_paths(self, paths, *, year: int | None = None, unit: str | None = None, dry_run: bool = False,
+                     keep_existing: bool = False, progress=None, max_mb: float | None = None,
+                     replace: bool = False, received: str | None = None):
+        """Import returns from files, folders and globs (``paths``); returns an ``ImportReport``.
+
+        ``year`` / ``unit``: the year and unit of files that do not say (a unit's name or code);
+        ``dry_run``: read and check only, store nothing; ``keep_existing``: refuse a new file for a
+        unit and year already stored instead of replacing it; ``progress(done, total, phase)``: called
+        per file; ``max_mb``: the largest file read (default: gwstats.toml's max_file_mb);
+        ``replace``: accept a new version even when it lacks most of the values in force;
+        ``received``: the date (YYYY-MM-DD) the files arrived, for ``status``."""
         from gwstats.ingest.importer import import_paths
 
-        return import_paths(self, paths, **options)
+        return import_paths(self, paths, year=year, unit=unit, dry_run=dry_run, keep_existing=keep_existing,
+                            progress=progress, max_mb=max_mb, replace=replace, received=received)
 
     def history(self, unit: str, year: int):
+        """Every version of ``unit``'s ``year`` returns, with what changed between them."""
         from gwstats.store.versions import history
 
         with self.snapshot():
             return history(self, self.resolve_unit(unit), year)
 
-    def rollup(self, year: int, **options):
+    def rollup(self, year: int, *, unit: str | None = None, level: int | None = None, metrics=None,
+               compare="auto", prefer: str = "computed"):
+        """Add up ``year`` through the hierarchy; returns a ``RollupResult``.
+
+        ``unit``: the root of the selection (name or code; default the top unit); ``level``: list the
+        units of this level of the hierarchy under it (default its children); ``metrics``: codes to show (default all);
+        ``compare``: the year to compare with, ``"auto"`` (the year before, if stored) or None;
+        ``prefer``: ``"computed"`` (sum of the units below) or ``"reported"`` (a 汇总 return's figure)."""
         from gwstats.analysis.rollup import rollup
 
         with self.snapshot():
-            return rollup(self, year, **options)
+            return rollup(self, year, unit=unit, level=level, metrics=metrics, compare=compare, prefer=prefer)
 
     def hierarchy_changed(self, year_a: int, year_b: int) -> bool:
         """Some unit started, stopped, was merged or moved to another parent: last year's figures are then
@@ -239,41 +275,63 @@ class Workspace:
             return True
         return any(u.active_in(year_a) != u.active_in(year_b) or u.merged_into for u in h.units.values())
 
-    def status(self, year: int, **options):
+    def status(self, year: int, *, unit: str | None = None):
+        """Who was expected to report for ``year``, who did and who was late (under ``unit``, default
+        all); returns a ``StatusResult``."""
         from gwstats.analysis.status import status
 
         with self.snapshot():
-            return status(self, year, **options)
+            return status(self, year, unit=unit)
 
-    def check(self, year: int, **options):
+    def check(self, year: int, *, unit: str | None = None):
+        """Run every check of ``year`` (catalog rules, rates, totals, year-over-year jumps, the basis)
+        under ``unit`` (default all); returns a ``CheckResult``."""
         from gwstats.analysis.checks import run_checks
 
         with self.snapshot():
-            return run_checks(self, year, **options)
+            return run_checks(self, year, unit=unit)
 
-    def trace(self, year: int, unit: str, metric: str, **options):
+    def trace(self, year: int, unit: str, metric: str, *, prefer: str = "computed", max_depth: int | None = None):
+        """One figure (``unit``'s ``metric`` in ``year``) down to the files, sheets and cells it came
+        from; returns a ``TraceResult``. ``prefer`` as in :meth:`rollup`; ``max_depth``: how many levels
+        of units to open (default all)."""
         from gwstats.analysis.trace import trace
 
         with self.snapshot():
-            return trace(self, year, unit, metric, **options)
+            return trace(self, year, unit, metric, prefer=prefer, max_depth=max_depth)
 
-    def chart(self, year: int, **options):
+    def chart(self, year: int, *, metric: str, output: str | Path, kind: str = "bar", by: str = "unit",
+              unit: str | None = None, level: int | None = None, target: float | None = None,
+              svg: bool = False, pdf: bool = False) -> list[Path]:
+        """Draw one chart of ``metric`` (``a+b`` for a share chart) to ``output``; returns the files
+        written, PNG first. ``kind``: bar / compare / trend / rate / share; ``by``: unit or year;
+        ``unit`` / ``level``: as in :meth:`rollup`; ``target``: a target line; ``svg`` / ``pdf``: also
+        write those formats."""
         from gwstats.render.chart_data import make_chart
 
         with self.snapshot():
-            return make_chart(self, year, **options)
+            return make_chart(self, year, metric=metric, output=output, kind=kind, by=by, unit=unit, level=level,
+                              target=target, svg=svg, pdf=pdf)
 
-    def charts(self, year: int, out_dir, **options):
+    def charts(self, year: int, out_dir: str | Path, *, unit: str | None = None, level: int | None = None,
+               svg: bool = False, pdf: bool = False):
+        """The meeting set of charts for ``year`` into ``out_dir``; returns a ``ChartSet`` (files and
+        the charts left out, with why). ``unit`` / ``level`` as in :meth:`rollup`; ``svg`` / ``pdf``
+        as in :meth:`chart`."""
         from gwstats.render.chart_data import make_standard_charts
 
         with self.snapshot():
-            return make_standard_charts(self, year, out_dir, **options)
+            return make_standard_charts(self, year, out_dir, unit=unit, level=level, svg=svg, pdf=pdf)
 
-    def report(self, year: int, output, **options):
+    def report(self, year: int, output: str | Path, *, fmt: str | None = None, unit: str | None = None,
+               level: int | None = None, charts: bool = True, template: str | Path | None = None) -> Path:
+        """Write the analysis report of ``year`` to ``output``; returns its path. ``fmt``: docx / md /
+        html (default from the suffix, else docx); ``unit`` / ``level`` as in :meth:`rollup`;
+        ``charts``: include charts; ``template``: an office's own .docx to take styles from."""
         from gwstats.render.report import make_report
 
         with self.snapshot():
-            return make_report(self, year, output, **options)
+            return make_report(self, year, output, fmt=fmt, unit=unit, level=level, charts=charts, template=template)
 
     @staticmethod
     def stored_name(name: str, sha256: str) -> str:
@@ -293,23 +351,30 @@ class Workspace:
         return original_file(self, submission)
 
     # ---- the way up (gwstats.forms.export, gwstats.forms.fill) ---------------------------------------------
-    def export_return(self, year: int, output, **options):
-        """This unit's 汇总 return in the standard long layout, for the level above to import."""
+    def export_return(self, year: int, output: str | Path, *, unit: str | None = None, prefer: str = "computed"):
+        """This unit's 汇总 return in the standard long layout, for the level above to import; returns a
+        ``ReturnExport``. ``unit``: whose totals (default the top unit); ``prefer`` as in :meth:`rollup`."""
         from gwstats.forms.export import write_return
 
-        return write_return(self, year, output, **options)
+        return write_return(self, year, output, unit=unit, prefer=prefer)
 
-    def export_long(self, year: int, output=None, **options):
-        """Long data (unit, metric, value, unit of measure, 口径): records, or a UTF-8-BOM CSV file."""
+    def export_long(self, year: int, output: str | Path | None = None, *, unit: str | None = None,
+                    prefer: str = "computed"):
+        """Long data (unit, metric, value, unit of measure, 口径): records, or with ``output`` a
+        UTF-8-BOM CSV file and ``(path, rows)``. ``unit`` / ``prefer`` as in :meth:`export_return`."""
         from gwstats.forms.export import long_records, write_csv_long
 
-        return write_csv_long(self, year, output, **options) if output is not None else long_records(self, year, **options)
+        if output is not None:
+            return write_csv_long(self, year, output, unit=unit, prefer=prefer)
+        return long_records(self, year, unit=unit, prefer=prefer)
 
-    def fill_form(self, year: int, form, output, **options):
-        """The level above's own form with this workspace's totals filled in."""
+    def fill_form(self, year: int, form: str | Path, output: str | Path, *, unit: str | None = None,
+                  prefer: str = "computed"):
+        """The level above's own ``form`` with this workspace's totals filled in, written to ``output``;
+        returns a ``FillResult``. ``unit`` / ``prefer`` as in :meth:`export_return`."""
         from gwstats.forms.fill import fill_form
 
-        return fill_form(self, year, form, output, **options)
+        return fill_form(self, year, form, output, unit=unit, prefer=prefer)
 
     def copy_in(self, src: Path, sha256: str) -> str:
         """Keep a copy of a received file inside the workspace; returns its relative path."""

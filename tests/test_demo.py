@@ -111,27 +111,26 @@ def test_unknown_sample_is_a_usage_error(tmp_path):
         demo.run_demo(tmp_path / "o", samples="nanjing", echo=lambda s: None)
 
 
-def test_a_step_not_built_yet_is_reported_not_pretended(tmp_path, monkeypatch):
+def test_a_failing_step_is_reported_not_pretended_and_the_others_run(tmp_path, monkeypatch):
     from gwstats.workspace import Workspace
 
-    def missing(self, *a, **k):
-        raise ModuleNotFoundError("No module named 'gwstats.render.report'", name="gwstats.render.report")
+    def refused(self, *a, **k):
+        raise UsageError("报告模板不可用")
 
     def broken(self, *a, **k):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(Workspace, "report", missing)
+    monkeypatch.setattr(Workspace, "report", refused)
     monkeypatch.setattr(Workspace, "charts", broken)
     lines: list[str] = []
     result = demo.run_demo(tmp_path / "o", samples="jian-an", echo=lines.append)
     by_name = {s.name: s for s in result.steps}
-    assert by_name["工作总结 Word"].status == "unavailable"
-    assert "gwstats.render.report" in by_name["工作总结 Word"].detail
-    assert by_name["会议图表"].status == "failed" and "boom" in by_name["会议图表"].detail
+    assert by_name["工作总结 Word"].status == "failed" and by_name["工作总结 Word"].detail == "报告模板不可用"
+    assert by_name["会议图表"].status == "failed" and "内部错误 RuntimeError: boom" in by_name["会议图表"].detail
     assert by_name["导入 2020 年报表"].status == "ok"
     assert not result.ok
     text = "\n".join(lines)
-    assert "尚未实现" in text and "有 3 个步骤未完成" in text
+    assert "尚未实现" not in text and "有 3 个步骤未完成" in text
 
 
 def test_cli_demo_help_and_refusal(tmp_path):

@@ -103,3 +103,67 @@ def test_units_reimport_keeping_every_reporting_unit_is_fine(workspace):
     _store_a_return(workspace, "S02")
     n, findings = workspace.import_units(workspace.root / "units.csv")
     assert n == 9 and not findings
+
+
+def _public_functions():
+    import inspect
+    from functools import cached_property
+
+    for name, member in vars(Workspace).items():
+        if name.startswith("_"):
+            continue
+        if isinstance(member, property):
+            member = member.fget
+        elif isinstance(member, cached_property):
+            member = member.func
+        elif isinstance(member, (classmethod, staticmethod)):
+            member = member.__func__
+        if inspect.isfunction(member):
+            yield name, member
+
+
+def test_every_public_method_names_what_it_takes_and_says_what_it_does():
+    import inspect
+
+    found = dict(_public_functions())
+    assert {"rollup", "import_paths", "report", "fill_form", "config", "open"} <= set(found)
+    for name, func in found.items():
+        kinds = {p.kind for p in inspect.signature(func).parameters.values()}
+        assert inspect.Parameter.VAR_KEYWORD not in kinds, f"Workspace.{name} takes **kwargs"
+        assert inspect.Parameter.VAR_POSITIONAL not in kinds, f"Workspace.{name} takes *args"
+        assert inspect.getdoc(func), f"Workspace.{name} has no docstring"
+
+
+def test_the_methods_take_what_the_functions_behind_them_take():
+    import inspect
+
+    from gwstats.analysis.checks import run_checks
+    from gwstats.analysis.rollup import rollup
+    from gwstats.analysis.status import status
+    from gwstats.analysis.trace import trace
+    from gwstats.forms.export import long_records, write_csv_long, write_return
+    from gwstats.forms.fill import fill_form
+    from gwstats.ingest.importer import import_paths
+    from gwstats.render.chart_data import make_chart, make_standard_charts
+    from gwstats.render.report import make_report
+
+    def names(func, leave_out=()):
+        return [p for p in inspect.signature(func).parameters if p not in ("self", "ws", *leave_out)]
+
+    behind = {"import_paths": import_paths, "rollup": rollup, "status": status, "check": run_checks,
+              "trace": trace, "chart": make_chart, "charts": make_standard_charts, "report": make_report,
+              "export_return": write_return, "export_long": write_csv_long, "fill_form": fill_form}
+    for method, func in behind.items():
+        # rollup's tree= is the analyses' own shortcut (a tree already loaded), not part of the API
+        assert names(getattr(Workspace, method)) == names(func, leave_out=("tree",)), method
+    assert names(long_records) == [n for n in names(write_csv_long) if n != "output"]
+
+
+def test_help_says_what_rollup_takes():
+    import pydoc
+    import re
+
+    text = pydoc.render_doc(Workspace.rollup, renderer=pydoc.plaintext)
+    for word in ("unit", "level", "metrics", "compare", "prefer"):
+        assert re.search(rf"\b{word}\b[:=]", text.split("\n\n")[1]), word  # in the signature
+        assert f"``{word}``" in text  # and explained

@@ -10,11 +10,7 @@ import numpy as np
 
 from gwstats.analysis.result import unit_names_text
 from gwstats.store.db import from_micro
-from gwstats.core.formatting import decimal_text
-
-
-def _num(d) -> str:
-    return "无" if d is None else decimal_text(d)
+from gwstats.core.formatting import number_text
 
 
 def rate_parts(ck):
@@ -29,7 +25,7 @@ def rate_parts(ck):
             i = int(i)
             given = [n for n in it.names if f.data.own_has[i, ck.col[n]]]
             missing = [n for n in it.names if not f.data.own_has[i, ck.col[n]]]
-            shown = "、".join(f"{cat.label_of(n)} {_num(from_micro(f.data.own[i, ck.col[n]]))}" for n in given)
+            shown = "、".join(f"{cat.label_of(n)} {number_text(from_micro(f.data.own[i, ck.col[n]]))}" for n in given)
             msg = (f"{ck.name(i)}：填了{shown}，未填{'、'.join(cat.label_of(n) for n in missing)}；"
                    f"{ind.name}未计入该单位，请补填")
             ck.add("warning", "rate-part-missing", msg, i, given[0], ck.locate(i, given[0], ck.own_scope(i)))
@@ -66,8 +62,8 @@ def comparable_changes(ck):
         gone = unit_names_text(rr._left_out(i, c.own_only_prev[:, j]))
         new = unit_names_text(rr._left_out(i, c.own_only_cur[:, j]))
         who = "；".join(x for x in (f"{gone}本年未填" if gone else "", f"{new}{py}年未填" if new else "") if x)
-        msg = (f"{ck.name(i)}：{ck.cat.label_of(metric)}合计 {py} 年 {_num(prev_v)}、本年 {_num(cur_v)}，"
-               f"直接相减为 {_num(cur_v - prev_v)}，按可比口径为 {_num(comp_d)}（{who}）；报告按可比口径表述")
+        msg = (f"{ck.name(i)}：{ck.cat.label_of(metric)}合计 {py} 年 {number_text(prev_v)}、本年 {number_text(cur_v)}，"
+               f"直接相减为 {number_text(cur_v - prev_v)}，按可比口径为 {number_text(comp_d)}（{who}）；报告按可比口径表述")
         ck.add("warning", "comparable-change", msg, i, metric, None, raw_change=cur_v - prev_v, comparable_change=comp_d)
 
 
@@ -103,5 +99,5 @@ def row_totals_beside_returns(ck):
         metric = ck.codes[j]
         got = from_micro(d.row_total[i, j])
         want = from_micro(below[i, j]) if ccount[i, j] else None
-        msg = f"{ck.name(i)}：合计行“{ck.cat.label_of(metric)}”为 {_num(got)}，各单位相加为 {_num(want)}"
+        msg = f"{ck.name(i)}：合计行“{ck.cat.label_of(metric)}”为 {number_text(got)}，各单位相加为 {number_text(want)}"
         ck.add("error", "total-row-mismatch", msg, i, metric, None, reported=got, computed=want)

@@ -16,7 +16,7 @@ import numpy as np
 
 from gwstats.analysis import basis as checks_basis
 from gwstats.core.errors import Finding
-from gwstats.core.formatting import decimal_text
+from gwstats.core.formatting import number_text
 from gwstats.core.formatting import fixed
 from gwstats.store.db import MICRO, from_micro
 
@@ -74,10 +74,6 @@ def _cond(op: str, left, right, tol):
     if op == "==":
         return abs(left - right) <= tol
     return abs(left - right) > tol  # !=
-
-
-def _num(d: Decimal | None) -> str:
-    return "无" if d is None else decimal_text(d)
 
 
 @dataclass(frozen=True)
@@ -221,8 +217,8 @@ class _Checker:
             left_name = names[0]
             where = None if total else self.locate(i, rule.left.names[0] if rule.left.names else left_name, self.own_scope(i))
             label = "（汇总数）" if total else ""
-            msg = (f"{self.name(i)}{label}：{rule.message}（{self._expr_label(rule.left)} {_num(lv)}，"
-                   f"{self._expr_label(rule.right)} {_num(rv)}）")
+            msg = (f"{self.name(i)}{label}：{rule.message}（{self._expr_label(rule.left)} {number_text(lv)}，"
+                   f"{self._expr_label(rule.right)} {number_text(rv)}）")
             self.add(rule.severity, "rule-total" if total else "rule", msg, i, left_name, where,
                      rule=rule.code, left=lv, right=rv)
 
@@ -259,8 +255,8 @@ class _Checker:
                 continue
             unit_text = "个百分点" if ind.is_percent else ind.display
             shown = f"{fixed(computed, 1)}{ind.display}"
-            msg = (f"{self.name(i)}：{ind.name}报表填写“{raw or value}”，由{self._expr_label(ind.numerator)} {_num(num)} ÷ "
-                   f"{self._expr_label(ind.denominator)} {_num(den)} 算得 {shown}，相差 {fixed(abs(diff), 1)} {unit_text}")
+            msg = (f"{self.name(i)}：{ind.name}报表填写“{raw or value}”，由{self._expr_label(ind.numerator)} {number_text(num)} ÷ "
+                   f"{self._expr_label(ind.denominator)} {number_text(den)} 算得 {shown}，相差 {fixed(abs(diff), 1)} {unit_text}")
             self.add("warning", "rate-mismatch", msg, i, code, (fname, sheet, cell, raw),
                      written=float(written), computed=round(float(computed), 6), numerator=num, denominator=den)
 
@@ -284,22 +280,22 @@ class _Checker:
                 if ccount[i, j] and children_sum[i, j] == d.rep[i, j]:
                     continue  # the 合计 row adds up its own rows (the unit's 本级 is separate)
                 severity, code = "error", "total-row-mismatch"
-                msg = f"{self.name(i)}：合计行“{label}”为 {_num(rep_v)}，各单位相加为 {_num(comp_v)}"
+                msg = f"{self.name(i)}：合计行“{label}”为 {number_text(rep_v)}，各单位相加为 {number_text(comp_v)}"
             else:
                 code = "huizong-mismatch"
                 if comp_v is None:
                     severity = "info"
-                    msg = f"{self.name(i)}：汇总表“{label}”填报 {_num(rep_v)}，下级和本级均无此项数据"
+                    msg = f"{self.name(i)}：汇总表“{label}”填报 {number_text(rep_v)}，下级和本级均无此项数据"
                 elif complete[i] and not d.own_has[i].any() and rep_v < comp_v:
                     severity = "error"
-                    msg = (f"{self.name(i)}：只报了汇总表，“{label}”填报 {_num(rep_v)}，小于下级合计 {_num(comp_v)}，"
+                    msg = (f"{self.name(i)}：只报了汇总表，“{label}”填报 {number_text(rep_v)}，小于下级合计 {number_text(comp_v)}，"
                            f"无法得出本级数，请核实")
                 elif complete[i]:
                     severity = "warning"
-                    msg = f"{self.name(i)}：汇总表“{label}”填报 {_num(rep_v)}，由各单位报表计算为 {_num(comp_v)}，相差 {_num(rep_v - comp_v)}"
+                    msg = f"{self.name(i)}：汇总表“{label}”填报 {number_text(rep_v)}，由各单位报表计算为 {number_text(comp_v)}，相差 {number_text(rep_v - comp_v)}"
                 else:
                     severity = "info"
-                    msg = (f"{self.name(i)}：汇总表“{label}”填报 {_num(rep_v)}，已报单位计算为 {_num(comp_v)}"
+                    msg = (f"{self.name(i)}：汇总表“{label}”填报 {number_text(rep_v)}，已报单位计算为 {number_text(comp_v)}"
                            f"（下级未报齐 {int(self.f.reported[i])}/{int(self.f.expected[i])}）")
             self.add(severity, code, msg, i, metric, where, reported=rep_v, computed=comp_v)
 
@@ -323,8 +319,8 @@ class _Checker:
             metric = self.codes[j]
             a, b = from_micro(pd_.own[i, j]), from_micro(d.own[i, j])
             pct = f"{fixed((b - a) / a * 100, 1, sign=True)}%" if a != 0 else "上年为 0"
-            msg = (f"{self.name(i)}：{self.cat.label_of(metric)} {py} 年 {_num(a)}，{cy} 年 {_num(b)}，"
-                   f"变化 {_num(b - a)}（{pct}），请核实")
+            msg = (f"{self.name(i)}：{self.cat.label_of(metric)} {py} 年 {number_text(a)}，{cy} 年 {number_text(b)}，"
+                   f"变化 {number_text(b - a)}（{pct}），请核实")
             self.add("warning", "yoy-jump", msg, i, metric, self.locate(i, metric, self.own_scope(i)), previous=a, current=b)
         # a total that fell while every child rose
         t = self.tree
@@ -343,7 +339,7 @@ class _Checker:
             i, j = int(i), int(j)
             metric = self.codes[j]
             a, b = from_micro(pcomp[i, j]), from_micro(comp[i, j])
-            msg = (f"{self.name(i)}：{self.cat.label_of(metric)}合计由 {_num(a)} 降为 {_num(b)}，"
+            msg = (f"{self.name(i)}：{self.cat.label_of(metric)}合计由 {number_text(a)} 降为 {number_text(b)}，"
                    f"而下属 {int(kids[i])} 个单位全部增加，请核实本级数据")
             self.add("warning", "total-fell", msg, i, metric, None, previous=a, current=b)
 

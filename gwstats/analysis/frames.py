@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from gwstats.core.errors import UsageError
 
-INDEX = ["unit", "metric"]
-
 
 def records_frame(records: list[dict]):
     try:

@@ -6,18 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from gwstats.core.errors import UsageError
-
-
-def number_text(v) -> str:
-    if v is None:
-        return "无"
-    if isinstance(v, float):
-        from gwstats.core.formatting import fixed
-
-        return fixed(v, 1)
-    from gwstats.core.formatting import decimal_text
-
-    return decimal_text(v)
+from gwstats.core.formatting import number_text
 
 
 @dataclass

@@ -3,7 +3,7 @@
 For each sample (安庆市公安局关工委 2017–2018, 集安市关工委 2019–2020) it makes a fresh workspace
 under the output folder, imports the units and both years of returns, and runs status, check,
 rollup (with comparison and the .xlsx workbook), the chart set and the report (.docx and .html).
-A step whose module is not built yet is reported as such, never pretended.
+A step that fails is reported as such, never pretended, and the other steps still run.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def copy_sample(name: str, dest: Path) -> int:
 class Step:
     sample: str
     name: str
-    status: str = "ok"  # ok | unavailable | failed
+    status: str = "ok"  # ok | failed
     detail: str = ""
     outputs: list[Path] = field(default_factory=list)
     seconds: float = 0.0
@@ -113,23 +113,9 @@ class DemoResult:
         return [p for s in self.steps for p in s.outputs]
 
     def records(self) -> list[dict]:
-        text = {"ok": "完成", "unavailable": "尚未实现", "failed": "失败"}
+        text = {"ok": "完成", "failed": "失败"}
         return [{"示例": s.sample, "步骤": s.name, "结果": text[s.status], "说明": s.detail,
                  "产出": "；".join(str(p) for p in s.outputs)} for s in self.steps]
-
-
-class _Unavailable(Exception):
-    pass
-
-
-def _missing_part(exc: ImportError) -> str | None:
-    """The gwstats module or name an ImportError says is missing (a step not built yet)."""
-    name = getattr(exc, "name", None) or ""
-    if isinstance(exc, ModuleNotFoundError) and name.startswith("gwstats"):
-        return name
-    if name.startswith("gwstats") and "cannot import name" in str(exc):
-        return f"{name}：{str(exc).split(chr(39))[1] if chr(39) in str(exc) else exc}"
-    return None
 
 
 # ---- running ------------------------------------------------------------------------------------
@@ -218,22 +204,13 @@ class _Sample:
         t0 = time.perf_counter()
         try:
             fn(s)
-        except _Unavailable as exc:
-            s.status, s.detail = "unavailable", str(exc)
-        except ImportError as exc:
-            part = _missing_part(exc)
-            if part is None:
-                s.status, s.detail = "failed", f"{type(exc).__name__}: {exc}"
-            else:
-                s.status, s.detail = "unavailable", f"此步骤尚未实现（缺少 {part}）"
         except GwstatsError as exc:
             s.status, s.detail = "failed", str(exc)
         except Exception as exc:  # a bug in a step: say so, keep going with the other steps
             s.status, s.detail = "failed", f"内部错误 {type(exc).__name__}: {exc}"
         s.seconds = time.perf_counter() - t0
         if s.status != "ok":
-            mark = "（尚未实现）" if s.status == "unavailable" else "（失败）"
-            self.echo(f"  ✗ {mark}{s.detail}")
+            self.echo(f"  ✗ （失败）{s.detail}")
         return s
 
     @property
@@ -321,15 +298,10 @@ class _Sample:
         self._workbook(s, res)
 
     def _workbook(self, s: Step, res):
+        from gwstats.render.workbook import write_workbook
+
         self.out.mkdir(parents=True, exist_ok=True)
         path = self.out / f"{self.info['name']}{self.year}年度汇总.xlsx"
-        try:
-            from gwstats.render.workbook import write_workbook
-        except ImportError as exc:
-            part = _missing_part(exc)
-            if part is None:
-                raise
-            raise _Unavailable(f"汇总表已算出，但汇总工作簿 .xlsx 尚未实现（缺少 {part}）") from None
         written = write_workbook(self.ws, res, path)
         s.outputs.append(Path(written or path))
         self.echo(f"  gwstats rollup --year {self.year} -o {path.name} —— 已写入汇总工作簿")
@@ -405,7 +377,7 @@ def _print_summary(result: DemoResult, echo):
     for run in result.runs:
         echo(f"{run.organisation}：工作区 {run.workspace}")
         for s in run.steps:
-            mark = {"ok": "✓", "unavailable": "…", "failed": "✗"}[s.status]
+            mark = {"ok": "✓", "failed": "✗"}[s.status]
             echo(f"  {mark} {s.name}（{s.seconds:.1f} 秒）" + ("" if s.status == "ok" else f"：{s.detail}"))
             for p in s.outputs:
                 echo(f"      {p}")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from gwstats.core.formatting import decimal_text
+
 _DIGITS = "零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 _POWERS = "十拾百佰千仟万亿"
 _NUMERAL_CHARS = _DIGITS + _POWERS + "点"
@@ -60,5 +62,4 @@ def rewrite(text: str) -> str | None:
     number = _to_decimal(num)
     if number is None:
         return None
-    digits = format(number.normalize(), "f") if number != number.to_integral_value() else str(int(number))
-    return f"{m.group('pre') or ''}{digits}{wan}{rest}"
+    return f"{m.group('pre') or ''}{decimal_text(number)}{wan}{rest}"

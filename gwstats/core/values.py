@@ -22,8 +22,6 @@ MAX_VALUE = Decimal(10) ** 12  # micro-units must fit a 64-bit integer
 NA_TOKENS = frozenset(
     {"—", "——", "-", "--", "―", "–", "/", "//", "\\", "无", "不适用", "n/a", "na", "×", "x", "—/—"}
 )
-APPROX_PREFIX = ("大约", "将近", "约", "近")
-APPROX_SUFFIX = ("左右", "以上", "多", "余")
 # Written units accepted for a catalog unit (besides the unit itself).
 EQUIVALENT = {
     "人": {"人", "名", "位", "个"},
@@ -65,10 +63,6 @@ class ParsedNumber:
     approx: bool = False
     note: str | None = None  # how the text was read, e.g. "按元换算为万元"
     chinese: bool = False  # written in Chinese numerals (一万二 -> 12000)
-
-    @property
-    def is_na(self) -> bool:
-        return self.state == "na"
 
 
 NA = ParsedNumber(None, "na")

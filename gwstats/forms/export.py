@@ -178,14 +178,13 @@ def long_records(ws, year: int, unit: str | None = None, prefer: str = "computed
 
 def _csv_text(v) -> str:
     """A CSV cell: exact decimals, and text that a spreadsheet would run as a formula quoted with '."""
-    from gwstats.core.formatting import decimal_text
+    from gwstats.core.formatting import csv_safe, decimal_text
 
     if v is None:
         return ""
     if isinstance(v, Decimal):
         return decimal_text(v)
-    text = str(v)
-    return "'" + text if isinstance(v, str) and text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+    return csv_safe(v) if isinstance(v, str) else str(v)
 
 
 def csv_long_text(records: list[dict]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gwstats.core.formatting import chinese_ordinal
 from gwstats.model.catalog import Catalog
 from gwstats.model.hierarchy import Hierarchy
 from gwstats.forms.crosstab import draw as draw_crosstabs
@@ -14,7 +15,6 @@ SHEET_NAME = "统计表"
 HELP_SHEET = "填表说明"
 TABLE_HEADER = ("序号", "指标", "计量单位", "数值", "备注")
 HEADER_ROW = 7  # 1-based row of TABLE_HEADER
-CHINESE_NUMERALS = "一二三四五六七八九十"
 GENERIC_NAME = "关心下一代工作统计表.xlsx"
 
 INSTRUCTIONS = [
@@ -89,7 +89,7 @@ def _fill(ws, catalog: Catalog, *, year: int | None, unit_name: str, unit_code: 
         if not metrics:
             continue
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
-        prefix = CHINESE_NUMERALS[gi] if gi < len(CHINESE_NUMERALS) else str(gi + 1)
+        prefix = chinese_ordinal(gi + 1)
         cell = ws.cell(r, 1, f"{prefix}、{group}")
         cell.font = bold
         cell.fill = PatternFill("solid", fgColor="EDEDED")

@@ -12,16 +12,6 @@ from pathlib import Path
 from gwstats.core.errors import GwstatsError, UsageError, WorkspaceNotFound
 
 CONFIG_NAME = "gwstats.toml"
-# The meeting chart set when gwstats.toml names none: "kind:metric" (share: parts joined by +).
-DEFAULT_STANDARD_CHARTS = (
-    "bar:legal_lessons",
-    "bar:aided_students",
-    "rate:rate_wuhao",
-    "rate:rate_coverage",
-    "compare:wulao_volunteers",
-    "trend:legal_audience",
-    "share:donations_social+donations_wulao",
-)
 ENV_VAR = "GWSTATS_WORKSPACE"
 MIN_YEAR, MAX_YEAR = 1949, 2100  # a statistical year, in settings and on the command line
 

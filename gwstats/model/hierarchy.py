@@ -91,9 +91,6 @@ class Hierarchy:
             yield code
             stack.extend(reversed(self._children.get(code, [])))
 
-    def descendants(self, code: str) -> list[str]:
-        return [c for c in self.walk(code) if c != code]
-
     def ancestors(self, code: str) -> list[str]:
         out, seen = [], {code}
         cur = self.units[code].parent

@@ -11,9 +11,7 @@ from pathlib import Path
 
 from gwstats.read.cells import RESAVE, ReadError, Sheet, cell_ref, col_index  # noqa: F401  (the reader's own names)
 
-EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et"}
 CSV_SUFFIXES = {".csv", ".txt"}
-SUFFIXES = EXCEL_SUFFIXES | CSV_SUFFIXES
 
 
 def utf8_or_gb(data: bytes) -> str | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gwstats.core.errors import UsageError
+from gwstats.core.formatting import chinese_ordinal
 from gwstats.render import report_sections as S
 from gwstats.render import wording as W
 from gwstats.render.rollup_table import rounding_note
@@ -19,7 +20,6 @@ from gwstats.render.rollup_table import rounding_note
 FORMATS = ("docx", "md", "html")
 RULES_SENTENCE = ("本报告的合计、比率、同比（含可比口径）和四舍五入均按《gwstats 统计口径说明》"
                   "（docs/rules.md）计算：合计为各单位本级数逐级相加，比率由合计的分子、分母重新计算。")
-CN_NUM = "一二三四五六七八九十"
 
 
 @dataclass
@@ -53,14 +53,6 @@ class ReportContent:
 
     def images(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "image"]
-
-
-def _cn(n: int) -> str:
-    if n <= 10:
-        return CN_NUM[n - 1]
-    if n < 20:
-        return "十" + (CN_NUM[n - 11] if n > 10 else "")
-    return str(n)
 
 
 def _chinese_date(d: dt.date) -> str:
@@ -161,7 +153,7 @@ def _basis(f: _Facts) -> str:
 def _group_section(f: _Facts, g: str, section: int, sentence: str, charts: bool) -> list[Block]:
     """One group of the catalog: heading, sentence, the table by unit and (when drawn) its chart."""
     cat, res, by_key, root = f.ws.catalog, f.res, f.by_key, f.res.root
-    blocks = [Block("heading", f"{_cn(section)}、{g}", 1), Block("para", sentence)]
+    blocks = [Block("heading", f"{chinese_ordinal(section)}、{g}", 1), Block("para", sentence)]
     codes = [m.code for m in cat.metrics_in_group(g)] + [i.code for i in cat.indicators.values() if i.group == g]
     keys = res.row_keys
     codes = [c for c in codes if c in res.metrics and any(

@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 from typing import Iterable
 
-from gwstats.core.formatting import fixed_text
+from gwstats.core.formatting import decimal_text, fixed_text
 from gwstats.core.rounding import OTHER_RATE_PLACES, dec, percent
 
 WAN = Decimal(10000)
@@ -65,13 +65,6 @@ _dec = dec
 _fixed = fixed_text
 
 
-def _plain(value: Decimal) -> str:
-    """An exact decimal without exponent or trailing zeros: 218, 13.5, 0.25."""
-    if value == value.to_integral_value():
-        return format(value.quantize(Decimal(1)), "f")
-    return format(value.normalize(), "f")
-
-
 def in_wan(value, measure: str = "", kind: str = "count") -> bool:
     """Whether :func:`number` writes this count in 万 (3.0万人次)."""
     if value is None or kind == "amount" or measure in ("万元", "元"):
@@ -101,10 +94,10 @@ def number(value, measure: str = "", kind: str = "count", *, approx: bool = Fals
     if measure == "元":
         if abs(v) >= WAN:
             return f"{prefix}{_fixed(v / WAN, 2)}万元"
-        return f"{prefix}{_plain(v) if v == v.to_integral_value() else _fixed(v, 2)}元"
+        return f"{prefix}{decimal_text(v) if v == v.to_integral_value() else _fixed(v, 2)}元"
     if wan or (measure in WAN_MEASURES and abs(v) >= WAN) or abs(v) >= WAN_ANY_COUNT_FROM:
         return f"{prefix}{_fixed(v / WAN, 1)}万{measure}"
-    return f"{prefix}{_plain(v)}{measure}"
+    return f"{prefix}{decimal_text(v)}{measure}"
 
 
 def about(value, measure: str = "", kind: str = "count", *, wan: bool = False) -> str:
@@ -138,7 +131,7 @@ def plain_number(value, kind: str = "count", measure: str = "") -> str:
     v = _dec(value)
     if kind == "amount" or measure == "万元":
         return _fixed(v, 2)
-    return _plain(v)
+    return decimal_text(v)
 
 
 def rate(value, display: str = "%") -> str:
@@ -245,7 +238,7 @@ def signed(delta, kind: str = "count", measure: str = "") -> str:
     elif kind == "amount" or measure == "万元":
         text = _fixed(d, 2)
     else:
-        text = _plain(d)
+        text = decimal_text(d)
     if Decimal(text) == 0:
         return "持平"
     return ("+" if d > 0 else "") + text

@@ -24,10 +24,8 @@ from openpyxl.utils import get_column_letter
 from gwstats.analysis.rollup import RollupResult
 from gwstats.render.wording import yoy_prefix
 from gwstats.render.rollup_table import column_title
-from gwstats.core.formatting import fixed
+from gwstats.core.formatting import RISKY_START, chinese_ordinal, fixed
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-LEVEL_NAMES = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
 PAGE_COLUMNS = 15  # columns of figures a landscape A4 page holds legibly
 MAX_ROWS = 100_000  # per detail sheet; beyond that the sheet says so (see gwstats trace)
 
@@ -47,7 +45,7 @@ def display_width(text) -> int:
 def safe_text(cell, value: str):
     """Write user-supplied text so that Excel never evaluates it."""
     cell.value = value
-    if value.startswith(FORMULA_START) or cell.data_type == "f":
+    if value.startswith(RISKY_START) or cell.data_type == "f":
         cell.data_type = "s"
         cell.quotePrefix = True
 
@@ -149,7 +147,7 @@ class SheetWriter:
             pass
         elif isinstance(v, str):
             c.value = v
-            if v.startswith(FORMULA_START) or c.data_type == "f":
+            if v.startswith(RISKY_START) or c.data_type == "f":
                 c.data_type = "s"  # user-supplied text: never a formula
                 quote = True
         elif isinstance(v, bool):
@@ -324,7 +322,7 @@ def _summary_sheet(wb, result: RollupResult, heading, subtitle, show_parts):
 
 
 def _level_name(level: int) -> str:
-    return f"{LEVEL_NAMES[level - 1] if level <= len(LEVEL_NAMES) else level}级单位"
+    return f"{chinese_ordinal(level)}级单位"
 
 
 def _is_amount(v) -> bool:

@@ -82,12 +82,6 @@ class FormTable:
     groups_of_rows: dict[str, str] = field(default_factory=dict)  # long list: row label -> group heading
     aliases: list[str] = field(default_factory=list)  # 表号, 表N: how notes and 填表说明 name the table
 
-    def cell_at(self, row_label: str | None, col_label: str | None) -> FormCell | None:
-        for c in self.cells:
-            if c.row_label == row_label and c.col_label == col_label:
-                return c
-        return None
-
 
 # ---- reading grids -------------------------------------------------------------------------------
 MAX_FORM_ROWS, MAX_FORM_COLS = 5000, 300  # a form sent down is a few pages, never a data dump

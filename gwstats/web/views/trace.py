@@ -6,13 +6,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse
 from starlette.routing import Route
 
+from gwstats.core.formatting import number_text
 from gwstats.web.pages import page_context, render
-
-
-def number_text(v, measure=""):
-    from gwstats.analysis.trace import number_text as trace_num
-
-    return trace_num(v) + (measure if v is not None else "")
 
 
 def _cell(c, what: str, note: str = "") -> dict:
