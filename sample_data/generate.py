@@ -15,6 +15,7 @@ one row per unit, two-row merged header, 合计 row), xls (an old .xls written w
 csv_gbk (long layout in a GBK-encoded .csv), free (a hand-made sheet with other labels),
 word (a Word document saved under an .xlsx name: import must refuse it). A template return with
 ``crosstab`` also fills the cross-tab sheet that the sample's own catalog (``catalog_extra``) draws.
+The level above 集安 (通化's units list and form, the province's cross-tab form) comes from superior.py.
 """
 
 from __future__ import annotations
@@ -446,7 +447,20 @@ def generate(out_root: Path = HERE, definitions: list[dict] | None = None) -> li
             path = folder / ret["file"]
             WRITERS[ret.get("layout", "template")](own_catalog if ret.get("crosstab") else catalog, d, ret, path)
             written.append(path)
+    superior = _superior_module()
+    shutil.rmtree(Path(out_root) / superior.FOLDER, ignore_errors=True)
+    written += superior.generate(out_root, save_openpyxl)
     return written
+
+
+def _superior_module():
+    """sample_data/superior.py (the level above 集安), loaded by path: this file is also run as a script."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gwstats_sample_superior", HERE / "superior.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def intended_totals(d: dict) -> dict[int, dict[str, Decimal]]:

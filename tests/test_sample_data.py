@@ -246,7 +246,7 @@ def _cells(path: Path):
 
 def _files(root: Path) -> dict[str, Path]:
     out = {}
-    for folder in ("anqing-police", "jian-an"):
+    for folder in ("anqing-police", "jian-an", "superior"):  # superior: the forms of the level above
         for p in (root / folder).rglob("*"):
             if p.is_file():
                 out[p.relative_to(root).as_posix()] = p

@@ -23,7 +23,7 @@ def from_template(
     """从上级下发的表格生成指标目录：每个要填的格子一个指标，已有指标按名称对上、不重复，
     表中写明的关系（1=2+3、其中项、合计）成为校验规则。表格有歧义时不生成，并指出是哪个单元格。
 
-    例：gwstats catalog from-template 省关工委2019年统计表.xlsx -o catalog.toml
+    例：gwstats catalog from-template ../示例/上级表格/省关工委组织建设情况统计表.xlsx -o 省关工委目录.toml
     """
     from gwstats.model.catalog import load_default
     from gwstats.core.errors import UsageError, WorkspaceNotFound

@@ -97,7 +97,7 @@ def report(
 ):
     """生成统计分析报告：总体情况、各分组的文字、表格和图表，附填报情况与数据核查。
 
-    例：gwstats report --year 2018 -o 2018年统计分析.docx --template 本单位模板.docx
+    例：gwstats report --year 2018 -o 2018年统计分析.docx
     """
     ws = open_workspace(workspace)
     year = ws.year_or_default(year)

@@ -73,7 +73,7 @@ def import_(
     每个文件要么全部导入，要么完全不导入；有文件被拒绝时退出码为 1（其他文件照常导入）。
     同一文件再次导入不会重复；同一单位同一年度的新文件替换旧文件，旧文件保留在历史中。
 
-    例：gwstats import 收到的报表/ --year 2018
+    例：gwstats import ../示例/安庆/收到的报表/2017/ --year 2017
     """
     received = _received_date(received)
     ws = open_workspace(workspace)

@@ -43,7 +43,7 @@ def units_import(
     """导入单位名单（替换原有名单）。有错误时不导入，并列出每处错误；新名单去掉了已有报表的单位时，
     除非加 --force，也不导入。
 
-    例：gwstats units import 单位名单.xlsx
+    例：gwstats units import ../示例/安庆/单位名单.xlsx
     """
     ws = open_workspace(workspace)
     n, findings = ws.import_units(file, force=force)
@@ -76,7 +76,7 @@ def units_check(
 ):
     """检查单位名单：成环、上级不存在、编码重复、名称或别名重复。有错误时退出码为 1。
 
-    例：gwstats units check 新单位名单.xlsx
+    例：gwstats units check ../示例/安庆/单位名单.xlsx
     """
     if file is not None:
         from gwstats.model.hierarchy import load_units_file

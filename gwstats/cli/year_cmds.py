@@ -49,7 +49,7 @@ def revert(
 ):
     """把某单位某年度报表的早先版本恢复为在用版本（作为新的一版记入历史，什么也不删除）。
 
-    例：gwstats revert --unit 凉水乡 --year 2020 --to 1
+    例：gwstats revert --unit 桐城 --year 2018 --to 1
     """
     if scope not in ("本级", "汇总"):
         raise typer.BadParameter("口径应为“本级”或“汇总”", param_hint="--scope")
