@@ -128,6 +128,9 @@ local_wheels={wheel_dir.as_posix()}/*.whl
 [Command gwstats]
 entry_point=gwstats.cli.app:main
 
+[Command gwstats-start]
+entry_point=gwstats.cli.start_menu:main
+
 [Build]
 directory={(build / 'nsis').as_posix()}
 installer_name={(dist / (name + '-setup.exe')).as_posix()}
@@ -136,8 +139,12 @@ nsi_template=installer.nsi
     return cfg
 
 
+PORTABLE_START = "打开关工委统计.cmd"  # double-clicked in the unzipped folder: the page, as the Start-menu entry
+
+
 def portable_zip(tree: Path, target: Path) -> None:
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(f"gwstats/{PORTABLE_START}", '@echo off\r\n"%~dp0bin\\gwstats-start.exe"\r\n')
         for path in sorted(tree.rglob("*")):
             if path.is_file() and path.suffix != ".nsi":
                 z.write(path, Path("gwstats") / path.relative_to(tree))
