@@ -88,6 +88,9 @@ def main() -> int:
                (install / "bin/gwstats.exe").exists())
     if install is None:
         return 1
+    path = subprocess.run(["wine", "reg", "query", r"HKCU\Environment", "/v", "PATH"], env=env, capture_output=True,
+                          timeout=300).stdout.decode("utf-8", "replace")
+    ok &= step("gwstats on the user's PATH", "Programs" in path and "\\bin" in path, path)
     harness_shims(prefix, install, env)
     exe = f"wine '{install / 'bin/gwstats.exe'}'"
     out = console(f"{exe} --version", env, work)
