@@ -30,11 +30,12 @@ def headline_codes(cat, root_recs: dict) -> list[str]:
 
 def headline_sentence(cat, root_recs: dict, scope: str, prefix: str) -> str:
     """``全市共有关工委组织218个，比上年增加9个；五老志愿者2503人，…。``"""
-    clauses = [W.value_clause(root_recs[c], prefix) for c in headline_codes(cat, root_recs)]
+    said: set = set()
+    clauses = [W.value_clause(root_recs[c], prefix, said) for c in headline_codes(cat, root_recs)]
     for ind in cat.indicators.values():
         rec = root_recs.get(ind.code)
         if ind.target is not None and _has(rec):
-            clauses.append(W.rate_clause(rec, lead=rec["metric_name"], prefix=prefix))
+            clauses.append(W.rate_clause(rec, lead=rec["metric_name"], prefix=prefix, said=said))
     if not clauses:
         return ""
     return W.once(scope + "；".join(clauses) + "。")
@@ -70,9 +71,10 @@ def highlights(cat, res, by_key, root_recs: dict, prefix: str) -> list[str]:
         rising.append((float(rec["change_pct"]), rec))
     rising.sort(key=lambda t: -t[0])
     if rising:
-        parts = [f"{rec['metric_name']}{W.record_change(rec, prefix)}（增长{fixed(pct, 1)}%）"
+        parts = [f"{rec['metric_name']}{W.comparable_change(rec, prefix)}（增长{fixed(pct, 1)}%）"
                  for pct, rec in rising[:3]]
-        out.append("增幅较大的有：" + "；".join(parts) + "。")
+        basis = "（按可比口径，只比较两年都填报了该项的单位）" if any(r.get("comparable") for _p, r in rising[:3]) else ""
+        out.append(f"增幅较大的有{basis}：" + "；".join(parts) + "。")
     # units first on each headline figure
     firsts = []
     for code in headline_codes(cat, root_recs):
