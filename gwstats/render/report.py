@@ -108,6 +108,8 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
         parts = [p for p in parts if p] or [f"说明{len(check.findings)}处"]
         overview += f"数据核查发现{'、'.join(parts)}，详见附录二。"
     add(Block("para", overview))
+    if check is not None and check.has_errors:  # written over an open error (--allow-errors): said under it
+        add(Block("note", S.error_note(check)))
     basis = ""
     if res.compare_year:
         basis = f"同比变化均与{res.compare_year}年比较"
@@ -156,7 +158,7 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
                               name=f"图{section:02d}_{code}.png"))
 
     if res.units:
-        good = S.highlights(cat, res, by_key, root_recs, prefix)
+        good = S.highlights(cat, res, by_key, root_recs, prefix, check)
         if good:
             add(Block("heading", "主要亮点", 1))
             for text in good:

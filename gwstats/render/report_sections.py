@@ -58,8 +58,21 @@ def _unit_values(res, by_key, code: str) -> list[tuple[str, object]]:
     return out
 
 
-def highlights(cat, res, by_key, root_recs: dict, prefix: str) -> list[str]:
-    """Sentences for 主要亮点."""
+def error_note(check) -> str:
+    """Under the overview of a report written over open errors: each one, unit, metric and cell."""
+    from gwstats.render.gate import error_note as note
+
+    return note([f for f in check.findings if f.severity == "error"])
+
+
+def highlights(cat, res, by_key, root_recs: dict, prefix: str, check=None) -> list[str]:
+    """Sentences for 主要亮点: never built on a figure with an error or a 同比异常 finding."""
+    from gwstats.render.gate import flagged
+
+    bad = flagged(check.findings if check is not None else [], cat)
+    bad_metrics = {m for _u, m in bad}
+    by_key = {k: v for k, v in by_key.items() if k not in bad}
+    root_recs = {c: r for c, r in root_recs.items() if c not in bad_metrics}
     out = []
     # largest increases, relative, over figures that had a value last year
     rising = []
