@@ -63,3 +63,19 @@ def test_clean_data_publishes(tmp_path):
     add_submission(ws, "A", 2020, {"org_total": 10})
     r = _cli(ws, "export", "--format", "csv-long", "-o", str(tmp_path / "长表.csv"))
     assert r.exit_code == 0, r.output
+
+
+def test_organisation_name_is_never_the_placeholder(tmp_path):
+    from gwstats import Workspace
+    from store_builders import set_units
+
+    ws = Workspace.init(tmp_path / "ws", year=2020)  # no --name
+    set_units(ws, UNITS)
+    add_submission(ws, "A", 2020, {"org_total": 10})
+    add_submission(ws, "B", 2020, {"org_total": 12})
+    content = R.build_report(ws, 2020, charts=False)
+    assert content.title.startswith("测试县关工委2020年度") and "某某市" not in content.text()
+    assert "单位名称取自单位名单的最上级单位" in content.text()
+    from gwstats.render.chart_data import build_chart
+
+    assert build_chart(ws, 2020, "org_total").title.startswith("测试县关工委")

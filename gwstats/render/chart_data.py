@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from gwstats.core.errors import UsageError
+from gwstats.forms.export import organisation
 from gwstats.render import style as S
 from gwstats.render import wording as W
 from gwstats.render.charts import KINDS, ChartData, NoChartData, draw, save_figure
@@ -87,7 +88,7 @@ def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target
     pinned = 0 if result.extra is None else 1
     root = result.root
     root_name = h.name(root)
-    org = ws.config.organisation
+    org = organisation(ws)
     scope = _scope(ws, result)
     metrics = metric if isinstance(metric, list) else [metric]
     first = metrics[0]
@@ -202,9 +203,9 @@ def trend_data(ws, year: int, metric: str, *, unit: str | None = None, target: f
         labels = [lab + m for lab, m in zip(labels, marks)]
     first = next(y for y, v in zip(years, values) if v is not None)
     span = f"{first}—{year}年" if first != year else f"{year}年"
-    root_name = h.name(root) if root else ws.config.organisation
+    root_name = h.name(root) if root else organisation(ws)
     scope = "" if not unit else W.short_unit(root_name)
-    data = ChartData("trend", W.chart_title(ws.config.organisation, span, scope, f"{name}变化"), labels, values,
+    data = ChartData("trend", W.chart_title(organisation(ws), span, scope, f"{name}变化"), labels, values,
                      measure, vkind, "", W.source_note(coverage), sort=False)
     if vkind == "rate":
         data.axis_label = f"{name}（{measure}）"
@@ -383,7 +384,7 @@ def make_standard_charts(ws, year: int, out_dir: str | Path, *, unit: str | None
         name = f"{i:02d}_{kind}_{'+'.join(metrics)}.png"
         files = save_figure(fig, out.out_dir / name, dpi=style.dpi, svg=svg, pdf=pdf)
         out.files.append((files[0], data.title))
-    out.index = write_index(out, f"{ws.config.organisation}{year}年 会议图表")
+    out.index = write_index(out, f"{organisation(ws)}{year}年 会议图表")
     return out
 
 

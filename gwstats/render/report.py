@@ -83,7 +83,7 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
     root_name = h.name(root)
     root_recs = {m: by_key.get((root, m)) for m in res.metrics}
     scope = W.scope_word(root_name)
-    org = ws.config.organisation
+    org, org_from_units = S.organisation_named(ws)
     content = ReportContent(W.report_title(org, year), org, _chinese_date(today or dt.date.today()))
     add = content.blocks.append
 
@@ -190,6 +190,8 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
                      str(f.extra.get("metric_name") or ""), f.message, f.where()] for f in check.findings]
             add(Block("table", f"附表2 {year}年度数据核查结果", columns=cols, rows=rows))
     add(Block("note", "说明：" + basis + RULES_SENTENCE if basis else RULES_SENTENCE))
+    if org_from_units:
+        add(Block("note", S.NAME_FROM_UNITS_NOTE + "。"))
     return content
 
 

@@ -8,6 +8,7 @@ from collections import Counter
 
 from gwstats.core.findings import label
 from gwstats.core.formatting import fixed
+from gwstats.forms.export import NAME_FROM_UNITS_NOTE, organisation_named  # noqa: F401 (used by report.py)
 from gwstats.render import wording as W
 
 MOST_NAMED = 5  # units named in one clause before 等N个单位

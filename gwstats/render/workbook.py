@@ -221,7 +221,9 @@ def _fmt_of(rec: dict) -> str:
 def write_workbook(ws, result: RollupResult, output, *, show_parts: bool = False, status=None, checks=None) -> Path:
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    org = ws.config.organisation
+    from gwstats.forms.export import organisation
+
+    org = organisation(ws)
     year = result.year
     tree = result.tree
     root = tree.index[result.root]
