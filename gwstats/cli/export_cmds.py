@@ -45,8 +45,8 @@ def export(
                          + (f"（同时给了 {'、'.join(modes)}）" if modes else ""))
     ws = open_workspace(workspace)
     year = ws.year_or_default(year)
-    _gate(ws, year, unit, allow_errors)
     if fmt == "csv-long":
+        _gate(ws, year, unit, allow_errors)
         from gwstats.forms.export import csv_long_text
 
         if output is None:
@@ -57,6 +57,7 @@ def export(
         return
     if output is None:
         raise UsageError("请用 -o 指定输出的 .xlsx 文件")
+    _gate(ws, year, unit, allow_errors)
     if as_return:
         info = ws.export_return(year, output, unit=unit, prefer=prefer)
         for line in info.summary_lines():

@@ -120,6 +120,13 @@ def highlights(cat, res, by_key, root_recs: dict, prefix: str, check=None) -> li
     return out
 
 
+def _reported_below(res, unit: str) -> int:
+    try:
+        return res.coverage(unit)[0]
+    except Exception:  # a unit outside the result's tree: nothing known below it
+        return 0
+
+
 def problems(cat, res, by_key, root_recs: dict, status, check) -> list[str]:
     """Sentences for 存在问题."""
     out = []
@@ -130,9 +137,17 @@ def problems(cat, res, by_key, root_recs: dict, status, check) -> list[str]:
         if below:
             out.append(f"{ind.name}低于{W.rate(ind.target, ind.display)}目标的有{_names(below)}。")
     if status is not None:
-        missing = list(status.missing or [])
-        if missing:
-            out.append(f"未报送报表的有{_names(missing)}，其数据未计入本报告。")
+        # 未报 = no return for the year. A unit without its own return whose subordinates reported is
+        # not "not counted": their figures are in every table; a unit covered by a superior's 汇总 is
+        # not missing at all (status leaves it out).
+        none, own_only = [], []
+        for r in status.missing_rows:
+            below = _reported_below(res, r["unit"])
+            (own_only if below else none).append(r["unit_name"])
+        if none:
+            out.append(f"未报送报表的有{_names(none)}，其数据未计入本报告。")
+        if own_only:
+            out.append(f"{_names(own_only)}本级未报送报表，其下属单位已报，下属单位的数据已计入本报告。")
     if check is not None and check.findings:
         kinds = Counter(label(f.code) for f in check.findings)
         listed = "、".join(f"{k}{n}处" for k, n in kinds.most_common())

@@ -198,6 +198,19 @@ def _left_out_names(rec: dict) -> list[str]:
     return [n for key in ("left_out_prev", "left_out_cur") for n in (rec.get(key) or "").split("、") if n]
 
 
+def _why_left_out(rec: dict) -> list[str]:
+    """``东湖街道、南街社区本年未报``, ``县公安局本年未填``, ``城南站已撤销``: one meaning for each word
+    (未报 = no return for the year; 未填 = a return without this item; 已撤销 = no longer exists)."""
+    reasons = rec.get("left_out_why") or {}
+    out: list[str] = []
+    for key, default in (("left_out_prev", "本年未报"), ("left_out_cur", "上年未报")):
+        groups: dict[str, list[str]] = {}
+        for name in [n for n in (rec.get(key) or "").split("、") if n]:
+            groups.setdefault(reasons.get(name, default), []).append(name)
+        out += [_few("、".join(names)) + word for word, names in groups.items()]
+    return out
+
+
 def _these(n: int) -> str:
     return "这个单位" if n == 1 else ("这两个单位" if n == 2 else f"这{n}个单位")
 
@@ -224,11 +237,7 @@ def record_change(rec: dict, prefix: str = "比上年", said: set | None = None)
     key = (rec.get("left_out_prev") or "", rec.get("left_out_cur") or "")
     if said is not None and key in said:
         return f"{raw_text}，剔除上述单位后{comp}"
-    why = []
-    if rec.get("left_out_prev"):
-        why.append(_few(rec["left_out_prev"]) + "本年未报")
-    if rec.get("left_out_cur"):
-        why.append(_few(rec["left_out_cur"]) + "上年未报")
+    why = _why_left_out(rec)
     if said is not None:
         said.add(key)
     n = len(_left_out_names(rec))
