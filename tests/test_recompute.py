@@ -97,3 +97,40 @@ def test_trend_marks_incomplete_years(ws):
     assert data.labels[0] == "2018年 已报1/4"
     assert data.labels[1] == "2019年" and data.labels[-1] == "2020年 已报2/4"
     assert "比2019年减少5个" in data.subtitle and "按可比口径" in data.subtitle
+
+
+def test_trace_lists_a_derived_own_line_so_children_add_up(tmp_path):
+    from store_builders import SMALL_UNITS
+
+    ws = make_ws(tmp_path, SMALL_UNITS)
+    add_submission(ws, "A", 2018, {"org_total": 20}, scope="汇总")  # 甲县 sent its 汇总 only
+    add_submission(ws, "A1", 2018, {"org_total": 5})
+    add_submission(ws, "A2", 2018, {"org_total": 6})
+    text = ws.trace(2018, "A", "org_total").render()
+    assert "合计 20" in text and "甲县一站：5" in text and "甲县二站：6" in text
+    assert "本级：9（由汇总表数 20 减去下级合计 11 得出）" in text
+
+
+def test_workbook_shows_yuan_per_person_with_two_decimals(tmp_path):
+    from store_builders import SMALL_UNITS
+
+    ws = make_ws(tmp_path, SMALL_UNITS)
+    add_submission(ws, "A1", 2018, {"aided_students": 3, "aid_amount": "0.5"})
+    path = write_workbook(ws, ws.rollup(2018), tmp_path / "汇总.xlsx")
+    sheet = openpyxl.load_workbook(path)["分单位明细"]
+    row = next(r for r in sheet.iter_rows() if r[4].value == "人均资助金额" and r[7].value is not None)
+    assert row[7].number_format == "0.00" and round(row[7].value, 2) == 1666.67
+
+
+def test_level_remainder_row_says_what_it_holds(tmp_path):
+    from store_builders import SMALL_UNITS
+
+    ws = make_ws(tmp_path, SMALL_UNITS)
+    add_submission(ws, "C", 2018, {"org_total": 1})
+    add_submission(ws, "A", 2018, {"org_total": 2})
+    add_submission(ws, "A1", 2018, {"org_total": 5})
+    add_submission(ws, "D", 2018, {"org_total": 4})
+    res = ws.rollup(2018, level=3)
+    names = [res.row_name(k) for k in res.listed_keys]
+    other = next(n for n in names if n.startswith("其他"))
+    assert other == "其他（测试市、甲县本级；市直单位）"

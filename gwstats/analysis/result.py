@@ -202,9 +202,29 @@ class RollupResult:
         """(code, name, level, row kind) of row ``i``."""
         if i >= self.tree.n:
             e = self.extra
-            return e.key, e.name, e.level, e.kind
+            return e.key, self._extra_name(), e.level, e.kind
         kind = "合计" if self.tree.codes[i] == self.root and self.root not in self.units else "单位"
         return self.tree.codes[i], self.tree.names[i], int(self.tree.level[i]), kind
+
+    def _extra_name(self) -> str:
+        """The remainder row's label, saying what it holds: the 本级 of units above the listed ones and
+        the units with no listed unit below them (其他（测试市、甲县本级；市直单位）)."""
+        e = self.extra
+        if e.kind != "其他":
+            return e.name
+        if "extra_name" in self._missing_cache:
+            return self._missing_cache["extra_name"]
+        t = self.tree
+        members = [int(k) for k in e.members]
+        with_data = [k for k in members if self.frame.eff_has[k].any()] or members
+        listed = {t.index[u] for u in self.units if u in t.index}
+        above = {a for k in listed for a in t.ancestors(k)}
+        member_set = set(members)
+        own = [_short(t.names[k]) for k in with_data if k in above]
+        rest = [_short(t.names[k]) for k in with_data if k not in above and int(t.parent[k]) not in member_set - above]
+        parts = ([unit_names_text(own) + "本级"] if own else []) + ([unit_names_text(rest)] if rest else [])
+        self._missing_cache["extra_name"] = f"其他（{'；'.join(parts)}）" if parts else e.name
+        return self._missing_cache["extra_name"]
 
     def _left_out(self, i: int, flags: np.ndarray) -> list[str]:
         m = self.members(i)

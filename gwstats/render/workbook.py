@@ -35,7 +35,7 @@ _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
-FMT = {"count": "#,##0", "amount": "#,##0.00", "rate": "0.0%", "number": "0.0", "change_pp": '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"'}
+FMT = {"count": "#,##0", "amount": "#,##0.00", "rate": "0.0%", "number": "0.00", "change_pp": '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"'}
 
 
 def display_width(text) -> int:
