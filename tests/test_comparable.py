@@ -108,7 +108,7 @@ def test_hierarchy_change_is_said(tmp_path):
     add_submission(ws, "E", 2018, {"schools": 5})
     text = R.build_report(ws, 2018, charts=False).text()
     assert "按现行隶属关系计算" in text
-    assert "45所，比上年增加5所，主要是新区上年未报；按可比口径（剔除这个单位）与上年持平" in text
+    assert "45所，比上年增加5所，主要是新区新设；按可比口径（剔除这个单位）与上年持平" in text  # not 上年未报: it did not exist
 
 
 def test_dissolved_units_late_return_is_not_counted_without_a_finding(tmp_path):
