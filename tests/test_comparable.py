@@ -36,8 +36,9 @@ def test_non_reporting_unit_is_not_a_fall(ws):
 
 def test_report_says_comparable_basis_and_names_who_is_left_out(ws):
     text = R.build_report(ws, 2018, charts=False).text()
-    assert "中小学校70所（市直单位未报），按可比口径与上年持平" in text
-    assert "减少12所" not in text
+    assert "中小学校70所，比上年减少12所，主要是市直单位本年未报；按可比口径（剔除这个单位）与上年持平" in text
+    # the plain fall is never stated without the comparable change beside it
+    assert text.count("减少12所") == text.count("减少12所，主要是市直单位本年未报；按可比口径") + text.count("减少12所，剔除上述单位后")
 
 
 def test_rate_change_is_over_units_with_all_parts_both_years(ws):
@@ -107,7 +108,7 @@ def test_hierarchy_change_is_said(tmp_path):
     add_submission(ws, "E", 2018, {"schools": 5})
     text = R.build_report(ws, 2018, charts=False).text()
     assert "按现行隶属关系计算" in text
-    assert "45所（新区上年未报），按可比口径与上年持平" in text
+    assert "45所，比上年增加5所，主要是新区新设；按可比口径（剔除这个单位）与上年持平" in text  # not 上年未报: it did not exist
 
 
 def test_dissolved_units_late_return_is_not_counted_without_a_finding(tmp_path):

@@ -52,7 +52,7 @@ def test_rollup_default_is_the_headline_table(chart_ws):
     r = CliRunner().invoke(app, ["rollup", "-w", str(chart_ws.root), "--year", "2018"])
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
-    assert lines[1].split()[:4] == ["指标", "本年", "上年", "增减"]
+    assert lines[1].split()[:5] == ["指标", "本年", "上年（可比口径）", "增减", "上年（全部）"]
     assert any(line.startswith("关工委组织数") for line in lines)
     assert max(wcswidth(line) for line in lines[:-1]) <= 100
     assert "--metric" in lines[-1]
@@ -66,5 +66,6 @@ def test_headline_table_uses_the_decimals_and_marks_of_every_output(demo_run):
     assert rows["人均资助金额"][:3] == ["1793.33", "1850.00", "-56.67"]  # 元 per student: two decimals
     assert rows["五好达标率"][:4] == ["80.7", "72.7", "+8.0", "个百分点"]
     # a change on the comparable basis is marked and explained, never a bare +0 beside 158 / 164
-    assert rows["应建关工委单位数"][:3] == ["158", "164", "持平*"]
+    # 本年 − 上年（可比口径）= 增减 on the row, last year's full total beside it
+    assert rows["应建关工委单位数"][:4] == ["158", "158", "持平*", "164"]
     assert "* 按可比口径：只比较两年都填报了该项的单位（未报：华亭公安分局）" in text

@@ -23,7 +23,7 @@ def test_into_the_citys_own_form_and_back(tmp_path):
     a, sums = county(tmp_path, "XA", "甲县关工委", 5, 1)
     form = city_long_form(tmp_path / "丙市下发统计表.xlsx", year=2018)
     out = tmp_path / "甲县填好的统计表.xlsx"
-    r = run("export", "-w", a.root, "--year", 2018, "--into", form, "-o", out)
+    r = run("export", "--allow-errors", "-w", a.root, "--year", 2018, "--into", form, "-o", out)
     assert r.exit_code == 1, r.output  # done, with one cell the catalog cannot fill
     assert "关爱老党员人数" in r.output and "市统计表!D13" in r.output and "未填写" in r.output
     assert "公式格保留原公式" not in r.output  # the check formula is beside the figures, not in them
@@ -80,11 +80,11 @@ def test_into_a_wide_form_fills_only_this_units_row(tmp_path):
 def test_into_usage_errors(tmp_path):
     a, _ = county(tmp_path, "XA", "甲县关工委", 1, 1)
     form = city_long_form(tmp_path / "f.xlsx")
-    r = run("export", "-w", a.root, "--year", 2018, "--into", form, "-o", form)
+    r = run("export", "--allow-errors", "-w", a.root, "--year", 2018, "--into", form, "-o", form)
     assert r.exit_code == 2 and "不能与上级下发的原表格相同" in r.output
-    r = run("export", "-w", a.root, "--year", 2018, "--into", tmp_path / "none.xlsx", "-o", tmp_path / "o.xlsx")
+    r = run("export", "--allow-errors", "-w", a.root, "--year", 2018, "--into", tmp_path / "none.xlsx", "-o", tmp_path / "o.xlsx")
     assert r.exit_code == 2 and "找不到" in r.output
-    r = run("export", "-w", a.root, "--year", 2018, "--into", form, "--as-return", "-o", tmp_path / "o.xlsx")
+    r = run("export", "--allow-errors", "-w", a.root, "--year", 2018, "--into", form, "--as-return", "-o", tmp_path / "o.xlsx")
     assert r.exit_code == 2 and "同时给了" in r.output
     assert not (tmp_path / "o.xlsx").exists()
 

@@ -16,13 +16,14 @@ ORG = "安庆市公安局关工委"
 # From the stored dataset: 2018 188 organisations (2017: 189), 152 of them 五好 (80.9%, +1.5 points).
 # 宿松 reported 2017 but not 2018: every change of a figure it gave is on the comparable basis (the
 # raw differences, 减少1个 and 减少50人, came from its not reporting)
-ORG_SENTENCE = ("全市共有关工委组织188个（宿松县公安局未报），按可比口径比上年增加19个；其中达到“五好”标准的152个，"
-                "占80.9%，按可比口径比上年提高0.4个百分点；"
+ORG_SENTENCE = ("全市共有关工委组织188个，比上年减少1个，主要是宿松县公安局本年未报；按可比口径（剔除这个单位）比上年增加19个；"
+                "其中达到“五好”标准的152个，占80.9%，比上年提高1.5个百分点，剔除上述单位后比上年提高0.4个百分点；"
                 "应建关工委的单位59个，比上年增加5个；其中已建关工委的56个，占94.9%，比上年提高0.5个百分点。")
-WULAO_SENTENCE = ("全市共有五老志愿者2503人（宿松县公安局未报），按可比口径比上年增加250人；其中五老骨干802人，"
-                  "占32.0%，按可比口径与上年持平。")
+WULAO_SENTENCE = ("全市共有五老志愿者2503人，比上年减少50人，主要是宿松县公安局本年未报；按可比口径（剔除这个单位）"
+                  "比上年增加250人；其中五老骨干802人，占32.0%，比上年提高3.7个百分点，剔除上述单位后与上年持平。")
 # a figure written in 万 keeps that form in its change (6.4万人次，比上年增加0.6万人次)
-LEGAL_SENTENCE = "全市开展法制课710场次（宿松县公安局未报），按可比口径比上年增加72场次；受教育师生6.4万人次，比上年增加0.6万人次。"
+LEGAL_SENTENCE = ("全市开展法制课710场次，比上年增加12场次，宿松县公安局本年未报；按可比口径（剔除这个单位）比上年增加72场次；"
+                  "受教育师生6.4万人次，比上年增加0.6万人次。")
 
 
 @pytest.fixture(scope="module")
@@ -166,10 +167,10 @@ def test_overview_highlights_and_problems(content):
 
     overview = section("总体情况")
     # the headline figures with their changes, not a methods note
-    assert "全市共有关工委组织188个（宿松县公安局未报），按可比口径比上年增加19个" in overview
+    assert "全市共有关工委组织188个，比上年减少1个，主要是宿松县公安局本年未报；按可比口径（剔除这个单位）比上年增加19个" in overview
     assert "五老志愿者2503人" in overview and "逐级汇总形成" not in overview
     good = section("主要亮点")
-    assert "增幅较大的有：" in good and "最多的是" in good
+    assert "增幅较大的有（按可比口径，只比较两年都填报了该项的单位）：" in good and "最多的是" in good
     bad = section("存在问题")
     assert "未报送报表的有宿松县公安局" in bad
     assert "数据核查发现" in bad and "-" not in bad  # finding types in words, never codes

@@ -320,6 +320,8 @@ def test_anqing_report_has_no_fall_from_a_unit_that_did_not_report(anqing):
 
     ws, _ = anqing
     text = build_report(ws, 2018, charts=False).text()
-    assert "比上年减少12所" not in text and "比上年减少6个" not in text
-    assert "辖区有中小学校855所，按可比口径与上年持平" in text
-    assert "全市应建关工委的单位158个（华亭公安分局未报），按可比口径与上年持平" in text
+    # the plain fall a reader computes is stated, with why and the comparable change beside it (issue 20)
+    assert "辖区有中小学校855所，比上年减少12所，剔除上述单位后与上年持平" in text
+    assert ("全市应建关工委的单位158个，比上年减少6个，主要是华亭公安分局本年未报；"
+            "按可比口径（剔除这个单位）与上年持平") in text
+    assert "比上年减少12所。" not in text and "比上年减少12所；" not in text

@@ -69,14 +69,18 @@ def test_detail_and_yoy_sheets(book):
     detail = rows(wb["分单位明细"])
     assert len(detail) == 3 + len(result.records())
     yoy = rows(wb["同比"])
+    head = next(r for r in yoy if r[0] == "单位")
+    assert list(head[3:9]) == ["2018年", "2018年（可比口径）", "2017年（可比口径）", "增减", "增减率", "2017年（全部）"]
     rec = next(r for r in yoy if r[0] == "测试市关工委（合计）" and r[1] == "资助金额")
-    # the change is over the units that gave 资助金额 both years (甲县二站 gave it in 2018 only)
-    assert rec[3] == pytest.approx(13.65) and rec[4] == 10 and rec[5] == pytest.approx(3.55)
-    assert rec[7] == "可比口径" and "上年未报：" in rec[8] and "甲县二站" in rec[8] and rec[9].startswith("按可比口径比上年增加3.55万元")
-    assert rec[9] == "按可比口径比上年增加3.55万元（增长35.5%）"
+    # the change is over the units that gave 资助金额 both years (甲县二站 gave it in 2018 only):
+    # 2018年（可比口径）− 2017年（可比口径）= 增减 on the row
+    assert rec[3] == pytest.approx(13.65) and rec[4] == pytest.approx(13.55) and rec[5] == 10
+    assert rec[6] == pytest.approx(3.55) and rec[8] is None  # 2017年（全部）= the comparable one: not repeated
+    assert rec[9] == "可比口径" and "上年未报：" in rec[10] and "甲县二站" in rec[10]
+    assert rec[11] == "比上年增加3.65万元，主要是+甲县二站上年未报；按可比口径（剔除这个单位）比上年增加3.55万元（增长35.5%）"
     rate = next(r for r in yoy if r[0] == "测试市关工委（合计）" and r[1] == "五好达标率")
     # 甲县一站 alone gave both parts both years: 70.0% → 90.0%; the raw 70.0% → 53.6% came from 甲县二站 joining
-    assert rate[9] == "按可比口径比上年提高20.0个百分点"
+    assert rate[11].endswith("按可比口径（剔除这个单位）比上年提高20.0个百分点")
 
 
 def test_status_checks_and_sources(book):

@@ -21,7 +21,7 @@ RECORD_KEYS = (
     "unit", "unit_name", "level", "row", "metric", "metric_name", "group", "measure", "kind", "value",
     "numerator", "denominator", "reported", "expected", "coverage", "prev_value", "change",
     "change_pct", "comparable", "value_comparable", "prev_comparable", "left_out_cur", "left_out_prev",
-    "change_approx", "rate_left_out", "source", "note", "approx",
+    "change_approx", "left_out_why", "rate_left_out", "source", "note", "approx",
 )
 _NOTE_NAMES = 3
 
@@ -202,9 +202,29 @@ class RollupResult:
         """(code, name, level, row kind) of row ``i``."""
         if i >= self.tree.n:
             e = self.extra
-            return e.key, e.name, e.level, e.kind
+            return e.key, self._extra_name(), e.level, e.kind
         kind = "合计" if self.tree.codes[i] == self.root and self.root not in self.units else "单位"
         return self.tree.codes[i], self.tree.names[i], int(self.tree.level[i]), kind
+
+    def _extra_name(self) -> str:
+        """The remainder row's label, saying what it holds: the 本级 of units above the listed ones and
+        the units with no listed unit below them (其他（测试市、甲县本级；市直单位）)."""
+        e = self.extra
+        if e.kind != "其他":
+            return e.name
+        if "extra_name" in self._missing_cache:
+            return self._missing_cache["extra_name"]
+        t = self.tree
+        members = [int(k) for k in e.members]
+        with_data = [k for k in members if self.frame.eff_has[k].any()] or members
+        listed = {t.index[u] for u in self.units if u in t.index}
+        above = {a for k in listed for a in t.ancestors(k)}
+        member_set = set(members)
+        own = [_short(t.names[k]) for k in with_data if k in above]
+        rest = [_short(t.names[k]) for k in with_data if k not in above and int(t.parent[k]) not in member_set - above]
+        parts = ([unit_names_text(own) + "本级"] if own else []) + ([unit_names_text(rest)] if rest else [])
+        self._missing_cache["extra_name"] = f"其他（{'；'.join(parts)}）" if parts else e.name
+        return self._missing_cache["extra_name"]
 
     def _left_out(self, i: int, flags: np.ndarray) -> list[str]:
         m = self.members(i)
@@ -302,7 +322,7 @@ class RollupResult:
         """Year-over-year fields: the raw previous total, and the change on the comparable basis."""
         out = {"prev_value": None, "change": None, "change_pct": None, "comparable": False,
                "value_comparable": None, "prev_comparable": None, "left_out_cur": "", "left_out_prev": "",
-               "change_approx": False}
+               "change_approx": False, "left_out_why": {}}
         if self.px is None:
             return out
         p, c = self.px, self.cx
@@ -339,5 +359,30 @@ class RollupResult:
         if differs:
             out["left_out_cur"] = "、".join(self._left_out(i, flags_c))
             out["left_out_prev"] = "、".join(self._left_out(i, flags_p))
+            out["left_out_why"] = self._left_out_why(i, flags_c, flags_p)
         return out
+
+    def _left_out_why(self, i: int, flags_c: np.ndarray, flags_p: np.ndarray) -> dict:
+        """Why each unit is left out of the comparable basis, one meaning per word: 未报 (no return at all
+        that year), 未填 (a return without this item), 已撤销 (not in existence this year), 新设 (not yet
+        last year). Keyed by the short name used in left_out_cur / left_out_prev."""
+        m = self.members(i)
+        n = self.tree.n
+        why: dict[str, str] = {}
+        for year_flags, frame, year, gone, fresh in ((flags_p, self.frame, self.year, "已撤销", "本年"),
+                                                      (flags_c, self.prev, self.compare_year, "新设", "上年")):
+            if frame is None or year is None:
+                continue
+            active = self.tree.active(year)
+            for k in m[year_flags[m]]:
+                if k >= n:
+                    continue
+                name = _short(self.tree.names[k])
+                if not active[k]:
+                    why[name] = gone
+                elif frame.data.has_sub[k]:
+                    why[name] = f"{fresh}未填"
+                else:
+                    why[name] = f"{fresh}未报"
+        return why
 

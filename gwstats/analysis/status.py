@@ -35,7 +35,13 @@ class StatusResult:
 
     @property
     def missing_rows(self) -> list[dict]:
-        return [r for r in self.rows if r["expected"] and not r["reported"]]
+        """未报: expected, no return for the year, and not covered by a superior's 汇总 return."""
+        return [r for r in self.rows if r["expected"] and not r["reported"] and not r.get("covered_by")]
+
+    @property
+    def covered(self) -> list[str]:
+        """Units without a return of their own whose figures reach the total through a superior's 汇总."""
+        return [r["unit_name"] for r in self.rows if r["expected"] and not r["reported"] and r.get("covered_by")]
 
     @property
     def missing(self) -> list[str]:
@@ -56,7 +62,9 @@ class StatusResult:
             tail = "、".join(missing)
         undated = sum(1 for r in self.rows if r["expected"] and r["reported"] and r["on_time"] is None)
         dates = f"，报送日期不详 {undated} 个" if undated else ""
-        return f"应报 {exp} 个单位，已报 {rep} 个（{pct_text}），按时 {self.on_time} 个{dates}，未报：{tail}"
+        covered = self.covered
+        cov = f"，由上级汇总表填报 {len(covered)} 个" if covered else ""
+        return f"应报 {exp} 个单位，已报 {rep} 个（{pct_text}）{cov}，按时 {self.on_time} 个{dates}，未报：{tail}"
 
     def display_rows(self, missing_only: bool = False) -> list[dict]:
         rows = self.missing_rows if missing_only else [r for r in self.rows if r["expected"] or r["reported"]]
@@ -67,7 +75,9 @@ class StatusResult:
                             "填报人": r["填报人"] or "", "联系电话": r["联系电话"] or "",
                             "联系人来源": r.get("contact_from") or ""})
                 continue
-            if not r["reported"]:
+            if not r["reported"] and r.get("covered_by"):
+                state = f"由{r['covered_by']}汇总表填报"
+            elif not r["reported"]:
                 state = "未报"
             elif r["on_time"] is False:
                 state = "迟报"
@@ -121,8 +131,24 @@ def status(ws, year: int, unit: str | None = None) -> StatusResult:
             "填报人": d["filled_by"] if d else None,
             "联系电话": d["phone"] if d else None,
         })
+    _covered_by_superior(ws.store, tree, year, rows)
     _earlier_contacts(ws.store, year, [r for r in rows if not r["reported"]])
     return StatusResult(year, tree.codes[root], deadline, rows)
+
+
+def _covered_by_superior(store, tree, year: int, rows: list[dict]):
+    """A unit without a return whose superior sent a 汇总 return for the year is covered, not missing."""
+    huizong = {unit for _sid, unit, scope, source, _p in store.packed_in_force(year)
+               if scope == "汇总" and source == "return"}
+    if not huizong:
+        return
+    for r in rows:
+        if r["reported"]:
+            continue
+        for a in tree.ancestors(tree.index[r["unit"]]):
+            if tree.codes[a] in huizong:
+                r["covered_by"] = tree.names[a]
+                break
 
 
 _DATE = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})")

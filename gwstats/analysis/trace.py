@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from gwstats.core.errors import UsageError
 from gwstats.core.formatting import number_text
+from gwstats.store.db import from_micro
 
 
 @dataclass
@@ -49,6 +50,7 @@ class TraceNode:
     own: Cell | None = None
     reported: Cell | None = None
     missing: bool = False  # expected, nothing submitted
+    derived_own: Decimal | None = None  # 本级 = 汇总表数 − 下级合计 (no 本级 return of its own)
     children: list["TraceNode"] = field(default_factory=list)
 
 
@@ -110,6 +112,8 @@ class TraceResult:
         items: list = []
         if node.own is not None:
             items.append(("own", node.own))
+        elif node.derived_own is not None:
+            items.append(("derived", node.derived_own))
         if node.reported is not None:
             items.append(("rep", node.reported))
         items.extend(("child", c) for c in node.children)
@@ -120,6 +124,10 @@ class TraceResult:
                 val = number_text(item.value) if item.value is not None else "不适用"
                 unused = "（已含在汇总表数中）" if node.source == "reported" else ""
                 lines.append(f"{child_prefix}{b}本级：{val}{unused}  ← {item.where()}")
+            elif kind == "derived":
+                below = None if node.reported is None or node.reported.value is None else node.reported.value - item
+                how = f"（由汇总表数 {number_text(node.reported.value)} 减去下级合计 {number_text(below)} 得出）" if below is not None else "（由汇总表数减去下级合计得出）"
+                lines.append(f"{child_prefix}{b}本级：{number_text(item)}{how}")
             elif kind == "rep":
                 what = "合计行" if item.source == "total_row" else "汇总表"
                 use = "（代替计算数）" if node.source == "reported" else "（仅用于比对，不相加）"
@@ -192,6 +200,8 @@ def _trace(ws, rr, tree, i: int, code: str, max_depth):
                       own if own is not None and own.value is not None or own is not None and own.state == "na" else None,
                       rep if rep is not None and rep.value is not None else None,
                       missing=bool(expected[k] and not f.data.has_sub[k] and f.count[k, j] == 0))
+        if n.own is None and f.derived is not None and f.derived[k] and f.eff_has[k, j]:
+            n.derived_own = from_micro(f.eff_own[k, j])  # the children below then add up to the total shown
         if f.stood_in[k, j] or (max_depth is not None and depth >= max_depth):
             return n
         for c in tree.children(int(k)):

@@ -67,6 +67,7 @@ def charts(
     level: LevelOpt = None,
     svg: Annotated[bool, typer.Option("--svg", help="每张图另存 .svg")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="每张图另存 .pdf")] = False,
+    allow_errors: Annotated[bool, typer.Option("--allow-errors", help="数据核查有错误时照样生成（受影响的数字旁标注）")] = False,
     workspace: WorkspaceOpt = None,
     fmt: FormatOpt = Format.table,
 ):
@@ -76,6 +77,7 @@ def charts(
     """
     ws = open_workspace(workspace)
     year = ws.year_or_default(year)
+    _gate(ws, year, unit, "图表", allow_errors)
     result = ws.charts(year, output, unit=unit, level=level, svg=svg, pdf=pdf)
     emit(result.records(), fmt, title=f"已生成 {len(result.files)} 张图表，目录：{result.index}")
     for entry, reason in result.skipped:
@@ -93,6 +95,7 @@ def report(
     unit: UnitOpt = None,
     level: LevelOpt = None,
     template: Annotated[Optional[Path], typer.Option("--template", "-t", help="本单位的 Word 模板（.docx）：沿用其样式、页面设置和页眉页脚（默认 templates/报告模板.docx 的版式）", show_default=False)] = None,
+    allow_errors: Annotated[bool, typer.Option("--allow-errors", help="数据核查有错误时照样生成（受影响的数字旁标注）")] = False,
     workspace: WorkspaceOpt = None,
 ):
     """生成统计分析报告：总体情况、各分组的文字、表格和图表，附填报情况与数据核查。
@@ -101,9 +104,26 @@ def report(
     """
     ws = open_workspace(workspace)
     year = ws.year_or_default(year)
+    _gate(ws, year, unit, "报告", allow_errors)
     path = ws.report(year, output, fmt=fmt.value if fmt else None, unit=unit, level=level,
                      template=template)
     typer.echo(f"已生成报告：{path}")
+
+
+def _gate(ws, year: int, unit, what: str, allow: bool):
+    """Refuse (exit 1) to publish over an open error unless --allow-errors; then say what is marked."""
+    from gwstats.render.gate import error_line, open_errors, refusal_lines
+
+    errors = open_errors(ws, year, ws.resolve_unit(unit) if unit else None)
+    if not errors:
+        return
+    if not allow:
+        for line in refusal_lines(errors, what):
+            err(line)
+        raise typer.Exit(1)
+    err(f"提醒：数据核查还有 {len(errors)} 处错误未解决，按 --allow-errors 照样生成{what}，受影响的数字已标注：")
+    for f in errors[:20]:
+        err(f"  {error_line(f)}")
 
 
 def register(app: typer.Typer):

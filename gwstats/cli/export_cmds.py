@@ -22,6 +22,7 @@ def export(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="输出文件（csv-long 不写则输出到屏幕）", show_default=False)] = None,
     unit: UnitOpt = None,
     prefer: Annotated[str, typer.Option("--prefer", help="computed：计算数（默认）；reported：下级未报齐时采用汇总表数")] = "computed",
+    allow_errors: Annotated[bool, typer.Option("--allow-errors", help="数据核查有错误时照样导出")] = False,
     workspace: WorkspaceOpt = None,
 ):
     """把本级汇总数报给上级：--as-return 生成标准汇总表，--into 填写上级下发的表格，--format csv-long 导出长表。
@@ -45,6 +46,7 @@ def export(
     ws = open_workspace(workspace)
     year = ws.year_or_default(year)
     if fmt == "csv-long":
+        _gate(ws, year, unit, allow_errors)
         from gwstats.forms.export import csv_long_text
 
         if output is None:
@@ -55,6 +57,7 @@ def export(
         return
     if output is None:
         raise UsageError("请用 -o 指定输出的 .xlsx 文件")
+    _gate(ws, year, unit, allow_errors)
     if as_return:
         info = ws.export_return(year, output, unit=unit, prefer=prefer)
         for line in info.summary_lines():
@@ -67,6 +70,22 @@ def export(
         err(line)
     if result.unmatched:
         raise typer.Exit(1)
+
+
+def _gate(ws, year: int, unit, allow: bool):
+    """Nothing sent up over an open error unless --allow-errors (then the errors are listed)."""
+    from gwstats.render.gate import error_line, open_errors, refusal_lines
+
+    errors = open_errors(ws, year, ws.resolve_unit(unit) if unit else None)
+    if not errors:
+        return
+    if not allow:
+        for line in refusal_lines(errors, "导出文件"):
+            err(line)
+        raise typer.Exit(1)
+    err(f"提醒：数据核查还有 {len(errors)} 处错误未解决，按 --allow-errors 照样导出：")
+    for f in errors[:20]:
+        err(f"  {error_line(f)}")
 
 
 def register(app: typer.Typer):

@@ -81,7 +81,7 @@ def return_workbook(ws, year: int, unit: str | None = None, prefer: str = "compu
     settings = export_settings(ws)
     name = settings.get("unit_name") or h.name(code)
     wb = build_workbook(ws.catalog, year=year, unit_name=name, unit_code=settings.get("unit_code", ""),
-                        parent_name=settings.get("parent", ""), organisation=ws.config.organisation, scope="汇总")
+                        parent_name=settings.get("parent", ""), organisation=organisation(ws), scope="汇总")
     sheet = wb[SHEET_NAME]
     for label, key in (("填报人", "filled_by"), ("联系电话", "phone")):
         if settings.get(key):
@@ -204,3 +204,26 @@ def write_csv_long(ws, year: int, output, unit: str | None = None, prefer: str =
     tmp.write_bytes(("\ufeff" + csv_long_text(records)).encode("utf-8"))
     tmp.replace(output)
     return output, len(records)
+
+
+# ---- the organisation's name on every published page -------------------------------------------
+PLACEHOLDER_NAMES = ("某某市关工委", "关工委", "")
+NAME_FROM_UNITS_NOTE = "单位名称取自单位名单的最上级单位（gwstats.toml [organisation] name 未设置）"
+
+
+def organisation_named(ws) -> tuple[str, bool]:
+    """(the organisation's name, whether it was taken from the unit list): the clerk's own name when
+    given, else the root of the unit list, never the placeholder ``某某市关工委``."""
+    name = (ws.config.organisation or "").strip()
+    if name not in PLACEHOLDER_NAMES:
+        return name, False
+    h = ws.hierarchy()
+    root = h.root
+    if root is None:
+        return name or "关工委", False
+    return h.name(root), True
+
+
+def organisation(ws) -> str:
+    return organisation_named(ws)[0]
+

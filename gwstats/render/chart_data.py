@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from gwstats.core.errors import UsageError
+from gwstats.forms.export import organisation
 from gwstats.render import style as S
 from gwstats.render import wording as W
 from gwstats.render.charts import KINDS, ChartData, NoChartData, draw, save_figure
@@ -61,7 +62,7 @@ def _total_subtitle(rec: dict | None, root_name: str, compare_year) -> str:
     else:
         text = f"合计{W.number(rec['value'], rec.get('measure', ''), kind, approx=bool(rec.get('approx')))}"
     ch = W.record_change(rec, f"比{compare_year}年" if compare_year else "比上年")
-    text += W.left_out(rec) + f"，{ch}" if ch and rec.get("prev_value") is not None else ""
+    text += f"，{ch}" if ch and rec.get("prev_value") is not None else ""
     rep, exp = rec.get("reported"), rec.get("expected")
     if rep is not None and exp and rep < exp:
         text += f"（未报齐 {rep}/{exp}）"
@@ -87,7 +88,7 @@ def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target
     pinned = 0 if result.extra is None else 1
     root = result.root
     root_name = h.name(root)
-    org = ws.config.organisation
+    org = organisation(ws)
     scope = _scope(ws, result)
     metrics = metric if isinstance(metric, list) else [metric]
     first = metrics[0]
@@ -151,7 +152,8 @@ def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target
         if not result.compare_year:
             raise NoChartData(f"{result.year}年没有可比较的上年数据，无法画同比图")
         data.prev_values = [r.get("prev_value") for r in recs]
-        data.changes = [r.get("change") for r in recs]
+        # a label is the difference of the two bars drawn; a comparable-basis change is said in the subtitle
+        data.changes = [W.raw_change(r) for r in recs]
         if all(v is None for v in data.prev_values):
             raise NoChartData(f"{result.compare_year}年 {scope}“{name}”没有数据，无法画同比图")
         data.series_names = (f"{result.year}年", f"{result.compare_year}年")
@@ -180,21 +182,30 @@ def trend_data(ws, year: int, metric: str, *, unit: str | None = None, target: f
     labels, values, coverage = [], [], None
     h = ws.hierarchy()
     root = unit
+    marks: list[str] = []
+    covers: set = set()
     for y in years:
         res = ws.rollup(y, unit=unit, metrics=[metric], compare=None)
         root = res.root
         rec = _records_index(res).get((res.root, metric)) or {}
+        rep, exp = rec.get("reported"), rec.get("expected")
+        # a year with incomplete reporting is marked on its label: its point is not a like-for-like total
         labels.append(f"{y}年")
+        marks.append(f" 已报{rep}/{exp}" if rec.get("value") is not None and exp and rep < exp else "")
+        covers.add((rep, exp) if rec.get("value") is not None else None)
         values.append(rec.get("value"))
         if y == year:
             coverage = rec.get("coverage")
     if all(v is None for v in values):
         raise NoChartData(f"各年度“{name}”都没有数据")
+    covers.discard(None)
+    if len(covers) > 1:  # reporting differs between the years drawn: the incomplete ones say so (2019年 已报2/3)
+        labels = [lab + m for lab, m in zip(labels, marks)]
     first = next(y for y, v in zip(years, values) if v is not None)
     span = f"{first}—{year}年" if first != year else f"{year}年"
-    root_name = h.name(root) if root else ws.config.organisation
+    root_name = h.name(root) if root else organisation(ws)
     scope = "" if not unit else W.short_unit(root_name)
-    data = ChartData("trend", W.chart_title(ws.config.organisation, span, scope, f"{name}变化"), labels, values,
+    data = ChartData("trend", W.chart_title(organisation(ws), span, scope, f"{name}变化"), labels, values,
                      measure, vkind, "", W.source_note(coverage), sort=False)
     if vkind == "rate":
         data.axis_label = f"{name}（{measure}）"
@@ -202,8 +213,14 @@ def trend_data(ws, year: int, metric: str, *, unit: str | None = None, target: f
     vals = [v for v in values if v is not None]
     if len(vals) >= 2 and values[-1] is not None:
         i_prev = max(i for i, v in enumerate(values[:-1]) if v is not None)
-        delta = Decimal(str(values[-1])) - Decimal(str(values[i_prev]))
-        text = W.change(delta, measure, vkind, display=measure, prefix=f"比{years[i_prev]}年")
+        # the change as the report says it: the plain difference of the two points, and the comparable
+        # one beside it where units reported in one of the two years only
+        last = ws.rollup(year, unit=unit, metrics=[metric], compare=years[i_prev])
+        rec = _records_index(last).get((last.root, metric)) or {}
+        text = W.record_change(rec, f"比{years[i_prev]}年") if rec.get("change") is not None else ""
+        if not text:
+            delta = Decimal(str(values[-1])) - Decimal(str(values[i_prev]))
+            text = W.change(delta, measure, vkind, display=measure, prefix=f"比{years[i_prev]}年")
         data.subtitle = f"{year}年{W.rate(values[-1], measure) if vkind == 'rate' else W.number(values[-1], measure, vkind)}，{text}"
     return data
 
@@ -367,7 +384,7 @@ def make_standard_charts(ws, year: int, out_dir: str | Path, *, unit: str | None
         name = f"{i:02d}_{kind}_{'+'.join(metrics)}.png"
         files = save_figure(fig, out.out_dir / name, dpi=style.dpi, svg=svg, pdf=pdf)
         out.files.append((files[0], data.title))
-    out.index = write_index(out, f"{ws.config.organisation}{year}年 会议图表")
+    out.index = write_index(out, f"{organisation(ws)}{year}年 会议图表")
     return out
 
 

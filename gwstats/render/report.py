@@ -79,7 +79,7 @@ class _Facts:
 def build_report(ws, year: int, *, unit: str | None = None, level: int | None = None,
                  charts: bool = True, today: dt.date | None = None) -> ReportContent:
     f = _gather(ws, year, unit, level)
-    org = ws.config.organisation
+    org, org_from_units = S.organisation_named(ws)
     content = ReportContent(W.report_title(org, year), org, _chinese_date(today or dt.date.today()))
     add = content.blocks.append
     cat = ws.catalog
@@ -87,13 +87,15 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
     sentences = {g: W.catalog_group_sentence(cat, g, f.root_recs, f.scope, f.prefix) for g in groups}
     add(Block("heading", "总体情况", 1))
     add(Block("para", _overview(f, [g for g in groups if not sentences[g]])))
+    if f.check is not None and f.check.has_errors:  # written over an open error (--allow-errors): said under it
+        add(Block("note", S.error_note(f.check)))
     section = 0
     for g in groups:
         if sentences[g]:
             section += 1
             content.blocks += _group_section(f, g, section, sentences[g], charts)
     if f.res.units:
-        good = S.highlights(cat, f.res, f.by_key, f.root_recs, f.prefix)
+        good = S.highlights(cat, f.res, f.by_key, f.root_recs, f.prefix, f.check)
         if good:
             add(Block("heading", "主要亮点", 1))
             for text in good:
@@ -104,6 +106,8 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
     content.blocks += _status_appendix(f) + _check_appendix(f)
     basis = _basis(f)
     add(Block("note", "说明：" + basis + RULES_SENTENCE if basis else RULES_SENTENCE))
+    if org_from_units:
+        add(Block("note", S.NAME_FROM_UNITS_NOTE + "。"))
     return content
 
 

@@ -8,6 +8,7 @@ from collections import Counter
 
 from gwstats.core.findings import label
 from gwstats.core.formatting import fixed
+from gwstats.forms.export import NAME_FROM_UNITS_NOTE, organisation_named  # noqa: F401 (used by report.py)
 from gwstats.render import wording as W
 
 MOST_NAMED = 5  # units named in one clause before 等N个单位
@@ -30,11 +31,12 @@ def headline_codes(cat, root_recs: dict) -> list[str]:
 
 def headline_sentence(cat, root_recs: dict, scope: str, prefix: str) -> str:
     """``全市共有关工委组织218个，比上年增加9个；五老志愿者2503人，…。``"""
-    clauses = [W.value_clause(root_recs[c], prefix) for c in headline_codes(cat, root_recs)]
+    said: set = set()
+    clauses = [W.value_clause(root_recs[c], prefix, said) for c in headline_codes(cat, root_recs)]
     for ind in cat.indicators.values():
         rec = root_recs.get(ind.code)
         if ind.target is not None and _has(rec):
-            clauses.append(W.rate_clause(rec, lead=rec["metric_name"], prefix=prefix))
+            clauses.append(W.rate_clause(rec, lead=rec["metric_name"], prefix=prefix, said=said))
     if not clauses:
         return ""
     return W.once(scope + "；".join(clauses) + "。")
@@ -57,8 +59,21 @@ def _unit_values(res, by_key, code: str) -> list[tuple[str, object]]:
     return out
 
 
-def highlights(cat, res, by_key, root_recs: dict, prefix: str) -> list[str]:
-    """Sentences for 主要亮点."""
+def error_note(check) -> str:
+    """Under the overview of a report written over open errors: each one, unit, metric and cell."""
+    from gwstats.render.gate import error_note as note
+
+    return note([f for f in check.findings if f.severity == "error"])
+
+
+def highlights(cat, res, by_key, root_recs: dict, prefix: str, check=None) -> list[str]:
+    """Sentences for 主要亮点: never built on a figure with an error or a 同比异常 finding."""
+    from gwstats.render.gate import flagged
+
+    bad = flagged(check.findings if check is not None else [], cat)
+    bad_metrics = {m for _u, m in bad}
+    by_key = {k: v for k, v in by_key.items() if k not in bad}
+    root_recs = {c: r for c, r in root_recs.items() if c not in bad_metrics}
     out = []
     # largest increases, relative, over figures that had a value last year
     rising = []
@@ -70,9 +85,10 @@ def highlights(cat, res, by_key, root_recs: dict, prefix: str) -> list[str]:
         rising.append((float(rec["change_pct"]), rec))
     rising.sort(key=lambda t: -t[0])
     if rising:
-        parts = [f"{rec['metric_name']}{W.record_change(rec, prefix)}（增长{fixed(pct, 1)}%）"
+        parts = [f"{rec['metric_name']}{W.comparable_change(rec, prefix)}（增长{fixed(pct, 1)}%）"
                  for pct, rec in rising[:3]]
-        out.append("增幅较大的有：" + "；".join(parts) + "。")
+        basis = "（按可比口径，只比较两年都填报了该项的单位）" if any(r.get("comparable") for _p, r in rising[:3]) else ""
+        out.append(f"增幅较大的有{basis}：" + "；".join(parts) + "。")
     # units first on each headline figure
     firsts = []
     for code in headline_codes(cat, root_recs):
@@ -104,6 +120,13 @@ def highlights(cat, res, by_key, root_recs: dict, prefix: str) -> list[str]:
     return out
 
 
+def _reported_below(res, unit: str) -> int:
+    try:
+        return res.coverage(unit)[0]
+    except Exception:  # a unit outside the result's tree: nothing known below it
+        return 0
+
+
 def problems(cat, res, by_key, root_recs: dict, status, check) -> list[str]:
     """Sentences for 存在问题."""
     out = []
@@ -114,9 +137,17 @@ def problems(cat, res, by_key, root_recs: dict, status, check) -> list[str]:
         if below:
             out.append(f"{ind.name}低于{W.rate(ind.target, ind.display)}目标的有{_names(below)}。")
     if status is not None:
-        missing = list(status.missing or [])
-        if missing:
-            out.append(f"未报送报表的有{_names(missing)}，其数据未计入本报告。")
+        # 未报 = no return for the year. A unit without its own return whose subordinates reported is
+        # not "not counted": their figures are in every table; a unit covered by a superior's 汇总 is
+        # not missing at all (status leaves it out).
+        none, own_only = [], []
+        for r in status.missing_rows:
+            below = _reported_below(res, r["unit"])
+            (own_only if below else none).append(r["unit_name"])
+        if none:
+            out.append(f"未报送报表的有{_names(none)}，其数据未计入本报告。")
+        if own_only:
+            out.append(f"{_names(own_only)}本级未报送报表，其下属单位已报，下属单位的数据已计入本报告。")
     if check is not None and check.findings:
         kinds = Counter(label(f.code) for f in check.findings)
         listed = "、".join(f"{k}{n}处" for k, n in kinds.most_common())

@@ -91,26 +91,32 @@ def change_word(result: RollupResult) -> str:
 
 def headline_rows(result: RollupResult) -> list[dict]:
     """The console default (``gwstats rollup``, the demo): the root's figures with a value, one line
-    each — 指标, 本年, 上年, 增减 (a rate's in 百分点; * on a comparable-basis change, see
-    ``table_notes``), 计量单位, 已报 — with the decimals of every other output."""
+    each — 指标, 本年, 上年（可比口径）, 增减 (a rate's in 百分点; * on a comparable-basis change, see
+    ``table_notes``), 上年（全部） where some figure's basis differs, 计量单位, 已报 — so that
+    本年 − 上年 = 增减 on every row, with the decimals of every other output."""
     rows = []
-    for rec in result.records():
-        if rec["unit"] != result.root or rec["value"] is None:
-            continue
+    recs = [r for r in result.records() if r["unit"] == result.root and r["value"] is not None]
+    differs = any(r.get("comparable") for r in recs)
+    new_units = any(r.get("comparable") and r.get("value_comparable") is not None
+                    and r["value_comparable"] != r["value"] for r in recs)
+    for rec in recs:
         rate = rec["kind"] == "rate"
 
         def shown_value(v):
             text = fmt_value(v, rec["kind"], rec["measure"])
             return text.rstrip("%" + rec["measure"]) if rate else text
 
-        rows.append({
-            "指标": rec["metric_name"],
-            "本年": shown_value(rec["value"]),
-            "上年": shown_value(rec["prev_value"]),
-            "增减": _bare_change(rec),
-            "计量单位": rec["measure"],
-            "已报": rec["coverage"],
-        })
+        comp = rec.get("comparable")
+        row = {"指标": rec["metric_name"], "本年": shown_value(rec["value"])}
+        if new_units:
+            row["本年（可比口径）"] = shown_value(rec["value_comparable"] if comp else rec["value"])
+        row["上年（可比口径）" if differs else "上年"] = shown_value(rec["prev_comparable"] if comp else rec["prev_value"])
+        row["增减"] = _bare_change(rec)
+        if differs:
+            row["上年（全部）"] = shown_value(rec["prev_value"]) if comp else ""
+        row["计量单位"] = rec["measure"]
+        row["已报"] = rec["coverage"]
+        rows.append(row)
     return rows
 
 

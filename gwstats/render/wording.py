@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Iterable
 
 from gwstats.core.formatting import decimal_text, fixed_text
 from gwstats.core.rounding import OTHER_RATE_PLACES, dec, percent
+from gwstats.render.unit_words import PHRASES, level_word, phrase, scope_word, short_unit  # noqa: F401 (part of this API)
 
 WAN = Decimal(10000)
 # Measures written in 万 from 10 000 up (person-times are the usual case: 3.0万人次).
@@ -20,45 +20,6 @@ WAN_MEASURES = ("人次",)
 # Any other count is written in 万 only from this size up (1.2万人 reads better than 12000人 only when large).
 WAN_ANY_COUNT_FROM = Decimal(100000)
 RATE_DECIMALS = 1
-
-# How a metric's catalog name is said in a sentence (default catalog); other names fall back to
-# the name without its trailing 数/人数/场次.
-PHRASES = {
-    "关工委组织数": "共有关工委组织",
-    "达到五好标准组织数": "达到“五好”标准的",
-    "应建关工委单位数": "应建关工委的单位",
-    "已建关工委单位数": "已建关工委的",
-    "关爱工作站数": "建立关爱工作站",
-    "五老志愿者人数": "共有五老志愿者",
-    "五老骨干人数": "五老骨干",
-    "参与关工工作退休民警人数": "参与关工工作的退休民警",
-    "五老参加学习培训人数": "参加学习培训的五老",
-    "法制副校长人数": "聘任法制副校长",
-    "中小学校数": "辖区有中小学校",
-    "配备法制副校长学校数": "配备法制副校长的",
-    "法制课场次": "开展法制课",
-    "受教育师生人次": "受教育师生",
-    "法治宣讲活动场次": "开展法治宣讲活动",
-    "资助困难学生人数": "资助困难学生",
-    "资助金额": "资助金额",
-    "结对帮扶对数": "结对帮扶",
-    "关爱留守困境儿童人数": "关爱留守、困境儿童",
-    "捐款捐物": "捐款捐物",
-    "社会力量捐款": "协调社会力量捐款",
-    "五老捐款捐物": "五老捐款捐物",
-    "培训青年农民人数": "培训青年农民",
-    "帮教对象人数": "帮教对象",
-    "挽救失足青少年人数": "挽救失足青少年",
-    "社区数": "辖区有社区",
-    "零犯罪社区数": "零犯罪社区",
-    "零犯罪学校数": "零犯罪学校",
-    "投入警力": "投入警力",
-    "安全检查次数": "开展安全检查",
-    "上报宣传稿件": "上报宣传稿件",
-    "稿件被采用": "被采用",
-}
-_NAME_SUFFIXES = ("人数", "对数", "次数", "单位数", "数")
-
 
 # ---- numbers -----------------------------------------------------------------------------------
 _dec = dec
@@ -196,19 +157,88 @@ def change(delta, measure: str = "", kind: str = "count", *, display: str = "%",
     return f"{prefix}{word}{text}"
 
 
-def record_change(rec: dict, prefix: str = "比上年") -> str:
-    """The change of one rollup record as a summary says it: on the comparable basis it reads
-    ``按可比口径比上年增加6个`` (a change from non-reporting is never stated as a fact)."""
+def _change_of(rec: dict, delta, prefix: str) -> str:
+    """``比上年增加6个`` for ``delta`` in the record's kind and measure."""
+    if rec.get("kind") == "rate":
+        return change(delta, kind="rate", display=rec.get("measure") or "%", prefix=prefix,
+                      approx=bool(rec.get("change_approx")))
+    return change(delta, rec.get("measure", ""), rec.get("kind", "count"), prefix=prefix,
+                  approx=bool(rec.get("change_approx")),
+                  wan=in_wan(rec.get("value"), rec.get("measure", ""), rec.get("kind", "count")))
+
+
+def comparable_change(rec: dict, prefix: str = "比上年") -> str:
+    """The change on the basis the record computed it (comparable where units differ), without the
+    plain difference: for a place that states the basis once for all its figures (主要亮点)."""
+    return "" if rec.get("change") is None else _change_of(rec, rec["change"], prefix)
+
+
+def raw_change(rec: dict):
+    """This year's figure minus last year's, both over all units that gave them: what a reader holding
+    last year's return computes (a rate's in 百分点 of the shown rates)."""
+    from gwstats.core.rounding import shown
+
+    v, p = rec.get("value"), rec.get("prev_value")
+    if v is None or p is None:
+        return None
+    kind, measure = rec.get("kind", "count"), rec.get("measure", "")
+    if kind == "rate":
+        return shown(v, "rate", measure or "%") - shown(p, "rate", measure or "%")
+    return _dec(v) - _dec(p)
+
+
+def _left_out_names(rec: dict) -> list[str]:
+    return [n for key in ("left_out_prev", "left_out_cur") for n in (rec.get(key) or "").split("、") if n]
+
+
+def _why_left_out(rec: dict) -> list[str]:
+    """``东湖街道、南街社区本年未报``, ``县公安局本年未填``, ``城南站已撤销``: one meaning for each word
+    (未报 = no return for the year; 未填 = a return without this item; 已撤销 = no longer exists)."""
+    reasons = rec.get("left_out_why") or {}
+    out: list[str] = []
+    for key, default in (("left_out_prev", "本年未报"), ("left_out_cur", "上年未报")):
+        groups: dict[str, list[str]] = {}
+        for name in [n for n in (rec.get(key) or "").split("、") if n]:
+            groups.setdefault(reasons.get(name, default), []).append(name)
+        out += [_few("、".join(names)) + word for word, names in groups.items()]
+    return out
+
+
+def _these(n: int) -> str:
+    return "这个单位" if n == 1 else ("这两个单位" if n == 2 else f"这{n}个单位")
+
+
+def record_change(rec: dict, prefix: str = "比上年", said: set | None = None) -> str:
+    """The change of one rollup record as a summary says it.
+
+    Where every unit gave the figure in both years, or the comparable change reads the same as the
+    plain difference, it is that change (``比上年增加6个``). Where they differ the sentence gives both
+    in words a reader can check against last year's return:
+    ``比上年减少5个，主要是东湖街道、南街社区本年未报；按可比口径（剔除这两个单位）比上年增加6个``.
+    ``said`` (a set kept over one section) states the basis once: a later figure leaving out the same
+    units reads ``比上年减少6人，剔除上述单位后与上年持平``.
+    """
     if rec.get("change") is None:
         return ""
-    if rec.get("kind") == "rate":
-        text = change(rec["change"], kind="rate", display=rec.get("measure") or "%", prefix=prefix,
-                      approx=bool(rec.get("change_approx")))
-    else:
-        text = change(rec["change"], rec.get("measure", ""), rec.get("kind", "count"), prefix=prefix,
-                      approx=bool(rec.get("change_approx")),
-                      wan=in_wan(rec.get("value"), rec.get("measure", ""), rec.get("kind", "count")))
-    return ("按可比口径" + text) if rec.get("comparable") else text
+    comp = _change_of(rec, rec["change"], prefix)
+    if not rec.get("comparable"):
+        return comp
+    raw = raw_change(rec)
+    raw_text = _change_of(rec, raw, prefix) if raw is not None else ""
+    if not raw_text or raw_text == comp:
+        return comp
+    key = (rec.get("left_out_prev") or "", rec.get("left_out_cur") or "")
+    if said is not None and key in said:
+        return f"{raw_text}，剔除上述单位后{comp}"
+    why = _why_left_out(rec)
+    if said is not None:
+        said.add(key)
+    n = len(_left_out_names(rec))
+    # 主要是 where the units left out explain the plain change (a fall from units not reporting this
+    # year, a rise from units new this year); otherwise the fact alone
+    explains = ((raw < 0 and rec.get("left_out_prev") and not rec.get("left_out_cur"))
+                or (raw > 0 and rec.get("left_out_cur") and not rec.get("left_out_prev")))
+    return f"{raw_text}，{'主要是' if explains else ''}{'、'.join(why)}；按可比口径（剔除{_these(n)}）{comp}"
 
 
 def left_out(rec: dict) -> str:
@@ -244,70 +274,6 @@ def signed(delta, kind: str = "count", measure: str = "") -> str:
     return ("+" if d > 0 else "") + text
 
 
-# ---- names and scopes ---------------------------------------------------------------------------
-def phrase(name: str) -> str:
-    """How a metric is said before its figure: 法制课场次 -> 开展法制课."""
-    if name in PHRASES:
-        return PHRASES[name]
-    for suffix in _NAME_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            return name[: -len(suffix)]
-    return name
-
-
-def scope_word(unit_name: str) -> str:
-    """全市 / 全县 / 全区 / 全镇 ... from the name of the unit the totals belong to."""
-    best = None
-    for word, out in (("街道", "全街道"), ("市", "全市"), ("县", "全县"), ("区", "全区"), ("镇", "全镇"), ("乡", "全乡")):
-        i = unit_name.find(word)
-        if i >= 0 and (best is None or i < best[0]):
-            best = (i, out)
-    return best[1] if best else "全系统"
-
-
-_SHORT_SUFFIXES = ("关工委员会", "关工委", "关工小组")
-
-
-def short_unit(name: str) -> str:
-    """A unit's name for a chart axis: 桐城市公安局关工委 -> 桐城市公安局."""
-    for s in _SHORT_SUFFIXES:
-        if name.endswith(s) and len(name) > len(s):
-            return name[: -len(s)]
-    return name
-
-
-def level_word(names: Iterable[str]) -> str:
-    """How a summary names a set of units: 各县(市)局, 各乡镇(街道), 各派出所, else 各单位."""
-    kinds = set()
-    for name in names:
-        n = short_unit(name)
-        m = re.search(r"(县|市|区)(公安)?局$", n)
-        if m:
-            kinds.add(m.group(1) + "局")
-            continue
-        for k in ("派出所", "分局", "支队", "大队", "街道", "社区", "学校", "中学", "小学", "镇", "乡", "村", "县", "区", "市", "局"):
-            if n.endswith(k):
-                kinds.add({"中学": "学校", "小学": "学校"}.get(k, k))
-                break
-        else:
-            return "各单位"
-    if not kinds:
-        return "各单位"
-    if len(kinds) == 1:
-        return "各" + next(iter(kinds))
-    if kinds <= {"县局", "市局"}:
-        return "各县(市)局"
-    if kinds <= {"县局", "市局", "区局", "分局"}:
-        return "各县(市、区)局"
-    if kinds <= {"县", "市", "区"}:
-        return "各县(市、区)"
-    if kinds <= {"镇", "乡", "街道"}:
-        return "各乡镇(街道)"
-    if kinds <= {"社区", "村"}:
-        return "各村(社区)"
-    return "各单位"
-
-
 def source_note(coverage: str | None) -> str:
     """``数据来源：各单位统计报表（已报 12/13）``."""
     return "数据来源：各单位统计报表" + (f"（已报 {coverage}）" if coverage else "")
@@ -328,24 +294,25 @@ def _has(rec: dict | None) -> bool:
     return rec is not None and rec.get("value") is not None
 
 
-def value_clause(rec: dict, prefix: str = "比上年") -> str:
-    """``关工委组织218个，比上年增加6个`` for one record of a count or amount; on the comparable
-    basis ``共有关工委组织110个（东湖街道未报），按可比口径比上年增加6个``."""
+def value_clause(rec: dict, prefix: str = "比上年", said: set | None = None) -> str:
+    """``关工委组织218个，比上年增加6个`` for one record of a count or amount; where the comparable
+    change differs from the plain one ``共有关工委组织110个，比上年减少5个，主要是东湖街道、南街社区本年未报；
+    按可比口径（剔除这两个单位）比上年增加6个`` (see :func:`record_change`)."""
     text = phrase(rec["metric_name"]) + number(rec["value"], rec.get("measure", ""), rec.get("kind", "count"),
                                                approx=bool(rec.get("approx")))
-    ch = record_change(rec, prefix)
-    return text + (left_out(rec) + f"，{ch}" if ch else "")
+    ch = record_change(rec, prefix, said)
+    return text + (f"，{ch}" if ch else "")
 
 
-def rate_clause(rec: dict, *, lead: str = "占", prefix: str = "比上年") -> str:
+def rate_clause(rec: dict, *, lead: str = "占", prefix: str = "比上年", said: set | None = None) -> str:
     """``占80.7%，比上年提高8.0个百分点`` (lead ``占``) or ``五好达标率80.7%，…`` (lead = the name).
     A rate that leaves out units with only some of its parts says so: ``占54.5%（不含未填组织数的丁县）``."""
     display = rec.get("measure") or "%"
     text = lead + ("约" if rec.get("approx") else "") + rate(rec["value"], display)
     if rec.get("rate_left_out"):
         text += f"（{rec['rate_left_out']}）"
-    ch = record_change(rec, prefix)
-    return text + (left_out(rec) + f"，{ch}" if ch else "")
+    ch = record_change(rec, prefix, said)
+    return text + (f"，{ch}" if ch else "")
 
 
 def part_name(part: str, total: str) -> str:
@@ -381,6 +348,7 @@ def group_sentence(records: dict[str, dict], metrics: list[str], indicators: lis
     by_num = {num: (code, den) for code, num, den in indicators if num}
     parts = {t: [p for p in ps if p in metrics] for t, ps in (parts or {}).items() if t in metrics}
     used_ind: set[str] = set()
+    basis_said: set = set()
     clauses: list[str] = []
     said: set[str] = set()
     for code in metrics:
@@ -392,10 +360,10 @@ def group_sentence(records: dict[str, dict], metrics: list[str], indicators: lis
         if ind and ind[1] in said and _has(ind_rec):
             text = "其中" + phrase(rec["metric_name"]) + number(rec["value"], rec.get("measure", ""), rec.get("kind", "count"),
                                                                  approx=bool(rec.get("approx")))
-            text += "，" + rate_clause(ind_rec, prefix=prefix)
+            text += "，" + rate_clause(ind_rec, prefix=prefix, said=basis_said)
             used_ind.add(ind[0])
         else:
-            text = value_clause(rec, prefix)
+            text = value_clause(rec, prefix, basis_said)
         mine = [records[p] for p in parts.get(code, []) if _has(records.get(p)) and p not in said]
         if mine:
             text += "，" + parts_clause(rec, mine)
@@ -408,7 +376,7 @@ def group_sentence(records: dict[str, dict], metrics: list[str], indicators: lis
         rec = records.get(code)
         if code in used_ind or not _has(rec):
             continue
-        text = rate_clause(rec, lead=rec["metric_name"], prefix=prefix)
+        text = rate_clause(rec, lead=rec["metric_name"], prefix=prefix, said=basis_said)
         clauses.append((scope if not clauses else "") + text)
     if not clauses:
         return ""

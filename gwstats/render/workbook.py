@@ -33,7 +33,7 @@ _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
-FMT = {"count": "#,##0", "amount": "#,##0.00", "rate": "0.0%", "number": "0.0", "change_pp": '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"'}
+FMT = {"count": "#,##0", "amount": "#,##0.00", "rate": "0.0%", "number": "0.00", "change_pp": '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"'}
 
 
 def display_width(text) -> int:
@@ -219,7 +219,9 @@ def _fmt_of(rec: dict) -> str:
 def write_workbook(ws, result: RollupResult, output, *, show_parts: bool = False, status=None, checks=None) -> Path:
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    org = ws.config.organisation
+    from gwstats.forms.export import organisation
+
+    org = organisation(ws)
     year = result.year
     tree = result.tree
     root = tree.index[result.root]
@@ -359,28 +361,49 @@ def _yoy_sheet(wb, result: RollupResult, heading, subtitle):
         return
     cy, py = result.year, result.compare_year
     prefix = yoy_prefix(cy, py)
-    sw.header(["单位", "指标", "计量单位", f"{cy}年", f"{py}年", "增减", "增减率", "口径", "未计入的单位", "表述"],
-              freeze_cols=2)
-    for rec in result.records():
-        if rec["value"] is None and rec["prev_value"] is None:
-            continue
+    recs = [r for r in result.records() if r["value"] is not None or r["prev_value"] is not None]
+    # 本年 − 上年（可比口径）= 增减 on every row; where a unit reported this year only, this year's
+    # comparable figure is shown too (the change is between the two comparable figures)
+    new_units = any(r["comparable"] and r["value_comparable"] is not None and r["value_comparable"] != r["value"]
+                    for r in recs)
+    heads = ["单位", "指标", "计量单位", f"{cy}年"] + ([f"{cy}年（可比口径）"] if new_units else [])
+    heads += [f"{py}年（可比口径）", "增减", "增减率", f"{py}年（全部）", "口径", "未计入的单位", "表述"]
+    sw.header(heads, freeze_cols=2)
+    for rec in recs:
         f = _fmt_of(rec)
         is_pct = rec["kind"] == "rate" and rec["measure"] == "%"
-        cur, prev = _cell_value(rec), rec["prev_value"]
-        if is_pct and prev is not None:
-            prev = prev / 100
-        sw.write(
-            [rec["unit_name"] if rec["unit"] != result.root else f"{rec['unit_name']}（合计）", rec["metric_name"],
-             rec["measure"], cur, prev, rec["change"],
-             None if rec["change_pct"] is None else round(rec["change_pct"] / 100, 10),
-             "可比口径" if rec["comparable"] else ("全部单位" if rec["change"] is not None else ""),
-             _left_out_cell(rec), _wording(rec, prefix)],
-            [None, None, None, f, f, FMT["change_pp"] if is_pct else f, FMT["rate"], None, None, None],
-            total=rec["unit"] == result.root,
-        )
-    sw.note(f"增减按可比口径计算：只比较{py}年和{cy}年都填报了该项的单位；“{py}年”列为该年全部单位的合计。"
-            "计算方法见 docs/rules.md。")
+
+        def cell(v):
+            return v / 100 if is_pct and v is not None else v
+
+        cur, full = _cell_value(rec), cell(rec["prev_value"])
+        has_change = rec["change"] is not None
+        prev_c = cell(_prev_comparable(rec)) if has_change else None
+        cur_c = cell(rec["value_comparable"] if rec["comparable"] else rec["value"]) if has_change else None
+        values = [rec["unit_name"] if rec["unit"] != result.root else f"{rec['unit_name']}（合计）", rec["metric_name"],
+                  rec["measure"], cur] + ([cur_c] if new_units else [])
+        values += [prev_c, rec["change"], None if rec["change_pct"] is None else round(rec["change_pct"] / 100, 10),
+                   full if not has_change or (rec["comparable"] and full != prev_c) else None,
+                   "可比口径" if rec["comparable"] else ("全部单位" if has_change else ""),
+                   _left_out_cell(rec), _wording(rec, prefix)]
+        formats = [None, None, None, f] + ([f] if new_units else [])
+        formats += [f, FMT["change_pp"] if is_pct else f, FMT["rate"], f, None, None, None]
+        sw.write(values, formats, total=rec["unit"] == result.root)
+    sw.note(f"增减按可比口径计算：只比较{py}年和{cy}年都填报了该项的单位，"
+            f"{cy}年{'（可比口径）' if new_units else ''} − {py}年（可比口径）= 增减；“{py}年（全部）”为该年全部单位的合计，"
+            "只在与可比口径不同时列出。计算方法见 docs/rules.md。")
     sw.finish()
+
+
+def _prev_comparable(rec: dict):
+    """Last year's figure on the basis of the change: the comparable one, or last year's total."""
+    if rec["kind"] == "rate" and rec["measure"] in ("%", ""):
+        # a rate's change is the difference of the shown rates: the column shows the shown rate
+        from gwstats.core.rounding import shown
+
+        p = rec["prev_comparable"] if rec["comparable"] else rec["prev_value"]
+        return None if p is None else float(shown(p, "rate", rec["measure"] or "%"))
+    return rec["prev_comparable"] if rec["comparable"] else rec["prev_value"]
 
 
 def _left_out_cell(rec: dict) -> str:

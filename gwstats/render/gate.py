@@ -1,0 +1,52 @@
+"""Nothing published over an open error: the error-severity findings of ``check`` that touch what
+``report``, ``charts`` and ``export`` publish, said with unit, metric and cell."""
+
+from __future__ import annotations
+
+MOST_LISTED = 20
+
+
+def open_errors(ws, year: int, unit: str | None = None) -> list:
+    """The error-severity findings of the year's check over the published unit and its subtree."""
+    return [f for f in ws.check(year, unit=unit).findings if f.severity == "error"]
+
+
+def error_line(f) -> str:
+    """``甲县关工委 · 关工委组织数（甲县.xlsx，工作表“Sheet1”，单元格 D5）：……``"""
+    who = " · ".join(str(x) for x in (f.extra.get("unit_name"), f.extra.get("metric_name")) if x)
+    where = f.where()
+    head = who + (f"（{where}）" if where else "")
+    return f"{head}：{f.message}" if head else f.message
+
+
+def refusal_lines(errors: list, what: str) -> list[str]:
+    """What the command prints when it refuses to write ``what`` (报告 / 图表 / 汇总表)."""
+    lines = [f"错误：数据核查还有 {len(errors)} 处错误未解决，未生成{what}（gwstats check 查看明细；"
+             "更正后重新导入，或加 --allow-errors 照样生成并在受影响的数字旁标注）："]
+    lines += [f"  {error_line(f)}" for f in errors[:MOST_LISTED]]
+    if len(errors) > MOST_LISTED:
+        lines.append(f"  另有 {len(errors) - MOST_LISTED} 处，见 gwstats check")
+    return lines
+
+
+def flagged(findings, catalog=None, codes=("yoy-jump",)) -> set[tuple[str, str]]:
+    """(unit, metric) of figures with an error or a 同比异常 finding: never a highlight. A rule's
+    finding flags every figure of the rule (骨干 90 > 志愿者 80: both are in doubt)."""
+    out = set()
+    for f in findings or []:
+        if f.severity == "error" or f.code in codes:
+            unit = f.extra.get("unit")
+            out.add((unit, f.extra.get("metric")))
+            rule = next((r for r in getattr(catalog, "rules", []) if r.code == f.extra.get("rule")), None)
+            if rule is not None:
+                out.update((unit, k) for k in (*rule.left.names, *rule.right.names))
+    return out
+
+
+def error_note(errors: list) -> str:
+    """The note a report written with --allow-errors carries under its overview."""
+    if not errors:
+        return ""
+    return ("注意：以下数字的数据核查错误尚未解决，本报告照样生成（--allow-errors），使用前请核实："
+            + "；".join(error_line(f) for f in errors[:MOST_LISTED])
+            + (f"；另有 {len(errors) - MOST_LISTED} 处" if len(errors) > MOST_LISTED else "") + "。")

@@ -1,0 +1,81 @@
+"""Issue 20, "Nothing published over an open error": report, charts and export refuse while check has
+an error-severity finding, name it (unit, metric, cell), and with --allow-errors write it marked."""
+
+import pytest
+from typer.testing import CliRunner
+
+from gwstats.cli.app import app
+from gwstats.render import report as R
+from store_builders import add_submission, make_ws
+
+UNITS = [
+    ("C", "测试县关工委", None),
+    ("A", "石门镇关工委", "C"),
+    ("B", "城关镇关工委", "C"),
+    ("D", "白沙镇关工委", "C"),
+]
+
+
+@pytest.fixture
+def ws(tmp_path):
+    """石门镇 gives 骨干 90 of 志愿者 80 (an error); otherwise clean figures over two years."""
+    ws = make_ws(tmp_path, UNITS, name="测试县关工委", year=2020)
+    for year, core in ((2019, 20), (2020, 90)):
+        add_submission(ws, "A", year, {"wulao_volunteers": 80, "wulao_core": core, "org_total": 10})
+        add_submission(ws, "B", year, {"wulao_volunteers": 60, "wulao_core": 10, "org_total": 12 if year == 2019 else 13})
+        add_submission(ws, "D", year, {"wulao_volunteers": 50, "wulao_core": 5, "org_total": 8})
+    return ws
+
+
+def _cli(ws, *args):
+    return CliRunner().invoke(app, [*args, "-w", str(ws.root), "--year", "2020"])
+
+
+@pytest.mark.parametrize("args", [("report", "-o", "{out}/报告.md"), ("charts", "-o", "{out}/图表"),
+                                  ("export", "--format", "csv-long", "-o", "{out}/长表.csv")])
+def test_publishing_commands_refuse_over_an_open_error(ws, tmp_path, args):
+    out = tmp_path / "out"
+    r = _cli(ws, *[a.format(out=out) for a in args])
+    assert r.exit_code == 1, r.output
+    assert "错误未解决" in r.output and "石门镇关工委" in r.output and "五老骨干" in r.output
+    assert not out.exists() or not any(out.rglob("*.*"))
+
+
+def test_allow_errors_writes_with_a_note_naming_the_figure(ws, tmp_path):
+    r = _cli(ws, "report", "-o", str(tmp_path / "报告.md"), "--allow-errors")
+    assert r.exit_code == 0, r.output
+    text = (tmp_path / "报告.md").read_text(encoding="utf-8")
+    assert "数据核查错误尚未解决" in text and "石门镇关工委" in text.split("数据核查错误尚未解决")[1][:200]
+
+
+def test_highlights_never_rest_on_a_figure_with_an_error(ws):
+    content = R.build_report(ws, 2020, charts=False)
+    blocks = content.blocks
+    i = next(k for k, b in enumerate(blocks) if b.kind == "heading" and b.text == "主要亮点")
+    j = next(k for k, b in enumerate(blocks) if k > i and b.kind == "heading")
+    good = "\n".join(b.text for b in blocks[i + 1:j])
+    assert "五老骨干" not in good and "五老志愿者人数最多" not in good
+    assert "关工委组织数" in good  # a clean figure still makes a highlight
+
+
+def test_clean_data_publishes(tmp_path):
+    ws = make_ws(tmp_path, UNITS, name="测试县关工委", year=2020)
+    add_submission(ws, "A", 2020, {"org_total": 10})
+    r = _cli(ws, "export", "--format", "csv-long", "-o", str(tmp_path / "长表.csv"))
+    assert r.exit_code == 0, r.output
+
+
+def test_organisation_name_is_never_the_placeholder(tmp_path):
+    from gwstats import Workspace
+    from store_builders import set_units
+
+    ws = Workspace.init(tmp_path / "ws", year=2020)  # no --name
+    set_units(ws, UNITS)
+    add_submission(ws, "A", 2020, {"org_total": 10})
+    add_submission(ws, "B", 2020, {"org_total": 12})
+    content = R.build_report(ws, 2020, charts=False)
+    assert content.title.startswith("测试县关工委2020年度") and "某某市" not in content.text()
+    assert "单位名称取自单位名单的最上级单位" in content.text()
+    from gwstats.render.chart_data import build_chart
+
+    assert build_chart(ws, 2020, "org_total").title.startswith("测试县关工委")
