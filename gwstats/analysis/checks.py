@@ -356,6 +356,7 @@ class _Checker:
         checks_basis.comparable_changes(self)
         checks_basis.inactive_returns(self)
         checks_basis.row_totals_beside_returns(self)
+        checks_basis.scope_from_figures(self)
         self.resolve_locations()
         for code, (n, worst) in self.omitted.items():
             root = self.root

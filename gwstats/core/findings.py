@@ -10,6 +10,7 @@ LABELS = {
     "total-row-mismatch": "合计不符", "huizong-mismatch": "汇总数不符",
     "yoy-jump": "同比异常", "total-fell": "合计下降", "comparable-change": "口径变化",
     "inactive-return": "停用单位报表", "truncated": "问题过多",
+    "scope-read": "口径推定", "scope-unsure": "口径不明", "magnitude": "数量级异常",
     # reading and importing returns
     "unknown-unit": "单位不明", "unknown-unit-code": "单位编码不明", "unit-mismatch": "单位不符",
     "no-unit": "缺单位", "row-without-unit": "行无单位", "unknown-label": "指标不明",
@@ -22,6 +23,8 @@ LABELS = {
     "own-rollup-book": "本工具汇总表", "own-book-skipped": "汇总表跳过", "own-book-remainder": "汇总表本级",
     "own-book-no-unit": "汇总表单位不明", "unreadable": "无法读取", "unsupported": "格式不支持",
     "store-failed": "保存失败", "units-dropped": "单位未导入",
+    "scope-missing": "口径未填", "older-version": "版本较旧", "old-code": "旧编码", "none-as-zero": "无计为0",
+    "unit-of-measure": "计量单位不符",
     # unit lists
     "no-root": "缺最上级", "many-roots": "多个最上级", "cycle": "隶属循环", "orphan": "上级不存在",
     "duplicate-code": "编码重复", "duplicate-name": "名称重复", "bad-years": "年份有误",

@@ -97,8 +97,17 @@ def _record(r: ParsedReturn) -> SubmissionRecord:
         unit=r.unit, year=r.year, scope=r.scope, source=r.source, sheet=r.sheet,
         values=r.values,  # parser Values have ValueRecord's fields (metric, value, state, approx, sheet, cell, raw)
         filled_by=r.filled_by, phone=r.phone, fill_date=r.fill_date,
-        notes=[(f.severity, f.code, f.message, f.sheet, f.cell) for f in r.findings if f.severity != "error"],
+        notes=[(f.severity, f.code, f.message, f.sheet, f.cell) for f in r.findings if f.severity != "error"]
+        + _scope_note(r),
     )
+
+
+def _scope_note(r: ParsedReturn) -> list[tuple]:
+    """A stored mark (not shown at import): no 口径 on a return of a unit with subordinates; the
+    rollup reads it as 汇总 or 本级 from the figures (analysis/load.py), checks say which."""
+    if r.scope_stated:
+        return []
+    return [("info", "scope-missing", "报表没有填写口径，按数字判断本级或汇总", r.sheet, None)]
 
 
 def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dry_run: bool = False,
