@@ -49,7 +49,7 @@ def test_accepted_values_with_origin(ws, tmp_path):
     sub = ws.store.conn.execute("SELECT sheet, source, filled_by, phone FROM submissions").fetchone()
     assert sub == ("统计表", "return", "张三", "0556-1234567")
     note = ws.store.conn.execute("SELECT severity, code, cell FROM submission_notes").fetchall()
-    assert note == [("warning", "approximate", "D10")]
+    assert note == [("warning", "approximate", "D10"), ("info", "scope-missing", None)]  # YX has subordinates: 口径 decided from figures
     rec = ws.import_paths([path]).records()[0]
     assert rec["结果"] == "未变化" and rec["单位"] == "岳西县公安局关工委"
 

@@ -237,11 +237,12 @@ def test_cli_rollup_formats_keep_exact_decimals(cli_ws):
         assert "13.65" in r.output and "13.650000" not in r.output and "13.649" not in r.output
     data = json.loads(_cli("rollup", "-w", w, "--year", 2018, "-m", "资助金额", "-f", "json").output)
     root = data[-1]
-    assert root["unit"] == "C" and root["value"] == 13.65 and root["prev_value"] == 10
+    # 乙县's 汇总 of 3 (its stations silent) stands for its subtree: 13.65 + 3 (issue 20)
+    assert root["unit"] == "C" and root["value"] == 16.65 and root["prev_value"] == 10
     # 甲县二站 gave 资助金额 in 2018 only: the change is over 甲县一站, the one unit that gave it both years
     assert root["coverage"] == "3/7" and root["change"] == 3.55 and root["comparable"] is True
     assert root["prev_comparable"] == 10 and root["value_comparable"] == 13.55
-    assert root["left_out_cur"] == "甲县二站" and root["left_out_prev"] == ""
+    assert root["left_out_cur"] == "甲县二站、乙县" and root["left_out_prev"] == ""
 
 
 def test_cli_rollup_table_rates_changes_and_parts(cli_ws):
@@ -285,8 +286,8 @@ def test_rollup_follows_new_and_corrected_submissions(ws):
 def test_sums_beyond_int64_stay_exact(ws):
     add_submission(ws, "A1", 2018, {"aid_amount": "9000000000000.5"})
     add_submission(ws, "A2", 2018, {"aid_amount": "9000000000000.25"})
-    add_submission(ws, "B", 2018, {"aid_amount": "1"}, scope="汇总")
-    assert ws.rollup(2018).value("C", "aid_amount") == Decimal("18000000000000.75")
+    add_submission(ws, "B", 2018, {"aid_amount": "1"}, scope="汇总")  # its stations silent: it stands in
+    assert ws.rollup(2018).value("C", "aid_amount") == Decimal("18000000000001.75")
     assert ws.rollup(2018, prefer="reported").value("C", "aid_amount") == Decimal("18000000000001.75")
 
 

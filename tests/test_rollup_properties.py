@@ -55,7 +55,7 @@ def build(units, subs):
 
 def model_own(units, subs) -> dict:
     """Each unit's own figures as the rules say, computed the slow way: its 本级 return; else, for a
-    unit without subordinates, its 汇总; else, when every unit below it reported, 汇总 − Σ below
+    unit without subordinates or whose subordinates all sent nothing, its 汇总; else, when every unit below it reported, 汇总 − Σ below
     (where not negative)."""
     children = {code: [c for c, _, p in units if p == code] for code, _, _ in units}
     sent = {u for u, _, _ in subs}
@@ -70,6 +70,8 @@ def model_own(units, subs) -> dict:
         mine = dict(own[0]) if own else {}
         if not own and hz and not children[code]:
             mine = dict(hz[0])
+        elif not own and hz and not any(d in sent for d in below(code)):
+            mine = dict(hz[0])  # nothing below reported: the 汇总 stands for the subtree (issue 20)
         elif not own and hz and all(d in sent for d in below(code)):
             for m, v in hz[0].items():
                 kids = sum((total[c].get(m, Decimal(0)) for c in children[code]), Decimal(0))

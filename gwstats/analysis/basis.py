@@ -101,3 +101,35 @@ def row_totals_beside_returns(ck):
         want = from_micro(below[i, j]) if ccount[i, j] else None
         msg = f"{ck.name(i)}：合计行“{ck.cat.label_of(metric)}”为 {number_text(got)}，各单位相加为 {number_text(want)}"
         ck.add("error", "total-row-mismatch", msg, i, metric, None, reported=got, computed=want)
+
+
+def scope_from_figures(ck):
+    """Returns without 口径 from units with subordinates: read as 汇总 from the figures (a note), or
+    an error naming the file and both readings where the figures fit neither."""
+    d, f = ck.f.data, ck.f
+    for flag, severity in ((d.scope_read, "info"), (d.scope_unsure, "error")):
+        if flag is None:
+            continue
+        for i in np.flatnonzero(flag & ck.in_scope):
+            i = int(i)
+            values = d.rep if severity == "info" else d.own
+            has = d.rep_has if severity == "info" else d.own_has
+            below = f.computed[i] - (np.where(d.own_has[i], d.own[i], 0))
+            cols = [j for j in np.flatnonzero(has[i]) if f.computed_count[i, j] > int(d.own_has[i, j])]
+            if not cols:
+                continue
+            short = [j for j in cols if values[i, j] < below[j]]
+            j = int((short or cols)[0])
+            metric = ck.codes[j]
+            mine, kids = from_micro(values[i, j]), from_micro(below[j])
+            name = ck.cat.label_of(metric)
+            if severity == "info":
+                msg = (f"{ck.name(i)}：报表没有填写口径，各项均不小于已报下级单位之和（如{name} {_num(mine)}，"
+                       f"下级合计 {_num(kids)}），按“汇总”（含下级）对待，未重复相加")
+                ck.add("info", "scope-read", msg, i, metric, ck.locate(i, metric, "汇总"), reported=mine, below=kids)
+            else:
+                msg = (f"{ck.name(i)}：报表没有填写口径，无法判断：{name}按“本级”读为 {_num(mine)}，合计 "
+                       f"{_num(mine + kids)}；按“汇总”读则合计为 {_num(mine)}，但小于已报下级单位之和 {_num(kids)}。"
+                       f"暂按“本级”计入；请向该单位核实后在表头注明“口径：本级”或“口径：汇总”重新导入")
+                ck.add("error", "scope-unsure", msg, i, metric, ck.locate(i, metric, "本级"),
+                       as_own=mine + kids, as_total=mine, below=kids)

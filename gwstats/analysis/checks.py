@@ -157,7 +157,22 @@ class _Checker:
         return "汇总" if leaf is not None and leaf[i] else "本级"
 
     def _expr_label(self, expr) -> str:
-        return self.cat.label_of(expr.names[0]) if expr.is_single_name else expr.text
+        """An expression as a reader reads it: metric names, never catalog codes (社会力量捐款 + 五老捐款捐物)."""
+        if expr.is_single_name:
+            return self.cat.label_of(expr.names[0])
+        import re
+
+        names = set(expr.names)
+        return re.sub(r"[A-Za-z_][A-Za-z0-9_]*", lambda m: self.cat.label_of(m[0]) if m[0] in names else m[0], expr.text)
+
+    @staticmethod
+    def _cited_metric(rule) -> str | None:
+        """The metric whose cell a rule's finding cites: the side written as one metric (the cell holds the
+        figure the message shows), never the first term of a sum (C8 holding 13 where 20 is meant)."""
+        for side in (rule.left, rule.right):
+            if side.is_single_name:
+                return side.names[0]
+        return None
 
     def name(self, i):
         return self.tree.names[i]
@@ -215,7 +230,8 @@ class _Checker:
                 self.room(kind, rule.severity, 1)  # counted, not listed
                 continue
             left_name = names[0]
-            where = None if total else self.locate(i, rule.left.names[0] if rule.left.names else left_name, self.own_scope(i))
+            cited = None if total else self._cited_metric(rule)
+            where = self.locate(i, cited, self.own_scope(i)) if cited else None
             label = "（汇总数）" if total else ""
             msg = (f"{self.name(i)}{label}：{rule.message}（{self._expr_label(rule.left)} {number_text(lv)}，"
                    f"{self._expr_label(rule.right)} {number_text(rv)}）")
@@ -352,6 +368,7 @@ class _Checker:
         checks_basis.comparable_changes(self)
         checks_basis.inactive_returns(self)
         checks_basis.row_totals_beside_returns(self)
+        checks_basis.scope_from_figures(self)
         self.resolve_locations()
         for code, (n, worst) in self.omitted.items():
             root = self.root

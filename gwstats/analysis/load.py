@@ -37,6 +37,8 @@ class YearData:
     folded: np.ndarray | None = None  # bool per unit: holds the figures of units merged into it (an earlier year)
     as_huizong: np.ndarray | None = None  # bool per unit: a summary-sheet row taken as 本级 by default, read
     # as the unit's 汇总 because units below it also reported (never counted twice)
+    scope_read: np.ndarray | None = None  # bool per unit: a return without 口径 read as 汇总 from its figures
+    scope_unsure: np.ndarray | None = None  # bool per unit: without 口径, figures below its subordinates' sum
 
     def __post_init__(self):
         if self.own_approx is None:
@@ -149,8 +151,38 @@ def load_year(store, tree: Tree, metric_codes: list[str], year: int, aliases: di
         rep[u], rep_has[u], rep_approx[u] = own[u], own_has[u], own_approx[u]
         own[u], own_has[u], own_approx[u] = 0, False, False
         rep_source[u] = 1
+    scope_read, scope_unsure = _scope_from_figures(store, tree, year, own, own_has, rep_source)
+    if scope_read.any():
+        u = scope_read
+        rep[u], rep_has[u], rep_approx[u] = own[u], own_has[u], own_approx[u]
+        own[u], own_has[u], own_approx[u] = 0, False, False
+        rep_source[u] = 1
     return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source, own_approx, rep_approx, row_total,
-                    row_total_has, as_huizong=as_huizong)
+                    row_total_has, as_huizong=as_huizong, scope_read=scope_read, scope_unsure=scope_unsure)
+
+
+def _scope_from_figures(store, tree: Tree, year: int, own, own_has, rep_source):
+    """Returns without 口径 from units with subordinates (import note ``scope-missing``): where some
+    subordinate reported and every figure the unit and its subordinates both give is at least their
+    sum, the return already holds them: it is the unit's 汇总 (``scope_read``). Where a figure is
+    smaller, neither reading is safe: kept as 本级 and reported as an error (``scope_unsure``)."""
+    read = np.zeros(tree.n, dtype=bool)
+    unsure = np.zeros(tree.n, dtype=bool)
+    units = store.units_with_note(year, "scope-missing", "本级")
+    if not units:
+        return read, unsure
+    below = tree.accumulate(np.where(own_has, own, 0)) - np.where(own_has, own, 0)
+    below_has = (tree.accumulate(own_has.astype(np.int64)) - own_has) > 0
+    for unit in units:
+        i = tree.index.get(unit)
+        if i is None or rep_source[i] != 0 or not below_has[i].any():
+            continue
+        both = own_has[i] & below_has[i]
+        if both.any() and bool((own[i][both] >= below[i][both]).all()):
+            read[i] = True
+        else:
+            unsure[i] = True
+    return read, unsure
 
 
 def _assumed_rows(store, tree: Tree, year: int, has_sub, rep_source) -> np.ndarray:

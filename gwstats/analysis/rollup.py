@@ -99,6 +99,8 @@ def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed")
         # unit's own 本级, so it is only compared with the computed total (checks), never used for it
         incomplete = (rep_cnt < exp_cnt) & (data.rep_source == 1)
         stood = data.rep_has & incomplete[:, None]
+    else:
+        stood = _silent_below(tree, data, exp_mask, exp_cnt, rep_cnt)
     if stood.any():
         total, count, below = _accumulate_with_standins(tree, data, own_cnt, aggs, stood)
     else:
@@ -115,6 +117,34 @@ def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed")
         eff_has, eff_own = data.own_has, data.own
     return Frame(data, total, count, computed, computed_count, stood, below, exp_cnt, rep_cnt, leaf_rep,
                  indicators, approx, eff_own, eff_has, derived, dropped)
+
+
+def _silent_below(tree: Tree, data: YearData, exp_mask, exp_cnt, rep_cnt) -> np.ndarray:
+    """bool (units × metrics): a unit that sent only a real 汇总 return while no expected unit below it
+    reported: its 汇总 is the only figure of the subtree and holds nothing that could be counted twice,
+    so it stands in for the subtree's total (a county's one 汇总 of 22 with its towns silent is 22,
+    not blank). Marked ``source = reported`` in the records."""
+    below_expected = exp_cnt - exp_mask
+    below_reported = rep_cnt - (exp_mask & data.has_sub)
+    silent = (data.rep_source == 1) & ~data.own_has.any(axis=1) & (below_expected > 0) & (below_reported == 0)
+    return data.rep_has & silent[:, None]
+
+
+def like_with_like(tree: Tree, cur: Frame, prev: Frame) -> tuple[Frame, Frame]:
+    """The two years' frames for a comparison on one footing: where a unit's 汇总 stands in for its
+    subtree in one year (its subordinates silent) and the unit reported 本级 + subordinates in the
+    other, both years count that subtree as one figure, the unit's total (甲县 20 → 22), never its
+    本级 alone against its 汇总."""
+    one = cur.stood_in | prev.stood_in
+    if not one.any():
+        return cur, prev
+    hidden = tree.under(one)
+    out = []
+    for f in (cur, prev):
+        eff_has = np.where(one, f.count > 0, f.eff_has & ~hidden)
+        eff_own = np.where(one, np.where(eff_has, f.total, 0), np.where(eff_has, f.eff_own, 0))
+        out.append(replace(f, eff_has=eff_has, eff_own=eff_own))
+    return out[0], out[1]
 
 
 def _derive_own(tree: Tree, data: YearData, exp_mask, exp_cnt, rep_cnt, aggs):
@@ -288,7 +318,7 @@ def rollup(ws, year: int, unit: str | None = None, level: int | None = None, met
     frame = compute_frame(tree, catalog, datas[0], prefer)
     prev = compute_frame(tree, catalog, datas[1], prefer) if compare_year is not None else None
     rows = _row_units(tree, root, level, year, frame)
-    cmp = comparable(tree, catalog, frame, prev) if prev is not None else None
+    cmp = comparable(tree, catalog, *like_with_like(tree, frame, prev)) if prev is not None else None
     extra = extra_row(tree, root, rows, (frame, prev), level)
     fx, px, cx = frame, prev, cmp
     if extra is not None:

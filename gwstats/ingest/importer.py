@@ -7,6 +7,7 @@ SQLite transaction per file with executemany.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -58,12 +59,14 @@ def _batch_conflicts(loaded: list[Loaded], ctx: Context, keep_existing: bool = F
         what = f"{ctx.h.name(unit)} {year} 年{scope}报表"
         lds = list({id(ld): ld for ld, _ in entries}.values())
         revisions = [ld for ld in lds if is_revision(ld.result.path)]
-        if len(revisions) == 1 and not keep_existing:
-            winner = revisions[0]
+        newest = _newest_by_date(entries)
+        if not keep_existing and (len(revisions) == 1 or newest is not None):
+            winner = revisions[0] if len(revisions) == 1 else newest
             winner.rank = 1
             others = [ld for ld in lds if ld is not winner]
             names = "、".join(f"《{ld.result.name}》" for ld in others)
-            winner.result.notes.append(f"{what}与同批次的{names}不同，以本修改版为准（先导入原版，再由本文件替换）")
+            why = "本修改版" if len(revisions) == 1 else "填报日期最晚的本文件"
+            winner.result.notes.append(f"{what}与同批次的{names}不同，以{why}为准（先导入其他版本，再由本文件替换）")
             for ld in others:
                 ld.result.notes.append(f"{what}随后被同批次的修改版《{winner.result.name}》替换")
         else:
@@ -73,6 +76,16 @@ def _batch_conflicts(loaded: list[Loaded], ctx: Context, keep_existing: bool = F
                     "error", "batch-conflict",
                     f"{names}都是{what}，数值不同，无法判断以哪份为准，均未导入（文件名含“修改”“更正”“修订”“补报”“最终”“终版”之一的一份会被当作修改版）；请只导入正确的一份",
                     file=ld.result.name))
+
+
+def _newest_by_date(entries) -> Loaded | None:
+    """The one file of a batch conflict whose 填报日期 is later than every other's, else None."""
+    dated = [(_date_of(r.fill_date), ld) for ld, r in entries]
+    if any(d is None for d, _ in dated):
+        return None
+    top = max(d for d, _ in dated)
+    winners = {id(ld): ld for d, ld in dated if d == top}
+    return next(iter(winners.values())) if len(winners) == 1 else None
 
 
 class _LockedMeanwhile(Exception):
@@ -97,8 +110,17 @@ def _record(r: ParsedReturn) -> SubmissionRecord:
         unit=r.unit, year=r.year, scope=r.scope, source=r.source, sheet=r.sheet,
         values=r.values,  # parser Values have ValueRecord's fields (metric, value, state, approx, sheet, cell, raw)
         filled_by=r.filled_by, phone=r.phone, fill_date=r.fill_date,
-        notes=[(f.severity, f.code, f.message, f.sheet, f.cell) for f in r.findings if f.severity != "error"],
+        notes=[(f.severity, f.code, f.message, f.sheet, f.cell) for f in r.findings if f.severity != "error"]
+        + _scope_note(r),
     )
+
+
+def _scope_note(r: ParsedReturn) -> list[tuple]:
+    """A stored mark (not shown at import): no 口径 on a return of a unit with subordinates; the
+    rollup reads it as 汇总 or 本级 from the figures (analysis/load.py), checks say which."""
+    if r.scope_stated:
+        return []
+    return [("info", "scope-missing", "报表没有填写口径，按数字判断本级或汇总", r.sheet, None)]
 
 
 def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dry_run: bool = False,
@@ -216,6 +238,13 @@ def _decide(store, ld: Loaded, keep_existing, replace, written_keys, ctx):
                 "或在文件名中注明“修改”等字样",
                 file=res.name))
             continue
+        older = None if (replace or same) else _older_than_in_force(store, ld, r, old)
+        if older:
+            res.reject(Finding(
+                "error", "older-version",
+                f"{what}：{older}，在用的报表较新，本文件未替换。如确认以本文件为准，请加 --replace 重新导入",
+                file=res.name))
+            continue
         notes.append(f"替换了 {what}原有报表（{old_text}），原报表保留在历史中"
                      + ("；数值与原报表完全相同" if same else "")
                      + (f"；替换后不再有 {len(gone)} 个数值：{_names(gone, ctx)}" if gone else ""))
@@ -223,6 +252,33 @@ def _decide(store, ld: Loaded, keep_existing, replace, written_keys, ctx):
         return None
     res.notes.extend(notes)
     return ("replaced" if (replaced or batch_replaced) else "accepted"), existing
+
+
+_DATE = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})")
+
+
+def _date_of(text) -> dt.date | None:
+    """A 填报日期 as written (2021-01-05, 2021年1月5日, 2021.1.5), or None."""
+    m = _DATE.search(str(text or ""))
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def _older_than_in_force(store, ld: Loaded, r: ParsedReturn, old) -> str | None:
+    """Why the incoming return is not newer than the version in force, judged by what the files say
+    (their 填报日期, a 修改版/更正 mark in the name), never by the order of import; None when it is
+    newer or nothing says otherwise."""
+    old_date, new_date = _date_of(store.fill_date_of(old[0])), _date_of(r.fill_date)
+    if old_date and new_date and new_date < old_date:
+        return (f"本文件填报日期为 {new_date.isoformat()}，早于在用报表《{old[1]}》的填报日期 "
+                f"{old_date.isoformat()}")
+    if is_revision(Path(old[1])) and not is_revision(ld.result.path) and not (old_date and new_date and new_date > old_date):
+        return f"在用报表《{old[1]}》的文件名注明是修改版（更正），本文件没有注明，填报日期也不晚于它"
+    return None
 
 
 def _write(ws, store, ld: Loaded, dry_run, keep_existing, received_at, user, written_keys, written_shas, ctx,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from gwstats.core.errors import Finding
@@ -130,7 +131,7 @@ def _resolve_scope(sheet: Sheet, ctx: Context, fields, errors: list[Finding]) ->
     text = squash(cell_text(fv.value))
     if not text:
         return "本级"
-    scope = SCOPES.get(text) or next((v for k, v in SCOPES.items() if text.startswith(k)), None)
+    scope = SCOPES.get(text) or _including_below(text) or next((v for k, v in SCOPES.items() if text.startswith(k)), None)
     if "不含" in text and scope == "汇总":
         scope = None  # "汇总（不含…）" is ambiguous
     if scope is None:
@@ -138,6 +139,25 @@ def _resolve_scope(sheet: Sheet, ctx: Context, fields, errors: list[Finding]) ->
                                   sheet.name, _field_where(sheet, fv)))
         return "本级"
     return scope
+
+
+_WITH_BELOW = re.compile(r"(及|和|含|加|连同|包括)(下属|下级|所属)|^含|^全(县|市|区|旗|镇|乡|街道|系统|局)$|^全(县|市|区|旗)(范围|合计)")
+
+
+def _including_below(text: str) -> str | None:
+    """口径 words that include the units below: 本级及下属, 含下属, 本级和下级, 全县, 全系统 → 汇总.
+    (A prefix match alone would read 本级及下属 as 本级 and add the subordinates again.)"""
+    if "不含" in text:
+        return None
+    return "汇总" if _WITH_BELOW.search(text) else None
+
+
+def _scope_missing(ret: ParsedReturn, ctx: Context, fields):
+    """A one-unit return without 口径 from a unit that has subordinates: read as 本级 for now, marked
+    so that the rollup decides from the figures (at least the sum of the reporting subordinates: 汇总)."""
+    if "口径" in fields or not ret.unit or ret.unit not in ctx.h.units or not ctx.h.children(ret.unit):
+        return
+    ret.scope_stated = False
 
 
 def _common_parent(ctx: Context, codes: list[str]) -> str | None:
@@ -283,6 +303,7 @@ def _parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn]
             ret.year, ret.year_from = year, year_from
             ret.unit, ret.unit_from, ret.unit_text = _resolve_unit(sheet, ctx, fields, titles, errors)
             ret.scope = _resolve_scope(sheet, ctx, fields, errors)
+            _scope_missing(ret, ctx, fields)
             ret.filled_by, ret.phone, ret.fill_date = filled["filled_by"], filled["phone"], filled["fill_date"]
             ret.findings[:0] = errors
             returns.append(ret)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from gwstats.model.catalog import Catalog
 from gwstats.core.errors import Finding
@@ -132,6 +133,10 @@ class Context:
             return None
         if p is None:
             return None
+        if p.state == "na" and metric is not None and metric.is_integer and _is_none_word(raw):
+            findings.append(self.finding(
+                "warning", "none-as-zero", f"“{label}”填写“无”，按 0 计（如该项不适用，请填“—”）", sheet.name, ref, raw="无"))
+            return Value(code, Decimal(0), "value", False, sheet.name, ref, "无", None)
         text = raw if type(raw) is str else (str(p.value) if p.value is not None and type(raw) is float and not p.note else cell_text(raw))
         if p.chinese:
             findings.append(self.finding(
@@ -143,6 +148,11 @@ class Context:
             findings.append(self.finding(
                 "warning", "converted", f"“{label}”的值“{text}”{p.note}，计为 {p.value}{unit or ''}", sheet.name, ref, raw=text))
         return Value(code, p.value, p.state, p.approx, sheet.name, ref, text, p.note)
+
+
+def _is_none_word(raw) -> bool:
+    """“无” in a count cell: none of them, i.e. 0 (not “not applicable” like —)."""
+    return isinstance(raw, str) and squash(raw) in ("无", "没有")
 
 
 SHOWN_CHARS = 40

@@ -109,7 +109,7 @@ def parse_long(sheet: Sheet, ctx: Context, located, header_fields_year: int | No
                 if raw is None or raw == "" or ctx.is_group_heading(label):
                     continue
                 key = squashed(label)
-                if key.startswith(FOOTER) or ":" in key or "：" in key:
+                if key.startswith(FOOTER) or ":" in key or "：" in key or _footer_row(row):
                     continue
                 hint = ctx.catalog.suggest(label)
                 findings.append(ctx.finding(
@@ -134,3 +134,11 @@ def parse_long(sheet: Sheet, ctx: Context, located, header_fields_year: int | No
             seen[code] = v
             ret.values.append(v)
     return ret
+
+
+_FOOTER_FIELDS = ("填报人", "填表人", "审核人", "单位负责人", "统计负责人", "负责人", "联系电话", "填报日期", "报出日期")
+
+
+def _footer_row(row) -> bool:
+    """A footer laid out in cells (填报人 | 王芳 | 填报日期 | 2021-01-05): names and dates, not metrics."""
+    return any(isinstance(v, str) and squashed(v).rstrip(":：") in _FOOTER_FIELDS for v in row)

@@ -61,6 +61,7 @@ class ParsedReturn:
     findings: list[Finding] = field(default_factory=list)
     row: int | None = None  # 1-based row of a summary sheet's unit row
     received_at: str | None = None  # an online form's submission time (ISO), taken as the date received
+    scope_stated: bool = True  # False: no 口径 on a return of a unit with subordinates (decided from figures)
 
     @property
     def key(self):

@@ -175,6 +175,11 @@ class AnalysisQueries:
             (year,),
         ).fetchall()
 
+    def fill_date_of(self, sid: int) -> str | None:
+        """The 填报日期 written on a submission (as written), or None."""
+        row = self.conn.execute("SELECT fill_date FROM submissions WHERE id = ?", (sid,)).fetchone()
+        return row[0] if row else None
+
     def contacts_before(self, year: int, units) -> list[tuple]:
         """(unit, year, filled_by, phone) of these units' returns of earlier years that name a 填报人 or
         a phone, latest first."""
