@@ -13,7 +13,8 @@ process and its waited-for children, from wait4). In the same run DuckDB (pip in
 reads the unit list and both years' form exports and computes the same rollup (latest submission per
 unit, sums up the tree, rates, year over year), and writes the long table as CSV; both as whole
 processes too. Each figure is printed beside its goal and the DuckDB figure. The machine is shared,
-so compare ratios to DuckDB rather than seconds across runs.
+so compare ratios to DuckDB rather than seconds across runs; the CPU seconds (user + system, from
+wait4) are printed too, as they move far less than wall time when other work shares the cores.
 """
 
 from __future__ import annotations
@@ -112,7 +113,8 @@ print(json.dumps({"rows": n, "seconds": time.perf_counter() - t0}))
 
 
 def run(argv: list[str], env: dict, timeout: float) -> dict:
-    """Wall seconds, peak RSS (MB) of the process and its children, exit code, last output line."""
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MB) of the process and its waited-for
+    children (the import pool's workers), exit code, last output line."""
     t = time.perf_counter()
     out = tempfile.TemporaryFile()
     proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=tempfile.gettempdir())
@@ -125,13 +127,13 @@ def run(argv: list[str], env: dict, timeout: float) -> dict:
             proc.kill()
             pid, status, usage = os.wait4(proc.pid, 0)
             proc.returncode = -9
-            return {"seconds": None, "mb": usage.ru_maxrss / 1024, "rc": "timeout", "tail": ""}
+            return {"seconds": None, "cpu": None, "mb": usage.ru_maxrss / 1024, "rc": "timeout", "tail": ""}
         time.sleep(0.02)
     seconds = time.perf_counter() - t
     proc.returncode = os.waitstatus_to_exitcode(status)
     out.seek(0)
     text = out.read().decode("utf-8", "replace")
-    return {"seconds": seconds, "mb": usage.ru_maxrss / 1024, "rc": proc.returncode,
+    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "mb": usage.ru_maxrss / 1024, "rc": proc.returncode,
             "bytes": len(text.encode()), "tail": text.strip().splitlines()[-1][:160] if text.strip() else ""}
 
 
@@ -210,9 +212,9 @@ def main():
                 continue
             peers[name] = r["seconds"]
             results[name] = r
-            print(f"{name:>13}: {r['seconds']:7.2f} s {r['mb']:7.0f} MB  ({r['tail']})", flush=True)
+            print(f"{name:>13}: {r['seconds']:7.2f} s {r['cpu']:7.2f} cpu s {r['mb']:7.0f} MB  ({r['tail']})", flush=True)
 
-    print(f"\n{'command':>13}  {'seconds':>8}  {'peak MB':>8}  {'×duckdb':>8}  goal  → met")
+    print(f"\n{'command':>13}  {'seconds':>8}  {'cpu s':>7}  {'peak MB':>8}  {'×duckdb':>8}  goal  → met")
     for name, argv, goal_s, goal_mb, peer in wanted:
         if name == "pages":
             r = run([py, "-c", PAGES, str(work), str(Y2)], env, args.timeout)
@@ -231,7 +233,7 @@ def main():
         results[name] = r
         base = peers.get(peer[0] if peer else "duckdb")
         ratio = f"{r['seconds'] / base:8.1f}" if base and r["seconds"] else f"{'':>8}"
-        shown = f"{r['seconds']:8.2f}" if r["seconds"] is not None else "  超时"
+        shown = f"{r['seconds']:8.2f}  {r['cpu']:7.2f}" if r["seconds"] is not None else f"{'超时':>8}  {'':>7}"
         print(f"{name:>13}  {shown}  {r['mb']:8.0f}  {ratio}  {fmt_goal(goal_s, goal_mb, peer, peers)}  → "
               f"{met(r, goal_s, goal_mb, peer, peers)}{detail}", flush=True)
     (work / ".province-built").touch()
