@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from gwstats.core.errors import GwstatsError, UsageError
+from gwstats.core.formatting import decimal_text  # once, not per cell (3 million cells at 10,000 units)
 
 LONG_COLUMNS = ("单位编码", "单位名称", "年度", "指标编码", "指标名称", "数值", "计量单位", "口径")
 
@@ -184,8 +185,6 @@ def iter_long_records(ws, year: int, unit: str | None = None, prefer: str = "com
 
 def _csv_text(v) -> str:
     """A CSV cell: exact decimals, and text that a spreadsheet would run as a formula quoted with '."""
-    from gwstats.core.formatting import decimal_text
-
     if v is None:
         return ""
     if isinstance(v, Decimal):
