@@ -107,8 +107,7 @@ class Workspace:
         commits, total_changes when this one writes."""
         from gwstats.analysis.tree import load_tree
 
-        conn = self.store.conn
-        key = (id(conn), conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+        key = self.store.change_key()
         cached = self.__dict__.get("_tree_cache")
         if cached is not None and cached[0] == key:
             return cached[1]
