@@ -1,4 +1,8 @@
-"""Rollup at province scale: ~100,000 units over 5 levels, 40 metrics, 2 years.
+"""Rollup at province scale: ~100,000 units over 5 levels, 40 metrics, 2 years -- the in-memory rollup only.
+
+NOT a store a clerk has: this bench writes its store directly (no import, no submission notes, no
+re-submissions), so it measures the rollup's arithmetic, not the commands. For the commands on a
+store built through the CLI as clerks build it, see bench/province_bench.py (issue 23).
 
     .venv/bin/python bench/rollup_bench.py [--dir DIR] [--units-per-level 20,15,20,16] [--tracemalloc] [--runs 3]
 

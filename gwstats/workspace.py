@@ -108,12 +108,21 @@ class Workspace:
         return h
 
     def tree(self):
-        """The hierarchy as depth-first arrays (gwstats.analysis.tree.Tree), for the rollup and its kin."""
+        """The hierarchy as depth-first arrays (gwstats.analysis.tree.Tree), for the rollup and its kin.
+
+        Loaded once while the store is unchanged (a command asks for it from several places; on a
+        province that is seconds each time): PRAGMA data_version moves when another connection
+        commits, total_changes when this one writes."""
         from gwstats.analysis.tree import load_tree
 
+        key = self.store.change_key()
+        cached = self.__dict__.get("_tree_cache")
+        if cached is not None and cached[0] == key:
+            return cached[1]
         tree = load_tree(self.store)
         if tree.n == 0:
             raise UsageError(NO_UNITS)
+        self.__dict__["_tree_cache"] = (key, tree)
         return tree
 
     def year_or_default(self, year: int | None) -> int:

@@ -154,3 +154,18 @@ def test_rollup_reads_a_submission_without_a_blob_from_its_rows(ws):
     with ws.store.transaction() as c:
         assert ws.store.backfill_packed(c) == 1
     assert decoded(ws.store.conn, sid) == {"legal_lessons": 5_000_000, "new_metric_y": 3_000_000}
+
+
+def test_opening_a_store_without_the_notes_index_adds_it(tmp_path):
+    """Issue 23: submission_notes(submission_id) had no index, so every rollup scanned the notes table
+    once per submission; a store made before the index gets it when it is opened."""
+    path = tmp_path / "old.sqlite"
+    Store(path).close()
+    con = sqlite3.connect(path)
+    con.execute("DROP INDEX submission_notes_submission")
+    con.close()
+    store = Store(path)
+    plan = " ".join(str(r) for r in store.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT code FROM submission_notes WHERE submission_id = 1"))
+    assert "submission_notes_submission" in plan
+    store.close()

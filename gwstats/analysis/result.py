@@ -24,6 +24,7 @@ RECORD_KEYS = (
     "change_approx", "left_out_why", "rate_left_out", "source", "note", "approx",
 )
 _NOTE_NAMES = 3
+_LEFT_OUT_NAMES = 200
 
 
 def _round(x: float | None, nd: int = 6):
@@ -61,6 +62,7 @@ class RollupResult:
 
     _cols: dict = field(default_factory=dict, repr=False)
     _missing_cache: dict = field(default_factory=dict, repr=False)
+    _records_cache: tuple | None = field(default=None, repr=False)
 
     def __post_init__(self):
         if self.fx is None:
@@ -156,11 +158,27 @@ class RollupResult:
             raise UsageError(f"目录中没有指标“{metric}”")
         return code
 
+    def column(self, metric: str) -> list:
+        """The figure of ``metric`` for every unit of the tree, in tree order, None where there is none:
+        what ``record(unit, metric)["value"]`` holds, without building a record per unit (csv-long)."""
+        code = self._resolve_metric(metric)
+        f = self.fx
+        if code in self.catalog.indicators:
+            return [_round(self._parts(f, i, code)[2]) for i in range(self.tree.n)]
+        j = self._mcol(code)
+        return [from_micro(t) if c else None
+                for t, c in zip(f.total[: self.tree.n, j].tolist(), f.count[: self.tree.n, j].tolist())]
+
     def record(self, unit: str, metric: str) -> dict:
         return self._record(self._i(unit), self._resolve_metric(metric))
 
     def records(self) -> list[dict]:
-        return [self._record(self._i(u), m) for u in self.row_keys for m in self.metrics]
+        """One record per row unit × metric. Built once per result (the table, its notes and the
+        headline all read them); each call gets its own dicts."""
+        key = (tuple(self.row_keys), tuple(self.metrics), id(self.fx), id(self.px), id(self.cx))
+        if self._records_cache is None or self._records_cache[0] != key:
+            self._records_cache = (key, [self._record(self._i(u), m) for u in self.row_keys for m in self.metrics])
+        return [dict(r) for r in self._records_cache[1]]
 
     def to_frame(self):
         """The records as a pandas DataFrame (one row per unit × metric; needs ``pip install gwstats[pandas]``)."""
@@ -227,8 +245,14 @@ class RollupResult:
         return self._missing_cache["extra_name"]
 
     def _left_out(self, i: int, flags: np.ndarray) -> list[str]:
+        """The units left out of a comparable change, by name; past _LEFT_OUT_NAMES the rest counted
+        (a province's total once named 5,000 units in every record)."""
         m = self.members(i)
-        return [_short(self.tree.names[k]) for k in m[flags[m]]]
+        hit = m[flags[m]]
+        names = [_short(self.tree.names[k]) for k in hit[:_LEFT_OUT_NAMES]]
+        if hit.size > _LEFT_OUT_NAMES:
+            names[-1] += f"等 {hit.size} 个单位"
+        return names
 
     def _rate_left_out(self, i: int, code: str) -> str:
         """``不含未填关工委组织数的丁县`` for the units that gave only some of the rate's parts."""

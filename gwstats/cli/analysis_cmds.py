@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -30,6 +31,15 @@ PreferOpt = Annotated[
 
 def _fmt(fmt) -> str:
     return str(getattr(fmt, "value", fmt))
+
+
+AllOpt = Annotated[bool, typer.Option("--all", help="逐个单位全部列出（单位超过 5000 个时默认只列区县及以上和有错误的单位）")]
+
+
+def _big(ws, root: str) -> bool:
+    from gwstats.analysis.brief import is_big
+
+    return is_big(ws.tree(), root)
 
 
 @handle_errors
@@ -127,6 +137,7 @@ def status_cmd(
     year: YearOpt = None,
     unit: UnitOpt = None,
     missing: Annotated[bool, typer.Option("--missing", help="只列出未报单位及联系人（催报用）")] = False,
+    all_: AllOpt = False,
     workspace: WorkspaceOpt = None,
     fmt: FormatOpt = Format.table,
 ):
@@ -142,9 +153,14 @@ def status_cmd(
         rows = st.missing_rows if missing else st.rows
         emit(rows, fmt)
         return
-    rows = st.display_rows(missing_only=missing)
+    from gwstats.analysis.brief import STATUS_NOTE, status_rows as brief_status
+
+    brief = f in ("table", "md") and not (all_ or missing) and _big(ws, st.root)
+    rows = brief_status(st.rows, ws.tree(), st.root) if brief else st.display_rows(missing_only=missing)
     if rows:
         emit(rows, fmt)
+    if brief:
+        typer.echo(md_escape(STATUS_NOTE) if f == "md" else STATUS_NOTE)
     if f in ("table", "md"):
         line = status_line(st)
         typer.echo(md_escape(line) if f == "md" else line)
@@ -154,6 +170,7 @@ def status_cmd(
 def check_cmd(
     year: YearOpt = None,
     unit: UnitOpt = None,
+    all_: AllOpt = False,
     workspace: WorkspaceOpt = None,
     fmt: FormatOpt = Format.table,
 ):
@@ -170,8 +187,16 @@ def check_cmd(
     if f == "json":
         emit(res.records(), fmt)
     else:
-        if res.findings:
-            emit(res.display_rows(), fmt)
+        from gwstats.analysis.brief import check_findings, left_out_line
+
+        shown, left = res, {}
+        if f in ("table", "md") and not all_ and res.findings and _big(ws, res.root):
+            kept, left = check_findings(res.findings, ws.tree(), res.root)  # 100,000 units: the county view
+            shown = dataclasses.replace(res, findings=kept)
+        if shown.findings:
+            emit(shown.display_rows(), fmt)
+        if left:
+            typer.echo(md_escape(left_out_line(left)) if f == "md" else left_out_line(left))
         if f in ("table", "md"):
             typer.echo(md_escape(res.summary_line()) if f == "md" else res.summary_line())
     if res.has_errors:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from gwstats.core.errors import GwstatsError, UsageError
+from gwstats.core.formatting import csv_safe, decimal_text  # once, not per cell (3 million cells at 10,000 units)
 
 LONG_COLUMNS = ("单位编码", "单位名称", "年度", "指标编码", "指标名称", "数值", "计量单位", "口径")
 
@@ -156,30 +157,34 @@ def long_records(ws, year: int, unit: str | None = None, prefer: str = "computed
     口径 is 汇总 for a unit with subordinates (its total includes them), 本级 for one without.
     Rates are included with their recomputed value (计量单位 %).
     """
+    return list(iter_long_records(ws, year, unit, prefer))
+
+
+def iter_long_records(ws, year: int, unit: str | None = None, prefer: str = "computed"):
+    """long_records one at a time (a province's csv-long is millions of rows: never all in memory);
+    the figures come a metric column at a time, not as a full rollup record per unit and metric."""
     code, result = figures(ws, year, unit, prefer)
     tree = result.tree
-    root = tree.index[code]
-    out = []
+    sub = tree.subtree(tree.index[code])
     cat = ws.catalog
-    codes = list(cat.metrics) + list(cat.indicators)
-    for i in range(tree.subtree(root).start, tree.subtree(root).stop):
-        u = tree.codes[i]
+    items = [(c, cat.metrics[c], cat.metrics[c].kind) for c in cat.metrics]
+    items += [(c, cat.indicators[c], "rate") for c in cat.indicators]
+    columns = [result.column(c)[sub] for c, _, _ in items]
+    for k, i in enumerate(range(sub.start, sub.stop)):
+        u, name = tree.codes[i], tree.names[i]
         scope = "汇总" if int(tree.size[i]) > 1 else "本级"
-        for rec in result.records_for([u], codes):
-            if rec["value"] is None:
+        for (c, item, kind), col in zip(items, columns):
+            value = col[k]
+            if value is None:
                 continue
-            value = rec["value"]
-            if rec["kind"] == "rate":
+            if kind == "rate":
                 value = Decimal(repr(round(value, 4)))
-            out.append({"单位编码": u, "单位名称": tree.names[i], "年度": year, "指标编码": rec["metric"],
-                        "指标名称": rec["metric_name"], "数值": value, "计量单位": rec["measure"], "口径": scope})
-    return out
+            yield {"单位编码": u, "单位名称": name, "年度": year, "指标编码": c,
+                   "指标名称": item.name, "数值": value, "计量单位": item.unit, "口径": scope}
 
 
 def _csv_text(v) -> str:
     """A CSV cell: exact decimals, and text that a spreadsheet would run as a formula quoted with '."""
-    from gwstats.core.formatting import csv_safe, decimal_text
-
     if v is None:
         return ""
     if isinstance(v, Decimal):
@@ -197,13 +202,19 @@ def csv_long_text(records: list[dict]) -> str:
 
 
 def write_csv_long(ws, year: int, output, unit: str | None = None, prefer: str = "computed") -> tuple[Path, int]:
-    records = long_records(ws, year, unit, prefer)
+    """The long table written row by row (UTF-8 with BOM, CRLF), through a .part file."""
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(output.name + ".part")
-    tmp.write_bytes(("\ufeff" + csv_long_text(records)).encode("utf-8"))
+    n = 0
+    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\r\n")
+        w.writerow(LONG_COLUMNS)
+        for rec in iter_long_records(ws, year, unit, prefer):
+            w.writerow([_csv_text(rec[c]) for c in LONG_COLUMNS])
+            n += 1
     tmp.replace(output)
-    return output, len(records)
+    return output, n
 
 
 # ---- the organisation's name on every published page -------------------------------------------
@@ -226,4 +237,3 @@ def organisation_named(ws) -> tuple[str, bool]:
 
 def organisation(ws) -> str:
     return organisation_named(ws)[0]
-

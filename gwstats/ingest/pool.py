@@ -149,17 +149,30 @@ def _stored_name(res) -> str:
 
 
 def _load_parallel(files, ctx, store, max_bytes, progress, n_workers, stage) -> list:
+    total = len(files)
+    chunk_size = max(4, min(64, total // (n_workers * 6) or 1))
+    pool, state_path = _start_pool(ctx, n_workers)
+    run = _Run(pool, ctx, stage, n_workers, total, progress)
+    try:
+        run.read(files, store, max_bytes, chunk_size)
+        run.collect()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        if state_path:
+            try:
+                os.unlink(state_path)
+            except OSError:
+                pass
+    return run.loaded
+
+
+def _start_pool(ctx, n_workers):
+    """(the process pool, the path of the pickled context it was sent or None when forked)."""
     import multiprocessing
     import pickle
     import tempfile
     from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
-    from gwstats.ingest.loading import read_file
-
-    total = len(files)
-    chunk_size = max(4, min(64, total // (n_workers * 6) or 1))
-    sent_stage = Stage(stage.dir, stage.root) if stage is not None else None  # without the growing sets
     method = start_method()
     state_path = None
     if method == "fork":  # the workers inherit the context: nothing to send
@@ -176,90 +189,104 @@ def _load_parallel(files, ctx, store, max_bytes, progress, n_workers, stage) -> 
         if state_path:
             os.unlink(state_path)
         raise
-    loaded: list = []
-    stored: list[str | None] = []  # each file's copy's path in the workspace (files/ab/…), when it is to parse
-    chunks: list[list[int]] = []  # indices into loaded, in order
-    futures: dict[int, object] = {}  # chunk number -> future (sent to the pool)
-    finished: set[int] = set()  # chunks whose results are in ``loaded``
-    ahead = n_workers * 2  # chunks in flight at most; the parent parses from the far end meanwhile
-    state = {"front": 0, "back": 0, "broken": False}  # next chunk to send; chunks >= back were parsed here
+    return pool, state_path
 
-    def send():
-        while (not state["broken"] and state["front"] < state["back"]
-               and sum(1 for k in futures if k not in finished) < ahead):
-            k = state["front"]
-            items = [(i, loaded[i].result.path, loaded[i].data, stored[i]) for i in chunks[k]]
-            futures[k] = pool.submit(_parse_chunk, items, sent_stage)
-            state["front"] += 1
 
-    def parse_here(k: int):
-        for i in chunks[k]:
-            if loaded[i].to_parse:
-                _parse_here(loaded[i], ctx, stage, i, stored[i])
-        finished.add(k)
+class _Run:
+    """One parallel load: the parent reads the files in order and sends chunks of them to the pool;
+    while it waits for the pool it parses the last chunk nobody has started; results are taken in
+    file order (progress and the import's report keep the files' order)."""
 
-    done = 0
+    def __init__(self, pool, ctx, stage, n_workers: int, total: int, progress):
+        self.pool, self.ctx, self.stage, self.total, self.progress = pool, ctx, stage, total, progress
+        self.sent_stage = Stage(stage.dir, stage.root) if stage is not None else None  # without the growing sets
+        self.loaded: list = []
+        self.stored: list[str | None] = []  # each file's copy's path in the workspace (files/ab/…), when it is to parse
+        self.chunks: list[list[int]] = []  # indices into loaded, in order
+        self.futures: dict[int, object] = {}  # chunk number -> future (sent to the pool)
+        self.finished: set[int] = set()  # chunks whose results are in ``loaded``
+        self.ahead = n_workers * 2  # chunks in flight at most; the parent parses from the far end meanwhile
+        self.front = 0  # next chunk to send
+        self.back = 0  # chunks >= back were parsed here
+        self.broken = False
+        self.done = 0  # files handed on (progress)
 
-    def advance(upto: int):
-        nonlocal done
-        while done < upto:
-            ld = loaded[done]
+    def send(self):
+        while (not self.broken and self.front < self.back
+               and sum(1 for k in self.futures if k not in self.finished) < self.ahead):
+            k = self.front
+            items = [(i, self.loaded[i].result.path, self.loaded[i].data, self.stored[i]) for i in self.chunks[k]]
+            self.futures[k] = self.pool.submit(_parse_chunk, items, self.sent_stage)
+            self.front += 1
+
+    def parse_here(self, k: int):
+        for i in self.chunks[k]:
+            if self.loaded[i].to_parse:
+                _parse_here(self.loaded[i], self.ctx, self.stage, i, self.stored[i])
+        self.finished.add(k)
+
+    def advance(self, upto: int):
+        while self.done < upto:
+            ld = self.loaded[self.done]
             if ld.to_parse:  # not for the pool (an .xls…), or the pool broke: here, as on the serial path
-                _parse_here(ld, ctx, stage, done, stored[done])
+                _parse_here(ld, self.ctx, self.stage, self.done, self.stored[self.done])
             _drop_data(ld)
-            done += 1
-            if progress:
-                progress(done, total, "读取")
+            self.done += 1
+            if self.progress:
+                self.progress(self.done, self.total, "读取")
 
-    try:
+    def read(self, files, store, max_bytes, chunk_size: int):
+        """Read every file; the workers start on the first chunks while the parent still reads."""
+        from gwstats.ingest.loading import read_file
+
         chunk: list[int] = []
         for path in files:
-            ld = read_file(path, store, max_bytes, ctx)
-            loaded.append(ld)
-            stored.append(_stored_name(ld.result) if ld.to_parse else None)
-            if stored[-1] and stage is not None:
-                stage.note_file(stored[-1])
+            ld = read_file(path, store, max_bytes, self.ctx)
+            self.loaded.append(ld)
+            self.stored.append(_stored_name(ld.result) if ld.to_parse else None)
+            if self.stored[-1] and self.stage is not None:
+                self.stage.note_file(self.stored[-1])
             if ld.to_parse and _poolable(ld):
-                chunk.append(len(loaded) - 1)
+                chunk.append(len(self.loaded) - 1)
                 if len(chunk) >= chunk_size:
-                    chunks.append(chunk)
+                    self.chunks.append(chunk)
                     chunk = []
-                    state["back"] = len(chunks)
-                    send()  # the workers start on the first chunks while the parent still reads files
+                    self.back = len(self.chunks)
+                    self.send()
         if chunk:
-            chunks.append(chunk)
-        state["back"] = len(chunks)
-        send()
-        for k in range(len(chunks)):
-            while k not in finished:
-                fut = futures.get(k)
-                if fut is None:  # not sent (yet): parse it here
-                    parse_here(k)
-                    state["front"] = max(state["front"], k + 1)
-                elif fut.done() or state["back"] <= state["front"]:
-                    try:
-                        results = fut.result()
-                    except BrokenProcessPool:
-                        state["broken"] = True  # a worker died: the parent reads what is left
-                        results = [None] * len(chunks[k])
-                    for i, out in zip(chunks[k], results):
-                        if out is not None:
-                            _merge(loaded[i], out)
-                    finished.add(k)
-                else:  # waiting for the pool: take the last chunk nobody has started
-                    state["back"] -= 1
-                    parse_here(state["back"])
-            send()
-            advance(chunks[k][-1] + 1)
-        advance(total)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        if state_path:
+            self.chunks.append(chunk)
+        self.back = len(self.chunks)
+        self.send()
+
+    def collect(self):
+        """Every chunk's results, in order: from the pool, or parsed here while waiting for it."""
+        for k in range(len(self.chunks)):
+            while k not in self.finished:
+                self._step(k)
+            self.send()
+            self.advance(self.chunks[k][-1] + 1)
+        self.advance(self.total)
+
+    def _step(self, k: int):
+        from concurrent.futures.process import BrokenProcessPool
+
+        fut = self.futures.get(k)
+        if fut is None:  # not sent (yet): parse it here
+            self.parse_here(k)
+            self.front = max(self.front, k + 1)
+        elif fut.done() or self.back <= self.front:
             try:
-                os.unlink(state_path)
-            except OSError:
-                pass
-    return loaded
+                results = fut.result()
+            except BrokenProcessPool:
+                self.broken = True  # a worker died: the parent reads what is left
+                results = [None] * len(self.chunks[k])
+            for i, out in zip(self.chunks[k], results):
+                if out is not None:
+                    _merge(self.loaded[i], out)
+            self.finished.add(k)
+        else:  # waiting for the pool: take the last chunk nobody has started
+            self.back -= 1
+            self.parse_here(self.back)
 
 
 def _merge(ld, out):

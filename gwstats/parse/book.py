@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from gwstats.core.errors import Finding
 from gwstats.core.text import nfkc, squash
@@ -202,6 +203,37 @@ def parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn],
     return returns, findings
 
 
+class _Table(NamedTuple):
+    """Where a sheet's table is: ``found`` (wide: metric columns) with its returns, or ``located``
+    (a 指标/数值 list or a cross-tab) with the cross-tab's values, findings and row spans."""
+
+    found: tuple | None
+    wide_rets: list[ParsedReturn] | None
+    located: tuple | None
+    xt_values: list
+    xt_findings: list[Finding]
+    xt_spans: list[range]
+
+
+def _find_table(sheet: Sheet, ctx: Context) -> _Table | None:
+    """The sheet's table, or None for a sheet without one (填表说明, notes, an empty sheet)."""
+    found = wide.find_metric_columns(sheet, ctx)
+    head = long.find_header(sheet)
+    if found is not None and head is not None and head[0] < found[0].stop - 1 and not any(
+            ctx.metric(v) for v in sheet.rows[head[0]]):
+        found = None  # metric names below a 指标/数值 header: label blocks side by side, not a summary sheet
+    wide_rets = wide.parse_wide(sheet, ctx, found) if found is not None else None
+    if wide_rets is None:
+        found = None  # metric names across but no column of units: not a summary sheet
+    located = None if found is not None else (("header", head) if head is not None else long.locate(sheet, ctx))
+    xt_values, xt_findings, xt_spans = crosstab.read(sheet, ctx) if found is None else ([], [], [])
+    if found is None and located is None:
+        if not (xt_values or xt_findings):
+            return None
+        located = ("crosstab", (xt_spans[0].start if xt_spans else 0,))
+    return _Table(found, wide_rets, located, xt_values, xt_findings, xt_spans)
+
+
 def _parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn], list[Finding]]:
     """Every return in the given sheets, with unit, year and scope resolved where possible.
 
@@ -215,98 +247,16 @@ def _parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn]
     findings: list[Finding] = []
     tables = 0
     for sheet in sheets:
-        if not sheet.rows:
+        table = _find_table(sheet, ctx) if sheet.rows else None
+        if table is None:
             continue
-        found = wide.find_metric_columns(sheet, ctx)
-        head = long.find_header(sheet)
-        if found is not None and head is not None and head[0] < found[0].stop - 1 and not any(
-                ctx.metric(v) for v in sheet.rows[head[0]]):
-            found = None  # metric names below a 指标/数值 header: label blocks side by side, not a summary sheet
-        wide_rets = wide.parse_wide(sheet, ctx, found) if found is not None else None
-        if wide_rets is None:
-            found = None  # metric names across but no column of units: not a summary sheet
-        located = None if found is not None else (("header", head) if head is not None else long.locate(sheet, ctx))
-        xt_values, xt_findings, xt_spans = crosstab.read(sheet, ctx) if found is None else ([], [], [])
-        if found is None and located is None:
-            if not (xt_values or xt_findings):
-                continue  # 填表说明, a notes sheet, an empty sheet: nothing to read
-            located = ("crosstab", (xt_spans[0].start if xt_spans else 0,))
         tables += 1
-        if found is not None:
-            header_rows = set(found[0])
-            top = found[0].start
-        else:
-            top = located[1][0]
-            header_rows = {top}
-        fields = headers.find_fields(sheet.rows, header_rows)
-        titles = headers.title_texts(sheet.rows, max(top, 0), fields)
-        errors: list[Finding] = []
-        year, year_from = _resolve_year(sheet, ctx, fields, titles, errors)
-        filled = dict(filled_by=_text_field(fields, "填报人"), phone=_text_field(fields, "联系电话"),
-                      fill_date=_text_field(fields, "填报日期"))
-        if found is not None:
-            rets = wide_rets
-            rows = [r for r in rets if r.source == "row"]
-            # 口径 in the sheet's header applies to every unit row: a 汇总 row is compared, never added.
-            sheet_scope = _resolve_scope(sheet, ctx, fields, errors)
-            if year is None and rets and all(r.year for r in rets if r.source == "row"):
-                errors = [e for e in errors if e.code != "no-year"]  # every row says its year (a form's 年度 column)
-            for r in rets:
-                if not r.year:
-                    r.year, r.year_from = year, year_from
-                r.filled_by = r.filled_by or filled["filled_by"]  # a form row's 提交者 wins
-                r.phone, r.fill_date = filled["phone"], filled["fill_date"]
-            owner = _resolve_unit_field(sheet, ctx, fields, [])[0] or _common_parent(ctx, [r.unit for r in rows if r.unit])
-            for r in rows:
-                if r.unit_from == "本级行":  # a row named just "本级": the sheet's own unit
-                    r.unit = owner
-                    if owner is None:
-                        errors.append(ctx.finding("error", "own-row-unowned",
-                                                  f"“{r.unit_text}”行无法确定是哪个单位的本级（请在表头填写“填报单位”）",
-                                                  sheet.name, f"第 {r.row} 行"))
-            for r in rows:
-                own = marks_own(r.unit_text)  # "甲县关工委本级": that unit's own figures, whatever the sheet's 口径
-                r.scope = "本级" if own else sheet_scope
-                if (sheet_scope == "本级" and not own and "口径" not in fields and r.unit and r.unit != owner
-                        and ctx.h.children(r.unit)):
-                    r.findings.append(ctx.finding(
-                        "warning", "row-scope-assumed",
-                        f"“{r.unit_text}”有下级单位，本行按“本级”计入（不含下级）；如本行数字已包含下级单位，"
-                        f"请在表头注明“口径：汇总”后重新导入", sheet.name, f"第 {r.row} 行"))
-            totals = [r for r in rets if r.source == "total_row"]
-            if totals:
-                code, source, text = _resolve_unit_field(sheet, ctx, fields, errors)
-                if not code:
-                    code = _common_parent(ctx, [r.unit for r in rows if r.unit])
-                    source = "各行单位的共同上级"
-                for t in totals:
-                    if code:
-                        t.unit, t.unit_from = code, source
-                    else:
-                        t.findings.append(ctx.finding("warning", "total-row-unowned",
-                                                      f"“{t.unit_text}”行未导入：无法确定本表所属单位（请在表头填写“填报单位”）",
-                                                      sheet.name, f"第 {t.row} 行"))
-                rets = [r for r in rets if r.source != "total_row" or r.unit]
-            if rets:
-                rets[0].findings[:0] = errors
-            else:
-                findings.extend(errors)
+        if table.found is not None:
+            rets, left = _wide_returns(sheet, ctx, table)
             returns.extend(rets)
+            findings.extend(left)
         else:
-            ret = long.parse_long(sheet, ctx, located, year) if located[0] != "crosstab" else ParsedReturn(sheet=sheet.name, layout="crosstab")
-            if xt_spans:  # the list's reading stops where a cross-tab of the sheet begins
-                ret.values = [v for v in ret.values if not _in_spans(v.cell, xt_spans)]
-                ret.findings = [f for f in ret.findings if not _in_spans(f.cell, xt_spans)]
-            taken = {v.metric for v in ret.values}
-            ret.values.extend(v for v in xt_values if v.metric not in taken)
-            ret.findings.extend(xt_findings)
-            ret.year, ret.year_from = year, year_from
-            ret.unit, ret.unit_from, ret.unit_text = _resolve_unit(sheet, ctx, fields, titles, errors)
-            ret.scope = _resolve_scope(sheet, ctx, fields, errors)
-            _scope_missing(ret, ctx, fields)
-            ret.filled_by, ret.phone, ret.fill_date = filled["filled_by"], filled["phone"], filled["fill_date"]
-            ret.findings[:0] = errors
-            returns.append(ret)
+            returns.append(_list_return(sheet, ctx, table))
     if not tables:
         findings.append(ctx.finding(
             "error", "no-table",
@@ -325,15 +275,128 @@ def _parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn]
     return with_values, findings
 
 
+def _sheet_head(sheet: Sheet, ctx: Context, top: int, header_rows: set[int], errors: list[Finding]):
+    """(fields, titles, year, year_from, filled) of the table's header block."""
+    fields = headers.find_fields(sheet.rows, header_rows)
+    titles = headers.title_texts(sheet.rows, max(top, 0), fields)
+    year, year_from = _resolve_year(sheet, ctx, fields, titles, errors)
+    filled = dict(filled_by=_text_field(fields, "填报人"), phone=_text_field(fields, "联系电话"),
+                  fill_date=_text_field(fields, "填报日期"))
+    return fields, titles, year, year_from, filled
+
+
+def _wide_returns(sheet: Sheet, ctx: Context, table: _Table) -> tuple[list[ParsedReturn], list[Finding]]:
+    """A one-row-per-unit sheet's returns (unit rows and 合计 rows), and the sheet's findings when it
+    has no return to carry them."""
+    errors: list[Finding] = []
+    fields, _, year, year_from, filled = _sheet_head(sheet, ctx, table.found[0].start, set(table.found[0]), errors)
+    rets = table.wide_rets
+    rows = [r for r in rets if r.source == "row"]
+    # 口径 in the sheet's header applies to every unit row: a 汇总 row is compared, never added.
+    sheet_scope = _resolve_scope(sheet, ctx, fields, errors)
+    if year is None and rets and all(r.year for r in rows):
+        errors = [e for e in errors if e.code != "no-year"]  # every row says its year (a form's 年度 column)
+    for r in rets:
+        if not r.year:
+            r.year, r.year_from = year, year_from
+        r.filled_by = r.filled_by or filled["filled_by"]  # a form row's 提交者 wins
+        r.phone, r.fill_date = filled["phone"], filled["fill_date"]
+    owner = _resolve_unit_field(sheet, ctx, fields, [])[0] or _common_parent(ctx, [r.unit for r in rows if r.unit])
+    _own_rows(sheet, ctx, rows, owner, errors)
+    _row_scopes(sheet, ctx, rows, owner, sheet_scope, "口径" in fields)
+    if any(r.source == "total_row" for r in rets):
+        rets = _total_rows(sheet, ctx, fields, rets, rows, errors)
+    if rets:
+        rets[0].findings[:0] = errors
+        return rets, []
+    return rets, errors
+
+
+def _own_rows(sheet: Sheet, ctx: Context, rows: list[ParsedReturn], owner: str | None, errors: list[Finding]):
+    """A row named just "本级": the sheet's own unit."""
+    for r in rows:
+        if r.unit_from == "本级行":
+            r.unit = owner
+            if owner is None:
+                errors.append(ctx.finding("error", "own-row-unowned",
+                                          f"“{r.unit_text}”行无法确定是哪个单位的本级（请在表头填写“填报单位”）",
+                                          sheet.name, f"第 {r.row} 行"))
+
+
+def _row_scopes(sheet: Sheet, ctx: Context, rows: list[ParsedReturn], owner: str | None, sheet_scope: str,
+                scope_given: bool):
+    for r in rows:
+        own = marks_own(r.unit_text)  # "甲县关工委本级": that unit's own figures, whatever the sheet's 口径
+        r.scope = "本级" if own else sheet_scope
+        if (sheet_scope == "本级" and not own and not scope_given and r.unit and r.unit != owner
+                and ctx.h.children(r.unit)):
+            r.findings.append(ctx.finding(
+                "warning", "row-scope-assumed",
+                f"“{r.unit_text}”有下级单位，本行按“本级”计入（不含下级）；如本行数字已包含下级单位，"
+                f"请在表头注明“口径：汇总”后重新导入", sheet.name, f"第 {r.row} 行"))
+
+
+def _total_rows(sheet: Sheet, ctx: Context, fields, rets: list[ParsedReturn], rows: list[ParsedReturn],
+                errors: list[Finding]) -> list[ParsedReturn]:
+    """合计 rows belong to the sheet's unit (or the rows' common parent); those without one are dropped."""
+    code, source, text = _resolve_unit_field(sheet, ctx, fields, errors)
+    if not code:
+        code = _common_parent(ctx, [r.unit for r in rows if r.unit])
+        source = "各行单位的共同上级"
+    for t in rets:
+        if t.source != "total_row":
+            continue
+        if code:
+            t.unit, t.unit_from = code, source
+        else:
+            t.findings.append(ctx.finding("warning", "total-row-unowned",
+                                          f"“{t.unit_text}”行未导入：无法确定本表所属单位（请在表头填写“填报单位”）",
+                                          sheet.name, f"第 {t.row} 行"))
+    return [r for r in rets if r.source != "total_row" or r.unit]
+
+
+def _list_return(sheet: Sheet, ctx: Context, table: _Table) -> ParsedReturn:
+    """The one return of a 指标/数值 list or a cross-tab sheet."""
+    errors: list[Finding] = []
+    located, xt_spans = table.located, table.xt_spans
+    fields, titles, year, year_from, filled = _sheet_head(sheet, ctx, located[1][0], {located[1][0]}, errors)
+    ret = long.parse_long(sheet, ctx, located, year) if located[0] != "crosstab" else ParsedReturn(sheet=sheet.name, layout="crosstab")
+    if xt_spans:  # the list's reading stops where a cross-tab of the sheet begins
+        ret.values = [v for v in ret.values if not _in_spans(v.cell, xt_spans)]
+        ret.findings = [f for f in ret.findings if not _in_spans(f.cell, xt_spans)]
+    taken = {v.metric for v in ret.values}
+    ret.values.extend(v for v in table.xt_values if v.metric not in taken)
+    ret.findings.extend(table.xt_findings)
+    ret.year, ret.year_from = year, year_from
+    ret.unit, ret.unit_from, ret.unit_text = _resolve_unit(sheet, ctx, fields, titles, errors)
+    ret.scope = _resolve_scope(sheet, ctx, fields, errors)
+    _scope_missing(ret, ctx, fields)
+    ret.filled_by, ret.phone, ret.fill_date = filled["filled_by"], filled["phone"], filled["fill_date"]
+    ret.findings[:0] = errors
+    return ret
+
+
+_JOINABLE = ("crosstab", "long")
+
+
 def _join_sheets(returns: list[ParsedReturn]) -> list[ParsedReturn]:
     """A cross-tab on a sheet of its own belongs to the same return as the file's other sheets
-    (same unit, year and scope, no metric in common): one return, not two."""
+    (same unit, year and scope, no metric in common): one return, not two.
+
+    Only list and cross-tab returns of a known unit can be joined, so only those are looked up, by
+    their key (a form export's 100,000 rows are not compared with each other)."""
     out: list[ParsedReturn] = []
+    by_key: dict[tuple, list[ParsedReturn]] = {}
     for r in returns:
-        other = next((o for o in out if r.layout in ("crosstab", "long") and o.layout in ("crosstab", "long") and "crosstab" in (r.layout, o.layout)
-                      and o.unit and o.key == r.key and not ({v.metric for v in o.values} & {v.metric for v in r.values})), None)
+        other = None
+        if r.layout in _JOINABLE and r.unit:
+            metrics = {v.metric for v in r.values}
+            other = next((o for o in by_key.get(r.key, ()) if "crosstab" in (r.layout, o.layout)
+                          and not ({v.metric for v in o.values} & metrics)), None)
         if other is None:
             out.append(r)
+            if r.layout in _JOINABLE and r.unit:
+                by_key.setdefault(r.key, []).append(r)
         else:
             other.values.extend(r.values)
             other.findings.extend(r.findings)

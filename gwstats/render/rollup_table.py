@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,9 @@ from gwstats.render.wording import yoy_prefix
 
 ROUNDING_NOTE = "因四舍五入，分项之和与合计可能略有出入"
 COMPARABLE_MARK = "*"
+_FOOTNOTE_NAMES = 200  # past this many units left out, the footnote names the first few and counts
+_FOOTNOTE_FEW = 20
+_MORE = re.compile(r"等 (\d+) 个单位$")
 
 if TYPE_CHECKING:
     from gwstats.analysis.rollup import RollupResult
@@ -134,11 +138,19 @@ def table_notes(result: RollupResult, rows: list[dict] | None = None) -> list[st
     recs = [r for r in result.records() if r.get("comparable")]
     if recs:
         names = {}
+        cut: dict[str, int] = {}  # a record's list stopped at its first names (result.py _LEFT_OUT_NAMES): how many it had
         for r in recs:
             for key, word in (("left_out_prev", "未报"), ("left_out_cur", "上年未报")):
                 for n in filter(None, r.get(key, "").split("、")):
-                    names.setdefault(word, {})[n] = None
-        who = "；".join(f"{word}：{'、'.join(ns)}" for word, ns in names.items())
+                    m = _MORE.search(n)
+                    if m is not None:
+                        cut[word] = max(cut.get(word, 0), int(m.group(1)))
+                    names.setdefault(word, {})[n[:m.start()] if m else n] = None
+        if cut or sum(map(len, names.values())) > _FOOTNOTE_NAMES:  # a province: not 5,000 names
+            who = "；".join(f"{word}：{'、'.join(list(ns)[:_FOOTNOTE_FEW])}等{'至少' if word in cut else ''} "
+                           f"{max(len(ns), cut.get(word, 0))} 个单位" for word, ns in names.items())
+        else:
+            who = "；".join(f"{word}：{'、'.join(ns)}" for word, ns in names.items())
         notes.append(f"{COMPARABLE_MARK} 按可比口径：只比较两年都填报了该项的单位（{who}）")
     if rows is not None and _rounding_gap(rows):
         notes.append(ROUNDING_NOTE)

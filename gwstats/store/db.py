@@ -100,6 +100,8 @@ class Store(AnalysisQueries):
             raise StoreError(
                 f"数据库文件 {self.path} 由更新版本的 gwstats 创建（数据库版本 {found}，本程序只支持到 {SCHEMA_VERSION}）。"
                 "请升级 gwstats 后再使用；数据没有改动")
+        # SCHEMA's CREATE ... IF NOT EXISTS is also the migration of the indexes: a store made before
+        # submission_notes_submission (issue 23) gets it here, on its first open
         self.conn.executescript(SCHEMA)
         self._metric_ids: dict[str, int] = {}
         cur = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'")

@@ -41,6 +41,11 @@ class AnalysisQueries:
             c.execute(f"DELETE FROM {table}")
 
     # ---- units -------------------------------------------------------------------------------
+    def change_key(self) -> tuple:
+        """Moves whenever the store may have changed: another connection committed (data_version) or
+        this one wrote (total_changes). What is read from an unchanged store can be kept."""
+        return (id(self.conn), self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+
     def unit_tree_rows(self) -> list[tuple]:
         """(code, name, parent, level, active_from, active_to) of every unit, in the units file's order."""
         return self.conn.execute(

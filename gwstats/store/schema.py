@@ -97,6 +97,9 @@ CREATE TABLE IF NOT EXISTS submission_notes (
     sheet TEXT,
     cell TEXT
 );
+-- the notes of one submission (units_with_note joins on it once per year): without it every
+-- rollup scans the whole notes table once per submission
+CREATE INDEX IF NOT EXISTS submission_notes_submission ON submission_notes(submission_id);
 """
 
 
