@@ -124,12 +124,12 @@ def scope_from_figures(ck):
             mine, kids = from_micro(values[i, j]), from_micro(below[j])
             name = ck.cat.label_of(metric)
             if severity == "info":
-                msg = (f"{ck.name(i)}：报表没有填写口径，各项均不小于已报下级单位之和（如{name} {_num(mine)}，"
-                       f"下级合计 {_num(kids)}），按“汇总”（含下级）对待，未重复相加")
+                msg = (f"{ck.name(i)}：报表没有填写口径，各项均不小于已报下级单位之和（如{name} {number_text(mine)}，"
+                       f"下级合计 {number_text(kids)}），按“汇总”（含下级）对待，未重复相加")
                 ck.add("info", "scope-read", msg, i, metric, ck.locate(i, metric, "汇总"), reported=mine, below=kids)
             else:
-                msg = (f"{ck.name(i)}：报表没有填写口径，无法判断：{name}按“本级”读为 {_num(mine)}，合计 "
-                       f"{_num(mine + kids)}；按“汇总”读则合计为 {_num(mine)}，但小于已报下级单位之和 {_num(kids)}。"
+                msg = (f"{ck.name(i)}：报表没有填写口径，无法判断：{name}按“本级”读为 {number_text(mine)}，合计 "
+                       f"{number_text(mine + kids)}；按“汇总”读则合计为 {number_text(mine)}，但小于已报下级单位之和 {number_text(kids)}。"
                        f"暂按“本级”计入；请向该单位核实后在表头注明“口径：本级”或“口径：汇总”重新导入")
                 ck.add("error", "scope-unsure", msg, i, metric, ck.locate(i, metric, "本级"),
                        as_own=mine + kids, as_total=mine, below=kids)
