@@ -29,6 +29,7 @@ from gwstats.core.formatting import fixed
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LEVEL_NAMES = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
 PAGE_COLUMNS = 15  # columns of figures a landscape A4 page holds legibly
+MAX_WIDTH = 40  # widest column (display width); longer text wraps onto more lines
 MAX_ROWS = 100_000  # per detail sheet; beyond that the sheet says so (see gwstats trace)
 
 _THIN = Side(style="thin", color="999999")
@@ -52,10 +53,13 @@ def safe_text(cell, value: str):
         cell.quotePrefix = True
 
 
-_TITLE_FONT = Font(bold=True, size=14)
-_SUB_FONT = Font(color="666666")
-_NOTE_FONT = Font(italic=True, color="666666")
-_BOLD = Font(bold=True)
+FONT_NAME = "宋体"  # one family on every sheet (Calibri for figures and a fallback for Chinese otherwise)
+_TITLE_FONT = Font(name=FONT_NAME, bold=True, size=14)
+_SUB_FONT = Font(name=FONT_NAME, color="666666")
+_NOTE_FONT = Font(name=FONT_NAME, italic=True, color="666666")
+_BOLD = Font(name=FONT_NAME, bold=True)
+_BODY_FONT = Font(name=FONT_NAME)
+_WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
@@ -74,7 +78,11 @@ class SheetWriter:
         self.widths: dict[int, int] = {}
         self.freeze: str | None = None
         self.ncols = 0
+        self.hidden: set[int] = set()  # columns kept for machines (gwstats reads them back), not printed
         self._styles: dict = {}
+
+    def hide(self, k: int):
+        self.hidden.add(k)
 
     def block(self, text: str):
         """A row naming the block of rows below it (汇总: one hierarchy level per block)."""
@@ -93,7 +101,7 @@ class SheetWriter:
             fmt = formats[k - 1] if formats and k - 1 < len(formats) else None
             w = display_width(_shown(v, fmt))
             if w > self.widths.get(k, 0):
-                self.widths[k] = min(w, 60)
+                self.widths[k] = min(w, MAX_WIDTH)  # longer text wraps (see finish)
         self.rows.append(("total" if total else "body", values, formats))
 
     def note(self, text: str):
@@ -103,16 +111,27 @@ class SheetWriter:
         ws = self.wb.create_sheet(self.title)
         for k, w in self.widths.items():
             ws.column_dimensions[get_column_letter(k)].width = max(6, w + 2)
+            if k in self.hidden:
+                ws.column_dimensions[get_column_letter(k)].hidden = True
         if self.freeze:
             ws.freeze_panes = self.freeze
         if self.ncols > 1:
             ws.merged_cells.add(f"A1:{get_column_letter(min(self.ncols, 12))}1")
         self._print_setup(ws)
-        for n, (kind, values, _f) in enumerate(self.rows, 1):
-            if kind == "header":  # wrapped headers: as many lines as the longest needs (set before rows stream)
-                lines = max((-(-display_width(v) // max(6, self.widths.get(k, 0))) for k, v in enumerate(values, 1)), default=1)
-                if lines > 1:
-                    ws.row_dimensions[n].height = 15 * lines
+        shown_width = sum(max(6, w + 2) for k, w in self.widths.items() if k not in self.hidden) or 60
+        for n, (kind, values, formats) in enumerate(self.rows, 1):
+            # wrapped text: as many lines as the longest cell needs (set before rows stream; Excel and
+            # LibreOffice do not grow a row for wrapped text when the file is opened)
+            if kind == "note" and self.ncols > 1:
+                ws.merged_cells.add(f"A{n}:{get_column_letter(self.ncols)}{n}")
+                lines = -(-display_width(values[0]) // shown_width)
+            elif kind in ("header", "body", "total"):
+                lines = max((-(-display_width(_shown(v, formats[k - 1] if formats and k - 1 < len(formats) else None))
+                              // max(6, self.widths.get(k, 0))) for k, v in enumerate(values, 1)), default=1)
+            else:
+                lines = 1
+            if lines > 1:
+                ws.row_dimensions[n].height = 15 * lines
         for kind, values, formats in self.rows:
             ws.append([self._cell(ws, kind, k, v, formats) for k, v in enumerate(values)])
         self.rows = []
@@ -137,8 +156,7 @@ class SheetWriter:
         head = getattr(self, "header_row", 1)
         ws.print_title_rows = f"1:{head}"
         ws.print_area = f"A1:{get_column_letter(last)}{max(len(self.rows), 1)}"
-        ws.oddHeader.center.text = self.print_header.replace("&", "&&")
-        ws.oddHeader.center.size = 11
+        # the title is row 1, repeated on every page with the header rows: not again in the page header
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
         ws.oddFooter.right.text = self.title.replace("&", "&&")
 
@@ -163,7 +181,9 @@ class SheetWriter:
                 fmt = None
         # Styles are set once per combination on a template cell and copied (setting a Border or
         # Font on every cell hashes it each time: minutes for a province-sized sheet).
-        key = (kind, fmt, quote)
+        wrap = kind in ("body", "total", "note") and isinstance(v, str) and (
+            display_width(v) > self.widths.get(k + 1, 0) or kind == "note")
+        key = (kind, fmt, quote, wrap)
         style = self._styles.get(key)
         if style is None:
             t = WriteOnlyCell(ws)
@@ -173,12 +193,15 @@ class SheetWriter:
                 t.font = _SUB_FONT
             elif kind == "note":
                 t.font = _NOTE_FONT
+                t.alignment = _WRAP
             elif kind == "block":
                 t.font = _BOLD
             elif kind == "header":
                 t.font, t.fill, t.border, t.alignment = _BOLD, _HEAD_FILL, _BORDER, _CENTER
             else:
-                t.border = _BORDER
+                t.border, t.font = _BORDER, _BODY_FONT
+                if wrap:
+                    t.alignment = _WRAP
                 if fmt:
                     t.number_format = fmt
                 if kind == "total":
@@ -195,6 +218,8 @@ def _shown(v, fmt) -> str:
         return ""
     if isinstance(v, float) and fmt == FMT["rate"]:
         return f"{fixed(v * 100, 1)}%"
+    if isinstance(v, (int, float, Decimal)) and fmt == FMT["change_pp"]:
+        return f"{fixed(v, 1, sign=True)}个百分点"  # +7.8个百分点: the 增减 of a rate row
     if isinstance(v, (int, Decimal)) and fmt == FMT["count"]:
         return f"{int(v):,}"
     if isinstance(v, (Decimal, float)) and fmt == FMT["amount"]:
@@ -241,7 +266,8 @@ def write_workbook(ws, result: RollupResult, output, *, show_parts: bool = False
     if checks is None:
         checks = ws.check(year, unit=result.root)
     _checks_sheet(wb, checks, f"{org} {year} 年度校验问题", subtitle)
-    _sources_sheet(wb, ws, result, root, f"{org} {year} 年度数据来源", subtitle)
+    reported_on = {r["编码"]: r["报送时间"] for r in status.display_rows() if r.get("报送时间")}
+    _sources_sheet(wb, ws, result, root, f"{org} {year} 年度数据来源", subtitle, reported_on)
     wb.save(output)
     return output
 
@@ -349,6 +375,7 @@ def _detail_sheet(wb, result: RollupResult, heading, subtitle):
             [None] * 7 + [f, None, None, None, f, change_fmt, FMT["rate"], None, None],
             total=rec["unit"] == result.root,
         )
+    sw.hide(4)  # 指标编码: read back by gwstats (parse/own_book.py), not for the reader
     sw.finish()
 
 
@@ -430,7 +457,7 @@ def _checks_sheet(wb, checks, heading, subtitle):
     sw.finish()
 
 
-def _sources_sheet(wb, ws, result: RollupResult, root: int, heading, subtitle):
+def _sources_sheet(wb, ws, result: RollupResult, root: int, heading, subtitle, reported_on: dict | None = None):
     tree = result.tree
     s = tree.subtree(root)
     units = set(tree.codes[s])
@@ -445,7 +472,18 @@ def _sources_sheet(wb, ws, result: RollupResult, root: int, heading, subtitle):
     for unit, scope, source, metric, value, state, fname, sheet, cell, raw, received in picked:
         val = Decimal(value) if value is not None else ("不适用" if state == "na" else None)
         sw.write([tree.names[order[unit]], scope, source_text.get(source, source), cat.label_of(metric), val,
-                  fname, sheet, cell, raw, received])
+                  fname, sheet, cell, raw, _day((reported_on or {}).get(unit) or received)], [None] * 9 + ["yyyy-mm-dd"])
     if more:
         sw.note(f"另有 {more} 个数值未列出（每张表最多 {MAX_ROWS} 行）；单个数字的来源可用 gwstats trace 查看")
     sw.finish()
+
+
+def _day(received):
+    """报送时间 as the day the unit reported (its 填报日期 as 填报情况 shows it, else the day its return
+    came in), a date cell, not the stored ISO timestamp."""
+    if not received:
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(received).replace("Z", "+00:00")).date()
+    except ValueError:
+        return str(received)
