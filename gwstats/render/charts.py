@@ -136,7 +136,7 @@ LEGEND_CORNERS = ("upper right", "lower right", "upper left", "lower left", "cen
 
 def _legend(fig: Figure, ax, handles, horizontal: bool = False, loc: str | None = None):
     """One row of legend in the emptiest corner (bars are sorted, so the small end); when every
-    corner covers a bar, a label or the target line, above the plot, right-aligned, outside the axes.
+    corner covers a bar, a label or the target line, beside the plot at the right, outside the axes.
     The value axis is never widened to make room (a rate axis would run to 200 %)."""
     if not handles:
         return
@@ -146,8 +146,8 @@ def _legend(fig: Figure, ax, handles, horizontal: bool = False, loc: str | None 
                         edgecolor="white", framealpha=1.0)
         if not _legend_hits(fig, ax, leg):
             return
-    ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=len(handles), frameon=False,
-              borderaxespad=0.2)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), ncols=1, frameon=False,
+              borderaxespad=0.0)  # beside the plot, clear of the subtitle above it
 
 
 def _legend_hits(fig: Figure, ax, leg) -> bool:
