@@ -333,14 +333,18 @@ class Workspace:
             return make_standard_charts(self, year, out_dir, unit=unit, level=level, svg=svg, pdf=pdf)
 
     def report(self, year: int, output: str | Path, *, fmt: str | None = None, unit: str | None = None,
-               level: int | None = None, charts: bool = True, template: str | Path | None = None) -> Path:
+               level: int | None = None, charts: bool = True, template: str | Path | None = None,
+               date: str | None = None, checks: str | Path | None = None) -> Path:
         """Write the analysis report of ``year`` to ``output``; returns its path. ``fmt``: docx / md /
         html (default from the suffix, else docx); ``unit`` / ``level`` as in :meth:`rollup`;
-        ``charts``: include charts; ``template``: an office's own .docx to take styles from."""
+        ``charts``: include charts; ``template``: an office's own .docx to take styles from;
+        ``date``: the 成文日期 (2021-01-15 or 2021年1月15日; default gwstats.toml [report] date, else
+        today); ``checks``: also write the 填报情况 and 数据核查 list to this file for the office."""
         from gwstats.render.report import make_report
 
         with self.snapshot():
-            return make_report(self, year, output, fmt=fmt, unit=unit, level=level, charts=charts, template=template)
+            return make_report(self, year, output, fmt=fmt, unit=unit, level=level, charts=charts, template=template,
+                               date=date, checks=checks)
 
     @staticmethod
     def stored_name(name: str, sha256: str) -> str:

@@ -388,3 +388,22 @@ def test_small_stacked_segments_are_labelled_outside(no_glyph_warnings):
     fig = C.draw(many)  # horizontal bars: room to the right, named beside the total
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert any(t == "20.50（五老0.50）" for t in texts), texts
+
+
+def test_rate_axis_fits_its_data_and_the_legend_moves_instead():
+    """集安's 五好达标率: bars near 100 % fill every corner; the axis stays at 100 % and a little
+    (it ran to 200 % when the legend was kept clear by widening the axis) and the legend sits where it
+    covers nothing."""
+    values = [Decimal(str(v)) for v in (90.5, 88.9, 89.5, 80.0, 81.8, 87.5, 78.6, 80.0, 76.9, 75.0, 83.3, 50.0, 90.0,
+                                         90.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0)]  # the sample's 20 units
+    data = C.ChartData("rate", "集安市关工委 2020年 各单位 五好达标率", [f"单位{i}" for i in range(len(values))],
+                       values, "%", "rate", "", "数据来源", target=80.0)
+    fig = C.draw(data)
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    assert ax.get_xlim()[1] <= 100 * 1.15 + 1e-6  # horizontal bars: the value axis is x (was 201 %)
+    r = fig.canvas.get_renderer()
+    box = ax.get_legend().get_window_extent(r)
+    assert not any(box.overlaps(p.get_window_extent(r)) for p in ax.patches if p.get_height())
+    assert not any(box.overlaps(t.get_window_extent(r)) for t in ax.texts)
+    assert not any(C._line_crosses(ln, box, r) for ln in ax.lines)

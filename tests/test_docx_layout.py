@@ -202,3 +202,49 @@ def test_table_figures_read_as_the_text_says_them(demo_run):
     total = next(r for r in table.rows if r.cells[0].text == "合计")
     assert total.cells[col].text == "1793.33"
     assert next(r for r in table.rows if r.cells[0].text == "财源镇").cells[col].text == "1000.00"
+
+
+# ---- page and document set-up (issue 21) -------------------------------------------------------
+def test_margins_are_gbt_9704_and_the_title_is_erhao_xiaobiaosong(doc):
+    from docx.shared import Mm
+
+    sec = doc.sections[0]
+    for got, want in ((sec.top_margin, 37), (sec.bottom_margin, 35), (sec.left_margin, 28), (sec.right_margin, 26)):
+        assert abs(got - Mm(want)) < Mm(0.1)
+    title = doc.styles["Title"]
+    assert title.font.size == Pt(22)  # 二号
+    east = title.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+    assert (east, title.font.bold) in (("方正小标宋简体", False), ("宋体", True))
+
+
+def test_title_font_is_xiaobiaosong_only_where_installed(monkeypatch):
+    from gwstats.render import fonts
+
+    monkeypatch.setattr(fonts, "installed", lambda family: family == "方正小标宋简体")
+    assert L.title_font() == ("方正小标宋简体", False)
+    monkeypatch.setattr(fonts, "installed", lambda family: False)
+    assert L.title_font() == ("宋体", True)
+
+
+def test_document_properties_are_the_offices_in_chinese(doc):
+    cp = doc.core_properties
+    assert cp.author and cp.author == cp.last_modified_by and "关工委" in cp.author
+    assert cp.title.endswith("统计分析") and cp.language == "zh-CN"
+    assert "python-docx" not in (cp.comments or "") and cp.created.year >= 2024
+    lang = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    assert lang.get(qn("w:val")) == "zh-CN" and lang.get(qn("w:eastAsia")) == "zh-CN"
+
+
+def test_report_ends_with_the_organisation_and_the_chosen_date(chart_ws, tmp_path):
+    out = R.make_report(chart_ws, 2018, tmp_path / "报告.docx", charts=False, date="2019-01-15")
+    paras = Document(str(out)).paragraphs
+    texts = [p.text for p in paras]
+    i = texts.index("2019年1月15日")
+    assert texts[i - 1] == "安庆市公安局关工委"
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    assert paras[i].alignment == paras[i - 1].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert paras[i].paragraph_format.right_indent == Pt(4 * L.BODY_SIZE)  # 右空四字
+    # before the appendices, after the body
+    first_appendix = next(k for k, t in enumerate(texts) if t.startswith("附录"))
+    assert i < first_appendix and "存在问题" in texts[:i]

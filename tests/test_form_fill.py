@@ -124,3 +124,15 @@ def test_parts_of_the_form_openpyxl_cannot_keep_are_named(tmp_path):
         z.writestr("xl/vbaProject.bin", b"\0" * 64)
     res = a.fill_form(2018, form, tmp_path / "p.xlsx")
     assert res.lost == ["宏"] and any("宏在填好的文件中没有保留" in line for line in res.summary_lines())
+
+
+def test_header_fields_with_no_setting_are_named_to_the_clerk(tmp_path):
+    a = make_ws(tmp_path, "XA", [("XA", "甲县关工委", ""), ("XA1", "甲县第1乡镇关工委", "XA")])
+    from test_export import fill, township_values
+
+    assert not a.import_paths([fill(a, tmp_path / "t.xlsx", "甲县第1乡镇关工委", township_values(a, 1))]).has_rejections
+    form = city_long_form(tmp_path / "f.xlsx", year=2018)
+    res = a.fill_form(2018, form, tmp_path / "o.xlsx")
+    assert res.missing == ["填报人", "联系电话"]
+    text = "\n".join(res.summary_lines())
+    assert "填报人（filled_by）" in text and "联系电话（phone）" in text and "[export]" in text

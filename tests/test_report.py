@@ -208,3 +208,21 @@ def test_html_report_escapes_what_it_is_given(tmp_path):
     assert '<tr class="total"><td>合计</td><td class="num">12</td></tr>' in text
     assert '<p class="caption">注：注&lt;x&gt;</p>' in text and 'alt="图1 &lt;图&gt;" src="data:image/png;base64,iVBORw=="' in text
     assert text.startswith("<!DOCTYPE html>\n") and text.endswith("</body></html>")
+
+
+def test_check_list_is_its_own_document(chart_ws, tmp_path):
+    runner = CliRunner()
+    r = runner.invoke(app, ["report", "-w", str(chart_ws.root), "--year", "2018", "-o", str(tmp_path / "r.docx"),
+                            "--date", "2019年1月15日", "--checks", str(tmp_path / "核查清单.docx")])
+    assert r.exit_code == 0, r.output
+    assert "核查清单" in r.output
+    checks = Document(str(tmp_path / "核查清单.docx"))
+    text = "\n".join(p.text for p in checks.paragraphs)
+    assert checks.paragraphs[0].text == f"{ORG}2018年度统计数据核查清单"
+    assert "一、填报情况" in text and "二、数据核查" in text and "附录" not in text
+    assert "2019年1月15日" in text
+    cells = {c.text for t in checks.tables for row in t.rows for c in row.cells}
+    assert {"级别", "单位", "指标", "说明"} <= cells
+    r = runner.invoke(app, ["report", "-w", str(chart_ws.root), "--year", "2018", "-o", str(tmp_path / "r2.docx"),
+                            "--date", "下周一"])
+    assert r.exit_code != 0 and "成文日期应写作" in r.output and "Traceback" not in r.output

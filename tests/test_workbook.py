@@ -111,7 +111,7 @@ def test_no_formula_injection(book):
 def test_shown_text_rounds_half_up():
     from decimal import Decimal
 
-    from gwstats.render.workbook import FMT, _shown
+    from gwstats.render.sheet_writer import FMT, shown_text as _shown
 
     assert _shown(0.0625, FMT["rate"]) == "6.3%"
     assert _shown(Decimal("1234.125"), FMT["amount"]) == "1,234.13"
@@ -166,7 +166,8 @@ def test_every_sheet_prints_as_it_comes(book):
 
         area = sh.print_area if isinstance(sh.print_area, str) else sh.print_area[0]
         assert area.endswith(f"$A$1:${get_column_letter(sh.max_column)}${sh.max_row}"), (sh.title, area)
-        assert "@测试市关工委 2018 年度" in sh.oddHeader.center.text
+        # the title once per page: row 1 repeats with the header rows, the page header stays empty
+        assert not sh.oddHeader.center.text and sh["A1"].value.startswith("@测试市关工委 2018 年度")
         assert "&P" in sh.oddFooter.center.text and "&N" in sh.oddFooter.center.text
 
 
@@ -198,3 +199,78 @@ def test_remainder_row_has_no_coverage(demo_run):
     assert own[cov] is None and own[head.index("关工委组织数（个）")] == 1
     assert next(r for r in data if r[0] == "财源镇关工委")[cov] == "2/2"
     assert next(r for r in data if r[0] == "集安市关工委（合计）")[cov] == "25/25"
+
+
+# ---- printed pages (issue 21) ------------------------------------------------------------------
+def _shown_width(cell) -> int:
+    """Display width of a cell as printed under its number format (the 增减 of rate rows: +2.0个百分点)."""
+    import datetime as dt
+
+    from gwstats.render.workbook import FMT, display_width
+
+    v = cell.value
+    if v is None:
+        return 0
+    if isinstance(v, dt.datetime):
+        return 10
+    if cell.number_format == FMT["change_pp"]:
+        return display_width(f"{v:+.1f}个百分点")
+    if cell.number_format == FMT["rate"]:
+        return display_width(f"{v * 100:.1f}%")
+    if cell.number_format in (FMT["count"], FMT["amount"]):
+        return display_width(f"{v:,.2f}" if cell.number_format == FMT["amount"] else f"{v:,.0f}")
+    return display_width(v)
+
+
+def test_no_hashes_and_no_clipped_text(book):
+    """Every figure fits its column (no ###); text wider than its column wraps on a row tall enough."""
+    from gwstats.render.workbook import display_width
+
+    wb, _ = book
+    pp_cells = 0
+    for sh in wb.worksheets:
+        head = 3
+        for row in sh.iter_rows(min_row=head + 1):
+            for c in row:
+                if c.value is None or sh.column_dimensions[c.column_letter].hidden:
+                    continue
+                width = sh.column_dimensions[c.column_letter].width
+                pp_cells += c.number_format.endswith('"个百分点"') and c.value is not None
+                if isinstance(c.value, str):
+                    neighbour = sh.cell(c.row, c.column + 1).value
+                    if display_width(c.value) > width and neighbour is not None:  # cut off by the next cell
+                        assert c.alignment.wrap_text, (sh.title, c.coordinate, c.value)
+                        lines = -(-display_width(c.value) // (width - 2))
+                        if not any(c.coordinate in m for m in sh.merged_cells.ranges):
+                            assert (sh.row_dimensions[c.row].height or 15) >= 15 * lines, (sh.title, c.coordinate)
+                else:
+                    assert width >= _shown_width(c), (sh.title, c.coordinate, c.value, width)
+    assert pp_cells  # the rate rows' 增减 were measured
+
+
+def test_status_footnote_is_merged_and_wrapped(book):
+    wb, _ = book
+    sh = wb["填报情况"]
+    note = next(c for row in sh.iter_rows(min_row=4) for c in row if isinstance(c.value, str) and "截止日期" in c.value)
+    assert note.alignment.wrap_text and any(note.coordinate in m and m.max_col == sh.max_column for m in sh.merged_cells.ranges)
+
+
+def test_no_code_column_shown_and_dates_as_dates(book):
+    import datetime as dt
+
+    wb, _ = book
+    detail = wb["分单位明细"]
+    code_col = next(c.column_letter for c in detail[3] if c.value == "指标编码")
+    assert detail.column_dimensions[code_col].hidden  # kept for gwstats reading the book back, not printed
+    src = wb["数据来源"]
+    col = next(c.column for c in src[3] if c.value == "报送时间")
+    days = [r[col - 1].value for r in src.iter_rows(min_row=4) if r[col - 1].value is not None]
+    assert days and all(isinstance(d, dt.datetime) and d.hour == d.minute == 0 for d in days)
+    assert all(src.cell(4, col).number_format == "yyyy-mm-dd" for _ in [0])
+
+
+def test_one_font_family_per_sheet(book):
+    wb, _ = book
+    for sh in wb.worksheets:
+        names = {c.font.name for row in sh.iter_rows() for c in row if c.value is not None}
+        assert names == {"宋体"}, (sh.title, names)

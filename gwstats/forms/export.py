@@ -35,6 +35,8 @@ class ReturnExport:
     approx: list[str] = field(default_factory=list)  # metric names written as 约N
     coverage: str = ""
     crosstabs: list[str] = field(default_factory=list)  # cross-tab tables drawn on sheets of their own
+    missing: list[str] = field(default_factory=list)  # [export] settings not given: shown as blank lines
+    hidden: list[str] = field(default_factory=list)  # built-in metrics nobody reported: rows not printed
 
     def summary_lines(self) -> list[str]:
         lines = [f"已生成 {self.unit_name} {self.year} 年度汇总表：{self.path}（口径：汇总，指标 {self.values} 个，"
@@ -46,6 +48,10 @@ class ReturnExport:
         if self.crosstabs:
             lines.append(f"交叉表 {'、'.join(self.crosstabs)} 在单独的工作表中：上级的指标目录也要有这些指标才能导入"
                          "（可把本工作区的 catalog.toml 一并发给上级）")
+        if self.hidden:
+            lines.append(f"内置目录中无人填报的指标 {len(self.hidden)} 个不打印（行已隐藏，数值为空）")
+        if self.missing:
+            lines.append(f"gwstats.toml 的 [export] 中没有设置：{'、'.join(self.missing)}；表中这些位置留空待手写")
         return lines
 
 
@@ -89,7 +95,8 @@ def return_workbook(ws, year: int, unit: str | None = None, prefer: str = "compu
             r, _, vc = HEADER_FIELDS[label]
             sheet.cell(r, vc, settings[key])
     r, _, vc = HEADER_FIELDS["填报日期"]
-    sheet.cell(r, vc, settings.get("fill_date") or dt.date.today().isoformat())
+    report_date = settings.get("fill_date") or dt.date.today().isoformat()
+    sheet.cell(r, vc, report_date)
     rows = metric_rows(sheet)
     info = ReturnExport(Path(), code, name, year, 0)
     rep, exp = result.coverage(code)
@@ -119,7 +126,24 @@ def return_workbook(ws, year: int, unit: str | None = None, prefer: str = "compu
             cell.value = int(value) if m.is_integer and value == value.to_integral_value() else value
         if rec["note"] and note_cell is not None:
             note_cell.value = rec["note"]
+    _finish(ws, wb, sheet, info, settings, result, code, year, report_date)
     return wb, info
+
+
+def _finish(ws, wb, sheet, info, settings, result, code, year, report_date):
+    """Header and signature lines, rows nobody has, A4 (gwstats.forms.return_sheet)."""
+    from gwstats.forms import return_sheet as rs
+    from gwstats.forms.template import HEADER_ROW, HELP_SHEET
+    from gwstats.model.catalog import load_default
+
+    builtin = set(load_default().metrics)
+    shown = rs.shown_metrics(ws.catalog, year, lambda m: result.value(code, m), builtin)
+    info.hidden = [m.name for m in ws.catalog.metrics.values() if m.applies_in(year) and m.code not in shown]
+    info.missing = rs.missing_settings(settings)
+    rs.finish_return(wb, sheet, header_row=HEADER_ROW, settings=settings,
+                     shown_names={ws.catalog.metrics[c].name for c in shown},
+                     office=rs.office_name(ws.config.organisation, info.unit_name),
+                     report_date=rs.chinese_date(report_date), help_sheet=HELP_SHEET)
 
 
 def _sheet_for(wb, m, tables) -> str:

@@ -26,6 +26,8 @@ HEADER_LABELS = {"填报单位": ("填报单位", "填报单位名称", "报送�
                  "口径": ("口径", "统计口径", "填报口径"), "填报人": ("填报人", "填表人", "联系人"),
                  "联系电话": ("联系电话", "电话"), "填报日期": ("填报日期", "填表日期", "报送日期")}
 
+SETTING_KEYS = {"填报人": "filled_by", "联系电话": "phone", "填报日期": "fill_date"}
+
 
 @dataclass
 class FillResult:
@@ -39,6 +41,7 @@ class FillResult:
     approx: list[str] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)  # parts of the form openpyxl cannot carry over
+    missing: list[str] = field(default_factory=list)  # header fields of the form with no setting to fill them
 
     def summary_lines(self) -> list[str]:
         lines = [f"已把 {self.unit_name} {self.year} 年度汇总数填入：{self.path}（填写 {len(self.filled)} 格"
@@ -49,6 +52,10 @@ class FillResult:
             lines.append(f"本年度没有数字、留空 {len(self.no_figure)} 格：" + "、".join(f"{n}（{s}!{c}）" for s, c, n in self.no_figure[:10]))
         if self.approx:
             lines.append(f"含约数的指标：{'、'.join(self.approx)}")
+        if self.missing:
+            keys = "、".join(f"{f}（{SETTING_KEYS[f]}）" for f in self.missing if f in SETTING_KEYS)
+            lines.append(f"表格中的{'、'.join(self.missing)}没有填写，请手写"
+                         + (f"，或在 gwstats.toml 的 [export] 中设置 {keys} 后重新导出" if keys else ""))
         if self.lost:
             lines.append(f"注意：原表格中的{'、'.join(self.lost)}在填好的文件中没有保留，请对照原表格补上（或把数字抄回原表格）")
         return lines
@@ -192,7 +199,11 @@ def _fill_header_fields(wb, grids, tables, res: FillResult, values: dict):
                 m = re.fullmatch(r"(\S+?)\s*[:：]?\s*[_＿\s]*", text)
                 key = squash(m.group(1)).rstrip(":：") if m else ""
                 field_ = labels.get(key)
-                if not field_ or field_ in done or values.get(field_) in (None, ""):
+                if field_ and field_ not in done and values.get(field_) in (None, ""):
+                    if field_ not in res.missing:
+                        res.missing.append(field_)  # the clerk hears it: a blank the form asks for
+                    continue
+                if not field_ or field_ in done:
                     continue
                 value = values[field_]
                 if re.search(r"[_＿]{2,}", text):  # 填报单位：________

@@ -27,6 +27,8 @@ name = "{name}"
 default_year = {year}
 # 报送截止日期：统计年度次年的 月-日（例如 "01-15" 表示次年1月15日）
 deadline = "01-15"
+# 工作总结（gwstats report）文末的成文日期；不设则用生成当天（也可用 report --date 指定）
+# date = "2021-01-15"
 
 [catalog]
 # 指标目录文件（相对于本工作区）；删除此行则使用内置默认目录

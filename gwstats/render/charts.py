@@ -131,29 +131,32 @@ def _decorate(fig: Figure, ax, data: ChartData, style: S.Style):
                       color=S.MUTED)
 
 
+LEGEND_CORNERS = ("upper right", "lower right", "upper left", "lower left", "center right")
+
+
 def _legend(fig: Figure, ax, handles, horizontal: bool = False, loc: str | None = None):
-    """One row of legend in the emptiest corner (bars are sorted, so the small end); the value
-    axis grows until the legend covers no bar and no label."""
+    """One row of legend in the emptiest corner (bars are sorted, so the small end); when every
+    corner covers a bar, a label or the target line, beside the plot at the right, outside the axes.
+    The value axis is never widened to make room (a rate axis would run to 200 %)."""
     if not handles:
         return
-    loc = loc or ("lower right" if horizontal else "upper right")
-    leg = ax.legend(handles=handles, loc=loc, ncols=len(handles), frameon=True, facecolor="white",
-                    edgecolor="white", framealpha=1.0)
-    for _ in range(6):
-        fig.draw_without_rendering()
-        renderer = fig.canvas.get_renderer()
-        box = leg.get_window_extent(renderer)
-        hit = any(box.overlaps(t.get_window_extent(renderer)) for t in ax.texts if t.get_visible())
-        hit = hit or any(box.overlaps(p.get_window_extent(renderer)) for p in ax.patches if p.get_width() and p.get_height())
-        hit = hit or any(_line_crosses(ln, box, renderer) for ln in ax.lines)  # the target line
-        if not hit:
+    first = loc or ("lower right" if horizontal else "upper right")
+    for where in (first, *[c for c in LEGEND_CORNERS if c != first]):
+        leg = ax.legend(handles=handles, loc=where, ncols=len(handles), frameon=True, facecolor="white",
+                        edgecolor="white", framealpha=1.0)
+        if not _legend_hits(fig, ax, leg):
             return
-        if horizontal:
-            lo, hi = ax.get_xlim()
-            ax.set_xlim(lo, hi * 1.15)
-        else:
-            lo, hi = ax.get_ylim()
-            ax.set_ylim(lo, hi * 1.15)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), ncols=1, frameon=False,
+              borderaxespad=0.0)  # beside the plot, clear of the subtitle above it
+
+
+def _legend_hits(fig: Figure, ax, leg) -> bool:
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    box = leg.get_window_extent(renderer)
+    hit = any(box.overlaps(t.get_window_extent(renderer)) for t in ax.texts if t.get_visible())
+    hit = hit or any(box.overlaps(p.get_window_extent(renderer)) for p in ax.patches if p.get_width() and p.get_height())
+    return hit or any(_line_crosses(ln, box, renderer) for ln in ax.lines)  # the target line
 
 
 def _line_crosses(line, box, renderer) -> bool:

@@ -17,14 +17,16 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Emu, Pt
+from docx.shared import Cm, Emu, Mm, Pt
 
 from gwstats.core.errors import UsageError
+from gwstats.render.docx_document import APPENDIX_WORD, add_ending, set_language, set_properties, title_font
 
 BODY_FONT, BODY_SIZE = "仿宋", 16  # 三号
 HEADING_FONT, HEADING_SIZE = "黑体", 16  # 三号
 HEADING2_SIZE = 14  # 四号
-TITLE_FONT, TITLE_SIZE = "宋体", 22  # 二号
+TITLE_FONT, TITLE_SIZE = "宋体", 22  # 二号; bold 宋体 stands in for 小标宋 where it is not installed
+MARGINS_MM = (37, 35, 28, 26)  # top, bottom, left, right: GB/T 9704 (版心 156 mm × 225 mm)
 TABLE_FONT = "宋体"
 TABLE_SIZE, TABLE_SIZE_WIDE = 10.5, 9  # 五号; 小五 only for tables too wide for 五号
 CAPTION_FONT, CAPTION_SIZE = "黑体", 12  # 小四
@@ -73,8 +75,9 @@ def default_document():
     sec = doc.sections[0]
     sec.orientation = WD_ORIENT.PORTRAIT
     sec.page_width, sec.page_height = Cm(21), Cm(29.7)
-    sec.top_margin, sec.bottom_margin = Cm(3.0), Cm(2.6)
-    sec.left_margin, sec.right_margin = Cm(2.8), Cm(2.6)
+    top, bottom, left, right = MARGINS_MM
+    sec.top_margin, sec.bottom_margin = Mm(top), Mm(bottom)
+    sec.left_margin, sec.right_margin = Mm(left), Mm(right)
     sec.footer_distance = Cm(1.5)
     st = doc.styles
     _fonts(st["Normal"], BODY_FONT, BODY_SIZE)
@@ -82,7 +85,8 @@ def default_document():
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     pf.line_spacing = Pt(28)
     pf.space_before = pf.space_after = Pt(0)
-    _fonts(st["Title"], TITLE_FONT, TITLE_SIZE, True)
+    east, bold = title_font()
+    _fonts(st["Title"], east, TITLE_SIZE, bold)
     _no_border(st["Title"])
     tf = st["Title"].paragraph_format
     tf.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -100,8 +104,8 @@ def default_document():
     cf.alignment = WD_ALIGN_PARAGRAPH.CENTER
     cf.line_spacing_rule = WD_LINE_SPACING.SINGLE
     cf.space_before, cf.space_after = Pt(6), Pt(6)
-    doc.core_properties.title = "关心下一代工作统计分析"
-    doc.core_properties.author = "gwstats"
+    set_language(doc)
+    set_properties(doc, "关心下一代工作统计分析", "")
     return doc
 
 
@@ -422,7 +426,11 @@ def render(content, path: Path, template: Path | None = None) -> Path:
     body_indent = Pt(2 * BODY_SIZE)
     title = _para(doc, content.title, "Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    ended = False
     for b in content.blocks:
+        if not ended and b.kind == "heading" and b.text.startswith(APPENDIX_WORD):
+            add_ending(doc, content.organisation, content.date, BODY_SIZE)
+            ended = True
         if b.kind == "heading":
             st = f"Heading {b.level}"
             if _style(doc, st) is not None:
@@ -439,8 +447,10 @@ def render(content, path: Path, template: Path | None = None) -> Path:
             add_table(doc, b.text, b.columns, b.rows, b.note)
         elif b.kind == "image":
             add_picture(doc, b.png, b.text)
+    if not ended:
+        add_ending(doc, content.organisation, content.date, BODY_SIZE)
     _page_footer(doc, f"{content.organisation}　{content.date}制")
-    doc.core_properties.title = content.title
-    doc.core_properties.author = content.organisation
+    set_properties(doc, content.title, content.organisation)
+    set_language(doc)
     doc.save(str(path))
     return path

@@ -125,3 +125,12 @@ def font_in_use() -> str:
     from matplotlib import font_manager as fm
 
     return fm.findfont(fm.FontProperties(family=["sans-serif"]), fallback_to_default=False)
+
+
+def installed(family: str) -> bool:
+    """True when a font of that family name is installed on this machine (matplotlib's font list)."""
+    try:
+        from matplotlib import font_manager as fm
+    except ImportError:
+        return False
+    return any(entry.name == family for entry in fm.fontManager.ttflist)

@@ -111,6 +111,21 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
     return content
 
 
+def build_check_list(ws, year: int, *, unit: str | None = None, level: int | None = None,
+                     today: dt.date | None = None) -> ReportContent:
+    """The office's own document: who reported, and every data-check finding (``report --checks``)."""
+    f = _gather(ws, year, unit, level)
+    org = ws.config.organisation
+    content = ReportContent(f"{org}{year}年度统计数据核查清单", org, _chinese_date(today or dt.date.today()))
+    for b in _status_appendix(f) + _check_appendix(f):
+        if b.kind == "heading":  # 附录一 填报情况 -> 一、填报情况
+            b = replace(b, text=b.text.replace("附录一 ", "一、").replace("附录二 ", "二、"))
+        elif b.kind == "table":
+            b = replace(b, text=b.text.replace("附表", "表"))
+        content.blocks.append(b)
+    return content
+
+
 def _gather(ws, year: int, unit: str | None, level: int | None) -> _Facts:
     from gwstats.render.chart_data import style_of
 
@@ -332,10 +347,36 @@ DEFAULT_TEMPLATE = "报告模板.docx"  # in templates/ (tools/make_report_templ
 
 
 def make_report(ws, year: int, output: str | Path, *, fmt: str | None = None, unit: str | None = None,
-                level: int | None = None, charts: bool = True, template: str | Path | None = None) -> Path:
+                level: int | None = None, charts: bool = True, template: str | Path | None = None,
+                date=None, checks: str | Path | None = None) -> Path:
     """Write the report; the format comes from ``fmt`` or the file's suffix (default .docx).
-    ``template``: an office's own .docx whose styles, page set-up and header/footer the report uses."""
-    path = Path(output)
+    ``template``: an office's own .docx whose styles, page set-up and header/footer the report uses.
+    ``date``: the 成文日期 (else gwstats.toml [report] date, else today). ``checks``: also write the check
+    list (填报情况 and 数据核查) to this file, in the format its suffix names."""
+    from gwstats.render.signing import signing_date
+
+    signed = signing_date(ws.config.raw, date)
+    path, fmt = _output(Path(output), fmt)
+    if template is not None and fmt != "docx":
+        raise UsageError(f"报告模板只用于 Word（.docx）报告，当前格式为 {fmt}")
+    if template is not None:
+        from gwstats.render.docx_layout import open_template
+
+        open_template(Path(template))  # refuse a missing or damaged template before any work
+    if checks is not None:
+        check_path, check_fmt = _output(Path(checks), None)
+        content = build_check_list(ws, year, unit=unit, level=level, today=signed)
+        check_path.parent.mkdir(parents=True, exist_ok=True)
+        RENDER[check_fmt](content, check_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    content = build_report(ws, year, unit=unit, level=level, charts=charts, today=signed)
+    if fmt == "docx":
+        return render_docx(content, path, Path(template) if template else None)
+    return RENDER[fmt](content, path)
+
+
+def _output(path: Path, fmt: str | None) -> tuple[Path, str]:
+    """(path, format): the format from ``fmt`` or the file's suffix (default .docx)."""
     aliases = {"markdown": "md", "htm": "html"}
     suffix = path.suffix.lower().lstrip(".")
     suffix = aliases.get(suffix, suffix)
@@ -349,14 +390,4 @@ def make_report(ws, year: int, output: str | Path, *, fmt: str | None = None, un
         path = path.with_name(path.name + f".{fmt}")
     elif suffix != fmt:
         path = path.with_suffix(f".{fmt}")  # -o 报告.docx --format html -> 报告.html
-    if template is not None and fmt != "docx":
-        raise UsageError(f"报告模板只用于 Word（.docx）报告，当前格式为 {fmt}")
-    if template is not None:
-        from gwstats.render.docx_layout import open_template
-
-        open_template(Path(template))  # refuse a missing or damaged template before any work
-    path.parent.mkdir(parents=True, exist_ok=True)
-    content = build_report(ws, year, unit=unit, level=level, charts=charts)
-    if fmt == "docx":
-        return render_docx(content, path, Path(template) if template else None)
-    return RENDER[fmt](content, path)
+    return path, fmt

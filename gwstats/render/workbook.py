@@ -10,194 +10,21 @@ from __future__ import annotations
 
 from gwstats.core.findings import label
 import datetime as dt
-from copy import copy
-import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
 from gwstats.analysis.rollup import RollupResult
 from gwstats.render.wording import yoy_prefix
 from gwstats.render.rollup_table import column_title
-from gwstats.core.formatting import RISKY_START, chinese_ordinal, fixed
-
-PAGE_COLUMNS = 15  # columns of figures a landscape A4 page holds legibly
-MAX_ROWS = 100_000  # per detail sheet; beyond that the sheet says so (see gwstats trace)
-
-_THIN = Side(style="thin", color="999999")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
-_TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
-FMT = {"count": "#,##0", "amount": "#,##0.00", "rate": "0.0%", "number": "0.00", "change_pp": '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"'}
+from gwstats.core.formatting import chinese_ordinal, fixed
+from gwstats.render.sheet_writer import (  # noqa: F401  (FMT, MAX_ROWS: read by tests)
+    BODY_FONT, BOLD, BORDER, CENTER, FMT, FONT_NAME, HEAD_FILL, MAX_ROWS, MAX_WIDTH, NOTE_FONT, PAGE_COLUMNS,
+    SUB_FONT, TITLE_FONT, TOTAL_FILL, WRAP, SheetWriter, display_width, safe_text, shown_text)
 
 
-def display_width(text) -> int:
-    if text is None:
-        return 0
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in str(text))
-
-
-def safe_text(cell, value: str):
-    """Write user-supplied text so that Excel never evaluates it."""
-    cell.value = value
-    if value.startswith(RISKY_START) or cell.data_type == "f":
-        cell.data_type = "s"
-        cell.quotePrefix = True
-
-
-_TITLE_FONT = Font(bold=True, size=14)
-_SUB_FONT = Font(color="666666")
-_NOTE_FONT = Font(italic=True, color="666666")
-_BOLD = Font(bold=True)
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
-class SheetWriter:
-    """Collects a sheet's rows, then streams them into a write-only workbook (column widths must be
-    known before the first row is written, and streaming keeps big sheets fast and small)."""
-
-    def __init__(self, wb: Workbook, title: str, heading: str, subtitle: str | None = None,
-                 print_header: str = ""):
-        self.wb = wb
-        self.print_header = print_header or heading
-        self.title = title
-        self.rows: list[tuple[str, list, list | None]] = [("title", [heading], None)]
-        if subtitle:
-            self.rows.append(("subtitle", [subtitle], None))
-        self.widths: dict[int, int] = {}
-        self.freeze: str | None = None
-        self.ncols = 0
-        self._styles: dict = {}
-
-    def block(self, text: str):
-        """A row naming the block of rows below it (汇总: one hierarchy level per block)."""
-        self.rows.append(("block", [text], None))
-
-    def header(self, names: list[str], freeze_cols: int = 1):
-        self.header_row = len(self.rows) + 1
-        self.ncols = max(self.ncols, len(names))
-        for k, name in enumerate(names, 1):
-            self.widths[k] = max(self.widths.get(k, 0), min(display_width(name), 12))  # longer headers wrap
-        self.freeze = f"{get_column_letter(freeze_cols + 1)}{len(self.rows) + 2}"
-        self.rows.append(("header", list(names), None))
-
-    def write(self, values: list, formats: list[str | None] | None = None, total: bool = False):
-        for k, v in enumerate(values, 1):
-            fmt = formats[k - 1] if formats and k - 1 < len(formats) else None
-            w = display_width(_shown(v, fmt))
-            if w > self.widths.get(k, 0):
-                self.widths[k] = min(w, 60)
-        self.rows.append(("total" if total else "body", values, formats))
-
-    def note(self, text: str):
-        self.rows.append(("note", [text], None))
-
-    def finish(self):
-        ws = self.wb.create_sheet(self.title)
-        for k, w in self.widths.items():
-            ws.column_dimensions[get_column_letter(k)].width = max(6, w + 2)
-        if self.freeze:
-            ws.freeze_panes = self.freeze
-        if self.ncols > 1:
-            ws.merged_cells.add(f"A1:{get_column_letter(min(self.ncols, 12))}1")
-        self._print_setup(ws)
-        for n, (kind, values, _f) in enumerate(self.rows, 1):
-            if kind == "header":  # wrapped headers: as many lines as the longest needs (set before rows stream)
-                lines = max((-(-display_width(v) // max(6, self.widths.get(k, 0))) for k, v in enumerate(values, 1)), default=1)
-                if lines > 1:
-                    ws.row_dimensions[n].height = 15 * lines
-        for kind, values, formats in self.rows:
-            ws.append([self._cell(ws, kind, k, v, formats) for k, v in enumerate(values)])
-        self.rows = []
-
-    def _print_setup(self, ws):
-        """Prints as it comes: A4 landscape, one page wide, the title and header rows on every page,
-        organisation and year at the top, page numbers at the foot, the print area the filled cells."""
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = 9  # A4
-        # one page wide; a sheet of many figures (汇总: a column per metric) would print too small to
-        # read on one page, so it takes a page per PAGE_COLUMNS columns with the names repeated
-        wide = max(1, -(-(self.ncols - 1) // PAGE_COLUMNS)) if self.ncols > PAGE_COLUMNS + 1 else 1
-        ws.page_setup.fitToWidth = wide
-        ws.page_setup.fitToHeight = 0  # as many pages down as it takes
-        if wide > 1:
-            ws.print_title_cols = "A:A"
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.page_margins.top = ws.page_margins.bottom = 0.75
-        last = max(self.ncols, 1)
-        head = getattr(self, "header_row", 1)
-        ws.print_title_rows = f"1:{head}"
-        ws.print_area = f"A1:{get_column_letter(last)}{max(len(self.rows), 1)}"
-        ws.oddHeader.center.text = self.print_header.replace("&", "&&")
-        ws.oddHeader.center.size = 11
-        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-        ws.oddFooter.right.text = self.title.replace("&", "&&")
-
-    def _cell(self, ws, kind: str, k: int, v, formats):
-        c = WriteOnlyCell(ws)
-        quote = False
-        if v is None:
-            pass
-        elif isinstance(v, str):
-            c.value = v
-            if v.startswith(RISKY_START) or c.data_type == "f":
-                c.data_type = "s"  # user-supplied text: never a formula
-                quote = True
-        elif isinstance(v, bool):
-            c.value = "是" if v else "否"
-        else:
-            c.value = v
-        fmt = None
-        if kind in ("body", "total"):
-            fmt = formats[k] if formats and k < len(formats) else None
-            if v is None or isinstance(v, str):
-                fmt = None
-        # Styles are set once per combination on a template cell and copied (setting a Border or
-        # Font on every cell hashes it each time: minutes for a province-sized sheet).
-        key = (kind, fmt, quote)
-        style = self._styles.get(key)
-        if style is None:
-            t = WriteOnlyCell(ws)
-            if kind == "title":
-                t.font = _TITLE_FONT
-            elif kind == "subtitle":
-                t.font = _SUB_FONT
-            elif kind == "note":
-                t.font = _NOTE_FONT
-            elif kind == "block":
-                t.font = _BOLD
-            elif kind == "header":
-                t.font, t.fill, t.border, t.alignment = _BOLD, _HEAD_FILL, _BORDER, _CENTER
-            else:
-                t.border = _BORDER
-                if fmt:
-                    t.number_format = fmt
-                if kind == "total":
-                    t.font, t.fill = _BOLD, _TOTAL_FILL
-            if quote:
-                t.quotePrefix = True
-            style = self._styles[key] = t._style
-        c._style = copy(style)
-        return c
-
-
-def _shown(v, fmt) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and fmt == FMT["rate"]:
-        return f"{fixed(v * 100, 1)}%"
-    if isinstance(v, (int, Decimal)) and fmt == FMT["count"]:
-        return f"{int(v):,}"
-    if isinstance(v, (Decimal, float)) and fmt == FMT["amount"]:
-        return f"{Decimal(repr(v) if isinstance(v, float) else v).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,f}"
-    return str(v)
 
 
 def _cell_value(rec: dict):
@@ -241,7 +68,8 @@ def write_workbook(ws, result: RollupResult, output, *, show_parts: bool = False
     if checks is None:
         checks = ws.check(year, unit=result.root)
     _checks_sheet(wb, checks, f"{org} {year} 年度校验问题", subtitle)
-    _sources_sheet(wb, ws, result, root, f"{org} {year} 年度数据来源", subtitle)
+    reported_on = {r["编码"]: r["报送时间"] for r in status.display_rows() if r.get("报送时间")}
+    _sources_sheet(wb, ws, result, root, f"{org} {year} 年度数据来源", subtitle, reported_on)
     wb.save(output)
     return output
 
@@ -349,6 +177,7 @@ def _detail_sheet(wb, result: RollupResult, heading, subtitle):
             [None] * 7 + [f, None, None, None, f, change_fmt, FMT["rate"], None, None],
             total=rec["unit"] == result.root,
         )
+    sw.hide(4)  # 指标编码: read back by gwstats (parse/own_book.py), not for the reader
     sw.finish()
 
 
@@ -451,7 +280,7 @@ def _checks_sheet(wb, checks, heading, subtitle):
     sw.finish()
 
 
-def _sources_sheet(wb, ws, result: RollupResult, root: int, heading, subtitle):
+def _sources_sheet(wb, ws, result: RollupResult, root: int, heading, subtitle, reported_on: dict | None = None):
     tree = result.tree
     s = tree.subtree(root)
     units = set(tree.codes[s])
@@ -466,7 +295,18 @@ def _sources_sheet(wb, ws, result: RollupResult, root: int, heading, subtitle):
     for unit, scope, source, metric, value, state, fname, sheet, cell, raw, received in picked:
         val = Decimal(value) if value is not None else ("不适用" if state == "na" else None)
         sw.write([tree.names[order[unit]], scope, source_text.get(source, source), cat.label_of(metric), val,
-                  fname, sheet, cell, raw, received])
+                  fname, sheet, cell, raw, _day((reported_on or {}).get(unit) or received)], [None] * 9 + ["yyyy-mm-dd"])
     if more:
         sw.note(f"另有 {more} 个数值未列出（每张表最多 {MAX_ROWS} 行）；单个数字的来源可用 gwstats trace 查看")
     sw.finish()
+
+
+def _day(received):
+    """报送时间 as the day the unit reported (its 填报日期 as 填报情况 shows it, else the day its return
+    came in), a date cell, not the stored ISO timestamp."""
+    if not received:
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(received).replace("Z", "+00:00")).date()
+    except ValueError:
+        return str(received)
