@@ -102,8 +102,7 @@ def report(
 ):
     """生成统计分析报告：总体情况、各分组的文字、表格和图表，附填报情况与数据核查；文末落款和成文日期。
 
-    例：gwstats report --year 2018 -o 2018年统计分析.docx
-        gwstats report --year 2018 -o 2018年统计分析.docx --date 2019-01-15 --checks 2018年核查清单.docx
+    例：gwstats report --year 2018 -o 分析.docx --date 2019-1-15 --checks 核查.docx
     """
     ws = open_workspace(workspace)
     year = ws.year_or_default(year)
