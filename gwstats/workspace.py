@@ -73,6 +73,35 @@ class Workspace:
         ws._creating = False
         return ws
 
+    @classmethod
+    def setup(cls, path: str | Path, *, name: str, year: int, units: str | Path, deadline: str | None = None,
+              filled_by: str | None = None, phone: str | None = None, form: str | Path | None = None) -> "Workspace":
+        """The first run in one step (the web set-up page): a new workspace with its settings, its unit
+        list and, from the superior's form, its catalog. Everything is checked before anything is
+        written: a bad unit list or form leaves the folder as it was."""
+        from gwstats.model.config import check_deadline, set_settings
+
+        name = (name or "").strip()
+        if not name:
+            raise UsageError("请填写本级组织名称")
+        deadline = check_deadline(deadline) if deadline else None
+        _units_or_refuse(units)
+        derived = None
+        if form is not None:
+            from gwstats.forms.from_form import derive
+
+            derived = derive(form, load_default())
+        ws = cls.init(path, name=name, year=year)
+        settings = {("report", "deadline"): deadline, ("export", "filled_by"): (filled_by or "").strip(),
+                    ("export", "phone"): (phone or "").strip()}
+        set_settings(ws.config_path, {k: v for k, v in settings.items() if v})
+        if derived is not None:
+            from gwstats.forms.from_form import write_catalog
+
+            write_catalog(derived, ws.root / "catalog.toml")
+        ws.import_units(units)
+        return ws
+
     # ---- the two models and the store ---------------------------------------------------------
     @cached_property
     def config(self) -> Config:
@@ -134,10 +163,7 @@ class Workspace:
             return self._import_units(path, force=force)
 
     def _import_units(self, path, *, force: bool):
-        units, findings = load_units_file(path)
-        errors = [f for f in findings if f.severity == "error"]
-        if errors:
-            raise HierarchyError(f"单位文件 {Path(path).name} 有 {len(errors)} 处错误，未导入：", details=[f.message for f in errors])
+        units, findings = _units_or_refuse(path)
         kept = {u.code for u in units}
         dropped = [
             (code, name, n)
@@ -349,3 +375,12 @@ class Workspace:
             os.makedirs(os.path.dirname(dest), exist_ok=True)
             os.replace(staged, dest)
         return rel
+
+
+def _units_or_refuse(path):
+    """The units file read, or refused with every error (``units import`` and the set-up page alike)."""
+    units, findings = load_units_file(path)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise HierarchyError(f"单位文件 {Path(path).name} 有 {len(errors)} 处错误，未导入：", details=[f.message for f in errors])
+    return units, findings

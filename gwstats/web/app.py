@@ -79,6 +79,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
     from gwstats.web.views import trace
     from gwstats.web.views import units
     from gwstats.web.views import login as login_view
+    from gwstats.web.views import setup
 
     web = WebApp(Path(root), password=password)
     web.staging.drop_stale()
@@ -92,6 +93,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
         *units.routes,
         *templates.routes,
         *login_view.routes,
+        *setup.routes,
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
         Mount("/fonts", app=StaticFiles(directory=str(HERE.parent / "data" / "fonts")), name="fonts"),
     ]
@@ -101,6 +103,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts))
     if password is not None:
         middleware.append(Middleware(auth.AuthMiddleware, password=password, key=key))
+    middleware.append(Middleware(setup.SetupGate, root=web.root))  # not yet a workspace: the set-up page
     app = Starlette(
         routes=routes,
         middleware=middleware,

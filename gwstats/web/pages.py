@@ -74,6 +74,17 @@ class WebApp:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.writer, self._run, fn, args, kwargs)
 
+    def _setup(self, *args, **kwargs):
+        from gwstats.workspace import Workspace
+
+        ws = Workspace.setup(self.root, *args, **kwargs)
+        ws.store.close()
+
+    async def setup(self, name: str, year: int, units, **kwargs):
+        """The first run: make the workspace at ``root`` (Workspace.setup) on the writer thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.writer, lambda: self._setup(name=name, year=year, units=units, **kwargs))
+
     def close(self):
         """End the threads: calls under way finish (an import is not cut off mid-write), queued ones are dropped."""
         for pool in (self.readers, self.writer):
