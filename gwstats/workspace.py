@@ -102,6 +102,37 @@ class Workspace:
         ws.import_units(units)
         return ws
 
+    SETTINGS = {"name": ("organisation", "name"), "year": ("report", "default_year"), "deadline": ("report", "deadline"),
+                "filled_by": ("export", "filled_by"), "phone": ("export", "phone"), "unit_name": ("export", "unit_name")}
+
+    def settings(self) -> dict:
+        """What the 设置 page edits, as gwstats.toml holds it ("" for a value not set)."""
+        raw = self.config.raw
+        return {k: raw.get(sec, {}).get(key, "") for k, (sec, key) in self.SETTINGS.items()}
+
+    def update_settings(self, **values) -> None:
+        """Write the given settings (keys of ``SETTINGS``) into gwstats.toml, each checked first; the
+        file's comments and other settings stay (model.config.set_settings)."""
+        from gwstats.model.config import MAX_YEAR, MIN_YEAR, check_deadline, set_settings
+
+        changes = {}
+        for k, v in values.items():
+            v = v.strip() if isinstance(v, str) else v
+            if k == "name" and not v:
+                raise UsageError("本级组织名称不能为空")
+            if k == "year":
+                if not str(v).isdigit() or not MIN_YEAR <= int(v) <= MAX_YEAR:
+                    raise UsageError(f"统计年度“{v}”应为 {MIN_YEAR}–{MAX_YEAR} 之间的四位数字年份")
+                v = int(v)
+            if k == "deadline":
+                v = check_deadline(v)
+            if v == "" and not self.settings().get(k):
+                continue  # an optional value left empty: the example line stays as it was
+            changes[self.SETTINGS[k]] = v
+        with self.writing("修改设置"):
+            set_settings(self.config_path, changes)
+        self.__dict__.pop("config", None)
+
     # ---- the two models and the store ---------------------------------------------------------
     @cached_property
     def config(self) -> Config:

@@ -79,6 +79,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
     from gwstats.web.views import trace
     from gwstats.web.views import units
     from gwstats.web.views import login as login_view
+    from gwstats.web.views import settings
     from gwstats.web.views import setup
 
     web = WebApp(Path(root), password=password)
@@ -94,6 +95,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
         *templates.routes,
         *login_view.routes,
         *setup.routes,
+        *settings.routes,
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
         Mount("/fonts", app=StaticFiles(directory=str(HERE.parent / "data" / "fonts")), name="fonts"),
     ]

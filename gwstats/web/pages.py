@@ -40,6 +40,7 @@ NAV = (
     ("outputs", "/outputs", "成果"),
     ("units", "/units", "单位"),
     ("templates", "/templates", "模板"),
+    ("settings", "/settings", "设置"),
 )
 
 
