@@ -214,7 +214,21 @@ class Workspace:
         self.store.replace_units(units)
         return len(units), findings
 
-    def _refuse_unit_changes_in_locked_years(self, units):
+    def edit_units(self, action: str, code: str, **change) -> str:
+        """One change to the unit list (model.unit_edit: add, rename, move, stop), checked as an
+        imported list is (check_units) and refused when it changes a locked year's units."""
+        from gwstats.model.unit_edit import edit
+
+        with self.writing("修改单位名单"):
+            units, said = edit(self.store.load_units(), action, code, **change)
+            errors = [f.message for f in check_units(units) if f.severity == "error"]
+            if errors:
+                raise HierarchyError("这样修改后单位名单有错误，未保存：", details=errors)
+            self._refuse_unit_changes_in_locked_years(units, what="这次修改")
+            self.store.replace_units(units)
+        return said
+
+    def _refuse_unit_changes_in_locked_years(self, units, what: str = "新的单位文件"):
         """A units list that changes a locked year's units (who reports, under whom, named how)."""
         from gwstats.store.years import YearLocked, lock_text, unlock_hint
 
@@ -230,9 +244,9 @@ class Workspace:
             if before != after:
                 changed = sorted({c for c, _, _ in before ^ after})
                 raise YearLocked(
-                    f"{lock_text(year, lock)}；新的单位文件会改变该年度的单位（"
+                    f"{lock_text(year, lock)}；{what}会改变该年度的单位（"
                     + "、".join(changed[:8]) + (f" 等 {len(changed)} 个" if len(changed) > 8 else "")
-                    + f"），未导入。如只是为下一年度调整，请给新单位设启用年度、给撤并的单位设停用年度；{unlock_hint(year)}")
+                    + f"），未{'保存' if what == '这次修改' else '导入'}。如只是为下一年度调整，请给新单位设启用年度、给撤并的单位设停用年度；{unlock_hint(year)}")
 
     # ---- finished years ------------------------------------------------------------------------
     def lock_year(self, year: int):
