@@ -81,6 +81,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
     from gwstats.web.views import login as login_view
     from gwstats.web.views import settings
     from gwstats.web.views import setup
+    from gwstats.web.views import years
 
     web = WebApp(Path(root), password=password)
     web.staging.drop_stale()
@@ -96,6 +97,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
         *login_view.routes,
         *setup.routes,
         *settings.routes,
+        *years.routes,
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
         Mount("/fonts", app=StaticFiles(directory=str(HERE.parent / "data" / "fonts")), name="fonts"),
     ]
