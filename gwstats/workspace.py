@@ -286,9 +286,19 @@ class Workspace:
 
     # ---- the rest of the path (each in its own module) ------------------------------------------
     def import_paths(self, paths, **options):
+        from gwstats.ingest import log
         from gwstats.ingest.importer import import_paths
 
-        return import_paths(self, paths, **options)
+        report = import_paths(self, paths, **options)
+        if not options.get("dry_run"):
+            log.append(self.root, report, options.get("imported_by"))
+        return report
+
+    def import_log(self, limit: int = 50) -> list[dict]:
+        """导入记录: the latest imports, newest first, each with its per-file results (gwstats.ingest.log)."""
+        from gwstats.ingest import log
+
+        return log.entries(self.root, limit)
 
     def history(self, unit: str, year: int):
         from gwstats.store.versions import history

@@ -71,6 +71,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
     ``password`` turns on the login (see auth.py).
     """
     from gwstats.web.views import checks
+    from gwstats.web.views import import_log
     from gwstats.web.views import imports
     from gwstats.web.views import outputs
     from gwstats.web.views import overview
@@ -87,6 +88,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
     web.staging.drop_stale()
     routes = [
         Route("/", overview.page),
+        *import_log.routes,
         *imports.routes,
         *rollup.routes,
         *trace.routes,

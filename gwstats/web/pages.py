@@ -35,6 +35,7 @@ READERS = 3  # reader threads: a few pages at once on a 2-core office PC, withou
 NAV = (
     ("overview", "/", "概览"),
     ("import", "/import", "导入"),
+    ("import_log", "/import/log", "导入记录"),
     ("rollup", "/rollup", "汇总"),
     ("checks", "/checks", "校验"),
     ("outputs", "/outputs", "成果"),
@@ -99,7 +100,10 @@ def _years(ws) -> tuple[list[int], int | None]:
         default = int(default)
     if default is None:  # the workspace's own year (gwstats.toml) first, else the latest with data
         default = years[-1] if years else None
-    shown = sorted(set(years) | ({default} if default else set()))
+    shown = set(years) | ({default} if default else set())
+    if shown:  # the next year too: a new year starts from the page, without typing ?year=
+        shown.add(max(shown) + 1)
+    shown = sorted(shown)
     return shown, default
 
 
