@@ -329,6 +329,8 @@ class Workspace:
     def check(self, year: int, **options):
         from gwstats.analysis.checks import run_checks
 
+        self.hierarchy()  # no unit list yet: say so (not an IndexError from the empty tree)
+
         with self.snapshot():
             return run_checks(self, year, **options)
 

@@ -96,6 +96,8 @@ def fill_superior_form(ws, year: int, form: Path) -> dict:
         {"where": f"{s}!{c}", "label": label, "why": why} for s, c, label, why in res.unmatched]}
 
 
+NOTICES: dict[str, str] = {}  # ?notice= codes the page may show (none yet: results are shown by the POST itself)
+
 MAKERS = {"workbook": make_workbook, "charts": make_charts, "report": make_report, "return": make_return}
 
 
@@ -103,7 +105,7 @@ async def page(request: Request):
     ctx = await page_context(request, "outputs")
     if ctx["year"] is not None:
         ctx.update(await request.app.state.web.read(listing, ctx["year"]))
-    ctx["notice"] = request.query_params.get("notice", "")[:500]
+    ctx["notice"] = NOTICES.get(request.query_params.get("notice", ""), "")  # known codes only, never text from the address
     return render(request, "outputs.html", ctx)
 
 
@@ -115,7 +117,11 @@ async def make(request: Request):
     if kind not in MAKERS or not year_text.isdigit():
         return RedirectResponse("/outputs", status_code=303)
     notice = await request.app.state.web.write(MAKERS[kind], int(year_text))
-    return RedirectResponse(f"/outputs?year={year_text}&notice={quote(notice)}", status_code=303)
+    ctx = await page_context(request, "outputs")
+    ctx["year"] = int(year_text)
+    ctx.update(await request.app.state.web.read(listing, int(year_text)))
+    ctx["notice"] = notice
+    return render(request, "outputs.html", ctx)
 
 
 def _find(ws, year: int, rel: str) -> Path | None:
