@@ -12,14 +12,16 @@ from gwstats.model.catalog import Catalog, default_catalog_text, load_catalog, l
 from gwstats.model.config import CONFIG_NAME, CONFIG_TEMPLATE, Config, find_workspace, parse_config
 from gwstats.core.errors import Finding, HierarchyError, UsageError
 from gwstats.model.hierarchy import Hierarchy, check_units, load_units_file
+from gwstats.model.unit_edit import units_or_refuse
 from gwstats.store.received import FILES_DIR, stored_name
+from gwstats.workspace_setup import SetupAndSettings
 
 STORE_NAME = "gwstats.sqlite"
 NO_UNITS = "工作区还没有单位名单。请先运行：gwstats units import 单位名单.xlsx"
 EXAMPLE_UNITS = "units.csv"
 
 
-class Workspace:
+class Workspace(SetupAndSettings):
     """A gwstats workspace folder (gwstats.toml, catalog.toml, gwstats.sqlite, files/): every command's
     work is a method here. ``Workspace.open(path)`` finds one, ``Workspace.init(path)`` creates one."""
 
@@ -154,10 +156,7 @@ class Workspace:
             return self._import_units(path, force=force)
 
     def _import_units(self, path, *, force: bool):
-        units, findings = load_units_file(path)
-        errors = [f for f in findings if f.severity == "error"]
-        if errors:
-            raise HierarchyError(f"单位文件 {Path(path).name} 有 {len(errors)} 处错误，未导入：", details=[f.message for f in errors])
+        units, findings = units_or_refuse(path)
         kept = {u.code for u in units}
         dropped = [
             (code, name, n)
@@ -177,7 +176,7 @@ class Workspace:
         self.store.replace_units(units)
         return len(units), findings
 
-    def _refuse_unit_changes_in_locked_years(self, units):
+    def _refuse_unit_changes_in_locked_years(self, units, what: str = "新的单位文件"):
         """A units list that changes a locked year's units (who reports, under whom, named how)."""
         from gwstats.store.years import YearLocked, lock_text, unlock_hint
 
@@ -193,9 +192,9 @@ class Workspace:
             if before != after:
                 changed = sorted({c for c, _, _ in before ^ after})
                 raise YearLocked(
-                    f"{lock_text(year, lock)}；新的单位文件会改变该年度的单位（"
+                    f"{lock_text(year, lock)}；{what}会改变该年度的单位（"
                     + "、".join(changed[:8]) + (f" 等 {len(changed)} 个" if len(changed) > 8 else "")
-                    + f"），未导入。如只是为下一年度调整，请给新单位设启用年度、给撤并的单位设停用年度；{unlock_hint(year)}")
+                    + f"），未{'保存' if what == '这次修改' else '导入'}。如只是为下一年度调整，请给新单位设启用年度、给撤并的单位设停用年度；{unlock_hint(year)}")
 
     # ---- finished years ------------------------------------------------------------------------
     def lock_year(self, year: int):
@@ -242,7 +241,7 @@ class Workspace:
     # ---- the rest of the path (each in its own module) ------------------------------------------
     def import_paths(self, paths, *, year: int | None = None, unit: str | None = None, dry_run: bool = False,
                      keep_existing: bool = False, progress=None, max_mb: float | None = None,
-                     replace: bool = False, received: str | None = None):
+                     replace: bool = False, received: str | None = None, imported_by: str | None = None):
         """Import returns from files, folders and globs (``paths``); returns an ``ImportReport``.
 
         ``year`` / ``unit``: the year and unit of files that do not say (a unit's name or code);
@@ -250,11 +249,24 @@ class Workspace:
         unit and year already stored instead of replacing it; ``progress(done, total, phase)``: called
         per file; ``max_mb``: the largest file read (default: gwstats.toml's max_file_mb);
         ``replace``: accept a new version even when it lacks most of the values in force;
-        ``received``: the date (YYYY-MM-DD) the files arrived, for ``status``."""
+        ``received``: the date (YYYY-MM-DD) the files arrived, for ``status``; ``imported_by``: the
+        colleague recorded with each file (default: this computer's user). Every import that is not a
+        dry run is also appended to 导入记录 (:meth:`import_log`)."""
+        from gwstats.ingest import log
         from gwstats.ingest.importer import import_paths
 
-        return import_paths(self, paths, year=year, unit=unit, dry_run=dry_run, keep_existing=keep_existing,
-                            progress=progress, max_mb=max_mb, replace=replace, received=received)
+        report = import_paths(self, paths, year=year, unit=unit, dry_run=dry_run, keep_existing=keep_existing,
+                              progress=progress, max_mb=max_mb, replace=replace, received=received,
+                              imported_by=imported_by)
+        if not dry_run:
+            log.append(self.root, report, imported_by)
+        return report
+
+    def import_log(self, limit: int = 50) -> list[dict]:
+        """导入记录: the latest imports, newest first, each with its per-file results (gwstats.ingest.log)."""
+        from gwstats.ingest import log
+
+        return log.entries(self.root, limit)
 
     def history(self, unit: str, year: int):
         """Every version of ``unit``'s ``year`` returns, with what changed between them."""
@@ -296,6 +308,8 @@ class Workspace:
         """Run every check of ``year`` (catalog rules, rates, totals, year-over-year jumps, the basis)
         under ``unit`` (default all); returns a ``CheckResult``."""
         from gwstats.analysis.checks import run_checks
+
+        self.hierarchy()  # no unit list yet: say so (not an IndexError from the empty tree)
 
         with self.snapshot():
             return run_checks(self, year, unit=unit)

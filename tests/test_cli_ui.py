@@ -41,12 +41,15 @@ def test_lan_host_with_password_uses_it(workspace, served):
     assert served[0][1]["password"] == "s3cret"
 
 
-def test_outside_a_workspace_is_a_chinese_message(tmp_path, served, monkeypatch):
+def test_outside_a_workspace_the_page_sets_one_up(tmp_path, served, monkeypatch):
     monkeypatch.delenv("GWSTATS_WORKSPACE", raising=False)
     monkeypatch.chdir(tmp_path)
     r = runner.invoke(app, ["ui", "--no-browser"])
-    assert r.exit_code == 2 and not served
-    assert "gwstats init" in r.output + (r.stderr or "")
+    assert r.exit_code == 0 and served[0][0] == tmp_path.resolve()
+    assert "还不是工作区：请在打开的网页中填写设置" in r.output + (r.stderr or "")
+    new = tmp_path / "新的工作区"
+    r = runner.invoke(app, ["ui", "-w", str(new), "--no-browser"])
+    assert r.exit_code == 0 and served[1][0] == new.resolve() and new.is_dir()
 
 
 def _served_app(monkeypatch, root, host: str, password=None):

@@ -59,3 +59,27 @@ def test_max_mb_must_be_a_positive_number(ws, value):
     r = runner.invoke(app, ["import", "-w", str(ws.root), "--max-mb", value, str(ws.root / "units.csv")])
     assert r.exit_code == 2 and "Traceback" not in r.stdout + r.stderr and r.exception is None or isinstance(r.exception, SystemExit)
     assert "--max-mb" in r.stderr
+
+
+def test_set_settings_keeps_comments_fills_examples_and_adds_sections(ws):
+    from gwstats.model.config import set_settings
+
+    path = ws.config_path
+    set_settings(path, {("report", "deadline"): "01-31", ("export", "phone"): '0435-"1"',
+                        ("organisation", "name"): "集安市关工委（新）", ("extra", "note"): 3})
+    text = path.read_text(encoding="utf-8")
+    assert "# 报送截止日期：统计年度次年的 月-日" in text and "# 单个报表文件大小上限（MB）" in text
+    assert "# filled_by =" in text  # an example not set stays an example
+    cfg = parse_config(path)
+    assert cfg.deadline == "01-31" and cfg.organisation == "集安市关工委（新）"
+    assert cfg.raw["export"]["phone"] == '0435-"1"' and cfg.raw["extra"]["note"] == 3
+    assert text.count("deadline =") == 1 and not path.with_name(path.name + ".tmp").exists()
+
+
+def test_set_settings_refuses_a_line_break_and_leaves_the_file(ws):
+    from gwstats.model.config import set_settings
+
+    before = ws.config_path.read_bytes()
+    with pytest.raises(ConfigError, match="不能换行"):
+        set_settings(ws.config_path, {("export", "filled_by"): "张\n敏"})
+    assert ws.config_path.read_bytes() == before

@@ -31,7 +31,16 @@ def ui(
         from gwstats.web.server import serve
     except ImportError as exc:  # a lean install without the web extra's parts
         raise UsageError(f"网页界面缺少组件 {exc.name}：请运行 pip install gwstats 重新安装") from None
-    ws = open_workspace(workspace)
+    from gwstats.core.errors import WorkspaceNotFound
+
+    try:
+        root = open_workspace(workspace).root
+    except WorkspaceNotFound:  # the first run: the page asks for the settings and the unit list
+        from pathlib import Path
+
+        root = Path(workspace or ".").expanduser().resolve()
+        root.mkdir(parents=True, exist_ok=True)
+        err(f"{root} 还不是工作区：请在打开的网页中填写设置、选好单位名单，即可开始。")
     shared = host not in LOOPBACK
     if password is not None and not password.strip():
         raise UsageError("--password 不能为空")
@@ -41,7 +50,7 @@ def ui(
 
         token = secrets.token_urlsafe(9)
         err(f"已生成访问口令：{token}（同事打开网页时输入；或用带 ?token= 的地址）")
-    serve(ws.root, host=host, port=port, password=token, open_browser=not no_browser, echo=typer.echo)
+    serve(root, host=host, port=port, password=token, open_browser=not no_browser, echo=typer.echo)
 
 
 def register(app: typer.Typer):

@@ -125,13 +125,16 @@ def _scope_note(r: ParsedReturn) -> list[tuple]:
 
 def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dry_run: bool = False,
                  keep_existing: bool = False, progress=None, max_mb: float | None = None,
-                 replace: bool = False, received: str | None = None) -> ImportReport:
+                 replace: bool = False, received: str | None = None, imported_by: str | None = None) -> ImportReport:
     """Import returns from files, folders and globs.
 
     ``replace``: accept a new version even when it lacks most of the values in force (otherwise
     refused as probably truncated, unless the file is a 修改版 by name).
     ``received``: the date (YYYY-MM-DD) the files arrived, used by ``status`` for returns without a
     readable 填报日期 (the import time never makes a return late).
+
+    ``imported_by``: who is recorded as importing (the colleague's name given at the web login);
+    default the account running gwstats.
 
     ``progress(done, total, phase)`` is called per file, in two phases: 读取 (read and parse), then
     写入 (write; 检查 in a dry run).
@@ -145,22 +148,23 @@ def import_paths(ws, paths, year: int | None = None, unit: str | None = None, dr
     ctx = Context(ws.catalog, h, year=year, unit=unit_code)
     store = ws.store
     max_bytes = int((max_mb if max_mb is not None else ws.config.max_file_mb) * 1024 * 1024)
-    return _import_loaded(ws, files, ctx, store, max_bytes, progress, report, dry_run, keep_existing, replace, received)
+    return _import_loaded(ws, files, ctx, store, max_bytes, progress, report, dry_run, keep_existing, replace, received,
+                          imported_by)
 
 
 def _import_loaded(ws, files, ctx, store, max_bytes, progress, report, dry_run, keep_existing, replace,
-                   received) -> ImportReport:
+                   received, imported_by=None) -> ImportReport:
     n_workers = worker_count(len(files))
     stage = open_stage(ws.files_dir) if n_workers and not dry_run else None
     try:
         return _load_and_write(ws, files, ctx, store, max_bytes, progress, report, dry_run, keep_existing, replace,
-                               received, n_workers, stage)
+                               received, n_workers, stage, imported_by)
     finally:
         close_stage(stage)  # the staged copies of files that were not stored
 
 
 def _load_and_write(ws, files, ctx, store, max_bytes, progress, report, dry_run, keep_existing, replace,
-                    received, n_workers, stage) -> ImportReport:
+                    received, n_workers, stage, imported_by=None) -> ImportReport:
     total = len(files)
     try:
         loaded = load_files(files, ctx, store, max_bytes, progress, n_workers, stage)  # in worker processes for big batches
@@ -169,7 +173,7 @@ def _load_and_write(ws, files, ctx, store, max_bytes, progress, report, dry_run,
     _check_locks(loaded, store)
     _batch_conflicts(loaded, ctx, keep_existing)
     order = sorted(range(len(loaded)), key=lambda i: loaded[i].rank)
-    user = _user()
+    user = imported_by or _user()
     written_keys: set[tuple] = set()
     written_shas: set[str] = set()
     with ws.writing("导入") if not dry_run else nullcontext():

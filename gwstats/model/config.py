@@ -185,3 +185,60 @@ def find_workspace(explicit: str | Path | None = None, start: Path | None = None
             return p.resolve()
         raise WorkspaceNotFound(f"环境变量 {ENV_VAR} 指向的 {p} 不是 gwstats 工作区。请先运行：gwstats init {p}")
     raise WorkspaceNotFound("当前目录不在 gwstats 工作区中。请先运行 gwstats init 创建工作区，或用 --workspace 指定。")
+
+
+def check_deadline(text: str) -> str:
+    """A 报送截止日期 as gwstats.toml holds it: "月-日" (in the year after the statistical year) or a full date."""
+    text = (text or "").strip()
+    try:
+        if len(text) == 10:
+            dt.date.fromisoformat(text)
+        else:
+            month, day = (int(x) for x in text.split("-"))
+            dt.date(2001, month, day)
+    except ValueError:
+        raise ConfigError(f"报送截止日期“{text}”应写成“月-日”（如 01-15）或完整日期（如 2021-01-15）") from None
+    return text
+
+
+def _toml_value(value) -> str:
+    import json
+
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError(value)
+    if isinstance(value, str):
+        if any(ch in value for ch in "\r\n"):
+            raise ConfigError(f"设置值不能换行：“{value.splitlines()[0]}…”")
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+    return repr(value)
+
+
+def set_settings(path: Path, values: dict[tuple[str, str], object]):
+    """Write ``{(section, key): value}`` into gwstats.toml, keeping every comment and other line.
+
+    A key's line is replaced in place (a commented-out ``# key = …`` example is filled in); a key not
+    there is added under its section (the section is added at the end when missing). The file is
+    written to a temporary file beside it and renamed over it, so a power cut leaves the old or the
+    new settings, never half of them; the result is parsed before the rename.
+    """
+    import re
+
+    lines = read_toml_text(path).splitlines()
+    for (section, key), value in values.items():
+        line = f"{key} = {_toml_value(value)}"
+        start = next((i for i, s in enumerate(lines) if s.strip() == f"[{section}]"), None)
+        if start is None:
+            lines += ["", f"[{section}]", line]
+            continue
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("[")), len(lines))
+        pattern = re.compile(rf"^\s*(#\s*)?{re.escape(key)}\s*=")
+        hit = next((i for i in range(start + 1, end) if pattern.match(lines[i])), None)
+        if hit is None:
+            lines.insert(start + 1, line)
+        else:
+            lines[hit] = line
+    text = "\n".join(lines) + "\n"
+    tomllib.loads(text)  # never write a file that does not parse
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -27,6 +27,8 @@ def recent_files(ws, limit: int = 10) -> list[dict]:
 
 
 def original_file(ws, submission: int) -> tuple[str, Path]:
+    if not 0 < submission < 2**63:  # beyond SQLite's integers: no such return (not an OverflowError)
+        raise UsageError(f"没有编号为 {submission} 的报表")
     row = ws.store.file_of_submission(submission)
     if row is None:
         raise UsageError(f"没有编号为 {submission} 的报表")

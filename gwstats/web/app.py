@@ -71,6 +71,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
     ``password`` turns on the login (see auth.py).
     """
     from gwstats.web.views import checks
+    from gwstats.web.views import import_log
     from gwstats.web.views import imports
     from gwstats.web.views import outputs
     from gwstats.web.views import overview
@@ -79,11 +80,15 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
     from gwstats.web.views import trace
     from gwstats.web.views import units
     from gwstats.web.views import login as login_view
+    from gwstats.web.views import settings
+    from gwstats.web.views import setup
+    from gwstats.web.views import years
 
     web = WebApp(Path(root), password=password)
     web.staging.drop_stale()
     routes = [
         Route("/", overview.page),
+        *import_log.routes,
         *imports.routes,
         *rollup.routes,
         *trace.routes,
@@ -92,6 +97,9 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
         *units.routes,
         *templates.routes,
         *login_view.routes,
+        *setup.routes,
+        *settings.routes,
+        *years.routes,
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
         Mount("/fonts", app=StaticFiles(directory=str(HERE.parent / "data" / "fonts")), name="fonts"),
     ]
@@ -101,6 +109,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts))
     if password is not None:
         middleware.append(Middleware(auth.AuthMiddleware, password=password, key=key))
+    middleware.append(Middleware(setup.SetupGate, root=web.root))  # not yet a workspace: the set-up page
     app = Starlette(
         routes=routes,
         middleware=middleware,

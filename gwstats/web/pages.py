@@ -35,11 +35,13 @@ READERS = 3  # reader threads: a few pages at once on a 2-core office PC, withou
 NAV = (
     ("overview", "/", "概览"),
     ("import", "/import", "导入"),
+    ("import_log", "/import/log", "导入记录"),
     ("rollup", "/rollup", "汇总"),
     ("checks", "/checks", "校验"),
     ("outputs", "/outputs", "成果"),
     ("units", "/units", "单位"),
     ("templates", "/templates", "模板"),
+    ("settings", "/settings", "设置"),
 )
 
 
@@ -74,6 +76,17 @@ class WebApp:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.writer, self._run, fn, args, kwargs)
 
+    def _setup(self, *args, **kwargs):
+        from gwstats.workspace import Workspace
+
+        ws = Workspace.setup(self.root, *args, **kwargs)
+        ws.store.close()
+
+    async def setup(self, name: str, year: int, units, **kwargs):
+        """The first run: make the workspace at ``root`` (Workspace.setup) on the writer thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.writer, lambda: self._setup(name=name, year=year, units=units, **kwargs))
+
     def close(self):
         """End the threads: calls under way finish (an import is not cut off mid-write), queued ones are dropped."""
         for pool in (self.readers, self.writer):
@@ -87,7 +100,10 @@ def _years(ws) -> tuple[list[int], int | None]:
         default = int(default)
     if default is None:  # the workspace's own year (gwstats.toml) first, else the latest with data
         default = years[-1] if years else None
-    shown = sorted(set(years) | ({default} if default else set()))
+    shown = set(years) | ({default} if default else set())
+    if shown:  # the next year too: a new year starts from the page, without typing ?year=
+        shown.add(max(shown) + 1)
+    shown = sorted(shown)
     return shown, default
 
 

@@ -12,6 +12,8 @@ SEVERITIES = (("error", "错误"), ("warning", "提醒"), ("info", "说明"))
 
 
 def _checks(ws, year: int, severity: str | None, unit: str | None) -> dict:
+    if not ws.store.load_units():
+        return {"no_units": True}
     res = ws.check(year, unit=unit or None)
     rows = res.display_rows()
     kept = [(f, r) for f, r in zip(res.findings, rows) if not severity or f.severity == severity]

@@ -30,7 +30,8 @@ def out_dir(ws, year: int) -> Path:
 
 def _names(ws, year: int) -> dict:
     org = ws.config.organisation
-    return {"workbook": f"{org}{year}年度汇总.xlsx", "report": f"{org}{year}年度统计分析.docx"}
+    return {"workbook": f"{org}{year}年度汇总.xlsx", "report": f"{org}{year}年度统计分析.docx",
+            "return": f"{org}{year}年度报上级汇总表.xlsx", "filled": f"{org}{year}年度上级表格（已填）.xlsx"}
 
 
 def _href(year: int, rel: str) -> str:
@@ -83,14 +84,28 @@ def make_report(ws, year: int):
     return "已生成统计分析报告。"
 
 
-MAKERS = {"workbook": make_workbook, "charts": make_charts, "report": make_report}
+def make_return(ws, year: int):
+    info = ws.export_return(year, out_dir(ws, year) / _names(ws, year)["return"])
+    return f"已生成报上级汇总表（{info.path.name}），可下载后报送上级。"
+
+
+def fill_superior_form(ws, year: int, form: Path) -> dict:
+    """``export --into``: the superior's own form filled with this workspace's totals."""
+    res = ws.fill_form(year, form, out_dir(ws, year) / _names(ws, year)["filled"])
+    return {"fill_lines": res.summary_lines(), "unmatched": [
+        {"where": f"{s}!{c}", "label": label, "why": why} for s, c, label, why in res.unmatched]}
+
+
+NOTICES: dict[str, str] = {}  # ?notice= codes the page may show (none yet: results are shown by the POST itself)
+
+MAKERS = {"workbook": make_workbook, "charts": make_charts, "report": make_report, "return": make_return}
 
 
 async def page(request: Request):
     ctx = await page_context(request, "outputs")
     if ctx["year"] is not None:
         ctx.update(await request.app.state.web.read(listing, ctx["year"]))
-    ctx["notice"] = request.query_params.get("notice", "")[:500]
+    ctx["notice"] = NOTICES.get(request.query_params.get("notice", ""), "")  # known codes only, never text from the address
     return render(request, "outputs.html", ctx)
 
 
@@ -102,7 +117,11 @@ async def make(request: Request):
     if kind not in MAKERS or not year_text.isdigit():
         return RedirectResponse("/outputs", status_code=303)
     notice = await request.app.state.web.write(MAKERS[kind], int(year_text))
-    return RedirectResponse(f"/outputs?year={year_text}&notice={quote(notice)}", status_code=303)
+    ctx = await page_context(request, "outputs")
+    ctx["year"] = int(year_text)
+    ctx.update(await request.app.state.web.read(listing, int(year_text)))
+    ctx["notice"] = notice
+    return render(request, "outputs.html", ctx)
 
 
 def _find(ws, year: int, rel: str) -> Path | None:
@@ -125,8 +144,35 @@ async def download(request: Request):
     return FileResponse(path, media_type=MEDIA[path.suffix.lower()], filename=None if inline else path.name)
 
 
+@csrf.protect
+async def fill(request: Request):
+    import tempfile
+
+    from gwstats.core.errors import UsageError
+
+    form = await request.form()
+    year_text, upload = str(form.get("year", "")), form.get("form")
+    if not year_text.isdigit():
+        return RedirectResponse("/outputs", status_code=303)
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        raise UsageError("请选择上级下发的统计表格（.xlsx）")
+    name = Path(upload.filename.replace("\\", "/")).name
+    if not name.lower().endswith(".xlsx"):
+        raise UsageError(f"上级表格“{name}”不是 .xlsx 文件")
+    with tempfile.TemporaryDirectory(prefix="gwstats-form-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(await upload.read())
+        result = await request.app.state.web.write(fill_superior_form, int(year_text), path)
+    ctx = await page_context(request, "outputs")
+    ctx["year"] = int(year_text)
+    ctx.update(await request.app.state.web.read(listing, int(year_text)))
+    ctx.update(result)
+    return render(request, "outputs.html", ctx)
+
+
 routes = [
     Route("/outputs", page, methods=["GET"]),
+    Route("/outputs/fill", fill, methods=["POST"]),
     Route("/outputs/make/{kind}", make, methods=["POST"]),
     Route("/outputs/{year:int}/{name:path}", download, methods=["GET"]),
 ]

@@ -15,6 +15,9 @@ def _overview(ws, year: int | None) -> dict:
            "has_units": bool(ws.store.load_units())}
     if year is None or not out["has_units"]:
         return out
+    from gwstats.web.views.years import lock_state
+
+    out["locked"] = lock_state(ws, year)
     st = ws.status(year)
     out["status"] = {"expected": st.expected, "reported": st.reported, "on_time": st.on_time, "late": st.late,
                      "missing": len(st.missing_rows), "deadline": st.deadline, "summary": st.summary_line()}
