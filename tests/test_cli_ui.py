@@ -65,7 +65,7 @@ def test_a_port_in_use_is_a_chinese_message(workspace):
         r = runner.invoke(app, ["ui", "-w", str(workspace.root), "--port", str(port), "--no-browser"])
     assert r.exit_code == 2
     out = r.output + (r.stderr or "")
-    assert "端口可能已被占用" in out and "--port" in out and "Traceback" not in out
+    assert "端口" in out and "已被另一个程序占用" in out and "--port" in out and "Traceback" not in out
 
 
 def test_one_server_per_workspace(workspace):
