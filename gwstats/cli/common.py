@@ -69,6 +69,10 @@ def handle_errors(fn):
         except KeyboardInterrupt:
             err("已中断。")
             raise typer.Exit(130) from None
+        finally:  # the store self-contained when a command ends: the WAL folded into gwstats.sqlite
+            from gwstats.store.db import checkpoint_all
+
+            checkpoint_all()
 
     return wrapper
 
