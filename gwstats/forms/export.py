@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from gwstats.core.errors import GwstatsError, UsageError
+from gwstats.core.output import write_whole
 
 LONG_COLUMNS = ("单位编码", "单位名称", "年度", "指标编码", "指标名称", "数值", "计量单位", "口径")
 
@@ -139,14 +140,7 @@ def write_return(ws, year: int, output, unit: str | None = None, prefer: str = "
 
 def save_book(wb, output: Path):
     """Write next to the target and rename: nothing half-written."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(output.name + ".part")
-    try:
-        wb.save(tmp)
-        tmp.replace(output)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    write_whole(output, wb.save)
 
 
 # ---- long data ---------------------------------------------------------------------------------
@@ -200,8 +194,5 @@ def csv_long_text(records: list[dict]) -> str:
 def write_csv_long(ws, year: int, output, unit: str | None = None, prefer: str = "computed") -> tuple[Path, int]:
     records = long_records(ws, year, unit, prefer)
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(output.name + ".part")
-    tmp.write_bytes(("\ufeff" + csv_long_text(records)).encode("utf-8"))
-    tmp.replace(output)
+    write_whole(output, lambda p: p.write_bytes(("\ufeff" + csv_long_text(records)).encode("utf-8")))
     return output, len(records)

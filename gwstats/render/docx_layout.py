@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt
 
 from gwstats.core.errors import UsageError
+from gwstats.core.output import write_whole
 
 BODY_FONT, BODY_SIZE = "仿宋", 16  # 三号
 HEADING_FONT, HEADING_SIZE = "黑体", 16  # 三号
@@ -109,7 +110,7 @@ def write_default_template(path: Path) -> Path:
     """templates/报告模板.docx: the house document with an empty body, for an office to adapt."""
     doc = default_document()
     _page_footer(doc, "")
-    doc.save(str(path))
+    write_whole(path, lambda p: doc.save(str(p)))
     return path
 
 
@@ -442,5 +443,5 @@ def render(content, path: Path, template: Path | None = None) -> Path:
     _page_footer(doc, f"{content.organisation}　{content.date}制")
     doc.core_properties.title = content.title
     doc.core_properties.author = content.organisation
-    doc.save(str(path))
+    write_whole(path, lambda p: doc.save(str(p)))
     return path

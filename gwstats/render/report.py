@@ -15,6 +15,7 @@ from gwstats.core.errors import UsageError
 from gwstats.render import report_sections as S
 from gwstats.render import wording as W
 from gwstats.render.rollup_table import rounding_note
+from gwstats.core.output import write_whole
 
 FORMATS = ("docx", "md", "html")
 RULES_SENTENCE = ("本报告的合计、比率、同比（含可比口径）和四舍五入均按《gwstats 统计口径说明》"
@@ -253,9 +254,9 @@ def render_md(content: ReportContent, path: Path) -> Path:
                 lines += [f"注：{b.note}", ""]
         elif b.kind == "image":
             img_dir.mkdir(parents=True, exist_ok=True)
-            (img_dir / b.name).write_bytes(b.png)
+            write_whole(img_dir / b.name, lambda p, data=b.png: p.write_bytes(data))
             lines += [f"![{e(b.text)}]({img_dir.name}/{b.name})", "", f"*{e(b.text)}*", ""]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    write_whole(path, lambda p: p.write_text("\n".join(lines), encoding="utf-8"))
     return path
 
 
@@ -304,7 +305,7 @@ def render_html(content: ReportContent, path: Path) -> Path:
             out.append(f'<figure><img alt="{e(b.text)}" src="data:image/png;base64,{data}">'
                        f'<figcaption class="caption">{e(b.text)}</figcaption></figure>')
     out.append("</body></html>")
-    path.write_text("\n".join(out), encoding="utf-8")
+    write_whole(path, lambda p: p.write_text("\n".join(out), encoding="utf-8"))
     return path
 
 

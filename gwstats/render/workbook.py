@@ -25,6 +25,7 @@ from gwstats.analysis.rollup import RollupResult
 from gwstats.render.wording import yoy_prefix
 from gwstats.render.rollup_table import column_title
 from gwstats.core.formatting import fixed
+from gwstats.core.output import write_whole
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LEVEL_NAMES = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
@@ -242,7 +243,7 @@ def write_workbook(ws, result: RollupResult, output, *, show_parts: bool = False
         checks = ws.check(year, unit=result.root)
     _checks_sheet(wb, checks, f"{org} {year} 年度校验问题", subtitle)
     _sources_sheet(wb, ws, result, root, f"{org} {year} 年度数据来源", subtitle)
-    wb.save(output)
+    write_whole(output, wb.save)
     return output
 
 
