@@ -113,6 +113,9 @@ def serve(root: Path, *, host: str, port: int, password: str | None, open_browse
 
     check_port(host, port)
     lock = claim_workspace(root, port)
+    from gwstats.web.uploads import Staging
+
+    Staging(root).drop_all()  # uploads of an earlier run of the page, never confirmed
     from gwstats.web.app import make_app
 
     loopback = host in ("127.0.0.1", "localhost", "::1")

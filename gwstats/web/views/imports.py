@@ -87,6 +87,8 @@ async def upload(request: Request):
     except BaseException:
         web.staging.drop(batch)  # nothing of a failed dry run stays behind
         raise
+    if not result["can_confirm"]:  # every file refused: the batch ends here, its uploads go
+        web.staging.drop(batch)
     ctx.update(result=result, batch=batch, dry_run=True)
     return render(request, "import.html", ctx)
 
