@@ -117,3 +117,12 @@ def test_gbk_csv_units_file(tmp_path):
 def test_unit_active_years():
     u = Unit("A", "甲", active_from=2018, active_to=2019)
     assert [u.active_in(y) for y in (2017, 2018, 2019, 2020)] == [False, True, True, False]
+
+
+def test_a_unit_code_with_a_newline_is_refused():
+    from gwstats.model.hierarchy import parse_units
+
+    units, findings = parse_units([["编码", "单位名称", "上级编码"], ["R", "测试市关工委", ""], ["A\nB", "甲单位", "R"]],
+                                  "units.csv")
+    assert [u.code for u in units] == ["R"]
+    assert any(f.code == "bad-code" and "第 3 行" in f.message and "'A\\nB'" in f.message for f in findings)

@@ -23,7 +23,7 @@ LABELS = {
     "own-book-no-unit": "汇总表单位不明", "unreadable": "无法读取", "unsupported": "格式不支持",
     "store-failed": "保存失败", "units-dropped": "单位未导入",
     # unit lists
-    "no-root": "缺最上级", "many-roots": "多个最上级", "cycle": "隶属循环", "orphan": "上级不存在",
+    "no-root": "缺最上级", "many-roots": "多个最上级", "cycle": "隶属循环", "orphan": "上级不存在", "bad-code": "编码有误",
     "duplicate-code": "编码重复", "duplicate-name": "名称重复", "bad-years": "年份有误",
 }
 

@@ -247,6 +247,9 @@ def parse_units(rows: list[list[str]], source: str) -> tuple[list[Unit], list[Fi
         if not code or not name:
             findings.append(Finding("error", "incomplete-row", f"第 {n} 行缺少编码或单位名称", file=source))
             continue
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in code):  # a newline or tab inside a cell: not a code
+            findings.append(Finding("error", "bad-code", f"第 {n} 行的编码 {code!r} 含有换行或其他控制字符", file=source))
+            continue
         aliases = tuple(a.strip() for a in _ALIAS_SPLIT.split(get(row, "aliases")) if a.strip())
         units.append(
             Unit(
