@@ -170,14 +170,18 @@ class Hierarchy:
         codes = self.walk(under) if under else self.walk()
         return [c for c in codes if self.units[c].active_in(year)]
 
+    MAX_INDENT = 40
+
     def render_tree(self, start: str | None = None, year: int | None = None) -> str:
         lines = []
-        base = self.depth(start) if start else 0
+        depth: dict[str, int] = {}  # below the start, from the parent's (walk: parents first): linear in a deep chain
         for code in self.walk(start):
             u = self.units[code]
+            d = depth[code] = depth[u.parent] + 1 if u.parent in depth else 0
             if year is not None and not u.active_in(year):
                 continue
-            indent = "  " * (self.depth(code) - base)
+            # past MAX_INDENT levels the depth is written, not indented (a 100,000-level chain stays readable)
+            indent = "  " * d if d <= self.MAX_INDENT else "  " * self.MAX_INDENT + f"（第 {d} 层）"
             extra = f"（别名：{'、'.join(u.aliases)}）" if u.aliases else ""
             years = ""
             if u.active_from or u.active_to:
