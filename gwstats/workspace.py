@@ -39,6 +39,16 @@ class Workspace(SetupAndSettings):
 
         return workspace_lock(self.root, action, on_wait=self.notify)
 
+    def backup(self, dest: str | Path) -> Path:
+        """Write one consistent copy of the store to ``dest`` (SQLite's online backup, safe during an import)."""
+        dest = Path(dest).expanduser()
+        if dest.is_dir():
+            dest = dest / f"gwstats-{dt.datetime.now():%Y%m%d-%H%M}.sqlite"
+        if dest.resolve() == (self.root / STORE_NAME).resolve():
+            raise UsageError(f"备份文件不能是工作区的数据库文件本身：{dest}")
+        self.store.backup(dest)
+        return dest
+
     def snapshot(self):
         """Every read inside sees one state of the store (before or after another clerk's file)."""
         return self.store.snapshot()

@@ -104,7 +104,7 @@ def test_a_port_in_use_is_a_chinese_message(workspace):
         r = runner.invoke(app, ["ui", "-w", str(workspace.root), "--port", str(port), "--no-browser"])
     assert r.exit_code == 2
     out = r.output + (r.stderr or "")
-    assert "端口可能已被占用" in out and "--port" in out and "Traceback" not in out
+    assert "端口" in out and "已被另一个程序占用" in out and "--port" in out and "Traceback" not in out
 
 
 def test_one_server_per_workspace(workspace):
@@ -127,3 +127,19 @@ def test_one_server_per_workspace(workspace):
     assert lock.read_text(encoding="utf-8") == str(port + 1)
     release_workspace(lock, port + 1)
     assert not lock.exists()
+
+
+def test_the_password_from_a_file_a_prompt_or_the_environment(workspace, served, tmp_path, monkeypatch):
+    """--password is visible to every local user in ps: it can come from elsewhere."""
+    pw = tmp_path / "口令.txt"
+    pw.write_text("从文件\n", encoding="utf-8")
+    r = runner.invoke(app, ["ui", "-w", str(workspace.root), "--host", "0.0.0.0", "--password-file", str(pw)])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["ui", "-w", str(workspace.root), "--host", "0.0.0.0", "--ask-password"], input="输入的\n输入的\n")
+    assert r.exit_code == 0 and "输入的" not in r.output, r.output
+    monkeypatch.setenv("GWSTATS_PASSWORD", "环境变量")
+    r = runner.invoke(app, ["ui", "-w", str(workspace.root), "--host", "0.0.0.0"])
+    assert r.exit_code == 0, r.output
+    assert [kw["password"] for _, kw in served] == ["从文件", "输入的", "环境变量"]
+    r = runner.invoke(app, ["ui", "-w", str(workspace.root), "--password-file", str(tmp_path / "没有.txt")])
+    assert r.exit_code == 2 and "无法读取口令文件" in r.output

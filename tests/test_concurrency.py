@@ -76,15 +76,24 @@ def test_readers_beside_an_import_see_whole_files(ws, tmp_path):
     assert seen <= set(range(N + 1))
 
 
+def _holder(root, info: dict | None = None):
+    """A process that holds the workspace lock (naming itself ``info``) until its stdin closes."""
+    code = ("import json, sys; from gwstats.store.lock import workspace_lock, INFO_NAME; from pathlib import Path\n"
+            "with workspace_lock(Path(sys.argv[1])) as me:\n"
+            "    info = json.loads(sys.argv[2]) if sys.argv[2] else None\n"
+            "    if info: (Path(sys.argv[1]) / INFO_NAME).write_text(json.dumps(info, ensure_ascii=False), encoding='utf-8')\n"
+            "    print('held', flush=True)\n"
+            "    sys.stdin.read()\n")
+    p = subprocess.Popen([sys.executable, "-c", code, str(root), json.dumps(info or {}, ensure_ascii=False) if info else ""],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+    assert p.stdout.readline().strip() == "held"
+    return p
+
+
 def test_a_second_clerk_is_told_who_is_importing_and_waits(ws, tmp_path):
     user, pc = who()
     since = dt.datetime.now().replace(microsecond=0)
-    lock = ws.root / "gwstats.lock"
-    import psutil
-
-    lock.write_text(json.dumps({"user": "张敏", "computer": pc, "pid": os.getpid(), "since": since.isoformat(),
-                                "action": "导入", "created": psutil.Process().create_time()}, ensure_ascii=False),
-                    encoding="utf-8")
+    holder = _holder(ws.root, {"user": "张敏", "computer": pc, "since": since.isoformat(), "action": "导入"})
     proc = gwstats("import", str(tmp_path / "in"), "-w", str(ws.root), "-q")
     lines = []
     reader = threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True)
@@ -96,21 +105,35 @@ def test_a_second_clerk_is_told_who_is_importing_and_waits(ws, tmp_path):
     assert any(want in ln for ln in lines), lines
     assert proc.poll() is None  # waiting, not writing
     assert ws.store.conn.execute("SELECT count(*) FROM files").fetchone()[0] == 0
-    lock.unlink()  # 张敏 is done
+    holder.stdin.close()  # 张敏 is done
+    holder.wait(30)
     proc.wait(60)
     reader.join(5)
     assert proc.returncode == 0, lines
     assert ws.store.conn.execute("SELECT count(*) FROM files").fetchone()[0] == N
-    assert not lock.exists()
+    assert not (ws.root / "gwstats.lock.json").exists()  # the holder's name goes with the lock
 
 
-def test_a_lock_left_by_a_dead_process_is_taken_over(ws, tmp_path):
-    user, pc = who()
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    (ws.root / "gwstats.lock").write_text(json.dumps({"user": "张敏", "computer": pc, "pid": int(dead.stdout),
-                                                      "since": "2020-01-01T10:02:00"}), encoding="utf-8")
+def test_a_lock_held_by_a_killed_process_is_free_at_once(ws, tmp_path):
+    holder = _holder(ws.root)
+    holder.kill()  # kill -9: no finally runs, the information file stays
+    holder.wait(30)
     report = ws.import_paths([tmp_path / "in"])
-    assert not report.has_rejections and not (ws.root / "gwstats.lock").exists()
+    assert not report.has_rejections
+
+
+def test_an_old_lock_file_blocks_nothing(ws, tmp_path):
+    """An empty gwstats.lock (a full disk between creating and writing it) or one naming a process that
+    still runs, written by an older gwstats: only a held OS lock makes a clerk wait."""
+    lock = ws.root / "gwstats.lock"
+    lock.write_bytes(b"")
+    t = time.monotonic()
+    with ws.writing():
+        pass
+    lock.write_text(json.dumps({"user": "张敏", "computer": who()[1], "pid": os.getpid(),
+                                "since": "2020-01-01T10:02:00"}), encoding="utf-8")
+    report = ws.import_paths([tmp_path / "in"])
+    assert not report.has_rejections and time.monotonic() - t < 30
 
 
 def test_network_paths_use_a_rollback_journal(tmp_path, monkeypatch):

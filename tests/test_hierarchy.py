@@ -117,3 +117,29 @@ def test_gbk_csv_units_file(tmp_path):
 def test_unit_active_years():
     u = Unit("A", "甲", active_from=2018, active_to=2019)
     assert [u.active_in(y) for y in (2017, 2018, 2019, 2020)] == [False, True, True, False]
+
+
+def test_a_unit_code_with_a_newline_is_refused():
+    from gwstats.model.hierarchy import parse_units
+
+    units, findings = parse_units([["编码", "单位名称", "上级编码"], ["R", "测试市关工委", ""], ["A\nB", "甲单位", "R"]],
+                                  "units.csv")
+    assert [u.code for u in units] == ["R"]
+    assert any(f.code == "bad-code" and "第 3 行" in f.message and "'A\\nB'" in f.message for f in findings)
+
+
+def test_units_tree_of_a_deep_chain_is_linear():
+    """A 20,000-level chain: each line's depth from its parent's, the indent capped (was quadratic)."""
+    import time
+
+    from gwstats.model.hierarchy import Hierarchy, Unit
+
+    n = 20_000
+    units = [Unit("C0", "第0级关工委", None)] + [Unit(f"C{i}", f"第{i}级关工委", f"C{i - 1}") for i in range(1, n)]
+    h = Hierarchy({u.code: u for u in units})
+    t = time.perf_counter()
+    text = h.render_tree()
+    assert time.perf_counter() - t < 3
+    lines = text.splitlines()
+    assert len(lines) == n and lines[1].startswith("  第1级") and "（第 19999 层）第19999级关工委" in lines[-1]
+    assert len(text) < 200 * n

@@ -97,3 +97,17 @@ def test_markdown_escapes_html():
 def test_status_markdown_has_no_html(ws):
     r = runner.invoke(app, ["status", "-w", str(ws.root), "--year", "2020", "-f", "md"])
     assert r.exit_code == 0 and "<script>" not in r.stdout and "&lt;script&gt;" in r.stdout
+
+
+def test_terminal_escapes_in_file_names_and_cells_are_shown_escaped(ws, tmp_path):
+    """A file named with an OSC sequence (sets the terminal's title) and a cell holding ESC[2J."""
+    from helpers_returns import long_rows, write_csv
+
+    name = "恶意\x1b]0;标题\x07报表2020.csv"
+    rows = long_rows({"关工委组织数": 3, "奇怪\x1b[2J指标": 5}, unit="测试市关工委", year=2020)
+    path = write_csv(tmp_path / "in" / name, rows)
+    for args in (["import", str(path), "-v"], ["import", str(path), "-f", "table", "--dry-run"]):
+        r = runner.invoke(app, [*args, "-w", str(ws.root)])
+        out = r.output + (r.stderr or "")
+        assert "\x1b" not in out and "\x07" not in out, out
+        assert "\\x1b]0;标题\\x07" in out

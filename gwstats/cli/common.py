@@ -44,8 +44,22 @@ YearOpt = Annotated[
 UnitOpt = Annotated[Optional[str], typer.Option("--unit", "-u", help="单位：编码、名称或别名", show_default=False)]
 
 
+_CONTROL = None
+
+
+def console_safe(text: str) -> str:
+    """Control characters (a file name or cell holding ``\x1b]0;…\x07``) shown escaped, never sent raw
+    to the terminal; line breaks and tabs kept."""
+    global _CONTROL
+    if _CONTROL is None:
+        import re
+
+        _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def err(message: str):
-    typer.echo(message, err=True)
+    typer.echo(console_safe(str(message)), err=True)
 
 
 def handle_errors(fn):
@@ -69,6 +83,10 @@ def handle_errors(fn):
         except KeyboardInterrupt:
             err("已中断。")
             raise typer.Exit(130) from None
+        finally:  # the store self-contained when a command ends: the WAL folded into gwstats.sqlite
+            from gwstats.store.db import checkpoint_all
+
+            checkpoint_all()
 
     return wrapper
 
@@ -90,6 +108,8 @@ def emit(records: list[dict], fmt: Format | str, *, columns: list[str] | None = 
     text = render_records(records, fmt, columns=columns, title=title)
     text = text if text.endswith("\n") else text + "\n"
     stream = out or sys.stdout
+    if fmt != "json":  # JSON escapes control characters itself
+        text = console_safe(text)
     if fmt == "csv" and _is_file(stream):  # gwstats … -f csv > 结果.csv: UTF-8 with BOM, so Excel reads it
         stream.flush()
         stream.buffer.write(b"\xef\xbb\xbf" + text.encode("utf-8"))

@@ -10,7 +10,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwstats.cli.common import Format, FormatOpt, WorkspaceOpt, check_year, emit, err, handle_errors, open_workspace
+from gwstats.cli.common import (Format, FormatOpt, WorkspaceOpt, check_year, console_safe, emit, err, handle_errors,
+                                open_workspace)
 
 PROGRESS_MIN_FILES = 5
 
@@ -103,7 +104,7 @@ def import_(
         from gwstats.render.file_lines import file_line
 
         lines = [file_line(r) for r in report.records()]
-        typer.echo("\n".join(lines))
+        typer.echo(console_safe("\n".join(lines)))
         # what to do about a refused file (unlock the year, --replace, ...) is not a detail: a reason
         # the line had to cut is said in full after the summary
         cut_refusals = [r for r, line in zip(report.records(), lines) if r["错误"] and line.endswith("…")]

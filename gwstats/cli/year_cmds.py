@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -59,7 +60,22 @@ def revert(
                f"记为第 {r.new_version} 版；原在用的第 {r.from_version} 版保留在历史中（gwstats history --unit {unit} --year {year}）")
 
 
+@handle_errors
+def backup(
+    file: Annotated[Path, typer.Argument(help="备份文件（如 U盘上的 关工委备份.sqlite），或一个文件夹", show_default=False)],
+    workspace: WorkspaceOpt = None,
+):
+    """把数据库备份成一个完整的文件（导入进行中也可以备份；恢复：把它复制回工作区，改名为 gwstats.sqlite）。
+
+    例：gwstats backup E:/关工委备份.sqlite
+    """
+    ws = open_workspace(workspace)
+    dest = ws.backup(file)
+    typer.echo(f"已备份到 {dest}（{dest.stat().st_size:,} 字节）。报表原件在工作区的 files 文件夹中，需要时一并复制")
+
+
 def register(app: typer.Typer):
+    app.command("backup")(backup)
     app.command("lock")(lock)
     app.command("unlock")(unlock)
     app.command("revert")(revert)

@@ -90,6 +90,7 @@ class FindingCode(StrEnum):
     CYCLE = "cycle", "隶属循环"
     ORPHAN = "orphan", "上级不存在"
     DUPLICATE_CODE = "duplicate-code", "编码重复"
+    BAD_CODE = "bad-code", "编码有误"
     DUPLICATE_NAME = "duplicate-name", "名称重复"
     BAD_MERGE = "bad-merge", "合并有误"
     BAD_YEARS = "bad-years", "年份有误"

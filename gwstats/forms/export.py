@@ -20,6 +20,7 @@ from pathlib import Path
 
 from gwstats.core.errors import GwstatsError, UsageError
 from gwstats.core.formatting import csv_safe, decimal_text  # once, not per cell (3 million cells at 10,000 units)
+from gwstats.core.output import write_whole
 
 LONG_COLUMNS = ("单位编码", "单位名称", "年度", "指标编码", "指标名称", "数值", "计量单位", "口径")
 
@@ -164,14 +165,7 @@ def write_return(ws, year: int, output, unit: str | None = None, prefer: str = "
 
 def save_book(wb, output: Path):
     """Write next to the target and rename: nothing half-written."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(output.name + ".part")
-    try:
-        wb.save(tmp)
-        tmp.replace(output)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    write_whole(output, wb.save)
 
 
 # ---- long data ---------------------------------------------------------------------------------
@@ -226,19 +220,20 @@ def csv_long_text(records: list[dict]) -> str:
 
 
 def write_csv_long(ws, year: int, output, unit: str | None = None, prefer: str = "computed") -> tuple[Path, int]:
-    """The long table written row by row (UTF-8 with BOM, CRLF), through a .part file."""
+    """The long table written row by row (UTF-8 with BOM, CRLF), to a temporary name renamed when whole."""
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(output.name + ".part")
-    n = 0
-    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\r\n")
-        w.writerow(LONG_COLUMNS)
-        for rec in iter_long_records(ws, year, unit, prefer):
-            w.writerow([_csv_text(rec[c]) for c in LONG_COLUMNS])
-            n += 1
-    tmp.replace(output)
-    return output, n
+    count = [0]
+
+    def write(path: Path):
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh, lineterminator="\r\n")
+            w.writerow(LONG_COLUMNS)
+            for rec in iter_long_records(ws, year, unit, prefer):
+                w.writerow([_csv_text(rec[c]) for c in LONG_COLUMNS])
+                count[0] += 1
+
+    write_whole(output, write)
+    return output, count[0]
 
 
 # ---- the organisation's name on every published page -------------------------------------------

@@ -10,6 +10,7 @@ from gwstats.model.hierarchy import Hierarchy
 from gwstats.forms.crosstab import draw as draw_crosstabs
 from gwstats.forms.layout import HEADER_FIELDS, cell_styles  # noqa: F401  (HEADER_FIELDS: read by tests and tools)
 from gwstats.forms.crosstab import in_crosstab
+from gwstats.core.output import write_whole
 
 SHEET_NAME = "统计表"
 HELP_SHEET = "填表说明"
@@ -167,14 +168,14 @@ def write_unit_templates(catalog: Catalog, h: Hierarchy, codes: list[str], year:
         wb = build_workbook(catalog, year=year, unit_name=u.name, unit_code=u.code, parent_name=parent,
                             organisation=organisation, scope=scope)
         path = out_dir / safe_filename(f"{u.name}{year}年度统计表.xlsx")
-        wb.save(path)
+        write_whole(path, wb.save)
         written.append(path)
     return written
 
 
 def write_blank_template(catalog: Catalog, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    build_workbook(catalog, year=None).save(path)
+    write_whole(path, build_workbook(catalog, year=None).save)
     return path
 
 

@@ -181,7 +181,20 @@ def parse_catalog(text: str, source: str) -> Catalog:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CatalogError(f"指标目录 {source} 格式错误：{exc}") from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise CatalogError(f"指标目录 {source} 格式错误：数组或表嵌套过深") from None
     return _build(data, source)
+
+
+def _tolerance(value) -> Decimal | None:
+    """A rule's tolerance: a finite number >= 0 (TOML's 0.5 or 1), else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        d = Decimal(str(value).strip())
+    except ArithmeticError:
+        return None
+    return d if d.is_finite() and d >= 0 else None
 
 
 def _fail(source: str, where: str, what: str):
@@ -335,6 +348,8 @@ def _rule(r: dict, i: int, source: str, metrics: dict, seen: set[str]) -> Rule:
     message = r.get("message")
     if not isinstance(message, str) or not message.strip():
         _fail(source, where, "缺少中文提示 message")
+    tolerance = _tolerance(r.get("tolerance", 0))
+    if tolerance is None:
+        _fail(source, where, f"tolerance 应为不小于 0 的数字，实际为“{str(r.get('tolerance'))[:40]}”")
     return Rule(code, _expr(r.get("left"), where, "左边 left", metrics, source), op,
-                _expr(r.get("right"), where, "右边 right", metrics, source), sev, message.strip(), wm,
-                Decimal(str(r.get("tolerance", 0))))
+                _expr(r.get("right"), where, "右边 right", metrics, source), sev, message.strip(), wm, tolerance)

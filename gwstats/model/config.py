@@ -87,7 +87,7 @@ class Config:
             month, day = (int(x) for x in text.split("-"))
             return dt.date(year + 1, month, day)
         except ValueError:
-            raise GwstatsError(f"{CONFIG_NAME} 中 [report] deadline “{self.deadline}” 应写成 “月-日”，如 “01-15”") from None
+            raise ConfigError(f"{CONFIG_NAME} 中 [report] deadline “{self.deadline}” 应写成 “月-日”，如 “01-15”") from None
 
 
 class ConfigError(UsageError):
@@ -144,11 +144,14 @@ def parse_config(path: Path) -> Config:
         data = tomllib.loads(read_toml_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise GwstatsError(f"{path} 格式错误：{exc}") from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise GwstatsError(f"{path} 格式错误：数组或表嵌套过深") from None
     org, rep, cat, imp, chk, ch = (_table(path, data, k) for k in ("organisation", "report", "catalog", "import", "checks", "charts"))
     cfg = Config(raw=data)
     cfg.organisation = _text(path, org, "organisation", "name", cfg.organisation)
     cfg.default_year = _number(path, rep, "report", "default_year", None, low=MIN_YEAR, high=MAX_YEAR, integer=True)
     cfg.deadline = str(rep.get("deadline", cfg.deadline))
+    cfg.deadline_for(2019)  # a bad deadline fails every command as a bad setting (exit 2); 2020 allows 02-29
     cfg.catalog_file = _text(path, cat, "catalog", "file", None)
     cfg.max_file_mb = _number(path, imp, "import", "max_file_mb", cfg.max_file_mb, low=0.001, high=10_000)
     cfg.jump_relative = _number(path, chk, "checks", "jump_relative", cfg.jump_relative, low=0, high=1e6)

@@ -167,14 +167,18 @@ class Hierarchy:
         codes = self.walk(under) if under else self.walk()
         return [c for c in codes if self.units[c].active_in(year)]
 
+    MAX_INDENT = 40
+
     def render_tree(self, start: str | None = None, year: int | None = None) -> str:
         lines = []
-        base = self.depth(start) if start else 0
+        depth: dict[str, int] = {}  # below the start, from the parent's (walk: parents first): linear in a deep chain
         for code in self.walk(start):
             u = self.units[code]
+            d = depth[code] = depth[u.parent] + 1 if u.parent in depth else 0
             if year is not None and not u.active_in(year):
                 continue
-            indent = "  " * (self.depth(code) - base)
+            # past MAX_INDENT levels the depth is written, not indented (a 100,000-level chain stays readable)
+            indent = "  " * d if d <= self.MAX_INDENT else "  " * self.MAX_INDENT + f"（第 {d} 层）"
             extra = f"（别名：{'、'.join(u.aliases)}）" if u.aliases else ""
             years = ""
             if u.active_from or u.active_to:
@@ -243,6 +247,9 @@ def parse_units(rows: list[list[str]], source: str) -> tuple[list[Unit], list[Fi
             continue
         if not code or not name:
             findings.append(Finding("error", "incomplete-row", f"第 {n} 行缺少编码或单位名称", file=source))
+            continue
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in code):  # a newline or tab inside a cell: not a code
+            findings.append(Finding("error", "bad-code", f"第 {n} 行的编码 {code!r} 含有换行或其他控制字符", file=source))
             continue
         aliases = tuple(a.strip() for a in _ALIAS_SPLIT.split(get(row, "aliases")) if a.strip())
         units.append(

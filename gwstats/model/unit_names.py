@@ -22,6 +22,7 @@ _TRAILING_OWN = re.compile(r"(本级|本部|本单位|机关)$")
 _OWN = re.compile(r"(本级|本单位)")
 _FULL = re.compile(r"关心下一代工作委员会")
 MAX_LEVELS = 6  # parents' names in front of a name, at most
+MAX_NAME = 200  # characters of a written unit name that are matched at all: a longer cell names no unit
 
 
 def clean_key(text: str) -> str:
@@ -55,6 +56,7 @@ class UnitNames:
             keys.setdefault(clean_key(u.code), u.code)
         keys.pop("", None)
         self.keys = keys
+        self.longest = max(map(len, keys), default=0)  # no prefix longer than the longest key can name a unit
         # short forms: a listed name minus an ancestor's name in front ("集安市财源镇" -> "财源镇")
         short: dict[str, str | None] = {}
         for u in hierarchy.units.values():
@@ -74,21 +76,29 @@ class UnitNames:
         return self.keys.get(key) or self.short.get(key)
 
     def match(self, text: str) -> str | None:
-        key = clean_key(text)
-        if not key:
+        text = str(text)
+        if len(text) > 4 * MAX_NAME:  # not a unit name; cleaning it would only cost time
             return None
-        return self._match_key(key, MAX_LEVELS)
+        key = clean_key(text)
+        if not key or len(key) > MAX_NAME:
+            return None
+        return self._match_key(key, MAX_LEVELS, {})
 
-    def _match_key(self, key: str, levels: int) -> str | None:
+    def _match_key(self, key: str, levels: int, memo: dict) -> str | None:
         code = self._lookup(key)
         if code or levels == 0:
             return code
+        if (len(key), levels) in memo:  # the same tail at the same depth: answered already
+            return memo[len(key), levels]
+        found = None
         # a parent's name in front: the longest prefix that names a unit, the rest a unit below it
-        for i in range(len(key) - 2, 1, -1):
+        for i in range(min(len(key) - 2, self.longest), 1, -1):
             parent = self._lookup(key[:i])
             if parent is None:
                 continue
-            code = self._match_key(key[i:], levels - 1)
+            code = self._match_key(key[i:], levels - 1, memo)
             if code and parent in self.h.ancestors(code):
-                return code
-        return None
+                found = code
+                break
+        memo[len(key), levels] = found
+        return found

@@ -51,6 +51,9 @@ def choose_value_col(values: list[tuple[int, str]], year: int | None) -> int:
     return max(values, key=lambda ck: year_header(ck[1]) or 0)[0]
 
 
+MAX_SUGGESTED = 20  # distinct unknown labels given a "相近的指标" suggestion
+
+
 def guess_columns(sheet: Sheet, ctx: Context):
     """No header row: the column with most catalog labels, values in the next column with numbers."""
     counts: dict[int, int] = {}
@@ -97,6 +100,7 @@ def parse_long(sheet: Sheet, ctx: Context, located, header_fields_year: int | No
     ret = ParsedReturn(sheet=sheet.name, layout="long")
     seen: dict[str, tuple] = {}
     findings = ret.findings
+    unknown: dict[str, list[int]] = {}  # label key -> [index of its finding, rows holding it]
     for label_col, value_col, unit_col in columns:
         for r in range(hr + 1, len(sheet.rows)):
             row = sheet.rows[r]
@@ -111,7 +115,12 @@ def parse_long(sheet: Sheet, ctx: Context, located, header_fields_year: int | No
                 key = squashed(label)
                 if key.startswith(FOOTER) or ":" in key or "：" in key or _footer_row(row):
                     continue
-                hint = ctx.catalog.suggest(label)
+                if key in unknown:  # the same label again: counted, said once
+                    unknown[key][1] += 1
+                    continue
+                # a suggestion for the first labels only (difflib on 100,000 labels or a huge cell takes minutes)
+                hint = ctx.catalog.suggest(label) if len(unknown) < MAX_SUGGESTED and len(key) <= 60 else []
+                unknown[key] = [len(findings), 1]
                 findings.append(ctx.finding(
                     "warning", "unknown-label",
                     f"未识别的指标“{label.strip()}”（值“{raw}”未导入）" + (f"；相近的指标：{'、'.join(hint)}" if hint else "；如需导入，请在指标目录中为它添加同义词"),
@@ -133,6 +142,10 @@ def parse_long(sheet: Sheet, ctx: Context, located, header_fields_year: int | No
                 continue
             seen[code] = v
             ret.values.append(v)
+    for i, n in unknown.values():
+        if n > 1:
+            f = findings[i]
+            f.message = f.message.replace("未导入）", f"未导入；共 {n} 行是这个指标，从 {f.cell} 起）", 1)
     return ret
 
 

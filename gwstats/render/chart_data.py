@@ -15,6 +15,7 @@ from gwstats.forms.export import organisation
 from gwstats.render import style as S
 from gwstats.render import wording as W
 from gwstats.render.charts import KINDS, ChartData, NoChartData, draw, save_figure
+from gwstats.core.output import write_whole
 
 
 # ---- from rollup results to chart data ---------------------------------------------------------
@@ -398,5 +399,5 @@ def write_index(chart_set: ChartSet, heading: str) -> Path:
         lines += [f"- {e}：{r}" for e, r in chart_set.skipped]
         lines.append("")
     path = chart_set.out_dir / "index.md"
-    path.write_text("\n".join(lines), encoding="utf-8")
+    write_whole(path, lambda p: p.write_text("\n".join(lines), encoding="utf-8"))
     return path

@@ -24,6 +24,7 @@ from gwstats.render import style as S
 from gwstats.render import wording as W
 from gwstats.render.chart_layout import texts_overlap, fit_line, wrap_label
 from gwstats.render.fonts import setup_fonts
+from gwstats.core.output import write_whole
 
 KINDS = ("bar", "compare", "trend", "rate", "share")
 _LABEL_BOX = {"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}  # over a target line
@@ -479,12 +480,12 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = S.DEFAULT_DPI, svg:
         raise UsageError(f"图表文件应为 .png、.svg 或 .pdf，实际为“{path.name}”")
     path.parent.mkdir(parents=True, exist_ok=True)
     out = []
-    fig.savefig(path, dpi=dpi, facecolor="white")
+    write_whole(path, lambda tmp: fig.savefig(tmp, dpi=dpi, facecolor="white"))
     out.append(path)
     for wanted, ext in ((svg, ".svg"), (pdf, ".pdf")):
         if wanted and path.suffix.lower() != ext:
             p = path.with_suffix(ext)
-            fig.savefig(p, dpi=dpi, facecolor="white")
+            write_whole(p, lambda tmp: fig.savefig(tmp, dpi=dpi, facecolor="white"))
             out.append(p)
     return out
 

@@ -21,6 +21,7 @@ from docx.shared import Cm, Emu, Mm, Pt
 
 from gwstats.core.errors import UsageError
 from gwstats.render.docx_document import APPENDIX_WORD, add_ending, set_language, set_properties, title_font
+from gwstats.core.output import write_whole
 
 BODY_FONT, BODY_SIZE = "仿宋", 16  # 三号
 HEADING_FONT, HEADING_SIZE = "黑体", 16  # 三号
@@ -113,7 +114,7 @@ def write_default_template(path: Path) -> Path:
     """templates/报告模板.docx: the house document with an empty body, for an office to adapt."""
     doc = default_document()
     _page_footer(doc, "")
-    doc.save(str(path))
+    write_whole(path, lambda p: doc.save(str(p)))
     return path
 
 
@@ -452,5 +453,5 @@ def render(content, path: Path, template: Path | None = None) -> Path:
     _page_footer(doc, f"{content.organisation}　{content.date}制")
     set_properties(doc, content.title, content.organisation)
     set_language(doc)
-    doc.save(str(path))
+    write_whole(path, lambda p: doc.save(str(p)))
     return path

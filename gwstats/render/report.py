@@ -16,6 +16,7 @@ from gwstats.core.formatting import chinese_ordinal
 from gwstats.render import report_sections as S
 from gwstats.render import wording as W
 from gwstats.render.rollup_table import rounding_note
+from gwstats.core.output import write_whole
 
 FORMATS = ("docx", "md", "html")
 RULES_SENTENCE = ("本报告的合计、比率、同比（含可比口径）和四舍五入均按《gwstats 统计口径说明》"
@@ -304,9 +305,9 @@ def render_md(content: ReportContent, path: Path) -> Path:
                 lines += [f"注：{b.note}", ""]
         elif b.kind == "image":
             img_dir.mkdir(parents=True, exist_ok=True)
-            (img_dir / b.name).write_bytes(b.png)
+            write_whole(img_dir / b.name, lambda p, data=b.png: p.write_bytes(data))
             lines += [f"![{e(b.text)}]({img_dir.name}/{b.name})", "", f"*{e(b.text)}*", ""]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    write_whole(path, lambda p: p.write_text("\n".join(lines), encoding="utf-8"))
     return path
 
 
@@ -338,7 +339,7 @@ def render_html(content: ReportContent, path: Path) -> Path:
     page = env.get_template(HTML_TEMPLATE).render(
         title=content.title, organisation=content.organisation, date=content.date,
         blocks=[_html_block(b) for b in content.blocks])
-    path.write_text(page, encoding="utf-8")
+    write_whole(path, lambda p: p.write_text(page, encoding="utf-8"))
     return path
 
 

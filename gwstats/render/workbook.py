@@ -23,6 +23,7 @@ from gwstats.core.formatting import chinese_ordinal, fixed
 from gwstats.render.sheet_writer import (  # noqa: F401  (FMT, MAX_ROWS: read by tests)
     BODY_FONT, BOLD, BORDER, CENTER, FMT, FONT_NAME, HEAD_FILL, MAX_ROWS, MAX_WIDTH, NOTE_FONT, PAGE_COLUMNS,
     SUB_FONT, TITLE_FONT, TOTAL_FILL, WRAP, SheetWriter, display_width, safe_text, shown_text)
+from gwstats.core.output import write_whole
 
 
 
@@ -70,7 +71,7 @@ def write_workbook(ws, result: RollupResult, output, *, show_parts: bool = False
     _checks_sheet(wb, checks, f"{org} {year} 年度校验问题", subtitle)
     reported_on = {r["编码"]: r["报送时间"] for r in status.display_rows() if r.get("报送时间")}
     _sources_sheet(wb, ws, result, root, f"{org} {year} 年度数据来源", subtitle, reported_on)
-    wb.save(output)
+    write_whole(output, wb.save)
     return output
 
 

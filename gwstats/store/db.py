@@ -8,7 +8,9 @@ A submission is in force while ``superseded_by`` is NULL; the latest accepted su
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import weakref
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -62,6 +64,14 @@ def store_error(path, exc: BaseException):
 
 
 OPENED: list[Path] = []  # stores opened by this process (the last one names the file in CLI messages)
+LIVE: weakref.WeakSet = weakref.WeakSet()  # open stores, checkpointed when a command ends
+
+
+def checkpoint_all():
+    """Fold every open store's WAL into its file (the end of a command): copying gwstats.sqlite
+    alone then keeps everything."""
+    for store in list(LIVE):
+        store.checkpoint()
 
 
 class Store(AnalysisQueries):
@@ -75,7 +85,16 @@ class Store(AnalysisQueries):
             raise StoreError(
                 f"工作区中没有数据库文件 {self.path}（可能被移动、改名或删除）。请从备份恢复该文件；"
                 "gwstats 不会自动新建空数据库，以免误以为数据丢失")
+        try:
+            empty = self.path.is_file() and self.path.stat().st_size == 0
+        except OSError:
+            empty = False
+        if empty:  # a failed copy, a cloud-sync placeholder: never turned into a new empty store
+            raise StoreError(
+                f"数据库文件 {self.path} 是空的（0 字节，可能是复制失败或网盘尚未同步下来的占位文件）。请从备份恢复该文件；"
+                "gwstats 不会往里写入，以免误以为数据丢失")
         OPENED.append(self.path)
+        LIVE.add(self)
         try:
             self._open()
         except sqlite3.Error as exc:
@@ -174,8 +193,41 @@ class Store(AnalysisQueries):
                 known.update(conn.execute(q, part).fetchall())
         return {c: known[c] for c in codes}
 
+    def checkpoint(self):
+        """Fold the WAL into the store file (best effort: a reader holding it open only delays it)."""
+        if getattr(self, "journal_mode", None) != "wal":
+            return
+        try:
+            if not self.conn.in_transaction:
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass
+
+    def backup(self, dest: str | Path):
+        """One consistent copy of the store in ``dest`` (SQLite's online backup; written beside it under a
+        temporary name and renamed when whole)."""
+        dest = Path(dest)
+        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+        try:
+            out = sqlite3.connect(str(tmp))
+            try:
+                self.conn.backup(out)
+                out.execute("PRAGMA journal_mode = delete")
+            finally:
+                out.close()
+            os.replace(tmp, dest)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+
+    def __del__(self):  # a store dropped without close() (a command's Workspace going out of scope)
+        if "conn" in self.__dict__:
+            self.checkpoint()
+
     def close(self):
+        self.checkpoint()
         self.conn.close()
+        LIVE.discard(self)
 
     @contextmanager
     def snapshot(self):

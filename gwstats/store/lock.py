@@ -1,11 +1,17 @@
-"""The workspace lock file (gwstats.lock): one clerk writes at a time, and the others are told who.
+"""The workspace lock (gwstats.lock): one clerk writes at a time, and the others are told who.
 
-While an import (or units import, lock, revert) writes, ``gwstats.lock`` in the workspace names the
-holder: user, computer, process and since when. A second clerk's command waits, telling them
-``张敏（电脑 XX）正在导入，开始于 10:02，请稍后``, and goes on when the first is done. The file is
-created with O_EXCL (atomic on local disks and on SMB/NFS shares), so two clerks never both hold
-it. A lock left by a process that no longer runs on this computer, or older than STALE_HOURS from
-another computer, is taken over.
+While an import (or units import, lock, revert) writes, the process holds an operating-system lock
+on ``gwstats.lock`` in the workspace (``fcntl.flock`` on POSIX, ``msvcrt.locking`` on Windows, both
+behind :func:`_try_lock`). The system releases it when the process ends, however it ends (kill -9,
+a crash, a power cut of the client), so a lock is never left behind and nothing is ever taken over:
+there is no read → judge → unlink → re-create step for two waiters to race through. The file itself
+is never deleted and its contents do not matter (an empty one, left by a full disk or an older
+gwstats, blocks nothing).
+
+Beside it, ``gwstats.lock.json`` names the holder (user, computer, process, since when) so that a
+second clerk's command can say ``张敏（电脑 XX）正在导入，开始于 10:02，请稍后`` while it waits.
+That file is information only: it is written after the lock is taken, removed before it is let go,
+and a missing or damaged one changes nothing but the wording.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from gwstats.core.errors import UsageError
 from gwstats.store.years import who
 
 LOCK_NAME = "gwstats.lock"
-STALE_HOURS = 12
+INFO_NAME = "gwstats.lock.json"
 POLL_SECONDS = 0.2
 WAIT_SECONDS = 15 * 60
 
@@ -30,8 +36,9 @@ class WorkspaceBusy(UsageError):
     """Another clerk held the workspace for longer than we waited (exit 2)."""
 
 
-def holder_text(info: dict) -> str:
-    user = info.get("user") or "（未知用户）"
+def holder_text(info: dict | None) -> str:
+    info = info or {}
+    user = info.get("user") or "另一位用户"
     pc = info.get("computer")
     since = str(info.get("since", ""))
     try:
@@ -43,88 +50,106 @@ def holder_text(info: dict) -> str:
     return f"{user}" + (f"（电脑 {pc}）" if pc else "") + f"正在{action}，开始于 {when}"
 
 
-def read_lock(path: Path) -> dict | None:
+def read_lock(root: Path) -> dict | None:
+    """Who holds the workspace, as its information file says (None: no such file; {}: unreadable)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        info = json.loads((Path(root) / INFO_NAME).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, ValueError):
-        return {}  # being written, or damaged: treated as held (and stale after STALE_HOURS by mtime)
+        return {}
+    return info if isinstance(info, dict) else {}
 
 
-def _alive_here(info: dict) -> bool | None:
-    """Whether the holder process still runs, if it is on this computer (None: cannot tell)."""
-    _, pc = who()
-    if not info or info.get("computer") != pc or not isinstance(info.get("pid"), int):
-        return None
+def _try_lock(fd: int) -> bool:
+    """Take the OS lock on the open file ``fd`` without waiting; False when another holds it."""
     try:
-        import psutil
+        if os.name == "nt":
+            import msvcrt
 
-        if not psutil.pid_exists(info["pid"]):
-            return False
-        p = psutil.Process(info["pid"])
-        created = info.get("created")
-        return created is None or abs(p.create_time() - created) < 2
-    except Exception:
-        return None
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
 
-
-def _stale(path: Path, info: dict) -> bool:
-    alive = _alive_here(info)
-    if alive is not None:
-        return not alive
-    try:
-        age = time.time() - path.stat().st_mtime
-    except OSError:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except (BlockingIOError, PermissionError):
         return False
-    return age > STALE_HOURS * 3600
+    except OSError as exc:
+        import errno
+
+        if exc.errno in (errno.EACCES, errno.EAGAIN, errno.EDEADLK):
+            return False
+        raise
+    return True
+
+
+def _unlock(fd: int):
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    except OSError:
+        pass  # closing the file lets go of it as well
+
+
+def _write_info(root: Path, me: dict):
+    """Name the holder beside the lock; best effort (a full disk must not stop the write itself)."""
+    path = Path(root) / INFO_NAME
+    tmp = path.with_name(f"{INFO_NAME}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(me, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+
+
+def _remove_info(root: Path, me: dict):
+    try:
+        if read_lock(root) == me:
+            (Path(root) / INFO_NAME).unlink()
+    except OSError:
+        pass
 
 
 @contextmanager
 def workspace_lock(root: Path, action: str = "导入", on_wait=None, wait_seconds: float | None = None):
-    """Hold gwstats.lock in ``root`` for the block; ``on_wait(text)`` is called once if we must wait."""
-    path = Path(root) / LOCK_NAME
+    """Hold the workspace lock in ``root`` for the block; ``on_wait(text)`` is called once if we must wait."""
+    root = Path(root)
+    path = root / LOCK_NAME
     user, pc = who()
-    me = {"user": user, "computer": pc, "pid": os.getpid(), "since": dt.datetime.now().replace(microsecond=0).isoformat(),
-          "action": action}
-    try:
-        import psutil
-
-        me["created"] = psutil.Process().create_time()
-    except Exception:
-        pass
-    deadline = time.monotonic() + (WAIT_SECONDS if wait_seconds is None else wait_seconds)
+    me = {"user": user, "computer": pc, "pid": os.getpid(),
+          "since": dt.datetime.now().replace(microsecond=0).isoformat(), "action": action}
+    waited = WAIT_SECONDS if wait_seconds is None else wait_seconds
+    deadline = time.monotonic() + waited
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     told = False
-    while True:
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            info = read_lock(path)
-            if info is None:
-                continue  # released just now
-            if _stale(path, info):
-                try:
-                    path.unlink()
-                except FileNotFoundError:
-                    pass
-                continue
-            text = holder_text(info)
+    try:
+        while not _try_lock(fd):
+            text = holder_text(read_lock(root))
             if time.monotonic() > deadline:
-                raise WorkspaceBusy(f"{text}，已等待 {int((WAIT_SECONDS if wait_seconds is None else wait_seconds) // 60)} 分钟仍未结束，"
-                                    f"请稍后再试（如确定对方已不在使用，可删除 {path}）") from None
+                raise WorkspaceBusy(f"{text}，已等待 {int(waited // 60)} 分钟仍未结束，请稍后再试"
+                                    "（对方的程序一旦退出，锁会自动解除）")
             if not told and on_wait is not None:
                 on_wait(f"{text}，请稍后……（等对方完成后自动继续）")
                 told = True
             time.sleep(POLL_SECONDS)
-            continue
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(me, fh, ensure_ascii=False)
-        break
+    except BaseException:
+        os.close(fd)
+        raise
     try:
+        _write_info(root, me)
         yield me
     finally:
-        try:
-            if read_lock(path) == me:
-                path.unlink()
-        except OSError:
-            pass
+        _remove_info(root, me)
+        _unlock(fd)
+        os.close(fd)

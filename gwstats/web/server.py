@@ -15,8 +15,45 @@ def display_url(host: str, port: int, token: str | None = None) -> str:
     return url + (f"?token={token}" if token else "")
 
 
+def _bind_options(s):
+    """Bind as uvicorn will: SO_REUSEADDR on POSIX (a port whose last connection is in TIME_WAIT after a
+    Ctrl+C or a crash is free to listen on again), SO_EXCLUSIVEADDRUSE on Windows (there SO_REUSEADDR
+    would let two servers share a port; the exclusive option refuses a port truly in use)."""
+    import os
+    import socket
+
+    if os.name == "nt":
+        s.setsockopt(socket.SOL_SOCKET, getattr(socket, "SO_EXCLUSIVEADDRUSE", -5), 1)
+    else:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+
+
+def port_problem(host: str, port: int, exc: OSError) -> str:
+    """Why ``host:port`` cannot be listened on, in the clerk's words (the real reason, not a guess)."""
+    import errno
+
+    code = exc.errno
+    if getattr(exc, "winerror", None) == 10048:
+        code = errno.EADDRINUSE
+    elif getattr(exc, "winerror", None) == 10013:
+        code = errno.EACCES
+    elif getattr(exc, "winerror", None) == 10049:
+        code = errno.EADDRNOTAVAIL
+    if code == errno.EADDRINUSE:
+        if _listening(port):
+            return (f"端口 {port} 已被另一个程序占用（有程序正在该端口上服务，可能是已经开着的 gwstats ui："
+                    f"请打开 {display_url(host, port)} 看看）。请用 --port 换一个端口")
+        return f"端口 {port} 已被另一个程序占用。请用 --port 换一个端口"
+    if code == errno.EACCES:
+        return (f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限，或该端口被系统或防火墙保留）。"
+                "请用 --port 换一个端口，例如 --port 8765")
+    if code == errno.EADDRNOTAVAIL:
+        return f"本机没有地址 {host}。请用 --host 127.0.0.1（只供本机）或 --host 0.0.0.0（供局域网）"
+    return f"无法在 {host}:{port} 上启动网页界面（{exc.strerror or exc}）。请用 --port 换一个端口"
+
+
 def check_port(host: str, port: int):
-    """A clear message (not uvicorn's English) when the port is taken, e.g. by a gwstats ui already running."""
+    """A clear message (not uvicorn's English) when the port cannot be listened on, with the real reason."""
     import socket
 
     from gwstats.core.errors import UsageError
@@ -24,10 +61,10 @@ def check_port(host: str, port: int):
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
         try:
+            _bind_options(s)
             s.bind((host, port))
         except OSError as exc:
-            raise UsageError(f"无法在 {host}:{port} 上启动网页界面（{exc.strerror or exc}）：端口可能已被占用，"
-                             f"例如已经开着一个 gwstats ui。请打开 {display_url(host, port)}，或用 --port 换一个端口") from None
+            raise UsageError(port_problem(host, port, exc)) from None
 
 
 LOCK_NAME = ".gwstats-ui.lock"
@@ -76,6 +113,9 @@ def serve(root: Path, *, host: str, port: int, password: str | None, open_browse
 
     check_port(host, port)
     lock = claim_workspace(root, port)
+    from gwstats.web.uploads import Staging
+
+    Staging(root).drop_all()  # uploads of an earlier run of the page, never confirmed
     from gwstats.web.app import make_app
 
     loopback = host in ("127.0.0.1", "localhost", "::1")

@@ -20,7 +20,7 @@ MAX_NAME_BYTES = 180  # file systems allow 255 bytes (ext4) or 255 UTF-16 units 
 BATCH_RE = re.compile(r"^[0-9a-f]{16}$")
 _BAD = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-STALE_SECONDS = 24 * 3600
+STALE_SECONDS = 2 * 3600  # an upload not confirmed (or cancelled) within 2 hours is dropped
 
 
 def safe_name(raw: str | None) -> str:
@@ -51,6 +51,7 @@ class Staging:
         self.base = Path(root) / STAGING
 
     def new_batch(self) -> tuple[str, Path]:
+        self.drop_stale()  # batches shown but never confirmed nor cancelled (a tab closed)
         batch = secrets.token_hex(8)
         path = self.base / batch
         path.mkdir(parents=True)
@@ -79,6 +80,10 @@ class Staging:
         path = self.batch_dir(batch)
         if path is not None:
             shutil.rmtree(path, ignore_errors=True)
+
+    def drop_all(self):
+        """Every batch (the page starting: one server per workspace, so none is waiting for a confirmation)."""
+        shutil.rmtree(self.base, ignore_errors=True)
 
     def drop_stale(self, now: float | None = None):
         if not self.base.is_dir():

@@ -102,6 +102,8 @@ async def upload(request: Request):
     except BaseException:
         await web.write(_drop, web.staging, batch)  # nothing of a failed dry run stays behind
         raise
+    if not result["can_confirm"]:  # every file refused: the batch ends here, its uploads go
+        web.staging.drop(batch)
     ctx.update(result=result, batch=batch, dry_run=True)
     return render(request, "import.html", ctx)
 
