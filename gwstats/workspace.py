@@ -46,6 +46,8 @@ class Workspace(SetupAndSettings):
             dest = dest / f"gwstats-{dt.datetime.now():%Y%m%d-%H%M}.sqlite"
         if dest.resolve() == (self.root / STORE_NAME).resolve():
             raise UsageError(f"备份文件不能是工作区的数据库文件本身：{dest}")
+        if not dest.parent.is_dir():
+            raise UsageError(f"找不到备份位置“{dest.parent}”（U盘是否已插好？）；请写一个已有的文件夹或其中的文件名")
         self.store.backup(dest)
         return dest
 

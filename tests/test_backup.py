@@ -3,6 +3,8 @@
 import shutil
 import sqlite3
 
+import pytest
+
 from typer.testing import CliRunner
 
 from gwstats import Workspace
@@ -62,3 +64,12 @@ def test_a_zero_byte_store_is_refused_and_left_alone(tmp_path):
     assert "是空的（0 字节" in out and "工作区还没有单位名单" not in out and "Traceback" not in out
     assert (root / "gwstats.sqlite").stat().st_size == 0  # never written into
     assert Workspace.open(root) is not None
+
+
+def test_a_backup_place_that_is_not_there_is_named(tmp_path):
+    from gwstats import Workspace
+    from gwstats.core.errors import UsageError
+
+    ws = Workspace.init(tmp_path / "ws", name="测试关工委", year=2020)
+    with pytest.raises(UsageError, match="找不到备份位置"):
+        ws.backup(tmp_path / "没有插上的U盘" / "备份.sqlite")

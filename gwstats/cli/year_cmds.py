@@ -67,7 +67,7 @@ def backup(
 ):
     """把数据库备份成一个完整的文件（导入进行中也可以备份；恢复：把它复制回工作区，改名为 gwstats.sqlite）。
 
-    例：gwstats backup E:/关工委备份.sqlite
+    例：gwstats backup 关工委备份.sqlite
     """
     ws = open_workspace(workspace)
     dest = ws.backup(file)
