@@ -24,6 +24,7 @@ from starlette.staticfiles import StaticFiles
 from gwstats.core.errors import GwstatsError
 from gwstats.web import auth
 from gwstats.web import csrf
+from gwstats.web.headers import SecurityHeaders
 from gwstats.web.pages import HERE, WebApp, page_context, render
 
 log = logging.getLogger("gwstats.web")
@@ -36,6 +37,20 @@ async def _error_page(request: Request, message: str, status: int, details=()):
         ctx = {"organisation": "gwstats", "nav": [], "year": None, "years": []}
     ctx.update(message=message, details=list(details), status=status)
     return render(request, "error.html", ctx, status_code=status)
+
+
+MULTIPART_LIMITS = {  # Starlette's words for a form over its limits -> what the clerk reads
+    "Too many files": "一次上传的文件太多（每批最多 1000 个）。请分几批上传，或在命令行用 gwstats import 导入整个文件夹",
+    "Too many fields": "表单的项目太多，未处理。请分几次提交",
+}
+
+
+async def _on_bad_request(request: Request, exc):
+    """A request the server refuses before any view reads it (a form over the upload limits): said in Chinese."""
+    detail = str(getattr(exc, "detail", "") or "")
+    message = next((text for words, text in MULTIPART_LIMITS.items() if words in detail),
+                   f"请求无法处理（{detail or '格式有误'}）")
+    return await _error_page(request, message, 400)
 
 
 async def _on_gwstats_error(request: Request, exc: GwstatsError):
@@ -104,7 +119,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
         Mount("/fonts", app=StaticFiles(directory=str(HERE.parent / "data" / "fonts")), name="fonts"),
     ]
     key = key or secrets.token_bytes(32)
-    middleware = []
+    middleware = [Middleware(SecurityHeaders)]
     if allowed_hosts:
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts))
     if password is not None:
@@ -115,6 +130,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
         middleware=middleware,
         lifespan=_lifespan,
         exception_handlers={
+            400: _on_bad_request,
             GwstatsError: _on_gwstats_error,
             csrf.CsrfError: _on_csrf,
             OSError: _on_os_error,

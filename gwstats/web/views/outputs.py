@@ -29,7 +29,9 @@ def out_dir(ws, year: int) -> Path:
 
 
 def _names(ws, year: int) -> dict:
-    org = ws.config.organisation
+    from gwstats.forms.template import safe_filename
+
+    org = safe_filename(ws.config.organisation)  # 甲/乙 关工委 or a : ? " never make a folder or a bad name
     return {"workbook": f"{org}{year}年度汇总.xlsx", "report": f"{org}{year}年度统计分析.docx",
             "return": f"{org}{year}年度报上级汇总表.xlsx", "filled": f"{org}{year}年度上级表格（已填）.xlsx"}
 
