@@ -18,3 +18,13 @@ def workspace(tmp_path):
 # Shared fixtures that live in their own modules (tests/ is on sys.path under pytest's rootdir).
 from chart_dataset import chart_ws, no_glyph_warnings  # noqa: E402,F401
 from demo_run import demo_run  # noqa: E402,F401
+
+
+@pytest.fixture(autouse=True)
+def _web_apps_closed_after_each_test():
+    """Every web app a test started through web_helpers.client() is shut down after it, so none of its
+    threads outlives the test (a live thread makes the import pool spawn instead of fork)."""
+    yield
+    from web_helpers import close_clients
+
+    close_clients()

@@ -35,7 +35,7 @@ def sample_root():
     try:
         return resources.files("gwstats.sample_data")
     except ModuleNotFoundError:
-        here = Path(__file__).resolve().parent.parent / "sample_data"
+        here = Path(__file__).resolve().parents[2] / "sample_data"  # gwstats/cli/demo.py -> the repository
         if (here / "definition").is_dir():
             return here
         raise GwstatsError("找不到自带的示例数据（gwstats.sample_data）。请重新安装 gwstats。") from None
