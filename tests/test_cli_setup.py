@@ -90,3 +90,21 @@ def test_unwritable_output_is_a_message_not_a_traceback(tmp_path):
     r = run("template", "-w", ws, "-o", blocker / "sub")
     assert r.exit_code == 2
     assert "无法读写" in r.output and "Traceback" not in r.output
+
+
+def test_hints_work_in_powershell_5(tmp_path):
+    """Windows 10's PowerShell 5.1 has no `&&`: every hint is one command a line."""
+    import re
+    from pathlib import Path
+
+    r = run("init", tmp_path / "我的 工作区", "--name", "集安市关工委", "--year", "2020")
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert "&&" not in r.output
+    at = lines.index("下一步（逐行输入）：")
+    assert lines[at + 1] == f'  cd "{tmp_path / "我的 工作区"}"' and lines[at + 2] == "  gwstats units import units.csv"
+    # no other message of the command line chains commands with &&
+    cli = Path(__file__).parent.parent / "gwstats"
+    chained = [f"{p.name}: {line.strip()}" for p in cli.rglob("*.py")
+               for line in p.read_text(encoding="utf-8").splitlines() if re.search(r"\s&&\s", line)]
+    assert chained == []

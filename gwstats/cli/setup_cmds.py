@@ -31,7 +31,11 @@ def init(
     typer.echo("  gwstats.toml   设置（组织名称、统计年度、报送截止日期）")
     typer.echo("  catalog.toml   指标目录（可编辑）")
     typer.echo("  units.csv      示例单位名单（请换成本单位的名单）")
-    typer.echo(f"下一步：cd {directory} && gwstats units import units.csv")
+    # one command a line: PowerShell 5.1 (Windows 10's default) has no `&&`
+    folder = f'"{directory}"' if any(ch.isspace() for ch in str(directory)) else str(directory)
+    typer.echo("下一步（逐行输入）：")
+    typer.echo(f"  cd {folder}")
+    typer.echo("  gwstats units import units.csv")
 
 
 @handle_errors
