@@ -61,11 +61,15 @@ def test_a_float_constant_in_an_indicator_rolls_up(tmp_path):
     assert m, "the default catalog has an indicator with a single-name numerator"
     (ws.root / "catalog.toml").write_text(text.replace(m.group(0), f'numerator = "{m.group(1)} * 0.5"', 1),
                                           encoding="utf-8")
-    write_xlsx(tmp_path / "in" / "a.xlsx", {"统计表": long_rows({"关工委组织数": 12, "五老志愿者人数": 2503})})
+    assert m.group(1) == "org_wuhao"  # 五好达标率 = org_wuhao * 0.5 / org_total * 100
+    # both parts reported, so the rate is computed (with a part missing it never reaches the expression)
+    write_xlsx(tmp_path / "in" / "a.xlsx", {"统计表": long_rows({"关工委组织数": 12, "达到五好标准组织数": 6})})
     r = runner.invoke(app, ["import", str(tmp_path / "in"), "-w", str(ws.root), "-q"])
     assert r.exit_code == 0, r.output
-    r = runner.invoke(app, ["rollup", "--year", "2018", "-w", str(ws.root)])
-    assert r.exit_code == 0 and "Traceback" not in r.output, r.output
+    r = runner.invoke(app, ["rollup", "--year", "2018", "-w", str(ws.root), "--metric", "五好达标率"])
+    assert r.exit_code == 0 and r.exception is None, r.output  # was TypeError: Decimal * float
+    total = next(line for line in r.output.splitlines() if line.startswith("合计"))
+    assert total.split()[-1] == "25.0%"  # 6 × 0.5 ÷ 12 × 100
 
 
 def test_an_invalid_deadline_exits_2_for_every_command(tmp_path):
