@@ -164,3 +164,58 @@ def test_an_interrupt_while_reading_leaves_no_folder(ws, tmp_path, monkeypatch):
         ws.import_paths(paths, progress=progress)
     assert ws.store.conn.execute("SELECT count(*) FROM files").fetchone()[0] == 0
     assert empty_folders(ws) == [] and listing(ws) == []
+
+
+def _owned(folder: Path, **owner):
+    import json
+
+    folder.mkdir(parents=True)
+    (folder / "0.part").write_bytes(b"x")
+    (folder / staging.OWNER).write_text(json.dumps(owner), encoding="utf-8")
+    return folder
+
+
+def _dead_pid() -> int:
+    """The id of a process that has ended."""
+    import subprocess
+    import sys
+
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    p.wait()
+    return p.pid
+
+
+def test_a_staging_folder_whose_import_was_killed_goes_at_once(tmp_path):
+    """A killed import's folder goes at the next import, young as it is; a running one's stays."""
+    import socket
+
+    import psutil
+
+    files = tmp_path / "files"
+    incoming = files / staging.INCOMING
+    host = socket.gethostname()
+    me = psutil.Process()
+    dead = _owned(incoming / "import-dead", host=host, pid=_dead_pid(), started=time.time() - 5)
+    # the id of a running process, but that process started after the import did: the id was reused
+    reused = _owned(incoming / "import-reused", host=host, pid=me.pid, started=me.create_time() - 3600)
+    alive = _owned(incoming / "import-alive", host=host, pid=me.pid, started=me.create_time())
+    remote = _owned(incoming / "import-remote", host=host + "-other-pc", pid=_dead_pid(), started=time.time())
+    stage = staging.open_stage(files)
+    assert not dead.exists() and not reused.exists()
+    assert alive.exists() and remote.exists()  # still running here / another computer's, young
+    assert (Path(stage.dir) / staging.OWNER).is_file()
+    assert not staging._abandoned(stage.dir, time.time())  # the new folder names this process
+    staging.close_stage(stage)
+    assert alive.exists()
+
+
+def test_the_page_starting_removes_abandoned_import_folders(tmp_path):
+    import socket
+
+    from web_helpers import client, sample_workspace
+
+    ws, _ = sample_workspace(tmp_path)
+    dead = _owned(ws.files_dir / staging.INCOMING / "import-x", host=socket.gethostname(), pid=_dead_pid(),
+                  started=time.time())
+    client(ws)
+    assert not dead.exists()

@@ -8,18 +8,25 @@ file's write transaction then only renames it into ``files/`` (a rename in the s
 whole or not at all). So the copy is still made inside the transaction's decision, as on the serial
 path, and a refused file changes nothing in ``files/``: its staged copy goes with the staging folder
 when the import ends (also when it fails or is interrupted). A folder left by an import that was
-killed is removed by a later import once it is a day old.
+killed is removed at the start of the next import and when the page starts: each folder names its
+owner (``owner.json``: computer, process id and the process's start time, so a reused id is not
+taken for it), and one whose owner is no longer running on this computer goes; one of another
+computer (a shared folder) goes once it is a day old; never one whose owner still runs.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 INCOMING = ".incoming"
 STALE_SECONDS = 24 * 3600  # a staging folder this old belongs to no running import
+OWNER = "owner.json"  # in each staging folder: who is using it
+UNOWNED_SECONDS = 600  # a folder without its owner record (an older gwstats) this old is abandoned
 
 
 @dataclass
@@ -53,23 +60,70 @@ def open_stage(files_dir: Path) -> Stage | None:
 
     root = Path(files_dir) / INCOMING
     try:
+        remove_abandoned(files_dir)
         root.mkdir(parents=True, exist_ok=True)
-        _remove_stale(root)
-        return Stage(tempfile.mkdtemp(prefix="import-", dir=root), str(Path(files_dir).parent))
+        folder = tempfile.mkdtemp(prefix="import-", dir=root)
+        with open(os.path.join(folder, OWNER), "w", encoding="utf-8") as fh:
+            json.dump(_me(), fh)
+        return Stage(folder, str(Path(files_dir).parent))
     except OSError:
         return None
 
 
-def _remove_stale(root: Path):
+def _started(pid: int) -> float | None:
+    """When process ``pid`` started (seconds since the epoch), None when it is not running."""
+    import psutil
+
+    try:
+        return psutil.Process(pid).create_time()
+    except psutil.NoSuchProcess:
+        return None
+    except psutil.Error:  # running, but its details are not ours to read
+        return -1.0
+
+
+def _me() -> dict:
+    return {"host": socket.gethostname(), "pid": os.getpid(), "started": _started(os.getpid())}
+
+
+def _abandoned(folder: str, now: float) -> bool:
+    """True when no running import uses ``folder``."""
+    try:
+        with open(os.path.join(folder, OWNER), encoding="utf-8") as fh:
+            owner = json.load(fh)
+        pid, started, host = int(owner["pid"]), owner.get("started"), owner.get("host")
+    except FileNotFoundError:  # made by an older gwstats, or its owner killed before it wrote the record
+        return now - os.stat(folder).st_mtime > UNOWNED_SECONDS
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return now - os.stat(folder).st_mtime > STALE_SECONDS
+    if host != socket.gethostname():  # another computer's import through a shared folder: cannot ask it
+        return now - os.stat(folder).st_mtime > STALE_SECONDS
+    running = _started(pid)
+    if running is None:
+        return True
+    # the same id given to a later process: its owner is gone
+    return isinstance(started, (int, float)) and running >= 0 and abs(running - started) > 1.0
+
+
+def remove_abandoned(files_dir: Path) -> int:
+    """Remove the staging folders under ``files_dir/.incoming`` that no running import uses (the
+    start of an import; the page starting). Returns how many went."""
     import shutil
 
-    now = time.time()
-    for entry in os.scandir(root):
+    root = Path(files_dir) / INCOMING
+    now, gone = time.time(), 0
+    try:
+        entries = [e.path for e in os.scandir(root) if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return 0
+    for folder in entries:
         try:
-            if now - entry.stat().st_mtime > STALE_SECONDS:
-                shutil.rmtree(entry.path, ignore_errors=True)
+            if _abandoned(folder, now):
+                shutil.rmtree(folder, ignore_errors=True)
+                gone += 1
         except OSError:
             pass
+    return gone
 
 
 def close_stage(stage: Stage | None):

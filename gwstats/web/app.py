@@ -70,6 +70,14 @@ async def _on_error(request: Request, exc: Exception):
     return await _error_page(request, f"内部错误：{type(exc).__name__}。请把命令行窗口里的信息发给维护人员。", 500)
 
 
+def _remove_abandoned_imports(root: Path):
+    """The page starting: staging folders of imports killed meanwhile (never one still running) go."""
+    from gwstats.ingest.staging import remove_abandoned
+    from gwstats.store.received import FILES_DIR
+
+    remove_abandoned(root / FILES_DIR)
+
+
 @contextlib.asynccontextmanager
 async def _lifespan(app: Starlette):
     try:
@@ -101,6 +109,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
 
     web = WebApp(Path(root), password=password)
     web.staging.drop_stale()
+    _remove_abandoned_imports(web.root)
     routes = [
         Route("/", overview.page),
         *import_log.routes,
