@@ -23,9 +23,28 @@ _OS_REASONS = {
 }
 
 
+IN_USE = "文件正被 Excel 或 WPS 打开，请关闭后重试"
+
+
+def in_use(exc: BaseException) -> bool:
+    """Windows: another program (Excel, WPS) holds the file open without sharing it
+    (ERROR_SHARING_VIOLATION 32, ERROR_LOCK_VIOLATION 33)."""
+    return isinstance(exc, OSError) and getattr(exc, "winerror", None) in (32, 33)
+
+
 def os_reason(exc: OSError) -> str:
-    """An OSError's cause in Chinese (磁盘空间不足, 没有读写权限, ...)."""
+    """An OSError's cause in Chinese (磁盘空间不足, 没有读写权限, 文件正被 Excel 或 WPS 打开, ...)."""
+    if in_use(exc):
+        return IN_USE
     return _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
+
+
+def read_problem(path, exc: OSError) -> str:
+    """Why a file could not be read: a file open in Excel/WPS is named with its whole path."""
+    if in_use(exc):
+        return f"无法读取“{path}”：{IN_USE}"
+    name = getattr(path, "name", None) or str(path)
+    return f"{name}：无法读取文件（{exc.strerror or exc}）"
 
 
 class GwstatsError(Exception):

@@ -5,10 +5,16 @@ done, so a full disk or a pulled USB stick never leaves a 0-byte or half-written
 final name. A failure names the file and says why (a full disk as a full disk), with no traceback:
 the half-written temporary file is removed and the writer's leftovers (an open zip file whose
 ``__del__`` would write again and print ``Exception ignored … Errno 28``) are let go of quietly.
+A file open in Excel or WPS (Windows: WinError 32/33) is said so, with its path.
+
+openpyxl removes its temporary worksheet files in an ``atexit`` hook; on Windows a file a failed save
+still holds cannot be removed there, and the hook's traceback would be printed after gwstats's own
+message, at exit. :func:`write_whole` puts a hook in its place that skips what it cannot remove.
 """
 
 from __future__ import annotations
 
+import atexit
 import errno
 import gc
 import os
@@ -42,9 +48,32 @@ def _let_go(exc: BaseException):
         sys.unraisablehook = old
 
 
+def _remove_quietly(paths: list):
+    for p in list(paths):
+        try:
+            os.remove(p)
+        except OSError:  # still open (Windows), or gone: left to the system's temporary folder
+            pass
+    paths.clear()
+
+
+def quiet_openpyxl_exit():
+    """Replace openpyxl's atexit removal of its temporary files by one that never raises."""
+    mod = sys.modules.get("openpyxl.worksheet._writer")
+    if mod is None or getattr(mod, "_gwstats_quiet", False):
+        return
+    hook, files = getattr(mod, "_openpyxl_shutdown", None), getattr(mod, "ALL_TEMP_FILES", None)
+    if hook is None or not isinstance(files, list):
+        return
+    atexit.unregister(hook)
+    atexit.register(_remove_quietly, files)
+    mod._gwstats_quiet = True
+
+
 def write_whole(path: str | Path, write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp)`` with a temporary name beside ``path`` (same suffix), then rename it to ``path``."""
     path = Path(path)
+    quiet_openpyxl_exit()
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.part{path.suffix}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

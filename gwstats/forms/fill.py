@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gwstats.core.errors import UsageError
+from gwstats.core.errors import GwstatsError, UsageError
 from gwstats.tables.grid import FormError, FormTable, grids_from_openpyxl, open_workbook
 from gwstats.tables.finder import find_tables, metric_for_cell
 from gwstats.core.text import nfkc, squash, unit_key
@@ -92,6 +92,8 @@ def fill_form(ws, year: int, form, output, unit: str | None = None, prefer: str 
         raise UsageError("输出文件不能与上级下发的原表格相同（原表格保持不动，请用 -o 另给文件名）")
     try:
         wb = open_workbook(form, keep_vba=form.suffix.lower() == ".xlsm")
+    except GwstatsError:  # open in Excel or WPS
+        raise
     except Exception as exc:
         raise FormError(f"表格 {form.name} 无法打开（{type(exc).__name__}）：请确认是 Excel .xlsx 文件且没有设置打开密码") from None
     grids = grids_from_openpyxl(wb)

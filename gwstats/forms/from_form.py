@@ -257,9 +257,7 @@ def _rules_of(fc: FormCatalog, t: FormTable, ti: int, cells: list[FormCell], whe
 
 
 def write_catalog(fc: FormCatalog, output) -> Path:
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(output.name + ".part")
-    tmp.write_text(fc.toml(), encoding="utf-8")
-    tmp.replace(output)
-    return output
+    from gwstats.core.output import write_whole
+
+    text = fc.toml()
+    return write_whole(output, lambda p: p.write_text(text, encoding="utf-8"))

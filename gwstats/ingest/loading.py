@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gwstats.core.errors import Finding
+from gwstats.core.errors import Finding, read_problem
 from gwstats.ingest.paths import IMPORT_SUFFIXES
 from gwstats.ingest.report import FileResult, ReturnInfo
 from gwstats.parse.book import parse_sheets
@@ -38,7 +38,7 @@ def read_file(path: Path, store, max_bytes: int, ctx: Context) -> Loaded:
         res.reject(Finding("error", "unreadable", exc.message, file=path.name))
         return loaded
     except OSError as exc:
-        res.reject(Finding("error", "unreadable", f"{path.name}：无法读取文件（{exc.strerror or exc}）", file=path.name))
+        res.reject(Finding("error", "unreadable", read_problem(path, exc), file=path.name))
         return loaded
     res.sha256 = hashlib.sha256(data).hexdigest()
     loaded.data = data

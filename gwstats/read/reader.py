@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 from gwstats.read.cells import RESAVE, ReadError, Sheet, cell_ref, col_index  # noqa: F401  (the reader's own names)
+from gwstats.core.errors import read_problem
 
 CSV_SUFFIXES = {".csv", ".txt"}
 
@@ -40,7 +41,11 @@ def decode_text(data: bytes, name: str) -> str:
 
 
 def read_csv(path: Path) -> list[Sheet]:
-    return read_csv_bytes(path.read_bytes(), path.name, path.stem)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(read_problem(path, exc)) from None
+    return read_csv_bytes(data, path.name, path.stem)
 
 
 def read_csv_bytes(data: bytes, name: str, stem: str) -> list[Sheet]:
@@ -69,7 +74,7 @@ def read_excel(path: Path) -> list[Sheet]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ReadError(f"{path.name}：无法读取文件（{exc.strerror or exc}）") from None
+        raise ReadError(read_problem(path, exc)) from None
     return read_return_bytes(data, path.name, path.suffix)
 
 

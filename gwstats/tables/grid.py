@@ -120,9 +120,16 @@ def open_workbook(path, **options):
 
     from openpyxl import load_workbook
 
+    from gwstats.core.errors import UsageError, in_use, read_problem
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return load_workbook(path, **options)
+        try:
+            return load_workbook(path, **options)
+        except OSError as exc:
+            if in_use(exc):
+                raise UsageError(read_problem(path, exc)) from None
+            raise
 
 
 def load_form(path) -> list[Grid]:
@@ -135,6 +142,8 @@ def load_form(path) -> list[Grid]:
         wb = open_workbook(path)
     except FileNotFoundError:
         raise FormError(f"找不到表格文件：{path}") from None
+    except GwstatsError:  # open in Excel or WPS
+        raise
     except Exception as exc:  # not a workbook, damaged zip, encrypted
         raise FormError(f"表格 {path.name} 无法打开（{type(exc).__name__}）：请确认是 Excel .xlsx 文件且没有设置打开密码") from None
     return grids_from_openpyxl(wb)

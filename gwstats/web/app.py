@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from gwstats.core.errors import GwstatsError
+from gwstats.core.errors import GwstatsError, os_reason
 from gwstats.web import auth
 from gwstats.web import csrf
 from gwstats.web.headers import SecurityHeaders
@@ -62,7 +62,7 @@ async def _on_csrf(request: Request, exc: csrf.CsrfError):
 
 
 async def _on_os_error(request: Request, exc: OSError):
-    return await _error_page(request, f"无法读写“{exc.filename or ''}”：{exc.strerror or exc}", 500)
+    return await _error_page(request, f"无法读写“{exc.filename or ''}”：{os_reason(exc)}", 500)
 
 
 async def _on_error(request: Request, exc: Exception):
