@@ -54,7 +54,7 @@ def ui(
         import secrets
 
         token = secrets.token_urlsafe(9)
-        err(f"已生成访问口令：{token}（同事打开网页时输入；或用带 ?token= 的地址）")
+        err(f"已生成访问口令：{token}（同事打开网页时在登录页输入）")
     serve(root, host=host, port=port, password=token, open_browser=not no_browser, echo=typer.echo)
 
 

@@ -131,8 +131,9 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
     middleware = [Middleware(SecurityHeaders)]
     if allowed_hosts:
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts))
+    sessions = auth.Sessions()
     if password is not None:
-        middleware.append(Middleware(auth.AuthMiddleware, password=password, key=key))
+        middleware.append(Middleware(auth.AuthMiddleware, sessions=sessions))
     middleware.append(Middleware(setup.SetupGate, root=web.root))  # not yet a workspace: the set-up page
     app = Starlette(
         routes=routes,
@@ -148,4 +149,6 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
     )
     app.state.web = web
     app.state.key = key
+    app.state.sessions = sessions
+    app.state.throttle = auth.Throttle()
     return app

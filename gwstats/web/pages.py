@@ -25,6 +25,7 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
+from gwstats.web import auth
 from gwstats.web import csrf
 from gwstats.web.uploads import Staging
 
@@ -128,6 +129,7 @@ async def page_context(request: Request, active: str) -> dict:
         "csrf_token": csrf.token_for(request),
         "csrf_field": csrf.FIELD,
         "logged_in": web.password is not None,
+        "user": auth.user_of(request),
     }
 
 

@@ -7,12 +7,12 @@ import webbrowser
 from pathlib import Path
 
 
-def display_url(host: str, port: int, token: str | None = None) -> str:
+def display_url(host: str, port: int) -> str:
+    """The page's address (never with the password in it: an address stays in the browser's history)."""
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     if ":" in shown:
         shown = f"[{shown}]"
-    url = f"http://{shown}:{port}/"
-    return url + (f"?token={token}" if token else "")
+    return f"http://{shown}:{port}/"
 
 
 def _bind_options(s):
@@ -120,10 +120,10 @@ def serve(root: Path, *, host: str, port: int, password: str | None, open_browse
 
     loopback = host in ("127.0.0.1", "localhost", "::1")
     app = make_app(root, password=password, allowed_hosts=None if not loopback else ["127.0.0.1", "localhost", "[::1]", "::1"])
-    url = display_url(host, port, password)
-    echo(f"gwstats 网页界面：{display_url(host, port)}（工作区 {root}）")
+    url = display_url(host, port)
+    echo(f"gwstats 网页界面：{url}（工作区 {root}）")
     if not loopback:
-        echo(f"局域网内的同事用本机的 IP 地址代替 127.0.0.1 打开；带口令的地址：{url}")
+        echo("局域网内的同事用本机的 IP 地址代替 127.0.0.1 打开，在登录页填写姓名和访问口令")
     echo("按 Ctrl+C 停止。")
     if open_browser:
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()

@@ -8,6 +8,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.routing import Route
 
+from gwstats.web import auth
 from gwstats.web import csrf
 from gwstats.web.pages import page_context, render
 from gwstats.web.html_table import table
@@ -31,15 +32,15 @@ def _dry_run(ws, paths, year=None):
     return _report(ws.import_paths(paths, dry_run=True, year=year))
 
 
-def _import(ws, staging, batch) -> dict | None:
+def _import(ws, staging, batch, imported_by=None) -> dict | None:
     """The confirmed import of a staged batch (None when it is gone: imported or cancelled meanwhile);
-    the batch is dropped whatever happens."""
+    the batch is dropped whatever happens. ``imported_by``: the colleague logged in (None: no login)."""
     folder = staging.batch_dir(batch)
     if folder is None:
         return None
     try:
         options = json.loads((folder / OPTIONS).read_text(encoding="utf-8")) if (folder / OPTIONS).is_file() else {}
-        return _report(ws.import_paths(staging.files(folder), year=options.get("year")))
+        return _report(ws.import_paths(staging.files(folder), year=options.get("year"), imported_by=imported_by))
     finally:
         staging.drop(batch)
 
@@ -115,7 +116,7 @@ async def confirm(request: Request):
     batch = form.get("batch")
     ctx = await page_context(request, "import")
     ctx["max_mb"] = f"{await web.read(_limit_mb):g}"
-    result = await web.write(_import, web.staging, batch)
+    result = await web.write(_import, web.staging, batch, auth.user_of(request))
     if result is None:
         ctx["error"] = "这批文件已经导入或已取消（找不到上传的文件），请重新上传。"
         return render(request, "import.html", ctx, status_code=400)
