@@ -93,6 +93,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
     ``allowed_hosts`` (the Host header) guards a loopback server against DNS rebinding;
     ``password`` turns on the login (see auth.py).
     """
+    from gwstats.web.views import backup
     from gwstats.web.views import checks
     from gwstats.web.views import import_log
     from gwstats.web.views import imports
@@ -123,6 +124,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
         *login_view.routes,
         *setup.routes,
         *settings.routes,
+        *backup.routes,
         *years.routes,
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
         Mount("/fonts", app=StaticFiles(directory=str(HERE.parent / "data" / "fonts")), name="fonts"),

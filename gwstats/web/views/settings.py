@@ -26,6 +26,10 @@ async def page(request: Request):
     ctx = await page_context(request, "settings")
     ctx["values"] = await request.app.state.web.read(_settings)
     ctx["saved"] = request.query_params.get("notice") == "saved"
+    if request.query_params.get("backup"):  # just written by 备份 (views/backup.py)
+        from gwstats.web.views.backup import find
+
+        ctx["backup"] = await request.app.state.web.read(find, request.query_params["backup"])
     return render(request, "settings.html", ctx)
 
 
