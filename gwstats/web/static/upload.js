@@ -52,8 +52,81 @@
     }
   });
 
+  var CHUNK_FILES = 500, CHUNK_BYTES = 100 * 1024 * 1024;  // one request at most (the server allows 1,000 files)
+
+  function allFiles() {
+    var files = dropped.slice();
+    form.querySelectorAll("input[type=file]").forEach(function (i) { Array.prototype.push.apply(files, i.files); });
+    return files;
+  }
+
+  function showPage(html) { document.open(); document.write(html); document.close(); }
+
+  function failed(text) {
+    barText.textContent = text; form.querySelector("button[type=submit]").disabled = false;
+  }
+
+  // A large folder: parts of at most CHUNK_FILES files (and CHUNK_BYTES) posted one after another to
+  // /import/stage into one staged batch, then one dry run over all of them (/import/check).
+  function chunks(files) {
+    var out = [], cur = [], bytes = 0;
+    files.forEach(function (f) {
+      if (cur.length && (cur.length >= CHUNK_FILES || bytes + f.size > CHUNK_BYTES)) { out.push(cur); cur = []; bytes = 0; }
+      cur.push(f); bytes += f.size;
+    });
+    if (cur.length) out.push(cur);
+    return out;
+  }
+
+  function address(path) { var u = new URL(form.action, location.href); u.pathname = path; return u.toString(); }
+
+  function inParts(files) {
+    var parts = chunks(files), token = form.querySelector("input[name=csrftoken]").value;
+    var fallback = form.querySelector("input[name=year_fallback]");
+    var batch = null, sent = 0;
+    bar.hidden = false; bar.value = 0;
+    form.querySelector("button[type=submit]").disabled = true;
+    (function next(k) {
+      if (k === parts.length) {
+        bar.removeAttribute("value");
+        barText.textContent = "全部 " + files.length + " 个文件已上传，正在检查报表……";
+        var data = new FormData();
+        data.append("csrftoken", token); data.append("batch", batch);
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", address("/import/check"));
+        xhr.onload = function () { showPage(xhr.responseText); };
+        xhr.onerror = function () { failed("检查失败：与 gwstats 的连接断开了。"); };
+        xhr.send(data);
+        return;
+      }
+      var data = new FormData();
+      data.append("csrftoken", token);
+      if (batch) data.append("batch", batch);
+      if (fallback && fallback.checked) data.append("year_fallback", "1");
+      parts[k].forEach(function (f) { data.append("files", f, f.name); });
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", address("/import/stage"));
+      xhr.responseType = "json";
+      barText.textContent = "正在上传第 " + (k + 1) + "/" + parts.length + " 批（已上传 " + sent + "/" + files.length + " 个文件）……";
+      xhr.upload.onprogress = function (ev) {
+        if (ev.lengthComputable) {
+          bar.value = Math.round((sent + parts[k].length * ev.loaded / ev.total) / files.length * 100);
+        }
+      };
+      xhr.onload = function () {
+        var answer = xhr.response || {};
+        if (xhr.status !== 200 || !answer.batch) { failed("上传失败：" + (answer.error || ("服务器答复 " + xhr.status))); return; }
+        batch = answer.batch; sent += parts[k].length; next(k + 1);
+      };
+      xhr.onerror = function () { failed("上传失败：与 gwstats 的连接断开了。"); };
+      xhr.send(data);
+    })(0);
+  }
+
   form.addEventListener("submit", function (e) {
     e.preventDefault();
+    var files = allFiles();
+    if (files.length > CHUNK_FILES) { inParts(files); return; }
     var data = new FormData(form);
     dropped.forEach(function (f) { data.append("files", f, f.name); });
     var xhr = new XMLHttpRequest();
@@ -64,8 +137,8 @@
       if (ev.lengthComputable) { bar.value = Math.round(ev.loaded / ev.total * 100); barText.textContent = "已上传 " + bar.value + "%"; }
     };
     xhr.upload.onload = function () { bar.removeAttribute("value"); barText.textContent = "上传完成，正在检查报表……"; };
-    xhr.onload = function () { document.open(); document.write(xhr.responseText); document.close(); };
-    xhr.onerror = function () { barText.textContent = "上传失败：与 gwstats 的连接断开了。"; form.querySelector("button[type=submit]").disabled = false; };
+    xhr.onload = function () { showPage(xhr.responseText); };
+    xhr.onerror = function () { failed("上传失败：与 gwstats 的连接断开了。"); };
     xhr.send(data);
   });
 })();

@@ -1,4 +1,9 @@
-"""导入: upload files (or a folder), a dry run first, then 确认导入; the per-file table of the CLI."""
+"""导入: upload files (or a folder), a dry run first, then 确认导入; the per-file table of the CLI.
+
+A large folder comes in parts (static/upload.js: at most ``CHUNK_FILES`` files a request): each part
+is posted to ``/import/stage``, which adds it to one staged batch, and ``/import/check`` then runs one
+dry run over the whole batch, as ``POST /import`` does for a small upload.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,9 @@ from gwstats.web import csrf
 from gwstats.web.pages import page_context, render
 from gwstats.web.html_table import table
 
-MAX_FILES = 1000
+MAX_FILES = 1000  # one request (the page sends at most CHUNK_FILES)
+CHUNK_FILES = 500  # files per request when the page sends a large folder in parts
+MAX_BATCH_FILES = 20000  # files in one staged batch (one dry run)
 MIN_TOTAL_MB = 200  # one request; each file also has import's own limit (max_file_mb)
 OPTIONS = "options.json"  # beside a staged batch: the year chosen for returns without one
 COLUMNS = ["文件", "结果", "单位", "年度", "口径", "数值个数", "提醒", "错误"]
@@ -54,6 +61,32 @@ def _stage(ws, staging, uploads, year):
     except BaseException:
         staging.drop(batch)
         raise
+
+
+def _stage_more(ws, staging, batch, uploads) -> int | None:
+    """A further part of a large upload added to its batch: how many files the batch now has (None when
+    the batch is gone or would grow past MAX_BATCH_FILES)."""
+    folder = staging.batch_dir(batch)
+    if folder is None:
+        return None
+    start = sum(1 for d in folder.iterdir() if d.is_dir())
+    if start + len(uploads) > MAX_BATCH_FILES:
+        return None
+    try:
+        for n, up in enumerate(uploads, start):
+            staging.add(folder, n, up.filename, up.file)
+    except BaseException:
+        staging.drop(batch)
+        raise
+    return start + len(uploads)
+
+
+def _staged(ws, staging, batch):
+    folder = staging.batch_dir(batch)
+    if folder is None:
+        return None
+    options = json.loads((folder / OPTIONS).read_text(encoding="utf-8")) if (folder / OPTIONS).is_file() else {}
+    return staging.files(folder), options.get("year")
 
 
 def _drop(ws, staging, batch):
@@ -98,6 +131,12 @@ async def upload(request: Request):
     finally:
         for up in uploads:
             await up.close()
+    return await _checked(request, ctx, batch, paths, year)
+
+
+async def _checked(request: Request, ctx: dict, batch: str, paths, year):
+    """The dry run of a staged batch, shown with 确认导入 / 取消."""
+    web = request.app.state.web
     try:  # on the writer too: it reads through the importer's one reader process, and sees the last import
         result = await web.write(_dry_run, paths, year)
     except BaseException:
@@ -107,6 +146,52 @@ async def upload(request: Request):
         web.staging.drop(batch)
     ctx.update(result=result, batch=batch, dry_run=True)
     return render(request, "import.html", ctx)
+
+
+async def stage(request: Request):
+    """One part of a large upload (JSON for static/upload.js): the first part starts a batch, the next
+    ones name it in ``batch``."""
+    from starlette.responses import JSONResponse
+
+    web = request.app.state.web
+    max_mb = await web.read(_limit_mb)
+    total_mb = max(MIN_TOTAL_MB, 2 * max_mb)
+    length = request.headers.get("content-length")
+    if length is None or not length.isdigit() or int(length) > total_mb * 1024 * 1024:
+        return JSONResponse({"error": f"这一批文件合计超过 {total_mb:g} MB（或大小不明），未接收。"
+                                      f"单个报表文件的上限是 {max_mb:g} MB。"}, status_code=413)
+    form = await request.form(max_files=MAX_FILES, max_fields=50)
+    await csrf.verify(request)
+    uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    batch = form.get("batch")
+    try:
+        if not batch:
+            ctx = await page_context(request, "import")
+            batch, paths = await web.write(_stage, web.staging, uploads, _fallback_year(form, ctx))
+            count = len(paths)
+        else:
+            count = await web.write(_stage_more, web.staging, batch, uploads)
+    finally:
+        for up in uploads:
+            await up.close()
+    if count is None:
+        return JSONResponse({"error": f"这批文件已经取消或过期，或一次超过 {MAX_BATCH_FILES} 个文件。请重新上传。"},
+                            status_code=400)
+    return JSONResponse({"batch": batch, "files": count})
+
+
+@csrf.protect
+async def check(request: Request):
+    """The dry run over every part of a large upload."""
+    web = request.app.state.web
+    batch = (await request.form()).get("batch")
+    ctx = await page_context(request, "import")
+    ctx["max_mb"] = f"{await web.read(_limit_mb):g}"
+    staged = await web.write(_staged, web.staging, batch)
+    if staged is None:
+        ctx["error"] = "这批文件已经导入或已取消（找不到上传的文件），请重新上传。"
+        return render(request, "import.html", ctx, status_code=400)
+    return await _checked(request, ctx, batch, *staged)
 
 
 @csrf.protect
@@ -137,6 +222,8 @@ async def cancel(request: Request):
 routes = [
     Route("/import", page, methods=["GET"]),
     Route("/import", upload, methods=["POST"]),
+    Route("/import/stage", stage, methods=["POST"]),
+    Route("/import/check", check, methods=["POST"]),
     Route("/import/confirm", confirm, methods=["POST"]),
     Route("/import/cancel", cancel, methods=["POST"]),
 ]
