@@ -34,6 +34,9 @@ class FindingCode(StrEnum):
     TRUNCATED = "truncated", "问题过多"
     SCOPE_READ = "scope-read", "口径按数推定"
     SCOPE_UNSURE = "scope-unsure", "口径不明"
+    MAGNITUDE = "magnitude", "数量级异常"
+    SHARE_OVER_100 = "share-over-100", "比例超过100%"
+    PARTS_EXCEED_TOTAL = "parts-exceed-total", "分项大于合计"
     # reading returns: units, years, sheets
     UNKNOWN_UNIT = "unknown-unit", "单位不明"
     UNKNOWN_UNIT_CODE = "unknown-unit-code", "单位编码不明"
