@@ -67,6 +67,7 @@ class FindingCode(StrEnum):
     CHINESE_NUMERAL = "chinese-numeral", "中文数字"
     APPROXIMATE = "approximate", "约数"
     CONVERTED = "converted", "单位换算"
+    UNIT_DIFFERS = "unit-differs", "计量单位不符"
     FORMULA_NO_RESULT = "formula-no-result", "公式无结果"
     CROSSTAB_AMBIGUOUS = "crosstab-ambiguous", "交叉表不明"
     CROSSTAB_MISSING_ROW = "crosstab-missing-row", "交叉表缺行"
