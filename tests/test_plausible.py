@@ -32,7 +32,7 @@ def test_yuan_written_into_wanyuan_is_an_error_naming_cell_and_reading(tmp_path)
     assert f.extra["unit_name"] == "白沙镇关工委" and f.extra["metric_name"] == "捐款捐物"
     assert f.cell == "D5" and f.sheet == "Sheet1" and f.file
     assert "疑为以元填入万元栏：8000 元 = 0.80 万元" in f.message
-    assert "2019 年为 3.2" in f.message and "中位数" in f.message
+    assert "2019 年为 3.2 万元" in f.message and "中位数" in f.message
     assert not _found(ws, "yoy-jump")  # the error says it; no 提醒 beside it
     assert ws.check(2020).has_errors
 

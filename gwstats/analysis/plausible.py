@@ -75,9 +75,9 @@ def magnitude(ck) -> set[tuple[int, int]]:
             v = from_micro(d.own[i, j])
             against = []
             if not np.isnan(old[i]):
-                against.append(f"{ck.rr.compare_year} 年为 {number_text(from_micro(prev.data.own[i, j]))}")
+                against.append(f"{ck.rr.compare_year} 年为 {number_text(from_micro(prev.data.own[i, j]))} {measure}")
             if not np.isnan(med[i]):
-                against.append(f"同级单位中位数为 {number_text(Decimal(repr(round(float(med[i]), 4))).normalize())}")
+                against.append(f"同级单位中位数为 {number_text(Decimal(repr(round(float(med[i]), 4))).normalize())} {measure}")
             msg = (f"{ck.name(i)}：{name}填报 {number_text(v)} {measure}，{'，'.join(against)}，"
                    f"相差 {MAGNITUDE} 倍以上；{_reading(v, measure)}，请核实后更正")
             ck.add("error", "magnitude", msg, i, metric, ck.locate(i, metric, ck.own_scope(i)), value=v,
