@@ -83,7 +83,8 @@ def _parts_over(rule, lv, rv):
     if rule.operator != "==":
         return None
     for whole, parts, w, p in ((rule.left, rule.right, lv, rv), (rule.right, rule.left, rv, lv)):
-        if whole.is_single_name and len(parts.names) >= 2 and parts.text.replace(" ", "") == "+".join(parts.names):
+        terms = parts.text.replace(" ", "").split("+")
+        if whole.is_single_name and len(terms) >= 2 and set(terms) == set(parts.names) and len(terms) == len(parts.names):
             return (w, p) if p > w + rule.tolerance else None
     return None
 
