@@ -57,20 +57,26 @@ def test_without_last_year_the_peers_decide(tmp_path):
     assert f.extra["unit"] == "A" and "12000 元 = 1.20 万元" in f.message
 
 
-def test_a_share_over_100_percent_is_an_error_when_no_rule_says_it(tmp_path):
+def _without_rule(tmp_path, code):
+    """A workspace whose catalog lacks the rule ``code``."""
     ws = make_ws(tmp_path, UNITS, name="测试县关工委", year=2020)
     cat = (ws.root / "catalog.toml").read_text(encoding="utf-8")
-    # an office's catalog with the rate but without the rule that compares its parts
-    start = cat.index('[[rules]]\ncode = "wuhao_le_orgs"')
+    start = cat.index(f'[[rules]]\ncode = "{code}"')
     cat = cat[:start] + cat[cat.index("[[rules]]", start + 5):]
     (ws.root / "catalog.toml").write_text(cat, encoding="utf-8")
     from gwstats import Workspace
 
-    ws = Workspace.open(ws.root)
+    return Workspace.open(ws.root)
+
+
+def test_a_share_over_100_percent_is_an_error_when_no_rule_says_it(tmp_path):
+    # an office's catalog with the rate but without the rule that compares its parts
+    ws = _without_rule(tmp_path, "wuhao_le_orgs")
     add_submission(ws, "A", 2020, {"org_total": 10, "org_wuhao": 12})
     add_submission(ws, "B", 2020, {"org_total": 8, "org_wuhao": 4})
+    add_submission(ws, "D", 2020, {"org_wuhao": 9})  # no 组织数: left out of the rate, never > 100 % at 合计
     found = _found(ws, "share-over-100")
-    assert [f.severity for f in found] == ["error"]
+    assert [(f.severity, f.extra["unit"]) for f in found] == [("error", "A")]  # 合计 16/18 = 88.9 %
     f = found[0]
     assert f.extra["unit_name"] == "白沙镇关工委" and "五好达标率为 120.0%" in f.message
     assert "达到五好标准组织数 12 多于关工委组织数 10" in f.message and f.cell

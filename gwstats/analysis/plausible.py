@@ -99,14 +99,17 @@ def share_rates(ck):
             continue
         if frozenset((num, den)) in ruled:
             continue
-        jn, jd = ck.col[num], ck.col[den]
-        for values, present, total in ((f.data.own, f.data.own_has, False), (f.computed, f.computed_count > 0, True)):
-            rows = present[:, jn] & present[:, jd] & ck.in_scope & (values[:, jn] > values[:, jd])
-            if total:
-                rows &= ck.tree.size > 1
+        own = f.data.own_has[:, ck.col[num]] & f.data.own_has[:, ck.col[den]]
+        sides = [(f.data.own[:, ck.col[num]], f.data.own[:, ck.col[den]], own, False)]
+        it = f.indicators.get(code)
+        if it is not None:  # totals as the rate is published: over units that gave both parts
+            kn, kd = it.names.index(num), it.names.index(den)
+            sides.append((it.total[:, kn], it.total[:, kd], (it.count > 0) & (ck.tree.size > 1), True))
+        for nums, dens, present, total in sides:
+            rows = present & ck.in_scope & (nums > dens)
             for i in np.flatnonzero(rows)[: ck.room("share-over-100", "error", int(rows.sum()))]:
                 i = int(i)
-                a, b = from_micro(values[i, jn]), from_micro(values[i, jd])
+                a, b = from_micro(nums[i]), from_micro(dens[i])
                 shown = f"{fixed(a / b * 100, 1)}%" if b else "无法计算（分母为 0）"
                 msg = (f"{ck.name(i)}{'（汇总数）' if total else ''}：{ind.name}为 {shown}，超过 100%："
                        f"{cat.label_of(num)} {number_text(a)} 多于{cat.label_of(den)} {number_text(b)}")
