@@ -176,3 +176,17 @@ def test_rate_mismatch_message_rounds_half_up(ws):
                    raws={"rate_wulao_core": "10%"})
     f = codes(ws.check(2018), "rate-mismatch")[0]
     assert "6.3%" in f.message and "相差 3.8 个百分点" in f.message
+
+
+def test_parts_larger_than_their_total_are_an_error(ws):
+    # 其中 social 30 + 五老 15.2 = 45.2 > 捐款捐物 35.6: not a rounding slip, an impossible return
+    add_submission(ws, "A1", 2018, {"donations": "35.6", "donations_social": "30", "donations_wulao": "15.2"},
+                   file_name="甲县一站.xlsx")
+    add_submission(ws, "A2", 2018, {"donations": "40", "donations_social": "20", "donations_wulao": "10"})
+    res = ws.check(2018)
+    (f,) = [x for x in codes(res, "parts-exceed-total") if x.extra["unit"] == "A1"]
+    assert f.severity == "error" and res.has_errors
+    assert f.extra["metric_name"] == "捐款捐物" and f.file == "甲县一站.xlsx" and f.cell == "D5"
+    assert "其中各项之和 45.2 大于合计 35.6" in f.message and "donations" not in f.message
+    # parts short of the total (other donors) stay a 提醒
+    assert [x.severity for x in codes(res, "rule") if x.extra["unit"] == "A2"] == ["warning"]

@@ -363,3 +363,20 @@ def test_indicator_rows_under_a_merged_column_heading_and_a_blank_corner(tmp_pat
     wb.save(tmp_path / "b.xlsx")
     fc = derive(tmp_path / "b.xlsx", load_default())
     assert [m.name for m in fc.metrics][:2] == ["村·应建数", "村·已建数"] and len(fc.metrics) == 9
+
+
+def test_crosstab_rows_not_adding_to_their_total_are_errors_by_name(tmp_path):
+    """A cross-tab return whose rows do not add to its 合计 row: an error naming unit, the metric by its
+    name (never a t1_r2_c2 code) and the cell; parts above the total say so."""
+    from gwstats.forms.from_form import write_catalog
+    from store_builders import add_submission
+
+    cat = write_catalog(derive(crosstab_form(tmp_path / "f.xlsx"), load_default()), tmp_path / "catalog.toml")
+    ws = _workspace_with(tmp_path, cat, [("X", "某县关工委", ""), ("A", "甲乡关工委", "X")])
+    parts = {"t1_r2_c2": 3, "t1_r3_c2": 5, "t1_r4_c2": 2, "t1_r5_c2": 4, "t1_r7_c2": 1}  # 15
+    add_submission(ws, "A", 2019, {"units_built": 12, **parts}, file_name="甲乡.xlsx")
+    found = [f for f in ws.check(2019).findings if f.extra.get("unit") == "A" and f.extra.get("metric") == "units_built"]
+    (f,) = [x for x in found if x.code == "parts-exceed-total"]
+    assert f.severity == "error" and f.file == "甲乡.xlsx" and f.cell == "D5"
+    assert f.extra["metric_name"] == "已建关工委单位数" and "t1_r" not in f.message
+    assert "其中各项之和 15 大于合计 12" in f.message and "乡镇(街道)·已建关工委单位数" in f.message

@@ -302,3 +302,23 @@ def test_scope_variants(hierarchy, written, scope):
 def test_bad_scope(hierarchy):
     rets, findings = parse(hierarchy, long_rows({"法制课场次": 1}, scope="全部"))
     assert errors(rets, findings)[0].code == "bad-scope" and "应为“本级”或“汇总”" in errors(rets, findings)[0].message
+
+
+def test_a_loose_unit_of_measure_is_read_with_a_note(hierarchy):
+    # 人 written on the 受教育师生人次 row (persons for person-times), 个 on a 人 row: the number is
+    # taken as the row asks, and the clerk is told which cell and what to check
+    rows = long_rows({"受教育师生人次": 6000, "五老志愿者人数": 80, "法制课场次": 120, "资助金额": 5000},
+                     units_of_measure={"受教育师生人次": "人", "五老志愿者人数": "个", "法制课场次": "场",
+                                       "资助金额": "元"})
+    rets, findings = parse(hierarchy, rows)
+    v = values_of(rets[0])
+    assert v["legal_audience"][0] == "6000" and v["wulao_volunteers"][0] == "80"
+    assert v["aid_amount"][0] == "0.5"  # 元 on a 万元 row: converted, never mixed
+    loose = [f for f in rets[0].findings if f.code == "unit-differs"]
+    assert [(f.cell, f.severity) for f in loose] == [("D7", "warning"), ("D8", "warning")]
+    assert "计量单位写作“人”，按“人次”计入" in loose[0].message and "受教育师生人次" in loose[0].message
+    assert "计量单位写作“个”，按“人”计入" in loose[1].message
+    assert [f.cell for f in rets[0].findings if f.code == "converted"] == ["D10"]
+    # the same written with the number
+    rets, _ = parse(hierarchy, long_rows({"受教育师生人次": "6000人"}))
+    assert [f.code for f in rets[0].findings if f.code == "unit-differs"] == ["unit-differs"]

@@ -15,6 +15,7 @@ from decimal import Decimal
 import numpy as np
 
 from gwstats.analysis import basis as checks_basis
+from gwstats.analysis import plausible
 from gwstats.core.errors import Finding
 from gwstats.core.formatting import number_text
 from gwstats.core.formatting import fixed
@@ -76,6 +77,18 @@ def _cond(op: str, left, right, tol):
     return abs(left - right) > tol  # !=
 
 
+def _parts_over(rule, lv, rv):
+    """(total, sum of parts) when an equality rule "total == a + b (+ …)" fails because the parts add up
+    to more than the total: a 其中 larger than its whole is an error whatever the rule's severity."""
+    if rule.operator != "==":
+        return None
+    for whole, parts, w, p in ((rule.left, rule.right, lv, rv), (rule.right, rule.left, rv, lv)):
+        terms = parts.text.replace(" ", "").split("+")
+        if whole.is_single_name and len(terms) >= 2 and set(terms) == set(parts.names) and len(terms) == len(parts.names):
+            return (w, p) if p > w + rule.tolerance else None
+    return None
+
+
 @dataclass(frozen=True)
 class _Loc:
     unit: str
@@ -106,6 +119,7 @@ class _Checker:
         self.pending: list[tuple[_Loc, Finding]] = []
         self.kept: dict[str, int] = {}
         self.omitted: dict[str, tuple[int, str]] = {}
+        self.magnitude_cells: set[tuple[int, int]] = set()
 
     # -- helpers
     def locate(self, i: int, metric: str, scope: str = "本级"):
@@ -226,8 +240,12 @@ class _Checker:
             if _cond(rule.operator, lv, rv, rule.tolerance):
                 continue
             kind = "rule-total" if total else "rule"
+            over = _parts_over(rule, lv, rv)
+            severity = "error" if over else rule.severity
+            if over:
+                kind = "parts-exceed-total"
             if self.kept.get(kind, 0) >= MAX_PER_TYPE:
-                self.room(kind, rule.severity, 1)  # counted, not listed
+                self.room(kind, severity, 1)  # counted, not listed
                 continue
             left_name = names[0]
             cited = None if total else self._cited_metric(rule)
@@ -235,8 +253,10 @@ class _Checker:
             label = "（汇总数）" if total else ""
             msg = (f"{self.name(i)}{label}：{rule.message}（{self._expr_label(rule.left)} {number_text(lv)}，"
                    f"{self._expr_label(rule.right)} {number_text(rv)}）")
-            self.add(rule.severity, "rule-total" if total else "rule", msg, i, left_name, where,
-                     rule=rule.code, left=lv, right=rv)
+            if over:
+                whole, parts = over
+                msg += f"；其中各项之和 {number_text(parts)} 大于合计 {number_text(whole)}，不可能成立"
+            self.add(severity, kind, msg, i, left_name, where, rule=rule.code, left=lv, right=rv)
 
     # -- 3: rates written in returns vs computed from the same return
     def written_rates(self):
@@ -328,6 +348,10 @@ class _Checker:
         change = cur - old
         with np.errstate(divide="ignore", invalid="ignore"):
             rel = np.where(old != 0, np.abs(change) / np.abs(old), np.inf)
+        if self.magnitude_cells:  # already an error (元 written into 万元): no 提醒 beside it
+            both = both.copy()
+            for i, j in self.magnitude_cells:
+                both[i, j] = False
         jump = both & (np.abs(change) >= self.cfg.jump_absolute - 1e-9) & (rel > self.cfg.jump_relative) & (change != 0)
         pairs = np.argwhere(jump)
         for i, j in pairs[: self.room("yoy-jump", "warning", len(pairs))]:
@@ -363,7 +387,9 @@ class _Checker:
         self.rules()
         self.written_rates()
         self.reported_totals()
+        self.magnitude_cells = plausible.magnitude(self)
         self.year_over_year()
+        plausible.share_rates(self)
         checks_basis.rate_parts(self)
         checks_basis.comparable_changes(self)
         checks_basis.inactive_returns(self)

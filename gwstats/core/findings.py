@@ -34,6 +34,9 @@ class FindingCode(StrEnum):
     TRUNCATED = "truncated", "问题过多"
     SCOPE_READ = "scope-read", "口径按数推定"
     SCOPE_UNSURE = "scope-unsure", "口径不明"
+    MAGNITUDE = "magnitude", "数量级异常"
+    SHARE_OVER_100 = "share-over-100", "比例超过100%"
+    PARTS_EXCEED_TOTAL = "parts-exceed-total", "分项大于合计"
     # reading returns: units, years, sheets
     UNKNOWN_UNIT = "unknown-unit", "单位不明"
     UNKNOWN_UNIT_CODE = "unknown-unit-code", "单位编码不明"
@@ -64,6 +67,7 @@ class FindingCode(StrEnum):
     CHINESE_NUMERAL = "chinese-numeral", "中文数字"
     APPROXIMATE = "approximate", "约数"
     CONVERTED = "converted", "单位换算"
+    UNIT_DIFFERS = "unit-differs", "计量单位不符"
     FORMULA_NO_RESULT = "formula-no-result", "公式无结果"
     CROSSTAB_AMBIGUOUS = "crosstab-ambiguous", "交叉表不明"
     CROSSTAB_MISSING_ROW = "crosstab-missing-row", "交叉表缺行"

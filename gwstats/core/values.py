@@ -38,6 +38,14 @@ EQUIVALENT = {
 }
 
 _KNOWN_UNITS = frozenset().union(*EQUIVALENT.values())
+# written units that read as the catalog's unit but say something else: 人 (persons) on a 人次 (person-times)
+# row, 个 on a 人 row. Taken as the catalog's unit (the number is what the row asks), with a note.
+LOOSE = {"人次": frozenset({"人"}), "人": frozenset({"个"})}
+LOOSE_NOTE = "计量单位写作"
+
+
+def loose_note(written: str, unit: str) -> str:
+    return f"{LOOSE_NOTE}“{written}”，按“{unit}”计入"
 _THOUSANDS_SEP = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _NUMBER = re.compile(
     r"^(?P<pre>大约|将近|约|近)?(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+))(?P<wan>万)?(?P<more>多|余)?"
@@ -127,6 +135,8 @@ def _scale_for_field(field_unit: str | None, unit: str | None) -> tuple[Decimal,
     if not fu or fu == unit or fu in EQUIVALENT.get(unit, ()):
         if unit in _MONEY and fu in _MONEY and fu != unit:
             pass  # 元 for 万元: converted below
+        elif fu in LOOSE.get(unit, ()):
+            return Decimal(1), loose_note(fu, unit)
         else:
             return Decimal(1), None
     if unit in _MONEY and fu in _MONEY:
@@ -229,6 +239,8 @@ def parse_value(value, *, unit: str | None = None, integer: bool = False, field_
             raise NumberError(f"数字后的单位“{written}”与该指标的计量单位“{unit}”不符")
         if wan or written:
             scale, note = Decimal(1), None  # the unit written with the number wins over the field's
+        if written in LOOSE.get(unit, ()):
+            note = loose_note(written, unit)
     parsed = _finish(canonical(number), scale, note, integer, approx, rate, from_cell=False)
     if chinese:
         note = CHINESE_NOTE + (f"，{parsed.note}" if parsed.note else "")

@@ -38,6 +38,7 @@ class ReturnExport:
     crosstabs: list[str] = field(default_factory=list)  # cross-tab tables drawn on sheets of their own
     missing: list[str] = field(default_factory=list)  # [export] settings not given: shown as blank lines
     hidden: list[str] = field(default_factory=list)  # built-in metrics nobody reported: rows not printed
+    marked: list[str] = field(default_factory=list)  # metric names an open error touches: written with ※
 
     def summary_lines(self) -> list[str]:
         lines = [f"已生成 {self.unit_name} {self.year} 年度汇总表：{self.path}（口径：汇总，指标 {self.values} 个，"
@@ -53,6 +54,8 @@ class ReturnExport:
             lines.append(f"内置目录中无人填报的指标 {len(self.hidden)} 个不打印（行已隐藏，数值为空）")
         if self.missing:
             lines.append(f"gwstats.toml 的 [export] 中没有设置：{'、'.join(self.missing)}；表中这些位置留空待手写")
+        if self.marked:
+            lines.append(f"数据核查错误尚未解决、数值后标“※”并在备注中说明的指标：{'、'.join(self.marked)}")
         return lines
 
 
@@ -104,6 +107,9 @@ def return_workbook(ws, year: int, unit: str | None = None, prefer: str = "compu
     info.coverage = f"{rep}/{exp}"
     tables = crosstab_tables(ws.catalog, year)
     info.crosstabs = list(tables)
+    from gwstats.analysis.marks import MARK, ErrorMarks
+
+    marks = ErrorMarks.of(ws, year, unit=code)  # figures an open error touches (--allow-errors): ※
     for m in ws.catalog.metrics.values():
         if not m.applies_in(year):
             continue  # not on this year's form
@@ -127,8 +133,29 @@ def return_workbook(ws, year: int, unit: str | None = None, prefer: str = "compu
             cell.value = int(value) if m.is_integer and value == value.to_integral_value() else value
         if rec["note"] and note_cell is not None:
             note_cell.value = rec["note"]
+        if marks.affected(code, m.code):
+            _mark_cell(cell, note_cell, marks, m, MARK)
+            info.marked.append(m.name)
     _finish(ws, wb, sheet, info, settings, result, code, year, report_date)
     return wb, info
+
+
+def _mark_cell(cell, note_cell, marks, metric, mark: str):
+    """A figure an open error touches: ※ after the number (it stays a number the level above can
+    import), the error in a comment and in 备注."""
+    from openpyxl.comments import Comment
+
+    fmt = cell.number_format if cell.number_format and cell.number_format != "General" else (
+        "0" if metric.is_integer else "0.00")
+    if not isinstance(cell.value, str):
+        cell.number_format = f'{fmt}"{mark}"'
+    else:
+        cell.value += mark
+    said = [f.message for f in marks.errors if metric.code in (f.extra.get("metric"), *marks.rule_metrics(f))]
+    text = f"{mark}待核实：" + ("；".join(said[:3]) if said else "包含数据核查错误尚未解决的数字")
+    cell.comment = Comment(text, "gwstats")
+    if note_cell is not None:
+        note_cell.value = "；".join(x for x in (note_cell.value, text) if x)
 
 
 def _finish(ws, wb, sheet, info, settings, result, code, year, report_date):

@@ -9,7 +9,7 @@ from gwstats.model.catalog import Catalog
 from gwstats.core.errors import Finding
 from gwstats.model.hierarchy import Hierarchy
 from gwstats.core.text import squash, unit_in_brackets, unit_key
-from gwstats.core.values import NumberError, cell_text, parse_value
+from gwstats.core.values import LOOSE_NOTE, NumberError, cell_text, parse_value
 from gwstats.read.reader import Sheet, cell_ref
 from gwstats.parse.parsed import Value
 
@@ -34,6 +34,7 @@ class Context:
         self.file_name = ""
         self._labels: dict[str, str | None] = {}
         self._bracket_units: dict[str, str | None] = {}
+        self._loose_told: set[tuple[str, str, str]] = set()  # (file, sheet, label): one note per row or column
         keys = {}
         for u in hierarchy.units.values():
             for label in (u.name, *u.aliases):
@@ -147,6 +148,11 @@ class Context:
         if p.note and p.value is not None and "换算" in p.note:
             findings.append(self.finding(
                 "warning", "converted", f"“{label}”的值“{text}”{p.note}，计为 {p.value}{unit or ''}", sheet.name, ref, raw=text))
+        if p.note and p.note.startswith(LOOSE_NOTE) and (self.file_name, sheet.name, label) not in self._loose_told:
+            self._loose_told.add((self.file_name, sheet.name, label))
+            findings.append(self.finding(
+                "warning", "unit-differs", f"“{label}”的值“{text}”{p.note}（目录中该指标以“{unit}”计，"
+                f"请核实填的是否为{unit}数）", sheet.name, ref, raw=text))
         return Value(code, p.value, p.state, p.approx, sheet.name, ref, text, p.note)
 
 

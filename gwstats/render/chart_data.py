@@ -78,8 +78,32 @@ def _extra_label(result) -> str:
     return "其他"
 
 
-def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target: float | None = None) -> ChartData:
-    """ChartData for one metric (or, for ``share``, its parts) across the result's row units."""
+def _marked(data: ChartData, result, keys: list, metrics: list[str], marks, root_rec=None) -> ChartData:
+    """Figures an open error touches (``--allow-errors``): ※ on their label and the total in the subtitle,
+    the error said in the footnote."""
+    if not marks:
+        return data
+    from gwstats.analysis.marks import MARK
+    from gwstats.render.gate import mark_prose
+
+    hit = False
+    for k, u in enumerate(keys):
+        if u is not None and k < len(data.labels) and any(marks.row_affected(result, u, m) for m in metrics):
+            data.labels[k] += MARK
+            hit = True
+    if root_rec and data.subtitle:
+        before = data.subtitle
+        data.subtitle = mark_prose(data.subtitle, [root_rec], marks)
+        hit = hit or data.subtitle != before
+    if hit:
+        data.notes.append(marks.note(3, metrics))
+    return data
+
+
+def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target: float | None = None,
+               marks=None) -> ChartData:
+    """ChartData for one metric (or, for ``share``, its parts) across the result's row units; with
+    ``marks`` (analysis.marks.ErrorMarks) the figures an open error touches are marked."""
     if kind not in ("bar", "compare", "rate", "share"):
         raise UsageError(f"“{kind}”图不按单位画；趋势图请用 --kind trend")
     idx = _records_index(result)
@@ -118,7 +142,7 @@ def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target
                          pinned=pinned if units else 0)
         if units:
             data.empty_labels = ["未报" if not (idx.get((u, first)) or {}).get("reported") else "无数据" for u in units]
-        return data
+        return _marked(data, result, list(units) if units else [root], metrics, marks)
     if not units:
         raise NoChartData(f"“{root_name}”没有下级单位可比较；请选上级单位，或用 --kind trend 看历年变化")
     recs = [idx.get((u, first)) or {} for u in units]
@@ -163,7 +187,7 @@ def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target
         data.notes.append(f"+/- 为比{result.compare_year}年增减（{unit_word}）")
     _empty_notes(data, all_recs, all_labels, all_values)
     data.empty_labels = ["未报" if not r.get("reported") else "无数据" for r in recs]
-    return data
+    return _marked(data, result, [r.get("unit") for r in recs], [first], marks, root_rec)
 
 
 def _empty_notes(data: ChartData, recs: list[dict], labels: list[str], values: list):
@@ -176,7 +200,8 @@ def _empty_notes(data: ChartData, recs: list[dict], labels: list[str], values: l
             data.notes.append(f"{head}：" + "、".join(names[:8]) + (f"等 {len(names)} 个" if len(names) > 8 else ""))
 
 
-def trend_data(ws, year: int, metric: str, *, unit: str | None = None, target: float | None = None) -> ChartData:
+def trend_data(ws, year: int, metric: str, *, unit: str | None = None, target: float | None = None,
+               error_marks=None) -> ChartData:
     """A metric's total (of the root, or of ``unit``) over all years in the store up to ``year``."""
     name, measure, vkind = _subject(ws, metric)
     years = [y for y in ws.store.years() if y <= year] or [year]
@@ -223,6 +248,11 @@ def trend_data(ws, year: int, metric: str, *, unit: str | None = None, target: f
             delta = Decimal(str(values[-1])) - Decimal(str(values[i_prev]))
             text = W.change(delta, measure, vkind, display=measure, prefix=f"比{years[i_prev]}年")
         data.subtitle = f"{year}年{W.rate(values[-1], measure) if vkind == 'rate' else W.number(values[-1], measure, vkind)}，{text}"
+    if error_marks and root and error_marks.affected(root, metric, year):  # this year's point: ※ on its label
+        from gwstats.analysis.marks import MARK
+
+        data.labels[-1] += MARK
+        data.notes.append(error_marks.note(3, [metric]))
     return data
 
 
@@ -235,23 +265,29 @@ def _parse_entry(entry: str) -> tuple[str, list[str]]:
 
 
 def build_chart(ws, year: int, metric: str | list[str], *, kind: str = "bar", by: str = "unit",
-                unit: str | None = None, level: int | None = None, target: float | None = None) -> ChartData:
-    """The ChartData a command asks for (reads the rollup; never recomputes)."""
+                unit: str | None = None, level: int | None = None, target: float | None = None,
+                marks=None) -> ChartData:
+    """The ChartData a command asks for (reads the rollup; never recomputes); ``marks``: the figures an
+    open error touches (analysis.marks.ErrorMarks; the year's check is run when not given)."""
     metrics = [resolve_metric(ws, m) for m in (metric if isinstance(metric, list) else str(metric).split("+"))]
     if by not in ("unit", "year"):
         raise UsageError(f"--by 应为 unit 或 year，实际为“{by}”")
     if kind not in KINDS:
         raise UsageError(f"--kind 应为 {' / '.join(KINDS)} 之一，实际为“{kind}”")
     unit_code = ws.resolve_unit(unit) if unit else None
+    if marks is None:
+        from gwstats.analysis.marks import ErrorMarks
+
+        marks = ErrorMarks.of(ws, year, unit=unit_code)
     if by == "year" or kind == "trend":
-        return trend_data(ws, year, metrics[0], unit=unit_code, target=target)
+        return trend_data(ws, year, metrics[0], unit=unit_code, target=target, error_marks=marks)
     if kind != "share" and len(metrics) > 1:
         raise UsageError("只有 share（构成）图可以用 + 连接多个指标")
     if kind == "share" and len(metrics) < 2:
         raise UsageError("share（构成）图需要两个或更多部分，用 + 连接，如 donations_social+donations_wulao")
     compare = "auto"
     res = ws.rollup(year, unit=unit_code, level=level, metrics=metrics, compare=compare)
-    return chart_data(ws, res, metrics if kind == "share" else metrics[0], kind, target=target)
+    return chart_data(ws, res, metrics if kind == "share" else metrics[0], kind, target=target, marks=marks)
 
 
 def style_of(ws) -> S.Style:
@@ -369,15 +405,19 @@ def make_standard_charts(ws, year: int, out_dir: str | Path, *, unit: str | None
     entries = list(ws.config.standard_charts) or fitted_chart_set(ws, year)
     style = style_of(ws)
     years = [y for y in ws.store.years() if y <= year]
+    from gwstats.analysis.marks import ErrorMarks
+
+    marks = ErrorMarks.of(ws, year, unit=ws.resolve_unit(unit) if unit else None)  # one check for the set
     for i, entry in enumerate(entries, 1):
         kind, metrics = _parse_entry(entry)
         if kind == "trend" and len(years) < MIN_TREND_YEARS:
             kind = "compare"  # two years: a paired bar, not a two-point line
         try:
-            data = build_chart(ws, year, metrics if kind == "share" else metrics[0], kind=kind, unit=unit, level=level)
+            data = build_chart(ws, year, metrics if kind == "share" else metrics[0], kind=kind, unit=unit, level=level,
+                               marks=marks)
             if kind == "trend" and sum(v is not None for v in data.values) < MIN_TREND_YEARS:
                 kind = "compare"  # the metric has figures in two years only
-                data = build_chart(ws, year, metrics[0], kind=kind, unit=unit, level=level)
+                data = build_chart(ws, year, metrics[0], kind=kind, unit=unit, level=level, marks=marks)
         except (NoChartData, UsageError) as exc:
             out.skipped.append((entry_label(ws, kind, metrics), exc.message))
             continue

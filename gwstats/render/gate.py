@@ -50,3 +50,29 @@ def error_note(errors: list) -> str:
     return ("注意：以下数字的数据核查错误尚未解决，本报告照样生成（--allow-errors），使用前请核实："
             + "；".join(error_line(f) for f in errors[:MOST_LISTED])
             + (f"；另有 {len(errors) - MOST_LISTED} 处" if len(errors) > MOST_LISTED else "") + "。")
+
+
+def mark_prose(text: str, records, marks) -> str:
+    """A sentence with the mark after each figure of ``records`` (the 合计's records it was written from)
+    that an open error touches: ``捐款捐物8002.40万元※``. The figure is found as the wording writes it
+    (render/wording.py: number, rate, the 约/余 forms); a figure not found is left as it is (the note
+    under the paragraph still names the error)."""
+    import re
+
+    from gwstats.analysis.marks import MARK
+    from gwstats.render import wording as W
+
+    if not marks or not text:
+        return text
+    for rec in records:
+        if not rec or rec.get("value") is None or not marks.affected(rec["unit"], rec["metric"]):
+            continue
+        measure, kind = rec.get("measure", ""), rec.get("kind", "count")
+        if kind == "rate":
+            shown = {W.rate(rec["value"], measure or "%")}
+        else:
+            shown = {W.number(rec["value"], measure, kind, approx=bool(rec.get("approx"))),
+                     W.number(rec["value"], measure, kind)}
+        for s in sorted(filter(None, shown), key=len, reverse=True):
+            text = re.sub(rf"(?<![\d.]){re.escape(s)}(?![\d.%{MARK}])", lambda m: m.group(0) + MARK, text)
+    return text

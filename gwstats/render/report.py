@@ -16,6 +16,8 @@ from gwstats.core.formatting import chinese_ordinal
 from gwstats.render import report_sections as S
 from gwstats.render import wording as W
 from gwstats.render.rollup_table import rounding_note
+from gwstats.render.gate import mark_prose
+from gwstats.analysis.marks import MARK, ErrorMarks
 from gwstats.core.output import write_whole
 
 FORMATS = ("docx", "md", "html")
@@ -75,6 +77,7 @@ class _Facts:
     status: object
     check: object
     style: object  # the chart style (gwstats.toml [charts])
+    marks: object = None  # analysis.marks.ErrorMarks: figures an open error touches (marked ※)
 
 
 def build_report(ws, year: int, *, unit: str | None = None, level: int | None = None,
@@ -86,8 +89,9 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
     cat = ws.catalog
     groups = cat.groups()
     sentences = {g: W.catalog_group_sentence(cat, g, f.root_recs, f.scope, f.prefix) for g in groups}
+    sentences = {g: mark_prose(t, f.root_recs.values(), f.marks) for g, t in sentences.items()}
     add(Block("heading", "总体情况", 1))
-    add(Block("para", _overview(f, [g for g in groups if not sentences[g]])))
+    add(Block("para", mark_prose(_overview(f, [g for g in groups if not sentences[g]]), f.root_recs.values(), f.marks)))
     if f.check is not None and f.check.has_errors:  # written over an open error (--allow-errors): said under it
         add(Block("note", S.error_note(f.check)))
     section = 0
@@ -137,8 +141,9 @@ def _gather(ws, year: int, unit: str | None, level: int | None) -> _Facts:
     root_recs = {m: by_key.get((res.root, m)) for m in res.metrics}
     status = _safe(lambda: ws.status(year, unit=unit_code))
     check = _safe(lambda: ws.check(year, unit=unit_code))
+    marks = ErrorMarks(check.findings, ws.catalog, res.tree, year) if check is not None and check.has_errors else None
     return _Facts(ws, year, res, by_key, root_recs, root_name, W.scope_word(root_name),
-                  W.yoy_prefix(year, res.compare_year), status, check, style_of(ws))
+                  W.yoy_prefix(year, res.compare_year), status, check, style_of(ws), marks)
 
 
 def _overview(f: _Facts, empty: list[str]) -> str:
@@ -189,6 +194,14 @@ def _group_section(f: _Facts, g: str, section: int, sentence: str, charts: bool)
         rows.append(row)
     kinds = [(by_key.get((root, c)) or {}).get("kind", "count") for c in codes]
     note = rounding_note(rows, kinds)
+    if f.marks:  # written over an open error (--allow-errors): the figures it touches marked, said under
+        hit = False
+        for row, u in zip(rows, keys):
+            for k, c in enumerate(codes, 1):
+                if row[k] and f.marks.row_affected(res, u, c):
+                    row[k], hit = row[k] + MARK, True
+        if hit:
+            note = "；".join(x for x in (note, f.marks.note(metrics=codes)) if x)
     blocks.append(Block("table", f"表{section} {f.year}年{g}情况（空白为未填报）", columns=columns, rows=rows, note=note))
     if charts and res.units:
         image = _group_chart(f, g, section)
@@ -206,7 +219,7 @@ def _group_chart(f: _Facts, g: str, section: int) -> Block | None:
         return None
     kind, code = chart
     try:
-        data = chart_data(f.ws, f.res, code, kind)
+        data = chart_data(f.ws, f.res, code, kind, marks=f.marks)
     except NoChartData:
         return None
     style = f.style

@@ -59,15 +59,18 @@ def write_workbook(ws, result: RollupResult, output, *, show_parts: bool = False
     prefer_text = "下级未报齐时采用汇总表数" if result.prefer == "reported" else "按各单位报表逐级计算"
     subtitle = f"范围：{root_name}；{cmp_text}口径：{prefer_text}；生成时间 {stamp}"
     wb = Workbook(write_only=True)
+    if checks is None:
+        checks = ws.check(year, unit=result.root)
+    from gwstats.analysis.marks import ErrorMarks
 
-    _summary_sheet(wb, result, f"{org} {year} 年度统计汇总表", subtitle, show_parts)
-    _detail_sheet(wb, result, f"{org} {year} 年度分单位明细", subtitle)
-    _yoy_sheet(wb, result, f"{org} {year} 年度同比情况", subtitle)
+    marks = ErrorMarks(checks.findings, ws.catalog, tree, year)  # figures an open error touches: ※
+
+    _summary_sheet(wb, result, f"{org} {year} 年度统计汇总表", subtitle, show_parts, marks)
+    _detail_sheet(wb, result, f"{org} {year} 年度分单位明细", subtitle, marks)
+    _yoy_sheet(wb, result, f"{org} {year} 年度同比情况", subtitle, marks)
     if status is None:
         status = ws.status(year, unit=result.root)
     _status_sheet(wb, status, f"{org} {year} 年度填报情况", subtitle)
-    if checks is None:
-        checks = ws.check(year, unit=result.root)
     _checks_sheet(wb, checks, f"{org} {year} 年度校验问题", subtitle)
     reported_on = {r["编码"]: r["报送时间"] for r in status.display_rows() if r.get("报送时间")}
     _sources_sheet(wb, ws, result, root, f"{org} {year} 年度数据来源", subtitle, reported_on)
@@ -75,7 +78,22 @@ def write_workbook(ws, result: RollupResult, output, *, show_parts: bool = False
     return output
 
 
-def _summary_sheet(wb, result: RollupResult, heading, subtitle, show_parts):
+def _marked(fmt: str | None, marks, result, rec: dict) -> str | None:
+    """The number format of a figure an open error touches: the value stays a number, shown with ※."""
+    from gwstats.analysis.marks import MARK
+
+    if marks and fmt and rec["value"] is not None and marks.row_affected(result, rec["unit"], rec["metric"]):
+        return f'{fmt}"{MARK}"'
+    return fmt
+
+
+def _mark_note(sw, marks, result, recs) -> None:
+    hit = [r["metric"] for r in recs if _marked("0", marks, result, r) != "0"]
+    if hit:
+        sw.note(marks.note(metrics=hit))
+
+
+def _summary_sheet(wb, result: RollupResult, heading, subtitle, show_parts, marks=None):
     """合计 first, then one block per hierarchy level: the first block's rows (with the 本级 remainder)
     add up to 合计, and every later block holds one level only, so a clerk's =SUM over a block never
     counts a unit twice. Columns no row has a figure in are left out."""
@@ -118,7 +136,7 @@ def _summary_sheet(wb, result: RollupResult, heading, subtitle, show_parts):
         fmts: list = [None] * lead
         for rec in recs:
             vals.append(_cell_value(rec))
-            fmts.append(_fmt_of(rec))
+            fmts.append(_marked(_fmt_of(rec), marks, result, rec))
             if show_parts and rec["kind"] == "rate":
                 vals += [rec["numerator"], rec["denominator"]]
                 fmts += [FMT["amount"] if _is_amount(rec["numerator"]) else FMT["count"]] * 2
@@ -149,6 +167,7 @@ def _summary_sheet(wb, result: RollupResult, heading, subtitle, show_parts):
             sw.write(pick(ln[0]), pick(ln[1]))
     if len(used) < len(heads):
         sw.note(f"未列出各单位均未填报的 {len(heads) - len(used)} 项指标。")
+    _mark_note(sw, marks, result, result.records_for([result.root]))
     sw.finish()
 
 
@@ -160,7 +179,7 @@ def _is_amount(v) -> bool:
     return isinstance(v, Decimal) and v != v.to_integral_value()
 
 
-def _detail_sheet(wb, result: RollupResult, heading, subtitle):
+def _detail_sheet(wb, result: RollupResult, heading, subtitle, marks=None):
     sw = SheetWriter(wb, "分单位明细", heading, subtitle)
     sw.header(["单位编码", "单位", "层级", "指标编码", "指标", "分组", "计量单位", "数值", "分子", "分母",
                "已报", "上年", "增减", "增减率", "来源", "说明"], freeze_cols=2)
@@ -175,14 +194,15 @@ def _detail_sheet(wb, result: RollupResult, heading, subtitle):
              _cell_value(rec), rec["numerator"], rec["denominator"], rec["coverage"], prev, rec["change"],
              None if rec["change_pct"] is None else round(rec["change_pct"] / 100, 10),
              "汇总表数" if rec["source"] == "reported" else "计算数", rec["note"]],
-            [None] * 7 + [f, None, None, None, f, change_fmt, FMT["rate"], None, None],
+            [None] * 7 + [_marked(f, marks, result, rec), None, None, None, f, change_fmt, FMT["rate"], None, None],
             total=rec["unit"] == result.root,
         )
     sw.hide(4)  # 指标编码: read back by gwstats (parse/own_book.py), not for the reader
+    # (no note row here: the sheet is read back row by row; the ※ cells' note is on 汇总 and 同比)
     sw.finish()
 
 
-def _yoy_sheet(wb, result: RollupResult, heading, subtitle):
+def _yoy_sheet(wb, result: RollupResult, heading, subtitle, marks=None):
     sw = SheetWriter(wb, "同比", heading, subtitle)
     if result.compare_year is None:
         sw.header(["说明"])
@@ -216,12 +236,13 @@ def _yoy_sheet(wb, result: RollupResult, heading, subtitle):
                    full if not has_change or (rec["comparable"] and full != prev_c) else None,
                    "可比口径" if rec["comparable"] else ("全部单位" if has_change else ""),
                    _left_out_cell(rec), _wording(rec, prefix)]
-        formats = [None, None, None, f] + ([f] if new_units else [])
+        formats = [None, None, None, _marked(f, marks, result, rec)] + ([f] if new_units else [])
         formats += [f, FMT["change_pp"] if is_pct else f, FMT["rate"], f, None, None, None]
         sw.write(values, formats, total=rec["unit"] == result.root)
     sw.note(f"增减按可比口径计算：只比较{py}年和{cy}年都填报了该项的单位，"
             f"{cy}年{'（可比口径）' if new_units else ''} − {py}年（可比口径）= 增减；“{py}年（全部）”为该年全部单位的合计，"
             "只在与可比口径不同时列出。计算方法见 docs/rules.md。")
+    _mark_note(sw, marks, result, result.records_for([result.root]))
     sw.finish()
 
 
