@@ -170,7 +170,22 @@ def like_with_like(tree: Tree, cur: Frame, prev: Frame) -> tuple[Frame, Frame]:
     for f in (cur, prev):
         eff_has = np.where(one, f.count > 0, f.eff_has & ~hidden)
         eff_own = np.where(one, np.where(eff_has, f.total, 0), np.where(eff_has, f.eff_own, 0))
-        out.append(replace(f, eff_has=eff_has, eff_own=eff_own))
+        out.append(replace(f, eff_has=eff_has, eff_own=eff_own, indicators=dict(f.indicators)))
+    # a rate likewise: the subtree's parts in both years (县公安局's 汇总 of 3 组织, 3 五好 against its
+    # 2019 本级 + stations, never against its 2019 本级 alone with the stations named 未报)
+    for code, it in cur.indicators.items():
+        pt = prev.indicators.get(code)
+        if pt is None:
+            continue
+        one_i = it.stood | pt.stood
+        if not one_i.any():
+            continue
+        hidden_i = tree.under(one_i)
+        for f, t in zip(out, (it, pt)):
+            ok = np.where(one_i, t.count > 0, t.eff_ok & ~hidden_i)
+            parts = np.where(one_i[:, None], np.where(ok[:, None], t.total, 0),
+                             np.where(ok[:, None], t.eff_parts, 0))
+            f.indicators[code] = replace(t, eff_ok=ok, eff_parts=parts)
     return out[0], out[1]
 
 
