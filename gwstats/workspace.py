@@ -8,7 +8,7 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
-from gwstats.model.catalog import Catalog, default_catalog_text, load_catalog, load_default
+from gwstats.model.catalog import Catalog, default_catalog_text, load_catalog, load_default, with_targets
 from gwstats.model.config import CONFIG_NAME, CONFIG_TEMPLATE, Config, find_workspace, parse_config
 from gwstats.core.errors import Finding, HierarchyError, UsageError
 from gwstats.model.hierarchy import Hierarchy, check_units, load_units_file
@@ -100,7 +100,8 @@ class Workspace(SetupAndSettings):
     def catalog(self) -> Catalog:
         """The metric catalog (the workspace's catalog file, else the built-in one)."""
         f = self.config.catalog_file
-        return load_catalog(self.root / f) if f else load_default()
+        cat = load_catalog(self.root / f) if f else load_default()
+        return with_targets(cat, self.config.targets, self.config_path.name)  # targets only as the office set them
 
     @cached_property
     def store(self):

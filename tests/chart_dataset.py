@@ -75,7 +75,9 @@ def build_chart_dataset(ws):
 
 @pytest.fixture(scope="module")
 def chart_ws(tmp_path_factory):
-    ws = make_ws(tmp_path_factory.mktemp("charts"), UNITS, name="安庆市公安局关工委", year=2018)
+    # the office's own targets (gwstats.toml [targets]): the catalog sets none
+    ws = make_ws(tmp_path_factory.mktemp("charts"), UNITS, name="安庆市公安局关工委", year=2018,
+                 config_extra="\n[targets]\nrate_wuhao = 80\nrate_coverage = 100\nrate_vp_schools = 100\n")
     return build_chart_dataset(ws)
 
 

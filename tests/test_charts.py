@@ -102,7 +102,7 @@ def test_bar_is_sorted_with_values_total_and_missing_unit_last(chart_ws):
 
 def test_rate_chart_has_target_line_and_marks_units_below(chart_ws):
     data = D.build_chart(chart_ws, 2018, "五好达标率", kind="rate")
-    assert data.target == 80  # from the catalog
+    assert data.target == 80  # from gwstats.toml [targets]
     fig = _strict_draw(data)
     ax = fig.axes[0]
     lines = [ln for ln in ax.get_lines() if list(ln.get_ydata()) == [80, 80]]
@@ -116,7 +116,7 @@ def test_rate_chart_has_target_line_and_marks_units_below(chart_ws):
     assert below == {"潜山县公安局", "望江县公安局"}  # 70.0% and 65.8%
     assert "目标 80.0%" in _texts(fig)
     assert "低于目标 80.0%：望江县公安局、潜山县公安局" in fig._supxlabel.get_text()
-    # --target overrides the catalog
+    # --target overrides the settings
     data = D.build_chart(chart_ws, 2018, "rate_wuhao", kind="rate", target=89)
     assert data.target == 89
     assert "低于目标 89.0%：望江县公安局、潜山县公安局、怀宁县公安局、岳西县公安局" in "；".join(data.notes)

@@ -388,7 +388,9 @@ def test_prefer_reported_never_mixes_a_huizong_part_with_a_computed_part(ws):
     add_submission(ws, "B1", 2018, {"org_total": 10, "org_wuhao": 8})
     add_submission(ws, "B", 2018, {"org_wuhao": 30}, scope="汇总")
     r = ws.rollup(2018, compare=None, prefer="reported")
-    assert r.value("B", "org_wuhao") == Decimal(30)  # the metric itself still stands in
+    # nor stands in for the numerator alone: 30 五好 beside a rate of 8/10 could not be checked (issue 20)
+    assert r.value("B", "org_wuhao") == Decimal(8)
+    assert "本单位汇总表填报 30" in r.record("B", "org_wuhao")["note"]
     for unit in ("B", "C"):
         rec = r.record(unit, "rate_wuhao")
         assert rec["value"] == pytest.approx(80.0)

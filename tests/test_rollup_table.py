@@ -58,3 +58,14 @@ def test_column_is_the_records_value_for_every_unit(tmp_path):
         col = res.column(metric)
         assert col == [res.record(u, metric)["value"] for u in res.tree.codes]
     assert res.column("rate_wuhao")[res.tree.index["C"]] == 75.0
+
+
+def test_footnote_says_未填_for_a_unit_that_reported_without_the_item(tmp_path):
+    """One meaning for 未报 (issue 20): 乙县 sent a return without 法制课场次 (未填), 丙县 sent nothing (未报)."""
+    ws = make_ws(tmp_path, [("C", "市", None), ("A", "甲县", "C"), ("B", "乙县", "C"), ("D", "丙县", "C")])
+    for unit in ("A", "B", "D"):
+        add_submission(ws, unit, 2017, {"legal_lessons": 5, "org_total": 2})
+    add_submission(ws, "A", 2018, {"legal_lessons": 6, "org_total": 2})
+    add_submission(ws, "B", 2018, {"org_total": 2})
+    note = rollup_table.table_notes(ws.rollup(2018))[0]
+    assert "未报：丙县" in note and "未填：乙县" in note and "未报：乙县" not in note and "未报：丙县、乙县" not in note

@@ -238,3 +238,11 @@ def test_cross_tab_cells_stay_out_of_the_group_sentence():
     recs = {c: {"metric_name": m.name, "measure": "个", "kind": "count", "value": 5} for c, m in metrics.items()}
     text = catalog_group_sentence(cat, "组织建设", recs)
     assert text == "全市共有关工委组织5个。"
+
+
+def test_coverage_sentence_counts_units_covered_by_a_huizong_apart():
+    from gwstats.render import wording as w
+
+    # 12 expected: 9 sent a return, 2 police stations came in the bureau's 汇总, 白沙镇 sent nothing
+    assert (w.coverage_sentence(9, 12, ["白沙镇关工委"], 2)
+            == "应报12个单位，已报9个，由上级汇总表填报2个，未报1个（白沙镇关工委）。")

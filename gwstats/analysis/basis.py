@@ -23,9 +23,11 @@ def rate_parts(ck):
         ind = cat.indicators[code]
         for i in idx[: ck.room("rate-part-missing", "warning", idx.size)]:
             i = int(i)
-            given = [n for n in it.names if f.data.own_has[i, ck.col[n]]]
-            missing = [n for n in it.names if not f.data.own_has[i, ck.col[n]]]
-            shown = "、".join(f"{cat.label_of(n)} {number_text(from_micro(f.data.own[i, ck.col[n]]))}" for n in given)
+            stood = f.stood_in[i]  # a 汇总 standing in for some parts (subordinates silent): its figures
+            given = [n for n in it.names if f.data.own_has[i, ck.col[n]] or stood[ck.col[n]]]
+            missing = [n for n in it.names if n not in given]
+            shown = "、".join(f"{cat.label_of(n)} {number_text(from_micro((f.data.rep if stood[ck.col[n]] else f.data.own)[i, ck.col[n]]))}"
+                              for n in given)
             msg = (f"{ck.name(i)}：填了{shown}，未填{'、'.join(cat.label_of(n) for n in missing)}；"
                    f"{ind.name}未计入该单位，请补填")
             ck.add("warning", "rate-part-missing", msg, i, given[0], ck.locate(i, given[0], ck.own_scope(i)))

@@ -266,7 +266,8 @@ class RollupResult:
         data = self.frame.data
         groups: dict[str, list[str]] = {}
         for k in units:
-            missing = [self.catalog.metrics[n].name for n in it.names if not data.own_has[k, self._mcol(n)]]
+            missing = [self.catalog.metrics[n].name for n in it.names
+                       if not (data.own_has[k, self._mcol(n)] or self.frame.stood_in[k, self._mcol(n)])]
             groups.setdefault("、".join(missing), []).append(_short(self.tree.names[k]))
         return "，".join(f"不含未填{parts}的{unit_names_text(names)}" for parts, names in groups.items())
 

@@ -97,8 +97,10 @@ def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed")
     if prefer == "reported":
         # only a real 汇总 return stands in: a 合计 row sums the rows of its sheet, usually without the
         # unit's own 本级, so it is only compared with the computed total (checks), never used for it
+        # (a 汇总 whose subordinates are all silent stands in as it does by default: the one figure there is)
         incomplete = (rep_cnt < exp_cnt) & (data.rep_source == 1)
-        stood = data.rep_has & incomplete[:, None]
+        silent = _silent_below(tree, data, exp_mask, exp_cnt, rep_cnt)
+        stood = silent | _whole_rates(catalog, metric_codes, data.rep_has & incomplete[:, None] & ~silent)
     else:
         stood = _silent_below(tree, data, exp_mask, exp_cnt, rep_cnt)
     if stood.any():
@@ -117,6 +119,31 @@ def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed")
         eff_has, eff_own = data.own_has, data.own
     return Frame(data, total, count, computed, computed_count, stood, below, exp_cnt, rep_cnt, leaf_rep,
                  indicators, approx, eff_own, eff_has, derived, dropped)
+
+
+def _whole_rates(catalog, metric_codes: list[str], stood: np.ndarray) -> np.ndarray:
+    """``stood`` without the stand-ins that cover only some parts of a rate: a 汇总 that gives 组织数 20
+    but not 五好数 does not stand in for either, so the count printed beside the rate and the rate's
+    denominator come from the same units (14 组织, 11 五好, 78.6 %; never 20 beside 11/14)."""
+    if not stood.any():
+        return stood
+    col = {c: j for j, c in enumerate(metric_codes)}
+    groups = []
+    for ind in catalog.indicators.values():
+        cols = [col[n] for n in dict.fromkeys(list(ind.numerator.names) + list(ind.denominator.names)) if n in col]
+        if len(cols) > 1:
+            groups.append(cols)
+    stood = stood.copy()
+    changed = True
+    while changed:  # a metric in two rates: clearing one group may split the other
+        changed = False
+        for cols in groups:
+            part = stood[:, cols]
+            split = part.any(axis=1) & ~part.all(axis=1)
+            if split.any():
+                stood[np.ix_(split, cols)] = False
+                changed = True
+    return stood
 
 
 def _silent_below(tree: Tree, data: YearData, exp_mask, exp_cnt, rep_cnt) -> np.ndarray:
@@ -143,7 +170,22 @@ def like_with_like(tree: Tree, cur: Frame, prev: Frame) -> tuple[Frame, Frame]:
     for f in (cur, prev):
         eff_has = np.where(one, f.count > 0, f.eff_has & ~hidden)
         eff_own = np.where(one, np.where(eff_has, f.total, 0), np.where(eff_has, f.eff_own, 0))
-        out.append(replace(f, eff_has=eff_has, eff_own=eff_own))
+        out.append(replace(f, eff_has=eff_has, eff_own=eff_own, indicators=dict(f.indicators)))
+    # a rate likewise: the subtree's parts in both years (县公安局's 汇总 of 3 组织, 3 五好 against its
+    # 2019 本级 + stations, never against its 2019 本级 alone with the stations named 未报)
+    for code, it in cur.indicators.items():
+        pt = prev.indicators.get(code)
+        if pt is None:
+            continue
+        one_i = it.stood | pt.stood
+        if not one_i.any():
+            continue
+        hidden_i = tree.under(one_i)
+        for f, t in zip(out, (it, pt)):
+            ok = np.where(one_i, t.count > 0, t.eff_ok & ~hidden_i)
+            parts = np.where(one_i[:, None], np.where(ok[:, None], t.total, 0),
+                             np.where(ok[:, None], t.eff_parts, 0))
+            f.indicators[code] = replace(t, eff_ok=ok, eff_parts=parts)
     return out[0], out[1]
 
 
@@ -221,6 +263,9 @@ def _indicator_totals(tree: Tree, catalog, metric_codes, data: YearData, stood: 
         own = data.own[:, cols].copy()
         own[~ok] = 0
         st = stood[:, cols].all(axis=1) if cols else np.zeros(tree.n, dtype=bool)
+        # a 汇总 standing in for only some parts (its subordinates silent, the other parts not given):
+        # the rate leaves that unit out and says so, like a unit that gave only some parts itself
+        partial_own |= stood[:, cols].any(axis=1) & ~st if cols else False
         n = tree.n
         total = _accumulate_standin(tree, own, st, data.rep[:, cols])
         count = _accumulate_standin(tree, ok.astype(np.int64), st, np.ones(n, dtype=np.int64))

@@ -41,7 +41,7 @@ def chart(
     by: Annotated[By, typer.Option("--by", help="unit 按单位（默认）/ year 按年度（即趋势图）")] = By.unit,
     level: LevelOpt = None,
     unit: UnitOpt = None,
-    target: Annotated[Optional[float], typer.Option("--target", help="比率的目标值（默认取指标目录中的 target），如 80", show_default=False)] = None,
+    target: Annotated[Optional[float], typer.Option("--target", help="比率的目标值（默认取 gwstats.toml [targets] 中本单位设定的目标；没有设定则不画目标线），如 80", show_default=False)] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="输出 PNG 文件")] = ...,
     svg: Annotated[bool, typer.Option("--svg", help="另存一份 .svg")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="另存一份 .pdf")] = False,

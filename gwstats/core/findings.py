@@ -41,6 +41,7 @@ class FindingCode(StrEnum):
     UNKNOWN_UNIT = "unknown-unit", "单位不明"
     UNKNOWN_UNIT_CODE = "unknown-unit-code", "单位编码不明"
     UNIT_MISMATCH = "unit-mismatch", "单位不符"
+    UNIT_SUCCESSOR = "unit-successor", "按现单位导入"
     NO_UNIT = "no-unit", "缺单位"
     ROW_WITHOUT_UNIT = "row-without-unit", "行无单位"
     NO_YEAR = "no-year", "缺年度"

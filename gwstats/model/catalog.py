@@ -163,6 +163,25 @@ def load_default() -> Catalog:
     return parse_catalog(default_catalog_text(), "<默认目录 default_catalog.toml>")
 
 
+def with_targets(catalog: Catalog, targets: dict[str, float], source: str = "gwstats.toml") -> Catalog:
+    """``catalog`` with the targets the office set itself (gwstats.toml ``[targets]``, keyed by an
+    indicator's code or name) and no other: a catalog's own ``target`` (the built-in one once said 80
+    for every office) draws no line and names no unit as failing."""
+    from dataclasses import replace as _replace
+
+    from gwstats.model.config import ConfigError
+
+    given: dict[str, float] = {}
+    for key, value in targets.items():
+        code = key if key in catalog.indicators else catalog.match_label(key)
+        if code not in catalog.indicators:
+            names = "、".join(f"{c}（{i.name}）" for c, i in list(catalog.indicators.items())[:6])
+            raise ConfigError(f"{source} 中 [targets] {key} 不是指标目录中的比率；可用的比率如：{names}")
+        given[code] = float(value)
+    catalog.indicators = {c: _replace(i, target=given.get(c)) for c, i in catalog.indicators.items()}
+    return catalog
+
+
 def load_catalog(path: str | Path) -> Catalog:
     path = Path(path)
     from gwstats.model.config import ConfigError, read_toml_text

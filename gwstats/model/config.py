@@ -51,6 +51,11 @@ rate_tolerance = 0.1
 # phone = "0435-0000000"     # 联系电话
 # unit_name = "某某市关工委"  # 上级单位名单中本单位的名称（默认：单位名单最上级的名称）
 
+# 本单位定下的比率目标：图表画出目标线，报告写哪些单位达到、哪些低于。不设就不画、不评。
+# 设定时去掉下面两行开头的 #，写法为 比率的编码或名称 = 目标值：
+# [targets]
+# rate_wuhao = 80        # 五好达标率 80%（写名称时加引号："五好达标率" = 80）
+
 [charts]
 # gwstats charts 生成的一套会议图表：每项为 "种类:指标"，种类为 bar / compare / trend / rate / share，
 # 如 "rate:rate_wuhao"、"compare:wulao_volunteers"。留空时按指标目录和当年数据自动选择。
@@ -76,6 +81,7 @@ class Config:
     standard_charts: list[str] = field(default_factory=list)
     chart_size: tuple[float, float] = (13.33, 7.5)
     chart_dpi: int = 200
+    targets: dict[str, float] = field(default_factory=dict)  # [targets]: indicator code or name -> target
     raw: dict = field(default_factory=dict)
 
     def deadline_for(self, year: int) -> dt.date:
@@ -167,6 +173,8 @@ def parse_config(path: Path) -> Config:
             raise ConfigError(f"{path.name} 中 [charts] size = {_shown(size)} 不可用：应为 [宽, 高]（英寸），如 [13.33, 7.5]")
         cfg.chart_size = tuple(_number(path, {"size": x}, "charts", "size", None, low=1, high=100) for x in size)
     cfg.chart_dpi = _number(path, ch, "charts", "dpi", cfg.chart_dpi, low=50, high=1200, integer=True)
+    targets = _table(path, data, "targets")
+    cfg.targets = {str(k): _number(path, targets, "targets", k, None, low=0, high=1e9) for k in targets}
     return cfg
 
 

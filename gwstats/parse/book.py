@@ -87,7 +87,7 @@ def _resolve_unit_field(sheet: Sheet, ctx: Context, fields, errors: list[Finding
                 f"填报单位“{name_text}”不在单位名单中" + (f"，是否是：{'、'.join(hint)}？" if hint else "；请先在单位名单中添加该单位，或在别名中加上这个写法"),
                 sheet.name, _field_where(sheet, name_fv)))
             return None, "填报单位", name_text
-    if by_code and by_name and by_code != by_name:
+    if by_code and by_name and by_code != by_name and not ctx.h.same_line(by_code, by_name):
         errors.append(ctx.finding(
             "error", "unit-mismatch",
             f"填报单位“{name_text}”（{ctx.h.name(by_name)}）与单位编码“{by_code}”（{ctx.h.name(by_code)}）不一致，无法确定是哪个单位的报表",
@@ -263,6 +263,7 @@ def _parse_sheets(sheets: list[Sheet], ctx: Context) -> tuple[list[ParsedReturn]
             "没有找到可识别的统计表：需要“指标”和“数值”（或“本年”“2018年”等）两列的表，或单位为行、指标为列的汇总表",
         ))
         return [], findings
+    _moved_units(returns, ctx)
     returns = _join_sheets(returns)
     _outside_years(returns, ctx)
     with_values = [r for r in returns if r.values or any(f.severity == "error" for f in r.findings)]
@@ -406,6 +407,28 @@ def _join_sheets(returns: list[ParsedReturn]) -> list[ParsedReturn]:
 def _in_spans(cell: str | None, spans: list[range]) -> bool:
     digits = "".join(ch for ch in (cell or "") if ch.isdigit())
     return bool(digits) and any(int(digits) - 1 in s for s in spans)
+
+
+def _moved_units(returns: list[ParsedReturn], ctx: Context):
+    """A return of a unit that is not active in its year but lives on under another code (moved to
+    another parent, merged: 前身 / 并入 in the unit list) is that unit's return, with a note naming
+    the old code and the new unit; it would otherwise land on the dissolved unit, uncounted."""
+    h = ctx.h
+    for r in returns:
+        if not (r.unit and r.year) or r.unit not in h.units or h.units[r.unit].active_in(r.year):
+            continue
+        new = h.in_force(r.unit, r.year)
+        if new is None or new == r.unit:
+            continue
+        old_u, new_u = h.units[r.unit], h.units[new]
+        parent = f"{h.name(new_u.parent)}下的" if new_u.parent and new_u.parent != old_u.parent else ""
+        written = f"{r.unit_from}“{r.unit_text}”" if r.unit_from and r.unit_text else "报表"
+        r.findings.append(ctx.finding(
+            "warning", "unit-successor",
+            f"{written}是 {old_u.name}[{old_u.code}]，该编码 {r.year} 年已不用：该单位已调整为{parent}"
+            f"{new_u.name}[{new_u.code}]（单位名单“前身/并入”），本表按 {new_u.name}[{new_u.code}] 的 {r.year} 年报表导入",
+            r.sheet, None, old=old_u.code, new=new_u.code))
+        r.unit = new
 
 
 def _outside_years(returns: list[ParsedReturn], ctx: Context):

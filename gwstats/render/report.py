@@ -150,7 +150,7 @@ def _overview(f: _Facts, empty: list[str]) -> str:
     """The 总体情况 paragraph: who reported, the headline figures, empty groups, the check's count."""
     text = f"{f.year}年度，{f.root_name}所属各单位报送关心下一代工作统计报表。"
     if f.status is not None:
-        text += W.coverage_sentence(f.status.reported, f.status.expected, f.status.missing)
+        text += W.coverage_sentence(f.status.reported, f.status.expected, f.status.missing, len(f.status.covered))
     text += S.headline_sentence(f.ws.catalog, f.root_recs, f.scope, f.prefix)
     if empty:
         text += f"{'、'.join(empty)}等方面各单位均未填报数据，本报告从略。"

@@ -80,8 +80,8 @@ def highlights(cat, res, by_key, root_recs: dict, prefix: str, check=None) -> li
     for code, rec in root_recs.items():
         if not _has(rec) or rec.get("kind") == "rate" or not rec.get("change") or rec["change"] <= 0:
             continue
-        if rec.get("change_pct") is None:
-            continue
+        if rec.get("change_pct") is None or rec.get("comparable"):
+            continue  # an increase on the comparable basis only would contradict last year's published total
         rising.append((float(rec["change_pct"]), rec))
     rising.sort(key=lambda t: -t[0])
     if rising:

@@ -132,6 +132,10 @@ def _bare_change(rec: dict) -> str:
     return text.replace("个百分点", " 个百分点")
 
 
+_WHY_WORDS = {"本年未报": "未报", "本年未填": "未填", "已撤销": "已撤销", "上年未报": "上年未报", "上年未填": "上年未填",
+              "新设": "新设"}
+
+
 def table_notes(result: RollupResult, rows: list[dict] | None = None) -> list[str]:
     """Lines under a rollup table: what a * change means and who it leaves out, the rounding note."""
     notes = []
@@ -140,12 +144,16 @@ def table_notes(result: RollupResult, rows: list[dict] | None = None) -> list[st
         names = {}
         cut: dict[str, int] = {}  # a record's list stopped at its first names (result.py _LEFT_OUT_NAMES): how many it had
         for r in recs:
-            for key, word in (("left_out_prev", "未报"), ("left_out_cur", "上年未报")):
+            why = r.get("left_out_why") or {}
+            for key, default in (("left_out_prev", "未报"), ("left_out_cur", "上年未报")):
                 for n in filter(None, r.get(key, "").split("、")):
                     m = _MORE.search(n)
+                    name = n[:m.start()] if m else n
+                    # one meaning for 未报: a unit that reported but left the item blank is 未填 (issue 20)
+                    word = _WHY_WORDS.get(why.get(name, ""), default)
                     if m is not None:
                         cut[word] = max(cut.get(word, 0), int(m.group(1)))
-                    names.setdefault(word, {})[n[:m.start()] if m else n] = None
+                    names.setdefault(word, {})[name] = None
         if cut or sum(map(len, names.values())) > _FOOTNOTE_NAMES:  # a province: not 5,000 names
             who = "；".join(f"{word}：{'、'.join(list(ns)[:_FOOTNOTE_FEW])}等{'至少' if word in cut else ''} "
                            f"{max(len(ns), cut.get(word, 0))} 个单位" for word, ns in names.items())

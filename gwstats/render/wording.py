@@ -439,12 +439,16 @@ def total_parts(catalog) -> dict[str, list[str]]:
     return out
 
 
-def coverage_sentence(reported: int | None, expected: int | None, missing_names: list[str] | None = None) -> str:
-    """``应报13个单位，已报12个，未报1个（岳西县局）。``"""
+def coverage_sentence(reported: int | None, expected: int | None, missing_names: list[str] | None = None,
+                      covered: int = 0) -> str:
+    """``应报13个单位，已报12个，未报1个（岳西县局）。`` ``covered``: units without a return of their own
+    whose figures came in their superior's 汇总 (not 未报: 已报 + 汇总 + 未报 = 应报)."""
     if expected is None:
         return ""
     text = f"应报{expected}个单位，已报{reported or 0}个"
-    missing = (expected or 0) - (reported or 0)
+    if covered:
+        text += f"，由上级汇总表填报{covered}个"
+    missing = (expected or 0) - (reported or 0) - covered
     if missing > 0:
         text += f"，未报{missing}个"
         if missing_names:
