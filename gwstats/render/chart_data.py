@@ -339,8 +339,13 @@ def entry_label(ws, kind: str, metrics: list[str]) -> str:
     return f"{KIND_WORDS.get(kind, kind)}：{'、'.join(names)}"
 
 
+# the rates a group is judged by: drawn as its chart even where the office set no target
+COVERAGE_RATE_ENDINGS = ("达标率", "覆盖率", "配备率")
+
+
 def group_chart(cat, res, idx: dict, group: str) -> tuple[str, str] | None:
     """A group's chart, when its data can carry one: its indicator with a target (rate), else its
+    coverage rate (达标率, 覆盖率, 配备率: the rates a 关工委 reports on, with or without a target), else its
     first metric, among those that at least half of the listed units gave; else none (a chart of
     one or two bars among twenty 无数据 says nothing the table does not)."""
     units = [u for u in res.listed_keys if res.extra is None or u != res.extra.key]
@@ -351,8 +356,9 @@ def group_chart(cat, res, idx: dict, group: str) -> tuple[str, str] | None:
         given = sum(1 for u in units if (idx.get((u, code)) or {}).get("value") is not None)
         return (idx.get((root, code)) or {}).get("value") is not None and given >= enough
 
-    ind = next((i for i in cat.indicators.values() if i.group == group and i.target is not None and fit(i.code)),
-               None)
+    rates = [i for i in cat.indicators.values() if i.group == group and fit(i.code)]
+    ind = next((i for i in rates if i.target is not None), None) or next(
+        (i for i in rates if i.is_percent and i.name.endswith(COVERAGE_RATE_ENDINGS)), None)
     if ind is not None:
         return "rate", ind.code
     metric = next((m for m in cat.metrics_in_group(group) if fit(m.code)), None)
@@ -361,8 +367,8 @@ def group_chart(cat, res, idx: dict, group: str) -> tuple[str, str] | None:
 
 def fitted_chart_set(ws, year: int) -> list[str]:
     """A meeting set the workspace's catalog and data can carry: per group its indicator with a
-    target (rate) or its first metric most units gave (compare when the year before has it, else
-    bar); the first total with parts (share); a trend only over three or more years."""
+    target or its coverage rate (rate), else its first metric most units gave (compare when the year
+    before has it, else bar); the first total with parts (share); a trend only over three or more years."""
     from gwstats.render.wording import total_parts
 
     cat = ws.catalog
