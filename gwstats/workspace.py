@@ -340,7 +340,7 @@ class Workspace(SetupAndSettings):
         under ``unit`` (default all); returns a ``CheckResult``."""
         from gwstats.analysis.checks import run_checks
 
-        self.hierarchy()  # no unit list yet: say so (not an IndexError from the empty tree)
+        self.tree()  # no unit list yet: say so (not an IndexError from the empty tree)
 
         def build():
             with self.snapshot():
