@@ -158,6 +158,13 @@ class Workspace(SetupAndSettings):
         entries[key] = value
         return value
 
+    def kept_of(self, kind: str) -> list[tuple[tuple, object]]:
+        """(key, value) of what is kept of ``kind`` (see :meth:`kept`) while the store is unchanged."""
+        memo = self.__dict__.get("_kept")
+        if memo is None or memo[0] != self.store.change_key():
+            return []
+        return [(k, v) for k, v in memo[1].items() if k[0] == kind]
+
     def year_or_default(self, year: int | None) -> int:
         """``year``, else gwstats.toml's default_year; a UsageError when neither is set."""
         if year is not None:

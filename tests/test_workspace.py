@@ -173,6 +173,7 @@ def test_one_rollup_per_command_until_the_store_changes(tmp_path, monkeypatch):
     """A report reads the rollup from every section and chart and the check reads it again: the totals
     of the whole tree are computed once while the store is unchanged (issue 23), again after a write."""
     from gwstats.analysis import rollup as R
+    from gwstats.analysis.tree import load_tree
     from gwstats.render.report import build_report
     from store_builders import add_submission, make_ws
 
@@ -186,7 +187,12 @@ def test_one_rollup_per_command_until_the_store_changes(tmp_path, monkeypatch):
     h, tree = ws.hierarchy(), ws.tree()
     content = build_report(ws, 2018, charts=True)
     ws.rollup(2018, level=3, metrics=["legal_lessons"])
+    alone = ws.rollup(2018, compare=None)  # an export after the gate's check: the year's frame reused
     assert calls == [(2018, 2017, "computed")]
+    assert alone.compare_year is None and alone.prev is None
+    fresh = R.rollup(ws, 2018, compare=None, tree=load_tree(ws.store))  # a tree of its own: computed anew
+    assert len(calls) == 2 and alone.records() == fresh.records()
+    calls.pop()
     assert ws.hierarchy() is h and ws.tree() is tree
     assert ws.rollup(2018).records() == ws.rollup(2018).records()
     add_submission(ws, units[0], 2018, {"legal_lessons": 4})  # a write: nothing kept is used again

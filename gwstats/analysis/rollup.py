@@ -311,6 +311,12 @@ def rollup(ws, year: int, unit: str | None = None, level: int | None = None, met
     metric_codes = list(catalog.metrics)
 
     def build():
+        if compare_year is None and kept is not None:
+            # the year alone is the first frame of a comparison already kept (an export's rollup after
+            # the check of its gate): the same figures, no second copy
+            for k, totals in ws.kept_of("rollup"):
+                if k[1:2] == (year,) and k[3:] == (prefer, id(tree)):
+                    return totals[0], None, None
         return year_totals(ws.store, tree, catalog, year, compare_year, prefer)
 
     kept = getattr(ws, "kept", None)  # one computation per command, whatever unit, level or metrics
