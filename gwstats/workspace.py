@@ -116,29 +116,55 @@ class Workspace(SetupAndSettings):
         return self.root / FILES_DIR
 
     def hierarchy(self) -> Hierarchy:
-        """The units list as stored; a UsageError when none was imported yet."""
-        h = self.store.hierarchy()
+        """The units list as stored; a UsageError when none was imported yet. Kept while the store is
+        unchanged (see :meth:`kept`): a report asks for it from every chart and section."""
+        h = self.kept(("hierarchy",), self.store.hierarchy)
         if not h.units:
             raise UsageError(NO_UNITS)
         return h
 
     def tree(self):
-        """The hierarchy as depth-first arrays (gwstats.analysis.tree.Tree), for the rollup and its kin.
-
-        Loaded once while the store is unchanged (a command asks for it from several places; on a
-        province that is seconds each time): PRAGMA data_version moves when another connection
-        commits, total_changes when this one writes."""
+        """The hierarchy as depth-first arrays (gwstats.analysis.tree.Tree), for the rollup and its kin;
+        kept while the store is unchanged (see :meth:`kept`)."""
         from gwstats.analysis.tree import load_tree
 
-        key = self.store.change_key()
-        cached = self.__dict__.get("_tree_cache")
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        tree = load_tree(self.store)
+        tree = self.kept(("tree",), lambda: load_tree(self.store))
         if tree.n == 0:
             raise UsageError(NO_UNITS)
-        self.__dict__["_tree_cache"] = (key, tree)
         return tree
+
+    KEPT_PER_KIND = 3  # e.g. rollup totals of three (year, comparison, prefer) kept at once
+
+    def kept(self, key: tuple, build):
+        """``build()``, computed once while the store is unchanged and kept under ``key`` (its first
+        item names the kind; at most KEPT_PER_KIND of a kind, the least recently used goes). A command
+        asks for the tree, the hierarchy and the rollup's totals from several places (every chart and
+        section of a report); on a province each costs seconds. PRAGMA data_version moves when another
+        connection commits, total_changes when this one writes: then everything kept is dropped."""
+        change = self.store.change_key()
+        memo = self.__dict__.get("_kept")
+        if memo is None or memo[0] != change:
+            memo = (change, {})
+            self.__dict__["_kept"] = memo
+        entries = memo[1]
+        if key in entries:
+            entries[key] = entries.pop(key)  # most recently used last
+            return entries[key]
+        value = build()
+        if self.store.change_key() != change:  # the store changed meanwhile: keep nothing
+            return value
+        same = [k for k in entries if k[0] == key[0]]
+        for k in same[: max(0, len(same) + 1 - self.KEPT_PER_KIND)]:
+            del entries[k]
+        entries[key] = value
+        return value
+
+    def kept_of(self, kind: str) -> list[tuple[tuple, object]]:
+        """(key, value) of what is kept of ``kind`` (see :meth:`kept`) while the store is unchanged."""
+        memo = self.__dict__.get("_kept")
+        if memo is None or memo[0] != self.store.change_key():
+            return []
+        return [(k, v) for k, v in memo[1].items() if k[0] == kind]
 
     def year_or_default(self, year: int | None) -> int:
         """``year``, else gwstats.toml's default_year; a UsageError when neither is set."""
@@ -322,10 +348,15 @@ class Workspace(SetupAndSettings):
         under ``unit`` (default all); returns a ``CheckResult``."""
         from gwstats.analysis.checks import run_checks
 
-        self.hierarchy()  # no unit list yet: say so (not an IndexError from the empty tree)
+        self.tree()  # no unit list yet: say so (not an IndexError from the empty tree)
 
-        with self.snapshot():
-            return run_checks(self, year, unit=unit)
+        def build():
+            with self.snapshot():
+                return run_checks(self, year, unit=unit)
+
+        # kept while the store is unchanged: the gate of report/charts/export and the report's own
+        # sections read the same check
+        return self.kept(("check", year, unit), build)
 
     def trace(self, year: int, unit: str, metric: str, *, prefer: str = "computed", max_depth: int | None = None):
         """One figure (``unit``'s ``metric`` in ``year``) down to the files, sheets and cells it came

@@ -388,6 +388,24 @@ def test_progress_callback_in_two_phases(ws, tmp_path):
     assert calls == [(1, 3, "读取"), (2, 3, "读取"), (3, 3, "读取"), (1, 3, "写入"), (2, 3, "写入"), (3, 3, "写入")]
 
 
+
+def test_no_cycle_collection_while_a_batch_is_imported(ws, tmp_path):
+    """Issue 23: a province's form export holds millions of values at once; every full run of the cycle
+    collector walked them all. It is off while the batch is read and written, and on again after,
+    also when the import fails."""
+    import gc
+
+    paths = [write_xlsx(tmp_path / "in" / f"{u}.xlsx", {"s": long_rows({"法制课场次": i}, unit=u)})
+             for i, u in enumerate(["岳西县局", "望江县局"], 1)]
+    seen = []
+    ws.import_paths(paths, progress=lambda done, total, phase: seen.append(gc.isenabled()))
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError):
+        ws.import_paths(paths[:1], progress=lambda *a: 1 / 0)
+    assert gc.isenabled()
+    assert stored_values(ws, "WJ")["legal_lessons"][0] == "2"  # the batch was written
+
 def test_ods_and_xlsm(ws, tmp_path):
     from helpers_returns import write_ods
 

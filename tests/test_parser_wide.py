@@ -175,3 +175,22 @@ def test_scope_field_本级_silences_the_warning(tmp_path, hierarchy):
     path = write_xlsx(tmp_path / "本级口径.xlsx", {"汇总表": _insert_scope_field(rows, "本级")})
     rets, _ = parse_file(hierarchy, path)
     assert {r.scope for r in rets} == {"本级"} and not [f for r in rets for f in r.findings]
+
+
+def test_repeated_cells_each_read_and_each_refusal_said(tmp_path, hierarchy):
+    """The same texts in many rows (a form export of a province): every cell gets its own value and
+    cell reference, every bad cell its own finding, and 1 / 1.0 / "1" / True stay different things."""
+    rows, _ = wide_rows(["岳西县局", "望江县局", "怀宁县局"], ["法制课场次", "受教育师生人次", "资助金额（万元）"],
+                        [["12", "十几", 1.5], [12, "十几", "1.5"], [True, "十几", 1]])
+    path = write_xlsx(tmp_path / "汇总.xlsx", {"汇总表": rows})
+    rets, findings = parse_file(hierarchy, path)
+    bad = [f for r in rets for f in r.findings if f.code == "bad-number"] + [f for f in findings if f.code == "bad-number"]
+    assert len(bad) == 4
+    assert sorted(f.cell for f in bad if "受教育" in f.message) == ["D3", "D4", "D5"]
+    assert any(f.cell == "C5" for f in bad)  # TRUE in a count: a logical value, not 1
+    got = by_unit(rets)
+    assert got[("YX", "本级", "row")]["legal_lessons"] == ("12", "C3")
+    assert got[("WJ", "本级", "row")]["legal_lessons"] == ("12", "C4")
+    assert got[("YX", "本级", "row")]["aid_amount"] == ("1.5", "E3")
+    assert got[("WJ", "本级", "row")]["aid_amount"] == ("1.5", "E4")
+    assert got[("HN", "本级", "row")]["aid_amount"] == ("1", "E5")

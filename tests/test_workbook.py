@@ -274,3 +274,36 @@ def test_one_font_family_per_sheet(book):
     for sh in wb.worksheets:
         names = {c.font.name for row in sh.iter_rows() for c in row if c.value is not None}
         assert names == {"宋体"}, (sh.title, names)
+
+
+PROVINCE = [("P", "省关工委", None), ("C", "甲市关工委", "P"), ("K", "乙县关工委", "C"), ("T", "丙镇关工委", "K"),
+            ("S1", "一小关工委", "T"), ("S2", "二小关工委", "T"), ("K2", "丁县关工委", "C")]
+
+
+def test_a_province_workbook_describes_the_levels_down_to_the_counties(tmp_path, monkeypatch):
+    """Over BIG_UNITS units (issue 23): 填报情况 counted down to the counties, 校验问题 the errors and the
+    counties' warnings, 数据来源 the values of the units down to the counties; each sheet says where the rest is."""
+    from gwstats.analysis import brief
+
+    ws = make_ws(tmp_path, PROVINCE)
+    add_submission(ws, "S1", 2018, {"wulao_volunteers": 5, "wulao_core": 9}, file_name="一小.xlsx")  # an error
+    add_submission(ws, "K2", 2018, {"legal_lessons": 3}, file_name="丁县.xlsx")
+    monkeypatch.setattr(brief, "BIG_UNITS", 3)
+    wb = openpyxl.load_workbook(write_workbook(ws, ws.rollup(2018), tmp_path / "省.xlsx"))
+    status = rows(wb["填报情况"])
+    head = status.index(["单位", "编码", "层级", "应报", "已报", "迟报", "未报", "报送率"])
+    body = [r for r in status[head + 1:] if r[1]]
+    assert [r[1] for r in body] == ["P", "C", "K", "K2"]
+    st = ws.status(2018)
+    assert body[0][3:5] == [st.expected, st.reported]
+    assert any("status --all --format csv" in str(r[0]) for r in status)
+    checks = rows(wb["校验问题"])
+    assert any(r[0] == "错误" and r[2] == "一小关工委" for r in checks)  # every error, whatever the level
+    src = rows(wb["数据来源"])
+    assert any(r[0] == "丁县关工委" and r[5] == "丁县.xlsx" for r in src)
+    assert not any(r[0] == "一小关工委" for r in src)  # below the counties: in csv-long / trace
+    assert any("csv-long" in str(r[0]) for r in src)
+    # the styling the sheets keep: bold header with borders, frozen below it
+    sheet = wb["填报情况"]
+    cell = sheet.cell(row=head + 1, column=1)
+    assert cell.font.b and cell.border.left.style == "thin" and sheet.freeze_panes

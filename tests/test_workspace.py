@@ -167,3 +167,35 @@ def test_help_says_what_rollup_takes():
     for word in ("unit", "level", "metrics", "compare", "prefer"):
         assert re.search(rf"\b{word}\b[:=]", text.split("\n\n")[1]), word  # in the signature
         assert f"``{word}``" in text  # and explained
+
+
+def test_one_rollup_per_command_until_the_store_changes(tmp_path, monkeypatch):
+    """A report reads the rollup from every section and chart and the check reads it again: the totals
+    of the whole tree are computed once while the store is unchanged (issue 23), again after a write."""
+    from gwstats.analysis import rollup as R
+    from gwstats.analysis.tree import load_tree
+    from gwstats.render.report import build_report
+    from store_builders import add_submission, make_ws
+
+    ws = make_ws(tmp_path)
+    units = [c for c in ws.hierarchy().units if c != ws.hierarchy().root]
+    add_submission(ws, units[0], 2018, {"legal_lessons": 3, "wulao_volunteers": 5})
+    add_submission(ws, units[-1], 2017, {"legal_lessons": 2})
+    calls = []
+    real = R.year_totals
+    monkeypatch.setattr(R, "year_totals", lambda *a: calls.append(a[3:]) or real(*a))
+    h, tree = ws.hierarchy(), ws.tree()
+    content = build_report(ws, 2018, charts=True)
+    ws.rollup(2018, level=3, metrics=["legal_lessons"])
+    alone = ws.rollup(2018, compare=None)  # an export after the gate's check: the year's frame reused
+    assert calls == [(2018, 2017, "computed")]
+    assert alone.compare_year is None and alone.prev is None
+    fresh = R.rollup(ws, 2018, compare=None, tree=load_tree(ws.store))  # a tree of its own: computed anew
+    assert len(calls) == 2 and alone.records() == fresh.records()
+    calls.pop()
+    assert ws.hierarchy() is h and ws.tree() is tree
+    assert ws.rollup(2018).records() == ws.rollup(2018).records()
+    add_submission(ws, units[0], 2018, {"legal_lessons": 4})  # a write: nothing kept is used again
+    assert ws.hierarchy() is not h
+    assert ws.rollup(2018).value(ws.hierarchy().root, "legal_lessons") == 4
+    assert len(calls) == 2 and content.blocks

@@ -99,13 +99,12 @@ class _Loc:
 class _Checker:
     def __init__(self, ws, year: int, unit: str | None):
         from gwstats.analysis.rollup import resolve_unit, rollup
-        from gwstats.analysis.tree import load_tree
 
         self.ws = ws
         self.store = ws.store
         self.cfg = ws.config
         self.cat = ws.catalog
-        self.tree = load_tree(self.store)
+        self.tree = ws.tree()  # the command's one tree (kept by the workspace)
         self.year = year
         self.root = resolve_unit(ws, self.tree, unit)
         self.rr = rollup(ws, year, compare="auto", tree=self.tree)

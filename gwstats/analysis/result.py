@@ -399,7 +399,7 @@ class RollupResult:
             if frame is None or year is None:
                 continue
             active = self.tree.active(year)
-            for k in m[year_flags[m]]:
+            for k in m[year_flags[m]][:_LEFT_OUT_NAMES]:  # the units _left_out names, no more
                 if k >= n:
                     continue
                 name = _short(self.tree.names[k])

@@ -354,16 +354,20 @@ def rollup(ws, year: int, unit: str | None = None, level: int | None = None, met
     codes = order_metrics(catalog, catalog.select(list(metrics) if metrics else None))
     compare_year = _compare_year(ws, year, compare)
     metric_codes = list(catalog.metrics)
-    years = [year] if compare_year is None else [year, compare_year]
-    datas = load_years(ws.store, tree, metric_codes, years, aliases=catalog.former_codes())
-    if compare_year is not None:
-        pairs = ws.store.merged_units()
-        if pairs:  # last year laid on this year's units: merged units count into their successor
-            datas[1] = fold_merged(tree, datas[1], pairs)
-    frame = compute_frame(tree, catalog, datas[0], prefer)
-    prev = compute_frame(tree, catalog, datas[1], prefer) if compare_year is not None else None
+
+    def build():
+        if compare_year is None and kept is not None:
+            # the year alone is the first frame of a comparison already kept (an export's rollup after
+            # the check of its gate): the same figures, no second copy
+            for k, totals in ws.kept_of("rollup"):
+                if k[1:2] == (year,) and k[3:] == (prefer, id(tree)):
+                    return totals[0], None, None
+        return year_totals(ws.store, tree, catalog, year, compare_year, prefer)
+
+    kept = getattr(ws, "kept", None)  # one computation per command, whatever unit, level or metrics
+    key = ("rollup", year, compare_year, prefer, id(tree))
+    frame, prev, cmp = kept(key, build) if kept is not None else build()
     rows = _row_units(tree, root, level, year, frame)
-    cmp = comparable(tree, catalog, *like_with_like(tree, frame, prev)) if prev is not None else None
     extra = extra_row(tree, root, rows, (frame, prev), level)
     fx, px, cx = frame, prev, cmp
     if extra is not None:
@@ -373,6 +377,22 @@ def rollup(ws, year: int, unit: str | None = None, level: int | None = None, met
         cx = extend_comparable(cmp, root, rows)
     return RollupResult(year, compare_year, tree.codes[root], [tree.codes[i] for i in rows], codes, prefer,
                         tree, catalog, frame, prev, extra, fx, px, cx)
+
+
+def year_totals(store, tree: Tree, catalog, year: int, compare_year: int | None, prefer: str):
+    """(this year's Frame, the comparison year's Frame or None, the comparable basis or None) over
+    every unit of the tree: what any selection of units, levels and metrics is read from."""
+    metric_codes = list(catalog.metrics)
+    years = [year] if compare_year is None else [year, compare_year]
+    datas = load_years(store, tree, metric_codes, years, aliases=catalog.former_codes())
+    if compare_year is not None:
+        pairs = store.merged_units()
+        if pairs:  # last year laid on this year's units: merged units count into their successor
+            datas[1] = fold_merged(tree, datas[1], pairs)
+    frame = compute_frame(tree, catalog, datas[0], prefer)
+    prev = compute_frame(tree, catalog, datas[1], prefer) if compare_year is not None else None
+    cmp = comparable(tree, catalog, *like_with_like(tree, frame, prev)) if prev is not None else None
+    return frame, prev, cmp
 
 
 def _compare_year(ws, year: int, compare):

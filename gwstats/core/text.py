@@ -40,7 +40,14 @@ def label_key(label: str) -> str:
     return key.lower()
 
 
+_UNIT_IN_BRACKETS = re.compile(r"[(（]([^()（）]{1,6})[)）]\s*$")
+
+
 def unit_in_brackets(label: str) -> str | None:
     """The unit of measure written inside a label, e.g. "资助金额（万元）" -> "万元"."""
-    m = re.search(r"[(（]([^()（）]{1,6})[)）]\s*$", nfkc(str(label)).strip())
+    label = str(label)
+    last = label.rstrip()[-1:]
+    if not last or (last not in ")）" and not nfkc(last).endswith(")")):
+        return None  # no closing bracket at the end (the usual label): no unit, without normalising it all
+    m = _UNIT_IN_BRACKETS.search(nfkc(label).strip())
     return m.group(1).strip() if m else None

@@ -33,8 +33,8 @@ class Context:
         self.unit_option = unit  # a unit code
         self.file_name = ""
         self._labels: dict[str, str | None] = {}
-        self._bracket_units: dict[str, str | None] = {}
         self._loose_told: set[tuple[str, str, str]] = set()  # (file, sheet, label): one note per row or column
+        self._parsed_cells: dict[tuple, object] = {}
         keys = {}
         for u in hierarchy.units.values():
             for label in (u.name, *u.aliases):
@@ -100,6 +100,23 @@ class Context:
                 return code
         return None
 
+    def _parsed(self, raw, code: str, unit, metric, field_unit):
+        """parse_value of one cell, kept per (metric, unit of the field, cell content): a form export of
+        100,000 rows writes the same small figures again and again. A NumberError is raised anew each time."""
+        key = (code, field_unit, type(raw), raw)
+        hit = self._parsed_cells.get(key, self._parsed_cells)
+        if hit is self._parsed_cells:
+            try:
+                hit = parse_value(raw, unit=unit, integer=bool(metric and metric.is_integer), field_unit=field_unit,
+                                  rate=code in self.catalog.indicators)
+            except NumberError as exc:
+                hit = _Refused(exc.reason)
+            if len(self._parsed_cells) < _PARSED_MOST:
+                self._parsed_cells[key] = hit
+        if type(hit) is _Refused:
+            raise NumberError(hit.reason)
+        return hit
+
     # ---- findings ------------------------------------------------------------------------------
     def finding(self, severity: str, code: str, message: str, sheet: str | None = None, cell: str | None = None, **extra):
         return Finding(severity, code, message, file=self.file_name, sheet=sheet, cell=cell, extra=extra)
@@ -114,17 +131,15 @@ class Context:
             return None
         if raw is None or raw == "":
             return None
-        ref = cell_ref(r, c)
+        ref = cell_ref(r, c) if c >= len(_COLUMNS) else f"{_COLUMNS[c]}{r + 1}"
         metric = self.catalog.metrics.get(code)
         unit = self.metric_units.get(code)
         if field_unit is None and isinstance(label, str):
-            try:
-                field_unit = self._bracket_units[label]
-            except KeyError:
-                field_unit = self._bracket_units[label] = unit_in_brackets(label)
+            # not kept per label: a form export's labels name the row's unit, each one new (the check
+            # is quick unless the label ends in a bracket)
+            field_unit = unit_in_brackets(label)
         try:
-            p = parse_value(raw, unit=unit, integer=bool(metric and metric.is_integer), field_unit=field_unit,
-                            rate=code in self.catalog.indicators)
+            p = self._parsed(raw, code, unit, metric, field_unit)
         except NumberError as exc:
             want = "不小于 0 的整数" if metric and metric.is_integer else ("百分数" if metric is None else f"以“{unit}”计的数字")
             findings.append(self.finding(
@@ -154,6 +169,19 @@ class Context:
                 "warning", "unit-differs", f"“{label}”的值“{text}”{p.note}（目录中该指标以“{unit}”计，"
                 f"请核实填的是否为{unit}数）", sheet.name, ref, raw=text))
         return Value(code, p.value, p.state, p.approx, sheet.name, ref, text, p.note)
+
+
+class _Refused:
+    """A cell parse_value refused, kept with its reason."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+_COLUMNS = [cell_ref(0, c)[:-1] for c in range(702)]  # A … ZZ: a cell's column letters, made once
+_PARSED_MOST = 200_000  # distinct cell texts kept per batch (a form export repeats small figures)
 
 
 def _is_none_word(raw) -> bool:

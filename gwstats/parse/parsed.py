@@ -19,7 +19,7 @@ def split_scope_key(key: str) -> tuple[str, bool]:
     return ("汇总", True) if key == TOTAL_ROW_SCOPE else (key, False)
 
 
-@dataclass
+@dataclass(slots=True)  # millions of them in a province's form export: no __dict__ each
 class Value:
     metric: str
     value: Decimal | None

@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Mm, Pt
 
 from gwstats.core.errors import UsageError
+from gwstats.render.docx_rows import RowWriter
 from gwstats.render.docx_document import APPENDIX_WORD, add_ending, set_language, set_properties, title_font
 from gwstats.core.output import write_whole
 
@@ -388,16 +389,20 @@ def _table(doc, caption: str, columns: list[str], rows: list[list[str]], note: s
         cell.width = table.columns[k].width
         _cell_text(cell, text, size, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, keep=True, head=True)
     total_at = len(rows) - 1 if rows and rows[-1] and rows[-1][0] == "合计" else None
+    col_widths = [c.width for c in table.columns]
+
+    def fill(cell, text, *, k, bold, align, keep):
+        cell.width = col_widths[k]
+        _cell_text(cell, text, size, bold=bold, align=align, keep=keep)
+
+    writer = RowWriter(table, fill, _row_flags)  # cells copied from the first of their look
     for i, row in enumerate(rows):
-        tr = table.add_row()
-        _row_flags(tr)
         # the two rows before 合计 keep with it, so 合计 never stands alone at the top of a page
         keep = (total_at is not None and total_at - 2 <= i < total_at) or i == 0  # nor the header alone at the foot
-        for k, cell in enumerate(tr.cells):
-            text = row[k] if k < len(row) else ""
-            cell.width = table.columns[k].width
-            align = WD_ALIGN_PARAGRAPH.RIGHT if numeric[k] and is_number(text) else None
-            _cell_text(cell, text, size, bold=(i == total_at), align=align, keep=keep)
+        texts = [row[k] if k < len(row) else "" for k in range(len(columns))]
+        looks = [(("align", WD_ALIGN_PARAGRAPH.RIGHT if numeric[k] and is_number(text) else None),
+                  ("bold", i == total_at), ("k", k), ("keep", keep)) for k, text in enumerate(texts)]
+        writer.add(texts, looks)
     if note:
         p = _para(doc, f"注：{note}", "Caption")
         p.alignment = WD_ALIGN_PARAGRAPH.LEFT

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from gwstats.core.errors import UsageError
 from gwstats.core.formatting import chinese_ordinal
+from gwstats.render import report_brief
 from gwstats.render import report_sections as S
 from gwstats.render import wording as W
 from gwstats.render.rollup_table import rounding_note
@@ -234,9 +235,8 @@ def _status_appendix(f: _Facts) -> list[Block]:
     if f.status is None:
         return blocks + [Block("note", "（填报情况暂不可用）")]
     blocks.append(Block("para", _tight(f.status.summary_line()) + "。"))
-    cols = ["单位", "状态", "报送时间", "填报人", "联系电话"]
-    blocks.append(Block("table", f"附表1 {f.year}年度填报情况", columns=cols,
-                        rows=[[str(r.get(c) or "") for c in cols] for r in f.status.display_rows()]))
+    cols, rows, note = report_brief.status_table(f.ws, f.status)  # a province: counted down to the counties
+    blocks.append(Block("table", f"附表1 {f.year}年度填报情况", columns=cols, rows=rows, note=note))
     return blocks
 
 
@@ -250,9 +250,10 @@ def _check_appendix(f: _Facts) -> list[Block]:
     if check.findings:
         sev = {"error": "错误", "warning": "提醒", "info": "说明"}
         cols = ["级别", "单位", "指标", "说明", "来源"]
+        findings, note = report_brief.check_shown(f.ws, check)  # a province: errors and the counties' warnings
         rows = [[sev.get(x.severity, x.severity), str(x.extra.get("unit_name") or ""),
-                 str(x.extra.get("metric_name") or ""), x.message, x.where()] for x in check.findings]
-        blocks.append(Block("table", f"附表2 {f.year}年度数据核查结果", columns=cols, rows=rows))
+                 str(x.extra.get("metric_name") or ""), x.message, x.where()] for x in findings]
+        blocks.append(Block("table", f"附表2 {f.year}年度数据核查结果", columns=cols, rows=rows, note=note))
     return blocks
 
 

@@ -49,7 +49,21 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 def display_width(text) -> int:
     if text is None:
         return 0
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in str(text))
+    text = str(text)
+    if text.isascii():  # figures, codes, dates: one column a character
+        return len(text)
+    return sum(map(_WIDTHS.__getitem__, text))
+
+
+class _Widths(dict):
+    """Display width of a character (2: East Asian wide or full-width), looked up once per character."""
+
+    def __missing__(self, c: str) -> int:
+        w = self[c] = 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+        return w
+
+
+_WIDTHS = _Widths()
 
 
 def safe_text(cell, value: str):

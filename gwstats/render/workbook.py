@@ -16,7 +16,9 @@ from pathlib import Path
 import numpy as np
 from openpyxl import Workbook
 
+from gwstats.analysis import brief
 from gwstats.analysis.rollup import RollupResult
+from gwstats.render.report_brief import STATUS_NOTE
 from gwstats.render.wording import yoy_prefix
 from gwstats.render.rollup_table import column_title
 from gwstats.core.formatting import chinese_ordinal, fixed
@@ -70,10 +72,12 @@ def write_workbook(ws, result: RollupResult, output, *, show_parts: bool = False
     _yoy_sheet(wb, result, f"{org} {year} 年度同比情况", subtitle, marks)
     if status is None:
         status = ws.status(year, unit=result.root)
-    _status_sheet(wb, status, f"{org} {year} 年度填报情况", subtitle)
-    _checks_sheet(wb, checks, f"{org} {year} 年度校验问题", subtitle)
-    reported_on = {r["编码"]: r["报送时间"] for r in status.display_rows() if r.get("报送时间")}
-    _sources_sheet(wb, ws, result, root, f"{org} {year} 年度数据来源", subtitle, reported_on)
+    big = brief.is_big(tree, result.root)  # a province: the sheets below describe the levels down to the counties
+    _status_sheet(wb, status, f"{org} {year} 年度填报情况", subtitle, tree if big else None)
+    _checks_sheet(wb, checks, f"{org} {year} 年度校验问题", subtitle, tree if big else None)
+    reported_on = {r["unit"]: r["submitted_at"] for r in status.rows
+                   if (r["expected"] or r["reported"]) and r["submitted_at"]}  # 报送时间 as 填报情况 shows it
+    _sources_sheet(wb, ws, result, root, f"{org} {year} 年度数据来源", subtitle, reported_on, big)
     write_whole(output, wb.save)
     return output
 
@@ -281,8 +285,18 @@ def _wording(rec: dict, prefix: str = "比上年") -> str:
     return text
 
 
-def _status_sheet(wb, st, heading, subtitle):
+def _status_sheet(wb, st, heading, subtitle, tree=None):
+    """Unit by unit; on a province (``tree`` given) counted down to the counties."""
     sw = SheetWriter(wb, "填报情况", heading, subtitle)
+    if tree is not None:
+        cols = ["单位", "编码", "层级", "应报", "已报", "迟报", "未报", "报送率"]
+        sw.header(cols)
+        for r in brief.status_rows(st.rows, tree, st.root):
+            sw.write([r[c] for c in cols])
+        sw.note(STATUS_NOTE + "。")
+        sw.note(st.summary_line() + f"（截止日期 {st.deadline}）")
+        sw.finish()
+        return
     sw.header(["单位", "编码", "层级", "应报", "状态", "报送时间", "版本数", "填报人", "联系电话"])
     for r in st.display_rows():
         sw.write([r["单位"], r["编码"], r["层级"], r["应报"], r["状态"], r["报送时间"], r["版本数"], r["填报人"], r["联系电话"]])
@@ -290,22 +304,31 @@ def _status_sheet(wb, st, heading, subtitle):
     sw.finish()
 
 
-def _checks_sheet(wb, checks, heading, subtitle):
+def _checks_sheet(wb, checks, heading, subtitle, tree=None):
+    """Every finding; on a province (``tree`` given) the errors and the counties' warnings."""
     sw = SheetWriter(wb, "校验问题", heading, subtitle)
     sw.header(["级别", "类型", "单位", "指标", "说明", "文件", "工作表", "单元格"])
-    for f in checks.findings[:MAX_ROWS]:
+    findings, left = checks.findings, {}
+    if tree is not None and findings:
+        findings, left = brief.check_findings(findings, tree, checks.root)
+    for f in findings[:MAX_ROWS]:
         sw.write([{"error": "错误", "warning": "提醒", "info": "说明"}.get(f.severity, f.severity), label(f.code),
                   f.extra.get("unit_name") or "", f.extra.get("metric_name") or "", f.message, f.file, f.sheet, f.cell])
-    if len(checks.findings) > MAX_ROWS:
+    if len(findings) > MAX_ROWS:
         sw.note(f"仅列出前 {MAX_ROWS} 条，完整清单请用 gwstats check --format csv 导出")
+    if left:
+        parts = "、".join(f"{name} {n:,} 条" for name, n in sorted(left.items(), key=lambda kv: -kv[1]))
+        sw.note(f"另有区县以下单位的提醒未列出：{parts}。完整清单请用 gwstats check --format csv 导出")
     sw.note(checks.summary_line())
     sw.finish()
 
 
-def _sources_sheet(wb, ws, result: RollupResult, root: int, heading, subtitle, reported_on: dict | None = None):
+def _sources_sheet(wb, ws, result: RollupResult, root: int, heading, subtitle, reported_on: dict | None = None,
+                   big: bool = False):
+    """The values stored for the units of the sheet (on a province, ``big``, those down to the counties)."""
     tree = result.tree
     s = tree.subtree(root)
-    units = set(tree.codes[s])
+    units = {tree.codes[k] for k in brief.near(tree, result.root)} if big else set(tree.codes[s])
     cat = ws.catalog
     sw = SheetWriter(wb, "数据来源", heading, subtitle)
     sw.header(["单位", "口径", "来源", "指标", "数值", "文件", "工作表", "单元格", "原文", "报送时间"], freeze_cols=1)
@@ -320,6 +343,9 @@ def _sources_sheet(wb, ws, result: RollupResult, root: int, heading, subtitle, r
                   fname, sheet, cell, raw, _day((reported_on or {}).get(unit) or received)], [None] * 9 + ["yyyy-mm-dd"])
     if more:
         sw.note(f"另有 {more} 个数值未列出（每张表最多 {MAX_ROWS} 行）；单个数字的来源可用 gwstats trace 查看")
+    if big:
+        sw.note("单位较多，只列出区县及以上单位报表中的数值；区县以下单位的数值用 gwstats export --format csv-long "
+                "导出，单个数字的来源用 gwstats trace 查看")
     sw.finish()
 
 

@@ -32,6 +32,7 @@ class AnalysisQueries:
         """A temporary table of lookup keys (emptied again afterwards), joined by one query instead of
         one query per key or an ``IN`` list beyond SQLite's parameter limit."""
         c = self.conn
+        before = c.total_changes
         c.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({columns}){options}")
         c.execute(f"DELETE FROM {table}")
         c.executemany(f"INSERT OR IGNORE INTO {table} VALUES ({_marks(columns.count(',') + 1)})", rows)
@@ -39,12 +40,16 @@ class AnalysisQueries:
             yield table
         finally:
             c.execute(f"DELETE FROM {table}")
+            # scratch rows are no change of the store (change_key leaves them out)
+            self._scratch_changes = getattr(self, "_scratch_changes", 0) + c.total_changes - before
 
     # ---- units -------------------------------------------------------------------------------
     def change_key(self) -> tuple:
         """Moves whenever the store may have changed: another connection committed (data_version) or
-        this one wrote (total_changes). What is read from an unchanged store can be kept."""
-        return (id(self.conn), self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+        this one wrote (total_changes, less its rows in the temporary lookup tables). What is read from
+        an unchanged store can be kept."""
+        return (id(self.conn), self.conn.execute("PRAGMA data_version").fetchone()[0],
+                self.conn.total_changes - getattr(self, "_scratch_changes", 0))
 
     def unit_tree_rows(self) -> list[tuple]:
         """(code, name, parent, level, active_from, active_to) of every unit, in the units file's order."""
