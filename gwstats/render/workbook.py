@@ -221,7 +221,7 @@ def _yoy_sheet(wb, result: RollupResult, heading, subtitle):
         sw.write(values, formats, total=rec["unit"] == result.root)
     sw.note(f"增减按可比口径计算：只比较{py}年和{cy}年都填报了该项的单位，"
             f"{cy}年{'（可比口径）' if new_units else ''} − {py}年（可比口径）= 增减；“{py}年（全部）”为该年全部单位的合计，"
-            "只在与可比口径不同时列出。计算方法见 docs/rules.md。")
+            "只在与可比口径不同时列出。")
     sw.finish()
 
 
