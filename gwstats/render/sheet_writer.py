@@ -88,8 +88,11 @@ class SheetWriter:
     def header(self, names: list[str], freeze_cols: int = 1):
         self.header_row = len(self.rows) + 1
         self.ncols = max(self.ncols, len(names))
+        names = [header_lines(n) if isinstance(n, str) else n for n in names]
         for k, name in enumerate(names, 1):
-            self.widths[k] = max(self.widths.get(k, 0), min(display_width(name), 12))  # longer headers wrap
+            # longer headers wrap; a unit （个） is never split from its brackets
+            need = max((min(display_width(part), HEAD_WIDTH) for part in str(name).split("\n")), default=0)
+            self.widths[k] = max(self.widths.get(k, 0), need)
         self.freeze = f"{get_column_letter(freeze_cols + 1)}{len(self.rows) + 2}"
         self.rows.append(("header", list(names), None))
 
@@ -123,8 +126,9 @@ class SheetWriter:
                 ws.merged_cells.add(f"A{n}:{get_column_letter(self.ncols)}{n}")
                 lines = -(-display_width(values[0]) // shown_width)
             elif kind in ("header", "body", "total"):
-                lines = max((-(-display_width(shown_text(v, formats[k - 1] if formats and k - 1 < len(formats) else None))
-                              // max(6, self.widths.get(k, 0))) for k, v in enumerate(values, 1)), default=1)
+                lines = max((sum(-(-display_width(part) // max(6, self.widths.get(k, 0)))
+                                 for part in shown_text(v, formats[k - 1] if formats and k - 1 < len(formats) else None).split("\n"))
+                             for k, v in enumerate(values, 1)), default=1)
             else:
                 lines = 1
             if lines > 1:
@@ -208,6 +212,18 @@ class SheetWriter:
             style = self._styles[key] = t._style
         c._style = copy(style)
         return c
+
+
+HEAD_WIDTH = 12  # a header wider than this wraps
+
+
+def header_lines(name: str) -> str:
+    """A header too wide for its column breaks before its unit: ``达到五好标准组织数\n（个）``, so the
+    wrap never falls inside （个） or before its ）."""
+    main, paren, unit = name.partition("（")
+    if not paren or not main or display_width(name) <= HEAD_WIDTH or "\n" in name:
+        return name
+    return f"{main}\n（{unit}"
 
 
 def shown_text(v, fmt) -> str:
