@@ -262,3 +262,26 @@ def test_html_and_markdown_end_with_the_organisation_and_date(chart_ws, tmp_path
 def test_title_on_one_or_two_balanced_lines(title, lines):
     assert R.title_lines(title) == lines
     assert all(R._ems(line) <= R.TITLE_EMS for line in lines)
+
+
+def test_problems_name_falls_and_items_nobody_filled_and_headings_follow_the_figure(tmp_path):
+    """存在问题 speaks of the work: a rate that fell (both over all units and on the comparable basis),
+    an item filled last year and by nobody this year; the section's heading says 下降到, never 稳步推进."""
+    from store_builders import add_submission, make_ws
+
+    ws = make_ws(tmp_path, [("C", "青溪县关工委", None), ("A", "甲镇关工委", "C"), ("B", "乙镇关工委", "C")])
+    add_submission(ws, "A", 2019, {"org_total": 10, "org_wuhao": 8, "legal_lessons": 12})
+    add_submission(ws, "B", 2019, {"org_total": 10, "org_wuhao": 8, "legal_lessons": 9})
+    add_submission(ws, "A", 2020, {"org_total": 10, "org_wuhao": 7})
+    add_submission(ws, "B", 2020, {"org_total": 10, "org_wuhao": 7})
+    content = R.build_report(ws, 2020, charts=False)
+    heads = [b.text for b in content.blocks if b.kind == "heading"]
+    assert "二、组织建设有待加强，“五好”达标率下降到70%" in heads
+    assert not any("稳步推进" in h or "壮大" in h for h in heads)
+    i = heads.index(next(h for h in heads if h.endswith("存在问题")))
+    blocks = [b for b in content.blocks if b.kind == "heading"]
+    start = content.blocks.index(blocks[i])
+    problems = [b.text for b in content.blocks[start + 1:] if b.kind == "para"]
+    assert "比上年下降的有：达到五好标准组织数14个，比上年减少2个；五好达标率70%，比上年下降10个百分点。" in problems
+    assert "法制课场次上年有数，本年各单位均未填报。" in problems
+    assert not any("核查" in p for p in problems)
