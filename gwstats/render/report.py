@@ -430,16 +430,18 @@ def make_report(ws, year: int, output: str | Path, *, fmt: str | None = None, un
 
         open_template(Path(template))  # refuse a missing or damaged template before any work
     check_path = checks_path(path, checks)
-    if check_path is not None:
-        check_path, check_fmt = _output(check_path, None)
-        content = build_check_list(ws, year, unit=unit, level=level, today=signed)
-        check_path.parent.mkdir(parents=True, exist_ok=True)
-        RENDER[check_fmt](content, check_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     content = build_report(ws, year, unit=unit, level=level, charts=charts, today=signed)
     if fmt == "docx":
-        return render_docx(content, path, Path(template) if template else None)
-    return RENDER[fmt](content, path)
+        written = render_docx(content, path, Path(template) if template else None)
+    else:
+        written = RENDER[fmt](content, path)
+    if check_path is not None:  # after the report: the office's list, never in place of it
+        check_path, check_fmt = _output(check_path, None)
+        listed = build_check_list(ws, year, unit=unit, level=level, today=signed)
+        check_path.parent.mkdir(parents=True, exist_ok=True)
+        RENDER[check_fmt](listed, check_path)
+    return written
 
 
 def checks_path(report: Path, checks: str | Path | bool | None) -> Path | None:
