@@ -392,12 +392,13 @@ class Workspace(SetupAndSettings):
 
     def report(self, year: int, output: str | Path, *, fmt: str | None = None, unit: str | None = None,
                level: int | None = None, charts: bool = True, template: str | Path | None = None,
-               date: str | None = None, checks: str | Path | None = None) -> Path:
+               date: str | None = None, checks: str | Path | bool | None = None) -> Path:
         """Write the analysis report of ``year`` to ``output``; returns its path. ``fmt``: docx / md /
         html (default from the suffix, else docx); ``unit`` / ``level`` as in :meth:`rollup`;
         ``charts``: include charts; ``template``: an office's own .docx to take styles from;
         ``date``: the 成文日期 (2021-01-15 or 2021年1月15日; default gwstats.toml [report] date, else
-        today); ``checks``: also write the 填报情况 and 数据核查 list to this file for the office."""
+        today); ``checks``: also write the office's 填报情况 and 数据核查 list to this file (``True``:
+        beside the report, see :func:`gwstats.render.report.checks_path`); the report itself holds none."""
         from gwstats.render.report import make_report
 
         with self.snapshot():

@@ -113,7 +113,9 @@ def check_report_changes(ws, path: Path, year: int) -> tuple[int, int]:
                 x = _num(m["x"], bool(m["xw"]), m["u"])
                 n = _num(m["n"], bool(m["nw"]), m["u"])
                 before = x - n if m["d"] in ("增加", "提高") else x + n
-                tol = _tol((m["x"], scale), (m["n"], scale if m["nw"] else 1)) if (scale > 1 or m["apx"]) else 0
+                # figures in the text are rounded for reading (99.8万元, 1.5万人次, 530余): half a unit of
+                # the last digit shown (0 in effect for whole counts)
+                tol = _tol((m["x"], scale), (m["n"], scale if m["nw"] else 1))
                 # the figure a calculator gets is last year's published one
                 assert any(abs(before - p) <= tol for p in prev_values), (clause, before)
                 raw_seen += 1
@@ -125,7 +127,10 @@ def check_report_changes(ws, path: Path, year: int) -> tuple[int, int]:
                 comp_seen += 1
                 n = Decimal(0) if m["n"] is None else _num(m["n"], bool(m["nw"]), m["u"])
                 n = n if m["d"] in (None, "增加", "提高") else -n
-                tol = _tol((m["n"], 10000)) if m["nw"] and not m["u"].startswith("元") else 0  # 0.7万 for reading
+                # a change the text rounds for reading (0.7万, 8.8万元) is the difference of two rounded
+                # figures: within one unit of its last digit of the exact one
+                s = 10000 if m["nw"] and not m["u"].startswith("元") else 1
+                tol = _tol((m["n"], s), (m["n"], s)) if m["n"] is not None else 0
                 assert any(abs(_comparable_recomputed(ws, r, year) - n) <= tol for r in last), (clause, n)
     # highlights: the increase and its percentage from last year's total and this year's on the page
     for m in HIGH.finditer(text.split("主要亮点")[1].split("存在问题")[0] if "主要亮点" in text else ""):

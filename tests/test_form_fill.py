@@ -136,3 +136,22 @@ def test_header_fields_with_no_setting_are_named_to_the_clerk(tmp_path):
     assert res.missing == ["填报人", "联系电话"]
     text = "\n".join(res.summary_lines())
     assert "填报人（filled_by）" in text and "联系电话（phone）" in text and "[export]" in text
+
+
+def test_the_filled_form_prints_on_a4_portrait_one_page_wide(tmp_path):
+    a, _sums = county(tmp_path, "XA", "甲县关工委", 5, 1)
+    form = city_long_form(tmp_path / "丙市下发统计表.xlsx", year=2018)
+    assert load_workbook(form)["市统计表"].page_setup.paperSize is None  # the city's form sets no paper
+    out = tmp_path / "甲县填好的统计表.xlsx"
+    run("export", "--allow-errors", "-w", a.root, "--year", 2018, "--into", form, "-o", out)
+    s = load_workbook(out)["市统计表"]
+    assert s.page_setup.paperSize == 9 and s.page_setup.orientation == "portrait"  # A4
+    assert s.sheet_properties.pageSetUpPr.fitToPage and s.page_setup.fitToWidth == 1
+    # a form that sets its own paper keeps it
+    wb = load_workbook(form)
+    wb["市统计表"].page_setup.orientation = "landscape"
+    wb["市统计表"].page_setup.paperSize = 8  # A3
+    wb.save(tmp_path / "A3表.xlsx")
+    run("export", "--allow-errors", "-w", a.root, "--year", 2018, "--into", tmp_path / "A3表.xlsx", "-o", tmp_path / "填好A3.xlsx")
+    s = load_workbook(tmp_path / "填好A3.xlsx")["市统计表"]
+    assert s.page_setup.paperSize == 8 and s.page_setup.orientation == "landscape"

@@ -20,7 +20,7 @@ ORG_SENTENCE = ("全市共有关工委组织188个，比上年减少1个，主�
                 "其中达到“五好”标准的152个，占80.9%，比上年提高1.5个百分点，剔除上述单位后比上年提高0.4个百分点；"
                 "应建关工委的单位59个，比上年增加5个；其中已建关工委的56个，占94.9%，比上年提高0.5个百分点。")
 WULAO_SENTENCE = ("全市共有五老志愿者2503人，比上年减少50人，主要是宿松县公安局本年未报；按可比口径（剔除这个单位）"
-                  "比上年增加250人；其中五老骨干802人，占32.0%，比上年提高3.7个百分点，剔除上述单位后与上年持平。")
+                  "比上年增加250人；其中五老骨干802人，占32%，比上年提高3.7个百分点，剔除上述单位后与上年持平。")
 # a figure written in 万 keeps that form in its change (6.4万人次，比上年增加0.6万人次)
 LEGAL_SENTENCE = ("全市开展法制课710场次，比上年增加12场次，宿松县公安局本年未报；按可比口径（剔除这个单位）比上年增加72场次；"
                   "受教育师生6.4万人次，比上年增加0.6万人次。")
@@ -39,12 +39,16 @@ def docx_path(chart_ws, tmp_path_factory):
     return R.make_report(chart_ws, 2018, out)
 
 
-def test_content_has_title_overview_groups_and_appendices(content):
+def test_content_has_title_and_numbered_sections_headed_by_summary_sentences(content):
     assert content.title == f"{ORG}2018年度关心下一代工作统计分析"
     assert content.date == "2019年1月20日"
     headings = [b.text for b in content.blocks if b.kind == "heading"]
-    assert headings == ["总体情况", "一、组织建设", "二、五老队伍", "三、法治教育", "四、帮扶助学",
-                        "主要亮点", "存在问题", "附录一 填报情况", "附录二 数据核查"]
+    # 总体情况, 主要亮点 and 存在问题 inside the numbering; a group's heading states its headline figure
+    # and where it went, in words the figure bears out: 五老志愿者 fell 50 over all units but rose 250
+    # on the comparable basis, so its heading takes no direction at all
+    assert headings == ["一、总体情况", "二、组织建设稳步推进，“五好”达标率提高到80.9%", "三、五老队伍：五老志愿者2503人",
+                        "四、法治教育稳步推进，法制课增加到710场次", "五、帮扶助学工作稳步推进，资助困难学生增加到633人",
+                        "六、主要亮点", "七、存在问题"]
     text = content.text()
     for sentence in (ORG_SENTENCE, WULAO_SENTENCE, LEGAL_SENTENCE):
         assert sentence in text
@@ -52,7 +56,9 @@ def test_content_has_title_overview_groups_and_appendices(content):
     assert "投入警力" not in text and "校园安全" in text  # named once, in the overview, as 从略
     assert not re.search(r"(增加|减少|提高|下降)0(\.0+)?(?!\d|\.\d)", text)
     assert "应报7个单位，已报6个，未报1个（宿松县公安局关工委）" in text
-    assert re.search(r"数据核查发现(错误\d+处|提醒\d+处)(、提醒\d+处)?，详见附录二。", text)
+    # what the superior should not receive: no data checks, no appendix of them, no software words
+    for word in ("数据核查", "附录", "附表", "核实更正", "口径变化", "gwstats", "docs/rules.md", ".xlsx", "Sheet"):
+        assert word not in text, word
 
 
 def test_group_table_has_units_metrics_and_total_row(content):
@@ -73,23 +79,17 @@ def test_group_table_has_units_metrics_and_total_row(content):
 def test_docx_has_sentences_tables_pictures_and_chinese_fonts(docx_path):
     doc = Document(str(docx_path))
     paras = [p.text for p in doc.paragraphs]
-    assert paras[0] == f"{ORG}2018年度关心下一代工作统计分析"
-    assert paras[1] == "总体情况"  # no date line under the title: the footer says when it was produced
+    assert paras[0] == f"{ORG}2018年度\n关心下一代工作统计分析"  # two balanced lines, broken after the year
+    assert paras[1] == "一、总体情况"  # no date line under the title: the footer says when it was produced
     footer = "\n".join(p.text for p in doc.sections[0].footer.paragraphs)
     assert ORG in footer and "制" in footer
     assert ORG_SENTENCE in paras and WULAO_SENTENCE in paras and LEGAL_SENTENCE in paras
-    assert "附录一 填报情况" in paras and "附录二 数据核查" in paras
-    # 4 group tables + the 填报情况 table + the 数据核查 table
-    assert len(doc.tables) == 6
-    findings = doc.tables[-1]
-    assert [c.text for c in findings.rows[0].cells] == ["级别", "单位", "指标", "说明", "来源"]
-    assert any("桐城" in r.cells[1].text and "95" in r.cells[3].text for r in findings.rows[1:])
+    assert not any(p.startswith("附录") for p in paras)
+    # the 4 group tables only: 填报情况 and 数据核查 are the office's check list
+    assert len(doc.tables) == 4
     first = doc.tables[0]
     assert first.rows[0].cells[0].text == "单位"
     assert first.rows[-1].cells[0].text == "合计" and first.rows[-1].cells[1].text == "188"
-    status_table = next(t for t in doc.tables if t.rows[0].cells[1].text == "状态")
-    states = {r.cells[0].text: r.cells[1].text for r in status_table.rows[1:]}
-    assert states["宿松县公安局关工委"] == "未报"
     # one chart per group section
     assert len(doc.inline_shapes) == 4
     # East Asian fonts on the styles, so Word shows 宋体/黑体
@@ -157,7 +157,7 @@ def test_overview_highlights_and_problems(content):
     heads = [b.text for b in blocks if b.kind == "heading"]
 
     def section(name):
-        i = next(k for k, b in enumerate(blocks) if b.kind == "heading" and b.text == name)
+        i = next(k for k, b in enumerate(blocks) if b.kind == "heading" and b.text.endswith("、" + name))
         out = []
         for b in blocks[i + 1:]:
             if b.kind == "heading":
@@ -173,14 +173,14 @@ def test_overview_highlights_and_problems(content):
     # only increases a reader can check against last year's total: none that holds on the comparable basis alone
     assert "增幅较大的有：" in good and "最多的是" in good and "可比口径" not in good
     bad = section("存在问题")
-    assert "未报送报表的有宿松县公安局" in bad
-    assert "数据核查发现" in bad and "-" not in bad  # finding types in words, never codes
-    assert heads.index("主要亮点") < heads.index("存在问题") < heads.index("附录一 填报情况")
-    # the appendix writes counts as the body does: no spaces around the figures
-    appendix = section("附录一 填报情况")
-    assert "应报7个单位，已报6个" in appendix and " 个" not in appendix
-    # the methods note closes the report
+    # problems of the work (units below the target, units not reported), never of the data checks
+    assert bad.split("\n")[:-1] == ["五好达标率低于80%目标的有潜山县公安局、望江县公安局。",
+                               "组织覆盖率低于100%目标的有潜山县公安局、望江县公安局。",
+                               "未报送报表的有宿松县公安局，其数据未计入本报告。"]
+    assert heads.index("六、主要亮点") < heads.index("七、存在问题") == len(heads) - 1
+    # the methods note closes the report, in plain words
     assert blocks[-1].text.startswith("说明：同比变化均与2017年比较")
+    assert "gwstats" not in blocks[-1].text and "rules.md" not in blocks[-1].text
 
 
 def test_group_charts_only_where_most_units_gave_the_figure(demo_run):
@@ -217,14 +217,73 @@ def test_check_list_is_its_own_document(chart_ws, tmp_path):
     r = runner.invoke(app, ["report", "-w", str(chart_ws.root), "--year", "2018", "-o", str(tmp_path / "r.docx"),
                             "--date", "2019年1月15日", "--checks", str(tmp_path / "核查清单.docx")])
     assert r.exit_code == 0, r.output
-    assert "核查清单" in r.output
+    assert f"已生成数据核查清单（填报情况和数据核查，供本单位核实，不随报告上报）：{tmp_path / '核查清单.docx'}" in r.output
+    assert not (tmp_path / "r_数据核查清单.docx").exists()  # --checks FILE: there, not beside
     checks = Document(str(tmp_path / "核查清单.docx"))
     text = "\n".join(p.text for p in checks.paragraphs)
-    assert checks.paragraphs[0].text == f"{ORG}2018年度统计数据核查清单"
+    assert checks.paragraphs[0].text == f"{ORG}\n2018年度统计数据核查清单"
     assert "一、填报情况" in text and "二、数据核查" in text and "附录" not in text
     assert "2019年1月15日" in text
     cells = {c.text for t in checks.tables for row in t.rows for c in row.cells}
     assert {"级别", "单位", "指标", "说明"} <= cells
+    # the findings the report no longer holds are all here, with the cell they come from
+    assert any("桐城" in r.cells[1].text and "95" in r.cells[3].text for t in checks.tables for r in t.rows[1:]
+               if len(r.cells) == 5)
     r = runner.invoke(app, ["report", "-w", str(chart_ws.root), "--year", "2018", "-o", str(tmp_path / "r2.docx"),
                             "--date", "下周一"])
     assert r.exit_code != 0 and "成文日期应写作" in r.output and "Traceback" not in r.output
+
+
+def test_cli_writes_the_check_list_beside_the_report_and_says_where(chart_ws, tmp_path):
+    runner = CliRunner()
+    r = runner.invoke(app, ["report", "-w", str(chart_ws.root), "--year", "2018", "-o", str(tmp_path / "分析.docx")])
+    assert r.exit_code == 0, r.output
+    beside = tmp_path / "分析_数据核查清单.docx"
+    assert beside.is_file() and f"已生成数据核查清单（填报情况和数据核查，供本单位核实，不随报告上报）：{beside}" in r.output
+    text = "\n".join(p.text for p in Document(str(beside)).paragraphs)
+    assert "一、填报情况" in text and "二、数据核查" in text
+    r = runner.invoke(app, ["report", "-w", str(chart_ws.root), "--year", "2018", "-o", str(tmp_path / "b.html"),
+                            "--no-checks"])
+    assert r.exit_code == 0 and "数据核查清单" not in r.output and not (tmp_path / "b_数据核查清单.html").exists()
+
+
+def test_html_and_markdown_end_with_the_organisation_and_date(chart_ws, tmp_path):
+    html_text = R.make_report(chart_ws, 2018, tmp_path / "r.html", charts=False, date="2019-01-15").read_text("utf-8")
+    assert html_text.endswith(f'<p class="ending">{ORG}<br>2019年1月15日</p>\n</body></html>')
+    assert f"<h1>{ORG}2018年度<br>关心下一代工作统计分析</h1>" in html_text
+    md = R.make_report(chart_ws, 2018, tmp_path / "r.md", charts=False, date="2019-01-15").read_text("utf-8")
+    assert md.rstrip().endswith(f'<p align="right">{ORG}<br>2019年1月15日</p>')
+    assert md.count("2019年1月15日") == 1  # once, at the end (not under the title)
+
+
+@pytest.mark.parametrize("title, lines", [
+    ("青溪县关工委2020年度关心下一代工作统计分析", ["青溪县关工委2020年度", "关心下一代工作统计分析"]),
+    ("安庆市公安局关工委2018年度关心下一代工作统计分析", ["安庆市公安局关工委2018年度", "关心下一代工作统计分析"]),
+    ("某县2020年度关心下一代工作统计分析", ["某县2020年度关心下一代工作统计分析"]),  # fits one line
+])
+def test_title_on_one_or_two_balanced_lines(title, lines):
+    assert R.title_lines(title) == lines
+    assert all(R._ems(line) <= R.TITLE_EMS for line in lines)
+
+
+def test_problems_name_falls_and_items_nobody_filled_and_headings_follow_the_figure(tmp_path):
+    """存在问题 speaks of the work: a rate that fell (both over all units and on the comparable basis),
+    an item filled last year and by nobody this year; the section's heading says 下降到, never 稳步推进."""
+    from store_builders import add_submission, make_ws
+
+    ws = make_ws(tmp_path, [("C", "青溪县关工委", None), ("A", "甲镇关工委", "C"), ("B", "乙镇关工委", "C")])
+    add_submission(ws, "A", 2019, {"org_total": 10, "org_wuhao": 8, "legal_lessons": 12})
+    add_submission(ws, "B", 2019, {"org_total": 10, "org_wuhao": 8, "legal_lessons": 9})
+    add_submission(ws, "A", 2020, {"org_total": 10, "org_wuhao": 7})
+    add_submission(ws, "B", 2020, {"org_total": 10, "org_wuhao": 7})
+    content = R.build_report(ws, 2020, charts=False)
+    heads = [b.text for b in content.blocks if b.kind == "heading"]
+    assert "二、组织建设有待加强，“五好”达标率下降到70%" in heads
+    assert not any("稳步推进" in h or "壮大" in h for h in heads)
+    i = heads.index(next(h for h in heads if h.endswith("存在问题")))
+    blocks = [b for b in content.blocks if b.kind == "heading"]
+    start = content.blocks.index(blocks[i])
+    problems = [b.text for b in content.blocks[start + 1:] if b.kind == "para"]
+    assert "比上年下降的有：达到五好标准组织数14个，比上年减少2个；五好达标率70%，比上年下降10个百分点。" in problems
+    assert "法制课场次上年有数，本年各单位均未填报。" in problems
+    assert not any("核查" in p for p in problems)

@@ -83,4 +83,4 @@ def test_approx_reaches_rates_per_head_figures_and_changes(tmp_path):
     # the figure is at least 800 (800多): 800余人; the change from it may be more or less: 约100人
     assert "资助困难学生800余人，比上年增加约100人" in text
     assert "人均资助金额约1250.00元，比上年增加约107.14元" in text  # 2 decimals, as in the tables
-    assert "占约90.0%" in text
+    assert "占约90%" in text  # one decimal in the text, none when whole

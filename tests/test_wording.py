@@ -129,7 +129,7 @@ def test_group_sentence_like_the_jian_an_summary():
     }
     cat = load_default()
     text = w.catalog_group_sentence(cat, "组织建设", records, scope="全市")
-    assert text == "全市共有关工委组织218个，比上年增加6个；其中达到“五好”标准的176个，占80.7%，比上年提高8.0个百分点。"
+    assert text == "全市共有关工委组织218个，比上年增加6个；其中达到“五好”标准的176个，占80.7%，比上年提高8个百分点。"
 
 
 def test_group_sentence_skips_metrics_without_data_and_says_nothing_for_an_empty_group():
@@ -141,7 +141,7 @@ def test_group_sentence_skips_metrics_without_data_and_says_nothing_for_an_empty
         "rate_wulao_core": _rec("五老骨干占比", "%", "rate", 802 / 2503 * 100, None),
     }
     text = w.catalog_group_sentence(cat, "五老队伍", records, scope="全市")
-    assert text == "全市共有五老志愿者2503人，比上年增加135人；其中五老骨干802人，占32.0%。"
+    assert text == "全市共有五老志愿者2503人，比上年增加135人；其中五老骨干802人，占32%。"
     assert "退休民警" not in text
     assert w.catalog_group_sentence(cat, "宣传", {}, scope="全市") == ""
 
@@ -154,7 +154,7 @@ def test_group_sentence_with_unchanged_count_and_a_standalone_indicator():
         "avg_aid": _rec("人均资助金额", "元", "rate", 1539.77, None),
     }
     text = w.catalog_group_sentence(cat, "帮扶助学", records, scope="全县")
-    assert text == "全县资助困难学生88人，与上年持平；资助金额13.55万元，比上年减少1.20万元；人均资助金额1539.77元。"
+    assert text == "全县资助困难学生88人，与上年持平；资助金额13.6万元，比上年减少1.2万元；人均资助金额1539.77元。"
 
 
 def test_approximate_values_say_yue():
@@ -169,9 +169,9 @@ def test_approximate_values_say_yue():
 
 def test_person_times_in_wan_keep_one_form_in_a_sentence():
     rec = _rec("受教育师生人次", "人次", "count", D(80000), D(6000))
-    assert w.value_clause(rec) == "受教育师生8.0万人次，比上年增加0.6万人次"
+    assert w.value_clause(rec) == "受教育师生8万人次，比上年增加0.6万人次"
     rec = _rec("受教育师生人次", "人次", "count", D(80000), D(-600))
-    assert w.value_clause(rec) == "受教育师生8.0万人次，比上年减少0.1万人次"
+    assert w.value_clause(rec) == "受教育师生8万人次，比上年减少0.1万人次"
     rec = _rec("受教育师生人次", "人次", "count", D(9600), D(600))
     assert w.value_clause(rec) == "受教育师生9600人次，比上年增加600人次"
 
@@ -214,11 +214,11 @@ def test_parts_of_a_total_follow_it_with_qizhong():
         "donations_wulao": _rec("五老捐款捐物", "万元", "amount", D("15.20"), D("1.70")),
     }
     text = w.catalog_group_sentence(cat, "帮扶助学", records, scope="全市")
-    assert text == "全市捐款捐物35.60万元，比上年增加3.33万元，其中社会力量20.40万元、五老15.20万元。"
+    assert text == "全市捐款捐物35.6万元，比上年增加3.3万元，其中社会力量20.4万元、五老15.2万元。"
     # without the total the parts are said on their own
     del records["donations"]
     text = w.catalog_group_sentence(cat, "帮扶助学", records, scope="全市")
-    assert text.startswith("全市协调社会力量捐款20.40万元，比上年增加1.63万元；五老捐款捐物15.20万元")
+    assert text.startswith("全市协调社会力量捐款20.4万元，比上年增加1.6万元；五老捐款捐物15.2万元")
 
 
 def test_part_name_drops_what_the_total_says():

@@ -29,7 +29,8 @@ def book(tmp_path):
 
 
 def rows(sheet):
-    return [list(r) for r in sheet.iter_rows(values_only=True)]
+    """The sheet's values, a header's line break before its unit （个） read away."""
+    return [[v.replace("\n", "") if isinstance(v, str) else v for v in r] for r in sheet.iter_rows(values_only=True)]
 
 
 def test_sheets_titles_and_frozen_header(book):
@@ -307,3 +308,39 @@ def test_a_province_workbook_describes_the_levels_down_to_the_counties(tmp_path,
     sheet = wb["填报情况"]
     cell = sheet.cell(row=head + 1, column=1)
     assert cell.font.b and cell.border.left.style == "thin" and sheet.freeze_panes
+
+
+def test_headers_break_before_their_unit_never_inside_it(book):
+    """A header too wide for its column wraps before （个）: the unit and its brackets stay on one line,
+    the column is wide enough for it, and the row is tall enough for the lines."""
+    from gwstats.render.workbook import display_width
+
+    wb, _ = book
+    broken = 0
+    for sh in wb.worksheets:
+        for c in sh[3]:
+            if not isinstance(c.value, str) or "（" not in c.value:
+                continue
+            width = sh.column_dimensions[c.column_letter].width
+            main, _, unit = c.value.partition("（")
+            if display_width(c.value) + 2 > width:  # would wrap
+                assert main.endswith("\n"), (sh.title, c.value)
+                assert display_width("（" + unit) + 2 <= width, (sh.title, c.value, width)
+                lines = sum(-(-display_width(p) // (width - 2)) for p in c.value.split("\n"))
+                assert (sh.row_dimensions[3].height or 15) >= 15 * lines, (sh.title, c.value)
+                broken += 1
+    assert broken  # 资助金额（万元）, 关工委组织数（个） …
+
+
+def test_summary_sheet_says_when_shown_amounts_do_not_add_up(tmp_path):
+    ws = make_ws(tmp_path, UNITS, name="测试市关工委")
+    add_submission(ws, "A1", 2018, {"aid_amount": "1.005"})
+    add_submission(ws, "B", 2018, {"aid_amount": "2.005"})
+    path = write_workbook(ws, ws.rollup(2018), tmp_path / "汇总.xlsx")
+    notes = [v for r in rows(openpyxl.load_workbook(path)["汇总"]) for v in r if isinstance(v, str) and "四舍五入" in v]
+    assert notes  # 1.01 + 2.01 shown, 合计 3.01 (3.010 exact)
+    ws2 = make_ws(tmp_path / "2", UNITS, name="测试市关工委")
+    add_submission(ws2, "A1", 2018, {"aid_amount": "1.25"})
+    add_submission(ws2, "B", 2018, {"aid_amount": "2.5"})
+    path = write_workbook(ws2, ws2.rollup(2018), tmp_path / "汇总2.xlsx")
+    assert not [v for r in rows(openpyxl.load_workbook(path)["汇总"]) for v in r if isinstance(v, str) and "四舍五入" in v]

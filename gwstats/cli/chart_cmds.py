@@ -97,21 +97,27 @@ def report(
     template: Annotated[Optional[Path], typer.Option("--template", "-t", help="本单位的 Word 模板（.docx）：沿用其样式、页面设置和页眉页脚（默认 templates/报告模板.docx 的版式）", show_default=False)] = None,
     allow_errors: Annotated[bool, typer.Option("--allow-errors", help="数据核查有错误时照样生成（受影响的数字旁标注）")] = False,
     date: Annotated[Optional[str], typer.Option("--date", help="成文日期，如 2021-01-15 或 2021年1月15日（默认：gwstats.toml [report] date，其次今天）", show_default=False)] = None,
-    checks: Annotated[Optional[Path], typer.Option("--checks", help="另把填报情况和数据核查清单写入此文件（.docx / .md / .html），供本单位核实", show_default=False)] = None,
+    checks: Annotated[Optional[Path], typer.Option("--checks", help="本单位核实用的填报情况和数据核查清单写入此文件（.docx / .md / .html；默认写在报告旁：报告名_数据核查清单）", show_default=False)] = None,
+    no_checks: Annotated[bool, typer.Option("--no-checks", help="不另写数据核查清单")] = False,
     workspace: WorkspaceOpt = None,
 ):
-    """生成统计分析报告：总体情况、各分组的文字、表格和图表，附填报情况与数据核查；文末落款和成文日期。
+    """生成统计分析报告（报上级用）：总体情况、各方面的文字、表格和图表、主要亮点、存在问题，文末落款和成文日期。
+    填报情况和数据核查不写入报告，另写一份数据核查清单供本单位核实。
 
-    例：gwstats report --year 2018 -o 分析.docx --date 2019-1-15 --checks 核查.docx
+    例：gwstats report --year 2018 -o 分析.docx --date 2019-1-15
     """
+    from gwstats.render.report import checks_path
+
     ws = open_workspace(workspace)
     year = ws.year_or_default(year)
     _gate(ws, year, unit, "报告", allow_errors)
+    wanted = None if no_checks else (checks if checks is not None else True)
     path = ws.report(year, output, fmt=fmt.value if fmt else None, unit=unit, level=level,
-                     template=template, date=date, checks=checks)
+                     template=template, date=date, checks=wanted)
     typer.echo(f"已生成报告：{path}")
-    if checks is not None:
-        typer.echo(f"已生成数据核查清单：{checks}")
+    listed = checks_path(path, wanted)
+    if listed is not None:
+        typer.echo(f"已生成数据核查清单（填报情况和数据核查，供本单位核实，不随报告上报）：{listed}")
 
 
 def _gate(ws, year: int, unit, what: str, allow: bool):

@@ -344,10 +344,16 @@ class _Sample:
     def report(self, s: Step, fmt: str):
         self.out.mkdir(parents=True, exist_ok=True)
         path = self.out / f"{self.info['name']}{self.year}年度统计分析.{fmt}"
-        written = self.ws.report(self.year, path, fmt=fmt)
+        from gwstats.render.report import checks_path
+
+        checks = fmt == "docx"  # the office's check list beside the Word report, as `gwstats report` writes it
+        written = self.ws.report(self.year, path, fmt=fmt, checks=checks)
         s.outputs.append(Path(written) if isinstance(written, (str, Path)) else path)
-        s.detail = f"已写入 {path.name}"
-        self.echo(f"  gwstats report --year {self.year} --format {fmt} -o {path.name} —— 已写入")
+        listed = checks_path(Path(written), checks) if isinstance(written, (str, Path)) else None
+        if listed is not None:
+            s.outputs.append(listed)
+        s.detail = f"已写入 {path.name}" + (f"，数据核查清单 {listed.name}" if listed is not None else "")
+        self.echo(f"  gwstats report --year {self.year} --format {fmt} -o {path.name} —— {s.detail}")
 
 
 def set_standard_charts(config_path: Path, entries: list[str]):

@@ -148,9 +148,32 @@ def fill_form(ws, year: int, form, output, unit: str | None = None, prefer: str 
     _fill_header_fields(wb, grids, tables, res, {
         "填报单位": unit_name, "年度": year, "口径": "汇总", "填报人": settings.get("filled_by"),
         "联系电话": settings.get("phone"), "填报日期": settings.get("fill_date") or dt.date.today().isoformat()})
+    for name in dict.fromkeys(t.sheet for t in tables):
+        a4_unless_set(wb[name])
     save_book(wb, output)
     res.lost = lost_parts(form, output)
     return res
+
+
+def a4_unless_set(sheet):
+    """The superior's form prints on A4 portrait, one page wide, as the return sent up does, unless
+    the form itself sets its paper, orientation or fitting (then the superior's choice stands):
+    without a paper size it prints on the printer's default (US Letter in many drivers), cut at the edge."""
+    from gwstats.forms.return_sheet import A4
+
+    ps = sheet.page_setup
+    if ps.paperSize is None:
+        ps.paperSize = A4
+    if ps.orientation is None:
+        ps.orientation = "portrait"
+    props = sheet.sheet_properties.pageSetUpPr
+    if props is None or props.fitToPage is None:
+        from openpyxl.worksheet.properties import PageSetupProperties
+
+        if props is None:
+            sheet.sheet_properties.pageSetUpPr = props = PageSetupProperties()
+        props.fitToPage = True
+        ps.fitToWidth, ps.fitToHeight = 1, 0
 
 
 _PARTS = (("图表", lambda n: n.startswith("xl/charts/chart")), ("图片", lambda n: n.startswith("xl/media/")),

@@ -49,6 +49,10 @@ class Metric:
         return year is None or ((self.since is None or self.since <= year) and (self.until is None or year <= self.until))
 
 
+# the rates a 关工委 group is judged by (五好达标率, 组织覆盖率, 法制副校长配备率)
+COVERAGE_RATE_ENDINGS = ("达标率", "覆盖率", "配备率")
+
+
 @dataclass(frozen=True)
 class Indicator:
     code: str
@@ -64,6 +68,12 @@ class Indicator:
     @property
     def is_percent(self) -> bool:
         return self.display == "%"
+
+    @property
+    def is_headline(self) -> bool:
+        """A rate the group is judged by: one the office set a target for, or a coverage rate (达标率,
+        覆盖率, 配备率), with or without a target. Headlines, section headings and charts state it."""
+        return self.target is not None or (self.is_percent and self.name.endswith(COVERAGE_RATE_ENDINGS))
 
     @property
     def unit(self) -> str:

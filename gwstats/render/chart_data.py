@@ -339,10 +339,6 @@ def entry_label(ws, kind: str, metrics: list[str]) -> str:
     return f"{KIND_WORDS.get(kind, kind)}：{'、'.join(names)}"
 
 
-# the rates a group is judged by: drawn as its chart even where the office set no target
-COVERAGE_RATE_ENDINGS = ("达标率", "覆盖率", "配备率")
-
-
 def group_chart(cat, res, idx: dict, group: str) -> tuple[str, str] | None:
     """A group's chart, when its data can carry one: its indicator with a target (rate), else its
     coverage rate (达标率, 覆盖率, 配备率: the rates a 关工委 reports on, with or without a target), else its
@@ -358,7 +354,7 @@ def group_chart(cat, res, idx: dict, group: str) -> tuple[str, str] | None:
 
     rates = [i for i in cat.indicators.values() if i.group == group and fit(i.code)]
     ind = next((i for i in rates if i.target is not None), None) or next(
-        (i for i in rates if i.is_percent and i.name.endswith(COVERAGE_RATE_ENDINGS)), None)
+        (i for i in rates if i.is_headline), None)
     if ind is not None:
         return "rate", ind.code
     metric = next((m for m in cat.metrics_in_group(group) if fit(m.code)), None)

@@ -62,7 +62,14 @@ APPENDIX_WORD = "附录"  # the ending comes before the appendices
 
 def add_ending(doc, organisation: str, date: str, body_size: float):
     """落款 and 成文日期 as 公文 set them: the date right-aligned four characters from the margin, the
-    organisation centred above it; an empty line before them."""
+    organisation centred above it; an empty line before them. The body's last lines go with them to
+    the next page where they do not fit, so the 落款 never stands alone on a page."""
+    body = doc.element.body
+    last = [el for el in body.iterchildren() if el.tag == qn("w:p")]
+    if last:
+        from docx.text.paragraph import Paragraph
+
+        Paragraph(last[-1], doc).paragraph_format.keep_with_next = True
     blank = doc.add_paragraph()
     blank.paragraph_format.first_line_indent = Pt(0)
     blank.paragraph_format.keep_with_next = True

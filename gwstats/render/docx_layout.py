@@ -430,7 +430,12 @@ def render(content, path: Path, template: Path | None = None) -> Path:
     """Write ``content`` (a :class:`ReportContent`) as .docx, on ``template`` or the house document."""
     doc = open_template(template) if template else default_document()
     body_indent = Pt(2 * BODY_SIZE)
-    title = _para(doc, content.title, "Title")
+    lines = content.title_lines() if hasattr(content, "title_lines") else [content.title]
+    title = _para(doc, lines[0], "Title")
+    for line in lines[1:]:  # a long title on two balanced lines, broken where the words allow
+        run = title.runs[0]
+        run.add_break()
+        run.add_text(line)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     ended = False
     for b in content.blocks:

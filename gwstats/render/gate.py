@@ -55,11 +55,12 @@ def error_note(errors: list) -> str:
 def mark_prose(text: str, records, marks) -> str:
     """A sentence with the mark after each figure of ``records`` (the 合计's records it was written from)
     that an open error touches: ``捐款捐物8002.40万元※``. The figure is found as the wording writes it
-    (render/wording.py: number, rate, the 约/余 forms); a figure not found is left as it is (the note
+    (render/wording.py: number, rate, the 约/余 forms; render/reading.py: rounded for reading); a figure not found is left as it is (the note
     under the paragraph still names the error)."""
     import re
 
     from gwstats.analysis.marks import MARK
+    from gwstats.render import reading as R
     from gwstats.render import wording as W
 
     if not marks or not text:
@@ -69,10 +70,10 @@ def mark_prose(text: str, records, marks) -> str:
             continue
         measure, kind = rec.get("measure", ""), rec.get("kind", "count")
         if kind == "rate":
-            shown = {W.rate(rec["value"], measure or "%")}
+            shown = {W.rate(rec["value"], measure or "%"), R.rate(rec["value"], measure or "%")}
         else:
             shown = {W.number(rec["value"], measure, kind, approx=bool(rec.get("approx"))),
-                     W.number(rec["value"], measure, kind)}
+                     W.number(rec["value"], measure, kind), R.figure(rec["value"], measure, kind)}
         for s in sorted(filter(None, shown), key=len, reverse=True):
             text = re.sub(rf"(?<![\d.]){re.escape(s)}(?![\d.%{MARK}])", lambda m: m.group(0) + MARK, text)
     return text

@@ -22,8 +22,11 @@ from gwstats.analysis.marks import MARK, ErrorMarks
 from gwstats.core.output import write_whole
 
 FORMATS = ("docx", "md", "html")
-RULES_SENTENCE = ("本报告的合计、比率、同比（含可比口径）和四舍五入均按《gwstats 统计口径说明》"
-                  "（docs/rules.md）计算：合计为各单位本级数逐级相加，比率由合计的分子、分母重新计算。")
+# the closing note in plain words: what a reader needs to recompute the figures, nothing of software
+RULES_SENTENCE = ("本报告的合计为各单位本级数逐级相加，比率由合计后的分子、分母重新计算；"
+                  "文中数字按四舍五入取整或保留一位小数，精确数见各表。")
+TITLE_EMS = 20.0  # characters of 二号 (22 pt) on a line of A4 text width (156 mm, GB/T 9704)
+CHECKS_SUFFIX = "_数据核查清单"  # the office's check list written beside the report
 
 
 @dataclass
@@ -58,6 +61,34 @@ class ReportContent:
     def images(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "image"]
 
+    def title_lines(self) -> list[str]:
+        return title_lines(self.title)
+
+
+def _ems(text: str) -> float:
+    import unicodedata
+
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
+
+
+def title_lines(title: str, width: float = TITLE_EMS) -> list[str]:
+    """The title on one line where it fits, else on two balanced lines broken at a sensible point:
+    after the year (``青溪县关工委2020年度`` / ``关心下一代工作统计分析``), else after the organisation."""
+    import re
+
+    if _ems(title) <= width:
+        return [title]
+    year = {m.end() for m in re.finditer(r"\d{4}年度?", title)}
+    points = year | {m.start() for m in re.finditer("关心下一代", title)}
+    points |= {m.end() for m in re.finditer("关工委", title)}
+    fits = [k for k in points if 0 < k < len(title) and max(_ems(title[:k]), _ems(title[k:])) <= width]
+    if not fits:  # no sensible point fits: the middle
+        k = len(title) // 2
+        return [title[:k], title[k:]]
+    # the most balanced; among equals after the year
+    k = min(fits, key=lambda k: (round(abs(_ems(title[:k]) - _ems(title[k:])), 2), k not in year, k))
+    return [title[:k], title[k:]]
+
 
 def _chinese_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
@@ -83,6 +114,9 @@ class _Facts:
 
 def build_report(ws, year: int, *, unit: str | None = None, level: int | None = None,
                  charts: bool = True, today: dt.date | None = None) -> ReportContent:
+    """The report a superior receives: 一、总体情况, a section per group with data (its heading a
+    summary sentence), 主要亮点, 存在问题, the closing note. No data checks (those are the office's:
+    :func:`build_check_list`), no software or file words."""
     f = _gather(ws, year, unit, level)
     org, org_from_units = S.organisation_named(ws)
     content = ReportContent(W.report_title(org, year), org, _chinese_date(today or dt.date.today()))
@@ -91,27 +125,30 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
     groups = cat.groups()
     sentences = {g: W.catalog_group_sentence(cat, g, f.root_recs, f.scope, f.prefix) for g in groups}
     sentences = {g: mark_prose(t, f.root_recs.values(), f.marks) for g, t in sentences.items()}
-    add(Block("heading", "总体情况", 1))
+    section = 1
+    add(Block("heading", f"{chinese_ordinal(section)}、总体情况", 1))
     add(Block("para", mark_prose(_overview(f, [g for g in groups if not sentences[g]]), f.root_recs.values(), f.marks)))
     if f.check is not None and f.check.has_errors:  # written over an open error (--allow-errors): said under it
         add(Block("note", S.error_note(f.check)))
-    section = 0
+    table = 0
     for g in groups:
         if sentences[g]:
             section += 1
-            content.blocks += _group_section(f, g, section, sentences[g], charts)
+            table += 1
+            content.blocks += _group_section(f, g, section, table, sentences[g], charts)
     if f.res.units:
         good = S.highlights(cat, f.res, f.by_key, f.root_recs, f.prefix, f.check)
         if good:
-            add(Block("heading", "主要亮点", 1))
+            section += 1
+            add(Block("heading", f"{chinese_ordinal(section)}、主要亮点", 1))
             for text in good:
                 add(Block("para", text))
-        add(Block("heading", "存在问题", 1))
-        for text in S.problems(cat, f.res, f.by_key, f.root_recs, f.status, f.check):
+        section += 1
+        add(Block("heading", f"{chinese_ordinal(section)}、存在问题", 1))
+        for text in S.problems(cat, f.res, f.by_key, f.root_recs, f.status, f.check, f.prefix):
             add(Block("para", text))
-    content.blocks += _status_appendix(f) + _check_appendix(f)
     basis = _basis(f)
-    add(Block("note", "说明：" + basis + RULES_SENTENCE if basis else RULES_SENTENCE))
+    add(Block("note", "说明：" + basis + RULES_SENTENCE if basis else "说明：" + RULES_SENTENCE))
     if org_from_units:
         add(Block("note", S.NAME_FROM_UNITS_NOTE + "。"))
     return content
@@ -148,18 +185,13 @@ def _gather(ws, year: int, unit: str | None, level: int | None) -> _Facts:
 
 
 def _overview(f: _Facts, empty: list[str]) -> str:
-    """The 总体情况 paragraph: who reported, the headline figures, empty groups, the check's count."""
+    """The 总体情况 paragraph: who reported, the headline figures, groups nobody filled."""
     text = f"{f.year}年度，{f.root_name}所属各单位报送关心下一代工作统计报表。"
     if f.status is not None:
         text += W.coverage_sentence(f.status.reported, f.status.expected, f.status.missing, len(f.status.covered))
     text += S.headline_sentence(f.ws.catalog, f.root_recs, f.scope, f.prefix)
     if empty:
         text += f"{'、'.join(empty)}等方面各单位均未填报数据，本报告从略。"
-    if f.check is not None and f.check.findings:
-        errors, warns = f.check.count("error"), f.check.count("warning")
-        parts = [f"错误{errors}处" if errors else "", f"提醒{warns}处" if warns else ""]
-        parts = [p for p in parts if p] or [f"说明{len(f.check.findings)}处"]
-        text += f"数据核查发现{'、'.join(parts)}，详见附录二。"
     return text
 
 
@@ -176,15 +208,18 @@ def _basis(f: _Facts) -> str:
     return basis + "。"
 
 
-def _group_section(f: _Facts, g: str, section: int, sentence: str, charts: bool) -> list[Block]:
-    """One group of the catalog: heading, sentence, the table by unit and (when drawn) its chart."""
+def _group_section(f: _Facts, g: str, section: int, number: int, sentence: str, charts: bool) -> list[Block]:
+    """One group of the catalog: its heading (a summary sentence), sentence, the table by unit and
+    (when drawn) its chart. ``number``: of the group's table and chart (表1, 图1)."""
     cat, res, by_key, root = f.ws.catalog, f.res, f.by_key, f.res.root
-    blocks = [Block("heading", f"{chinese_ordinal(section)}、{g}", 1), Block("para", sentence)]
+    heading = S.section_heading(cat, res, by_key, g, f.root_recs, f.marks)
+    blocks = [Block("heading", f"{chinese_ordinal(section)}、{heading}", 1), Block("para", sentence)]
     codes = [m.code for m in cat.metrics_in_group(g)] + [i.code for i in cat.indicators.values() if i.group == g]
     keys = res.row_keys
     codes = [c for c in codes if c in res.metrics and any(
         (by_key.get((u, c)) or {}).get("value") is not None for u in keys)]
-    columns = ["单位"] + [f"{cat.label_of(c)}（{cat.unit_of(c)}）" for c in codes]
+    codes, left_out = _mostly_blank_cells(f, codes)
+    columns = ["单位"] + [f"{_column_label(cat, c)}（{cat.unit_of(c)}）" for c in codes]
     rows = []
     for u in keys:
         name = "合计" if u == root and root not in res.units else W.short_unit(res.row_name(u))
@@ -194,7 +229,7 @@ def _group_section(f: _Facts, g: str, section: int, sentence: str, charts: bool)
             row.append(W.plain_number(r.get("value"), r.get("kind", "count"), r.get("measure", "")))
         rows.append(row)
     kinds = [(by_key.get((root, c)) or {}).get("kind", "count") for c in codes]
-    note = rounding_note(rows, kinds)
+    note = "；".join(n for n in (rounding_note(rows, kinds), left_out) if n)
     if f.marks:  # written over an open error (--allow-errors): the figures it touches marked, said under
         hit = False
         for row, u in zip(rows, keys):
@@ -203,15 +238,41 @@ def _group_section(f: _Facts, g: str, section: int, sentence: str, charts: bool)
                     row[k], hit = row[k] + MARK, True
         if hit:
             note = "；".join(x for x in (note, f.marks.note(metrics=codes)) if x)
-    blocks.append(Block("table", f"表{section} {f.year}年{g}情况（空白为未填报）", columns=columns, rows=rows, note=note))
+    blocks.append(Block("table", f"表{number} {f.year}年{g}情况（空白为未填报）", columns=columns, rows=rows, note=note))
     if charts and res.units:
-        image = _group_chart(f, g, section)
+        image = _group_chart(f, g, number)
         if image is not None:
             blocks.append(image)
     return blocks
 
 
-def _group_chart(f: _Facts, g: str, section: int) -> Block | None:
+def _column_label(cat, code: str) -> str:
+    """A column's name: a cross-tab cell reads as words (村·关工委组织数 → 村关工委组织数)."""
+    return cat.label_of(code).replace("·", "")
+
+
+def _mostly_blank_cells(f: _Facts, codes: list[str]) -> tuple[list[str], str]:
+    """The columns of a group's table without the cross-tab cells (a form's 组织类型表) that fewer than
+    half of the listed units filled: a mostly blank wide table is not printed; a note says which
+    table was left out and how many units filled it."""
+    res, cat = f.res, f.ws.catalog
+    units = [u for u in res.row_keys if u != res.root and (res.extra is None or u != res.extra.key)]
+    dropped: dict[str, int] = {}
+    keep = []
+    for c in codes:
+        m = cat.metrics.get(c)
+        if m is not None and m.row and m.column:
+            filled = sum(1 for u in units if (f.by_key.get((u, c)) or {}).get("value") is not None)
+            if units and filled * 2 < len(units):
+                table = m.table or "分类数据"
+                dropped[table] = max(dropped.get(table, 0), filled)
+                continue
+        keep.append(c)
+    note = "；".join(f"{t}只有{n}个单位填报，本表未列出" for t, n in dropped.items())
+    return keep, note
+
+
+def _group_chart(f: _Facts, g: str, number: int) -> Block | None:
     from gwstats.render.chart_data import chart_data, group_chart
     from gwstats.render.charts import NoChartData, draw, png_bytes
 
@@ -224,10 +285,11 @@ def _group_chart(f: _Facts, g: str, section: int) -> Block | None:
     except NoChartData:
         return None
     style = f.style
-    # the caption carries the title: the picture does not repeat it
+    # the caption carries the title: the picture does not repeat it; the file (beside a Markdown
+    # report) is named by its number, never by a metric code
     fig = draw(replace(data, title=""), style)
-    return Block("image", f"图{section} {data.title}", png=png_bytes(fig, dpi=min(style.dpi, 150)),
-                 name=f"图{section:02d}_{code}.png")
+    return Block("image", f"图{number} {data.title}", png=png_bytes(fig, dpi=min(style.dpi, 150)),
+                 name=f"图{number:02d}.png")
 
 
 def _status_appendix(f: _Facts) -> list[Block]:
@@ -302,7 +364,7 @@ def _md_text(text: str) -> str:
 def render_md(content: ReportContent, path: Path) -> Path:
     img_dir = path.parent / f"{path.stem}_图表"
     e = _md_text
-    lines = [f"# {e(content.title)}", "", f"{e(content.organisation)}　{content.date}", ""]
+    lines = [f"# {e(content.title)}", ""]
     for b in content.blocks:
         if b.kind == "heading":
             lines += ["#" * (b.level + 1) + " " + e(b.text), ""]
@@ -321,6 +383,8 @@ def render_md(content: ReportContent, path: Path) -> Path:
             img_dir.mkdir(parents=True, exist_ok=True)
             write_whole(img_dir / b.name, lambda p, data=b.png: p.write_bytes(data))
             lines += [f"![{e(b.text)}]({img_dir.name}/{b.name})", "", f"*{e(b.text)}*", ""]
+    # the ending as the Word report has it: 落款 and 成文日期, right-aligned
+    lines += ['<p align="right">' + "<br>".join(e(t) for t in (content.organisation, content.date) if t) + "</p>", ""]
     write_whole(path, lambda p: p.write_text("\n".join(lines), encoding="utf-8"))
     return path
 
@@ -351,7 +415,7 @@ def render_html(content: ReportContent, path: Path) -> Path:
     env = Environment(loader=PackageLoader("gwstats.render", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True)
     page = env.get_template(HTML_TEMPLATE).render(
-        title=content.title, organisation=content.organisation, date=content.date,
+        title=content.title, title_lines=content.title_lines(), organisation=content.organisation, date=content.date,
         blocks=[_html_block(b) for b in content.blocks])
     write_whole(path, lambda p: p.write_text(page, encoding="utf-8"))
     return path
@@ -363,11 +427,12 @@ DEFAULT_TEMPLATE = "报告模板.docx"  # in templates/ (tools/make_report_templ
 
 def make_report(ws, year: int, output: str | Path, *, fmt: str | None = None, unit: str | None = None,
                 level: int | None = None, charts: bool = True, template: str | Path | None = None,
-                date=None, checks: str | Path | None = None) -> Path:
+                date=None, checks: str | Path | bool | None = None) -> Path:
     """Write the report; the format comes from ``fmt`` or the file's suffix (default .docx).
     ``template``: an office's own .docx whose styles, page set-up and header/footer the report uses.
-    ``date``: the 成文日期 (else gwstats.toml [report] date, else today). ``checks``: also write the check
-    list (填报情况 and 数据核查) to this file, in the format its suffix names."""
+    ``date``: the 成文日期 (else gwstats.toml [report] date, else today). ``checks``: also write the
+    office's check list (填报情况 and 数据核查) to this file, in the format its suffix names; ``True``:
+    beside the report (:func:`checks_path`)."""
     from gwstats.render.signing import signing_date
 
     signed = signing_date(ws.config.raw, date)
@@ -378,16 +443,30 @@ def make_report(ws, year: int, output: str | Path, *, fmt: str | None = None, un
         from gwstats.render.docx_layout import open_template
 
         open_template(Path(template))  # refuse a missing or damaged template before any work
-    if checks is not None:
-        check_path, check_fmt = _output(Path(checks), None)
-        content = build_check_list(ws, year, unit=unit, level=level, today=signed)
-        check_path.parent.mkdir(parents=True, exist_ok=True)
-        RENDER[check_fmt](content, check_path)
+    check_path = checks_path(path, checks)
     path.parent.mkdir(parents=True, exist_ok=True)
     content = build_report(ws, year, unit=unit, level=level, charts=charts, today=signed)
     if fmt == "docx":
-        return render_docx(content, path, Path(template) if template else None)
-    return RENDER[fmt](content, path)
+        written = render_docx(content, path, Path(template) if template else None)
+    else:
+        written = RENDER[fmt](content, path)
+    if check_path is not None:  # after the report: the office's list, never in place of it
+        check_path, check_fmt = _output(check_path, None)
+        listed = build_check_list(ws, year, unit=unit, level=level, today=signed)
+        check_path.parent.mkdir(parents=True, exist_ok=True)
+        RENDER[check_fmt](listed, check_path)
+    return written
+
+
+def checks_path(report: Path, checks: str | Path | bool | None) -> Path | None:
+    """Where the check list goes: ``checks`` as given (its suffix names the format), beside the report
+    (``集安市关工委2020年度统计分析_数据核查清单.docx``) for ``True``, nowhere for None / False."""
+    if checks is None or checks is False:
+        return None
+    if checks is True:
+        report = Path(report)
+        return report.with_name(report.stem + CHECKS_SUFFIX + report.suffix)
+    return _output(Path(checks), None)[0]
 
 
 def _output(path: Path, fmt: str | None) -> tuple[Path, str]:

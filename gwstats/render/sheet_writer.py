@@ -102,8 +102,13 @@ class SheetWriter:
     def header(self, names: list[str], freeze_cols: int = 1):
         self.header_row = len(self.rows) + 1
         self.ncols = max(self.ncols, len(names))
+        names = [header_lines(n) if isinstance(n, str) else n for n in names]
         for k, name in enumerate(names, 1):
-            self.widths[k] = max(self.widths.get(k, 0), min(display_width(name), 12))  # longer headers wrap
+            # longer headers wrap; a unit （个） is never split from its brackets; a header with other
+            # words in brackets (2019年（可比口径）) gets the room to stay whole
+            widest = HEAD_WIDTH_BRACKETS if "（" in str(name) and "\n" not in str(name) else HEAD_WIDTH
+            need = max((min(display_width(part), widest) for part in str(name).split("\n")), default=0)
+            self.widths[k] = max(self.widths.get(k, 0), need)
         self.freeze = f"{get_column_letter(freeze_cols + 1)}{len(self.rows) + 2}"
         self.rows.append(("header", list(names), None))
 
@@ -137,8 +142,9 @@ class SheetWriter:
                 ws.merged_cells.add(f"A{n}:{get_column_letter(self.ncols)}{n}")
                 lines = -(-display_width(values[0]) // shown_width)
             elif kind in ("header", "body", "total"):
-                lines = max((-(-display_width(shown_text(v, formats[k - 1] if formats and k - 1 < len(formats) else None))
-                              // max(6, self.widths.get(k, 0))) for k, v in enumerate(values, 1)), default=1)
+                lines = max((sum(-(-display_width(part) // max(6, self.widths.get(k, 0)))
+                                 for part in shown_text(v, formats[k - 1] if formats and k - 1 < len(formats) else None).split("\n"))
+                             for k, v in enumerate(values, 1)), default=1)
             else:
                 lines = 1
             if lines > 1:
@@ -222,6 +228,23 @@ class SheetWriter:
             style = self._styles[key] = t._style
         c._style = copy(style)
         return c
+
+
+HEAD_WIDTH = 12  # a header wider than this wraps
+HEAD_WIDTH_BRACKETS = 20  # room for a header with words in brackets: 2019年（可比口径）
+# units of measure a header names in brackets: （个） （万元） （场次）, not （可比口径） or （全部）
+MEASURES = {"个", "人", "所", "场次", "人次", "次", "对", "篇", "万元", "元", "千元", "%", "件", "户", "名", "场",
+            "期", "份", "处", "项", "天", "小时", "万人次", "套", "本", "册", "台"}
+
+
+def header_lines(name: str) -> str:
+    """A header too wide for its column breaks before its unit of measure: ``达到五好标准组织数\n（个）``,
+    so the wrap never falls inside （个） or before its ）."""
+    main, paren, unit = name.partition("（")
+    if (not paren or not main or display_width(name) <= HEAD_WIDTH or "\n" in name
+            or unit[:-1] not in MEASURES or not unit.endswith("）")):
+        return name
+    return f"{main}\n（{unit}"
 
 
 def shown_text(v, fmt) -> str:

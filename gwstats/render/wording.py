@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from gwstats.core.formatting import decimal_text, fixed_text
 from gwstats.core.rounding import OTHER_RATE_PLACES, dec, percent
+from gwstats.render import reading as R
 from gwstats.render.unit_words import PHRASES, level_word, phrase, scope_word, short_unit  # noqa: F401 (part of this API)
 
 WAN = Decimal(10000)
@@ -167,10 +168,12 @@ def _change_of(rec: dict, delta, prefix: str) -> str:
                   wan=in_wan(rec.get("value"), rec.get("measure", ""), rec.get("kind", "count")))
 
 
-def comparable_change(rec: dict, prefix: str = "比上年") -> str:
+def comparable_change(rec: dict, prefix: str = "比上年", *, reading: bool = False) -> str:
     """The change on the basis the record computed it (comparable where units differ), without the
     plain difference: for a place that states the basis once for all its figures (主要亮点)."""
-    return "" if rec.get("change") is None else _change_of(rec, rec["change"], prefix)
+    if rec.get("change") is None:
+        return ""
+    return R.change(rec, "change", rec["change"], prefix) if reading else _change_of(rec, rec["change"], prefix)
 
 
 def raw_change(rec: dict):
@@ -208,7 +211,7 @@ def _these(n: int) -> str:
     return "这个单位" if n == 1 else ("这两个单位" if n == 2 else f"这{n}个单位")
 
 
-def record_change(rec: dict, prefix: str = "比上年", said: set | None = None) -> str:
+def record_change(rec: dict, prefix: str = "比上年", said: set | None = None, *, reading: bool = False) -> str:
     """The change of one rollup record as a summary says it.
 
     Where every unit gave the figure in both years, or the comparable change reads the same as the
@@ -216,15 +219,20 @@ def record_change(rec: dict, prefix: str = "比上年", said: set | None = None)
     in words a reader can check against last year's return:
     ``比上年减少5个，主要是东湖街道、南街社区本年未报；按可比口径（剔除这两个单位）比上年增加6个``.
     ``said`` (a set kept over one section) states the basis once: a later figure leaving out the same
-    units reads ``比上年减少6人，剔除上述单位后与上年持平``.
+    units reads ``比上年减少6人，剔除上述单位后与上年持平``. ``reading``: rounded for reading as the
+    report's text writes figures (:mod:`.reading`: ``增加3.3万元``, ``提高8个百分点``).
     """
     if rec.get("change") is None:
         return ""
-    comp = _change_of(rec, rec["change"], prefix)
+
+    def said_as(which: str, delta) -> str:
+        return R.change(rec, which, delta, prefix) if reading else _change_of(rec, delta, prefix)
+
+    comp = said_as("change", rec["change"])
     if not rec.get("comparable"):
         return comp
     raw = raw_change(rec)
-    raw_text = _change_of(rec, raw, prefix) if raw is not None else ""
+    raw_text = said_as("raw", raw) if raw is not None else ""
     if not raw_text or raw_text == comp:
         return comp
     key = (rec.get("left_out_prev") or "", rec.get("left_out_cur") or "")
@@ -298,20 +306,27 @@ def value_clause(rec: dict, prefix: str = "比上年", said: set | None = None) 
     """``关工委组织218个，比上年增加6个`` for one record of a count or amount; where the comparable
     change differs from the plain one ``共有关工委组织110个，比上年减少5个，主要是东湖街道、南街社区本年未报；
     按可比口径（剔除这两个单位）比上年增加6个`` (see :func:`record_change`)."""
-    text = phrase(rec["metric_name"]) + number(rec["value"], rec.get("measure", ""), rec.get("kind", "count"),
-                                               approx=bool(rec.get("approx")))
-    ch = record_change(rec, prefix, said)
+    text = phrase(rec["metric_name"]) + prose_number(rec)
+    ch = record_change(rec, prefix, said, reading=True)
     return text + (f"，{ch}" if ch else "")
+
+
+def prose_number(rec: dict) -> str:
+    """A record's figure in running text: rounded for reading (``35.6万元``), or approximate
+    (``450余人``) where it came from figures like ``800多``."""
+    if rec.get("approx"):
+        return number(rec["value"], rec.get("measure", ""), rec.get("kind", "count"), approx=True)
+    return R.figure(rec["value"], rec.get("measure", ""), rec.get("kind", "count"))
 
 
 def rate_clause(rec: dict, *, lead: str = "占", prefix: str = "比上年", said: set | None = None) -> str:
     """``占80.7%，比上年提高8.0个百分点`` (lead ``占``) or ``五好达标率80.7%，…`` (lead = the name).
     A rate that leaves out units with only some of its parts says so: ``占54.5%（不含未填组织数的丁县）``."""
     display = rec.get("measure") or "%"
-    text = lead + ("约" if rec.get("approx") else "") + rate(rec["value"], display)
+    text = lead + ("约" if rec.get("approx") else "") + R.rate(rec["value"], display)
     if rec.get("rate_left_out"):
         text += f"（{rec['rate_left_out']}）"
-    ch = record_change(rec, prefix, said)
+    ch = record_change(rec, prefix, said, reading=True)
     return text + (f"，{ch}" if ch else "")
 
 
@@ -326,9 +341,7 @@ def part_name(part: str, total: str) -> str:
 
 def parts_clause(total_rec: dict, part_recs: list[dict]) -> str:
     """``其中社会力量20.40万元、五老15.20万元`` for the parts of a total said just before."""
-    shown = [part_name(r["metric_name"], total_rec["metric_name"])
-             + number(r["value"], r.get("measure", ""), r.get("kind", "count"), approx=bool(r.get("approx")))
-             for r in part_recs]
+    shown = [part_name(r["metric_name"], total_rec["metric_name"]) + prose_number(r) for r in part_recs]
     return "其中" + "、".join(shown) if shown else ""
 
 
@@ -358,8 +371,7 @@ def group_sentence(records: dict[str, dict], metrics: list[str], indicators: lis
         ind = by_num.get(code)
         ind_rec = records.get(ind[0]) if ind else None
         if ind and ind[1] in said and _has(ind_rec):
-            text = "其中" + phrase(rec["metric_name"]) + number(rec["value"], rec.get("measure", ""), rec.get("kind", "count"),
-                                                                 approx=bool(rec.get("approx")))
+            text = "其中" + phrase(rec["metric_name"]) + prose_number(rec)
             text += "，" + rate_clause(ind_rec, prefix=prefix, said=basis_said)
             used_ind.add(ind[0])
         else:

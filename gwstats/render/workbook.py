@@ -20,7 +20,7 @@ from gwstats.analysis import brief
 from gwstats.analysis.rollup import RollupResult
 from gwstats.render.report_brief import STATUS_NOTE
 from gwstats.render.wording import yoy_prefix
-from gwstats.render.rollup_table import column_title
+from gwstats.render.rollup_table import ROUNDING_NOTE, column_title
 from gwstats.core.formatting import chinese_ordinal, fixed
 from gwstats.render.sheet_writer import (  # noqa: F401  (FMT, MAX_ROWS: read by tests)
     BODY_FONT, BOLD, BORDER, CENTER, FMT, FONT_NAME, HEAD_FILL, MAX_ROWS, MAX_WIDTH, NOTE_FONT, PAGE_COLUMNS,
@@ -171,8 +171,25 @@ def _summary_sheet(wb, result: RollupResult, heading, subtitle, show_parts, mark
             sw.write(pick(ln[0]), pick(ln[1]))
     if len(used) < len(heads):
         sw.note(f"未列出各单位均未填报的 {len(heads) - len(used)} 项指标。")
+    first_lines = [ln for _, ln in body[1:1 + len(blocks[0][1])]] if blocks else []
+    if _shown_amounts_differ(total, first_lines):
+        sw.note(ROUNDING_NOTE + "（金额显示两位小数，合计按精确数相加）。")
     _mark_note(sw, marks, result, result.records_for([result.root]))
     sw.finish()
+
+
+def _shown_amounts_differ(total: tuple[list, list], lines: list[tuple[list, list]]) -> bool:
+    """Whether some amount column's rows, as shown (0.00), do not add up to its shown 合计."""
+    from gwstats.core.rounding import half_up
+
+    values, fmts = total
+    for k, fmt in enumerate(fmts):
+        if fmt != FMT["amount"] or values[k] is None:
+            continue
+        parts = [half_up(v[k], 2) for v, _f in lines if k < len(v) and isinstance(v[k], (int, Decimal))]
+        if parts and sum(parts, Decimal(0)) != half_up(values[k], 2):
+            return True
+    return False
 
 
 def _level_name(level: int) -> str:
@@ -245,7 +262,7 @@ def _yoy_sheet(wb, result: RollupResult, heading, subtitle, marks=None):
         sw.write(values, formats, total=rec["unit"] == result.root)
     sw.note(f"增减按可比口径计算：只比较{py}年和{cy}年都填报了该项的单位，"
             f"{cy}年{'（可比口径）' if new_units else ''} − {py}年（可比口径）= 增减；“{py}年（全部）”为该年全部单位的合计，"
-            "只在与可比口径不同时列出。计算方法见 docs/rules.md。")
+            "只在与可比口径不同时列出。")
     _mark_note(sw, marks, result, result.records_for([result.root]))
     sw.finish()
 
