@@ -26,7 +26,7 @@ def test_init_units_template_round(tmp_path):
     r = run("units", "check", "-w", ws)
     assert r.exit_code == 0 and "没有发现问题" in r.output
     r = run("template", "-w", ws, "-o", tmp_path / "tpl")
-    assert r.exit_code == 0 and "已生成 9 份 2020 年度统计表" in r.output
+    assert r.exit_code == 0 and "已生成 8 份 2020 年度统计表" in r.output
 
 
 def test_units_check_file_with_defects_exits_1(tmp_path):

@@ -27,8 +27,9 @@ def test_english_headers_and_levels_years():
          ["R", "市", "", "", "", "", ""], ["C", "县", "R", "", "", "2019", ""]], "u.csv")
     h = Hierarchy({u.code: u for u in units})
     assert h.units["C"].level == 2 and h.units["R"].level == 1
-    assert h.expected(2018) == ["R"]
-    assert h.expected(2019) == ["R", "C"]
+    assert h.expected(2018) == []  # the root reports upward, not to itself: 应报 as status counts it
+    assert h.expected(2019) == ["C"]
+    assert h.expected(2019, under="C") == ["C"]
 
 
 def test_duplicate_code():

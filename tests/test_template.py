@@ -15,7 +15,8 @@ def _field(ws, label):
 
 def test_unit_templates_are_prefilled_protected_and_validated(workspace, tmp_path):
     paths = workspace.write_templates(2018, tmp_path / "out")
-    assert len(paths) == 9
+    assert len(paths) == 8 == workspace.status(2018).expected  # every 应报 unit; the root reports upward instead
+    assert not any(p.name.startswith("某某市关工委") for p in paths)
     path = next(p for p in paths if p.name.startswith("西山县关工委"))
     wb = openpyxl.load_workbook(path)
     ws = wb[SHEET_NAME]

@@ -99,7 +99,7 @@ def units_check(
 @handle_errors
 def template(
     year: YearOpt = None,
-    unit: Annotated[Optional[str], typer.Option("--unit", "-u", help="只为该单位生成（默认：该年度所有在用单位）")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", "-u", help="只为该单位生成（默认：该年度所有应报单位，即除本级组织外的在用单位）")] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="输出目录")] = Path("报表模板"),
     scope: Annotated[str, typer.Option("--scope", help="预填的口径：本级 或 汇总")] = "本级",
     workspace: WorkspaceOpt = None,

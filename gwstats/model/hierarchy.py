@@ -192,9 +192,11 @@ class Hierarchy:
         return u.name if u else code
 
     def expected(self, year: int, under: str | None = None) -> list[str]:
-        """Units expected to report for ``year`` (active that year), under ``under`` inclusive."""
+        """Units expected to report for ``year``, under ``under`` inclusive: active that year and reporting
+        to someone (a root, the workspace's own organisation, reports upward with ``export --as-return``,
+        not to itself), as ``status`` counts 应报."""
         codes = self.walk(under) if under else self.walk()
-        return [c for c in codes if self.units[c].active_in(year)]
+        return [c for c in codes if self.units[c].active_in(year) and self.units[c].parent in self.units]
 
     MAX_INDENT = 40
 
