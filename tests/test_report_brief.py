@@ -1,4 +1,4 @@
-"""The report of a province (issue 23): 附表1 counted down to the counties, 附表2 the errors and the
+"""The check list of a province (issue 23; it was the report's appendix): 表1 counted down to the counties, 表2 the errors and the
 counties' warnings, each with a note where the unit-by-unit detail is; a small hierarchy unit by unit."""
 
 from gwstats.analysis import brief
@@ -25,7 +25,7 @@ def _table(content, caption_start: str):
 
 def test_a_small_hierarchy_lists_every_unit(tmp_path):
     ws = _ws(tmp_path)
-    t = _table(R.build_report(ws, 2018, charts=False), "附表1")
+    t = _table(R.build_check_list(ws, 2018), "表1")
     assert t.columns == report_brief.STATUS_COLUMNS and not t.note
     assert {"一小", "二小", "丙镇"} <= {r[0] for r in t.rows}
 
@@ -33,8 +33,8 @@ def test_a_small_hierarchy_lists_every_unit(tmp_path):
 def test_a_province_counts_down_to_the_counties(tmp_path, monkeypatch):
     ws = _ws(tmp_path)
     monkeypatch.setattr(brief, "BIG_UNITS", 3)
-    content = R.build_report(ws, 2018, charts=False)
-    t = _table(content, "附表1")
+    content = R.build_check_list(ws, 2018)  # the office's check list, beside the report
+    t = _table(content, "表1")
     assert t.columns == ["单位", "应报", "已报", "迟报", "未报", "报送率"]
     assert [r[0] for r in t.rows] == ["省", "甲市", "乙县", "丁县"]  # nothing below the counties
     st = ws.status(2018)
@@ -44,7 +44,7 @@ def test_a_province_counts_down_to_the_counties(tmp_path, monkeypatch):
     findings = ws.check(2018).findings
     errors = [f for f in findings if f.severity == "error"]
     assert errors and any(f.extra.get("unit") == "S1" for f in errors)
-    t2 = _table(content, "附表2")
+    t2 = _table(content, "表2")
     assert len([r for r in t2.rows if r[0] == "错误"]) == len(errors)  # every error, whatever its level
     kept, left = brief.check_findings(findings, ws.tree(), "P")
     assert len(t2.rows) == len(kept)

@@ -158,7 +158,7 @@ def build_check_list(ws, year: int, *, unit: str | None = None, level: int | Non
                      today: dt.date | None = None) -> ReportContent:
     """The office's own document: who reported, and every data-check finding (``report --checks``)."""
     f = _gather(ws, year, unit, level)
-    org = ws.config.organisation
+    org, _ = S.organisation_named(ws)
     content = ReportContent(f"{org}{year}年度统计数据核查清单", org, _chinese_date(today or dt.date.today()))
     for b in _status_appendix(f) + _check_appendix(f):
         if b.kind == "heading":  # 附录一 填报情况 -> 一、填报情况
