@@ -207,11 +207,18 @@ def test_upload_rollup_trace_and_download_in_chromium(server, browser, tmp_path)
 
 
 def _downloaded(driver, name: str, timeout: float = 30) -> Path:
+    """The file once the browser has finished it: chromium puts an empty file under the final name
+    first and writes into ``*.crdownload`` beside it until the download is whole."""
     target = driver.downloads / name
+
+    def done() -> bool:
+        return (target.is_file() and target.stat().st_size > 0
+                and not any(p.suffix == ".crdownload" for p in driver.downloads.iterdir()))
+
     deadline = time.monotonic() + timeout
-    while not target.is_file() and time.monotonic() < deadline:
+    while not done() and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert target.is_file(), f"the browser did not download {name}: {list(driver.downloads.iterdir())}"
+    assert done(), f"the browser did not finish downloading {name}: {list(driver.downloads.iterdir())}"
     return target
 
 
