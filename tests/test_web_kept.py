@@ -81,3 +81,30 @@ def test_overview_names_a_few_units_of_a_file_and_pages_the_chase_list(tmp_path,
     assert "下一页" in page
     assert "乙县二站" in c.get("/?year=2018&q=乙县二站").text
     assert "没有符合条件的未报单位" in c.get("/?year=2018&q=没有这个单位").text
+
+
+def test_reader_threads_share_what_they_keep_and_never_a_stale_one(tmp_path, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import gwstats.analysis.checks as checks
+    from gwstats.web.kept import ReaderWorkspace, SharedKept
+
+    ws = make_ws(tmp_path)
+    add_submission(ws, "A1", 2018, {"wulao_volunteers": 10, "wulao_core": 12})
+    runs = []
+    real = checks.run_checks
+    monkeypatch.setattr(checks, "run_checks", lambda *a, **k: runs.append(1) or real(*a, **k))
+    shared = SharedKept()
+    held = []
+
+    def errors_on_a_new_thread():  # a thread of its own, its own connection, the shared values
+        def go():  # left open like a reader thread's (closing checkpoints the store: its files move)
+            r = ReaderWorkspace(ws.root, shared)
+            held.append(r)
+            return sorted(f.extra["unit"] for f in r.check(2018).findings if f.code == "rule")
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(go).result()
+
+    assert errors_on_a_new_thread() == ["A1"] and errors_on_a_new_thread() == ["A1"] and len(runs) == 1
+    add_submission(ws, "B1", 2018, {"wulao_volunteers": 10, "wulao_core": 13})  # committed meanwhile
+    assert errors_on_a_new_thread() == ["A1", "B1"] and len(runs) == 2

@@ -12,8 +12,8 @@ Workspace work runs off the event loop, in one of two lanes that each view names
   (``gwstats.read.reader``) that the import uses, and whose answer is only true between imports.
 
 Each reader thread keeps its own ``Workspace`` (its SQLite connection never crosses threads) from one
-request to the next, and with it what the workspace keeps while the store is unchanged (the tree,
-the rollup's totals, the check: ``Workspace.kept``, dropped when any connection commits); a new one is
+request to the next; what they keep while the store is unchanged (the tree, the rollup's totals,
+the check: ``Workspace.kept``) is held once for all of them (web/kept.py); a new one is
 opened when gwstats.toml or the catalog file is edited, or the store file is replaced, so edits are
 seen at once. The writer thread opens a fresh ``Workspace`` for every call and closes it after.
 ``close()`` (the app's shutdown) lets running calls finish, drops queued ones and ends the threads.
@@ -61,6 +61,9 @@ class WebApp:
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.staging = Staging(self.root)
         self._local = threading.local()  # a reader thread's Workspace and the files it was opened on
+        from gwstats.web.kept import SharedKept
+
+        self.shared = SharedKept()  # what the reader threads' Workspaces keep, held once (web/kept.py)
 
     def _run(self, fn, args, kwargs):
         from gwstats.workspace import Workspace
@@ -90,7 +93,7 @@ class WebApp:
 
     def _read_ws(self):
         """This reader thread's Workspace, kept while the settings files and the store file are the same."""
-        from gwstats.workspace import Workspace
+        from gwstats.web.kept import ReaderWorkspace
 
         held = getattr(self._local, "held", None)
         if held is not None and held[1] == self._files_key(held[0]):
@@ -98,8 +101,9 @@ class WebApp:
         self._local.held = None
         if held is not None and "store" in held[0].__dict__:
             held[0].store.close()
-        ws = Workspace(self.root)
-        self._local.held = (ws, self._files_key(ws))
+        ws = ReaderWorkspace(self.root, self.shared)
+        ws.settings_key = self._files_key(ws)  # what it keeps is shared with Workspaces opened on the same files
+        self._local.held = (ws, ws.settings_key)
         return ws
 
     def _run_read(self, fn, args, kwargs):
