@@ -343,17 +343,24 @@ class Workspace(SetupAndSettings):
         with self.snapshot():
             return status(self, year, unit=unit)
 
-    def check(self, year: int, *, unit: str | None = None):
+    def check(self, year: int, *, unit: str | None = None, errors_only: bool = False):
         """Run every check of ``year`` (catalog rules, rates, totals, year-over-year jumps, the basis)
-        under ``unit`` (default all); returns a ``CheckResult``."""
-        from gwstats.analysis.checks import run_checks
+        under ``unit`` (default all); returns a ``CheckResult``. ``errors_only``: its error findings
+        only (the publishing gate, the ※ marks), without the checks that can only warn."""
+        from gwstats.analysis.checks import CheckResult, run_checks
 
         self.tree()  # no unit list yet: say so (not an IndexError from the empty tree)
 
-        def build():
+        def build(errors_only=False):
             with self.snapshot():
-                return run_checks(self, year, unit=unit)
+                return run_checks(self, year, unit=unit, errors_only=errors_only)
 
+        if errors_only:
+            for key, full in self.kept_of("check"):
+                if key == ("check", year, unit):  # the full check is kept: its errors
+                    return CheckResult(full.year, full.root, [f for f in full.findings if f.severity == "error"],
+                                       has_returns=full.has_returns)
+            return self.kept(("check-errors", year, unit), lambda: build(True))
         # kept while the store is unchanged: the gate of report/charts/export and the report's own
         # sections read the same check
         return self.kept(("check", year, unit), build)

@@ -97,7 +97,7 @@ class _Loc:
 
 
 class _Checker:
-    def __init__(self, ws, year: int, unit: str | None):
+    def __init__(self, ws, year: int, unit: str | None, errors_only: bool = False):
         from gwstats.analysis.rollup import resolve_unit, rollup
 
         self.ws = ws
@@ -119,6 +119,7 @@ class _Checker:
         self.kept: dict[str, int] = {}
         self.omitted: dict[str, tuple[int, str]] = {}
         self.magnitude_cells: set[tuple[int, int]] = set()
+        self.errors_only = errors_only  # the publishing gate: error findings only (see run_checks)
 
     # -- helpers
     def locate(self, i: int, metric: str, scope: str = "本级"):
@@ -139,6 +140,8 @@ class _Checker:
         if self.room(code, severity, 1) == 0:
             return
         self.kept[code] = self.kept.get(code, 0) + 1
+        if self.errors_only and severity != "error":
+            return  # counted as the full check counts it (the same truncation), never built
         file = sheet = cell = raw = None
         if where is not None and not isinstance(where, _Loc):
             file, sheet, cell, raw = where
@@ -383,15 +386,19 @@ class _Checker:
             self.add("warning", "total-fell", msg, i, metric, None, previous=a, current=b)
 
     def run(self) -> CheckResult:
+        full = not self.errors_only
         self.rules()
-        self.written_rates()
+        if full:
+            self.written_rates()  # warnings only
         self.reported_totals()
         self.magnitude_cells = plausible.magnitude(self)
-        self.year_over_year()
+        if full:  # warnings only: year over year, rate parts, comparable changes, inactive returns
+            self.year_over_year()
         plausible.share_rates(self)
-        checks_basis.rate_parts(self)
-        checks_basis.comparable_changes(self)
-        checks_basis.inactive_returns(self)
+        if full:
+            checks_basis.rate_parts(self)
+            checks_basis.comparable_changes(self)
+            checks_basis.inactive_returns(self)
         checks_basis.row_totals_beside_returns(self)
         checks_basis.scope_from_figures(self)
         self.resolve_locations()
@@ -400,11 +407,17 @@ class _Checker:
             self.findings.append(Finding(worst, "truncated", f"另有 {n} 处“{code}”类问题未逐条列出（每类最多列出 {MAX_PER_TYPE} 处）",
                                          extra={"unit": self.tree.codes[root], "unit_name": self.tree.names[root],
                                                 "type": code, "omitted": n}))
+        if self.errors_only:
+            self.findings = [f for f in self.findings if f.severity == "error"]
         order = {c: k for k, c in enumerate(self.tree.codes)}
         self.findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), order.get(f.extra.get("unit"), 0)))
         return CheckResult(self.year, self.tree.codes[self.root], self.findings,
                            has_returns=bool(self.f.data.has_sub.any()))
 
 
-def run_checks(ws, year: int, unit: str | None = None) -> CheckResult:
-    return _Checker(ws, year, unit).run()
+def run_checks(ws, year: int, unit: str | None = None, *, errors_only: bool = False) -> CheckResult:
+    """Every check of ``year`` under ``unit``. ``errors_only``: only the error-severity findings (the
+    publishing gate and the ※ marks): the checks that can only warn are skipped and no warning is
+    built or located, yet the same errors come out in the same order as from the full check (the
+    per-type listing limit counts the warnings of a type exactly as the full check does)."""
+    return _Checker(ws, year, unit, errors_only).run()

@@ -51,7 +51,7 @@ class ErrorMarks:
         """The marks of ``ws``'s year (its check run here unless given)."""
         from gwstats.analysis.tree import load_tree
 
-        check = check if check is not None else ws.check(year, unit=unit)
+        check = check if check is not None else ws.check(year, unit=unit, errors_only=True)
         return cls(check.findings, ws.catalog, load_tree(ws.store), year)
 
     def __bool__(self) -> bool:

@@ -110,7 +110,7 @@ def report(
 
     ws = open_workspace(workspace)
     year = ws.year_or_default(year)
-    _gate(ws, year, unit, "报告", allow_errors)
+    _gate(ws, year, unit, "报告", allow_errors, full=True)  # the report reads the full check anyway
     wanted = None if no_checks else (checks if checks is not None else True)
     path = ws.report(year, output, fmt=fmt.value if fmt else None, unit=unit, level=level,
                      template=template, date=date, checks=wanted)
@@ -120,11 +120,12 @@ def report(
         typer.echo(f"已生成数据核查清单（填报情况和数据核查，供本单位核实，不随报告上报）：{listed}")
 
 
-def _gate(ws, year: int, unit, what: str, allow: bool):
-    """Refuse (exit 1) to publish over an open error unless --allow-errors; then say what is marked."""
+def _gate(ws, year: int, unit, what: str, allow: bool, full: bool = False):
+    """Refuse (exit 1) to publish over an open error unless --allow-errors; then say what is marked.
+    ``full``: run the whole check (kept for the command), not the errors-only one."""
     from gwstats.render.gate import error_line, open_errors, refusal_lines
 
-    errors = open_errors(ws, year, ws.resolve_unit(unit) if unit else None)
+    errors = open_errors(ws, year, ws.resolve_unit(unit) if unit else None, errors_only=not full)
     if not errors:
         return
     if not allow:

@@ -6,9 +6,11 @@ from __future__ import annotations
 MOST_LISTED = 20
 
 
-def open_errors(ws, year: int, unit: str | None = None) -> list:
-    """The error-severity findings of the year's check over the published unit and its subtree."""
-    return [f for f in ws.check(year, unit=unit).findings if f.severity == "error"]
+def open_errors(ws, year: int, unit: str | None = None, *, errors_only: bool = True) -> list:
+    """The error-severity findings of the year's check over the published unit and its subtree: by
+    the errors-only check (the same errors, without the checks that can only warn), or by the full
+    check when the command reads it afterwards anyway (``errors_only=False``: the report)."""
+    return [f for f in ws.check(year, unit=unit, errors_only=errors_only).findings if f.severity == "error"]
 
 
 def error_line(f) -> str:

@@ -113,9 +113,11 @@ class AnalysisQueries:
         if not keys:
             return {}
         with self._keyed("_gw_loc", "unit TEXT, scope TEXT, metric TEXT", keys) as t:
+            # CROSS JOIN: from the keys to their submissions by index; left to itself SQLite read every
+            # value of the year's returns (2.5 s for 1,000 keys on a province, 0.04 s this way)
             rows = self.conn.execute(
                 f"SELECT l.unit, l.scope, l.metric, f.name, v.sheet, v.cell, v.raw FROM {t} l"
-                " JOIN submissions s ON s.year = ? AND s.unit = l.unit AND s.scope = l.scope AND s.superseded_by IS NULL"
+                " CROSS JOIN submissions s ON s.year = ? AND s.unit = l.unit AND s.scope = l.scope AND s.superseded_by IS NULL"
                 " JOIN submission_values v ON v.submission_id = s.id AND v.metric = l.metric"
                 " JOIN files f ON f.id = s.file_id",
                 (year,),

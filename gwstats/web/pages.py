@@ -11,14 +11,18 @@ Workspace work runs off the event loop, in one of two lanes that each view names
   and the import's dry run, which reads uploaded files through the one reader child process
   (``gwstats.read.reader``) that the import uses, and whose answer is only true between imports.
 
-Each call opens its own ``Workspace`` on the thread that runs it and closes its store there, so no
-SQLite connection crosses threads, and edits to gwstats.toml or catalog.toml are seen at once.
+Each reader thread keeps its own ``Workspace`` (its SQLite connection never crosses threads) from one
+request to the next; what they keep while the store is unchanged (the tree, the rollup's totals,
+the check: ``Workspace.kept``) is held once for all of them (web/kept.py); a new one is
+opened when gwstats.toml or the catalog file is edited, or the store file is replaced, so edits are
+seen at once. The writer thread opens a fresh ``Workspace`` for every call and closes it after.
 ``close()`` (the app's shutdown) lets running calls finish, drops queued ones and ends the threads.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -56,6 +60,10 @@ class WebApp:
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gwstats-write")
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.staging = Staging(self.root)
+        self._local = threading.local()  # a reader thread's Workspace and the files it was opened on
+        from gwstats.web.kept import SharedKept
+
+        self.shared = SharedKept()  # what the reader threads' Workspaces keep, held once (web/kept.py)
 
     def _run(self, fn, args, kwargs):
         from gwstats.workspace import Workspace
@@ -67,10 +75,52 @@ class WebApp:
             if "store" in ws.__dict__:
                 ws.store.close()
 
+    def _files_key(self, ws=None) -> tuple:
+        """What a kept Workspace was opened on: gwstats.toml, the catalog file it names, the store file."""
+        from gwstats.workspace import CONFIG_NAME, STORE_NAME
+
+        paths = [self.root / CONFIG_NAME, self.root / STORE_NAME]
+        if ws is not None and ws.config.catalog_file:
+            paths.append(self.root / ws.config.catalog_file)
+        out = []
+        for p in paths:
+            try:
+                st = p.stat()
+                out.append((str(p), st.st_mtime_ns, st.st_size, st.st_ino, st.st_dev))
+            except OSError:
+                out.append((str(p), None))
+        return tuple(out)
+
+    def _read_ws(self):
+        """This reader thread's Workspace, kept while the settings files and the store file are the same."""
+        from gwstats.web.kept import ReaderWorkspace
+
+        held = getattr(self._local, "held", None)
+        if held is not None and held[1] == self._files_key(held[0]):
+            return held[0]
+        self._local.held = None
+        if held is not None and "store" in held[0].__dict__:
+            held[0].store.close()
+        ws = ReaderWorkspace(self.root, self.shared)
+        ws.settings_key = self._files_key(ws)  # what it keeps is shared with Workspaces opened on the same files
+        self._local.held = (ws, ws.settings_key)
+        return ws
+
+    def _run_read(self, fn, args, kwargs):
+        ws = self._read_ws()
+        try:
+            return fn(ws, *args, **kwargs)
+        except BaseException:  # a failed read keeps nothing it may have left half done
+            self._local.held = None
+            if "store" in ws.__dict__:
+                ws.store.close()
+            raise
+
     async def read(self, fn, *args, **kwargs):
-        """Run ``fn(ws, *args, **kwargs)`` on a reader thread (beside other reads and the writer)."""
+        """Run ``fn(ws, *args, **kwargs)`` on a reader thread (beside other reads and the writer), with
+        that thread's kept Workspace."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.readers, self._run, fn, args, kwargs)
+        return await loop.run_in_executor(self.readers, self._run_read, fn, args, kwargs)
 
     async def write(self, fn, *args, **kwargs):
         """Run ``fn(ws, *args, **kwargs)`` on the writer thread, after the writes queued before it."""
@@ -92,6 +142,7 @@ class WebApp:
         """End the threads: calls under way finish (an import is not cut off mid-write), queued ones are dropped."""
         for pool in (self.readers, self.writer):
             pool.shutdown(wait=True, cancel_futures=True)
+        # the reader threads have ended: their Workspaces go with them, and their connections close
 
 
 def _years(ws) -> tuple[list[int], int | None]:

@@ -7,18 +7,39 @@ from starlette.routing import Route
 
 from gwstats.web.pages import page_context, render
 from gwstats.web.html_table import table
+from gwstats.web.paging import matches, page_number, paged
 
 SEVERITIES = (("error", "错误"), ("warning", "提醒"), ("info", "说明"))
 
 
-def _checks(ws, year: int, severity: str | None, unit: str | None) -> dict:
-    if not ws.store.load_units():
+def _checks(ws, year: int, severity: str | None, unit: str | None, q: str = "", page: int = 1,
+            show_all: bool = False) -> dict:
+    """The findings of one page: filtered by severity, unit and the search words, PER_PAGE at a time. On
+    a province (analysis/brief.py) the default is what a clerk reads first: every error and the 提醒 of
+    the units down to the counties; a search, a unit or ``all`` reaches every finding."""
+    from gwstats.analysis import brief
+    from gwstats.analysis.checks import CheckResult
+    from gwstats.core.findings import label
+
+    if not ws.kept(("has-units",), lambda: bool(ws.store.load_units())):
         return {"no_units": True}
     res = ws.check(year, unit=unit or None)
-    rows = res.display_rows()
-    kept = [(f, r) for f, r in zip(res.findings, rows) if not severity or f.severity == severity]
-    units = [(u.code, u.name) for u in ws.store.load_units()]
-    return {"findings": table([r for _f, r in kept]), "severity_of": [f.severity for f, _r in kept],
+    tree = ws.tree()
+    findings, left_out = res.findings, {}
+    if brief.is_big(tree, res.root) and not (q or unit or show_all):
+        findings, left_out = brief.check_findings(findings, tree, res.root)
+    findings = [f for f in findings if (not severity or f.severity == severity) and
+                matches(q, f.extra.get("unit_name"), f.extra.get("unit"), f.extra.get("metric_name"), f.message,
+                        label(f.code))]
+    shown, pager = paged(findings, page, {"year": year, "severity": severity, "unit": unit, "q": q,
+                                          "all": "1" if show_all else ""})
+    near = brief.near(tree, res.root) if brief.is_big(tree, res.root) else range(tree.n)
+    units = [(tree.codes[i], tree.names[i]) for i in near]  # a province: down to the counties; the search finds the rest
+    if unit and unit not in {c for c, _ in units} and unit in tree.index:
+        units.append((unit, tree.names[tree.index[unit]]))
+    return {"findings": table(CheckResult(res.year, res.root, shown).display_rows()),
+            "severity_of": [f.severity for f in shown], "pager": pager,
+            "left_out": "、".join(f"{name} {n:,} 条" for name, n in sorted(left_out.items(), key=lambda kv: -kv[1])),
             "summary": res.summary_line(), "has_returns": res.has_returns,
             "counts": {k: res.count(k) for k, _ in SEVERITIES}, "unit_choices": units}
 
@@ -27,9 +48,12 @@ async def page(request: Request):
     ctx = await page_context(request, "checks")
     q = request.query_params
     severity = q.get("severity") if q.get("severity") in dict(SEVERITIES) else ""
-    ctx.update(severities=SEVERITIES, severity=severity, unit=q.get("unit", ""))
+    words = (q.get("q") or "").strip()[:100]
+    show_all = q.get("all") == "1"
+    ctx.update(severities=SEVERITIES, severity=severity, unit=q.get("unit", ""), q=words, show_all=show_all)
     if ctx["year"] is not None:
-        ctx.update(await request.app.state.web.read(_checks, ctx["year"], severity, q.get("unit")))
+        ctx.update(await request.app.state.web.read(_checks, ctx["year"], severity, q.get("unit"), words,
+                                                    page_number(q.get("page")), show_all))
     return render(request, "checks.html", ctx)
 
 

@@ -7,21 +7,32 @@ from starlette.requests import Request
 from gwstats.web.pages import page_context, render
 
 
-def _overview(ws, year: int | None) -> dict:
-    from gwstats.web.html_table import table
+def _few(names: str, most: int = 5) -> str:
+    """A file's units as a line: a form export of a province names 100,000 of them."""
+    parts = names.split("、") if names else []
+    return names if len(parts) <= most else "、".join(parts[:most]) + f" 等 {len(parts):,} 个单位"
 
-    out = {"recent": table(ws.recent_files(10), ["name", "units", "years", "received_at", "imported_by"],
+
+def _overview(ws, year: int | None, q: str = "", page: int = 1) -> dict:
+    from gwstats.web.html_table import table
+    from gwstats.web.paging import matches, paged
+
+    recent = [{**r, "units": _few(r["units"])} for r in ws.recent_files(10)]
+    out = {"recent": table(recent, ["name", "units", "years", "received_at", "imported_by"],
                            {"name": "文件", "units": "单位", "years": "年度", "received_at": "导入时间", "imported_by": "导入人"}),
-           "has_units": bool(ws.store.load_units())}
+           "has_units": ws.kept(("has-units",), lambda: bool(ws.store.load_units()))}
     if year is None or not out["has_units"]:
         return out
     from gwstats.web.views.years import lock_state
 
     out["locked"] = lock_state(ws, year)
-    st = ws.status(year)
+    st = ws.kept(("status", year), lambda: ws.status(year))  # kept with the reader's Workspace (pages.py)
     out["status"] = {"expected": st.expected, "reported": st.reported, "on_time": st.on_time, "late": st.late,
                      "missing": len(st.missing_rows), "deadline": st.deadline, "summary": st.summary_line()}
-    out["chase"] = table(st.display_rows(missing_only=True))
+    # whom to chase, PER_PAGE at a time and searchable (a province misses thousands of units)
+    missing = [r for r in st.display_rows(missing_only=True) if matches(q, r["单位"], r["编码"], r["填报人"])]
+    shown, out["chase_pager"] = paged(missing, page, {"year": year, "q": q})
+    out["chase"] = table(shown, list(missing[0]) if missing else None)
     res = ws.check(year)
     out["checks"] = {"error": res.count("error"), "warning": res.count("warning"), "info": res.count("info"),
                      "has_returns": res.has_returns}
@@ -29,6 +40,11 @@ def _overview(ws, year: int | None) -> dict:
 
 
 async def page(request: Request):
+    from gwstats.web.paging import page_number
+
     ctx = await page_context(request, "overview")
-    ctx.update(await request.app.state.web.read(_overview, ctx["year"]))
+    words = (request.query_params.get("q") or "").strip()[:100]
+    ctx["q"] = words
+    ctx.update(await request.app.state.web.read(_overview, ctx["year"], words,
+                                                page_number(request.query_params.get("page"))))
     return render(request, "overview.html", ctx)

@@ -48,6 +48,11 @@ def rollup_table(ws, year: int, group: str | None, level: int | None, unit: str 
         if r["note"]:
             row["notes"].append(f"{r['metric_name']}：{r['note']}")
     levels = sorted({int(x) for x in res.tree.level})
+    from gwstats.analysis.brief import BRIEF_DEPTH, is_big
+
+    if is_big(res.tree, res.root):  # a province: the levels down to the counties; a unit's box reaches below
+        top = int(res.tree.level[res.tree.index[res.root]])
+        levels = [x for x in levels if x <= top + BRIEF_DEPTH or x == level]
     for row in rows.values():  # one note per distinct text (coverage notes repeat per metric)
         seen = dict.fromkeys(n.split("：", 1)[1] for n in row["notes"])
         row["notes"] = "；".join(seen)

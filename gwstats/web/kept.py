@@ -1,0 +1,90 @@
+"""What the reader threads' Workspaces keep (``Workspace.kept``: tree, rollup totals, check, status),
+held once for all of them: a province's check computed by one page is read by the next, whichever
+reader thread serves it, and held in memory once, not once per thread.
+
+When is a kept value still true? Each thread's own connection says whether anyone committed since
+it last looked (``Store.change_key``: PRAGMA data_version and its own writes). A thread that sees a
+change drops everything kept, and a value is kept only when the connection that computed it saw no
+commit meanwhile. A thread's connection opened after the values were kept cannot tell what happened
+before it was opened: for that the values carry the state of the store's files when they were kept
+(size and modification time of gwstats.sqlite and its -wal file, where every commit is written), and
+anything kept under other files is dropped.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from gwstats.workspace import Workspace
+
+KEPT_PER_KIND = Workspace.KEPT_PER_KIND
+
+
+def store_files(root: Path, settings: tuple) -> tuple:
+    """The settings files' key and the store files' state (a commit moves the -wal file's)."""
+    from gwstats.workspace import STORE_NAME
+
+    out = [settings]
+    for p in (root / STORE_NAME, root / (STORE_NAME + "-wal")):
+        try:
+            st = p.stat()
+            out.append((st.st_mtime_ns, st.st_size, st.st_ino))
+        except OSError:
+            out.append(None)
+    return tuple(out)
+
+
+class SharedKept:
+    """The values kept for every reader thread; a lock guards the dict, never a computation."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.files: tuple | None = None
+        self.entries: dict = {}
+
+
+class ReaderWorkspace(Workspace):
+    """A reader thread's Workspace whose ``kept`` values are shared with the other reader threads."""
+
+    def __init__(self, root, shared: SharedKept):
+        super().__init__(root)
+        self._shared = shared
+        self.settings_key: tuple = ()  # set by the web app (pages.WebApp._files_key)
+        self._seen = None  # this connection's change key when it last looked
+
+    def _valid(self) -> tuple:
+        """(change key, files) after dropping what may be older than this connection's view."""
+        change = self.store.change_key()
+        files = store_files(self.root, self.settings_key)
+        sh = self._shared
+        with sh.lock:
+            if (self._seen is not None and change != self._seen) or sh.files != files:
+                sh.entries = {}
+                sh.files = files
+            self._seen = change
+        return change, files
+
+    def kept(self, key: tuple, build):
+        self._valid()
+        sh = self._shared
+        with sh.lock:
+            if key in sh.entries:
+                sh.entries[key] = sh.entries.pop(key)  # most recently used last
+                return sh.entries[key]
+            entries = sh.entries
+        value = build()
+        change, files = self.store.change_key(), store_files(self.root, self.settings_key)
+        with sh.lock:
+            if change != self._seen or sh.entries is not entries or files != sh.files:
+                return value  # a commit, or another thread dropped what was kept: keep nothing
+            same = [k for k in entries if k[0] == key[0]]
+            for k in same[: max(0, len(same) + 1 - KEPT_PER_KIND)]:
+                del entries[k]
+            entries[key] = value
+        return value
+
+    def kept_of(self, kind: str) -> list[tuple[tuple, object]]:
+        self._valid()
+        with self._shared.lock:
+            return [(k, v) for k, v in self._shared.entries.items() if k[0] == kind]
