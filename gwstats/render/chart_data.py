@@ -99,7 +99,7 @@ def _marked(data: ChartData, result, keys: list, metrics: list[str], marks, root
         data.subtitle = mark_prose(data.subtitle, [root_rec], marks)
         hit = hit or data.subtitle != before
     if hit:
-        data.notes.append(marks.note(3, metrics))
+        data.notes.append(marks.note(3, metrics, where=False))
     return data
 
 
@@ -257,7 +257,7 @@ def trend_data(ws, year: int, metric: str, *, unit: str | None = None, target: f
         from gwstats.analysis.marks import MARK
 
         data.labels[-1] += MARK
-        data.notes.append(error_marks.note(3, [metric]))
+        data.notes.append(error_marks.note(3, [metric], where=False))
     return data
 
 

@@ -60,7 +60,7 @@ def _unit_values(res, by_key, code: str) -> list[tuple[str, object]]:
 
 
 def error_note(check) -> str:
-    """Under the overview of a report written over open errors: each one, unit, metric and cell."""
+    """Under the overview of a report written over open errors: each one, by unit and metric, in plain words."""
     from gwstats.render.gate import error_note as note
 
     return note([f for f in check.findings if f.severity == "error"])
