@@ -136,3 +136,14 @@ def test_the_workbook_notes_name_no_option_or_command(ws, tmp_path):
             for c in row:
                 if isinstance(c.value, str) and sheet.title not in ("数据来源", "校验问题"):
                     assert "--" not in c.value and "gwstats" not in c.value, (sheet.title, c.value)
+
+
+@pytest.mark.parametrize("targets", ["", "\n[targets]\nrate_wuhao = 80\n"])
+def test_no_target_set_nothing_said_about_targets(tmp_path, targets):
+    ws = make_ws(tmp_path, UNITS, name="测试县关工委", year=2020, config_extra=targets)
+    for year in (2019, 2020):
+        for unit in ("A", "B", "D"):
+            add_submission(ws, unit, year, {"org_total": 10, "org_wuhao": 9, "wulao_volunteers": 50})
+    text = R.build_report(ws, 2020, charts=False).text()
+    assert "主要指标没有" in text
+    assert ("目标" in text) == bool(targets), text
