@@ -190,3 +190,16 @@ def test_parts_larger_than_their_total_are_an_error(ws):
     assert "其中各项之和 45.2 大于合计 35.6" in f.message and "donations" not in f.message
     # parts short of the total (other donors) stay a 提醒
     assert [x.severity for x in codes(res, "rule") if x.extra["unit"] == "A2"] == ["warning"]
+
+
+def test_a_huizong_over_silent_units_is_one_line_not_one_per_item(ws):
+    """A 汇总 whose subordinates are all silent: one 说明 for the unit naming the items, not seven."""
+    items = {"legal_lessons": 10, "legal_audience": 300, "aided_students": 5, "wulao_volunteers": 40,
+             "wulao_core": 8, "org_total": 6, "donations": "3.5"}
+    add_submission(ws, "A", 2018, items, scope="汇总", file_name="甲县汇总.xlsx")
+    res = ws.check(2018)
+    lines = [f for f in codes(res, "huizong-mismatch") if f.extra["unit"] == "A"]
+    assert len(lines) == 1, [f.message for f in lines]
+    f = lines[0]
+    assert f.severity == "info" and f.file == "甲县汇总.xlsx"
+    assert "下级和本级均无这些数据" in f.message and "等7项" in f.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from openpyxl import load_workbook
@@ -155,3 +156,39 @@ def test_the_filled_form_prints_on_a4_portrait_one_page_wide(tmp_path):
     run("export", "--allow-errors", "-w", a.root, "--year", 2018, "--into", tmp_path / "A3表.xlsx", "-o", tmp_path / "填好A3.xlsx")
     s = load_workbook(tmp_path / "填好A3.xlsx")["市统计表"]
     assert s.page_setup.paperSize == 8 and s.page_setup.orientation == "landscape"
+
+
+
+def test_into_marks_the_cells_an_open_error_touches(tmp_path):
+    """--allow-errors: a figure an open error touches is marked in the superior's form as in --as-return
+    (※ in the number format, so it stays a number; the error in a comment) and listed on the console."""
+    a, _ = county(tmp_path, "XA", "甲县关工委", 2, 1)  # its townships' figures break catalog rules
+    form = city_long_form(tmp_path / "丙市下发统计表.xlsx", year=2018)
+    out = tmp_path / "甲县填好的统计表.xlsx"
+    r = run("export", "--allow-errors", "-w", a.root, "--year", 2018, "--into", form, "-o", out)
+    assert "数值后标“※”并加批注" in r.output and "市统计表!D6" in r.output, r.output
+    s = load_workbook(out)["市统计表"]
+    core = s["D6"]
+    assert isinstance(core.value, int) and core.number_format.endswith('"※"')
+    assert core.comment is not None and "五老骨干人数不能多于五老志愿者人数" in core.comment.text
+    marked = {c.coordinate for row in s.iter_rows() for c in row if c.comment is not None}
+    listed = set(re.findall(r"市统计表!(D\d+)", r.output.split("数值后标“※”并加批注")[1].splitlines()[0]))
+    assert marked == listed and {c for c in marked if "※" in s[c].number_format} == marked
+    assert s["D11"].comment is None  # 助学金额: no error touches it
+
+
+def test_csv_long_names_the_rows_an_open_error_touches(tmp_path):
+    """The long table keeps its columns (read back as they are); the console names the rows an open
+    error touches, the unit's and the totals above it."""
+    import csv
+    import io
+
+    a, _ = county(tmp_path, "XA", "甲县关工委", 2, 1)
+    out = tmp_path / "long.csv"
+    r = run("export", "--allow-errors", "-w", a.root, "--year", 2018, "--format", "csv-long", "-o", out)
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert list(rows[0]) == ["单位编码", "单位名称", "年度", "指标编码", "指标名称", "数值", "计量单位", "口径"]
+    said = dict(line.strip().split("：", 1) for line in r.output.split("长表中有")[1].splitlines()[1:] if "：" in line)
+    assert "五老骨干人数" in said["甲县第1乡镇关工委"] and "五老骨干人数" in said["甲县关工委"]  # and the total above
+    assert not any("助学金额" in v for v in said.values())

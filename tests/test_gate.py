@@ -79,3 +79,71 @@ def test_organisation_name_is_never_the_placeholder(tmp_path):
     from gwstats.render.chart_data import build_chart
 
     assert build_chart(ws, 2020, "org_total").title.startswith("测试县关工委")
+
+
+SOFTWARE_WORDS = ("--", "gwstats", ".xlsx", ".csv", "docs/", "Sheet1")
+
+
+def test_what_a_report_or_chart_carries_over_an_open_error_holds_no_software_word(tmp_path):
+    """Written with --allow-errors, the note under the overview says it in plain words (数据核查错误尚未
+    解决，本报告照样生成…), and neither it nor the notes under tables and charts name the option, the
+    file, the sheet or the software; the office's check list keeps file and cell."""
+    from docx import Document
+
+    from gwstats import Workspace
+    from gwstats.analysis.marks import ErrorMarks
+    from gwstats.render.chart_data import build_chart
+
+    ws = make_ws(tmp_path / "ws", UNITS, name="测试县关工委", year=2020)
+    for year, core in ((2019, 20), (2020, 90)):
+        add_submission(ws, "A", year, {"wulao_volunteers": 80, "wulao_core": core, "org_total": 10},
+                       file_name=f"石门镇{year}.xlsx")
+        add_submission(ws, "B", year, {"wulao_volunteers": 60, "wulao_core": 10, "org_total": 12},
+                       file_name=f"城关镇{year}.xlsx")
+    for suffix in (".md", ".docx"):
+        r = _cli(ws, "report", "-o", str(tmp_path / f"报告{suffix}"), "--allow-errors")
+        assert r.exit_code == 0, r.output
+    md = (tmp_path / "报告.md").read_text(encoding="utf-8")
+    doc = Document(str(tmp_path / "报告.docx"))
+    docx = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells])
+    assert "数据核查错误尚未解决，本报告照样生成" in docx and "石门镇关工委" in docx
+    ws = Workspace.open(ws.root)
+    marks = ErrorMarks.of(ws, 2020)
+    charts = []
+    for metric, kind in (("wulao_core", "bar"), ("wulao_volunteers", "compare"), ("wulao_core", "trend")):
+        data = build_chart(ws, 2020, metric, kind="bar" if kind == "trend" else kind,
+                           by="year" if kind == "trend" else "unit", marks=marks)
+        charts.append("\n".join([data.title, data.subtitle, data.footnote, *data.notes, *map(str, data.labels)]))
+    assert any("※" in c for c in charts)
+    for form, text in (("md", md), ("docx", docx), *(("chart", c) for c in charts)):
+        for word in SOFTWARE_WORDS:
+            assert word not in text.replace("---|", "").replace("|---", ""), (form, word, text)
+    check_list = Document(str(tmp_path / "报告_数据核查清单.docx"))
+    assert any("石门镇2020.xlsx" in c.text for t in check_list.tables for row in t.rows for c in row.cells)
+
+
+def test_the_workbook_notes_name_no_option_or_command(ws, tmp_path):
+    """A 同比 sheet without last year's figures says it without ``--compare``; on a hierarchy this small
+    no sheet points to a command (a province's sheets name the csv exports for the rest, issue 23)."""
+    from openpyxl import load_workbook
+
+    from gwstats.render.workbook import write_workbook
+
+    res = ws.rollup(2020, compare=None)
+    path = write_workbook(ws, res, tmp_path / "汇总.xlsx", checks=ws.check(2020))
+    for sheet in load_workbook(path).worksheets:
+        for row in sheet.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and sheet.title not in ("数据来源", "校验问题"):
+                    assert "--" not in c.value and "gwstats" not in c.value, (sheet.title, c.value)
+
+
+@pytest.mark.parametrize("targets", ["", "\n[targets]\nrate_wuhao = 80\n"])
+def test_no_target_set_nothing_said_about_targets(tmp_path, targets):
+    ws = make_ws(tmp_path, UNITS, name="测试县关工委", year=2020, config_extra=targets)
+    for year in (2019, 2020):
+        for unit in ("A", "B", "D"):
+            add_submission(ws, unit, year, {"org_total": 10, "org_wuhao": 9, "wulao_volunteers": 50})
+    text = R.build_report(ws, 2020, charts=False).text()
+    assert "主要指标没有" in text
+    assert ("目标" in text) == bool(targets), text

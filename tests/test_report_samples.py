@@ -142,3 +142,23 @@ def test_check_list_beside_the_word_report_holds_the_findings(demo_run):
     assert len(checks) == 1
     text = _docx_text(checks[0])
     assert "一、填报情况" in text and "二、数据核查" in text and "五老骨干占比" in text
+
+
+def test_charts_and_the_report_read_the_same_figures(demo_run):
+    """集安's 五好达标率 rose by a whole 8 points: the report says ``提高8个百分点``, and so do the charts'
+    subtitles (not ``8.0个百分点``) and the compare chart's change label (``+8``); amounts as the text
+    writes them (``35.6万元``). Bar value labels keep the exact figures of the tables."""
+    from gwstats.render import chart_data as D
+    from gwstats.render import charts as C
+
+    ws = Workspace.open(_run(demo_run, "jian-an").workspace)
+    for kind in ("rate", "compare"):
+        assert D.build_chart(ws, 2020, "五好达标率", kind=kind).subtitle == "全市80.7%，比2019年提高8个百分点"
+    assert D.build_chart(ws, 2020, "五好达标率", by="year").subtitle == "2020年80.7%，比2019年提高8个百分点"
+    money = D.build_chart(ws, 2020, "捐款捐物", kind="bar")
+    assert money.subtitle.startswith("合计35.6万元，比2019年增加3.3万元"), money.subtitle
+    fig = C.draw(D.build_chart(ws, 2020, "五好达标率", kind="compare"))
+    labels = [t.get_text() for ax in fig.axes for t in ax.texts]
+    changes = [c for t in labels for c in re.findall(r"(?<![\d.])[+-]\d+(?:\.\d+)?", t)]
+    assert changes and not [c for c in changes if c.endswith(".0")], changes  # +20, not +20.0
+    assert any("90.0%" in t for t in labels)  # the bars keep the exact figure

@@ -271,6 +271,14 @@ def test_outputs_workbook_charts_report(loaded):
     r = c.post("/outputs/make/report", data={"csrftoken": token, "year": "2020"})
     doc = c.get(re.search(r'id="download-report" href="([^"]+)"', r.text).group(1))
     assert doc.status_code == 200 and zipfile.ZipFile(io.BytesIO(doc.content)).testzip() is None
+    # the office's check list beside it, as `gwstats report` writes it: a second download
+    listed = re.search(r'id="download-checks" href="([^"]+)">下载 ([^<]+)</a>', r.text)
+    assert listed and listed.group(2).endswith("年度统计分析_数据核查清单.docx")
+    from docx import Document
+
+    checks = Document(io.BytesIO(c.get(listed.group(1)).content))
+    assert "数据核查清单" in checks.paragraphs[0].text
+    assert "数据核查清单" in c.get("/outputs?year=2020").text  # listed when the page is opened again
     # only products are served, nothing else of the workspace
     assert c.get("/outputs/2020/../../gwstats.sqlite").status_code in (400, 404)
     assert c.get("/outputs/2020/%2E%2E/%2E%2E/gwstats.toml").status_code in (400, 404)

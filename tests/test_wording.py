@@ -104,7 +104,8 @@ def test_signed_labels():
     assert w.signed(6) == "+6"
     assert w.signed(-3) == "-3"
     assert w.signed(0) == "持平"
-    assert w.signed(8.04, "rate") == "+8.0"
+    assert w.signed(8.04, "rate") == "+8"  # as the text writes a whole 百分点 change
+    assert w.signed(D("7.84"), "rate") == "+7.8"
     assert w.signed(D("-1.5"), "amount") == "-1.50"
 
 

@@ -306,6 +306,7 @@ class _Checker:
         diff = rep_has & ((ccount == 0) | (comp != d.rep))
         children_sum = comp - np.where(d.own_has, d.own, 0)
         complete = self.f.reported >= self.f.expected
+        alone: dict[int, list[str]] = {}  # unit -> items of its 汇总 no unit below or itself gave
         for i, j in zip(*np.nonzero(diff)):
             i, j = int(i), int(j)
             metric = self.codes[j]
@@ -322,8 +323,8 @@ class _Checker:
             else:
                 code = "huizong-mismatch"
                 if comp_v is None:
-                    severity = "info"
-                    msg = f"{self.name(i)}：汇总表“{label}”填报 {number_text(rep_v)}，下级和本级均无此项数据"
+                    alone.setdefault(i, []).append(metric)
+                    continue
                 elif complete[i] and not d.own_has[i].any() and rep_v < comp_v:
                     severity = "error"
                     msg = (f"{self.name(i)}：只报了汇总表，“{label}”填报 {number_text(rep_v)}，小于下级合计 {number_text(comp_v)}，"
@@ -336,6 +337,11 @@ class _Checker:
                     msg = (f"{self.name(i)}：汇总表“{label}”填报 {number_text(rep_v)}，已报单位计算为 {number_text(comp_v)}"
                            f"（下级未报齐 {int(self.f.reported[i])}/{int(self.f.expected[i])}）")
             self.add(severity, code, msg, i, metric, where, reported=rep_v, computed=comp_v)
+        for i, metrics in alone.items():  # one line per unit, not one per item (a 汇总 over silent units)
+            labels = [f"“{self.cat.label_of(m)}”" for m in metrics]
+            items = "、".join(labels[:3]) + (f"等{len(labels)}项" if len(labels) > 3 else "")
+            self.add("info", "huizong-mismatch", f"{self.name(i)}：汇总表填报了{items}，下级和本级均无这些数据，按汇总表计入",
+                     i, None, self.locate(i, metrics[0], "汇总"), items=len(metrics))
 
     # -- 5, 6: year over year
     def year_over_year(self):

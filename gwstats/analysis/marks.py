@@ -121,21 +121,22 @@ class ErrorMarks:
                 out.append(f)
         return out
 
-    def notes(self, most: int = 5, metrics=None) -> list[str]:
+    def notes(self, most: int = 5, metrics=None, *, where: bool = True) -> list[str]:
         """What the mark means: one line per open error (unit, metric, cell, message), at most ``most``;
-        with ``metrics`` only the errors behind marks on those metrics (a table's or a chart's)."""
+        with ``metrics`` only the errors behind marks on those metrics (a table's or a chart's).
+        ``where=False`` for pages that leave the office (report, charts): no file, sheet or cell."""
         errors = self.errors_about(metrics)
         if not errors:
             return []
         lines = [f"{MARK} 数据核查错误尚未解决，标“{MARK}”的数字（及包含它的合计、比率）待核实："]
         for f in errors[:most]:
-            where = f.where()
-            lines.append(f"{MARK} {f.message}" + (f"（{where}）" if where else ""))
+            where_text = f.where() if where else ""
+            lines.append(f"{MARK} {f.message}" + (f"（{where_text}）" if where_text else ""))
         if len(errors) > most:
             lines.append(f"{MARK} 另有 {len(errors) - most} 处，见数据核查清单")
         return lines
 
-    def note(self, most: int = 5, metrics=None) -> str:
+    def note(self, most: int = 5, metrics=None, *, where: bool = True) -> str:
         """The notes as one paragraph (a table's note line)."""
-        lines = self.notes(most, metrics)
+        lines = self.notes(most, metrics, where=where)
         return lines[0] + "；".join(x.removeprefix(f"{MARK} ") for x in lines[1:]) if lines else ""

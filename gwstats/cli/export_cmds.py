@@ -51,9 +51,11 @@ def export(
 
         if output is None:
             sys.stdout.write(csv_long_text(ws.export_long(year, unit=unit, prefer=prefer)))
+            _said_marked_rows(ws, year, unit, prefer, allow_errors)
             return
         path, n = ws.export_long(year, output, unit=unit, prefer=prefer)
         typer.echo(f"已导出 {n} 行（UTF-8 带 BOM）：{path}")
+        _said_marked_rows(ws, year, unit, prefer, allow_errors)
         return
     if output is None:
         raise UsageError("请用 -o 指定输出的 .xlsx 文件")
@@ -86,6 +88,25 @@ def _gate(ws, year: int, unit, allow: bool):
     err(f"提醒：数据核查还有 {len(errors)} 处错误未解决，按 --allow-errors 照样导出：")
     for f in errors[:20]:
         err(f"  {error_line(f)}")
+
+
+def _said_marked_rows(ws, year: int, unit, prefer: str, allow: bool):
+    """The long table has no column for ※ (its columns are fixed): name the rows an open error touches."""
+    from gwstats.forms.export import marked_long_rows
+
+    if not allow:
+        return
+    rows = marked_long_rows(ws, year, unit, prefer)
+    if not rows:
+        return
+    by_unit: dict[str, list[str]] = {}
+    for name, metric in rows:
+        by_unit.setdefault(name, []).append(metric)
+    err(f"提醒：长表中有 {len(rows)} 行的数字数据核查错误尚未解决（长表不加标记，使用前请核实）：")
+    for name, metrics in list(by_unit.items())[:20]:
+        err(f"  {name}：{'、'.join(metrics[:10])}" + (f"等 {len(metrics)} 项" if len(metrics) > 10 else ""))
+    if len(by_unit) > 20:
+        err(f"  另有 {len(by_unit) - 20} 个单位")
 
 
 def register(app: typer.Typer):

@@ -134,24 +134,26 @@ def return_workbook(ws, year: int, unit: str | None = None, prefer: str = "compu
         if rec["note"] and note_cell is not None:
             note_cell.value = rec["note"]
         if marks.affected(code, m.code):
-            _mark_cell(cell, note_cell, marks, m, MARK)
+            mark_cell(cell, note_cell, marks, m.code, MARK, integer=m.is_integer)
             info.marked.append(m.name)
     _finish(ws, wb, sheet, info, settings, result, code, year, report_date)
     return wb, info
 
 
-def _mark_cell(cell, note_cell, marks, metric, mark: str):
-    """A figure an open error touches: ※ after the number (it stays a number the level above can
-    import), the error in a comment and in 备注."""
+def mark_cell(cell, note_cell, marks, metric: str, mark: str, *, integer: bool = False):
+    """A figure (of ``metric``) an open error touches: ※ after the number (it stays a number the level
+    above can import), the error in a comment and in 备注 (when the form has one)."""
     from openpyxl.comments import Comment
 
     fmt = cell.number_format if cell.number_format and cell.number_format != "General" else (
-        "0" if metric.is_integer else "0.00")
+        "0" if integer else "0.00")
     if not isinstance(cell.value, str):
         cell.number_format = f'{fmt}"{mark}"'
     else:
         cell.value += mark
-    said = [f.message for f in marks.errors if metric.code in (f.extra.get("metric"), *marks.rule_metrics(f))]
+    errors = marks.errors_about([metric])
+    said = [f.message for f in errors if metric in (f.extra.get("metric"), *marks.rule_metrics(f))] or [
+        f.message for f in errors]
     text = f"{mark}待核实：" + ("；".join(said[:3]) if said else "包含数据核查错误尚未解决的数字")
     cell.comment = Comment(text, "gwstats")
     if note_cell is not None:
@@ -244,6 +246,18 @@ def csv_long_text(records: list[dict]) -> str:
     for rec in records:
         w.writerow([_csv_text(rec[c]) for c in LONG_COLUMNS])
     return buf.getvalue()
+
+
+def marked_long_rows(ws, year: int, unit: str | None = None, prefer: str = "computed") -> list[tuple[str, str]]:
+    """(单位名称, 指标名称) of the long table's rows an open error touches (``--allow-errors``). The long
+    table keeps its columns (it is read back by other tools), so the console names these rows instead."""
+    from gwstats.analysis.marks import ErrorMarks
+
+    marks = ErrorMarks.of(ws, year, unit=ws.resolve_unit(unit) if unit else None)
+    if not marks:
+        return []
+    return [(rec["单位名称"], rec["指标名称"]) for rec in iter_long_records(ws, year, unit, prefer)
+            if marks.affected(rec["单位编码"], rec["指标编码"])]
 
 
 def write_csv_long(ws, year: int, output, unit: str | None = None, prefer: str = "computed") -> tuple[Path, int]:

@@ -42,6 +42,7 @@ class FillResult:
     fields: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)  # parts of the form openpyxl cannot carry over
     missing: list[str] = field(default_factory=list)  # header fields of the form with no setting to fill them
+    marked: list[tuple[str, str, str]] = field(default_factory=list)  # (sheet, cell, name): an open error touches it, ※
 
     def summary_lines(self) -> list[str]:
         lines = [f"已把 {self.unit_name} {self.year} 年度汇总数填入：{self.path}（填写 {len(self.filled)} 格"
@@ -52,6 +53,10 @@ class FillResult:
             lines.append(f"本年度没有数字、留空 {len(self.no_figure)} 格：" + "、".join(f"{n}（{s}!{c}）" for s, c, n in self.no_figure[:10]))
         if self.approx:
             lines.append(f"含约数的指标：{'、'.join(self.approx)}")
+        if self.marked:
+            lines.append(f"数据核查错误尚未解决、数值后标“※”并加批注的 {len(self.marked)} 格："
+                         + "、".join(f"{n}（{s}!{c}）" for s, c, n in self.marked[:10])
+                         + ("等" if len(self.marked) > 10 else ""))
         if self.missing:
             keys = "、".join(f"{f}（{SETTING_KEYS[f]}）" for f in self.missing if f in SETTING_KEYS)
             lines.append(f"表格中的{'、'.join(self.missing)}没有填写，请手写"
@@ -79,7 +84,8 @@ def _unit_row(g_rows, t: FormTable, unit_name: str, h, code: str) -> int | None:
 def fill_form(ws, year: int, form, output, unit: str | None = None, prefer: str = "computed") -> FillResult:
     from openpyxl.cell.cell import MergedCell
 
-    from gwstats.forms.export import export_settings, save_book, figures
+    from gwstats.analysis.marks import MARK, ErrorMarks
+    from gwstats.forms.export import export_settings, figures, mark_cell, save_book
 
     form, output = Path(form), Path(output)
     if not form.is_file():
@@ -101,6 +107,7 @@ def fill_form(ws, year: int, form, output, unit: str | None = None, prefer: str 
     if not tables:
         raise FormError(f"表格 {form.name} 中没有找到要填写的统计表（需要“指标 | 数值”两列的清单，或有栏目名称的表格）")
     code, result = figures(ws, year, unit, prefer)
+    marks = ErrorMarks.of(ws, year, unit=code)  # figures an open error touches (--allow-errors): ※
     h = ws.hierarchy()
     settings = export_settings(ws)
     unit_name = settings.get("unit_name") or h.name(code)
@@ -145,6 +152,10 @@ def fill_form(ws, year: int, form, output, unit: str | None = None, prefer: str 
                 res.approx.append(cat.label_of(metric))
             target.value = value
             res.filled.append((t.sheet, ref, label, value))
+            if marks.affected(code, metric):
+                integer = metric in cat.metrics and cat.metrics[metric].is_integer
+                mark_cell(target, None, marks, metric, MARK, integer=integer)
+                res.marked.append((t.sheet, ref, label))
     _fill_header_fields(wb, grids, tables, res, {
         "填报单位": unit_name, "年度": year, "口径": "汇总", "填报人": settings.get("filled_by"),
         "联系电话": settings.get("phone"), "填报日期": settings.get("fill_date") or dt.date.today().isoformat()})

@@ -13,6 +13,7 @@ from pathlib import Path
 from gwstats.core.errors import UsageError
 from gwstats.forms.export import organisation
 from gwstats.render import style as S
+from gwstats.render import reading as R
 from gwstats.render import wording as W
 from gwstats.render.charts import KINDS, ChartData, NoChartData, draw, save_figure
 from gwstats.core.output import write_whole
@@ -58,11 +59,13 @@ def _total_subtitle(rec: dict | None, root_name: str, compare_year) -> str:
     if not rec or rec.get("value") is None:
         return ""
     kind = rec.get("kind", "count")
+    # the total and its change as the report's text writes them (rounded for reading: ``80.7%，比2019年
+    # 提高8个百分点``, ``35.6万元``), so the picture and the text never differ on the same figure
     if kind == "rate":
-        text = f"{W.scope_word(root_name)}{'约' if rec.get('approx') else ''}{W.rate(rec['value'], rec.get('measure') or '%')}"
+        text = f"{W.scope_word(root_name)}{'约' if rec.get('approx') else ''}{R.rate(rec['value'], rec.get('measure') or '%')}"
     else:
-        text = f"合计{W.number(rec['value'], rec.get('measure', ''), kind, approx=bool(rec.get('approx')))}"
-    ch = W.record_change(rec, f"比{compare_year}年" if compare_year else "比上年")
+        text = f"合计{W.prose_number(rec)}"
+    ch = W.record_change(rec, f"比{compare_year}年" if compare_year else "比上年", reading=True)
     text += f"，{ch}" if ch and rec.get("prev_value") is not None else ""
     rep, exp = rec.get("reported"), rec.get("expected")
     if rep is not None and exp and rep < exp:
@@ -96,7 +99,7 @@ def _marked(data: ChartData, result, keys: list, metrics: list[str], marks, root
         data.subtitle = mark_prose(data.subtitle, [root_rec], marks)
         hit = hit or data.subtitle != before
     if hit:
-        data.notes.append(marks.note(3, metrics))
+        data.notes.append(marks.note(3, metrics, where=False))
     return data
 
 
@@ -243,16 +246,18 @@ def trend_data(ws, year: int, metric: str, *, unit: str | None = None, target: f
         # one beside it where units reported in one of the two years only
         last = ws.rollup(year, unit=unit, metrics=[metric], compare=years[i_prev])
         rec = _records_index(last).get((last.root, metric)) or {}
-        text = W.record_change(rec, f"比{years[i_prev]}年") if rec.get("change") is not None else ""
-        if not text:
-            delta = Decimal(str(values[-1])) - Decimal(str(values[i_prev]))
-            text = W.change(delta, measure, vkind, display=measure, prefix=f"比{years[i_prev]}年")
-        data.subtitle = f"{year}年{W.rate(values[-1], measure) if vkind == 'rate' else W.number(values[-1], measure, vkind)}，{text}"
+        prefix = f"比{years[i_prev]}年"
+        text = W.record_change(rec, prefix, reading=True) if rec.get("change") is not None else ""
+        if not text:  # the two points drawn, as the text would state their difference
+            pair = {"value": values[-1], "prev_value": values[i_prev], "kind": vkind, "measure": measure}
+            text = R.change(pair, "raw", W.raw_change(pair), prefix)
+        shown_now = R.rate(values[-1], measure) if vkind == "rate" else R.figure(values[-1], measure, vkind)
+        data.subtitle = f"{year}年{shown_now}，{text}"
     if error_marks and root and error_marks.affected(root, metric, year):  # this year's point: ※ on its label
         from gwstats.analysis.marks import MARK
 
         data.labels[-1] += MARK
-        data.notes.append(error_marks.note(3, [metric]))
+        data.notes.append(error_marks.note(3, [metric], where=False))
     return data
 
 

@@ -20,7 +20,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Mm, Pt
 
 from gwstats.core.errors import UsageError
+from gwstats.render import head_words as HW
 from gwstats.render.docx_rows import RowWriter
+from gwstats.render.table_split import split_columns
 from gwstats.render.docx_document import APPENDIX_WORD, add_ending, set_language, set_properties, title_font
 from gwstats.core.output import write_whole
 
@@ -212,10 +214,12 @@ PAD_EM = 1.3  # Word's and LibreOffice's default cell margins (0.19 cm each side
 
 
 def _wrapped(head: str, lines: int) -> float:
-    """The width a header needs to fit on ``lines`` lines, its unit （个） kept on a line of its own."""
+    """The width a header needs to fit on ``lines`` lines broken between its words (达到五好标准 / 组织数,
+    :mod:`.head_words`), its unit （个） kept on a line of its own."""
     main, _, unit = head.partition("（")
     unit_w = text_width("（" + unit) + 0.6 if unit else 0  # full-width brackets render wider than 1 em
-    return max(text_width(main) / lines + (1 if text_width(main) > lines else 0), unit_w)
+    main_w = max((text_width(x) for x in HW.balanced(main, lines)), default=0) + (0.2 if main else 0)
+    return max(main_w, unit_w)
 
 
 def _numeric(columns, rows) -> list[bool]:
@@ -315,7 +319,11 @@ def _cell_text(cell, text: str, size: float, *, bold: bool = False, align=None, 
         mark_rpr.append(el)
     mark.append(mark_rpr)
     main, paren, unit = text.partition("（") if head else (text, "", "")
-    run = p.add_run(main)
+    first, *more = main.split("\n") if head else [main]
+    run = p.add_run(first)
+    for line in more:  # a header's lines broken between its words (head_text)
+        run.add_break()
+        run.add_text(line)
     if paren and main:
         run.add_break()  # a header's unit （个） on a line of its own
         run.add_text(paren + unit)
@@ -355,9 +363,22 @@ def _orient(doc, landscape: bool):
 
 
 def add_table(doc, caption: str, columns: list[str], rows: list[list[str]], note: str = ""):
-    """A table with its caption; one too wide for the page at 小五 goes on landscape pages of its own."""
+    """A table with its caption; one too wide for the portrait page at 小五 is split into portrait
+    tables of its columns with the 单位 column repeated (``表4（续）``), so the text before it flows
+    on; one that still does not fit goes on landscape pages of its own."""
     turned = False
-    if not _fits(columns, rows, _available(doc)) and doc.sections[-1].page_width < doc.sections[-1].page_height:
+    portrait = doc.sections[-1].page_width < doc.sections[-1].page_height
+    if portrait and not _fits(columns, rows, _available(doc)):
+        avail = _available(doc)
+        parts = split_columns(columns, rows, lambda cols, sub: _fits(cols, sub, avail))
+        if parts:
+            number, _sp, rest = caption.partition(" ")
+            for i, idx in enumerate(parts):
+                cap = caption if i == 0 else (f"{number}（续） {rest}" if rest else f"{caption}（续）")
+                _table(doc, cap, [columns[k] for k in idx], [[r[k] if k < len(r) else "" for k in idx] for r in rows],
+                       note if i == len(parts) - 1 else "")
+            return
+    if not _fits(columns, rows, _available(doc)) and portrait:
         _orient(doc, True)
         turned = True
     _table(doc, caption, columns, rows, note)
@@ -387,7 +408,8 @@ def _table(doc, caption: str, columns: list[str], rows: list[list[str]], note: s
     _row_flags(head, header=True)
     for k, (cell, text) in enumerate(zip(head.cells, columns)):
         cell.width = table.columns[k].width
-        _cell_text(cell, text, size, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, keep=True, head=True)
+        _cell_text(cell, HW.head_text(text, widths[k] - PAD_EM), size, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, keep=True,
+                   head=True)
     total_at = len(rows) - 1 if rows and rows[-1] and rows[-1][0] == "合计" else None
     col_widths = [c.width for c in table.columns]
 

@@ -45,12 +45,20 @@ def flagged(findings, catalog=None, codes=("yoy-jump",)) -> set[tuple[str, str]]
     return out
 
 
+def plain_line(f) -> str:
+    """``石门镇关工委 · 五老骨干人数：……``: an error as a page a superior may read names it, without the
+    file, sheet and cell (those are in the office's check list)."""
+    who = " · ".join(str(x) for x in (f.extra.get("unit_name"), f.extra.get("metric_name")) if x)
+    return f"{who}：{f.message}" if who else f.message
+
+
 def error_note(errors: list) -> str:
-    """The note a report written with --allow-errors carries under its overview."""
+    """The note a report written with --allow-errors carries under its overview, in plain words (no
+    option, file or software name in a report)."""
     if not errors:
         return ""
-    return ("注意：以下数字的数据核查错误尚未解决，本报告照样生成（--allow-errors），使用前请核实："
-            + "；".join(error_line(f) for f in errors[:MOST_LISTED])
+    return ("注意：以下数字的数据核查错误尚未解决，本报告照样生成，使用前请核实（明细见数据核查清单）："
+            + "；".join(plain_line(f) for f in errors[:MOST_LISTED])
             + (f"；另有 {len(errors) - MOST_LISTED} 处" if len(errors) > MOST_LISTED else "") + "。")
 
 

@@ -237,7 +237,7 @@ def _group_section(f: _Facts, g: str, section: int, number: int, sentence: str, 
                 if row[k] and f.marks.row_affected(res, u, c):
                     row[k], hit = row[k] + MARK, True
         if hit:
-            note = "；".join(x for x in (note, f.marks.note(metrics=codes)) if x)
+            note = "；".join(x for x in (note, f.marks.note(metrics=codes, where=False)) if x)
     blocks.append(Block("table", f"表{number} {f.year}年{g}情况（空白为未填报）", columns=columns, rows=rows, note=note))
     if charts and res.units:
         image = _group_chart(f, g, number)

@@ -60,7 +60,7 @@ def _unit_values(res, by_key, code: str) -> list[tuple[str, object]]:
 
 
 def error_note(check) -> str:
-    """Under the overview of a report written over open errors: each one, unit, metric and cell."""
+    """Under the overview of a report written over open errors: each one, by unit and metric, in plain words."""
     from gwstats.render.gate import error_note as note
 
     return note([f for f in check.findings if f.severity == "error"])
@@ -166,8 +166,9 @@ def problems(cat, res, by_key, root_recs: dict, status, check=None, prefix: str 
                if rec and rec.get("value") is None and rec.get("prev_value") is not None and not _is_cell(cat, code)]
     if dropped:
         out.append(f"{'、'.join(dropped)}上年有数，本年各单位均未填报。")
-    if not out:
-        out.append("本年度各单位均已报送，主要指标没有低于目标或比上年下降的。")
+    if not out:  # no target set by the office: nothing said about targets
+        targets = any(ind.target is not None for ind in cat.indicators.values())
+        out.append(f"本年度各单位均已报送，主要指标没有{'低于目标或' if targets else ''}比上年下降的。")
     return out
 
 

@@ -238,13 +238,19 @@ MEASURES = {"个", "人", "所", "场次", "人次", "次", "对", "篇", "万�
 
 
 def header_lines(name: str) -> str:
-    """A header too wide for its column breaks before its unit of measure: ``达到五好标准组织数\n（个）``,
-    so the wrap never falls inside （个） or before its ）."""
-    main, paren, unit = name.partition("（")
-    if (not paren or not main or display_width(name) <= HEAD_WIDTH or "\n" in name
-            or unit[:-1] not in MEASURES or not unit.endswith("）")):
+    """A header too wide for its column breaks before its unit of measure, and its words break where
+    the words allow (:mod:`.head_words`): ``达到五好标准\n组织数\n（个）``, so the wrap never falls
+    inside （个）, before its ）, or before the 数 of 组织数."""
+    from gwstats.render.head_words import lines
+
+    if display_width(name) <= HEAD_WIDTH or "\n" in name:
         return name
-    return f"{main}\n（{unit}"
+    main, paren, unit = name.partition("（")
+    if not paren:
+        return "\n".join(lines(name, HEAD_WIDTH))
+    if not main or unit[:-1] not in MEASURES or not unit.endswith("）"):
+        return name  # other words in brackets (2019年（可比口径）): room to stay whole (HEAD_WIDTH_BRACKETS)
+    return "\n".join(lines(main, HEAD_WIDTH)) + f"\n（{unit}"
 
 
 def shown_text(v, fmt) -> str:

@@ -267,11 +267,14 @@ def _few(names: str, most: int = 3) -> str:
 
 
 def signed(delta, kind: str = "count", measure: str = "") -> str:
-    """A short signed change for chart labels: ``+6`` / ``-3`` / ``+8.0`` (百分点) / ``0``."""
+    """A short signed change for chart labels: ``+6`` / ``-3`` / ``+8`` (百分点, ``+7.8`` when not whole, as
+    the report's text writes it) / ``0``."""
     if delta is None:
         return ""
     d = _dec(delta)
-    if kind == "rate":
+    if kind == "rate" and measure in ("%", ""):
+        text = R.trim(Decimal(_fixed(d, RATE_DECIMALS)))
+    elif kind == "rate":
         text = _fixed(d, RATE_DECIMALS)
     elif kind == "amount" or measure == "万元":
         text = _fixed(d, 2)

@@ -227,7 +227,7 @@ def _yoy_sheet(wb, result: RollupResult, heading, subtitle, marks=None):
     sw = SheetWriter(wb, "同比", heading, subtitle)
     if result.compare_year is None:
         sw.header(["说明"])
-        sw.note("没有对比年度的数据（可用 --compare 指定对比年度）")
+        sw.note("没有对比年度的数据（汇总时可指定对比年度）")
         sw.finish()
         return
     cy, py = result.year, result.compare_year

@@ -32,7 +32,11 @@ def _names(ws, year: int) -> dict:
     from gwstats.forms.template import safe_filename
 
     org = safe_filename(ws.config.organisation)  # 甲/乙 关工委 or a : ? " never make a folder or a bad name
+    from gwstats.render.report import CHECKS_SUFFIX
+
     return {"workbook": f"{org}{year}年度汇总.xlsx", "report": f"{org}{year}年度统计分析.docx",
+            # the office's 填报情况 and 数据核查, written beside the report as `report` does (not handed in)
+            "checks": f"{org}{year}年度统计分析{CHECKS_SUFFIX}.docx",
             "return": f"{org}{year}年度报上级汇总表.xlsx", "filled": f"{org}{year}年度上级表格（已填）.xlsx"}
 
 
@@ -82,8 +86,9 @@ def make_charts(ws, year: int):
 
 
 def make_report(ws, year: int):
-    ws.report(year, out_dir(ws, year) / _names(ws, year)["report"])
-    return "已生成统计分析报告。"
+    names = _names(ws, year)
+    ws.report(year, out_dir(ws, year) / names["report"], checks=out_dir(ws, year) / names["checks"])
+    return "已生成统计分析报告，另有数据核查清单（填报情况和数据核查，供本单位核实，不随报告上报）。"
 
 
 def make_return(ws, year: int):
