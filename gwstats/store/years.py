@@ -39,7 +39,7 @@ def lock_text(year: int, lock) -> str:
 
 
 def unlock_hint(year: int) -> str:
-    return f"如确需更改，请先运行：gwstats unlock --year {year}"
+    return f"如确需更改，请先解锁该年度（网页“概览”页的“解锁”按钮，或运行 gwstats unlock --year {year}）"
 
 
 def refuse_if_locked(store, year: int, what: str, conn=None):

@@ -40,7 +40,7 @@ async def _error_page(request: Request, message: str, status: int, details=()):
 
 
 MULTIPART_LIMITS = {  # Starlette's words for a form over its limits -> what the clerk reads
-    "Too many files": "一次上传的文件太多（每批最多 1000 个）。请分几批上传，或在命令行用 gwstats import 导入整个文件夹",
+    "Too many files": "一次上传的文件太多（每批最多 1000 个）。请分几批上传",
     "Too many fields": "表单的项目太多，未处理。请分几次提交",
 }
 
