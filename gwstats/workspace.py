@@ -10,7 +10,7 @@ from pathlib import Path
 
 from gwstats.model.catalog import Catalog, default_catalog_text, load_catalog, load_default, with_targets
 from gwstats.model.config import CONFIG_NAME, CONFIG_TEMPLATE, Config, find_workspace, parse_config
-from gwstats.core.errors import Finding, HierarchyError, UsageError
+from gwstats.core.errors import Finding, HierarchyError, NoUnitList, UsageError
 from gwstats.model.hierarchy import Hierarchy, check_units, load_units_file
 from gwstats.model.unit_edit import units_or_refuse
 from gwstats.store.received import FILES_DIR, stored_name
@@ -120,7 +120,7 @@ class Workspace(SetupAndSettings):
         unchanged (see :meth:`kept`): a report asks for it from every chart and section."""
         h = self.kept(("hierarchy",), self.store.hierarchy)
         if not h.units:
-            raise UsageError(NO_UNITS)
+            raise NoUnitList(NO_UNITS)
         return h
 
     def tree(self):
@@ -130,7 +130,7 @@ class Workspace(SetupAndSettings):
 
         tree = self.kept(("tree",), lambda: load_tree(self.store))
         if tree.n == 0:
-            raise UsageError(NO_UNITS)
+            raise NoUnitList(NO_UNITS)
         return tree
 
     KEPT_PER_KIND = 3  # e.g. rollup totals of three (year, comparison, prefer) kept at once
@@ -274,7 +274,7 @@ class Workspace(SetupAndSettings):
             return load_units_file(path)[1]
         units = self.store.load_units()
         if not units:
-            raise UsageError(NO_UNITS)
+            raise NoUnitList(NO_UNITS)
         return check_units(units, "单位名单")
 
     # ---- templates -----------------------------------------------------------------------------

@@ -118,3 +118,14 @@ def test_no_page_tells_the_clerk_to_type_a_command():
         text = re.sub(r"<!--.*?-->", "", t.read_text(encoding="utf-8"), flags=re.S)
         text = text.replace("（网页和命令行）", "")
         assert not re.search(r"gwstats [a-z]|命令行|\s--[a-z]", text), t.name
+
+
+def test_pages_that_need_the_unit_list_say_where_to_upload_it(no_units):
+    """汇总, 模板, a product of 成果: without a unit list the page names the 单位 page, not a command."""
+    ws, _ = no_units
+    c = client(ws)
+    for path in ("/rollup?year=2020", "/templates?year=2020"):
+        r = c.get(path)
+        assert r.status_code == 400 and "请先到“单位”页导入单位名单" in r.text and "gwstats units" not in r.text, path
+    r = c.post("/outputs/make/report", data={"csrftoken": csrf_token(c, "/outputs"), "year": "2020"})
+    assert "请先到“单位”页导入单位名单" in r.text and "gwstats units" not in r.text
