@@ -10,7 +10,7 @@ from pathlib import Path
 
 from gwstats.model.catalog import Catalog, default_catalog_text, load_catalog, load_default, with_targets
 from gwstats.model.config import CONFIG_NAME, CONFIG_TEMPLATE, Config, find_workspace, parse_config
-from gwstats.core.errors import Finding, HierarchyError, UsageError
+from gwstats.core.errors import Finding, HierarchyError, NoUnitList, UsageError
 from gwstats.model.hierarchy import Hierarchy, check_units, load_units_file
 from gwstats.model.unit_edit import units_or_refuse
 from gwstats.store.received import FILES_DIR, stored_name
@@ -120,7 +120,7 @@ class Workspace(SetupAndSettings):
         unchanged (see :meth:`kept`): a report asks for it from every chart and section."""
         h = self.kept(("hierarchy",), self.store.hierarchy)
         if not h.units:
-            raise UsageError(NO_UNITS)
+            raise NoUnitList(NO_UNITS)
         return h
 
     def tree(self):
@@ -130,7 +130,7 @@ class Workspace(SetupAndSettings):
 
         tree = self.kept(("tree",), lambda: load_tree(self.store))
         if tree.n == 0:
-            raise UsageError(NO_UNITS)
+            raise NoUnitList(NO_UNITS)
         return tree
 
     KEPT_PER_KIND = 3  # e.g. rollup totals of three (year, comparison, prefer) kept at once
@@ -236,27 +236,37 @@ class Workspace(SetupAndSettings):
                     + f"），未{'保存' if what == '这次修改' else '导入'}。如只是为下一年度调整，请给新单位设启用年度、给撤并的单位设停用年度；{unlock_hint(year)}")
 
     # ---- finished years ------------------------------------------------------------------------
-    def lock_year(self, year: int):
-        """年度封账: (user, computer, when)."""
+    def lock_year(self, year: int, *, by: str | None = None):
+        """年度封账 as ``by`` (the colleague logged in to the page; default this computer's account),
+        also noted in 导入记录: (user, computer, when)."""
+        from gwstats.ingest import log
         from gwstats.store.years import lock_year
 
         with self.writing("封账"):
-            return lock_year(self, year)
+            lock = lock_year(self, year, by)
+            log.event(self.root, lock[0], f"{year} 年度封账")
+        return lock
 
-    def unlock_year(self, year: int):
-        """Undo :meth:`lock_year`: returns the lock that was lifted (user, computer, when)."""
-        from gwstats.store.years import unlock_year
+    def unlock_year(self, year: int, *, by: str | None = None):
+        """Undo :meth:`lock_year` as ``by`` (noted in 导入记录): returns the lock lifted (user, computer, when)."""
+        from gwstats.ingest import log
+        from gwstats.store.years import lock_text, unlock_year
 
         with self.writing("解除封账"):
-            return unlock_year(self, year)
+            lock = unlock_year(self, year)
+            log.event(self.root, by, f"解除封账（{lock_text(year, lock)}）")
+        return lock
 
-    def revert(self, unit: str, year: int, to: int | None = None, scope: str = "本级"):
+    def revert(self, unit: str, year: int, to: int | None = None, scope: str = "本级", *, by: str | None = None):
         """Put an earlier version of ``unit``'s ``year`` return (``scope`` 本级 or 汇总) back in force:
-        version ``to``, default the one before; returns a ``RevertResult``."""
+        version ``to``, default the one before, recorded (history, 导入记录) as done by ``by``; a ``RevertResult``."""
+        from gwstats.ingest import log
         from gwstats.store.years import revert
 
         with self.writing("恢复报表版本"):
-            return revert(self, unit, year, to=to, scope=scope)
+            res = revert(self, unit, year, to=to, scope=scope, by=by)
+            log.event(self.root, by, f"{res.unit_name} {year} 年{scope}报表恢复为第 {res.to_version} 版（原在用第 {res.from_version} 版）")
+        return res
 
     def check_units(self, path: str | Path | None = None) -> list[Finding]:
         """The problems of a units file at ``path``, or of the stored units list."""
@@ -264,7 +274,7 @@ class Workspace(SetupAndSettings):
             return load_units_file(path)[1]
         units = self.store.load_units()
         if not units:
-            raise UsageError(NO_UNITS)
+            raise NoUnitList(NO_UNITS)
         return check_units(units, "单位名单")
 
     # ---- templates -----------------------------------------------------------------------------

@@ -382,3 +382,21 @@ def test_year_chosen_at_the_top_for_returns_without_a_year(fresh, tmp_path):
     r = c.post("/import/confirm?year=2020", data={"csrftoken": token, "batch": batch})
     assert "<td>已导入</td>" in r.text
     assert ws.rollup(2020).record("JA01", "org_total")["value"] == 21
+
+
+def test_the_year_end_is_led_from_the_overview_and_every_button_says_what_it_makes(loaded):
+    """概览 with returns in: the next steps (数据核查, 汇总, 成果, 封账) as links; 成果's buttons name their product;
+    the import result leads on to them too."""
+    c = client(loaded[0])
+    page = c.get("/?year=2020").text
+    steps = page[page.index('id="year-end"'):]
+    for href in ("/checks?year=2020", "/rollup?year=2020", "/outputs?year=2020"):
+        assert f'href="{href}"' in steps, href
+    assert "生成统计分析报告（Word）" in steps and "封账" in steps
+    outputs = c.get("/outputs?year=2020").text
+    labels = [re.sub(r"<[^>]+>", "", b).strip().removeprefix("重新") for b in re.findall(r"<button[^>]*>(.*?)</button>", outputs, re.S)]
+    assert {"生成汇总工作簿", "生成统计分析报告", "生成图表", "生成报上级汇总表", "填入本级汇总数"} <= set(labels), labels
+    assert "生成" not in labels and "填写" not in labels
+    checks = c.get("/checks?year=2020").text
+    assert "数据核查" in checks and 'href="/outputs?year=2020"' in checks
+    assert "year-end" not in c.get("/?year=2021").text  # nothing received yet: no next steps

@@ -5,7 +5,8 @@ open 汇总, follow a trace link, produce and download the xlsx and open it with
 screenshot of every page goes to $GWSTATS_SCREENSHOTS (or the test's tmp folder).
 
 A clerk at 1366×768 goes from an empty folder to the return for the level above, all in the page
-(the set-up, the unit list, the returns, a unit renamed, export --as-return downloaded).
+(the set-up, the unit list, the returns, a unit renamed, export --as-return downloaded), then from
+概览's next steps to 数据核查 and to the Word report, downloaded and opened with python-docx.
 
 Skips with a notice where no Chromium is installed; under CI (CI=true) a missing browser is a
 failure, so the test cannot silently stop running there (.ci/run installs it), unless .ci/run found
@@ -339,3 +340,24 @@ def test_a_clerk_goes_from_an_empty_folder_to_the_return_sent_up(empty_folder_ui
     assert (sheet["B4"].value, sheet["D4"].value) == ("张敏", "0435-6222222")  # from the set-up page
     figures = {row[1].value: row[3].value for row in sheet.iter_rows(min_row=8) if row[1].value}
     assert figures["关工委组织数"] == 218  # 集安's 2020 total: the 25 returns rolled up
+
+    # the end of the year from 概览: its next steps lead to 数据核查 and to the report, downloaded
+    _go(d, d.find_element(By.LINK_TEXT, "概览"), "#year-end")
+    _go(d, d.find_element(By.ID, "next-checks"), "p.summary")
+    assert "数据核查" in d.find_element(By.TAG_NAME, "h1").text
+    assert d.find_element(By.CSS_SELECTOR, "p.summary").text.startswith("2020 年度数据校验：错误 0 处")
+    shot("clerk-06-数据核查")
+    _go(d, d.find_element(By.LINK_TEXT, "概览"), "#year-end")
+    button = _go(d, d.find_element(By.ID, "next-outputs"), "#make-report")
+    labels = [b.text for b in d.find_elements(By.CSS_SELECTOR, "main button, .content button, button.primary")]
+    assert button.text == "生成统计分析报告" and "生成" not in labels, labels  # every button says what it makes
+    link = _go(d, button, "#download-report")
+    name = link.text.removeprefix("下载 ").strip()
+    assert name == "集安市关工委2020年度统计分析.docx"
+    shot("clerk-07-报告")
+    link.click()
+    import docx
+
+    title = docx.Document(_downloaded(d, name)).paragraphs[0]
+    assert title.style.name == "Title" and title.text.replace("\n", "").startswith("集安市关工委2020年度"), title.text
+    assert "统计分析" in title.text

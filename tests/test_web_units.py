@@ -58,3 +58,74 @@ def test_the_message_comes_from_known_actions_only(ws):
     c = client(ws)
     assert "假消息" not in c.get("/units?done=假消息&code=JA01").text
     assert "已停用：台上镇关工委[JA01]" in c.get("/units?done=stop&code=JA01").text
+
+
+@pytest.fixture
+def no_units(tmp_path):
+    from gwstats import Workspace
+    from gwstats.cli.demo import copy_sample
+
+    copy_sample("jian-an", tmp_path / "收到的报表")
+    return Workspace.init(tmp_path / "ws", name="集安市关工委", year=2020), tmp_path / "收到的报表" / "units.csv"
+
+
+def _upload(c, name, data):
+    token = csrf_token(c, "/units?year=2020")
+    return c.post("/units/import", data={"csrftoken": token, "shown_year": "2020"},
+                  files=[("units", (name, data, "text/csv"))], follow_redirects=False)
+
+
+def test_without_a_unit_list_the_page_offers_its_upload(no_units):
+    ws, units = no_units
+    c = client(ws)
+    page = c.get("/units?year=2020").text
+    assert 'id="units-import"' in page and 'name="units"' in page and "命令行" not in page and "units import" not in page
+    assert 'href="/units"' in c.get("/?year=2020").text  # 概览 leads there
+    r = _upload(c, units.name, units.read_bytes())
+    assert r.status_code == 303
+    page = c.get(r.headers["location"]).text
+    n = len(ws.store.load_units())
+    assert n > 5 and f"已导入单位名单：{n} 个单位" in page and 'id="unit-add"' in page and 'id="units-import"' not in page
+
+
+def test_a_bad_unit_list_gets_the_same_message_as_units_import(no_units, tmp_path):
+    ws, _ = no_units
+    from gwstats.core.errors import HierarchyError
+    from gwstats.model.unit_edit import units_or_refuse
+
+    bad = tmp_path / "单位名单.csv"
+    bad.write_text("编码,单位名称,上级编码\nA,甲,\nA01,乙,ZZ\n", encoding="utf-8")
+    c = client(ws)
+    r = _upload(c, bad.name, bad.read_bytes())
+    with pytest.raises(HierarchyError) as expected:
+        units_or_refuse(bad)
+    assert r.status_code == 400 and expected.value.message in r.text and expected.value.details[0] in r.text
+    assert not ws.store.load_units() and 'id="units-import"' in r.text
+    r = _upload(c, "名单.docx", b"x")
+    assert r.status_code == 400 and "“名单.docx”不是 .xlsx / .xls / .csv 文件" in r.text
+
+
+def test_no_page_tells_the_clerk_to_type_a_command():
+    """Every page template: no `gwstats <command>`, no 命令行 instruction, no --option (what the page does
+    is a button; 导入记录 may say that imports come from the page and the command line)."""
+    import re
+    from pathlib import Path
+
+    import gwstats.web
+
+    templates = Path(gwstats.web.__file__).parent / "templates"
+    for t in templates.glob("*.html"):
+        text = re.sub(r"<!--.*?-->", "", t.read_text(encoding="utf-8"), flags=re.S)
+        text = text.replace("（网页和命令行）", "")
+        assert not re.search(r"gwstats [a-z]|命令行|\s--[a-z]", text), t.name
+
+
+def test_pages_that_need_the_unit_list_say_where_to_upload_it(no_units):
+    """汇总, 模板, a product of 成果: without a unit list the page names the 单位 page, not a command."""
+    ws, _ = no_units
+    c = client(ws)
+    for path in ("/rollup?year=2020", "/templates?year=2020"):
+        r = c.get(path)
+        assert r.status_code == 400 and "请先到“单位”页导入单位名单" in r.text and "gwstats units" not in r.text, path
+    r = c.post("/outputs/make/report", data={"csrftoken": csrf_token(c, "/outputs"), "year": "2020"})
+    assert "请先到“单位”页导入单位名单" in r.text and "gwstats units" not in r.text

@@ -74,3 +74,39 @@ def test_a_locked_year_has_no_revert_button_and_refuses_one(ws):
     r = c.post("/history/revert", data={"csrftoken": csrf_token(c, "/units"), "unit": code,
                                         "year": "2020", "scope": "本级", "to": "1"})
     assert r.status_code == 400 and "封账" in r.text
+
+
+def test_lock_unlock_and_revert_record_the_colleague_logged_in(ws):
+    """With a password, the page records the colleague's login name (not the server's account) for the
+    lock, the reverted version and in 导入记录 for all three."""
+    import getpass
+
+    code = _code(ws)
+    c = client(ws, password="口令123")
+    r = c.post("/login", data={"csrftoken": csrf_token(c, "/login"), "name": "王芳", "password": "口令123", "next": "/"},
+               follow_redirects=False)
+    assert r.status_code == 303
+    c.post("/year/lock", data={"csrftoken": csrf_token(c, "/?year=2020"), "year": "2020"})
+    assert ws.store.locked_years()[2020][0] == "王芳"
+    assert "由 王芳" in c.get("/?year=2020").text
+    c.post("/year/unlock", data={"csrftoken": csrf_token(c, "/?year=2020"), "year": "2020"})
+    assert not ws.store.locked_years()
+    c.post("/history/revert", data={"csrftoken": csrf_token(c, f"/history?unit={code}&year=2020"), "unit": code,
+                                    "year": "2020", "scope": "本级", "to": "1"})
+    versions = ws.history(code, 2020).versions
+    assert versions[-1].imported_by == "王芳" and versions[0].imported_by == getpass.getuser()
+    page = c.get(f"/history?unit={code}&year=2020").text
+    assert "<th>经办人</th>" in page and "<td>王芳</td>" in page
+    log = c.get("/import/log").text
+    for what in ("· 王芳", "2020 年度封账", "解除封账（2020 年度已于", "恢复为第 1 版"):
+        assert what in log, what
+    assert log.count("· 王芳") == 3
+
+
+def test_the_library_default_is_this_computers_account(ws):
+    import getpass
+
+    ws.lock_year(2020)
+    assert ws.store.locked_years()[2020][0] == getpass.getuser()
+    ws.unlock_year(2020, by="李强")
+    assert ws.import_log(1)[0]["by"] == "李强"

@@ -73,6 +73,12 @@ class WorkspaceNotFound(UsageError):
     pass
 
 
+class NoUnitList(UsageError):
+    """No unit list in the workspace yet: ``message`` names the command, ``in_page`` the page's way."""
+
+    in_page = "工作区还没有单位名单。请先到“单位”页导入单位名单。"
+
+
 class StoreError(UsageError):
     """The store file cannot be used: damaged, read-only, missing, from a newer gwstats (exit 2)."""
 

@@ -35,6 +35,14 @@ def append(root: Path, report, imported_by: str | None) -> None:
         f.write(line)
 
 
+def event(root: Path, by: str | None, summary: str) -> None:
+    """A change that is not an import (封账, 解除封账, 恢复版本), with who made it, among the imports."""
+    entry = {"at": dt.datetime.now().replace(microsecond=0).isoformat(), "by": by or _account(),
+             "summary": summary, "files": [], "skipped": []}
+    with open(Path(root) / LOG_NAME, "a", encoding="utf-8") as f:
+        f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
 def entries(root: Path, limit: int = 50) -> list[dict]:
     """The latest ``limit`` imports, newest first."""
     path = Path(root) / LOG_NAME

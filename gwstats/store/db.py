@@ -389,9 +389,9 @@ class Store(AnalysisQueries):
         return self.conn.execute("SELECT 1 FROM submissions WHERE year = ? LIMIT 1", (year,)).fetchone() is not None
 
     def submissions_of(self, unit: str, year: int) -> list[tuple]:
-        """(id, file name, received_at, scope, source, sheet, superseded_by), 本级 first, then by id."""
+        """(id, file name, received_at, scope, source, sheet, superseded_by, imported_by), 本级 first, then by id."""
         return self.conn.execute(
-            "SELECT s.id, f.name, s.received_at, s.scope, s.source, s.sheet, s.superseded_by"
+            "SELECT s.id, f.name, s.received_at, s.scope, s.source, s.sheet, s.superseded_by, s.imported_by"
             " FROM submissions s JOIN files f ON f.id = s.file_id WHERE s.unit=? AND s.year=?"
             " ORDER BY CASE s.scope WHEN '本级' THEN 0 ELSE 1 END, s.id",
             (unit, year)).fetchall()

@@ -22,6 +22,7 @@ class Version:
     in_force: bool
     values: dict[str, tuple[str | None, str, str | None]]  # metric -> (value, state, cell)
     note: str = ""  # 恢复为第 N 版 (gwstats revert)
+    imported_by: str = ""  # who imported (or reverted to) this version
 
 
 @dataclass
@@ -85,12 +86,12 @@ def history(ws, unit: str, year: int) -> HistoryResult:
     subs = store.submissions_of(unit, year)
     counters: dict[str, int] = {}
     previous: dict[str, Version] = {}
-    for sid, fname, received, scope, source, sheet, superseded in subs:
+    for sid, fname, received, scope, source, sheet, superseded, imported_by in subs:
         values = store.values_of(sid)
         counters[scope] = counters.get(scope, 0) + 1
         note = store.note_of(sid, "revert")
         ver = Version(counters[scope], sid, fname, received, scope, source, sheet, len(values), superseded is None, values,
-                      note or "")
+                      note or "", imported_by or "")
         result.versions.append(ver)
         prev = previous.get(scope)
         if prev is not None:

@@ -39,7 +39,7 @@ def lock_text(year: int, lock) -> str:
 
 
 def unlock_hint(year: int) -> str:
-    return f"如确需更改，请先运行：gwstats unlock --year {year}"
+    return f"如确需更改，请先解锁该年度（网页“概览”页的“解锁”按钮，或运行 gwstats unlock --year {year}）"
 
 
 def refuse_if_locked(store, year: int, what: str, conn=None):
@@ -48,13 +48,15 @@ def refuse_if_locked(store, year: int, what: str, conn=None):
         raise YearLocked(f"{lock_text(year, lock)}，不能{what}。{unlock_hint(year)}")
 
 
-def lock_year(ws, year: int) -> tuple:
+def lock_year(ws, year: int, by: str | None = None) -> tuple:
+    """Lock ``year``, recorded as ``by`` (the colleague logged in to the page), default this computer's account."""
     store = ws.store
     with store.transaction() as c:
         lock = store.year_lock(year, c)
         if lock is not None:
             raise UsageError(f"{lock_text(year, lock)}，无需再次封账")
         user, pc = who()
+        user = by or user
         at = now()
         store.lock_year(c, year, user, pc, at)
     return user, pc, at
@@ -82,9 +84,9 @@ class RevertResult:
     new_version: int
 
 
-def revert(ws, unit: str, year: int, to: int | None = None, scope: str = "本级") -> RevertResult:
+def revert(ws, unit: str, year: int, to: int | None = None, scope: str = "本级", by: str | None = None) -> RevertResult:
     """Put version ``to`` (default: the one before the version in force) back in force, as a new
-    version copied from it; nothing is deleted."""
+    version copied from it, recorded as imported by ``by`` (default this computer's account); nothing is deleted."""
     from gwstats.store.versions import history
 
     h = ws.hierarchy()
@@ -107,7 +109,7 @@ def revert(ws, unit: str, year: int, to: int | None = None, scope: str = "本级
     if target.in_force:
         raise UsageError(f"第 {target.number} 版就是{name} {year} 年{scope}报表的在用版本，无需恢复")
     store = ws.store
-    user, pc = who()
+    user = by or who()[0]
     with store.transaction() as c:
         refuse_if_locked(store, year, "恢复早先版本", c)
         store.copy_submission(c, target.submission_id, received_at=now(), imported_by=user,

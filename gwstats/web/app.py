@@ -40,7 +40,7 @@ async def _error_page(request: Request, message: str, status: int, details=()):
 
 
 MULTIPART_LIMITS = {  # Starlette's words for a form over its limits -> what the clerk reads
-    "Too many files": "一次上传的文件太多（每批最多 1000 个）。请分几批上传，或在命令行用 gwstats import 导入整个文件夹",
+    "Too many files": "一次上传的文件太多（每批最多 1000 个）。请分几批上传",
     "Too many fields": "表单的项目太多，未处理。请分几次提交",
 }
 
@@ -54,7 +54,8 @@ async def _on_bad_request(request: Request, exc):
 
 
 async def _on_gwstats_error(request: Request, exc: GwstatsError):
-    return await _error_page(request, exc.message, 400, exc.details)
+    # an error that names a command (no unit list: `gwstats units import`) has the page's words too
+    return await _error_page(request, getattr(exc, "in_page", None) or exc.message, 400, exc.details)
 
 
 async def _on_csrf(request: Request, exc: csrf.CsrfError):
@@ -67,7 +68,7 @@ async def _on_os_error(request: Request, exc: OSError):
 
 async def _on_error(request: Request, exc: Exception):
     log.exception("gwstats ui: unexpected error")
-    return await _error_page(request, f"内部错误：{type(exc).__name__}。请把命令行窗口里的信息发给维护人员。", 500)
+    return await _error_page(request, f"内部错误：{type(exc).__name__}。请把 gwstats 窗口（启动网页的黑色窗口）里显示的信息发给维护人员。", 500)
 
 
 def _remove_abandoned_imports(root: Path):

@@ -80,6 +80,31 @@ def _listening(port: int) -> bool:
         return False
 
 
+def running_port(root: Path) -> int | None:
+    """The port of the page already serving ``root`` (its lock names it and it answers), else None."""
+    lock = Path(root) / LOCK_NAME
+    try:
+        text = lock.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() and _listening(int(text)) else None
+
+
+def free_port(host: str, first: int, tries: int = 10) -> int:
+    """The first port from ``first`` on that can be listened on (for the Start-menu entry, which has no
+    --port to give); the first port's problem when none of ``tries`` can."""
+    from gwstats.core.errors import UsageError
+
+    problem = None
+    for port in range(first, first + tries):
+        try:
+            check_port(host, port)
+            return port
+        except UsageError as exc:
+            problem = problem or exc
+    raise problem
+
+
 def claim_workspace(root: Path, port: int) -> Path:
     """Make this server the one writer of the workspace: ``.gwstats-ui.lock`` names its port.
 
@@ -90,12 +115,10 @@ def claim_workspace(root: Path, port: int) -> Path:
     from gwstats.core.errors import UsageError
 
     lock = Path(root) / LOCK_NAME
-    if lock.is_file():
-        text = lock.read_text(encoding="utf-8", errors="replace").strip()
-        other = int(text) if text.isdigit() else None
-        if other is not None and _listening(other):
-            raise UsageError(f"这个工作区已经由另一个 gwstats ui 打开（{display_url('127.0.0.1', other)}）；"
-                             "同一个工作区只能有一个网页服务写入，请直接使用那个网页，或先把它关掉")
+    other = running_port(root)
+    if other is not None:
+        raise UsageError(f"这个工作区已经由另一个 gwstats ui 打开（{display_url('127.0.0.1', other)}）；"
+                         "同一个工作区只能有一个网页服务写入，请直接使用那个网页，或先把它关掉")
     lock.write_text(str(port), encoding="utf-8")
     return lock
 

@@ -20,6 +20,7 @@ from gwstats.web.pages import render
 OPEN_PATHS = ("/setup", "/static/", "/fonts/", "/login")
 UNIT_SUFFIXES = (".xlsx", ".xls", ".csv")
 MAX_UPLOAD = 50 * 1024 * 1024
+NO_UNITS_FILE = "请选择单位名单文件（xlsx 或 csv：名称、编码、上级 等列）"
 
 
 def is_workspace(root: Path) -> bool:
@@ -57,7 +58,7 @@ async def page(request: Request):
     return render(request, "setup.html", _context(request))
 
 
-async def _save(upload, folder: Path, allowed: tuple[str, ...], what: str) -> Path | None:
+async def save_upload(upload, folder: Path, allowed: tuple[str, ...], what: str) -> Path | None:
     if upload is None or isinstance(upload, str) or not upload.filename:
         return None
     name = Path(upload.filename.replace("\\", "/")).name
@@ -88,11 +89,11 @@ async def submit(request: Request):
     with tempfile.TemporaryDirectory(prefix="gwstats-setup-") as tmp:
         try:
             year = _year(values["year"])
-            units = await _save(form.get("units"), Path(tmp), UNIT_SUFFIXES, "单位名单")
+            units = await save_upload(form.get("units"), Path(tmp), UNIT_SUFFIXES, "单位名单")
             if units is None:
-                raise GwstatsError("请选择单位名单文件（xlsx 或 csv：名称、编码、上级 等列，与 gwstats units import 相同）")
+                raise GwstatsError(NO_UNITS_FILE)
             (Path(tmp) / "form").mkdir()
-            superior = await _save(form.get("form"), Path(tmp) / "form", (".xlsx",), "上级表格")
+            superior = await save_upload(form.get("form"), Path(tmp) / "form", (".xlsx",), "上级表格")
             await web.setup(values["name"], year, units, deadline=values["deadline"] or None,
                             filled_by=values["filled_by"], phone=values["phone"], form=superior)
         except GwstatsError as exc:

@@ -1,8 +1,11 @@
 """单位: the hierarchy as an indented tree, and one change at a time (add, rename, move, stop)
-through ``Workspace.edit_units`` (the year lock respected)."""
+through ``Workspace.edit_units`` (the year lock respected); without a unit list yet, its upload
+(``Workspace.import_units``, the set-up page's file field, checks and messages)."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -13,6 +16,7 @@ from gwstats.core.errors import GwstatsError
 from gwstats.model.unit_edit import ACTIONS
 from gwstats.web import csrf
 from gwstats.web.pages import page_context, render
+from gwstats.web.views.setup import NO_UNITS_FILE, UNIT_SUFFIXES, save_upload
 
 
 def _tree(ws, year: int | None) -> dict:
@@ -41,7 +45,39 @@ async def page(request: Request):
     names = {r["code"]: r["name"] for r in ctx["rows"]}
     if done in ACTIONS and code in names:  # a known action on a known unit, never text from the address
         ctx["done"] = f"已{ACTIONS[done]}：{names[code]}[{code}]"
+    elif done == "import" and ctx["rows"]:
+        ctx["done"] = f"已导入单位名单：{len(ctx['rows'])} 个单位"
     return render(request, "units.html", ctx)
+
+
+async def _refused(request: Request, exc: GwstatsError):
+    ctx = await page_context(request, "units")
+    ctx.update(await request.app.state.web.read(_tree, ctx["year"]))
+    ctx.update(error=exc.message, details=list(exc.details))
+    return render(request, "units.html", ctx, status_code=400)
+
+
+@csrf.protect
+async def upload(request: Request):
+    """The unit list uploaded on 单位 (only offered while there is none): as ``units import``."""
+    form = await request.form()
+    year = str(form.get("shown_year") or "")
+    with tempfile.TemporaryDirectory(prefix="gwstats-units-") as tmp:
+        try:
+            path = await save_upload(form.get("units"), Path(tmp), UNIT_SUFFIXES, "单位名单")
+            if path is None:
+                raise GwstatsError(NO_UNITS_FILE)
+            _, findings = await request.app.state.web.write(lambda ws: ws.import_units(path))
+        except GwstatsError as exc:
+            return await _refused(request, exc)
+    warnings = [f.message for f in findings if f.severity != "info"]
+    if warnings:  # shown once, here, beside the list just loaded
+        ctx = await page_context(request, "units")
+        ctx.update(await request.app.state.web.read(_tree, ctx["year"]))
+        ctx.update(done=f"已导入单位名单：{ctx.get('count', 0)} 个单位", warnings=warnings)
+        return render(request, "units.html", ctx)
+    back = f"/units?year={year}&" if year.isdigit() else "/units?"
+    return RedirectResponse(back + "done=import", status_code=303)
 
 
 @csrf.protect
@@ -53,12 +89,10 @@ async def submit(request: Request):
     try:
         await request.app.state.web.write(_edit, action, code, change)
     except GwstatsError as exc:
-        ctx = await page_context(request, "units")
-        ctx.update(await request.app.state.web.read(_tree, ctx["year"]))
-        ctx.update(error=exc.message, details=list(exc.details), action=action)
-        return render(request, "units.html", ctx, status_code=400)
+        return await _refused(request, exc)
     back = f"/units?year={year}&" if year.isdigit() else "/units?"
     return RedirectResponse(back + f"done={action}&code={quote(code.strip())}", status_code=303)
 
 
-routes = [Route("/units", page, methods=["GET"]), Route("/units", submit, methods=["POST"])]
+routes = [Route("/units", page, methods=["GET"]), Route("/units", submit, methods=["POST"]),
+          Route("/units/import", upload, methods=["POST"])]

@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from gwstats.core.errors import UsageError
-from gwstats.web import csrf
+from gwstats.web import auth, csrf
 from gwstats.web.pages import page_context, render
 
 
@@ -32,14 +32,14 @@ def _year_of(form) -> int:
 @csrf.protect
 async def lock(request: Request):
     year = _year_of(await request.form())
-    await request.app.state.web.write(lambda ws: ws.lock_year(year))
+    await request.app.state.web.write(lambda ws: ws.lock_year(year, by=auth.user_of(request)))
     return RedirectResponse(f"/?year={year}", status_code=303)
 
 
 @csrf.protect
 async def unlock(request: Request):
     year = _year_of(await request.form())
-    await request.app.state.web.write(lambda ws: ws.unlock_year(year))
+    await request.app.state.web.write(lambda ws: ws.unlock_year(year, by=auth.user_of(request)))
     return RedirectResponse(f"/?year={year}", status_code=303)
 
 
@@ -47,7 +47,7 @@ def _history(ws, unit: str, year: int) -> dict:
     from gwstats.web.html_table import table
 
     res = ws.history(unit, year)
-    versions = [{**rec, "scope": v.scope, "number": v.number, "in_force": v.in_force}
+    versions = [{**rec, "经办人": v.imported_by, "scope": v.scope, "number": v.number, "in_force": v.in_force}
                 for rec, v in zip(res.records(), res.versions)]
     return {"unit": res.unit, "unit_name": res.unit_name, "versions": versions,
             "columns": [c for c in (versions[0] if versions else {}) if c not in ("scope", "number", "in_force")],
@@ -71,7 +71,7 @@ async def revert(request: Request):
     year, unit, scope, to = _year_of(form), str(form.get("unit") or ""), str(form.get("scope") or "本级"), str(form.get("to") or "")
     if not to.isdigit():
         raise UsageError("请选择要恢复的版本")
-    res = await request.app.state.web.write(lambda ws: ws.revert(unit, year, int(to), scope))
+    res = await request.app.state.web.write(lambda ws: ws.revert(unit, year, int(to), scope, by=auth.user_of(request)))
     return RedirectResponse(f"/history?unit={quote(res.unit)}&year={year}&reverted={res.to_version}", status_code=303)
 
 
