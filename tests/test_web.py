@@ -400,3 +400,28 @@ def test_the_year_end_is_led_from_the_overview_and_every_button_says_what_it_mak
     checks = c.get("/checks?year=2020").text
     assert "数据核查" in checks and 'href="/outputs?year=2020"' in checks
     assert "year-end" not in c.get("/?year=2021").text  # nothing received yet: no next steps
+
+
+def test_outputs_hold_a_product_over_open_errors_until_the_clerk_chooses(tmp_path):
+    """The page's gate, as report/charts/export exit 1: over an open error the report is not made; the
+    errors are listed (unit, metric, cell); 照样生成 makes it with ※ beside the affected figures."""
+    from docx import Document
+    from store_builders import add_submission, make_ws
+
+    ws = make_ws(tmp_path, [("C", "测试县关工委", None), ("A", "石门镇关工委", "C"), ("B", "城关镇关工委", "C")],
+                 name="测试县关工委", year=2020)
+    add_submission(ws, "A", 2020, {"wulao_volunteers": 80, "wulao_core": 90, "org_total": 10}, file_name="石门镇.xlsx")
+    add_submission(ws, "B", 2020, {"wulao_volunteers": 60, "wulao_core": 10, "org_total": 13})
+    c = client(ws)
+    token = csrf_token(c, "/outputs?year=2020")
+    for kind in ("report", "charts", "return"):
+        r = c.post(f"/outputs/make/{kind}", data={"csrftoken": token, "year": "2020"})
+        assert r.status_code == 200 and 'id="held"' in r.text, kind
+        assert "错误未解决" in r.text and "石门镇关工委 · 五老骨干人数" in r.text and "石门镇.xlsx" in r.text
+        assert "--allow-errors" not in r.text and f'id="download-{kind}"' not in r.text
+    assert not list((ws.root / "成果").rglob("*.docx"))  # nothing written
+    r = c.post("/outputs/make/report", data={"csrftoken": token, "year": "2020", "allow_errors": "1"})
+    assert 'id="held"' not in r.text
+    doc = Document(io.BytesIO(c.get(re.search(r'id="download-report" href="([^"]+)"', r.text).group(1)).content))
+    cells = {cell.text for t in doc.tables for row in t.rows for cell in row.cells}
+    assert "90※" in cells and "10" in cells  # the doubtful figure marked, the others not

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse
 from starlette.routing import Route
 
+from gwstats.render.gate import MOST_LISTED, error_line, open_errors
 from gwstats.web import csrf
 from gwstats.web.pages import page_context, render
 
@@ -103,6 +104,30 @@ def fill_superior_form(ws, year: int, form: Path) -> dict:
         {"where": f"{s}!{c}", "label": label, "why": why} for s, c, label, why in res.unmatched]}
 
 
+class Held:
+    """A product not made: open data-check errors touch the figures it publishes (the page's gate, as
+    ``report``/``charts``/``export`` exit 1 without --allow-errors)."""
+
+    def __init__(self, kind: str, what: str, errors: list):
+        self.kind, self.what = kind, what
+        self.lines = [error_line(f) for f in errors[:MOST_LISTED]]
+        self.more = max(0, len(errors) - MOST_LISTED)
+        self.count = len(errors)
+
+
+GATED = {"report": "统计分析报告", "charts": "图表", "return": "报上级汇总表"}
+
+
+def make_gated(ws, year: int, kind: str, allow_errors: bool):
+    """The product, or :class:`Held` while open errors touch it and the clerk has not chosen to make
+    it anyway (then every affected figure carries ※ and a note, as with --allow-errors)."""
+    if kind in GATED and not allow_errors:
+        errors = open_errors(ws, year)
+        if errors:
+            return Held(kind, GATED[kind], errors)
+    return MAKERS[kind](ws, year)
+
+
 NOTICES: dict[str, str] = {}  # ?notice= codes the page may show (none yet: results are shown by the POST itself)
 
 MAKERS = {"workbook": make_workbook, "charts": make_charts, "report": make_report, "return": make_return}
@@ -123,11 +148,15 @@ async def make(request: Request):
     year_text = str(form.get("year", ""))
     if kind not in MAKERS or not year_text.isdigit():
         return RedirectResponse("/outputs", status_code=303)
-    notice = await request.app.state.web.write(MAKERS[kind], int(year_text))
+    allow = str(form.get("allow_errors", "")) == "1"
+    made = await request.app.state.web.write(make_gated, int(year_text), kind, allow)
     ctx = await page_context(request, "outputs")
     ctx["year"] = int(year_text)
     ctx.update(await request.app.state.web.read(listing, int(year_text)))
-    ctx["notice"] = notice
+    if isinstance(made, Held):
+        ctx["held"] = made
+    else:
+        ctx["notice"] = made
     return render(request, "outputs.html", ctx)
 
 
