@@ -215,26 +215,6 @@ class Workspace(SetupAndSettings):
         self.store.replace_units(units)
         return len(units), findings
 
-    def _refuse_unit_changes_in_locked_years(self, units, what: str = "新的单位文件"):
-        """A units list that changes a locked year's units (who reports, under whom, named how)."""
-        from gwstats.store.years import YearLocked, lock_text, unlock_hint
-
-        locks = self.store.locked_years()
-        if not locks:
-            return
-        old = self.store.load_units()
-        for year, lock in locks.items():
-            def shape(us):
-                return {(u.code, u.name, u.parent) for u in us if u.active_in(year)}
-
-            before, after = shape(old), shape(units)
-            if before != after:
-                changed = sorted({c for c, _, _ in before ^ after})
-                raise YearLocked(
-                    f"{lock_text(year, lock)}；{what}会改变该年度的单位（"
-                    + "、".join(changed[:8]) + (f" 等 {len(changed)} 个" if len(changed) > 8 else "")
-                    + f"），未{'保存' if what == '这次修改' else '导入'}。如只是为下一年度调整，请给新单位设启用年度、给撤并的单位设停用年度；{unlock_hint(year)}")
-
     # ---- finished years ------------------------------------------------------------------------
     def lock_year(self, year: int, *, by: str | None = None):
         """年度封账 as ``by`` (the colleague logged in to the page; default this computer's account),
