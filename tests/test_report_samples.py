@@ -86,6 +86,10 @@ def test_the_workbook_shows_no_code_words_and_no_pointer_to_the_software(demo_ru
                     text = str(c.value)
                     assert "docs/rules.md" not in text and "gwstats" not in text, (name, sheet.title, c.coordinate, text)
                     assert text not in codes, (name, sheet.title, c.coordinate, text)
+        # a cross-tab cell's header reads as words (村关工委组织数), as in the report
+        for title in ("汇总", "同比"):
+            shown = [str(c.value) for row in book[title].iter_rows() for c in row if isinstance(c.value, str)]
+            assert not [t for t in shown if "·" in t and not t.endswith(("分子", "分母"))], (name, title)
 
 
 def test_sections_are_numbered_and_headed_by_summary_sentences(sample):

@@ -127,7 +127,7 @@ def _summary_sheet(wb, result: RollupResult, heading, subtitle, show_parts, mark
     heads = ["单位"] + (["所属单位"] if with_parent else []) + ["已报"]
     lead = len(heads)
     for rec in sample:
-        heads.append(column_title(rec))
+        heads.append(column_title(rec).replace("·", ""))  # a cross-tab cell reads as words: 村关工委组织数
         if show_parts and rec["kind"] == "rate":
             heads += [f"{rec['metric_name']}·分子", f"{rec['metric_name']}·分母"]
 
@@ -251,7 +251,7 @@ def _yoy_sheet(wb, result: RollupResult, heading, subtitle, marks=None):
         has_change = rec["change"] is not None
         prev_c = cell(_prev_comparable(rec)) if has_change else None
         cur_c = cell(rec["value_comparable"] if rec["comparable"] else rec["value"]) if has_change else None
-        values = [rec["unit_name"] if rec["unit"] != result.root else f"{rec['unit_name']}（合计）", rec["metric_name"],
+        values = [rec["unit_name"] if rec["unit"] != result.root else f"{rec['unit_name']}（合计）", rec["metric_name"].replace("·", ""),
                   rec["measure"], cur] + ([cur_c] if new_units else [])
         values += [prev_c, rec["change"], None if rec["change_pct"] is None else round(rec["change_pct"] / 100, 10),
                    full if not has_change or (rec["comparable"] and full != prev_c) else None,
