@@ -248,3 +248,13 @@ def write_ods(path: Path, sheets: dict[str, list[list]], *, doctype: bytes = b""
         z.writestr("content.xml", content)
         z.writestr("META-INF/manifest.xml", manifest)
     return path
+
+
+def one_return_workspace(tmp_path):
+    """A workspace with one 岳西 return imported (关工委组织数 12, 五老志愿者人数 2503), its store closed:
+    what the output writers' fault tests write from."""
+    ws = make_workspace(tmp_path)
+    write_xlsx(tmp_path / "in" / "岳西.xlsx", {"统计表": long_rows({"关工委组织数": 12, "五老志愿者人数": 2503})})
+    ws.import_paths([tmp_path / "in"])
+    ws.store.close()
+    return ws

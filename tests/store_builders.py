@@ -24,6 +24,14 @@ SMALL_UNITS = [
     ("D", "市直单位", "C"),
 ]
 
+# A county of three towns (the error-gate and ※-mark tests)
+TOWNS_UNITS = [
+    ("C", "测试县关工委", None),
+    ("A", "石门镇关工委", "C"),
+    ("B", "城关镇关工委", "C"),
+    ("D", "白沙镇关工委", "C"),
+]
+
 
 def make_ws(tmp_path, units=SMALL_UNITS, *, name="测试市关工委", year=2018, config_extra: str = "") -> Workspace:
     ws = Workspace.init(tmp_path / "ws", name=name, year=year)

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from gwstats.cli.app import app
 
-from helpers_returns import long_rows, make_workspace, write_xlsx
+from helpers_returns import long_rows, make_workspace, one_return_workspace, write_xlsx
 
 runner = CliRunner()
 IN_USE = "文件正被 Excel 或 WPS 打开，请关闭后重试"
@@ -81,15 +81,6 @@ def test_a_superior_form_open_in_excel(tmp_path, open_in_excel):
     assert r.exit_code == 2 and f"无法读取“{SUPERIOR}”：{IN_USE}" in out(r) and "Traceback" not in out(r), out(r)
 
 
-@pytest.fixture
-def ws(tmp_path):
-    ws = make_workspace(tmp_path)
-    write_xlsx(tmp_path / "in" / "岳西.xlsx", {"统计表": long_rows({"关工委组织数": 12, "五老志愿者人数": 2503})})
-    ws.import_paths([tmp_path / "in"])
-    ws.store.close()
-    return ws
-
-
 @pytest.mark.parametrize("args,name", [
     (["rollup", "--year", "2018", "-o", "{out}/汇总.xlsx"], "汇总.xlsx"),
     (["export", "--year", "2018", "--as-return", "-o", "{out}/上报.xlsx"], "上报.xlsx"),
@@ -153,3 +144,8 @@ def test_nothing_is_printed_at_exit_after_a_failed_save(tmp_path):
     assert p.returncode == 0
     assert p.stdout.strip() == f"无法写入“{target}”：{IN_USE}。该文件没有生成"
     assert p.stderr == "", p.stderr
+
+
+@pytest.fixture
+def ws(tmp_path):
+    return one_return_workspace(tmp_path)

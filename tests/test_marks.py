@@ -8,14 +8,9 @@ from typer.testing import CliRunner
 
 from gwstats.analysis.marks import MARK, ErrorMarks
 from gwstats.cli.app import app
-from store_builders import add_submission, make_ws
+from store_builders import TOWNS_UNITS, add_submission, make_ws
 
-UNITS = [
-    ("C", "测试县关工委", None),
-    ("A", "石门镇关工委", "C"),
-    ("B", "城关镇关工委", "C"),
-    ("D", "白沙镇关工委", "C"),
-]
+UNITS = TOWNS_UNITS
 
 
 @pytest.fixture

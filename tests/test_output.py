@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from gwstats.cli.app import app
 
-from helpers_returns import long_rows, make_workspace, write_xlsx
+from helpers_returns import one_return_workspace
 
 runner = CliRunner()
 LIMIT = 100
@@ -60,15 +60,6 @@ def full_disk(tmp_path, monkeypatch):
     return out
 
 
-@pytest.fixture
-def ws(tmp_path):
-    ws = make_workspace(tmp_path)
-    write_xlsx(tmp_path / "in" / "岳西.xlsx", {"统计表": long_rows({"关工委组织数": 12, "五老志愿者人数": 2503})})
-    ws.import_paths([tmp_path / "in"])
-    ws.store.close()
-    return ws
-
-
 @pytest.mark.parametrize("args,name", [
     (["rollup", "--year", "2018", "-o", "{out}/汇总.xlsx"], "汇总.xlsx"),
     (["export", "--year", "2018", "--as-return", "-o", "{out}/上报.xlsx"], "上报.xlsx"),
@@ -105,3 +96,8 @@ def test_write_whole_renames_only_a_whole_file(tmp_path):
     assert target.read_text(encoding="utf-8") == "old" and sorted(tmp_path.iterdir()) == [target]
     write_whole(target, lambda p: p.write_text("new", encoding="utf-8"))
     assert target.read_text(encoding="utf-8") == "new"
+
+
+@pytest.fixture
+def ws(tmp_path):
+    return one_return_workspace(tmp_path)
