@@ -159,10 +159,13 @@ def safe_filename(text: str) -> str:
 
 
 def write_unit_templates(catalog: Catalog, h: Hierarchy, codes: list[str], year: int, out_dir: Path,
-                         *, organisation: str = "", scope: str = "本级") -> list[Path]:
+                         *, organisation: str = "", scope: str = "本级", progress=None) -> list[Path]:
+    """One blank return per unit of ``codes`` into ``out_dir``; ``progress(i, n, words)`` before each."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for code in codes:
+    for i, code in enumerate(codes, 1):
+        if progress:
+            progress(i, len(codes), "正在生成空白统计表")
         u = h.units[code]
         parent = h.units.get(u.parent).name if u.parent in h.units else ""
         wb = build_workbook(catalog, year=year, unit_name=u.name, unit_code=u.code, parent_name=parent,
