@@ -15,7 +15,7 @@
         var answer = xhr.response || {};
         if (xhr.status !== 200) { text.textContent = answer.error || ("服务器答复 " + xhr.status); return; }
         if (answer.over) { location.replace(answer.href); return; }
-        if (answer.steps) { bar.max = answer.steps; bar.value = answer.step; } else { bar.removeAttribute("value"); }
+        if (answer.steps) { bar.max = answer.steps; bar.value = Math.max(0, answer.step - 1); } else { bar.removeAttribute("value"); }
         text.textContent = answer.text;
         wait = Math.min(wait * 1.5, 2000);
         setTimeout(poll, wait);
