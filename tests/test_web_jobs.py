@@ -186,3 +186,33 @@ def test_the_jobs_files_go_when_the_server_stops(loaded):
     assert list(folder.rglob("*.zip"))
     close_clients()
     assert not folder.exists()
+
+
+def test_a_long_import_shows_its_files_on_its_page_then_its_result(tmp_path, monkeypatch):
+    """A dry run or an import not over at once (here: at once is 0 s) answers with its progress page:
+    files read and checked (or written) of how many; then the same result as when answered in place."""
+    from web_helpers import upload_files
+
+    from gwstats.web.views import imports
+
+    ws, inputs = sample_workspace(tmp_path)
+    monkeypatch.setattr(imports, "INLINE_SECONDS", 0)
+    calls = _recorded(monkeypatch)
+    files = sorted((inputs / "2020").glob("*.xlsx"))
+    c = client(ws)
+    r = c.post("/import?year=2020", data={"csrftoken": csrf_token(c)}, files=upload_files(files), follow_redirects=False)
+    assert r.status_code == 303 and "job=" in r.headers["location"]
+    shown = c.get(r.headers["location"])  # the page as the upload's answer shows it: the job, no upload form yet
+    assert ('data-job="' in shown.text and 'id="upload-form"' not in shown.text) or 'id="confirm"' in shown.text
+    page = job_done(c, r)
+    assert "试运行结果（还没有写入）" in page.text and 'id="confirm"' in page.text
+    words = {w for _, _, w in calls}
+    assert {"正在读取报表文件", "正在检查报表文件"} <= words
+    assert (len(files), len(files), "正在检查报表文件") in calls
+    batch = re.search(r'name="batch" value="([^"]+)"', page.text).group(1)
+    done = job_done(c, c.post("/import/confirm?year=2020", data={"csrftoken": csrf_token(c), "batch": batch}))
+    assert "导入结果" in done.text and f"共 {len(files)} 个文件，已导入 " in done.text
+    assert (len(files), len(files), "正在写入报表文件") in calls
+    assert ws.store.counts()["files"] == len(files)
+    again = job_done(c, c.post("/import/confirm?year=2020", data={"csrftoken": csrf_token(c), "batch": batch}))
+    assert "这批文件已经导入或已取消" in again.text  # the batch is gone: said on the page

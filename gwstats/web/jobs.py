@@ -52,6 +52,7 @@ class Job:
         self.result = None  # what the work returned (the page shows it)
         self.file: Path | None = None  # a file made outside the products folder, served by /jobs/<id>/file
         self.error, self.details = "", []
+        self.exception: BaseException | None = None  # what went wrong (a view that waited raises it as before)
         self.started, self.finished = time.time(), None
         self._lock = threading.Lock()
 
@@ -121,9 +122,21 @@ class Jobs:
             if not isinstance(exc, (GwstatsError, OSError)):
                 log.exception("gwstats ui: unexpected error in %s", job.title)
             job.error, job.details = failure_text(exc)
+            job.exception = exc
             job.state = "failed"
         finally:
             job.finished = time.time()
+
+    @staticmethod
+    async def wait(job: Job, seconds: float) -> bool:
+        """Wait up to ``seconds`` for ``job`` to be over (without holding up the event loop): whether it is.
+        Short work is then answered in place, as before; longer work on its page with its progress."""
+        import asyncio
+
+        deadline = time.monotonic() + seconds
+        while not job.over and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        return job.over
 
     def folder(self) -> Path:
         """A new empty folder for one job's file, under this app's scratch folder (gone at :meth:`close`)."""
