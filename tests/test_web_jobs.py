@@ -216,3 +216,28 @@ def test_a_long_import_shows_its_files_on_its_page_then_its_result(tmp_path, mon
     assert ws.store.counts()["files"] == len(files)
     again = job_done(c, c.post("/import/confirm?year=2020", data={"csrftoken": csrf_token(c), "batch": batch}))
     assert "这批文件已经导入或已取消" in again.text  # the batch is gone: said on the page
+
+
+def test_the_server_stopping_ends_a_zip_under_way_at_its_next_step(fresh, monkeypatch):
+    """Ctrl+C does not wait for a long template zip (an import, which writes, is finished first)."""
+    import time
+
+    from gwstats.workspace import Workspace
+
+    started = threading.Event()
+
+    def endless(self, year, out_dir, unit=None, scope="本级", *, progress=None):  # a zip of very many units
+        for i in range(1, 10**9):
+            started.set()
+            progress(i, 10**9, "正在生成空白统计表")
+            time.sleep(0.01)
+
+    monkeypatch.setattr(Workspace, "write_templates", endless)
+    c = client(fresh)
+    r = c.post("/templates", data={"csrftoken": csrf_token(c, "/templates?year=2020"), "year": "2020"},
+               follow_redirects=False)
+    job = c.app.state.web.jobs.get(_job_of(r))
+    assert started.wait(WAIT)
+    t = time.monotonic()
+    close_clients()
+    assert time.monotonic() - t < 10 and job.state == "failed" and "gwstats 已停止" in job.error

@@ -41,10 +41,14 @@ def failure_text(exc: BaseException) -> tuple[str, list]:
     return (f"内部错误：{type(exc).__name__}。请把 gwstats 窗口（启动网页的黑色窗口）里显示的信息发给维护人员。", [])
 
 
+class Stopped(Exception):
+    """The server is stopping: a job that may be cut off ends at its next step."""
+
+
 class Job:
     """One piece of long work: its title, where it stands, and how it ended."""
 
-    def __init__(self, key: tuple, kind: str, title: str, page: str):
+    def __init__(self, key: tuple, kind: str, title: str, page: str, *, stoppable: bool = True):
         self.id = secrets.token_urlsafe(12)
         self.key, self.kind, self.title, self.page = key, kind, title, page
         self.state = "queued"  # queued -> running -> done | failed
@@ -54,10 +58,15 @@ class Job:
         self.error, self.details = "", []
         self.exception: BaseException | None = None  # what went wrong (a view that waited raises it as before)
         self.started, self.finished = time.time(), None
+        self.stoppable = stoppable  # False: never cut off (an import), the server waits for it when stopping
+        self.stopping = threading.Event()
         self._lock = threading.Lock()
 
     def progress(self, step: int, steps: int, words: str):
-        """Called by the work as it goes: step ``step`` of ``steps`` is under way, ``words`` say which."""
+        """Called by the work as it goes: step ``step`` of ``steps`` is under way, ``words`` say which.
+        Raises :class:`Stopped` when the server is stopping and this job may be cut off."""
+        if self.stoppable and self.stopping.is_set():
+            raise Stopped()
         with self._lock:
             self.step, self.steps, self.words = step, steps, words
 
@@ -93,15 +102,16 @@ class Jobs:
         self._jobs: dict[str, Job] = {}
         self._scratch: Path | None = None
 
-    def start(self, submit, kind: str, key: tuple, title: str, page: str, fn, *args) -> Job:
+    def start(self, submit, kind: str, key: tuple, title: str, page: str, fn, *args, stoppable: bool = True) -> Job:
         """The job of ``key`` under way, or a new one running ``fn(ws, *args, progress=job.progress)``
         through ``submit`` (``web.submit_write`` / ``web.submit_read``). What ``fn`` returns is the
-        result; a ``Path`` is a file to download (made in :meth:`folder`)."""
+        result; a ``Path`` is a file to download (made in :meth:`folder`). ``stoppable``: the server
+        stopping may end it at its next step (products, written whole or not at all); an import is not."""
         with self._lock:
             for job in self._jobs.values():
                 if job.key == key and not job.over:
                     return job  # the same work asked for again: joined, not run twice
-            job = Job(key, kind, title, page)
+            job = Job(key, kind, title, page, stoppable=stoppable)
             self._jobs[job.id] = job
             self._forget_old()
         submit(self._run, job, fn, args)
@@ -118,6 +128,9 @@ class Jobs:
             if isinstance(job.result, Path):
                 job.file = job.result
             job.state = "done"
+        except Stopped:
+            job.error = "gwstats 已停止，这项工作没有做完。请重新启动后再生成。"
+            job.state = "failed"
         except Exception as exc:  # said on the page, as the error pages say it
             if not isinstance(exc, (GwstatsError, OSError)):
                 log.exception("gwstats ui: unexpected error in %s", job.title)
@@ -144,6 +157,12 @@ class Jobs:
             if self._scratch is None:
                 self._scratch = Path(tempfile.mkdtemp(prefix="gwstats-jobs-"))
         return Path(tempfile.mkdtemp(dir=self._scratch))
+
+    def stop(self):
+        """The server stopping: the jobs that may be cut off end at their next step (no waiting for a zip)."""
+        with self._lock:
+            for job in self._jobs.values():
+                job.stopping.set()
 
     def close(self):
         """The app stopping (its threads have ended): the jobs' files go."""

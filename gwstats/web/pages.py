@@ -151,6 +151,7 @@ class WebApp:
 
     def close(self):
         """End the threads: calls under way finish (an import is not cut off mid-write), queued ones are dropped."""
+        self.jobs.stop()  # a product or zip under way ends at its next step; an import is finished
         for pool in (self.readers, self.writer):
             pool.shutdown(wait=True, cancel_futures=True)
         self.jobs.close()

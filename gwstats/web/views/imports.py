@@ -152,7 +152,8 @@ async def _as_job(request: Request, ctx: dict, key: tuple, title: str, fn, *args
     """``fn`` as a background job on the writer: answered in place when over within INLINE_SECONDS (an
     error as the error page, as before), else with its progress page."""
     web = request.app.state.web
-    job = web.jobs.start(web.submit_write, "import", key, title, f"/import?year={ctx['year'] or ''}", fn, *args)
+    job = web.jobs.start(web.submit_write, "import", key, title, f"/import?year={ctx['year'] or ''}", fn, *args,
+                         stoppable=False)
     if not await web.jobs.wait(job, INLINE_SECONDS):
         return RedirectResponse(job.href, status_code=303)
     if job.state == "failed":
