@@ -145,6 +145,11 @@ def test_the_template_zip_is_made_with_its_progress_and_offered(loaded, monkeypa
     assert len(names) == expected and "台上镇关工委2020年度统计表.xlsx" in names
     # the page opened again later still offers the zip it made
     assert link.group(1) in c.get("/templates?year=2020").text
+    # made again: the new zip is offered, the earlier one is gone (a province's zip is large)
+    again = job_done(c, c.post("/templates", data={"csrftoken": csrf_token(c, "/templates?year=2020"), "year": "2020"}))
+    second = re.search(r'id="download-zip" href="(/jobs/[\w-]+/file)"', again.text).group(1)
+    assert second != link.group(1) and c.get(second).status_code == 200
+    assert c.get(link.group(1)).status_code == 400
 
 
 def test_what_went_wrong_is_said_in_chinese_on_the_page(fresh):

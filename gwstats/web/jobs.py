@@ -117,8 +117,7 @@ class Jobs:
         submit(self._run, job, fn, args)
         return job
 
-    @staticmethod
-    def _run(ws, job: Job, fn, args):
+    def _run(self, ws, job: Job, fn, args):
         from gwstats.core.errors import GwstatsError
 
         job.state = "running"
@@ -128,6 +127,7 @@ class Jobs:
             if isinstance(job.result, Path):
                 job.file = job.result
             job.state = "done"
+            self._drop_files_before(job)
         except Stopped:
             job.error = "gwstats 已停止，这项工作没有做完。请重新启动后再生成。"
             job.state = "failed"
@@ -168,6 +168,16 @@ class Jobs:
         """The app stopping (its threads have ended): the jobs' files go."""
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def _drop_files_before(self, job: Job):
+        """A new file of the same work (the zip of a year made again): the earlier one goes (it may be large)."""
+        if job.file is None:
+            return
+        with self._lock:
+            older = [j for j in self._jobs.values() if j is not job and j.key == job.key and j.file is not None]
+        for old in older:
+            shutil.rmtree(old.file.parent, ignore_errors=True)
+            old.file = None
 
     def _forget_old(self):
         over = sorted((j for j in self._jobs.values() if j.over), key=lambda j: j.finished or 0)

@@ -12,6 +12,7 @@
       xhr.open("GET", "/jobs/" + encodeURIComponent(id));
       xhr.responseType = "json";
       xhr.onload = function () {
+        if (xhr.status === 200 && !xhr.response) { location.reload(); return; }  // not JSON: the login page, say
         var answer = xhr.response || {};
         if (xhr.status !== 200) { text.textContent = answer.error || ("服务器答复 " + xhr.status); return; }
         if (answer.over) { location.replace(answer.href); return; }
