@@ -150,6 +150,8 @@ def test_the_template_zip_is_made_with_its_progress_and_offered(loaded, monkeypa
     second = re.search(r'id="download-zip" href="(/jobs/[\w-]+/file)"', again.text).group(1)
     assert second != link.group(1) and c.get(second).status_code == 200
     assert c.get(link.group(1)).status_code == 400
+    elsewhere = c.get("/outputs?year=2020&job=" + second.split("/")[2])  # another page's job: not shown there
+    assert elsewhere.status_code == 200 and 'id="notice"' not in elsewhere.text and "data-job" not in elsewhere.text
 
 
 def test_what_went_wrong_is_said_in_chinese_on_the_page(fresh):

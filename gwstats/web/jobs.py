@@ -121,8 +121,8 @@ class Jobs:
         from gwstats.core.errors import GwstatsError
 
         job.state = "running"
-        job.progress(0, 0, "正在准备……")
         try:
+            job.progress(0, 0, "正在准备……")
             job.result = fn(ws, *args, progress=job.progress)
             if isinstance(job.result, Path):
                 job.file = job.result
@@ -205,6 +205,8 @@ class Jobs:
     def shown(self, request: Request, page_prefix: str) -> tuple[Job | None, list[Job]]:
         """(the job the address names, if any; the other jobs of this page still under way)."""
         named = self.get(request.query_params.get("job"))
+        if named is not None and not named.page.startswith(page_prefix):
+            named = None  # another page's job (or another year's): not shown here
         return named, [j for j in self.running(page_prefix) if j is not named]
 
 

@@ -144,7 +144,7 @@ def make_gated(ws, year: int, kind: str, allow_errors: bool, progress=None):
     return MAKERS[kind](ws, year, progress=progress)
 
 
-NOTICES: dict[str, str] = {}  # ?notice= codes the page may show (none yet: results are shown by the POST itself)
+NOTICES: dict[str, str] = {}  # ?notice= codes the page may show (none yet: results are shown by the job's page)
 
 MAKERS = {"workbook": make_workbook, "charts": make_charts, "report": make_report, "return": make_return}
 
