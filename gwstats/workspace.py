@@ -258,14 +258,17 @@ class Workspace(SetupAndSettings):
         return check_units(units, "单位名单")
 
     # ---- templates -----------------------------------------------------------------------------
-    def write_templates(self, year: int, out_dir: str | Path, unit: str | None = None, scope: str = "本级") -> list[Path]:
+    def write_templates(self, year: int, out_dir: str | Path, unit: str | None = None, scope: str = "本级", *,
+                        progress=None) -> list[Path]:
         """Blank return workbooks of ``year`` into ``out_dir``, one per unit expected to report (or
-        for ``unit`` only), for ``scope`` 本级 or 汇总; returns the files written."""
+        for ``unit`` only), for ``scope`` 本级 or 汇总; returns the files written. ``progress(i, n, words)``
+        is called as each is made."""
         from gwstats.forms.template import write_unit_templates
 
         h = self.hierarchy()
         codes = [self.resolve_unit(unit)] if unit else h.expected(year)
-        return write_unit_templates(self.catalog, h, codes, year, Path(out_dir), organisation=self.config.organisation, scope=scope)
+        return write_unit_templates(self.catalog, h, codes, year, Path(out_dir), organisation=self.config.organisation, scope=scope,
+                                    progress=progress)
 
     # ---- the rest of the path (each in its own module) ------------------------------------------
     def import_paths(self, paths, *, year: int | None = None, unit: str | None = None, dry_run: bool = False,
@@ -378,29 +381,30 @@ class Workspace(SetupAndSettings):
                               target=target, svg=svg, pdf=pdf)
 
     def charts(self, year: int, out_dir: str | Path, *, unit: str | None = None, level: int | None = None,
-               svg: bool = False, pdf: bool = False):
+               svg: bool = False, pdf: bool = False, progress=None):
         """The meeting set of charts for ``year`` into ``out_dir``; returns a ``ChartSet`` (files and
         the charts left out, with why). ``unit`` / ``level`` as in :meth:`rollup`; ``svg`` / ``pdf``
-        as in :meth:`chart`."""
+        as in :meth:`chart`; ``progress(i, n, words)`` is called before each chart."""
         from gwstats.render.chart_data import make_standard_charts
 
         with self.snapshot():
-            return make_standard_charts(self, year, out_dir, unit=unit, level=level, svg=svg, pdf=pdf)
+            return make_standard_charts(self, year, out_dir, unit=unit, level=level, svg=svg, pdf=pdf, progress=progress)
 
     def report(self, year: int, output: str | Path, *, fmt: str | None = None, unit: str | None = None,
                level: int | None = None, charts: bool = True, template: str | Path | None = None,
-               date: str | None = None, checks: str | Path | bool | None = None) -> Path:
+               date: str | None = None, checks: str | Path | bool | None = None, progress=None) -> Path:
         """Write the analysis report of ``year`` to ``output``; returns its path. ``fmt``: docx / md /
         html (default from the suffix, else docx); ``unit`` / ``level`` as in :meth:`rollup`;
         ``charts``: include charts; ``template``: an office's own .docx to take styles from;
         ``date``: the 成文日期 (2021-01-15 or 2021年1月15日; default gwstats.toml [report] date, else
         today); ``checks``: also write the office's 填报情况 and 数据核查 list to this file (``True``:
-        beside the report, see :func:`gwstats.render.report.checks_path`); the report itself holds none."""
+        beside the report, see :func:`gwstats.render.report.checks_path`); the report itself holds none.
+        ``progress(i, n, words)`` is called as each step begins."""
         from gwstats.render.report import make_report
 
         with self.snapshot():
             return make_report(self, year, output, fmt=fmt, unit=unit, level=level, charts=charts, template=template,
-                               date=date, checks=checks)
+                               date=date, checks=checks, progress=progress)
 
     @staticmethod
     def stored_name(name: str, sha256: str) -> str:

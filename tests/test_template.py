@@ -74,3 +74,40 @@ def test_templates_are_package_independent_of_the_checkout(tmp_path):
 
     assert resources.files("gwstats").joinpath("data/default_catalog.toml").is_file()
     assert resources.files("gwstats").joinpath("data/example_units.csv").is_file()
+
+
+def _parts(path) -> dict:
+    """An .xlsx's parts, but for docProps/core.xml (the time it was saved)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+
+def test_returns_made_from_one_workbook_are_those_built_one_by_one(workspace, tmp_path):
+    """write_unit_templates builds one workbook and saves it per unit with that unit's header: every
+    file is part for part the one build_workbook makes for that unit alone, a formula-like name, a
+    nameless unit and a unit without a superior included."""
+    from dataclasses import replace
+
+    from gwstats.forms.template import write_unit_templates
+
+    h = workspace.hierarchy()
+    codes = sorted(h.units)
+    odd = {codes[1]: "=HYPERLINK(\"x\")关工委", codes[2]: ""}
+    for code, name in odd.items():
+        h.units[code] = replace(h.units[code], name=name)
+    top = next(c for c in codes if h.units[c].parent not in h.units)
+    shown = []
+    paths = write_unit_templates(workspace.catalog, h, codes, 2018, tmp_path / "one", organisation="测试市关工委",
+                                 progress=lambda i, n, words: shown.append((i, n, words)))
+    assert shown == [(i, len(codes), "正在生成空白统计表") for i in range(1, len(codes) + 1)]
+    assert len(paths) == len(codes) and top in codes
+    for code, path in zip(codes, paths):
+        u = h.units[code]
+        parent = h.units[u.parent].name if u.parent in h.units else ""
+        alone = tmp_path / "alone.xlsx"
+        build_workbook(workspace.catalog, year=2018, unit_name=u.name, unit_code=u.code, parent_name=parent,
+                       organisation="测试市关工委").save(alone)
+        assert _parts(path) == _parts(alone), code
+    assert openpyxl.load_workbook(paths[1])[SHEET_NAME].cell(*HEADER_FIELDS["填报单位"][::2]).value == odd[codes[1]]

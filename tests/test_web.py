@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
 
-from web_helpers import client, close_clients, csrf_token, sample_workspace, upload_files  # noqa: E402
+from web_helpers import client, close_clients, csrf_token, job_done, sample_workspace, upload_files  # noqa: E402
 
 PAGES = {"/": "催报名单", "/import": "把报表文件或整个文件夹拖到这里", "/rollup": "点任何一个数字",
          "/checks": "年度数据校验", "/outputs": "汇总工作簿", "/units": "集安市关工委", "/templates": "下载全部模板"}
@@ -255,20 +255,20 @@ def test_outputs_workbook_charts_report(loaded):
     ws, _ = loaded
     c = client(ws)
     token = csrf_token(c, "/outputs?year=2020")
-    r = c.post("/outputs/make/workbook", data={"csrftoken": token, "year": "2020"})
+    r = job_done(c, c.post("/outputs/make/workbook", data={"csrftoken": token, "year": "2020"}))
     assert r.status_code == 200 and "已生成汇总工作簿" in r.text
     href = re.search(r'id="download-workbook" href="([^"]+)"', r.text).group(1)
     x = c.get(href)
     assert x.status_code == 200 and x.headers["content-type"].startswith("application/vnd.openxmlformats")
     wb = openpyxl.load_workbook(io.BytesIO(x.content))
     assert "汇总" in wb.sheetnames
-    r = c.post("/outputs/make/charts", data={"csrftoken": token, "year": "2020"})
+    r = job_done(c, c.post("/outputs/make/charts", data={"csrftoken": token, "year": "2020"}))
     imgs = re.findall(r'<img src="([^"]+)"', r.text)
     assert imgs and "张图表" in r.text
     assert re.search(r"<figcaption>集安市关工委 2020年 [^<]+</figcaption>", r.text)  # the chart's own title
     png = c.get(imgs[0])
     assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n"
-    r = c.post("/outputs/make/report", data={"csrftoken": token, "year": "2020"})
+    r = job_done(c, c.post("/outputs/make/report", data={"csrftoken": token, "year": "2020"}))
     doc = c.get(re.search(r'id="download-report" href="([^"]+)"', r.text).group(1))
     assert doc.status_code == 200 and zipfile.ZipFile(io.BytesIO(doc.content)).testzip() is None
     # the office's check list beside it, as `gwstats report` writes it: a second download
@@ -287,8 +287,12 @@ def test_outputs_workbook_charts_report(loaded):
 def test_templates_zip_has_one_return_per_expected_unit(loaded):
     ws, _ = loaded
     c = client(ws)
-    r = c.post("/templates", data={"csrftoken": csrf_token(c, "/templates"), "year": "2020"})
+    r = job_done(c, c.post("/templates", data={"csrftoken": csrf_token(c, "/templates"), "year": "2020"}))
+    link = re.search(r'id="download-zip" href="([^"]+)">下载 ([^<]+)</a>', r.text)
+    assert link and link.group(2) == "集安市关工委2020年度统计表模板.zip"
+    r = c.get(link.group(1))
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    assert unquote(r.headers["content-disposition"].split("''", 1)[1]) == link.group(2)
     names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
     assert len(names) == len(ws.hierarchy().expected(2020)) and all(n.endswith(".xlsx") for n in names)
 
@@ -415,12 +419,12 @@ def test_outputs_hold_a_product_over_open_errors_until_the_clerk_chooses(tmp_pat
     c = client(ws)
     token = csrf_token(c, "/outputs?year=2020")
     for kind in ("report", "charts", "return"):
-        r = c.post(f"/outputs/make/{kind}", data={"csrftoken": token, "year": "2020"})
+        r = job_done(c, c.post(f"/outputs/make/{kind}", data={"csrftoken": token, "year": "2020"}))
         assert r.status_code == 200 and 'id="held"' in r.text, kind
         assert "错误未解决" in r.text and "石门镇关工委 · 五老骨干人数" in r.text and "石门镇.xlsx" in r.text
         assert "--allow-errors" not in r.text and f'id="download-{kind}"' not in r.text
     assert not list((ws.root / "成果").rglob("*.docx"))  # nothing written
-    r = c.post("/outputs/make/report", data={"csrftoken": token, "year": "2020", "allow_errors": "1"})
+    r = job_done(c, c.post("/outputs/make/report", data={"csrftoken": token, "year": "2020", "allow_errors": "1"}))
     assert 'id="held"' not in r.text
     doc = Document(io.BytesIO(c.get(re.search(r'id="download-report" href="([^"]+)"', r.text).group(1)).content))
     cells = {cell.text for t in doc.tables for row in t.rows for cell in row.cells}

@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("starlette")
 
-from web_helpers import client, close_clients, csrf_token, sample_workspace  # noqa: E402
+from web_helpers import client, close_clients, csrf_token, job_done, sample_workspace  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -127,5 +127,5 @@ def test_pages_that_need_the_unit_list_say_where_to_upload_it(no_units):
     for path in ("/rollup?year=2020", "/templates?year=2020"):
         r = c.get(path)
         assert r.status_code == 400 and "请先到“单位”页导入单位名单" in r.text and "gwstats units" not in r.text, path
-    r = c.post("/outputs/make/report", data={"csrftoken": csrf_token(c, "/outputs"), "year": "2020"})
+    r = job_done(c, c.post("/outputs/make/report", data={"csrftoken": csrf_token(c, "/outputs"), "year": "2020"}))
     assert "请先到“单位”页导入单位名单" in r.text and "gwstats units" not in r.text

@@ -14,7 +14,7 @@ from openpyxl import load_workbook  # noqa: E402
 
 from forms import city_long_form  # noqa: E402
 from test_export import county  # noqa: E402
-from web_helpers import client, close_clients, csrf_token  # noqa: E402
+from web_helpers import client, close_clients, csrf_token, job_done  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -29,9 +29,9 @@ def test_the_return_for_the_level_above_is_made_and_downloaded(tmp_path):
     # the county's made-up figures break the catalog's rules (骨干 more than 志愿者): the page holds the
     # return over them (tests/test_web.py), and 照样生成 makes it
     token = csrf_token(c, "/outputs?year=2018")
-    held = c.post("/outputs/make/return", data={"csrftoken": token, "year": "2018"})
+    held = job_done(c, c.post("/outputs/make/return", data={"csrftoken": token, "year": "2018"}))
     assert 'id="held"' in held.text and 'id="download-return"' not in held.text
-    r = c.post("/outputs/make/return", data={"csrftoken": token, "year": "2018", "allow_errors": "1"})
+    r = job_done(c, c.post("/outputs/make/return", data={"csrftoken": token, "year": "2018", "allow_errors": "1"}))
     assert r.status_code == 200 and "已生成报上级汇总表" in r.text
     href = re.search(r'id="download-return" href="([^"]+)"', r.text).group(1)
     got = c.get(href)

@@ -46,3 +46,20 @@ def csrf_token(c, path: str = "/import") -> str:
 
 def upload_files(paths):
     return [("files", (p.name, p.read_bytes(), "application/octet-stream")) for p in paths]
+
+
+def job_done(c, r, timeout: float = 120):
+    """The page a POST that started a background job led to (``?job=`` in its address), once the job is
+    over: what static/jobs.js opens in the browser. Fails if the job is not over within ``timeout``."""
+    import time
+
+    where = r.headers.get("location") if r.is_redirect else str(r.url)  # the POST's answer, or the page it led to
+    found = re.search(r"[?&]job=([\w-]+)", where or "")
+    assert found, f"no job in {where}"
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = c.get(f"/jobs/{found.group(1)}").json()
+        if answer["over"]:
+            return c.get(answer["href"])
+        assert time.monotonic() < deadline, f"the job is not over after {timeout} s: {answer}"
+        time.sleep(0.05)

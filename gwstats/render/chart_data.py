@@ -404,9 +404,9 @@ def fitted_chart_set(ws, year: int) -> list[str]:
 
 
 def make_standard_charts(ws, year: int, out_dir: str | Path, *, unit: str | None = None, level: int | None = None,
-                         svg: bool = False, pdf: bool = False) -> ChartSet:
+                         svg: bool = False, pdf: bool = False, progress=None) -> ChartSet:
     """The meeting set from gwstats.toml [charts] standard (empty: :func:`fitted_chart_set`); charts
-    without data are skipped with a note naming them in words."""
+    without data are skipped with a note naming them in words. ``progress(i, n, words)``: before each."""
     out = ChartSet(Path(out_dir))
     out.out_dir.mkdir(parents=True, exist_ok=True)
     entries = list(ws.config.standard_charts) or fitted_chart_set(ws, year)
@@ -416,6 +416,8 @@ def make_standard_charts(ws, year: int, out_dir: str | Path, *, unit: str | None
 
     marks = ErrorMarks.of(ws, year, unit=ws.resolve_unit(unit) if unit else None)  # one check for the set
     for i, entry in enumerate(entries, 1):
+        if progress:
+            progress(i, len(entries), "正在生成图表")
         kind, metrics = _parse_entry(entry)
         if kind == "trend" and len(years) < MIN_TREND_YEARS:
             kind = "compare"  # two years: a paired bar, not a two-point line

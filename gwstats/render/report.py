@@ -427,12 +427,12 @@ DEFAULT_TEMPLATE = "报告模板.docx"  # in templates/ (tools/make_report_templ
 
 def make_report(ws, year: int, output: str | Path, *, fmt: str | None = None, unit: str | None = None,
                 level: int | None = None, charts: bool = True, template: str | Path | None = None,
-                date=None, checks: str | Path | bool | None = None) -> Path:
+                date=None, checks: str | Path | bool | None = None, progress=None) -> Path:
     """Write the report; the format comes from ``fmt`` or the file's suffix (default .docx).
     ``template``: an office's own .docx whose styles, page set-up and header/footer the report uses.
     ``date``: the 成文日期 (else gwstats.toml [report] date, else today). ``checks``: also write the
     office's check list (填报情况 and 数据核查) to this file, in the format its suffix names; ``True``:
-    beside the report (:func:`checks_path`)."""
+    beside the report (:func:`checks_path`). ``progress(i, n, words)``: as each step begins."""
     from gwstats.render.signing import signing_date
 
     signed = signing_date(ws.config.raw, date)
@@ -445,12 +445,17 @@ def make_report(ws, year: int, output: str | Path, *, fmt: str | None = None, un
         open_template(Path(template))  # refuse a missing or damaged template before any work
     check_path = checks_path(path, checks)
     path.parent.mkdir(parents=True, exist_ok=True)
+    steps = 3 if check_path is not None else 2
+    step = progress or (lambda i, n, words: None)
+    step(1, steps, "正在汇总分析数据、作图")
     content = build_report(ws, year, unit=unit, level=level, charts=charts, today=signed)
+    step(2, steps, "正在排版报告")
     if fmt == "docx":
         written = render_docx(content, path, Path(template) if template else None)
     else:
         written = RENDER[fmt](content, path)
     if check_path is not None:  # after the report: the office's list, never in place of it
+        step(3, steps, "正在生成数据核查清单")
         check_path, check_fmt = _output(check_path, None)
         listed = build_check_list(ws, year, unit=unit, level=level, today=signed)
         check_path.parent.mkdir(parents=True, exist_ok=True)

@@ -21,10 +21,11 @@ from starlette.requests import Request
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from gwstats.core.errors import GwstatsError, os_reason
+from gwstats.core.errors import GwstatsError
 from gwstats.web import auth
 from gwstats.web import csrf
 from gwstats.web.headers import SecurityHeaders
+from gwstats.web.jobs import failure_text
 from gwstats.web.pages import HERE, WebApp, page_context, render
 
 log = logging.getLogger("gwstats.web")
@@ -54,8 +55,8 @@ async def _on_bad_request(request: Request, exc):
 
 
 async def _on_gwstats_error(request: Request, exc: GwstatsError):
-    # an error that names a command (no unit list: `gwstats units import`) has the page's words too
-    return await _error_page(request, getattr(exc, "in_page", None) or exc.message, 400, exc.details)
+    message, details = failure_text(exc)  # the page's words for an error that names a command
+    return await _error_page(request, message, 400, details)
 
 
 async def _on_csrf(request: Request, exc: csrf.CsrfError):
@@ -63,12 +64,12 @@ async def _on_csrf(request: Request, exc: csrf.CsrfError):
 
 
 async def _on_os_error(request: Request, exc: OSError):
-    return await _error_page(request, f"无法读写“{exc.filename or ''}”：{os_reason(exc)}", 500)
+    return await _error_page(request, failure_text(exc)[0], 500)
 
 
 async def _on_error(request: Request, exc: Exception):
     log.exception("gwstats ui: unexpected error")
-    return await _error_page(request, f"内部错误：{type(exc).__name__}。请把 gwstats 窗口（启动网页的黑色窗口）里显示的信息发给维护人员。", 500)
+    return await _error_page(request, failure_text(exc)[0], 500)
 
 
 def _remove_abandoned_imports(root: Path):
@@ -97,6 +98,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
     from gwstats.web.views import backup
     from gwstats.web.views import checks
     from gwstats.web.views import import_log
+    from gwstats.web import jobs
     from gwstats.web.views import imports
     from gwstats.web.views import outputs
     from gwstats.web.views import overview
@@ -122,6 +124,7 @@ def make_app(root: str | Path, *, password: str | None = None, allowed_hosts: li
         *outputs.routes,
         *units.routes,
         *templates.routes,
+        *jobs.routes,
         *login_view.routes,
         *setup.routes,
         *settings.routes,

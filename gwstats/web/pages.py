@@ -64,6 +64,9 @@ class WebApp:
         from gwstats.web.kept import SharedKept
 
         self.shared = SharedKept()  # what the reader threads' Workspaces keep, held once (web/kept.py)
+        from gwstats.web.jobs import Jobs
+
+        self.jobs = Jobs()  # long work in the background, its progress shown on the page (web/jobs.py)
 
     def _run(self, fn, args, kwargs):
         from gwstats.workspace import Workspace
@@ -127,6 +130,14 @@ class WebApp:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.writer, self._run, fn, args, kwargs)
 
+    def submit_read(self, fn, *args, **kwargs):
+        """:meth:`read` without waiting (a background job): the ``concurrent.futures.Future`` of it."""
+        return self.readers.submit(self._run_read, fn, args, kwargs)
+
+    def submit_write(self, fn, *args, **kwargs):
+        """:meth:`write` without waiting (a background job): queued behind the writes before it."""
+        return self.writer.submit(self._run, fn, args, kwargs)
+
     def _setup(self, *args, **kwargs):
         from gwstats.workspace import Workspace
 
@@ -140,8 +151,10 @@ class WebApp:
 
     def close(self):
         """End the threads: calls under way finish (an import is not cut off mid-write), queued ones are dropped."""
+        self.jobs.stop()  # a product or zip under way ends at its next step; an import is finished
         for pool in (self.readers, self.writer):
             pool.shutdown(wait=True, cancel_futures=True)
+        self.jobs.close()
         # the reader threads have ended: their Workspaces go with them, and their connections close
 
 

@@ -3,6 +3,10 @@
 A large folder comes in parts (static/upload.js: at most ``CHUNK_FILES`` files a request): each part
 is posted to ``/import/stage``, which adds it to one staged batch, and ``/import/check`` then runs one
 dry run over the whole batch, as ``POST /import`` does for a small upload.
+
+The dry run and the import run as background jobs on the writer thread (web/jobs.py): one over within
+``INLINE_SECONDS`` is answered in place, as before; a longer one answers with the page showing its
+progress (files read, checked or written, of how many), which shows the result when it is over.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import json
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
+from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from gwstats.web import auth
@@ -24,6 +29,8 @@ MAX_BATCH_FILES = 20000  # files in one staged batch (one dry run)
 MIN_TOTAL_MB = 200  # one request; each file also has import's own limit (max_file_mb)
 OPTIONS = "options.json"  # beside a staged batch: the year chosen for returns without one
 COLUMNS = ["文件", "结果", "单位", "年度", "口径", "数值个数", "提醒", "错误"]
+INLINE_SECONDS = 5.0  # a dry run or import over by then is shown at once; a longer one on its progress page
+GONE = "这批文件已经导入或已取消（找不到上传的文件），请重新上传。"
 
 
 def _report(report) -> dict:
@@ -35,11 +42,36 @@ def _report(report) -> dict:
             "can_confirm": any(f.status in ("accepted", "replaced") for f in report.files)}
 
 
-def _dry_run(ws, paths, year=None):
-    return _report(ws.import_paths(paths, dry_run=True, year=year))
+def _in_words(progress):
+    """The importer's progress (files done, of how many, 读取/检查/写入) as a job's step and words."""
+    if progress is None:
+        return None
+    return lambda done, total, phase: progress(done, total, f"正在{phase}报表文件")
 
 
-def _import(ws, staging, batch, imported_by=None) -> dict | None:
+def _dry_run(ws, paths, year=None, progress=None):
+    return _report(ws.import_paths(paths, dry_run=True, year=year, progress=_in_words(progress)))
+
+
+def _check_job(ws, staging, batch, paths, year, progress=None) -> dict:
+    """The dry run of a staged batch, as the page shows it; nothing of a failed dry run stays behind,
+    and a batch whose every file is refused ends here (its uploads go)."""
+    try:
+        result = _dry_run(ws, paths, year, progress=progress)
+    except BaseException:
+        staging.drop(batch)
+        raise
+    if not result["can_confirm"]:
+        staging.drop(batch)
+    return {"result": result, "batch": batch, "dry_run": True}
+
+
+def _import_job(ws, staging, batch, imported_by=None, progress=None) -> dict:
+    result = _import(ws, staging, batch, imported_by, progress=progress)
+    return {"error": GONE} if result is None else {"result": result, "dry_run": False}
+
+
+def _import(ws, staging, batch, imported_by=None, progress=None) -> dict | None:
     """The confirmed import of a staged batch (None when it is gone: imported or cancelled meanwhile);
     the batch is dropped whatever happens. ``imported_by``: the colleague logged in (None: no login)."""
     folder = staging.batch_dir(batch)
@@ -47,7 +79,8 @@ def _import(ws, staging, batch, imported_by=None) -> dict | None:
         return None
     try:
         options = json.loads((folder / OPTIONS).read_text(encoding="utf-8")) if (folder / OPTIONS).is_file() else {}
-        return _report(ws.import_paths(staging.files(folder), year=options.get("year"), imported_by=imported_by))
+        return _report(ws.import_paths(staging.files(folder), year=options.get("year"), imported_by=imported_by,
+                                       progress=_in_words(progress)))
     finally:
         staging.drop(batch)
 
@@ -104,8 +137,29 @@ def _limit_mb(ws) -> float:
 
 async def page(request: Request):
     ctx = await page_context(request, "import")
-    ctx["max_mb"] = f"{await request.app.state.web.read(_limit_mb):g}"
+    web = request.app.state.web
+    ctx["max_mb"] = f"{await web.read(_limit_mb):g}"
+    named, running = web.jobs.shown(request, "/import?")
+    ctx["jobs"] = running if named is None or named.over else [named, *running]
+    if named is not None and named.state == "failed":
+        ctx["job_error"] = {"title": named.title, "message": named.error, "details": named.details}
+    elif named is not None and named.state == "done":
+        ctx.update(named.result)
     return render(request, "import.html", ctx)
+
+
+async def _as_job(request: Request, ctx: dict, key: tuple, title: str, fn, *args):
+    """``fn`` as a background job on the writer: answered in place when over within INLINE_SECONDS (an
+    error as the error page, as before), else with its progress page."""
+    web = request.app.state.web
+    job = web.jobs.start(web.submit_write, "import", key, title, f"/import?year={ctx['year'] or ''}", fn, *args,
+                         stoppable=False)
+    if not await web.jobs.wait(job, INLINE_SECONDS):
+        return RedirectResponse(job.href, status_code=303)
+    if job.state == "failed":
+        raise job.exception
+    ctx.update(job.result)
+    return render(request, "import.html", ctx, status_code=400 if "error" in job.result else 200)
 
 
 async def upload(request: Request):
@@ -135,17 +189,11 @@ async def upload(request: Request):
 
 
 async def _checked(request: Request, ctx: dict, batch: str, paths, year):
-    """The dry run of a staged batch, shown with 确认导入 / 取消."""
+    """The dry run of a staged batch, shown with 确认导入 / 取消 (on the writer too: it reads through the
+    importer's one reader process, and sees the last import)."""
     web = request.app.state.web
-    try:  # on the writer too: it reads through the importer's one reader process, and sees the last import
-        result = await web.write(_dry_run, paths, year)
-    except BaseException:
-        await web.write(_drop, web.staging, batch)  # nothing of a failed dry run stays behind
-        raise
-    if not result["can_confirm"]:  # every file refused: the batch ends here, its uploads go
-        web.staging.drop(batch)
-    ctx.update(result=result, batch=batch, dry_run=True)
-    return render(request, "import.html", ctx)
+    return await _as_job(request, ctx, ("import", "check", batch), f"正在检查上传的 {len(paths)} 个文件",
+                         _check_job, web.staging, batch, paths, year)
 
 
 async def stage(request: Request):
@@ -189,7 +237,7 @@ async def check(request: Request):
     ctx["max_mb"] = f"{await web.read(_limit_mb):g}"
     staged = await web.write(_staged, web.staging, batch)
     if staged is None:
-        ctx["error"] = "这批文件已经导入或已取消（找不到上传的文件），请重新上传。"
+        ctx["error"] = GONE
         return render(request, "import.html", ctx, status_code=400)
     return await _checked(request, ctx, batch, *staged)
 
@@ -201,12 +249,8 @@ async def confirm(request: Request):
     batch = form.get("batch")
     ctx = await page_context(request, "import")
     ctx["max_mb"] = f"{await web.read(_limit_mb):g}"
-    result = await web.write(_import, web.staging, batch, auth.user_of(request))
-    if result is None:
-        ctx["error"] = "这批文件已经导入或已取消（找不到上传的文件），请重新上传。"
-        return render(request, "import.html", ctx, status_code=400)
-    ctx.update(result=result, dry_run=False)
-    return render(request, "import.html", ctx)
+    return await _as_job(request, ctx, ("import", "confirm", batch), "正在导入", _import_job, web.staging, batch,
+                         auth.user_of(request))
 
 
 @csrf.protect

@@ -1,7 +1,9 @@
 """成果: produce the workbook, the chart set and the Word report; download them; charts shown as images.
 
 Products are written to ``<workspace>/成果/<year>/`` (the clerk finds them there too) and served
-from that folder only.
+from that folder only. Each is made as a background job on the writer thread (web/jobs.py): the
+button's POST answers at once with the page showing the job's progress, which shows the result
+(the file to download, the errors it is held over, or what went wrong) when the job is over.
 """
 
 from __future__ import annotations
@@ -67,32 +69,44 @@ def _chart_titles(index: Path) -> dict[str, str]:
     return {name: title for title, name in found}
 
 
-def make_workbook(ws, year: int):
+def _quiet(step: int, steps: int, words: str):
+    """No one is watching the progress."""
+
+
+def make_workbook(ws, year: int, progress=None):
     from gwstats.render.workbook import write_workbook
 
+    progress = progress or _quiet
+    progress(1, 4, "正在汇总数据")
     result = ws.rollup(year)
-    write_workbook(ws, result, out_dir(ws, year) / _names(ws, year)["workbook"])
+    progress(2, 4, "正在核查数据")
+    checks = ws.check(year, unit=result.root)  # what write_workbook would check, one step of its own here
+    progress(3, 4, "正在统计填报情况")
+    status = ws.status(year, unit=result.root)
+    progress(4, 4, "正在写入工作簿")
+    write_workbook(ws, result, out_dir(ws, year) / _names(ws, year)["workbook"], status=status, checks=checks)
     return "已生成汇总工作簿。"
 
 
-def make_charts(ws, year: int):
+def make_charts(ws, year: int, progress=None):
     target = out_dir(ws, year) / CHARTS_DIR
     for old in target.glob("*.png") if target.is_dir() else ():
         old.unlink()  # the set as it is now, not mixed with an earlier one
-    res = ws.charts(year, target)
+    res = ws.charts(year, target, progress=progress)
     text = f"已生成 {len(res.files)} 张图表。"
     if res.skipped:
         text += "未生成：" + "；".join(f"{e}（{why}）" for e, why in res.skipped)
     return text
 
 
-def make_report(ws, year: int):
+def make_report(ws, year: int, progress=None):
     names = _names(ws, year)
-    ws.report(year, out_dir(ws, year) / names["report"], checks=out_dir(ws, year) / names["checks"])
+    ws.report(year, out_dir(ws, year) / names["report"], checks=out_dir(ws, year) / names["checks"], progress=progress)
     return "已生成统计分析报告，另有数据核查清单（填报情况和数据核查，供本单位核实，不随报告上报）。"
 
 
-def make_return(ws, year: int):
+def make_return(ws, year: int, progress=None):
+    (progress or _quiet)(1, 1, "正在生成报上级汇总表")
     info = ws.export_return(year, out_dir(ws, year) / _names(ws, year)["return"])
     return f"已生成报上级汇总表（{info.path.name}），可下载后报送上级。"
 
@@ -116,48 +130,69 @@ class Held:
 
 
 GATED = {"report": "统计分析报告", "charts": "图表", "return": "报上级汇总表"}
+PRODUCTS = {"workbook": "汇总工作簿", **GATED}  # what each job makes, in its title
 
 
-def make_gated(ws, year: int, kind: str, allow_errors: bool):
+def make_gated(ws, year: int, kind: str, allow_errors: bool, progress=None):
     """The product, or :class:`Held` while open errors touch it and the clerk has not chosen to make
     it anyway (then every affected figure carries ※ and a note, as with --allow-errors)."""
     if kind in GATED and not allow_errors:
+        (progress or _quiet)(0, 0, "正在查看数据核查有无未解决的错误")
         errors = open_errors(ws, year)
         if errors:
             return Held(kind, GATED[kind], errors)
-    return MAKERS[kind](ws, year)
+    return MAKERS[kind](ws, year, progress=progress)
 
 
-NOTICES: dict[str, str] = {}  # ?notice= codes the page may show (none yet: results are shown by the POST itself)
+NOTICES: dict[str, str] = {}  # ?notice= codes the page may show (none yet: results are shown by the job's page)
 
 MAKERS = {"workbook": make_workbook, "charts": make_charts, "report": make_report, "return": make_return}
 
 
+def _page_of(year: int) -> str:
+    return f"/outputs?year={year}"
+
+
+def shown_jobs(ctx: dict, named, running: list):
+    """The job the address names (its result once over: the words, the errors it is held over, or what
+    went wrong) and the products still being made, into the page's context."""
+    ctx["jobs"] = list(running)
+    if named is None:
+        return
+    if not named.over:
+        ctx["jobs"].insert(0, named)
+    elif named.state == "failed":
+        ctx["job_error"] = {"title": named.title, "message": named.error, "details": named.details}
+    elif isinstance(named.result, Held):
+        ctx["held"] = named.result
+    else:
+        ctx["notice"] = named.result
+
+
 async def page(request: Request):
     ctx = await page_context(request, "outputs")
-    if ctx["year"] is not None:
-        ctx.update(await request.app.state.web.read(listing, ctx["year"]))
     ctx["notice"] = NOTICES.get(request.query_params.get("notice", ""), "")  # known codes only, never text from the address
+    web = request.app.state.web
+    if ctx["year"] is not None:
+        ctx.update(await web.read(listing, ctx["year"]))
+        shown_jobs(ctx, *web.jobs.shown(request, _page_of(ctx["year"])))
     return render(request, "outputs.html", ctx)
 
 
 @csrf.protect
 async def make(request: Request):
+    """Start making a product (or join the one of the same kind under way): the page shows its progress."""
     kind = request.path_params["kind"]
     form = await request.form()
     year_text = str(form.get("year", ""))
     if kind not in MAKERS or not year_text.isdigit():
         return RedirectResponse("/outputs", status_code=303)
     allow = str(form.get("allow_errors", "")) == "1"
-    made = await request.app.state.web.write(make_gated, int(year_text), kind, allow)
-    ctx = await page_context(request, "outputs")
-    ctx["year"] = int(year_text)
-    ctx.update(await request.app.state.web.read(listing, int(year_text)))
-    if isinstance(made, Held):
-        ctx["held"] = made
-    else:
-        ctx["notice"] = made
-    return render(request, "outputs.html", ctx)
+    year = int(year_text)
+    web = request.app.state.web
+    job = web.jobs.start(web.submit_write, kind, ("outputs", kind, year, allow), f"正在生成{PRODUCTS[kind]}",
+                         _page_of(year), make_gated, year, kind, allow)
+    return RedirectResponse(job.href, status_code=303)
 
 
 def _find(ws, year: int, rel: str) -> Path | None:
