@@ -203,3 +203,23 @@ def test_a_huizong_over_silent_units_is_one_line_not_one_per_item(ws):
     f = lines[0]
     assert f.severity == "info" and f.file == "甲县汇总.xlsx"
     assert "下级和本级均无这些数据" in f.message and "等7项" in f.message
+
+
+def test_written_rates_are_looked_up_only_where_some_return_wrote_one(ws):
+    """A store where no return wrote a rate (a form export without them) is answered without reading
+    the year's values; one rate written anywhere, of any year, and they are read and checked."""
+    add_submission(ws, "A1", 2018, {"wulao_volunteers": 2503, "wulao_core": 802})
+    inds = list(ws.catalog.indicators)
+    seen = []
+    ws.store.conn.set_trace_callback(seen.append)
+    try:
+        assert ws.store.written_rates(2018, inds) == []
+        assert not [q for q in seen if "submission_values" in q]
+        add_submission(ws, "A2", 2017, {"wulao_volunteers": 100, "wulao_core": 32, "rate_wulao_core": "40"})
+        add_submission(ws, "B1", 2018, {"wulao_volunteers": 100, "wulao_core": 32, "rate_wulao_core": "40"})
+        seen.clear()
+        assert [r[1] for r in ws.store.written_rates(2018, inds)] == ["B1"]
+        assert [q for q in seen if "submission_values" in q]
+    finally:
+        ws.store.conn.set_trace_callback(None)
+    assert [f.extra["unit"] for f in codes(ws.check(2018), "rate-mismatch")] == ["B1"]
