@@ -223,3 +223,70 @@ def test_written_rates_are_looked_up_only_where_some_return_wrote_one(ws):
     finally:
         ws.store.conn.set_trace_callback(None)
     assert [f.extra["unit"] for f in codes(ws.check(2018), "rate-mismatch")] == ["B1"]
+
+
+def test_rules_that_hold_need_no_decimal_confirmation(ws, monkeypatch):
+    """A rule of sums (五老骨干 <= 五老志愿者) is decided exactly in integers on the micro values: the rows
+    where it holds, at the boundary too (10 of 10), are never confirmed in Decimal; those that fail are,
+    and say the same as before."""
+    from decimal import Decimal
+
+    from gwstats.core.expr import Expr
+
+    for unit, core in (("A1", 10), ("A2", 10), ("B1", 10), ("B2", 12)):
+        add_submission(ws, unit, 2018, {"wulao_volunteers": 10, "wulao_core": core})
+    exact = []
+    real = Expr.evaluate
+
+    def evaluate(self, env):
+        if self.text in ("wulao_core", "wulao_volunteers") and any(isinstance(v, Decimal) for v in env.values()):
+            exact.append(self.text)
+        return real(self, env)
+
+    monkeypatch.setattr(Expr, "evaluate", evaluate)
+    res = ws.check(2018)
+    assert [f.extra["unit"] for f in codes(res, "rule")] == ["B2"]
+    assert sorted(f.extra["unit"] for f in codes(res, "rule-total")) == ["B", "C"]
+    assert len(exact) == 2 * 3  # both sides of B2, B and C only (before: A1, A2, B1 and A as well)
+    assert codes(res, "rule")[0].extra["left"] == Decimal(12) and "五老骨干人数 12，五老志愿者人数 10" in codes(res, "rule")[0].message
+
+
+@pytest.mark.parametrize("text, weight", [("a", 1), ("a + b", 2), ("2 * a - b", 3), ("-(a + b) * 3", 6),
+                                          ("a * 0.5", None), ("a + 1", None), ("a * b", None), ("a / 2", None)])
+def test_which_rules_are_decided_in_integers(text, weight):
+    from gwstats.analysis.checks import _weight
+
+    assert _weight(text) == weight
+
+
+def test_integer_decision_agrees_with_decimal_arithmetic():
+    """On random micro values (blanks counted as 0), every operator, tolerances of whole micro units:
+    the rows found failing are exactly those where the Decimal comparison fails."""
+    from decimal import Decimal
+
+    import numpy as np
+
+    from gwstats.analysis.checks import _cond, _failing_exactly
+    from gwstats.core.expr import Expr
+    from gwstats.store.db import from_micro
+
+    rng = np.random.default_rng(23)
+    values = rng.integers(-5, 6, size=(400, 3)) * rng.choice([1, 10_000, 1_000_000], size=(400, 3))
+    pres = rng.random((400, 3)) > 0.1
+    idx = np.arange(400)
+
+    class Rule:
+        def __init__(self, left, op, right, tol):
+            self.left, self.operator, self.right, self.tolerance = Expr.parse(left), op, Expr.parse(right), Decimal(tol)
+
+    for op in ("<=", "<", ">=", ">", "==", "!="):
+        for left, right, tol in (("a", "b + c", "0"), ("a", "b + c", "0.01"), ("a - c", "2 * b", "1"), ("a", "b", "0.000001")):
+            rule = Rule(left, op, right, tol)
+            names = list(dict.fromkeys(rule.left.names + rule.right.names))
+            cols = [{"a": 0, "b": 1, "c": 2}[n] for n in names]
+            got = _failing_exactly(rule, values, pres[:, cols], idx, cols)
+            want = []
+            for i in idx:
+                env = {n: from_micro(values[i, c]) if pres[i, c] else Decimal(0) for n, c in zip(names, cols)}
+                want.append(not _cond(op, rule.left.evaluate(env), rule.right.evaluate(env), rule.tolerance))
+            assert got.tolist() == want, (left, op, right, tol)
