@@ -8,16 +8,15 @@ cell (file, sheet, cell) when the figure was written in a return.
 
 from __future__ import annotations
 
-import ast
 from gwstats.core.findings import label
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 
 import numpy as np
 
 from gwstats.analysis import basis as checks_basis
 from gwstats.analysis import plausible
+from gwstats.analysis.rule_math import cond as _cond, failing_rows
 from gwstats.core.errors import Finding
 from gwstats.core.formatting import number_text
 from gwstats.core.formatting import fixed
@@ -65,20 +64,6 @@ class CheckResult:
                  "说明": f.message, "来源": f.where()} for f in self.findings]
 
 
-def _cond(op: str, left, right, tol):
-    if op == "<=":
-        return left <= right + tol
-    if op == "<":
-        return left < right + tol
-    if op == ">=":
-        return left >= right - tol
-    if op == ">":
-        return left > right - tol
-    if op == "==":
-        return abs(left - right) <= tol
-    return abs(left - right) > tol  # !=
-
-
 def _parts_over(rule, lv, rv):
     """(total, sum of parts) when an equality rule "total == a + b (+ …)" fails because the parts add up
     to more than the total: a 其中 larger than its whole is an error whatever the rule's severity."""
@@ -89,53 +74,6 @@ def _parts_over(rule, lv, rv):
         if whole.is_single_name and len(terms) >= 2 and set(terms) == set(parts.names) and len(terms) == len(parts.names):
             return (w, p) if p > w + rule.tolerance else None
     return None
-
-
-@lru_cache(maxsize=None)
-def _weight(text: str) -> int | None:
-    """The sum of the coefficients' sizes of an expression that is a sum of metrics times whole numbers
-    (a + b, a - 2 * b): computed on micro values it gives the micro value of the result, exactly. None
-    for anything else (a constant term, a product or quotient of metrics, a decimal factor)."""
-    def walk(n):
-        if isinstance(n, ast.Name):
-            return 1
-        if isinstance(n, ast.UnaryOp) and isinstance(n.op, (ast.USub, ast.UAdd)):
-            return walk(n.operand)
-        if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Add, ast.Sub)):
-            a, b = walk(n.left), walk(n.right)
-            return None if a is None or b is None else a + b
-        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mult):
-            for k, other in ((n.left, n.right), (n.right, n.left)):
-                if isinstance(k, ast.Constant) and type(k.value) is int:
-                    w = walk(other)
-                    return None if w is None else abs(k.value) * w
-        return None
-
-    try:
-        return walk(ast.parse(text, mode="eval").body)
-    except (SyntaxError, RecursionError):
-        return None
-
-
-def _failing_exactly(rule, values, pres, idx, cols):
-    """The rows of ``idx`` where ``rule`` fails, computed exactly in integers on the micro values, when
-    both sides are sums of metrics times whole numbers (most rules: a <= b, a == b + c) and the
-    tolerance is a whole number of micro units; else None. Rows where the rule holds need no Decimal
-    confirmation then (at 100,000 units, 120,000 of them: every row where a == b + c holds exactly)."""
-    weights = [_weight(side.text) for side in (rule.left, rule.right)]
-    tol = rule.tolerance * MICRO
-    if None in weights or tol != tol.to_integral_value():
-        return None
-    block = values[np.ix_(idx, cols)]
-    block = np.where(pres, block, 0)
-    if block.size and max(weights) * int(np.abs(block).max()) >= 2**62:
-        return None  # beyond int64 (never with real figures): the float screen
-    names = list(dict.fromkeys(rule.left.names + rule.right.names))
-    env = {n: block[:, k] for k, n in enumerate(names)}
-    zero = np.zeros(idx.size, dtype=np.int64)
-    left = zero + rule.left.evaluate(env)
-    right = zero + rule.right.evaluate(env)
-    return ~_cond(rule.operator, left, right, int(tol))
 
 
 @dataclass(frozen=True)
@@ -271,7 +209,7 @@ class _Checker:
         idx = np.flatnonzero(evaluate)
         if idx.size == 0:
             return
-        cand = _failing_exactly(rule, values, pres[idx], idx, cols)
+        cand = failing_rows(rule, values, pres[idx], idx, cols)
         if cand is None:  # screened in floats, each candidate confirmed below in Decimal
             fl = values[np.ix_(idx, cols)].astype(np.float64) / MICRO
             fl[~pres[idx]] = 0.0
