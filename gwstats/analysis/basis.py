@@ -23,6 +23,8 @@ def rate_parts(ck):
         ind = cat.indicators[code]
         for i in idx[: ck.room("rate-part-missing", "warning", idx.size)]:
             i = int(i)
+            if ck.quiet(i, "warning", "rate-part-missing"):
+                continue
             stood = f.stood_in[i]  # a 汇总 standing in for some parts (subordinates silent): its figures
             given = [n for n in it.names if f.data.own_has[i, ck.col[n]] or stood[ck.col[n]]]
             missing = [n for n in it.names if n not in given]
@@ -58,6 +60,8 @@ def comparable_changes(ck):
     py = rr.compare_year
     for i, j in pairs[: ck.room("comparable-change", "warning", len(pairs))]:
         i, j = int(i), int(j)
+        if ck.quiet(i, "warning", "comparable-change"):
+            continue
         metric = ck.codes[j]
         prev_v, cur_v = from_micro(p.total[i, j]), from_micro(f.total[i, j])
         comp_d = from_micro(c.cur[i, j] - c.prev[i, j])

@@ -33,16 +33,21 @@ class CheckResult:
     root: str
     findings: list[Finding] = field(default_factory=list)
     has_returns: bool = True  # any return in force for the year
+    # a brief check (run_checks(brief=True) on a big hierarchy): the findings left out of ``findings``
+    # (the 提醒 and 说明 of units below the counties), counted: {label of the type: n} in the order a
+    # clerk's listing meets them (analysis/brief.check_findings), and {severity: n}
+    left_out: dict[str, int] | None = None
+    left_out_severity: dict[str, int] = field(default_factory=dict)
 
     @property
     def has_errors(self) -> bool:
         return any(f.severity == "error" for f in self.findings)
 
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        return sum(1 for f in self.findings if f.severity == severity) + self.left_out_severity.get(severity, 0)
 
     def summary_line(self) -> str:
-        if not self.findings:
+        if not self.findings and not self.left_out_severity:
             return f"{self.year} 年度数据校验未发现问题。"
         return (f"{self.year} 年度数据校验：错误 {self.count('error')} 处，提醒 {self.count('warning')} 处，"
                 f"说明 {self.count('info')} 处")
@@ -84,7 +89,7 @@ class _Loc:
 
 
 class _Checker:
-    def __init__(self, ws, year: int, unit: str | None, errors_only: bool = False):
+    def __init__(self, ws, year: int, unit: str | None, errors_only: bool = False, brief: bool = False):
         from gwstats.analysis.rollup import resolve_unit, rollup
 
         self.ws = ws
@@ -107,6 +112,14 @@ class _Checker:
         self.omitted: dict[str, tuple[int, str]] = {}
         self.magnitude_cells: set[tuple[int, int]] = set()
         self.errors_only = errors_only  # the publishing gate: error findings only (see run_checks)
+        self.detail = None  # brief: bool per unit, whose 提醒 and 说明 are listed (see quiet)
+        self.unlisted: dict[str, tuple] = {}  # brief: code -> (n, severity, first place in the listing)
+        if brief and not errors_only:
+            from gwstats.analysis.brief import is_big, near
+
+            if is_big(self.tree, self.tree.codes[self.root]):
+                self.detail = np.zeros(self.tree.n, dtype=bool)
+                self.detail[near(self.tree, self.tree.codes[self.root])] = True
 
     # -- helpers
     def locate(self, i: int, metric: str, scope: str = "本级"):
@@ -123,7 +136,22 @@ class _Checker:
             self.omitted[code] = (cnt + n - left, worst)
         return min(n, left)
 
+    def quiet(self, i: int, severity: str, code: str) -> bool:
+        """True when a finding of unit ``i`` is only counted, never built (a brief check: a 提醒 or 说明
+        of a unit below the counties); counted as ``add`` counts it, so the per-type limit is the same.
+        The hot loops ask before building a message; ``add`` asks too."""
+        if self.detail is None or severity == "error" or self.detail[i]:
+            return False
+        if self.room(code, severity, 1):
+            self.kept[code] = self.kept.get(code, 0) + 1
+            n, _, first = self.unlisted.get(code, (0, severity, None))
+            place = (SEVERITY_ORDER.get(severity, 9), i, len(self.findings) + sum(v[0] for v in self.unlisted.values()))
+            self.unlisted[code] = (n + 1, severity, place if first is None or place < first else first)
+        return True
+
     def add(self, severity, code, message, i, metric=None, where=None, **numbers):
+        if self.quiet(i, severity, code):
+            return
         if self.room(code, severity, 1) == 0:
             return
         self.kept[code] = self.kept.get(code, 0) + 1
@@ -237,6 +265,8 @@ class _Checker:
                 kind = "parts-exceed-total"
             if self.kept.get(kind, 0) >= MAX_PER_TYPE:
                 self.room(kind, severity, 1)  # counted, not listed
+                continue
+            if self.quiet(i, severity, kind):
                 continue
             left_name = names[0]
             cited = None if total else self._cited_metric(rule)
@@ -353,6 +383,8 @@ class _Checker:
         pairs = np.argwhere(jump)
         for i, j in pairs[: self.room("yoy-jump", "warning", len(pairs))]:
             i, j = int(i), int(j)
+            if self.quiet(i, "warning", "yoy-jump"):
+                continue
             metric = self.codes[j]
             a, b = from_micro(pd_.own[i, j]), from_micro(d.own[i, j])
             pct = f"{fixed((b - a) / a * 100, 1, sign=True)}%" if a != 0 else "上年为 0"
@@ -374,6 +406,8 @@ class _Checker:
         pairs = np.argwhere(fell)
         for i, j in pairs[: self.room("total-fell", "warning", len(pairs))]:
             i, j = int(i), int(j)
+            if self.quiet(i, "warning", "total-fell"):
+                continue
             metric = self.codes[j]
             a, b = from_micro(pcomp[i, j]), from_micro(comp[i, j])
             msg = (f"{self.name(i)}：{self.cat.label_of(metric)}合计由 {number_text(a)} 降为 {number_text(b)}，"
@@ -406,13 +440,22 @@ class _Checker:
             self.findings = [f for f in self.findings if f.severity == "error"]
         order = {c: k for k, c in enumerate(self.tree.codes)}
         self.findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), order.get(f.extra.get("unit"), 0)))
-        return CheckResult(self.year, self.tree.codes[self.root], self.findings,
-                           has_returns=bool(self.f.data.has_sub.any()))
+        res = CheckResult(self.year, self.tree.codes[self.root], self.findings, has_returns=bool(self.f.data.has_sub.any()))
+        if self.detail is not None:
+            from gwstats.core.findings import label as label_of
+
+            res.left_out, res.left_out_severity = {}, {}
+            for code, (n, severity, _) in sorted(self.unlisted.items(), key=lambda kv: kv[1][2]):
+                res.left_out[label_of(code)] = res.left_out.get(label_of(code), 0) + n
+                res.left_out_severity[severity] = res.left_out_severity.get(severity, 0) + n
+        return res
 
 
-def run_checks(ws, year: int, unit: str | None = None, *, errors_only: bool = False) -> CheckResult:
+def run_checks(ws, year: int, unit: str | None = None, *, errors_only: bool = False, brief: bool = False) -> CheckResult:
     """Every check of ``year`` under ``unit``. ``errors_only``: only the error-severity findings (the
     publishing gate and the ※ marks): the checks that can only warn are skipped and no warning is
     built or located, yet the same errors come out in the same order as from the full check (the
-    per-type listing limit counts the warnings of a type exactly as the full check does)."""
-    return _Checker(ws, year, unit, errors_only).run()
+    per-type listing limit counts the warnings of a type exactly as the full check does). ``brief``: on
+    a big hierarchy (analysis/brief.is_big) the 提醒 and 说明 of units below the counties are counted in
+    ``left_out``, not built: the listing brief.check_findings makes of the full check, cheaply."""
+    return _Checker(ws, year, unit, errors_only, brief).run()
