@@ -114,6 +114,7 @@ class _Checker:
         self.errors_only = errors_only  # the publishing gate: error findings only (see run_checks)
         self.detail = None  # brief: bool per unit, whose 提醒 and 说明 are listed (see quiet)
         self.unlisted: dict[str, tuple] = {}  # brief: code -> (n, severity, first place in the listing)
+        self.n_unlisted = 0
         if brief and not errors_only:
             from gwstats.analysis.brief import is_big, near
 
@@ -144,10 +145,30 @@ class _Checker:
             return False
         if self.room(code, severity, 1):
             self.kept[code] = self.kept.get(code, 0) + 1
-            n, _, first = self.unlisted.get(code, (0, severity, None))
-            place = (SEVERITY_ORDER.get(severity, 9), i, len(self.findings) + sum(v[0] for v in self.unlisted.values()))
-            self.unlisted[code] = (n + 1, severity, place if first is None or place < first else first)
+            self._unlist(code, severity, 1, (SEVERITY_ORDER.get(severity, 9), i, len(self.findings) + self.n_unlisted))
         return True
+
+    def _unlist(self, code: str, severity: str, n: int, place: tuple):
+        """Count ``n`` findings left out of a brief listing; ``place``: where the first would be listed
+        (severity, unit, order of arrival), so that their types are named in the listing's order."""
+        m, _, first = self.unlisted.get(code, (0, severity, None))
+        self.unlisted[code] = (m + n, severity, place if first is None or place < first else first)
+        self.n_unlisted += n
+
+    def listed(self, units: np.ndarray, severity: str, code: str) -> np.ndarray:
+        """Which of these findings-to-be (one per unit in ``units``, all within the per-type limit, each
+        then built and added in turn) are listed; the others are counted at once as ``quiet`` counts
+        them one by one (a brief check: 48,000 提醒 of a province's schools)."""
+        if self.detail is None or severity == "error" or not len(units):
+            return np.ones(len(units), dtype=bool)
+        keep = self.detail[units]
+        n = int(len(units) - keep.sum())
+        if n:
+            deep = np.flatnonzero(~keep)
+            k = int(deep[np.argmin(units[deep])])  # the first listed of them: lowest unit, then arrival
+            self.kept[code] = self.kept.get(code, 0) + n
+            self._unlist(code, severity, n, (SEVERITY_ORDER.get(severity, 9), int(units[k]), len(self.findings) + self.n_unlisted + k))
+        return keep
 
     def add(self, severity, code, message, i, metric=None, where=None, **numbers):
         if self.quiet(i, severity, code):
@@ -381,10 +402,9 @@ class _Checker:
                 both[i, j] = False
         jump = both & (np.abs(change) >= self.cfg.jump_absolute - 1e-9) & (rel > self.cfg.jump_relative) & (change != 0)
         pairs = np.argwhere(jump)
-        for i, j in pairs[: self.room("yoy-jump", "warning", len(pairs))]:
+        pairs = pairs[: self.room("yoy-jump", "warning", len(pairs))]
+        for i, j in pairs[self.listed(pairs[:, 0], "warning", "yoy-jump")]:
             i, j = int(i), int(j)
-            if self.quiet(i, "warning", "yoy-jump"):
-                continue
             metric = self.codes[j]
             a, b = from_micro(pd_.own[i, j]), from_micro(d.own[i, j])
             pct = f"{fixed((b - a) / a * 100, 1, sign=True)}%" if a != 0 else "上年为 0"
@@ -404,10 +424,9 @@ class _Checker:
         np.add.at(nrose, t.parent[nonroot], rose.astype(np.int64))
         fell = cc & pcc & (comp < pcomp) & (kids[:, None] > 0) & (nrose == kids[:, None]) & self.in_scope[:, None]
         pairs = np.argwhere(fell)
-        for i, j in pairs[: self.room("total-fell", "warning", len(pairs))]:
+        pairs = pairs[: self.room("total-fell", "warning", len(pairs))]
+        for i, j in pairs[self.listed(pairs[:, 0], "warning", "total-fell")]:
             i, j = int(i), int(j)
-            if self.quiet(i, "warning", "total-fell"):
-                continue
             metric = self.codes[j]
             a, b = from_micro(pcomp[i, j]), from_micro(comp[i, j])
             msg = (f"{self.name(i)}：{self.cat.label_of(metric)}合计由 {number_text(a)} 降为 {number_text(b)}，"
@@ -438,7 +457,7 @@ class _Checker:
                                                 "type": code, "omitted": n}))
         if self.errors_only:
             self.findings = [f for f in self.findings if f.severity == "error"]
-        order = {c: k for k, c in enumerate(self.tree.codes)}
+        order = self.tree.index  # code -> place in the units list
         self.findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), order.get(f.extra.get("unit"), 0)))
         res = CheckResult(self.year, self.tree.codes[self.root], self.findings, has_returns=bool(self.f.data.has_sub.any()))
         if self.detail is not None:
