@@ -2,7 +2,8 @@
 
 The check counts need the whole check (a province's takes seconds): unless it is kept already or the
 hierarchy is small, the page comes at once with the counts to follow (``?part=checks``, fetched by
-static/overview.js), and that request computes the check and keeps it for 校验 and the outputs."""
+static/overview.js); that request runs the brief check (the 提醒 below the counties counted, not
+built: the same counts) and keeps it."""
 
 from __future__ import annotations
 
@@ -54,13 +55,15 @@ def _check_counts(ws, year: int, wait: bool = True) -> dict | None:
 
     if not ws.kept(("has-units",), lambda: bool(ws.store.load_units())):
         return None
+    big = is_big(ws.tree())
     if not wait:
-        for key, res in ws.kept_of("check"):
-            if key == ("check", year, None):
-                return _counts_of(res)
-        if is_big(ws.tree()):
+        for kind in ("check", "check-brief"):
+            for key, res in ws.kept_of(kind):
+                if key == (kind, year, None):
+                    return _counts_of(res)
+        if big:
             return None
-    return _counts_of(ws.check(year))
+    return _counts_of(ws.check(year, brief=big))  # brief: counts every finding, builds the listed ones
 
 
 async def page(request: Request):
