@@ -106,3 +106,22 @@ def test_the_script_puts_the_counts_in_place(tmp_path, monkeypatch):
         driver.quit()
         srv.should_exit = True
         thread.join(10)
+
+
+def test_the_pages_know_the_unit_list_is_there_from_the_tree(tmp_path, monkeypatch):
+    """概览 and 校验 ask the kept tree whether there is a unit list, never load every unit for it (a
+    province's 100,000: 0.5 s); without one they say so as before."""
+    from gwstats.store.db import Store
+
+    ws = make_ws(tmp_path / "a")
+    add_submission(ws, "A1", 2018, {"wulao_volunteers": 10})
+    loads = []
+    real = Store.load_units
+    monkeypatch.setattr(Store, "load_units", lambda self: loads.append(1) or real(self))
+    c = client(ws)
+    assert "应报" in c.get("/?year=2018").text and "校验" in c.get("/checks?year=2018").text
+    assert loads == []
+    from gwstats import Workspace
+
+    empty = Workspace.init(tmp_path / "b", name="测试市关工委", year=2018)
+    assert "工作区还没有单位名单" in client(empty).get("/?year=2018").text

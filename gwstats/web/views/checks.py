@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.routing import Route
 
+from gwstats.web.kept import has_units
 from gwstats.web.pages import page_context, render
 from gwstats.web.html_table import table
 from gwstats.web.paging import matches, page_number, paged
@@ -21,7 +22,7 @@ def _checks(ws, year: int, severity: str | None, unit: str | None, q: str = "", 
     from gwstats.analysis.checks import CheckResult
     from gwstats.core.findings import label
 
-    if not ws.kept(("has-units",), lambda: bool(ws.store.load_units())):
+    if not has_units(ws):
         return {"no_units": True}
     tree = ws.tree()
     default = not (q or unit or show_all)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from gwstats.web.kept import has_units
 from gwstats.web.pages import page_context, render
 
 
@@ -26,7 +27,7 @@ def _overview(ws, year: int | None, q: str = "", page: int = 1) -> dict:
     recent = [{**r, "units": _few(r["units"])} for r in ws.kept(("recent-files", 10), lambda: ws.recent_files(10))]
     out = {"recent": table(recent, ["name", "units", "years", "received_at", "imported_by"],
                            {"name": "文件", "units": "单位", "years": "年度", "received_at": "导入时间", "imported_by": "导入人"}),
-           "has_units": ws.kept(("has-units",), lambda: bool(ws.store.load_units()))}
+           "has_units": has_units(ws)}
     if year is None or not out["has_units"]:
         return out
     from gwstats.web.views.years import lock_state
@@ -53,7 +54,7 @@ def _check_counts(ws, year: int, wait: bool = True) -> dict | None:
     and the hierarchy is big (a province: the check takes seconds)."""
     from gwstats.analysis.brief import is_big
 
-    if not ws.kept(("has-units",), lambda: bool(ws.store.load_units())):
+    if not has_units(ws):
         return None
     big = is_big(ws.tree())
     if not wait:
