@@ -336,17 +336,19 @@ class Workspace(SetupAndSettings):
         with self.snapshot():
             return status(self, year, unit=unit)
 
-    def check(self, year: int, *, unit: str | None = None, errors_only: bool = False):
+    def check(self, year: int, *, unit: str | None = None, errors_only: bool = False, brief: bool = False):
         """Run every check of ``year`` (catalog rules, rates, totals, year-over-year jumps, the basis)
         under ``unit`` (default all); returns a ``CheckResult``. ``errors_only``: its error findings
-        only (the publishing gate, the ※ marks), without the checks that can only warn."""
+        only (the publishing gate, the ※ marks), without the checks that can only warn. ``brief``: on a
+        big hierarchy the 提醒 of units below the counties counted in ``left_out``, not listed (what
+        `check` prints by default)."""
         from gwstats.analysis.checks import CheckResult, run_checks
 
         self.tree()  # no unit list yet: say so (not an IndexError from the empty tree)
 
-        def build(errors_only=False):
+        def build(errors_only=False, brief=False):
             with self.snapshot():
-                return run_checks(self, year, unit=unit, errors_only=errors_only)
+                return run_checks(self, year, unit=unit, errors_only=errors_only, brief=brief)
 
         if errors_only:
             for key, full in self.kept_of("check"):
@@ -354,6 +356,11 @@ class Workspace(SetupAndSettings):
                     return CheckResult(full.year, full.root, [f for f in full.findings if f.severity == "error"],
                                        has_returns=full.has_returns)
             return self.kept(("check-errors", year, unit), lambda: build(True))
+        if brief:
+            for key, full in self.kept_of("check"):
+                if key == ("check", year, unit):  # the full check is kept: it serves
+                    return full
+            return self.kept(("check-brief", year, unit), lambda: build(brief=True))
         # kept while the store is unchanged: the gate of report/charts/export and the report's own
         # sections read the same check
         return self.kept(("check", year, unit), build)

@@ -77,3 +77,42 @@ def test_near_is_the_unit_and_two_levels_below(tmp_path):
     assert ws.tree() is tree  # loaded once while the store is unchanged
     add_submission(ws, "S2", 2018, {"legal_lessons": 1})
     assert ws.tree() is not tree
+
+
+def _finding(f):
+    return (f.severity, f.code, f.message, f.file, f.sheet, f.cell, sorted((k, repr(v)) for k, v in f.extra.items()))
+
+
+def test_a_brief_check_is_the_listing_of_the_full_one_without_building_the_rest(tmp_path, monkeypatch):
+    """check's default on a province: the 提醒 below the counties are counted as the full check's
+    listing counts them (same types, same order, the per-type limit the same), never built."""
+    import gwstats.analysis.checks as checks
+    from gwstats.core.errors import Finding
+
+    ws = make_ws(tmp_path, UNITS + [("S3", "三小", "T"), ("T2", "戊镇", "K2"), ("S4", "四小", "T2")])
+    for unit, k in (("S1", 1), ("S2", 2), ("S3", 3), ("S4", 4), ("K", 5), ("T", 6)):
+        add_submission(ws, unit, 2017, {"legal_audience": 1000 * k, "wulao_volunteers": 10})
+        add_submission(ws, unit, 2018, {"legal_audience": 4000 * k, "wulao_volunteers": 10, "wulao_core": 10 + (unit == "S3"),
+                                        "donations": "35.6", "donations_social": "20.4", "donations_wulao": "15.1",
+                                        "legal_events": 2})
+    add_submission(ws, "S2", 2018, {"legal_lessons": 3})  # S2's 汇总-less second return: more to count
+    monkeypatch.setattr(brief, "BIG_UNITS", 3)
+    monkeypatch.setattr(checks, "MAX_PER_TYPE", 4)  # some types beyond the limit: "truncated" findings
+    full = checks.run_checks(ws, 2018)
+    kept, left = brief.check_findings(full.findings, ws.tree(), full.root)
+    built = []
+    real_init = Finding.__init__
+    monkeypatch.setattr(Finding, "__init__", lambda self, *a, **k: built.append(1) or real_init(self, *a, **k))
+    short = checks.run_checks(ws, 2018, brief=True)
+    assert [_finding(f) for f in short.findings] == [_finding(f) for f in kept]
+    assert list(short.left_out.items()) == list(left.items()) and sum(left.values()) >= 5 and len(left) >= 3
+    assert any(f.code == "truncated" for f in kept) and any(f.severity == "error" and f.extra["unit"] == "S3" for f in kept)
+    for severity in ("error", "warning", "info"):
+        assert short.count(severity) == full.count(severity)
+    assert short.summary_line() == full.summary_line() and short.has_errors
+    assert len(built) == len(kept)  # the 提醒 left out were never built
+    r = CliRunner().invoke(app, ["check", "-w", str(ws.root), "--year", "2018"])
+    assert brief.left_out_line(left) in r.output and full.summary_line() in r.output
+    small = checks.run_checks(ws, 2018, unit="K2", brief=True)  # a county of 3 units: listed in full
+    assert small.left_out is None and [_finding(f) for f in small.findings] == [
+        _finding(f) for f in checks.run_checks(ws, 2018, unit="K2").findings]

@@ -203,3 +203,49 @@ def test_a_huizong_over_silent_units_is_one_line_not_one_per_item(ws):
     f = lines[0]
     assert f.severity == "info" and f.file == "甲县汇总.xlsx"
     assert "下级和本级均无这些数据" in f.message and "等7项" in f.message
+
+
+def test_written_rates_are_looked_up_only_where_some_return_wrote_one(ws):
+    """A store where no return wrote a rate (a form export without them) is answered without reading
+    the year's values; one rate written anywhere, of any year, and they are read and checked."""
+    add_submission(ws, "A1", 2018, {"wulao_volunteers": 2503, "wulao_core": 802})
+    inds = list(ws.catalog.indicators)
+    seen = []
+    ws.store.conn.set_trace_callback(seen.append)
+    try:
+        assert ws.store.written_rates(2018, inds) == []
+        assert not [q for q in seen if "submission_values" in q]
+        add_submission(ws, "A2", 2017, {"wulao_volunteers": 100, "wulao_core": 32, "rate_wulao_core": "40"})
+        add_submission(ws, "B1", 2018, {"wulao_volunteers": 100, "wulao_core": 32, "rate_wulao_core": "40"})
+        seen.clear()
+        assert [r[1] for r in ws.store.written_rates(2018, inds)] == ["B1"]
+        assert [q for q in seen if "submission_values" in q]
+    finally:
+        ws.store.conn.set_trace_callback(None)
+    assert [f.extra["unit"] for f in codes(ws.check(2018), "rate-mismatch")] == ["B1"]
+
+
+def test_rules_that_hold_need_no_decimal_confirmation(ws, monkeypatch):
+    """A rule of sums (五老骨干 <= 五老志愿者) is decided exactly in integers on the micro values: the rows
+    where it holds, at the boundary too (10 of 10), are never confirmed in Decimal; those that fail are,
+    and say the same as before."""
+    from decimal import Decimal
+
+    from gwstats.core.expr import Expr
+
+    for unit, core in (("A1", 10), ("A2", 10), ("B1", 10), ("B2", 12)):
+        add_submission(ws, unit, 2018, {"wulao_volunteers": 10, "wulao_core": core})
+    exact = []
+    real = Expr.evaluate
+
+    def evaluate(self, env):
+        if self.text in ("wulao_core", "wulao_volunteers") and any(isinstance(v, Decimal) for v in env.values()):
+            exact.append(self.text)
+        return real(self, env)
+
+    monkeypatch.setattr(Expr, "evaluate", evaluate)
+    res = ws.check(2018)
+    assert [f.extra["unit"] for f in codes(res, "rule")] == ["B2"]
+    assert sorted(f.extra["unit"] for f in codes(res, "rule-total")) == ["B", "C"]
+    assert len(exact) == 2 * 3  # both sides of B2, B and C only (before: A1, A2, B1 and A as well)
+    assert codes(res, "rule")[0].extra["left"] == Decimal(12) and "五老骨干人数 12，五老志愿者人数 10" in codes(res, "rule")[0].message

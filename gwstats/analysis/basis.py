@@ -21,7 +21,8 @@ def rate_parts(ck):
             continue
         idx = np.flatnonzero(it.own_partial & ck.in_scope)
         ind = cat.indicators[code]
-        for i in idx[: ck.room("rate-part-missing", "warning", idx.size)]:
+        idx = idx[: ck.room("rate-part-missing", "warning", idx.size)]
+        for i in idx[ck.listed(idx, "warning", "rate-part-missing")]:
             i = int(i)
             stood = f.stood_in[i]  # a 汇总 standing in for some parts (subordinates silent): its figures
             given = [n for n in it.names if f.data.own_has[i, ck.col[n]] or stood[ck.col[n]]]
@@ -56,7 +57,8 @@ def comparable_changes(ck):
     flag = cand & ((np.sign(raw) != np.sign(comp)) | big)
     pairs = np.argwhere(flag)
     py = rr.compare_year
-    for i, j in pairs[: ck.room("comparable-change", "warning", len(pairs))]:
+    pairs = pairs[: ck.room("comparable-change", "warning", len(pairs))]
+    for i, j in pairs[ck.listed(pairs[:, 0], "warning", "comparable-change")]:
         i, j = int(i), int(j)
         metric = ck.codes[j]
         prev_v, cur_v = from_micro(p.total[i, j]), from_micro(f.total[i, j])

@@ -16,6 +16,7 @@ import numpy as np
 
 from gwstats.analysis import basis as checks_basis
 from gwstats.analysis import plausible
+from gwstats.analysis.rule_math import cond as _cond, failing_rows
 from gwstats.core.errors import Finding
 from gwstats.core.formatting import number_text
 from gwstats.core.formatting import fixed
@@ -32,16 +33,21 @@ class CheckResult:
     root: str
     findings: list[Finding] = field(default_factory=list)
     has_returns: bool = True  # any return in force for the year
+    # a brief check (run_checks(brief=True) on a big hierarchy): the findings left out of ``findings``
+    # (the 提醒 and 说明 of units below the counties), counted: {label of the type: n} in the order a
+    # clerk's listing meets them (analysis/brief.check_findings), and {severity: n}
+    left_out: dict[str, int] | None = None
+    left_out_severity: dict[str, int] = field(default_factory=dict)
 
     @property
     def has_errors(self) -> bool:
         return any(f.severity == "error" for f in self.findings)
 
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        return sum(1 for f in self.findings if f.severity == severity) + self.left_out_severity.get(severity, 0)
 
     def summary_line(self) -> str:
-        if not self.findings:
+        if not self.findings and not self.left_out_severity:
             return f"{self.year} 年度数据校验未发现问题。"
         return (f"{self.year} 年度数据校验：错误 {self.count('error')} 处，提醒 {self.count('warning')} 处，"
                 f"说明 {self.count('info')} 处")
@@ -61,20 +67,6 @@ class CheckResult:
         return [{"级别": SEVERITY_TEXT.get(f.severity, f.severity), "类型": label(f.code),
                  "单位": f.extra.get("unit_name") or "", "指标": f.extra.get("metric_name") or "",
                  "说明": f.message, "来源": f.where()} for f in self.findings]
-
-
-def _cond(op: str, left, right, tol):
-    if op == "<=":
-        return left <= right + tol
-    if op == "<":
-        return left < right + tol
-    if op == ">=":
-        return left >= right - tol
-    if op == ">":
-        return left > right - tol
-    if op == "==":
-        return abs(left - right) <= tol
-    return abs(left - right) > tol  # !=
 
 
 def _parts_over(rule, lv, rv):
@@ -97,7 +89,7 @@ class _Loc:
 
 
 class _Checker:
-    def __init__(self, ws, year: int, unit: str | None, errors_only: bool = False):
+    def __init__(self, ws, year: int, unit: str | None, errors_only: bool = False, brief: bool = False):
         from gwstats.analysis.rollup import resolve_unit, rollup
 
         self.ws = ws
@@ -120,6 +112,15 @@ class _Checker:
         self.omitted: dict[str, tuple[int, str]] = {}
         self.magnitude_cells: set[tuple[int, int]] = set()
         self.errors_only = errors_only  # the publishing gate: error findings only (see run_checks)
+        self.detail = None  # brief: bool per unit, whose 提醒 and 说明 are listed (see quiet)
+        self.unlisted: dict[str, tuple] = {}  # brief: code -> (n, severity, first place in the listing)
+        self.n_unlisted = 0
+        if brief and not errors_only:
+            from gwstats.analysis.brief import is_big, near
+
+            if is_big(self.tree, self.tree.codes[self.root]):
+                self.detail = np.zeros(self.tree.n, dtype=bool)
+                self.detail[near(self.tree, self.tree.codes[self.root])] = True
 
     # -- helpers
     def locate(self, i: int, metric: str, scope: str = "本级"):
@@ -136,7 +137,42 @@ class _Checker:
             self.omitted[code] = (cnt + n - left, worst)
         return min(n, left)
 
+    def quiet(self, i: int, severity: str, code: str) -> bool:
+        """True when a finding of unit ``i`` is only counted, never built (a brief check: a 提醒 or 说明
+        of a unit below the counties); counted as ``add`` counts it, so the per-type limit is the same.
+        The hot loops ask before building a message; ``add`` asks too."""
+        if self.detail is None or severity == "error" or self.detail[i]:
+            return False
+        if self.room(code, severity, 1):
+            self.kept[code] = self.kept.get(code, 0) + 1
+            self._unlist(code, severity, 1, (SEVERITY_ORDER.get(severity, 9), i, len(self.findings) + self.n_unlisted))
+        return True
+
+    def _unlist(self, code: str, severity: str, n: int, place: tuple):
+        """Count ``n`` findings left out of a brief listing; ``place``: where the first would be listed
+        (severity, unit, order of arrival), so that their types are named in the listing's order."""
+        m, _, first = self.unlisted.get(code, (0, severity, None))
+        self.unlisted[code] = (m + n, severity, place if first is None or place < first else first)
+        self.n_unlisted += n
+
+    def listed(self, units: np.ndarray, severity: str, code: str) -> np.ndarray:
+        """Which of these findings-to-be (one per unit in ``units``, all within the per-type limit, each
+        then built and added in turn) are listed; the others are counted at once as ``quiet`` counts
+        them one by one (a brief check: 48,000 提醒 of a province's schools)."""
+        if self.detail is None or severity == "error" or not len(units):
+            return np.ones(len(units), dtype=bool)
+        keep = self.detail[units]
+        n = int(len(units) - keep.sum())
+        if n:
+            deep = np.flatnonzero(~keep)
+            k = int(deep[np.argmin(units[deep])])  # the first listed of them: lowest unit, then arrival
+            self.kept[code] = self.kept.get(code, 0) + n
+            self._unlist(code, severity, n, (SEVERITY_ORDER.get(severity, 9), int(units[k]), len(self.findings) + self.n_unlisted + k))
+        return keep
+
     def add(self, severity, code, message, i, metric=None, where=None, **numbers):
+        if self.quiet(i, severity, code):
+            return
         if self.room(code, severity, 1) == 0:
             return
         self.kept[code] = self.kept.get(code, 0) + 1
@@ -222,16 +258,18 @@ class _Checker:
         idx = np.flatnonzero(evaluate)
         if idx.size == 0:
             return
-        fl = values[np.ix_(idx, cols)].astype(np.float64) / MICRO
-        fl[~pres[idx]] = 0.0
-        env = {n: fl[:, k] for k, n in enumerate(names)}
-        with np.errstate(divide="ignore", invalid="ignore"):
-            left = np.asarray(rule.left.evaluate(env), dtype=np.float64) * np.ones(idx.size)
-            right = np.asarray(rule.right.evaluate(env), dtype=np.float64) * np.ones(idx.size)
-            eps = 1e-9 * (np.abs(left) + np.abs(right) + 1)
-            tol = float(rule.tolerance)
-            cand = ~_cond(rule.operator, left, right, tol - eps) | ~_cond(rule.operator, left, right, tol + eps)
-            cand |= ~np.isfinite(left) | ~np.isfinite(right)
+        cand = failing_rows(rule, values, pres[idx], idx, cols)
+        if cand is None:  # screened in floats, each candidate confirmed below in Decimal
+            fl = values[np.ix_(idx, cols)].astype(np.float64) / MICRO
+            fl[~pres[idx]] = 0.0
+            env = {n: fl[:, k] for k, n in enumerate(names)}
+            with np.errstate(divide="ignore", invalid="ignore"):
+                left = np.asarray(rule.left.evaluate(env), dtype=np.float64) * np.ones(idx.size)
+                right = np.asarray(rule.right.evaluate(env), dtype=np.float64) * np.ones(idx.size)
+                eps = 1e-9 * (np.abs(left) + np.abs(right) + 1)
+                tol = float(rule.tolerance)
+                cand = ~_cond(rule.operator, left, right, tol - eps) | ~_cond(rule.operator, left, right, tol + eps)
+                cand |= ~np.isfinite(left) | ~np.isfinite(right)
         for k in np.flatnonzero(cand):
             i = int(idx[k])
             denv = {n: (from_micro(values[i, self.col[n]]) if present[i, self.col[n]] else Decimal(0)) for n in names}
@@ -248,6 +286,8 @@ class _Checker:
                 kind = "parts-exceed-total"
             if self.kept.get(kind, 0) >= MAX_PER_TYPE:
                 self.room(kind, severity, 1)  # counted, not listed
+                continue
+            if self.quiet(i, severity, kind):
                 continue
             left_name = names[0]
             cited = None if total else self._cited_metric(rule)
@@ -362,7 +402,8 @@ class _Checker:
                 both[i, j] = False
         jump = both & (np.abs(change) >= self.cfg.jump_absolute - 1e-9) & (rel > self.cfg.jump_relative) & (change != 0)
         pairs = np.argwhere(jump)
-        for i, j in pairs[: self.room("yoy-jump", "warning", len(pairs))]:
+        pairs = pairs[: self.room("yoy-jump", "warning", len(pairs))]
+        for i, j in pairs[self.listed(pairs[:, 0], "warning", "yoy-jump")]:
             i, j = int(i), int(j)
             metric = self.codes[j]
             a, b = from_micro(pd_.own[i, j]), from_micro(d.own[i, j])
@@ -383,7 +424,8 @@ class _Checker:
         np.add.at(nrose, t.parent[nonroot], rose.astype(np.int64))
         fell = cc & pcc & (comp < pcomp) & (kids[:, None] > 0) & (nrose == kids[:, None]) & self.in_scope[:, None]
         pairs = np.argwhere(fell)
-        for i, j in pairs[: self.room("total-fell", "warning", len(pairs))]:
+        pairs = pairs[: self.room("total-fell", "warning", len(pairs))]
+        for i, j in pairs[self.listed(pairs[:, 0], "warning", "total-fell")]:
             i, j = int(i), int(j)
             metric = self.codes[j]
             a, b = from_micro(pcomp[i, j]), from_micro(comp[i, j])
@@ -415,15 +457,24 @@ class _Checker:
                                                 "type": code, "omitted": n}))
         if self.errors_only:
             self.findings = [f for f in self.findings if f.severity == "error"]
-        order = {c: k for k, c in enumerate(self.tree.codes)}
+        order = self.tree.index  # code -> place in the units list
         self.findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), order.get(f.extra.get("unit"), 0)))
-        return CheckResult(self.year, self.tree.codes[self.root], self.findings,
-                           has_returns=bool(self.f.data.has_sub.any()))
+        res = CheckResult(self.year, self.tree.codes[self.root], self.findings, has_returns=bool(self.f.data.has_sub.any()))
+        if self.detail is not None:
+            from gwstats.core.findings import label as label_of
+
+            res.left_out, res.left_out_severity = {}, {}
+            for code, (n, severity, _) in sorted(self.unlisted.items(), key=lambda kv: kv[1][2]):
+                res.left_out[label_of(code)] = res.left_out.get(label_of(code), 0) + n
+                res.left_out_severity[severity] = res.left_out_severity.get(severity, 0) + n
+        return res
 
 
-def run_checks(ws, year: int, unit: str | None = None, *, errors_only: bool = False) -> CheckResult:
+def run_checks(ws, year: int, unit: str | None = None, *, errors_only: bool = False, brief: bool = False) -> CheckResult:
     """Every check of ``year`` under ``unit``. ``errors_only``: only the error-severity findings (the
     publishing gate and the ※ marks): the checks that can only warn are skipped and no warning is
     built or located, yet the same errors come out in the same order as from the full check (the
-    per-type listing limit counts the warnings of a type exactly as the full check does)."""
-    return _Checker(ws, year, unit, errors_only).run()
+    per-type listing limit counts the warnings of a type exactly as the full check does). ``brief``: on
+    a big hierarchy (analysis/brief.is_big) the 提醒 and 说明 of units below the counties are counted in
+    ``left_out``, not built: the listing brief.check_findings makes of the full check, cheaply."""
+    return _Checker(ws, year, unit, errors_only, brief).run()

@@ -180,17 +180,18 @@ def check_cmd(
     """
     ws = open_workspace(workspace)
     year = ws.year_or_default(year)
-    res = ws.check(year, unit=unit)
+    f = _fmt(fmt)
+    # printed as a table: on a province the 提醒 below the counties are counted, never built
+    res = ws.check(year, unit=unit, brief=f in ("table", "md") and not all_)
     if not res.has_returns:
         err(_no_returns_hint(year))
-    f = _fmt(fmt)
     if f == "json":
         emit(res.records(), fmt)
     else:
         from gwstats.analysis.brief import check_findings, left_out_line
 
-        shown, left = res, {}
-        if f in ("table", "md") and not all_ and res.findings and _big(ws, res.root):
+        shown, left = res, res.left_out or {}
+        if res.left_out is None and f in ("table", "md") and not all_ and res.findings and _big(ws, res.root):
             kept, left = check_findings(res.findings, ws.tree(), res.root)  # 100,000 units: the county view
             shown = dataclasses.replace(res, findings=kept)
         if shown.findings:

@@ -157,6 +157,12 @@ class AnalysisQueries:
     def written_rates(self, year: int, indicators: list[str]) -> list[tuple]:
         """(submission id, unit, scope, indicator, value, text as found, sheet, cell, file name) of every
         rate written in a return in force for the year."""
+        # every value written (not blank, not n/a) has its code in metric_ids (Store.add_submission, the
+        # packed blob): none of these codes there, no rate written anywhere, and the lookup of each of the
+        # year's returns (0.8 s on a province that sent a form export without rates) is spared
+        if not self.conn.execute(f"SELECT 1 FROM metric_ids WHERE code IN ({_marks(len(indicators))}) LIMIT 1",
+                                 indicators).fetchone():
+            return []
         return self.conn.execute(
             "SELECT s.id, s.unit, s.scope, v.metric, v.value, v.raw, v.sheet, v.cell, f.name"
             " FROM submissions s JOIN submission_values v ON v.submission_id = s.id JOIN files f ON f.id = s.file_id"

@@ -88,3 +88,18 @@ class ReaderWorkspace(Workspace):
         self._valid()
         with self._shared.lock:
             return [(k, v) for k, v in self._shared.entries.items() if k[0] == kind]
+
+
+def has_units(ws) -> bool:
+    """Whether the workspace has its unit list, kept: read from the tree, which the pages read anyway
+    (kept too), not by loading the 100,000 units of a province a second time (0.5 s)."""
+    from gwstats.core.errors import NoUnitList
+
+    def build() -> bool:
+        try:
+            ws.tree()
+        except NoUnitList:
+            return False
+        return True
+
+    return ws.kept(("has-units",), build)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.routing import Route
 
+from gwstats.web.kept import has_units
 from gwstats.web.pages import page_context, render
 from gwstats.web.html_table import table
 from gwstats.web.paging import matches, page_number, paged
@@ -21,12 +22,14 @@ def _checks(ws, year: int, severity: str | None, unit: str | None, q: str = "", 
     from gwstats.analysis.checks import CheckResult
     from gwstats.core.findings import label
 
-    if not ws.kept(("has-units",), lambda: bool(ws.store.load_units())):
+    if not has_units(ws):
         return {"no_units": True}
-    res = ws.check(year, unit=unit or None)
     tree = ws.tree()
-    findings, left_out = res.findings, {}
-    if brief.is_big(tree, res.root) and not (q or unit or show_all):
+    default = not (q or unit or show_all)
+    # the default view of a province: the brief check (the 提醒 below the counties counted, not built)
+    res = ws.check(year, unit=unit or None, brief=default and brief.is_big(tree))
+    findings, left_out = res.findings, res.left_out or {}
+    if res.left_out is None and brief.is_big(tree, res.root) and default:
         findings, left_out = brief.check_findings(findings, tree, res.root)
     findings = [f for f in findings if (not severity or f.severity == severity) and
                 matches(q, f.extra.get("unit_name"), f.extra.get("unit"), f.extra.get("metric_name"), f.message,

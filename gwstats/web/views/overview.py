@@ -1,9 +1,15 @@
-"""概览: who has reported (应报/已报/未报/迟报), whom to chase, the last imports, check counts."""
+"""概览: who has reported (应报/已报/未报/迟报), whom to chase, the last imports, check counts.
+
+The check counts need the whole check (a province's takes seconds): unless it is kept already or the
+hierarchy is small, the page comes at once with the counts to follow (``?part=checks``, fetched by
+static/overview.js); that request runs the brief check (the 提醒 below the counties counted, not
+built: the same counts) and keeps it."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
 
+from gwstats.web.kept import has_units
 from gwstats.web.pages import page_context, render
 
 
@@ -17,10 +23,11 @@ def _overview(ws, year: int | None, q: str = "", page: int = 1) -> dict:
     from gwstats.web.html_table import table
     from gwstats.web.paging import matches, paged
 
-    recent = [{**r, "units": _few(r["units"])} for r in ws.recent_files(10)]
+    # kept: the names of a province's form export take half a second to gather
+    recent = [{**r, "units": _few(r["units"])} for r in ws.kept(("recent-files", 10), lambda: ws.recent_files(10))]
     out = {"recent": table(recent, ["name", "units", "years", "received_at", "imported_by"],
                            {"name": "文件", "units": "单位", "years": "年度", "received_at": "导入时间", "imported_by": "导入人"}),
-           "has_units": ws.kept(("has-units",), lambda: bool(ws.store.load_units()))}
+           "has_units": has_units(ws)}
     if year is None or not out["has_units"]:
         return out
     from gwstats.web.views.years import lock_state
@@ -33,16 +40,40 @@ def _overview(ws, year: int | None, q: str = "", page: int = 1) -> dict:
     missing = [r for r in st.display_rows(missing_only=True) if matches(q, r["单位"], r["编码"], r["填报人"])]
     shown, out["chase_pager"] = paged(missing, page, {"year": year, "q": q})
     out["chase"] = table(shown, list(missing[0]) if missing else None)
-    res = ws.check(year)
-    out["checks"] = {"error": res.count("error"), "warning": res.count("warning"), "info": res.count("info"),
-                     "has_returns": res.has_returns}
+    out["checks"] = _check_counts(ws, year, wait=False)
     return out
+
+
+def _counts_of(res) -> dict:
+    return {"error": res.count("error"), "warning": res.count("warning"), "info": res.count("info"),
+            "has_returns": res.has_returns}
+
+
+def _check_counts(ws, year: int, wait: bool = True) -> dict | None:
+    """The check's counts for the tiles; None (to follow) when ``wait`` is false, the check is not kept
+    and the hierarchy is big (a province: the check takes seconds)."""
+    from gwstats.analysis.brief import is_big
+
+    if not has_units(ws):
+        return None
+    big = is_big(ws.tree())
+    if not wait:
+        for kind in ("check", "check-brief"):
+            for key, res in ws.kept_of(kind):
+                if key == (kind, year, None):
+                    return _counts_of(res)
+        if big:
+            return None
+    return _counts_of(ws.check(year, brief=big))  # brief: counts every finding, builds the listed ones
 
 
 async def page(request: Request):
     from gwstats.web.paging import page_number
 
     ctx = await page_context(request, "overview")
+    if request.query_params.get("part") == "checks" and ctx["year"] is not None:  # the counts that follow
+        ctx["checks"] = await request.app.state.web.read(_check_counts, ctx["year"])
+        return render(request, "overview_checks.html", {**ctx, "fragment": True})
     words = (request.query_params.get("q") or "").strip()[:100]
     ctx["q"] = words
     ctx.update(await request.app.state.web.read(_overview, ctx["year"], words,
