@@ -68,8 +68,11 @@ class AnalysisQueries:
 
     def packed_in_force(self, year: int) -> list[tuple[int, str, str, str, bytes | None]]:
         """(submission id, unit, scope, source, packed values or None) of the year's submissions in force."""
+        # the year's ids from the (year, unit, scope) index, then the rows in rowid order: reading the rows
+        # in the index's order jumps about the table (0.37 s a year on a province, 0.22 s this way)
         return self.conn.execute(
-            "SELECT id, unit, scope, source, packed FROM submissions WHERE year = ? AND superseded_by IS NULL", (year,)
+            "SELECT id, unit, scope, source, packed FROM submissions"
+            " WHERE id IN (SELECT id FROM submissions WHERE year = ?) AND superseded_by IS NULL", (year,)
         ).fetchall()
 
     def numeric_values_of(self, sids: list[int]) -> list[tuple[int, str, int]]:
@@ -86,8 +89,10 @@ class AnalysisQueries:
     def approx_in_force(self, year: int) -> list[tuple[str, str, str]]:
         """(unit, scope, metric) of the year's in-force numeric values written approximately (800多).
         Rare: one small query through the partial index on ``submission_values.approx``."""
+        # CROSS JOIN: from the few approximate values to their submissions; left to itself SQLite went
+        # from the year's 96,000 submissions to the index (0.24 s a year on a province)
         return self.conn.execute(
-            "SELECT s.unit, s.scope, v.metric FROM submission_values v JOIN submissions s ON s.id = v.submission_id"
+            "SELECT s.unit, s.scope, v.metric FROM submission_values v CROSS JOIN submissions s ON s.id = v.submission_id"
             " WHERE v.approx = 1 AND v.micro IS NOT NULL AND s.year = ? AND s.superseded_by IS NULL", (year,)
         ).fetchall()
 
