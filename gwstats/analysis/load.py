@@ -100,48 +100,55 @@ def load_year(store, tree: Tree, metric_codes: list[str], year: int, aliases: di
     # a unit may have a real 汇总 return and a 合计 row side by side: the return is its 汇总 (1), else the row (2)
     rep_source[rows[hz & is_row]] = 2
     rep_source[rows[hz & ~is_row]] = 1
-    unpacked = {sids[k]: k for k, b in enumerate(blobs) if b is None}
-    if unpacked:
-        blobs = [b or b"" for b in blobs]
-    counts = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // dt.itemsize
-    packed = np.frombuffer(b"".join(blobs), dtype=dt)
-    del blobs
-    col_of = _metric_columns(store, metric_codes, aliases)
-    metric = packed["metric"].astype(np.int64)
-    col = np.where(metric < col_of.size, col_of[np.minimum(metric, col_of.size - 1)], -1)
-    val = packed["micro"].astype(np.int64)
-    del packed, metric
-    r = np.repeat(rows, counts)
-    rep_val = np.repeat(is_rep, counts)
-    if unpacked:
-        extra = _unpacked(store, list(unpacked), metric_codes, aliases)
-        ks = np.array([unpacked[s] for s, _, _ in extra], dtype=np.int64)
-        r = np.concatenate([r, rows[ks]])
-        rep_val = np.concatenate([rep_val, is_rep[ks]])
-        col = np.concatenate([col, np.array([c for _, c, _ in extra], dtype=np.int64)])
-        val = np.concatenate([val, np.array([v for _, _, v in extra], dtype=np.int64)])
-    ok = (r >= 0) & (col >= 0)
-    flat = r * m + col  # position in the (units × metrics) matrices
-    row_val = np.repeat(is_row, counts)
-    if unpacked:
-        row_val = np.concatenate([row_val, is_row[ks]])
+    # the 合计 row of a unit that also sent a real 汇总 return is only checked (row_total), never its 汇总
     both = np.zeros(n, dtype=bool)
     both[rows[hz & is_row]] = True
     both &= rep_source == 1
+    row_of_both = hz & is_row & both[np.maximum(rows, 0)]
+    # each submission's values go to one matrix: 0 none (not in the tree), 1 own, 2 rep, 3 row_total;
+    # the blobs are joined per matrix, so no mask over every value is needed
+    dest = np.zeros(k_subs, dtype=np.int8)
+    dest[valid & ~is_rep] = 1
+    dest[hz & ~row_of_both] = 2
+    dest[row_of_both] = 3
     row_total = row_total_has = None
-    if both.any():
+    if row_of_both.any():
         row_total, row_total_has = np.zeros((n, m), dtype=np.int64), np.zeros((n, m), dtype=bool)
-    own_mask = ok & ~rep_val
-    rep_mask = ok & rep_val & ~(row_val & both[np.maximum(r, 0)])  # the row of a unit with a real 汇总: not rep
-    for mask, vals, has in ((own_mask, own, own_has), (rep_mask, rep, rep_has)):
-        at = flat[mask]
-        vals.reshape(-1)[at] = val[mask]
+    unpacked = {sids[k]: k for k, b in enumerate(blobs) if b is None}
+    # (submission's position, column, micro) of the value rows of submissions without a blob
+    extra = [(unpacked[s_], c, v) for s_, c, v in _unpacked(store, list(unpacked), metric_codes, aliases)]
+    col_of = _metric_columns(store, metric_codes, aliases)
+    magnitude = 0.0
+    for g, vals, has in ((0, None, None), (1, own, own_has), (2, rep, rep_has), (3, row_total, row_total_has)):
+        ks = np.flatnonzero(dest == g)
+        if not ks.size:
+            continue
+        part = [blobs[k] for k in ks.tolist()]
+        counts = np.fromiter((len(b) if b is not None else 0 for b in part), dtype=np.int64, count=len(part)) // dt.itemsize
+        packed = np.frombuffer(b"".join(b for b in part if b is not None), dtype=dt)
+        del part
+        metric = packed["metric"]
+        if metric.size and int(metric.max()) < col_of.size:
+            col = col_of[metric]
+        else:
+            col = np.where(metric < col_of.size, col_of[np.minimum(metric, col_of.size - 1)], -1)
+        val = packed["micro"].astype(np.int64)
+        r = np.repeat(rows[ks], counts)
+        if extra:
+            ex = [e for e in extra if dest[e[0]] == g]  # after the blobs' values, as written
+            if ex:
+                r = np.concatenate([r, rows[np.array([k for k, _, _ in ex], dtype=np.int64)]])
+                col = np.concatenate([col, np.array([c for _, c, _ in ex], dtype=np.int64)])
+                val = np.concatenate([val, np.array([v for _, _, v in ex], dtype=np.int64)])
+        magnitude += float(np.abs(val.astype(np.float64)).sum())
+        if vals is None:
+            continue
+        ok = col >= 0
+        at = r[ok] * m + col[ok]  # position in the (units × metrics) matrices
+        vals.reshape(-1)[at] = val[ok]
         has.reshape(-1)[at] = True
-    if row_total is not None:
-        mask = ok & rep_val & row_val & both[np.maximum(r, 0)]
-        row_total.reshape(-1)[flat[mask]] = val[mask]
-        row_total_has.reshape(-1)[flat[mask]] = True
-    if float(np.abs(val.astype(np.float64)).sum()) >= _SAFE:
+    del blobs
+    if magnitude >= _SAFE:
         # sums over all units could overflow int64: add exact Python integers instead
         own, rep = own.astype(object), rep.astype(object)
     own_approx, rep_approx = _approx(store, tree, metric_codes, year, own_has, rep_has, aliases)

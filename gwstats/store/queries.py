@@ -186,11 +186,18 @@ class AnalysisQueries:
     def submissions_of_year(self, year: int) -> list[tuple]:
         """(unit, arrived_at, superseded_by, filled_by, phone, fill_date) of every submission of the
         year, in force or not, by import time."""
+        # the year's ids from the index, the rows in rowid order (see packed_in_force), then sorted
         return self.conn.execute(
-            "SELECT unit, arrived_at, superseded_by, filled_by, phone, fill_date FROM submissions WHERE year = ?"
-            " ORDER BY received_at, id",
+            "SELECT unit, arrived_at, superseded_by, filled_by, phone, fill_date FROM submissions"
+            " WHERE id IN (SELECT id FROM submissions WHERE year = ?) ORDER BY received_at, id",
             (year,),
         ).fetchall()
+
+    def huizong_returns_in_force(self, year: int) -> set[str]:
+        """Units with a 汇总 return (not a row of a summary sheet) in force for the year."""
+        return {u for (u,) in self.conn.execute(
+            "SELECT unit FROM submissions WHERE id IN (SELECT id FROM submissions WHERE year = ? AND scope = '汇总')"
+            " AND superseded_by IS NULL AND source = 'return'", (year,))}
 
     def fill_date_of(self, sid: int) -> str | None:
         """The 填报日期 written on a submission (as written), or None."""
@@ -204,9 +211,11 @@ class AnalysisQueries:
         if not units:
             return []
         with self._keyed("_gw_units", "code TEXT PRIMARY KEY", [(c,) for c in units]) as t:
+            # the earlier years' rows in rowid order (see packed_in_force), each unit looked up in the keys
             return self.conn.execute(
-                f"SELECT s.unit, s.year, s.filled_by, s.phone FROM submissions s JOIN {t} u ON u.code = s.unit"
-                " WHERE s.year < ? AND (s.filled_by IS NOT NULL OR s.phone IS NOT NULL)"
+                "SELECT s.unit, s.year, s.filled_by, s.phone FROM submissions s"
+                f" WHERE s.id IN (SELECT id FROM submissions WHERE year < ?) AND s.unit IN (SELECT code FROM {t})"
+                " AND (s.filled_by IS NOT NULL OR s.phone IS NOT NULL)"
                 " ORDER BY s.year DESC, s.received_at DESC, s.id DESC",
                 (year,),
             ).fetchall()
