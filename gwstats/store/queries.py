@@ -146,17 +146,23 @@ class AnalysisQueries:
                 total = self.conn.execute("SELECT count(*)" + where, (year,)).fetchone()[0]
         return picked, total
 
-    def metric_versions(self, year: int, metrics: list[str]) -> list[tuple]:
+    def metric_versions(self, year: int, metrics: list[str], units=None) -> list[tuple]:
         """Every stored value of these metrics in the year, in force or not, by arrival:
         (submission id, unit, scope, source, file name, sheet, cell, text as found, value, state,
-        received_at, superseded_by)."""
-        return self.conn.execute(
-            "SELECT s.id, s.unit, s.scope, s.source, f.name, v.sheet, v.cell, v.raw, v.value, v.state, s.received_at,"
-            " s.superseded_by FROM submissions s JOIN files f ON f.id = s.file_id"
-            f" JOIN submission_values v ON v.submission_id = s.id AND v.metric IN ({_marks(len(metrics))})"
-            " WHERE s.year = ? ORDER BY s.received_at, s.id",
-            (*metrics, year),
-        ).fetchall()
+        received_at, superseded_by); only of ``units`` when given."""
+        cols = ("SELECT s.id, s.unit, s.scope, s.source, f.name, v.sheet, v.cell, v.raw, v.value, v.state, s.received_at,"
+                " s.superseded_by FROM ")
+        values = (" JOIN files f ON f.id = s.file_id"
+                  f" JOIN submission_values v ON v.submission_id = s.id AND v.metric IN ({_marks(len(metrics))})")
+        if units is None:
+            return self.conn.execute(cols + "submissions s" + values + " WHERE s.year = ? ORDER BY s.received_at, s.id",
+                                     (*metrics, year)).fetchall()
+        with self._keyed("_gw_sub", "code TEXT PRIMARY KEY", ((c,) for c in units), " WITHOUT ROWID") as t:
+            # CROSS JOIN: from the units to their submissions by index (a county's 700 units of a
+            # province's 96,000 returns: 0.44 s reading the whole year, 0.004 s this way)
+            return self.conn.execute(
+                cols + f"{t} u CROSS JOIN submissions s ON s.year = ? AND s.unit = u.code" + values
+                + " ORDER BY s.received_at, s.id", (year, *metrics)).fetchall()
 
     # ---- rates written in returns (check) ----------------------------------------------------------
     def written_rates(self, year: int, indicators: list[str]) -> list[tuple]:
