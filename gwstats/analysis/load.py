@@ -77,77 +77,69 @@ def _unpacked(store, sids: list[int], metric_codes: list[str], aliases: dict[str
 def load_year(store, tree: Tree, metric_codes: list[str], year: int, aliases: dict[str, str] | None = None) -> YearData:
     """The year's in-force values as matrices (``aliases``: former code -> current code)."""
     n, m = tree.n, len(metric_codes)
-    subs = store.packed_in_force(year)
-    has_sub = np.zeros(n, dtype=bool)
-    rep_source = np.zeros(n, dtype=np.int8)
-    own = np.zeros((n, m), dtype=np.int64)
-    own_has = np.zeros((n, m), dtype=bool)
-    rep = np.zeros((n, m), dtype=np.int64)
-    rep_has = np.zeros((n, m), dtype=bool)
-    if not subs:
-        return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source)
     dt = packed_dtype()
-    sids, units, scopes, sources, blobs = zip(*subs)
-    del subs
-    k_subs = len(sids)
-    # unit row of each submission (-1: not in the tree), whether it is a 汇总
-    rows = np.fromiter(map(tree.index.get, units, repeat(-1, k_subs)), dtype=np.int64, count=k_subs)
-    is_rep = np.array(scopes) == "汇总"
-    valid = rows >= 0
-    has_sub[rows[valid]] = True
-    hz = valid & is_rep
-    is_row = np.array(sources) == "total_row"
-    # a unit may have a real 汇总 return and a 合计 row side by side: the return is its 汇总 (1), else the row (2)
-    rep_source[rows[hz & is_row]] = 2
-    rep_source[rows[hz & ~is_row]] = 1
-    # the 合计 row of a unit that also sent a real 汇总 return is only checked (row_total), never its 汇总
-    both = np.zeros(n, dtype=bool)
-    both[rows[hz & is_row]] = True
-    both &= rep_source == 1
-    row_of_both = hz & is_row & both[np.maximum(rows, 0)]
-    # each submission's values go to one matrix: 0 none (not in the tree), 1 own, 2 rep, 3 row_total;
-    # the blobs are joined per matrix, so no mask over every value is needed
-    dest = np.zeros(k_subs, dtype=np.int8)
-    dest[valid & ~is_rep] = 1
-    dest[hz & ~row_of_both] = 2
-    dest[row_of_both] = 3
-    row_total = row_total_has = None
-    if row_of_both.any():
-        row_total, row_total_has = np.zeros((n, m), dtype=np.int64), np.zeros((n, m), dtype=bool)
-    unpacked = {sids[k]: k for k, b in enumerate(blobs) if b is None}
-    # (submission's position, column, micro) of the value rows of submissions without a blob
-    extra = [(unpacked[s_], c, v) for s_, c, v in _unpacked(store, list(unpacked), metric_codes, aliases)]
-    col_of = _metric_columns(store, metric_codes, aliases)
-    magnitude = 0.0
-    for g, vals, has in ((0, None, None), (1, own, own_has), (2, rep, rep_has), (3, row_total, row_total_has)):
-        ks = np.flatnonzero(dest == g)
-        if not ks.size:
-            continue
-        part = [blobs[k] for k in ks.tolist()]
-        counts = np.fromiter((len(b) if b is not None else 0 for b in part), dtype=np.int64, count=len(part)) // dt.itemsize
-        packed = np.frombuffer(b"".join(b for b in part if b is not None), dtype=dt)
-        del part
-        metric = packed["metric"]
-        if metric.size and int(metric.max()) < col_of.size:
-            col = col_of[metric]
-        else:
-            col = np.where(metric < col_of.size, col_of[np.minimum(metric, col_of.size - 1)], -1)
-        val = packed["micro"].astype(np.int64)
-        r = np.repeat(rows[ks], counts)
-        if extra:
-            ex = [e for e in extra if dest[e[0]] == g]  # after the blobs' values, as written
-            if ex:
-                r = np.concatenate([r, rows[np.array([k for k, _, _ in ex], dtype=np.int64)]])
-                col = np.concatenate([col, np.array([c for _, c, _ in ex], dtype=np.int64)])
-                val = np.concatenate([val, np.array([v for _, _, v in ex], dtype=np.int64)])
-        magnitude += float(np.abs(val.astype(np.float64)).sum())
-        if vals is None:
-            continue
-        ok = col >= 0
-        at = r[ok] * m + col[ok]  # position in the (units × metrics) matrices
-        vals.reshape(-1)[at] = val[ok]
-        has.reshape(-1)[at] = True
-    del blobs
+    with store.snapshot():  # the heads and the blobs read in two queries: one state of the store
+        heads = store.in_force_heads(year)
+        has_sub = np.zeros(n, dtype=bool)
+        rep_source = np.zeros(n, dtype=np.int8)
+        own = np.zeros((n, m), dtype=np.int64)
+        own_has = np.zeros((n, m), dtype=bool)
+        rep = np.zeros((n, m), dtype=np.int64)
+        rep_has = np.zeros((n, m), dtype=bool)
+        if not heads:
+            return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source)
+        sids, units, scopes, sources, with_blob = zip(*heads)
+        del heads
+        k_subs = len(sids)
+        # unit row of each submission (-1: not in the tree), whether it is a 汇总
+        rows = np.fromiter(map(tree.index.get, units, repeat(-1, k_subs)), dtype=np.int64, count=k_subs)
+        is_rep = np.array(scopes) == "汇总"
+        valid = rows >= 0
+        has_sub[rows[valid]] = True
+        hz = valid & is_rep
+        is_row = np.array(sources) == "total_row"
+        # a unit may have a real 汇总 return and a 合计 row side by side: the return is its 汇总 (1), else the row (2)
+        rep_source[rows[hz & is_row]] = 2
+        rep_source[rows[hz & ~is_row]] = 1
+        # the 合计 row of a unit that also sent a real 汇总 return is only checked (row_total), never its 汇总
+        both = np.zeros(n, dtype=bool)
+        both[rows[hz & is_row]] = True
+        both &= rep_source == 1
+        row_of_both = hz & is_row & both[np.maximum(rows, 0)]
+        # each submission's values go to one matrix: 0 none (not in the tree), 1 own, 2 rep, 3 row_total
+        dest = np.zeros(k_subs, dtype=np.int8)
+        dest[valid & ~is_rep] = 1
+        dest[hz & ~row_of_both] = 2
+        dest[row_of_both] = 3
+        row_total = row_total_has = None
+        if row_of_both.any():
+            row_total, row_total_has = np.zeros((n, m), dtype=np.int64), np.zeros((n, m), dtype=bool)
+        targets = {1: (own, own_has), 2: (rep, rep_has), 3: (row_total, row_total_has)}
+        col_of = _metric_columns(store, metric_codes, aliases)
+        magnitude = 0.0
+        start = 0
+        for blobs in store.packed_blobs_in_force(year):  # in chunks, in the order of the heads
+            part_dest, part_rows = dest[start:start + len(blobs)], rows[start:start + len(blobs)]
+            start += len(blobs)
+            for g in (0, 1, 2, 3):
+                ks = np.flatnonzero(part_dest == g).tolist()
+                if not ks:
+                    continue
+                got = [blobs[k] for k in ks]
+                counts = np.fromiter((0 if b is None else len(b) for b in got), dtype=np.int64, count=len(got)) // dt.itemsize
+                packed = np.frombuffer(b"".join(b for b in got if b is not None), dtype=dt)
+                del got
+                magnitude += _scatter(packed["metric"], packed["micro"], np.repeat(part_rows[ks], counts),
+                                      col_of, m, *targets.get(g, (None, None)))
+        unpacked = {sids[k]: k for k, b in enumerate(with_blob) if not b}
+        if unpacked:  # value rows of submissions without a blob, after the blobs' values as before
+            extra = [(unpacked[s_], c, v) for s_, c, v in _unpacked(store, list(unpacked), metric_codes, aliases)]
+            for g in (0, 1, 2, 3):
+                ex = [e for e in extra if dest[e[0]] == g]
+                if ex:
+                    magnitude += _scatter(None, np.array([v for _, _, v in ex], dtype=np.int64),
+                                          rows[np.array([k for k, _, _ in ex], dtype=np.int64)], None, m,
+                                          *targets.get(g, (None, None)), col=np.array([c for _, c, _ in ex], dtype=np.int64))
     if magnitude >= _SAFE:
         # sums over all units could overflow int64: add exact Python integers instead
         own, rep = own.astype(object), rep.astype(object)
@@ -166,6 +158,29 @@ def load_year(store, tree: Tree, metric_codes: list[str], year: int, aliases: di
         rep_source[u] = 1
     return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source, own_approx, rep_approx, row_total,
                     row_total_has, as_huizong=as_huizong, scope_read=scope_read, scope_unsure=scope_unsure)
+
+
+def _scatter(metric, micro, r, col_of, m: int, vals, has, col=None) -> float:
+    """Write values into a (units × metrics) matrix and its presence flags (``vals`` None: only
+    measured): ``r`` the unit row of each value, its column from the metric id through ``col_of``
+    (or given as ``col``; -1: not among the metrics). Returns the sum of the magnitudes."""
+    if col is None:
+        if metric.size and int(metric.max()) < col_of.size:
+            col = col_of[metric]
+        else:
+            col = np.where(metric < col_of.size, col_of[np.minimum(metric, col_of.size - 1)], -1)
+    size = np.abs(micro.astype(np.float64))
+    magnitude = float(size.sum())
+    del size
+    if vals is None:
+        return magnitude
+    ok = col >= 0
+    at = r * m + col  # position in the matrices
+    if not ok.all():
+        at, micro = at[ok], micro[ok]
+    vals.reshape(-1)[at] = micro
+    has.reshape(-1)[at] = True
+    return magnitude
 
 
 def _scope_from_figures(store, tree: Tree, year: int, own, own_has, rep_source):
