@@ -78,68 +78,73 @@ def load_year(store, tree: Tree, metric_codes: list[str], year: int, aliases: di
     """The year's in-force values as matrices (``aliases``: former code -> current code)."""
     n, m = tree.n, len(metric_codes)
     dt = packed_dtype()
-    with store.snapshot():  # the heads and the blobs read in two queries: one state of the store
-        heads = store.in_force_heads(year)
-        has_sub = np.zeros(n, dtype=bool)
-        rep_source = np.zeros(n, dtype=np.int8)
-        own = np.zeros((n, m), dtype=np.int64)
-        own_has = np.zeros((n, m), dtype=bool)
-        rep = np.zeros((n, m), dtype=np.int64)
-        rep_has = np.zeros((n, m), dtype=bool)
-        if not heads:
-            return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source)
-        sids, units, scopes, sources, with_blob = zip(*heads)
-        del heads
-        k_subs = len(sids)
-        # unit row of each submission (-1: not in the tree), whether it is a 汇总
-        rows = np.fromiter(map(tree.index.get, units, repeat(-1, k_subs)), dtype=np.int64, count=k_subs)
-        is_rep = np.array(scopes) == "汇总"
-        valid = rows >= 0
-        has_sub[rows[valid]] = True
-        hz = valid & is_rep
-        is_row = np.array(sources) == "total_row"
-        # a unit may have a real 汇总 return and a 合计 row side by side: the return is its 汇总 (1), else the row (2)
-        rep_source[rows[hz & is_row]] = 2
-        rep_source[rows[hz & ~is_row]] = 1
-        # the 合计 row of a unit that also sent a real 汇总 return is only checked (row_total), never its 汇总
-        both = np.zeros(n, dtype=bool)
-        both[rows[hz & is_row]] = True
-        both &= rep_source == 1
-        row_of_both = hz & is_row & both[np.maximum(rows, 0)]
-        # each submission's values go to one matrix: 0 none (not in the tree), 1 own, 2 rep, 3 row_total
-        dest = np.zeros(k_subs, dtype=np.int8)
-        dest[valid & ~is_rep] = 1
-        dest[hz & ~row_of_both] = 2
-        dest[row_of_both] = 3
-        row_total = row_total_has = None
-        if row_of_both.any():
-            row_total, row_total_has = np.zeros((n, m), dtype=np.int64), np.zeros((n, m), dtype=bool)
-        targets = {1: (own, own_has), 2: (rep, rep_has), 3: (row_total, row_total_has)}
-        col_of = _metric_columns(store, metric_codes, aliases)
-        magnitude = 0.0
-        start = 0
-        for blobs in store.packed_blobs_in_force(year):  # in chunks, in the order of the heads
-            part_dest, part_rows = dest[start:start + len(blobs)], rows[start:start + len(blobs)]
-            start += len(blobs)
-            for g in (0, 1, 2, 3):
-                ks = np.flatnonzero(part_dest == g).tolist()
-                if not ks:
-                    continue
-                got = [blobs[k] for k in ks]
-                counts = np.fromiter((0 if b is None else len(b) for b in got), dtype=np.int64, count=len(got)) // dt.itemsize
-                packed = np.frombuffer(b"".join(b for b in got if b is not None), dtype=dt)
-                del got
-                magnitude += _scatter(packed["metric"], packed["micro"], np.repeat(part_rows[ks], counts),
-                                      col_of, m, *targets.get(g, (None, None)))
-        unpacked = {sids[k]: k for k, b in enumerate(with_blob) if not b}
-        if unpacked:  # value rows of submissions without a blob, after the blobs' values as before
-            extra = [(unpacked[s_], c, v) for s_, c, v in _unpacked(store, list(unpacked), metric_codes, aliases)]
-            for g in (0, 1, 2, 3):
-                ex = [e for e in extra if dest[e[0]] == g]
-                if ex:
-                    magnitude += _scatter(None, np.array([v for _, _, v in ex], dtype=np.int64),
-                                          rows[np.array([k for k, _, _ in ex], dtype=np.int64)], None, m,
-                                          *targets.get(g, (None, None)), col=np.array([c for _, c, _ in ex], dtype=np.int64))
+    sids, units, scopes, sources = [], [], [], []  # of each submission
+    chunks = []  # (its first submission, values per submission, the values as packed records)
+    unpacked: dict[int, int] = {}  # submission id -> position, of submissions without a blob
+    for part in store.packed_in_force_chunks(year):
+        first = len(sids)
+        for col, got in zip((sids, units, scopes, sources), zip(*part)):
+            col += got
+        blobs = [r[4] for r in part]
+        del part
+        if None in blobs:
+            unpacked.update((sids[first + k], first + k) for k, b in enumerate(blobs) if b is None)
+            blobs = [b or b"" for b in blobs]
+        counts = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // dt.itemsize
+        chunks.append((first, counts, np.frombuffer(b"".join(blobs), dtype=dt)))
+        del blobs
+    has_sub = np.zeros(n, dtype=bool)
+    rep_source = np.zeros(n, dtype=np.int8)
+    own = np.zeros((n, m), dtype=np.int64)
+    own_has = np.zeros((n, m), dtype=bool)
+    rep = np.zeros((n, m), dtype=np.int64)
+    rep_has = np.zeros((n, m), dtype=bool)
+    if not sids:
+        return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source)
+    k_subs = len(sids)
+    # unit row of each submission (-1: not in the tree), whether it is a 汇总
+    rows = np.fromiter(map(tree.index.get, units, repeat(-1, k_subs)), dtype=np.int64, count=k_subs)
+    is_rep = np.array(scopes) == "汇总"
+    valid = rows >= 0
+    has_sub[rows[valid]] = True
+    hz = valid & is_rep
+    is_row = np.array(sources) == "total_row"
+    # a unit may have a real 汇总 return and a 合计 row side by side: the return is its 汇总 (1), else the row (2)
+    rep_source[rows[hz & is_row]] = 2
+    rep_source[rows[hz & ~is_row]] = 1
+    # the 合计 row of a unit that also sent a real 汇总 return is only checked (row_total), never its 汇总
+    both = np.zeros(n, dtype=bool)
+    both[rows[hz & is_row]] = True
+    both &= rep_source == 1
+    row_of_both = hz & is_row & both[np.maximum(rows, 0)]
+    # each submission's values go to one matrix: 0 none (not in the tree), 1 own, 2 rep, 3 row_total
+    dest = np.zeros(k_subs, dtype=np.int8)
+    dest[valid & ~is_rep] = 1
+    dest[hz & ~row_of_both] = 2
+    dest[row_of_both] = 3
+    row_total = row_total_has = None
+    if row_of_both.any():
+        row_total, row_total_has = np.zeros((n, m), dtype=np.int64), np.zeros((n, m), dtype=bool)
+    targets = {1: (own, own_has), 2: (rep, rep_has), 3: (row_total, row_total_has)}
+    col_of = _metric_columns(store, metric_codes, aliases)
+    magnitude = 0.0
+    for first, counts, packed in chunks:  # in the order of the submissions, so a later value wins as before
+        span = slice(first, first + counts.size)
+        r, d = np.repeat(rows[span], counts), np.repeat(dest[span], counts)
+        for g in (0, 1, 2, 3):
+            sel = d == g
+            if sel.any():
+                p = packed[sel]
+                magnitude += _scatter(p["metric"], p["micro"], r[sel], col_of, m, *targets.get(g, (None, None)))
+    del chunks
+    if unpacked:  # value rows of submissions without a blob, after the blobs' values as before
+        extra = [(unpacked[s_], c, v) for s_, c, v in _unpacked(store, list(unpacked), metric_codes, aliases)]
+        for g in (0, 1, 2, 3):
+            ex = [e for e in extra if dest[e[0]] == g]
+            if ex:
+                magnitude += _scatter(None, np.array([v for _, _, v in ex], dtype=np.int64),
+                                      rows[np.array([k for k, _, _ in ex], dtype=np.int64)], None, m,
+                                      *targets.get(g, (None, None)), col=np.array([c for _, c, _ in ex], dtype=np.int64))
     if magnitude >= _SAFE:
         # sums over all units could overflow int64: add exact Python integers instead
         own, rep = own.astype(object), rep.astype(object)

@@ -87,25 +87,29 @@ class Tree:
             out[idx] = out[par] | flag[par]
         return out
 
-    def accumulate(self, own: np.ndarray, op=np.add) -> np.ndarray:
-        """Subtree totals of ``own`` (rows = units) with ``op`` (np.add / np.maximum / np.minimum / np.logical_or)."""
-        total = own.copy()
+    def accumulate(self, own: np.ndarray, op=np.add, *, inplace: bool = False) -> np.ndarray:
+        """Subtree totals of ``own`` (rows = units) with ``op`` (np.add / np.maximum / np.minimum / np.logical_or);
+        ``inplace``: into ``own`` itself (an array made for the purpose), no copy."""
+        total = own if inplace else own.copy()
         for d in range(len(self.by_depth) - 1, 0, -1):
             self.pass_up(total, d, op)
         return total
 
 
-def accumulate_values(tree: Tree, own, own_cnt, aggs) -> np.ndarray:
+def accumulate_values(tree: Tree, own, own_cnt, aggs, *, inplace: bool = False) -> np.ndarray:
     """Subtree totals per metric column by its aggregation: sum, or max / min over the units that
-    gave a value (``own_cnt`` > 0)."""
-    total = tree.accumulate(own)
+    gave a value (``own_cnt`` > 0). ``inplace``: ``own`` is an array made for the purpose and
+    becomes the totals (a province's 25 MB copy saved)."""
+    extremes = []
     for agg, op in (("max", np.maximum), ("min", np.minimum)):
         cols = np.flatnonzero(aggs == agg)
         if cols.size:
             edge = sentinel(own, agg)
-            sub = np.where(own_cnt[:, cols] > 0, own[:, cols], edge)
-            acc = tree.accumulate(sub, op)
-            total[:, cols] = np.where(acc == edge, 0, acc)
+            extremes.append((cols, edge, op, np.where(own_cnt[:, cols] > 0, own[:, cols], edge)))
+    total = tree.accumulate(own, inplace=inplace)
+    for cols, edge, op, sub in extremes:
+        acc = tree.accumulate(sub, op, inplace=True)
+        total[:, cols] = np.where(acc == edge, 0, acc)
     return total
 
 

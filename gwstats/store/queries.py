@@ -75,24 +75,17 @@ class AnalysisQueries:
             " WHERE id IN (SELECT id FROM submissions WHERE year = ?) AND superseded_by IS NULL", (year,)
         ).fetchall()
 
-    _IN_FORCE = ("FROM submissions WHERE id IN (SELECT id FROM submissions WHERE year = ?) AND superseded_by IS NULL"
-                 " ORDER BY id")
-
-    def in_force_heads(self, year: int) -> list[tuple[int, str, str, str, bool]]:
-        """(submission id, unit, scope, source, whether it has a packed blob) of the year's submissions
-        in force, by id: ``packed_in_force`` without the blobs, read in chunks by ``packed_blobs_in_force``."""
-        return self.conn.execute(f"SELECT id, unit, scope, source, packed IS NOT NULL {self._IN_FORCE}", (year,)).fetchall()
-
-    def packed_blobs_in_force(self, year: int, size: int = 10_000):
-        """The packed blobs of ``in_force_heads(year)``'s submissions in its order (None where one has
-        none), ``size`` at a time: a province's 36 MB of blobs never all in memory at once. Read both
-        inside ``snapshot()``."""
-        cur = self.conn.execute(f"SELECT packed {self._IN_FORCE}", (year,))
+    def packed_in_force_chunks(self, year: int, size: int = 10_000):
+        """``packed_in_force(year)`` by id, ``size`` rows at a time (lists of the same tuples): a
+        province's 96,000 blobs never all held as Python objects at once."""
+        cur = self.conn.execute(
+            "SELECT id, unit, scope, source, packed FROM submissions"
+            " WHERE id IN (SELECT id FROM submissions WHERE year = ?) AND superseded_by IS NULL ORDER BY id", (year,))
         while True:
             part = cur.fetchmany(size)
             if not part:
                 return
-            yield [b for (b,) in part]
+            yield part
 
     def numeric_values_of(self, sids: list[int]) -> list[tuple[int, str, int]]:
         """(submission id, metric, micro) of the numeric value rows of these submissions (for those
