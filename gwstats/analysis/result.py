@@ -259,13 +259,13 @@ class RollupResult:
         cache = self._missing_cache.get("short")
         if cache is None:
             cache = self._missing_cache["short"] = [None] * self.tree.n
-        names = self.tree.names
-        out = []
-        for k in ks:
-            name = cache[k]
-            if name is None:
-                name = cache[k] = _short(names[k])
-            out.append(name)
+        out = [cache[k] for k in ks]
+        if None in out:
+            names = self.tree.names
+            for k in ks:
+                if cache[k] is None:
+                    cache[k] = _short(names[k])
+            out = [cache[k] for k in ks]
         return out
 
     def _active(self, year: int) -> np.ndarray:
@@ -274,10 +274,10 @@ class RollupResult:
             self._missing_cache[key] = self.tree.active(year)
         return self._missing_cache[key]
 
-    def _left_out(self, i: int, flags: np.ndarray) -> list[str]:
+    def _left_out(self, i: int, flags: np.ndarray, hit: np.ndarray | None = None) -> list[str]:
         """The units left out of a comparable change, by name; past _LEFT_OUT_NAMES the rest counted
-        (a province's total once named 5,000 units in every record)."""
-        hit = self._hits(i, flags)
+        (a province's total once named 5,000 units in every record). ``hit``: ``_hits(i, flags)``."""
+        hit = self._hits(i, flags) if hit is None else hit
         names = self._short_names(hit[:_LEFT_OUT_NAMES].tolist())
         if hit.size > _LEFT_OUT_NAMES:
             names[-1] += f"等 {hit.size} 个单位"
@@ -412,22 +412,25 @@ class RollupResult:
         out.update(prev_value=prev_value, change=change, change_pct=change_pct, comparable=comparable,
                    value_comparable=cur_c, prev_comparable=prev_c, change_approx=apx and change is not None)
         if differs:
-            out["left_out_cur"] = "、".join(self._left_out(i, flags_c))
-            out["left_out_prev"] = "、".join(self._left_out(i, flags_p))
-            out["left_out_why"] = self._left_out_why(i, flags_c, flags_p)
+            hits = self._hits(i, flags_c), self._hits(i, flags_p)
+            out["left_out_cur"] = "、".join(self._left_out(i, flags_c, hits[0]))
+            out["left_out_prev"] = "、".join(self._left_out(i, flags_p, hits[1]))
+            out["left_out_why"] = self._left_out_why(i, flags_c, flags_p, hits)
         return out
 
-    def _left_out_why(self, i: int, flags_c: np.ndarray, flags_p: np.ndarray) -> dict:
+    def _left_out_why(self, i: int, flags_c: np.ndarray, flags_p: np.ndarray, hits=None) -> dict:
         """Why each unit is left out of the comparable basis, one meaning per word: 未报 (no return at all
         that year), 未填 (a return without this item), 已撤销 (not in existence this year), 新设 (not yet
         last year). Keyed by the short name used in left_out_cur / left_out_prev."""
         n = self.tree.n
         why: dict[str, str] = {}
-        for year_flags, frame, year, gone, fresh in ((flags_p, self.frame, self.year, "已撤销", "本年"),
-                                                      (flags_c, self.prev, self.compare_year, "新设", "上年")):
+        hits_c, hits_p = hits if hits is not None else (None, None)  # _hits of flags_c, flags_p when known
+        for year_flags, got, frame, year, gone, fresh in (
+                (flags_p, hits_p, self.frame, self.year, "已撤销", "本年"),
+                (flags_c, hits_c, self.prev, self.compare_year, "新设", "上年")):
             if frame is None or year is None:
                 continue
-            ks = self._hits(i, year_flags)[:_LEFT_OUT_NAMES]  # the units _left_out names, no more
+            ks = (self._hits(i, year_flags) if got is None else got)[:_LEFT_OUT_NAMES]  # the units _left_out names
             ks = ks[ks < n]
             if not ks.size:
                 continue
