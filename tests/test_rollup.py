@@ -367,6 +367,29 @@ def test_tree_arrays_depth_first_with_contiguous_subtrees():
     assert t.accumulate(own, np.maximum)[:, 0].tolist() == [16, 2, 16, 8, 16, 32]
 
 
+
+def test_tree_leaves_out_a_cycle_of_parents_and_walks_a_code_given_twice():
+    from gwstats.analysis.tree import build_tree
+
+    rows = [
+        ("P", "省", "P", None, None, None),  # its own parent: a root
+        ("M", "甲", "N", None, None, None),  # M and N are each other's parent: reachable from no root
+        ("N", "乙", "M", None, None, None),
+        ("K2", "市二", "P", None, None, None),
+        ("T", "镇", "K1", 4, None, None),
+        ("K1", "市一", "P", None, None, None),
+        ("V", "村", "T", None, None, None),
+    ]
+    t = build_tree(rows)
+    assert t.codes == ["P", "K2", "K1", "T", "V"]
+    assert t.parent.tolist() == [-1, 0, 0, 2, 3]
+    assert t.depth.tolist() == [0, 1, 1, 2, 3]
+    assert t.level.tolist() == [1, 2, 2, 4, 5]
+    assert t.size.tolist() == [5, 1, 3, 2, 1]
+    assert [b.tolist() for b in t.by_depth] == [[0], [1, 2], [3], [4]]
+    twice = build_tree(rows + [("K2", "市二", "P", None, None, None)])
+    assert twice.codes == ["P", "K2", "K1", "T", "V", "K2"]  # as listed: the check of the unit list names it
+
 def test_prefer_reported_never_stands_in_a_total_row(ws):
     # C's 合计 row (17) sums only the rows of its sheet, not C's own 本级 (3): it must not replace 24
     add_submission(ws, "C", 2018, {"legal_lessons": 3})

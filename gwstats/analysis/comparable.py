@@ -53,17 +53,19 @@ def comparable(tree: Tree, catalog, cur, prev) -> Comparable:
     only_c = cur.eff_has & ~prev.eff_has
     only_p = prev.eff_has & ~cur.eff_has
     cnt = both.astype(np.int32)  # counts of units: int32 keeps a province-sized rollup in memory bounds
-    c_tot = accumulate_values(tree, np.where(both, cur.eff_own, 0), cnt, aggs)
-    p_tot = accumulate_values(tree, np.where(both, prev.eff_own, 0), cnt, aggs)
-    out = Comparable(c_tot, p_tot, tree.accumulate(cnt), tree.accumulate(only_c.astype(np.int32)),
-                     tree.accumulate(only_p.astype(np.int32)), only_c, only_p)
+    # every array accumulated below is made for it: summed in place, no second copy of a province's matrix
+    c_tot = accumulate_values(tree, np.where(both, cur.eff_own, 0), cnt, aggs, inplace=True)
+    p_tot = accumulate_values(tree, np.where(both, prev.eff_own, 0), cnt, aggs, inplace=True)
+    out = Comparable(c_tot, p_tot, tree.accumulate(cnt, inplace=True),
+                     tree.accumulate(only_c.astype(np.int32), inplace=True),
+                     tree.accumulate(only_p.astype(np.int32), inplace=True), only_c, only_p)
     for code, it in cur.indicators.items():
         pt = prev.indicators[code]
         b = it.eff_ok & pt.eff_ok
         oc, op = it.eff_ok & ~pt.eff_ok, pt.eff_ok & ~it.eff_ok
         out.indicators[code] = ComparableParts(
-            tree.accumulate(np.where(b[:, None], it.eff_parts, 0)),
-            tree.accumulate(np.where(b[:, None], pt.eff_parts, 0)),
-            tree.accumulate(b.astype(np.int64)), tree.accumulate(oc.astype(np.int64)),
-            tree.accumulate(op.astype(np.int64)), oc, op)
+            tree.accumulate(np.where(b[:, None], it.eff_parts, 0), inplace=True),
+            tree.accumulate(np.where(b[:, None], pt.eff_parts, 0), inplace=True),
+            tree.accumulate(b.astype(np.int64), inplace=True), tree.accumulate(oc.astype(np.int64), inplace=True),
+            tree.accumulate(op.astype(np.int64), inplace=True), oc, op)
     return out

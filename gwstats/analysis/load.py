@@ -77,18 +77,30 @@ def _unpacked(store, sids: list[int], metric_codes: list[str], aliases: dict[str
 def load_year(store, tree: Tree, metric_codes: list[str], year: int, aliases: dict[str, str] | None = None) -> YearData:
     """The year's in-force values as matrices (``aliases``: former code -> current code)."""
     n, m = tree.n, len(metric_codes)
-    subs = store.packed_in_force(year)
+    dt = packed_dtype()
+    sids, units, scopes, sources = [], [], [], []  # of each submission
+    chunks = []  # (its first submission, values per submission, the values as packed records)
+    unpacked: dict[int, int] = {}  # submission id -> position, of submissions without a blob
+    for part in store.packed_in_force_chunks(year):
+        first = len(sids)
+        for col, got in zip((sids, units, scopes, sources), zip(*part)):
+            col += got
+        blobs = [r[4] for r in part]
+        del part
+        if None in blobs:
+            unpacked.update((sids[first + k], first + k) for k, b in enumerate(blobs) if b is None)
+            blobs = [b or b"" for b in blobs]
+        counts = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // dt.itemsize
+        chunks.append((first, counts, np.frombuffer(b"".join(blobs), dtype=dt)))
+        del blobs
     has_sub = np.zeros(n, dtype=bool)
     rep_source = np.zeros(n, dtype=np.int8)
     own = np.zeros((n, m), dtype=np.int64)
     own_has = np.zeros((n, m), dtype=bool)
     rep = np.zeros((n, m), dtype=np.int64)
     rep_has = np.zeros((n, m), dtype=bool)
-    if not subs:
+    if not sids:
         return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source)
-    dt = packed_dtype()
-    sids, units, scopes, sources, blobs = zip(*subs)
-    del subs
     k_subs = len(sids)
     # unit row of each submission (-1: not in the tree), whether it is a 汇总
     rows = np.fromiter(map(tree.index.get, units, repeat(-1, k_subs)), dtype=np.int64, count=k_subs)
@@ -100,48 +112,40 @@ def load_year(store, tree: Tree, metric_codes: list[str], year: int, aliases: di
     # a unit may have a real 汇总 return and a 合计 row side by side: the return is its 汇总 (1), else the row (2)
     rep_source[rows[hz & is_row]] = 2
     rep_source[rows[hz & ~is_row]] = 1
-    unpacked = {sids[k]: k for k, b in enumerate(blobs) if b is None}
-    if unpacked:
-        blobs = [b or b"" for b in blobs]
-    counts = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // dt.itemsize
-    packed = np.frombuffer(b"".join(blobs), dtype=dt)
-    del blobs
-    col_of = _metric_columns(store, metric_codes, aliases)
-    metric = packed["metric"].astype(np.int64)
-    col = np.where(metric < col_of.size, col_of[np.minimum(metric, col_of.size - 1)], -1)
-    val = packed["micro"].astype(np.int64)
-    del packed, metric
-    r = np.repeat(rows, counts)
-    rep_val = np.repeat(is_rep, counts)
-    if unpacked:
-        extra = _unpacked(store, list(unpacked), metric_codes, aliases)
-        ks = np.array([unpacked[s] for s, _, _ in extra], dtype=np.int64)
-        r = np.concatenate([r, rows[ks]])
-        rep_val = np.concatenate([rep_val, is_rep[ks]])
-        col = np.concatenate([col, np.array([c for _, c, _ in extra], dtype=np.int64)])
-        val = np.concatenate([val, np.array([v for _, _, v in extra], dtype=np.int64)])
-    ok = (r >= 0) & (col >= 0)
-    flat = r * m + col  # position in the (units × metrics) matrices
-    row_val = np.repeat(is_row, counts)
-    if unpacked:
-        row_val = np.concatenate([row_val, is_row[ks]])
+    # the 合计 row of a unit that also sent a real 汇总 return is only checked (row_total), never its 汇总
     both = np.zeros(n, dtype=bool)
     both[rows[hz & is_row]] = True
     both &= rep_source == 1
+    row_of_both = hz & is_row & both[np.maximum(rows, 0)]
+    # each submission's values go to one matrix: 0 none (not in the tree), 1 own, 2 rep, 3 row_total
+    dest = np.zeros(k_subs, dtype=np.int8)
+    dest[valid & ~is_rep] = 1
+    dest[hz & ~row_of_both] = 2
+    dest[row_of_both] = 3
     row_total = row_total_has = None
-    if both.any():
+    if row_of_both.any():
         row_total, row_total_has = np.zeros((n, m), dtype=np.int64), np.zeros((n, m), dtype=bool)
-    own_mask = ok & ~rep_val
-    rep_mask = ok & rep_val & ~(row_val & both[np.maximum(r, 0)])  # the row of a unit with a real 汇总: not rep
-    for mask, vals, has in ((own_mask, own, own_has), (rep_mask, rep, rep_has)):
-        at = flat[mask]
-        vals.reshape(-1)[at] = val[mask]
-        has.reshape(-1)[at] = True
-    if row_total is not None:
-        mask = ok & rep_val & row_val & both[np.maximum(r, 0)]
-        row_total.reshape(-1)[flat[mask]] = val[mask]
-        row_total_has.reshape(-1)[flat[mask]] = True
-    if float(np.abs(val.astype(np.float64)).sum()) >= _SAFE:
+    targets = {1: (own, own_has), 2: (rep, rep_has), 3: (row_total, row_total_has)}
+    col_of = _metric_columns(store, metric_codes, aliases)
+    magnitude = 0.0
+    for first, counts, packed in chunks:  # in the order of the submissions, so a later value wins as before
+        span = slice(first, first + counts.size)
+        r, d = np.repeat(rows[span], counts), np.repeat(dest[span], counts)
+        for g in (0, 1, 2, 3):
+            sel = d == g
+            if sel.any():
+                p = packed[sel]
+                magnitude += _scatter(p["metric"], p["micro"], r[sel], col_of, m, *targets.get(g, (None, None)))
+    del chunks
+    if unpacked:  # value rows of submissions without a blob, after the blobs' values as before
+        extra = [(unpacked[s_], c, v) for s_, c, v in _unpacked(store, list(unpacked), metric_codes, aliases)]
+        for g in (0, 1, 2, 3):
+            ex = [e for e in extra if dest[e[0]] == g]
+            if ex:
+                magnitude += _scatter(None, np.array([v for _, _, v in ex], dtype=np.int64),
+                                      rows[np.array([k for k, _, _ in ex], dtype=np.int64)], None, m,
+                                      *targets.get(g, (None, None)), col=np.array([c for _, c, _ in ex], dtype=np.int64))
+    if magnitude >= _SAFE:
         # sums over all units could overflow int64: add exact Python integers instead
         own, rep = own.astype(object), rep.astype(object)
     own_approx, rep_approx = _approx(store, tree, metric_codes, year, own_has, rep_has, aliases)
@@ -159,6 +163,29 @@ def load_year(store, tree: Tree, metric_codes: list[str], year: int, aliases: di
         rep_source[u] = 1
     return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source, own_approx, rep_approx, row_total,
                     row_total_has, as_huizong=as_huizong, scope_read=scope_read, scope_unsure=scope_unsure)
+
+
+def _scatter(metric, micro, r, col_of, m: int, vals, has, col=None) -> float:
+    """Write values into a (units × metrics) matrix and its presence flags (``vals`` None: only
+    measured): ``r`` the unit row of each value, its column from the metric id through ``col_of``
+    (or given as ``col``; -1: not among the metrics). Returns the sum of the magnitudes."""
+    if col is None:
+        if metric.size and int(metric.max()) < col_of.size:
+            col = col_of[metric]
+        else:
+            col = np.where(metric < col_of.size, col_of[np.minimum(metric, col_of.size - 1)], -1)
+    size = np.abs(micro.astype(np.float64))
+    magnitude = float(size.sum())
+    del size
+    if vals is None:
+        return magnitude
+    ok = col >= 0
+    at = r * m + col  # position in the matrices
+    if not ok.all():
+        at, micro = at[ok], micro[ok]
+    vals.reshape(-1)[at] = micro
+    has.reshape(-1)[at] = True
+    return magnitude
 
 
 def _scope_from_figures(store, tree: Tree, year: int, own, own_has, rep_source):

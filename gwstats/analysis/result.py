@@ -244,12 +244,41 @@ class RollupResult:
         self._missing_cache["extra_name"] = f"其他（{'；'.join(parts)}）" if parts else e.name
         return self._missing_cache["extra_name"]
 
-    def _left_out(self, i: int, flags: np.ndarray) -> list[str]:
+    def _hits(self, i: int, flags: np.ndarray) -> np.ndarray:
+        """Indices of the members of row ``i`` where ``flags`` (per unit, or per row with the extra
+        row appended) is set, in tree order. A unit's subtree is a contiguous range: no index list."""
+        if i >= self.tree.n:
+            m = self.extra.members
+            return m[flags[m]]
+        s = self.tree.subtree(i)
+        return np.flatnonzero(flags[s.start:s.stop]) + s.start
+
+    def _short_names(self, ks: list[int]) -> list[str]:
+        """``_short`` of these units' names, each worked out once per result (a province's records ask
+        for the same names 500,000 times)."""
+        cache = self._missing_cache.get("short")
+        if cache is None:
+            cache = self._missing_cache["short"] = [None] * self.tree.n
+        out = [cache[k] for k in ks]
+        if None in out:
+            names = self.tree.names
+            for k in ks:
+                if cache[k] is None:
+                    cache[k] = _short(names[k])
+            out = [cache[k] for k in ks]
+        return out
+
+    def _active(self, year: int) -> np.ndarray:
+        key = ("active", year)
+        if key not in self._missing_cache:
+            self._missing_cache[key] = self.tree.active(year)
+        return self._missing_cache[key]
+
+    def _left_out(self, i: int, flags: np.ndarray, hit: np.ndarray | None = None) -> list[str]:
         """The units left out of a comparable change, by name; past _LEFT_OUT_NAMES the rest counted
-        (a province's total once named 5,000 units in every record)."""
-        m = self.members(i)
-        hit = m[flags[m]]
-        names = [_short(self.tree.names[k]) for k in hit[:_LEFT_OUT_NAMES]]
+        (a province's total once named 5,000 units in every record). ``hit``: ``_hits(i, flags)``."""
+        hit = self._hits(i, flags) if hit is None else hit
+        names = self._short_names(hit[:_LEFT_OUT_NAMES].tolist())
         if hit.size > _LEFT_OUT_NAMES:
             names[-1] += f"等 {hit.size} 个单位"
         return names
@@ -259,16 +288,17 @@ class RollupResult:
         it = self.frame.indicators[code]
         if it.own_partial is None:
             return ""
-        m = self.members(i)
-        units = m[it.own_partial[m]]
+        units = self._hits(i, it.own_partial)
         if not units.size:
             return ""
         data = self.frame.data
+        cols = [self._mcol(n) for n in it.names]
+        given = (data.own_has[np.ix_(units, cols)] | self.frame.stood_in[np.ix_(units, cols)]).tolist()
+        part_names = [self.catalog.metrics[n].name for n in it.names]
         groups: dict[str, list[str]] = {}
-        for k in units:
-            missing = [self.catalog.metrics[n].name for n in it.names
-                       if not (data.own_has[k, self._mcol(n)] or self.frame.stood_in[k, self._mcol(n)])]
-            groups.setdefault("、".join(missing), []).append(_short(self.tree.names[k]))
+        for short, row in zip(self._short_names(units.tolist()), given):
+            missing = [name for name, g in zip(part_names, row) if not g]
+            groups.setdefault("、".join(missing), []).append(short)
         return "，".join(f"不含未填{parts}的{unit_names_text(names)}" for parts, names in groups.items())
 
     # -- one record
@@ -382,32 +412,31 @@ class RollupResult:
         out.update(prev_value=prev_value, change=change, change_pct=change_pct, comparable=comparable,
                    value_comparable=cur_c, prev_comparable=prev_c, change_approx=apx and change is not None)
         if differs:
-            out["left_out_cur"] = "、".join(self._left_out(i, flags_c))
-            out["left_out_prev"] = "、".join(self._left_out(i, flags_p))
-            out["left_out_why"] = self._left_out_why(i, flags_c, flags_p)
+            hits = self._hits(i, flags_c), self._hits(i, flags_p)
+            out["left_out_cur"] = "、".join(self._left_out(i, flags_c, hits[0]))
+            out["left_out_prev"] = "、".join(self._left_out(i, flags_p, hits[1]))
+            out["left_out_why"] = self._left_out_why(i, flags_c, flags_p, hits)
         return out
 
-    def _left_out_why(self, i: int, flags_c: np.ndarray, flags_p: np.ndarray) -> dict:
+    def _left_out_why(self, i: int, flags_c: np.ndarray, flags_p: np.ndarray, hits=None) -> dict:
         """Why each unit is left out of the comparable basis, one meaning per word: 未报 (no return at all
         that year), 未填 (a return without this item), 已撤销 (not in existence this year), 新设 (not yet
         last year). Keyed by the short name used in left_out_cur / left_out_prev."""
-        m = self.members(i)
         n = self.tree.n
         why: dict[str, str] = {}
-        for year_flags, frame, year, gone, fresh in ((flags_p, self.frame, self.year, "已撤销", "本年"),
-                                                      (flags_c, self.prev, self.compare_year, "新设", "上年")):
+        hits_c, hits_p = hits if hits is not None else (None, None)  # _hits of flags_c, flags_p when known
+        for year_flags, got, frame, year, gone, fresh in (
+                (flags_p, hits_p, self.frame, self.year, "已撤销", "本年"),
+                (flags_c, hits_c, self.prev, self.compare_year, "新设", "上年")):
             if frame is None or year is None:
                 continue
-            active = self.tree.active(year)
-            for k in m[year_flags[m]][:_LEFT_OUT_NAMES]:  # the units _left_out names, no more
-                if k >= n:
-                    continue
-                name = _short(self.tree.names[k])
-                if not active[k]:
-                    why[name] = gone
-                elif frame.data.has_sub[k]:
-                    why[name] = f"{fresh}未填"
-                else:
-                    why[name] = f"{fresh}未报"
+            ks = (self._hits(i, year_flags) if got is None else got)[:_LEFT_OUT_NAMES]  # the units _left_out names
+            ks = ks[ks < n]
+            if not ks.size:
+                continue
+            blank, silent = f"{fresh}未填", f"{fresh}未报"
+            for name, act, has in zip(self._short_names(ks.tolist()), self._active(year)[ks].tolist(),
+                                      frame.data.has_sub[ks].tolist()):
+                why[name] = gone if not act else (blank if has else silent)
         return why
 

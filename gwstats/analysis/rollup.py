@@ -91,8 +91,6 @@ def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed")
     data, derived = _derive_own(tree, data, exp_mask, exp_cnt, rep_cnt, aggs)
     own_cnt = data.own_has.astype(np.int32)
     computed = accumulate_values(tree, data.own, own_cnt, aggs)
-    computed_count = tree.accumulate(own_cnt)
-    stood = np.zeros_like(data.own_has)
     below = np.zeros_like(data.own_has)
     if prefer == "reported":
         # only a real 汇总 return stands in: a 合计 row sums the rows of its sheet, usually without the
@@ -103,7 +101,9 @@ def compute_frame(tree: Tree, catalog, data: YearData, prefer: str = "computed")
         stood = silent | _whole_rates(catalog, metric_codes, data.rep_has & incomplete[:, None] & ~silent)
     else:
         stood = _silent_below(tree, data, exp_mask, exp_cnt, rep_cnt)
-    if stood.any():
+    any_stood = bool(stood.any())
+    computed_count = tree.accumulate(own_cnt, inplace=not any_stood)  # own_cnt is read again only for stand-ins
+    if any_stood:
         total, count, below = _accumulate_with_standins(tree, data, own_cnt, aggs, stood)
     else:
         total, count = computed, computed_count

@@ -101,9 +101,12 @@ def status(ws, year: int, unit: str | None = None) -> StatusResult:
     sub = tree.subtree(root)
     expected = tree.expected(year)
     info: dict[str, dict] = {}
+    dates: dict[tuple, str | None] = {}  # a province's 96,000 returns carry a few dozen distinct dates
     for code, arrived, superseded, filled_by, phone, fill_date in ws.store.submissions_of_year(year):
         # when the unit submitted: its 填报日期, else the arrival date given at import; never the import time
-        when = submitted_date(fill_date, arrived) or None
+        when = dates.get((fill_date, arrived), False)
+        if when is False:
+            when = dates[(fill_date, arrived)] = submitted_date(fill_date, arrived) or None
         d = info.setdefault(code, {"first": when, "versions": 0, "filled_by": None, "phone": None})
         d["versions"] += 1
         if when is not None:
@@ -112,18 +115,20 @@ def status(ws, year: int, unit: str | None = None) -> StatusResult:
             d["filled_by"] = filled_by or d["filled_by"]
             d["phone"] = phone or d["phone"]
     rows = []
-    for i in range(sub.start, sub.stop):
-        code = tree.codes[i]
+    codes, names = tree.codes, tree.names
+    levels, expect = tree.level[sub].tolist(), expected[sub].tolist()
+    for i, level, exp in zip(range(sub.start, sub.stop), levels, expect):
+        code = codes[i]
         d = info.get(code)
-        if not expected[i] and d is None:
+        if not exp and d is None:
             continue
         submitted = d["first"] if d else None
         undated = d is not None and submitted is None
         rows.append({
             "unit": code,
-            "unit_name": tree.names[i],
-            "level": int(tree.level[i]),
-            "expected": bool(expected[i]),
+            "unit_name": names[i],
+            "level": level,
+            "expected": exp,
             "reported": d is not None,
             "submitted_at": "日期不详" if undated else submitted,
             "on_time": None if submitted is None else submitted <= deadline,
@@ -138,8 +143,7 @@ def status(ws, year: int, unit: str | None = None) -> StatusResult:
 
 def _covered_by_superior(store, tree, year: int, rows: list[dict]):
     """A unit without a return whose superior sent a 汇总 return for the year is covered, not missing."""
-    huizong = {unit for _sid, unit, scope, source, _p in store.packed_in_force(year)
-               if scope == "汇总" and source == "return"}
+    huizong = store.huizong_returns_in_force(year)
     if not huizong:
         return
     for r in rows:

@@ -228,7 +228,7 @@ def _trace(ws, rr, tree, i: int, code: str, max_depth):
 
 
 def _cells(store, year: int, metric: str, units: set[str], former: list[str] | None = None) -> dict[str, list[Cell]]:
-    rows = store.metric_versions(year, [metric, *(former or [])])
+    rows = store.metric_versions(year, [metric, *(former or [])], units)
     out: dict[str, list[Cell]] = {}
     for sid, unit, scope, source, fname, sheet, cell, raw, value, state, received, sup in rows:
         if unit not in units:

@@ -87,25 +87,29 @@ class Tree:
             out[idx] = out[par] | flag[par]
         return out
 
-    def accumulate(self, own: np.ndarray, op=np.add) -> np.ndarray:
-        """Subtree totals of ``own`` (rows = units) with ``op`` (np.add / np.maximum / np.minimum / np.logical_or)."""
-        total = own.copy()
+    def accumulate(self, own: np.ndarray, op=np.add, *, inplace: bool = False) -> np.ndarray:
+        """Subtree totals of ``own`` (rows = units) with ``op`` (np.add / np.maximum / np.minimum / np.logical_or);
+        ``inplace``: into ``own`` itself (an array made for the purpose), no copy."""
+        total = own if inplace else own.copy()
         for d in range(len(self.by_depth) - 1, 0, -1):
             self.pass_up(total, d, op)
         return total
 
 
-def accumulate_values(tree: Tree, own, own_cnt, aggs) -> np.ndarray:
+def accumulate_values(tree: Tree, own, own_cnt, aggs, *, inplace: bool = False) -> np.ndarray:
     """Subtree totals per metric column by its aggregation: sum, or max / min over the units that
-    gave a value (``own_cnt`` > 0)."""
-    total = tree.accumulate(own)
+    gave a value (``own_cnt`` > 0). ``inplace``: ``own`` is an array made for the purpose and
+    becomes the totals (a province's 25 MB copy saved)."""
+    extremes = []
     for agg, op in (("max", np.maximum), ("min", np.minimum)):
         cols = np.flatnonzero(aggs == agg)
         if cols.size:
             edge = sentinel(own, agg)
-            sub = np.where(own_cnt[:, cols] > 0, own[:, cols], edge)
-            acc = tree.accumulate(sub, op)
-            total[:, cols] = np.where(acc == edge, 0, acc)
+            extremes.append((cols, edge, op, np.where(own_cnt[:, cols] > 0, own[:, cols], edge)))
+    total = tree.accumulate(own, inplace=inplace)
+    for cols, edge, op, sub in extremes:
+        acc = tree.accumulate(sub, op, inplace=True)
+        total[:, cols] = np.where(acc == edge, 0, acc)
     return total
 
 
@@ -120,7 +124,75 @@ _LOW, _HIGH = -(10**9), 10**9
 
 
 def build_tree(rows) -> Tree:
-    """rows: (code, name, parent, level, active_from, active_to) in file order."""
+    """rows: (code, name, parent, level, active_from, active_to) in file order. Units are numbered in
+    depth-first order, children in file order; a unit whose parent is unknown (or itself) is a root,
+    and units on a cycle of parents (reachable from no root) are left out."""
+    rows = list(rows)
+    codes_in = [r[0] for r in rows]
+    pos_of = {c: k for k, c in enumerate(codes_in)}
+    if len(pos_of) != len(rows):  # a code twice: the unit-by-unit walk
+        return _walked_tree(rows)
+    n_in = len(rows)
+    par = np.fromiter((-1 if r[2] == r[0] else pos_of.get(r[2], -1) for r in rows), dtype=np.int64, count=n_in)
+    # depth from the roots down, one level at a time (units on a cycle keep -1)
+    depth = np.where(par < 0, 0, -1)
+    by_depth_in = [np.flatnonzero(depth == 0)]
+    waiting = np.flatnonzero(par >= 0)
+    while waiting.size:
+        hit = depth[par[waiting]] == len(by_depth_in) - 1
+        if not hit.any():
+            break
+        idx = waiting[hit]
+        depth[idx] = len(by_depth_in)
+        by_depth_in.append(idx)
+        waiting = waiting[~hit]
+    size_in = np.ones(n_in, dtype=np.int64)
+    for idx in reversed(by_depth_in[1:]):
+        np.add.at(size_in, par[idx], size_in[idx])
+    # position in depth-first order: the parent's, plus one, plus the sizes of the siblings before it
+    pos = np.full(n_in, -1, dtype=np.int64)
+    roots = by_depth_in[0]
+    pos[roots] = np.cumsum(size_in[roots]) - size_in[roots]
+    for idx in by_depth_in[1:]:
+        sib = idx[np.argsort(par[idx], kind="stable")]  # grouped by parent, file order within
+        sz, ps = size_in[sib], par[sib]
+        before = np.cumsum(sz) - sz
+        first = np.r_[True, ps[1:] != ps[:-1]]
+        before -= np.repeat(before[first], np.diff(np.r_[np.flatnonzero(first), sib.size]))
+        pos[sib] = pos[ps] + 1 + before
+    reached = np.flatnonzero(pos >= 0)
+    order = np.empty(reached.size, dtype=np.int64)
+    order[pos[reached]] = reached
+    n = order.size
+    parent = np.where(par[order] >= 0, pos[np.maximum(par[order], 0)], -1)
+    dep = depth[order].astype(np.int64)
+    given = [rows[k][3] for k in order.tolist()]
+    level = np.array([-1 if g is None else int(g) for g in given], dtype=np.int64)
+    unset = level == -1 if any(g is None for g in given) else None
+    if unset is not None:  # not given: the parent's + 1, a root's 1 (parents first, level by level)
+        for d in range(int(dep.max()) + 1 if n else 0):
+            at = np.flatnonzero(unset & (dep == d))
+            level[at] = 1 if d == 0 else level[parent[at]] + 1
+    max_depth = int(dep.max()) if n else 0
+    by_depth = [np.flatnonzero(dep == d) for d in range(max_depth + 1)] if n else []
+    ordered = [rows[k] for k in order.tolist()]
+    codes = [r[0] for r in ordered]
+    return Tree(
+        codes=codes,
+        names=[r[1] for r in ordered],
+        parent=parent,
+        depth=dep,
+        level=level,
+        size=size_in[order],
+        active_from=np.asarray([_LOW if r[4] is None else int(r[4]) for r in ordered], dtype=np.int64),
+        active_to=np.asarray([_HIGH if r[5] is None else int(r[5]) for r in ordered], dtype=np.int64),
+        index={c: i for i, c in enumerate(codes)},
+        by_depth=by_depth,
+    )
+
+
+def _walked_tree(rows) -> Tree:
+    """build_tree unit by unit (rows with a code given twice)."""
     rows = list(rows)
     known = {r[0] for r in rows}
     children: dict[str | None, list[int]] = {}

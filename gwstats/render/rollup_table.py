@@ -15,6 +15,7 @@ COMPARABLE_MARK = "*"
 _FOOTNOTE_NAMES = 200  # past this many units left out, the footnote names the first few and counts
 _FOOTNOTE_FEW = 20
 _MORE = re.compile(r"等 (\d+) 个单位$")
+_MORE_TAIL = ("个单位", "个单位\n")  # what every match of _MORE ends with
 
 if TYPE_CHECKING:
     from gwstats.analysis.rollup import RollupResult
@@ -147,7 +148,7 @@ def table_notes(result: RollupResult, rows: list[dict] | None = None) -> list[st
             why = r.get("left_out_why") or {}
             for key, default in (("left_out_prev", "未报"), ("left_out_cur", "上年未报")):
                 for n in filter(None, r.get(key, "").split("、")):
-                    m = _MORE.search(n)
+                    m = _MORE.search(n) if n.endswith(_MORE_TAIL) else None  # (350,000 names at level 3)
                     name = n[:m.start()] if m else n
                     # one meaning for 未报: a unit that reported but left the item blank is 未填 (issue 20)
                     word = _WHY_WORDS.get(why.get(name, ""), default)
