@@ -126,7 +126,8 @@ def form_rows(units, year: int, seed: int = 23):
             continue
         if rng.random() > SUBMIT_SHARE:
             continue
-        kind = next(k for k in LEAF_KINDS if k in name[-8:])
+        base = name[:-3].rstrip("0123456789")  # 某镇派出所1234关工委 -> 某镇派出所
+        kind = next(k for k in LEAF_KINDS if base.endswith(k))
         times = [start + dt.timedelta(seconds=rng.randint(0, 20 * 86400))]
         if rng.random() < RESUBMIT_SHARE:
             times.append(times[0] + dt.timedelta(seconds=rng.randint(600, 5 * 86400)))
@@ -195,7 +196,8 @@ def write_returns(folder: Path, units, year: int, n_files: int, seed: int = 23) 
     folder.mkdir(parents=True, exist_ok=True)
     leaves = [u for u in units if u[4] == 5 and not u[5] and not u[6]][:n_files]
     for code, name, *_ in leaves:
-        kind = next(k for k in LEAF_KINDS if k in name[-8:])
+        base = name[:-3].rstrip("0123456789")  # 某镇派出所1234关工委 -> 某镇派出所
+        kind = next(k for k in LEAF_KINDS if base.endswith(k))
         vals = _values(rng, metrics, kind, 0.95)
         rows = [[f"{year}年关心下一代工作统计表"], ["填报单位", name, "年度", year], ["指标", "数值"]]
         rows += [[mname, vals[c]] for c, mname, _ in metrics]
