@@ -21,6 +21,7 @@ from pathlib import Path
 from gwstats.core.errors import GwstatsError, UsageError
 from gwstats.core.formatting import csv_safe, decimal_text  # once, not per cell (3 million cells at 10,000 units)
 from gwstats.core.output import write_whole
+from gwstats.store.schema import MICRO, from_micro
 
 LONG_COLUMNS = ("单位编码", "单位名称", "年度", "指标编码", "指标名称", "数值", "计量单位", "口径")
 
@@ -213,9 +214,7 @@ def iter_long_records(ws, year: int, unit: str | None = None, prefer: str = "com
     code, result = figures(ws, year, unit, prefer)
     tree = result.tree
     sub = tree.subtree(tree.index[code])
-    cat = ws.catalog
-    items = [(c, cat.metrics[c], cat.metrics[c].kind) for c in cat.metrics]
-    items += [(c, cat.indicators[c], "rate") for c in cat.indicators]
+    items = _long_items(ws.catalog)
     columns = [result.column(c)[sub] for c, _, _ in items]
     for k, i in enumerate(range(sub.start, sub.stop)):
         u, name = tree.codes[i], tree.names[i]
@@ -250,31 +249,98 @@ def csv_long_text(records: list[dict]) -> str:
 
 def marked_long_rows(ws, year: int, unit: str | None = None, prefer: str = "computed") -> list[tuple[str, str]]:
     """(单位名称, 指标名称) of the long table's rows an open error touches (``--allow-errors``). The long
-    table keeps its columns (it is read back by other tools), so the console names these rows instead."""
+    table keeps its columns (it is read back by other tools), so the console names these rows instead.
+    Only the units an error can reach are looked at: those it names and the units above them."""
     from gwstats.analysis.marks import ErrorMarks
 
-    marks = ErrorMarks.of(ws, year, unit=ws.resolve_unit(unit) if unit else None)
+    code, result = figures(ws, year, unit, prefer)
+    tree = result.tree
+    check = ws.check(year, unit=ws.resolve_unit(unit) if unit else None, errors_only=True)
+    marks = ErrorMarks(check.findings, ws.catalog, tree, year)
     if not marks:
         return []
-    return [(rec["单位名称"], rec["指标名称"]) for rec in iter_long_records(ws, year, unit, prefer)
-            if marks.affected(rec["单位编码"], rec["指标编码"])]
+    sub = tree.subtree(tree.index[code])
+    named = {tree.index.get(f.extra.get("unit")) for f in marks.errors} - {None}
+    reach = sorted(k for k in named.union(*(tree.ancestors(i) for i in named)) if sub.start <= k < sub.stop)
+    items = _long_items(ws.catalog)
+    return [(tree.names[k], item.name) for k in reach for c, item, _kind in items
+            if marks.affected(tree.codes[k], c) and result.value(tree.codes[k], c) is not None]
+
+
+def _long_items(cat) -> list[tuple[str, object, str]]:
+    """(code, metric or indicator, kind) of the long table's metrics, in its order."""
+    items = [(c, cat.metrics[c], cat.metrics[c].kind) for c in cat.metrics]
+    return items + [(c, cat.indicators[c], "rate") for c in cat.indicators]
+
+
+def _long_rows(ws, year: int, unit: str | None, prefer: str):
+    """The long table's rows as CSV text cells, a unit's rows at a time: iter_long_records's rows as
+    _csv_text writes them, with the unit's and the metric's cells made once, and a metric's figures
+    read from the rollup's micro totals (a province: 3.7 million figures, never all held as Decimals)."""
+    code, result = figures(ws, year, unit, prefer)
+    tree = result.tree
+    sub = tree.subtree(tree.index[code])
+    items = _long_items(ws.catalog)
+    heads = [(_csv_text(c), _csv_text(item.name), _csv_text(item.unit)) for c, item, _kind in items]
+    metric_col = {c: j for j, c in enumerate(ws.catalog.metrics)}  # the rollup frame's columns
+    fx = result.fx
+    columns = []
+    for c, _item, kind in items:
+        if kind == "rate":
+            columns.append((True, result.column(c)[sub], None))
+        else:
+            j = metric_col[c]
+            columns.append((False, fx.total[sub, j].tolist(), fx.count[sub, j].tolist()))
+    year_text = _csv_text(year)
+    for k, i in enumerate(range(sub.start, sub.stop)):
+        u, name = _csv_text(tree.codes[i]), _csv_text(tree.names[i])
+        scope = "汇总" if int(tree.size[i]) > 1 else "本级"
+        rows = []
+        for (c, iname, measure), (is_rate, values, counts) in zip(heads, columns):
+            if is_rate:
+                value = values[k]
+                if value is None:
+                    continue
+                text = decimal_text(Decimal(repr(round(value, 4))))
+            else:
+                if not counts[k]:
+                    continue
+                micro = values[k]
+                text = str(micro // MICRO) if micro % MICRO == 0 else decimal_text(from_micro(micro))
+            rows.append((u, name, year_text, c, iname, text, measure, scope))
+        yield rows
 
 
 def write_csv_long(ws, year: int, output, unit: str | None = None, prefer: str = "computed") -> tuple[Path, int]:
-    """The long table written row by row (UTF-8 with BOM, CRLF), to a temporary name renamed when whole."""
+    """The long table written a unit at a time (UTF-8 with BOM, CRLF), to a temporary name renamed
+    when whole; the same bytes as writing :func:`iter_long_records` row by row."""
     output = Path(output)
     count = [0]
 
     def write(path: Path):
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.writer(fh, lineterminator="\r\n")
-            w.writerow(LONG_COLUMNS)
-            for rec in iter_long_records(ws, year, unit, prefer):
-                w.writerow([_csv_text(rec[c]) for c in LONG_COLUMNS])
-                count[0] += 1
+            count[0] = stream_csv_long(ws, year, fh, unit, prefer)
 
     write_whole(output, write)
     return output, count[0]
+
+
+def stream_csv_long(ws, year: int, fh, unit: str | None = None, prefer: str = "computed") -> int:
+    """The long table's CSV text (:func:`csv_long_text` of :func:`long_records`) written to the text
+    stream ``fh`` a megabyte at a time; returns the rows written."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(LONG_COLUMNS)
+    count = 0
+    for rows in _long_rows(ws, year, unit, prefer):
+        w.writerows(rows)
+        count += len(rows)
+        if buf.tell() > 1 << 20:
+            fh.write(buf.getvalue())
+            buf.seek(0)
+            buf.truncate()
+    fh.write(buf.getvalue())
+    return count
 
 
 # ---- the organisation's name on every published page -------------------------------------------
