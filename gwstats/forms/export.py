@@ -108,9 +108,9 @@ def return_workbook(ws, year: int, unit: str | None = None, prefer: str = "compu
     info.coverage = f"{rep}/{exp}"
     tables = crosstab_tables(ws.catalog, year)
     info.crosstabs = list(tables)
-    from gwstats.analysis.marks import MARK, ErrorMarks
+    from gwstats.analysis.marks import MARK
 
-    marks = ErrorMarks.of(ws, year, unit=code)  # figures an open error touches (--allow-errors): ※
+    marks = error_marks(ws, year, code)  # figures an open error touches (--allow-errors): ※
     for m in ws.catalog.metrics.values():
         if not m.applies_in(year):
             continue  # not on this year's form
@@ -139,6 +139,14 @@ def return_workbook(ws, year: int, unit: str | None = None, prefer: str = "compu
             info.marked.append(m.name)
     _finish(ws, wb, sheet, info, settings, result, code, year, report_date)
     return wb, info
+
+
+def error_marks(ws, year: int, unit: str | None = None):
+    """ErrorMarks.of on the workspace's kept tree and errors-only check (a province's tree is read
+    from the store once per command, not again for the marks)."""
+    from gwstats.analysis.marks import ErrorMarks
+
+    return ErrorMarks(ws.check(year, unit=unit, errors_only=True).findings, ws.catalog, ws.tree(), year)
 
 
 def mark_cell(cell, note_cell, marks, metric: str, mark: str, *, integer: bool = False):
@@ -251,12 +259,9 @@ def marked_long_rows(ws, year: int, unit: str | None = None, prefer: str = "comp
     """(单位名称, 指标名称) of the long table's rows an open error touches (``--allow-errors``). The long
     table keeps its columns (it is read back by other tools), so the console names these rows instead.
     Only the units an error can reach are looked at: those it names and the units above them."""
-    from gwstats.analysis.marks import ErrorMarks
-
     code, result = figures(ws, year, unit, prefer)
     tree = result.tree
-    check = ws.check(year, unit=ws.resolve_unit(unit) if unit else None, errors_only=True)
-    marks = ErrorMarks(check.findings, ws.catalog, tree, year)
+    marks = error_marks(ws, year, ws.resolve_unit(unit) if unit else None)
     if not marks:
         return []
     sub = tree.subtree(tree.index[code])
@@ -283,32 +288,34 @@ def _long_rows(ws, year: int, unit: str | None, prefer: str):
     items = _long_items(ws.catalog)
     heads = [(_csv_text(c), _csv_text(item.name), _csv_text(item.unit)) for c, item, _kind in items]
     metric_col = {c: j for j, c in enumerate(ws.catalog.metrics)}  # the rollup frame's columns
-    fx = result.fx
-    columns = []
-    for c, _item, kind in items:
-        if kind == "rate":
-            columns.append((True, result.column(c)[sub], None))
-        else:
-            j = metric_col[c]
-            columns.append((False, fx.total[sub, j].tolist(), fx.count[sub, j].tolist()))
+    rates = {c: result.column(c)[sub] for c, _item, kind in items if kind == "rate"}
+    total, count = result.fx.total, result.fx.count
     year_text = _csv_text(year)
-    for k, i in enumerate(range(sub.start, sub.stop)):
-        u, name = _csv_text(tree.codes[i]), _csv_text(tree.names[i])
-        scope = "汇总" if int(tree.size[i]) > 1 else "本级"
-        rows = []
-        for (c, iname, measure), (is_rate, values, counts) in zip(heads, columns):
-            if is_rate:
-                value = values[k]
-                if value is None:
-                    continue
-                text = decimal_text(Decimal(repr(round(value, 4))))
-            else:
-                if not counts[k]:
-                    continue
-                micro = values[k]
-                text = str(micro // MICRO) if micro % MICRO == 0 else decimal_text(from_micro(micro))
-            rows.append((u, name, year_text, c, iname, text, measure, scope))
-        yield rows
+    for start in range(sub.start, sub.stop, _LONG_CHUNK):  # a slice of units: few Python numbers at once
+        stop = min(start + _LONG_CHUNK, sub.stop)
+        columns = [(True, rates[c][start - sub.start:stop - sub.start], None) if kind == "rate" else
+                   (False, total[start:stop, metric_col[c]].tolist(), count[start:stop, metric_col[c]].tolist())
+                   for c, _item, kind in items]
+        for k, i in enumerate(range(start, stop)):
+            u, name = _csv_text(tree.codes[i]), _csv_text(tree.names[i])
+            scope = "汇总" if int(tree.size[i]) > 1 else "本级"
+            rows = []
+            for (c, iname, measure), (is_rate, values, counts) in zip(heads, columns):
+                if is_rate:
+                    value = values[k]
+                    if value is None:
+                        continue
+                    text = decimal_text(Decimal(repr(round(value, 4))))
+                else:
+                    if not counts[k]:
+                        continue
+                    micro = values[k]
+                    text = str(micro // MICRO) if micro % MICRO == 0 else decimal_text(from_micro(micro))
+                rows.append((u, name, year_text, c, iname, text, measure, scope))
+            yield rows
+
+
+_LONG_CHUNK = 4096
 
 
 def write_csv_long(ws, year: int, output, unit: str | None = None, prefer: str = "computed") -> tuple[Path, int]:
