@@ -382,6 +382,17 @@ def group_chart(cat, res, idx: dict, group: str) -> tuple[str, str] | None:
     return ("bar", metric.code) if metric is not None else None
 
 
+class _Figures:
+    """``{(unit, metric): {"value": …}}`` as group_chart reads a records index, each figure looked up
+    when asked (a province's meeting set asked for every record of every row and metric)."""
+
+    def __init__(self, res):
+        self.res = res
+
+    def get(self, key):
+        return {"value": self.res.value(*key)}
+
+
 def fitted_chart_set(ws, year: int) -> list[str]:
     """A meeting set the workspace's catalog and data can carry: per group its indicator with a
     target or its coverage rate (rate), else its first metric most units gave (compare when the year
@@ -393,7 +404,7 @@ def fitted_chart_set(ws, year: int) -> list[str]:
         res = ws.rollup(year, compare="auto")
     except Exception:  # no data yet: the set stays empty and charts says so
         return []
-    idx = _records_index(res)
+    idx = _Figures(res)  # whether a figure is there: not a full record of every row and metric
     root = res.root
 
     def has(code: str) -> bool:
@@ -404,7 +415,7 @@ def fitted_chart_set(ws, year: int) -> list[str]:
         chosen = group_chart(cat, res, idx, g)
         if chosen is not None:
             kind, code = chosen
-            if kind == "bar" and (idx.get((root, code)) or {}).get("prev_value") is not None:
+            if kind == "bar" and res.record(root, code)["prev_value"] is not None:
                 kind = "compare"
             out.append(f"{kind}:{code}")
     for total, parts in total_parts(cat).items():
