@@ -70,7 +70,8 @@ def export_settings(ws) -> dict:
 def _root_unit(ws, unit: str | None) -> str:
     if unit:
         return ws.resolve_unit(unit)
-    return ws.hierarchy().root
+    tree = ws.tree()  # its first unit is the units list's first root, as Hierarchy.root (a province's
+    return tree.codes[tree.root]  # Hierarchy is not built for it: 1 s at 100,000 units)
 
 
 def figures(ws, year: int, unit: str | None = None, prefer: str = "computed"):
@@ -79,7 +80,7 @@ def figures(ws, year: int, unit: str | None = None, prefer: str = "computed"):
     code = _root_unit(ws, unit)
     result = ws.rollup(year, unit=code, compare=None, prefer=prefer)
     if all(result.value(code, m) is None for m in ws.catalog.metrics):
-        raise GwstatsError(f"{ws.hierarchy().name(code)} {year} 年度还没有任何数字（该年度的报表尚未导入？），没有可以报送的内容")
+        raise GwstatsError(f"{result.tree.names[result.tree.index[code]]} {year} 年度还没有任何数字（该年度的报表尚未导入？），没有可以报送的内容")
     return code, result
 
 
@@ -89,9 +90,8 @@ def return_workbook(ws, year: int, unit: str | None = None, prefer: str = "compu
     from gwstats.forms.crosstab import cell_of, crosstab_tables, in_crosstab
 
     code, result = figures(ws, year, unit, prefer)
-    h = ws.hierarchy()
     settings = export_settings(ws)
-    name = settings.get("unit_name") or h.name(code)
+    name = settings.get("unit_name") or result.tree.names[result.tree.index[code]]
     wb = build_workbook(ws.catalog, year=year, unit_name=name, unit_code=settings.get("unit_code", ""),
                         parent_name=settings.get("parent", ""), organisation=organisation(ws), scope="汇总")
     sheet = wb[SHEET_NAME]
