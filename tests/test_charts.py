@@ -407,3 +407,25 @@ def test_rate_axis_fits_its_data_and_the_legend_moves_instead():
     assert not any(box.overlaps(p.get_window_extent(r)) for p in ax.patches if p.get_height())
     assert not any(box.overlaps(t.get_window_extent(r)) for t in ax.texts)
     assert not any(C._line_crosses(ln, box, r) for ln in ax.lines)
+
+
+def test_legend_corners_are_tried_on_one_layout(monkeypatch):
+    """Every legend corner is tried on one layout (a legend inside the axes moves nothing else): the
+    layouts of a chart do not grow with the corners tried (at 100,000 units they were most of each
+    chart's drawing). With every corner taken (the target line made to cross them all) the legend
+    goes beside the plot, laid out once more."""
+    from matplotlib.figure import Figure
+
+    calls = []
+    real = Figure.draw_without_rendering
+    monkeypatch.setattr(Figure, "draw_without_rendering", lambda self: (calls.append(1), real(self))[1])
+    data = C.ChartData("trend", "趋势", ["2017年", "2018年", "2019年"], [100.0, 90.0, 100.0], "%", "rate",
+                       target=50.0, sort=False)
+    fig = C.draw(data)
+    free = len(calls)
+    assert fig.axes[0].get_legend().get_bbox_to_anchor().bounds == fig.axes[0].bbox.bounds  # inside, a corner
+    calls.clear()
+    monkeypatch.setattr(C, "_line_crosses", lambda *a: True)
+    fig = C.draw(data)
+    assert fig.axes[0].get_legend().get_bbox_to_anchor().bounds != fig.axes[0].bbox.bounds  # beside the plot
+    assert free == 1 and len(calls) == 2

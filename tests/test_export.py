@@ -170,6 +170,37 @@ def test_csv_long(tmp_path):
     assert len(r.stdout.splitlines()) == len(rows) + 1
 
 
+def test_csv_long_written_a_unit_at_a_time_is_the_long_records(tmp_path):
+    """The file (read from the rollup's totals, a unit's rows at a time) holds exactly the rows of
+    long_records as csv_long_text writes them: amounts, rates, whole figures, a unit's subtree."""
+    from gwstats.forms.export import csv_long_text, long_records, write_csv_long
+
+    a, sums = county(tmp_path, "XA", "甲县关工委", 3, 1)
+    assert any(v != v.to_integral_value() for v in sums.values())  # an amount with decimals is in it
+    for unit in (None, "XA2"):
+        out = tmp_path / f"long-{unit}.csv"
+        recs = long_records(a, 2018, unit=unit)
+        assert write_csv_long(a, 2018, out, unit=unit) == (out, len(recs))
+        assert out.read_bytes() == b"\xef\xbb\xbf" + csv_long_text(recs).encode("utf-8")
+
+
+def test_marked_long_rows_are_the_rows_an_error_touches(tmp_path):
+    """Only the units an error reaches are looked at; the rows named are those of every unit whose
+    figure the error touches (the unit and the totals above it), in the long table's order."""
+    from gwstats.analysis.marks import ErrorMarks
+    from gwstats.forms.export import long_records, marked_long_rows
+    from store_builders import TOWNS_UNITS, add_submission, make_ws as make_units_ws
+
+    ws = make_units_ws(tmp_path, TOWNS_UNITS, name="测试县关工委", year=2020)
+    add_submission(ws, "A", 2020, {"wulao_volunteers": 80, "wulao_core": 90, "org_total": 10})  # 骨干 > 志愿者
+    add_submission(ws, "B", 2020, {"wulao_volunteers": 60, "wulao_core": 10, "org_total": 12})
+    marks = ErrorMarks.of(ws, 2020)
+    every = [(r["单位名称"], r["指标名称"]) for r in long_records(ws, 2020) if marks.affected(r["单位编码"], r["指标编码"])]
+    assert every and {m for _u, m in every} == {"五老志愿者人数", "五老骨干人数", "五老骨干占比"}
+    assert marked_long_rows(ws, 2020) == every
+    assert len({u for u, _m in every}) == 2  # 石门镇 and the county's total above it
+
+
 def test_export_usage_errors(tmp_path):
     a, _ = county(tmp_path, "XA", "甲县关工委", 1, 1)
     r = run("export", "--allow-errors", "-w", a.root, "--year", 2018)

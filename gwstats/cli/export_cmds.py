@@ -47,10 +47,10 @@ def export(
     year = ws.year_or_default(year)
     if fmt == "csv-long":
         _gate(ws, year, unit, allow_errors)
-        from gwstats.forms.export import csv_long_text
+        from gwstats.forms.export import stream_csv_long
 
         if output is None:
-            sys.stdout.write(csv_long_text(ws.export_long(year, unit=unit, prefer=prefer)))
+            stream_csv_long(ws, year, sys.stdout, unit=unit, prefer=prefer)  # a province: never all in memory
             _said_marked_rows(ws, year, unit, prefer, allow_errors)
             return
         path, n = ws.export_long(year, output, unit=unit, prefer=prefer)

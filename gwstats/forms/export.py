@@ -21,6 +21,7 @@ from pathlib import Path
 from gwstats.core.errors import GwstatsError, UsageError
 from gwstats.core.formatting import csv_safe, decimal_text  # once, not per cell (3 million cells at 10,000 units)
 from gwstats.core.output import write_whole
+from gwstats.store.schema import MICRO, from_micro
 
 LONG_COLUMNS = ("单位编码", "单位名称", "年度", "指标编码", "指标名称", "数值", "计量单位", "口径")
 
@@ -69,7 +70,8 @@ def export_settings(ws) -> dict:
 def _root_unit(ws, unit: str | None) -> str:
     if unit:
         return ws.resolve_unit(unit)
-    return ws.hierarchy().root
+    tree = ws.tree()  # its first unit is the units list's first root, as Hierarchy.root (a province's
+    return tree.codes[tree.root]  # Hierarchy is not built for it: 1 s at 100,000 units)
 
 
 def figures(ws, year: int, unit: str | None = None, prefer: str = "computed"):
@@ -78,7 +80,7 @@ def figures(ws, year: int, unit: str | None = None, prefer: str = "computed"):
     code = _root_unit(ws, unit)
     result = ws.rollup(year, unit=code, compare=None, prefer=prefer)
     if all(result.value(code, m) is None for m in ws.catalog.metrics):
-        raise GwstatsError(f"{ws.hierarchy().name(code)} {year} 年度还没有任何数字（该年度的报表尚未导入？），没有可以报送的内容")
+        raise GwstatsError(f"{result.tree.names[result.tree.index[code]]} {year} 年度还没有任何数字（该年度的报表尚未导入？），没有可以报送的内容")
     return code, result
 
 
@@ -88,9 +90,8 @@ def return_workbook(ws, year: int, unit: str | None = None, prefer: str = "compu
     from gwstats.forms.crosstab import cell_of, crosstab_tables, in_crosstab
 
     code, result = figures(ws, year, unit, prefer)
-    h = ws.hierarchy()
     settings = export_settings(ws)
-    name = settings.get("unit_name") or h.name(code)
+    name = settings.get("unit_name") or result.tree.names[result.tree.index[code]]
     wb = build_workbook(ws.catalog, year=year, unit_name=name, unit_code=settings.get("unit_code", ""),
                         parent_name=settings.get("parent", ""), organisation=organisation(ws), scope="汇总")
     sheet = wb[SHEET_NAME]
@@ -107,9 +108,9 @@ def return_workbook(ws, year: int, unit: str | None = None, prefer: str = "compu
     info.coverage = f"{rep}/{exp}"
     tables = crosstab_tables(ws.catalog, year)
     info.crosstabs = list(tables)
-    from gwstats.analysis.marks import MARK, ErrorMarks
+    from gwstats.analysis.marks import MARK
 
-    marks = ErrorMarks.of(ws, year, unit=code)  # figures an open error touches (--allow-errors): ※
+    marks = error_marks(ws, year, code)  # figures an open error touches (--allow-errors): ※
     for m in ws.catalog.metrics.values():
         if not m.applies_in(year):
             continue  # not on this year's form
@@ -138,6 +139,14 @@ def return_workbook(ws, year: int, unit: str | None = None, prefer: str = "compu
             info.marked.append(m.name)
     _finish(ws, wb, sheet, info, settings, result, code, year, report_date)
     return wb, info
+
+
+def error_marks(ws, year: int, unit: str | None = None):
+    """ErrorMarks.of on the workspace's kept tree and errors-only check (a province's tree is read
+    from the store once per command, not again for the marks)."""
+    from gwstats.analysis.marks import ErrorMarks
+
+    return ErrorMarks(ws.check(year, unit=unit, errors_only=True).findings, ws.catalog, ws.tree(), year)
 
 
 def mark_cell(cell, note_cell, marks, metric: str, mark: str, *, integer: bool = False):
@@ -213,9 +222,7 @@ def iter_long_records(ws, year: int, unit: str | None = None, prefer: str = "com
     code, result = figures(ws, year, unit, prefer)
     tree = result.tree
     sub = tree.subtree(tree.index[code])
-    cat = ws.catalog
-    items = [(c, cat.metrics[c], cat.metrics[c].kind) for c in cat.metrics]
-    items += [(c, cat.indicators[c], "rate") for c in cat.indicators]
+    items = _long_items(ws.catalog)
     columns = [result.column(c)[sub] for c, _, _ in items]
     for k, i in enumerate(range(sub.start, sub.stop)):
         u, name = tree.codes[i], tree.names[i]
@@ -250,31 +257,97 @@ def csv_long_text(records: list[dict]) -> str:
 
 def marked_long_rows(ws, year: int, unit: str | None = None, prefer: str = "computed") -> list[tuple[str, str]]:
     """(单位名称, 指标名称) of the long table's rows an open error touches (``--allow-errors``). The long
-    table keeps its columns (it is read back by other tools), so the console names these rows instead."""
-    from gwstats.analysis.marks import ErrorMarks
-
-    marks = ErrorMarks.of(ws, year, unit=ws.resolve_unit(unit) if unit else None)
+    table keeps its columns (it is read back by other tools), so the console names these rows instead.
+    Only the units an error can reach are looked at: those it names and the units above them."""
+    code, result = figures(ws, year, unit, prefer)
+    tree = result.tree
+    marks = error_marks(ws, year, ws.resolve_unit(unit) if unit else None)
     if not marks:
         return []
-    return [(rec["单位名称"], rec["指标名称"]) for rec in iter_long_records(ws, year, unit, prefer)
-            if marks.affected(rec["单位编码"], rec["指标编码"])]
+    sub = tree.subtree(tree.index[code])
+    named = {tree.index.get(f.extra.get("unit")) for f in marks.errors} - {None}
+    reach = sorted(k for k in named.union(*(tree.ancestors(i) for i in named)) if sub.start <= k < sub.stop)
+    items = _long_items(ws.catalog)
+    return [(tree.names[k], item.name) for k in reach for c, item, _kind in items
+            if marks.affected(tree.codes[k], c) and result.value(tree.codes[k], c) is not None]
+
+
+def _long_items(cat) -> list[tuple[str, object, str]]:
+    """(code, metric or indicator, kind) of the long table's metrics, in its order."""
+    items = [(c, cat.metrics[c], cat.metrics[c].kind) for c in cat.metrics]
+    return items + [(c, cat.indicators[c], "rate") for c in cat.indicators]
+
+
+def _long_rows(ws, year: int, unit: str | None, prefer: str):
+    """The long table's rows as CSV text cells, a unit's rows at a time: iter_long_records's rows as
+    _csv_text writes them, with the unit's and the metric's cells made once, and a metric's figures
+    read from the rollup's micro totals (a province: 3.7 million figures, never all held as Decimals)."""
+    code, result = figures(ws, year, unit, prefer)
+    tree = result.tree
+    sub = tree.subtree(tree.index[code])
+    items = _long_items(ws.catalog)
+    heads = [(_csv_text(c), _csv_text(item.name), _csv_text(item.unit)) for c, item, _kind in items]
+    metric_col = {c: j for j, c in enumerate(ws.catalog.metrics)}  # the rollup frame's columns
+    rates = {c: result.column(c)[sub] for c, _item, kind in items if kind == "rate"}
+    total, count = result.fx.total, result.fx.count
+    year_text = _csv_text(year)
+    for start in range(sub.start, sub.stop, _LONG_CHUNK):  # a slice of units: few Python numbers at once
+        stop = min(start + _LONG_CHUNK, sub.stop)
+        columns = [(True, rates[c][start - sub.start:stop - sub.start], None) if kind == "rate" else
+                   (False, total[start:stop, metric_col[c]].tolist(), count[start:stop, metric_col[c]].tolist())
+                   for c, _item, kind in items]
+        for k, i in enumerate(range(start, stop)):
+            u, name = _csv_text(tree.codes[i]), _csv_text(tree.names[i])
+            scope = "汇总" if int(tree.size[i]) > 1 else "本级"
+            rows = []
+            for (c, iname, measure), (is_rate, values, counts) in zip(heads, columns):
+                if is_rate:
+                    value = values[k]
+                    if value is None:
+                        continue
+                    text = decimal_text(Decimal(repr(round(value, 4))))
+                else:
+                    if not counts[k]:
+                        continue
+                    micro = values[k]
+                    text = str(micro // MICRO) if micro % MICRO == 0 else decimal_text(from_micro(micro))
+                rows.append((u, name, year_text, c, iname, text, measure, scope))
+            yield rows
+
+
+_LONG_CHUNK = 4096
 
 
 def write_csv_long(ws, year: int, output, unit: str | None = None, prefer: str = "computed") -> tuple[Path, int]:
-    """The long table written row by row (UTF-8 with BOM, CRLF), to a temporary name renamed when whole."""
+    """The long table written a unit at a time (UTF-8 with BOM, CRLF), to a temporary name renamed
+    when whole; the same bytes as writing :func:`iter_long_records` row by row."""
     output = Path(output)
     count = [0]
 
     def write(path: Path):
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.writer(fh, lineterminator="\r\n")
-            w.writerow(LONG_COLUMNS)
-            for rec in iter_long_records(ws, year, unit, prefer):
-                w.writerow([_csv_text(rec[c]) for c in LONG_COLUMNS])
-                count[0] += 1
+            count[0] = stream_csv_long(ws, year, fh, unit, prefer)
 
     write_whole(output, write)
     return output, count[0]
+
+
+def stream_csv_long(ws, year: int, fh, unit: str | None = None, prefer: str = "computed") -> int:
+    """The long table's CSV text (:func:`csv_long_text` of :func:`long_records`) written to the text
+    stream ``fh`` a megabyte at a time; returns the rows written."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(LONG_COLUMNS)
+    count = 0
+    for rows in _long_rows(ws, year, unit, prefer):
+        w.writerows(rows)
+        count += len(rows)
+        if buf.tell() > 1 << 20:
+            fh.write(buf.getvalue())
+            buf.seek(0)
+            buf.truncate()
+    fh.write(buf.getvalue())
+    return count
 
 
 # ---- the organisation's name on every published page -------------------------------------------

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from gwstats.core.errors import UsageError
-from gwstats.forms.export import organisation
+from gwstats.forms.export import error_marks, organisation
 from gwstats.render import style as S
 from gwstats.render import reading as R
 from gwstats.render import wording as W
@@ -24,11 +24,29 @@ def _records_index(result) -> dict[tuple[str, str], dict]:
     return {(r["unit"], r["metric"]): r for r in result.records()}
 
 
+class _Units:
+    """Names and levels of units from the rollup's tree (a province's Hierarchy is not built for them)."""
+
+    def __init__(self, tree):
+        self.tree = tree
+        self.root = tree.codes[0] if tree.n else None  # the first root of the units list
+
+    def __contains__(self, code) -> bool:
+        return code in self.tree.index
+
+    def name(self, code: str) -> str:
+        i = self.tree.index.get(code)
+        return code if i is None else self.tree.names[i]
+
+    def level(self, code: str) -> int:
+        return int(self.tree.level[self.tree.index[code]])
+
+
 def _scope(ws, result) -> str:
     """各县(市)局: from gwstats.toml [charts] level_names = {"2" = "各县(市)局"} when set, else from the names."""
-    h = ws.hierarchy()
+    h = _Units(result.tree)
     names = [h.name(u) for u in result.units]
-    levels = {h.units[u].level for u in result.units if u in h.units}
+    levels = {h.level(u) for u in result.units if u in h}
     configured = (ws.config.raw.get("charts", {}).get("level_names") or {})
     word = configured.get(str(next(iter(levels)))) if len(levels) == 1 and isinstance(configured, dict) else None
     word = word or W.level_word(names)
@@ -110,9 +128,9 @@ def chart_data(ws, result, metric: str | list[str], kind: str = "bar", *, target
     if kind not in ("bar", "compare", "rate", "share"):
         raise UsageError(f"“{kind}”图不按单位画；趋势图请用 --kind trend")
     idx = _records_index(result)
-    h = ws.hierarchy()
+    h = _Units(result.tree)
     units = result.listed_keys  # the listed units and the remainder row (本级): the bars add up to 合计
-    labels = [W.short_unit(h.name(u)) if u in h.units else _extra_label(result) for u in units]
+    labels = [W.short_unit(h.name(u)) if u in h else _extra_label(result) for u in units]
     pinned = 0 if result.extra is None else 1
     root = result.root
     root_name = h.name(root)
@@ -209,13 +227,13 @@ def trend_data(ws, year: int, metric: str, *, unit: str | None = None, target: f
     name, measure, vkind = _subject(ws, metric)
     years = [y for y in ws.store.years() if y <= year] or [year]
     labels, values, coverage = [], [], None
-    h = ws.hierarchy()
+    h = None
     root = unit
     marks: list[str] = []
     covers: set = set()
     for y in years:
         res = ws.rollup(y, unit=unit, metrics=[metric], compare=None)
-        root = res.root
+        root, h = res.root, _Units(res.tree)
         rec = _records_index(res).get((res.root, metric)) or {}
         rep, exp = rec.get("reported"), rec.get("expected")
         # a year with incomplete reporting is marked on its label: its point is not a like-for-like total
@@ -281,9 +299,7 @@ def build_chart(ws, year: int, metric: str | list[str], *, kind: str = "bar", by
         raise UsageError(f"--kind 应为 {' / '.join(KINDS)} 之一，实际为“{kind}”")
     unit_code = ws.resolve_unit(unit) if unit else None
     if marks is None:
-        from gwstats.analysis.marks import ErrorMarks
-
-        marks = ErrorMarks.of(ws, year, unit=unit_code)
+        marks = error_marks(ws, year, unit_code)
     if by == "year" or kind == "trend":
         return trend_data(ws, year, metrics[0], unit=unit_code, target=target, error_marks=marks)
     if kind != "share" and len(metrics) > 1:
@@ -366,6 +382,17 @@ def group_chart(cat, res, idx: dict, group: str) -> tuple[str, str] | None:
     return ("bar", metric.code) if metric is not None else None
 
 
+class _Figures:
+    """``{(unit, metric): {"value": …}}`` as group_chart reads a records index, each figure looked up
+    when asked (a province's meeting set asked for every record of every row and metric)."""
+
+    def __init__(self, res):
+        self.res = res
+
+    def get(self, key):
+        return {"value": self.res.value(*key)}
+
+
 def fitted_chart_set(ws, year: int) -> list[str]:
     """A meeting set the workspace's catalog and data can carry: per group its indicator with a
     target or its coverage rate (rate), else its first metric most units gave (compare when the year
@@ -377,7 +404,7 @@ def fitted_chart_set(ws, year: int) -> list[str]:
         res = ws.rollup(year, compare="auto")
     except Exception:  # no data yet: the set stays empty and charts says so
         return []
-    idx = _records_index(res)
+    idx = _Figures(res)  # whether a figure is there: not a full record of every row and metric
     root = res.root
 
     def has(code: str) -> bool:
@@ -388,7 +415,7 @@ def fitted_chart_set(ws, year: int) -> list[str]:
         chosen = group_chart(cat, res, idx, g)
         if chosen is not None:
             kind, code = chosen
-            if kind == "bar" and (idx.get((root, code)) or {}).get("prev_value") is not None:
+            if kind == "bar" and res.record(root, code)["prev_value"] is not None:
                 kind = "compare"
             out.append(f"{kind}:{code}")
     for total, parts in total_parts(cat).items():
@@ -412,9 +439,7 @@ def make_standard_charts(ws, year: int, out_dir: str | Path, *, unit: str | None
     entries = list(ws.config.standard_charts) or fitted_chart_set(ws, year)
     style = style_of(ws)
     years = [y for y in ws.store.years() if y <= year]
-    from gwstats.analysis.marks import ErrorMarks
-
-    marks = ErrorMarks.of(ws, year, unit=ws.resolve_unit(unit) if unit else None)  # one check for the set
+    marks = error_marks(ws, year, ws.resolve_unit(unit) if unit else None)  # one check for the set
     for i, entry in enumerate(entries, 1):
         if progress:
             progress(i, len(entries), "正在生成图表")

@@ -61,6 +61,15 @@ def fit_line(text: str, size_pt: float, width_pt: float, max_lines: int = 3) -> 
 
 
 
+def laid_out(fig: Figure):
+    """The renderer of the figure laid out as it stands: a draw without rendering, unless nothing
+    changed since the last one (matplotlib marks a changed figure stale)."""
+    if fig.stale:
+        fig.draw_without_rendering()
+    return fig.canvas.get_renderer()
+
+
+
 def texts_overlap(texts, renderer, pad: float = 1.0) -> list[tuple]:
     boxes = []
     for t in texts:

@@ -22,7 +22,7 @@ from matplotlib.patches import Patch
 from gwstats.core.errors import GwstatsError, UsageError
 from gwstats.render import style as S
 from gwstats.render import wording as W
-from gwstats.render.chart_layout import texts_overlap, fit_line, wrap_label
+from gwstats.render.chart_layout import laid_out, texts_overlap, fit_line, wrap_label
 from gwstats.render.fonts import setup_fonts
 from gwstats.core.output import write_whole
 
@@ -142,18 +142,18 @@ def _legend(fig: Figure, ax, handles, horizontal: bool = False, loc: str | None 
     if not handles:
         return
     first = loc or ("lower right" if horizontal else "upper right")
+    renderer = laid_out(fig)  # a legend inside the axes moves nothing else: one layout for every corner
     for where in (first, *[c for c in LEGEND_CORNERS if c != first]):
         leg = ax.legend(handles=handles, loc=where, ncols=len(handles), frameon=True, facecolor="white",
                         edgecolor="white", framealpha=1.0)
-        if not _legend_hits(fig, ax, leg):
+        if not _legend_hits(ax, leg, renderer):
             return
+    fig.draw_without_rendering()  # laid out as every corner was tried (the legend beside moves the plot)
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), ncols=1, frameon=False,
               borderaxespad=0.0)  # beside the plot, clear of the subtitle above it
 
 
-def _legend_hits(fig: Figure, ax, leg) -> bool:
-    fig.draw_without_rendering()
-    renderer = fig.canvas.get_renderer()
+def _legend_hits(ax, leg, renderer) -> bool:
     box = leg.get_window_extent(renderer)
     hit = any(box.overlaps(t.get_window_extent(renderer)) for t in ax.texts if t.get_visible())
     hit = hit or any(box.overlaps(p.get_window_extent(renderer)) for p in ax.patches if p.get_width() and p.get_height())
@@ -185,8 +185,7 @@ def _fit_category_labels(fig: Figure, ax, horizontal: bool, style: S.Style):
     """Rotate vertical-bar tick labels when wrapped names still collide."""
     if horizontal:
         return
-    fig.draw_without_rendering()
-    renderer = fig.canvas.get_renderer()
+    renderer = laid_out(fig)
     if texts_overlap(list(ax.get_xticklabels()), renderer, pad=0.0):
         for t in ax.get_xticklabels():
             t.set_text(t.get_text().replace("\n", ""))
@@ -354,8 +353,7 @@ def draw_compare(data: ChartData, style: S.Style | None = None) -> Figure:
 
 def _thin_value_labels(fig: Figure, ax):
     """When two value labels of a pair collide, keep this year's and the change, hide last year's."""
-    fig.draw_without_rendering()
-    renderer = fig.canvas.get_renderer()
+    renderer = laid_out(fig)
     muted = [t for t in ax.texts if t.get_color() == S.MUTED]
     if texts_overlap(list(ax.texts), renderer, pad=0.0):
         for t in muted:

@@ -117,7 +117,11 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
     """The report a superior receives: 一、总体情况, a section per group with data (its heading a
     summary sentence), 主要亮点, 存在问题, the closing note. No data checks (those are the office's:
     :func:`build_check_list`), no software or file words."""
-    f = _gather(ws, year, unit, level)
+    return _report_content(_gather(ws, year, unit, level), charts, today)
+
+
+def _report_content(f: _Facts, charts: bool, today: dt.date | None) -> ReportContent:
+    ws, year = f.ws, f.year
     org, org_from_units = S.organisation_named(ws)
     content = ReportContent(W.report_title(org, year), org, _chinese_date(today or dt.date.today()))
     add = content.blocks.append
@@ -157,7 +161,11 @@ def build_report(ws, year: int, *, unit: str | None = None, level: int | None = 
 def build_check_list(ws, year: int, *, unit: str | None = None, level: int | None = None,
                      today: dt.date | None = None) -> ReportContent:
     """The office's own document: who reported, and every data-check finding (``report --checks``)."""
-    f = _gather(ws, year, unit, level)
+    return _check_list_content(_gather(ws, year, unit, level), today)
+
+
+def _check_list_content(f: _Facts, today: dt.date | None) -> ReportContent:
+    ws, year = f.ws, f.year
     org, _ = S.organisation_named(ws)
     content = ReportContent(f"{org}{year}年度统计数据核查清单", org, _chinese_date(today or dt.date.today()))
     for b in _status_appendix(f) + _check_appendix(f):
@@ -448,7 +456,8 @@ def make_report(ws, year: int, output: str | Path, *, fmt: str | None = None, un
     steps = 3 if check_path is not None else 2
     step = progress or (lambda i, n, words: None)
     step(1, steps, "正在汇总分析数据、作图")
-    content = build_report(ws, year, unit=unit, level=level, charts=charts, today=signed)
+    facts = _gather(ws, year, unit, level)  # one rollup's records, status and check for both documents
+    content = _report_content(facts, charts, signed)
     step(2, steps, "正在排版报告")
     if fmt == "docx":
         written = render_docx(content, path, Path(template) if template else None)
@@ -457,7 +466,7 @@ def make_report(ws, year: int, output: str | Path, *, fmt: str | None = None, un
     if check_path is not None:  # after the report: the office's list, never in place of it
         step(3, steps, "正在生成数据核查清单")
         check_path, check_fmt = _output(check_path, None)
-        listed = build_check_list(ws, year, unit=unit, level=level, today=signed)
+        listed = _check_list_content(facts, signed)
         check_path.parent.mkdir(parents=True, exist_ok=True)
         RENDER[check_fmt](listed, check_path)
     return written

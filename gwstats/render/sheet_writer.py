@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from copy import copy
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 
 from openpyxl import Workbook
@@ -52,6 +53,13 @@ def display_width(text) -> int:
     text = str(text)
     if text.isascii():  # figures, codes, dates: one column a character
         return len(text)
+    return _wide_width(text)
+
+
+@lru_cache(maxsize=4096)
+def _wide_width(text: str) -> int:
+    """Kept per text: a cell's width is measured when it is written and again for its row's height, and
+    a province's 同比 names the same 200 units left out in many cells (23 MB of sheet XML at 100k)."""
     return sum(map(_WIDTHS.__getitem__, text))
 
 

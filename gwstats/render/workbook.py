@@ -123,7 +123,8 @@ def _summary_sheet(wb, result: RollupResult, heading, subtitle, show_parts, mark
             blocks.append((f"{_level_name(lv)}（已计入所属上级单位；本块各行只含这一级）", codes))
     with_parent = len(blocks) > 1
 
-    sample = result.records_for([result.root])
+    kept = _records_by_unit(result)
+    sample = _records_of(result, kept, result.root)
     heads = ["单位"] + (["所属单位"] if with_parent else []) + ["已报"]
     lead = len(heads)
     for rec in sample:
@@ -132,7 +133,7 @@ def _summary_sheet(wb, result: RollupResult, heading, subtitle, show_parts, mark
             heads += [f"{rec['metric_name']}·分子", f"{rec['metric_name']}·分母"]
 
     def line(key: str, name: str, parent: str) -> tuple[list, list]:
-        recs = result.records_for([key])
+        recs = _records_of(result, kept, key)
         # 已报 of a row: its units that reported / should; blank on the 本级 / 其他 remainder row,
         # which is no unit of the list (as in the console and report tables)
         cov = recs[0]["coverage"] if recs and (recs[0]["expected"] or recs[0]["row"] == "单位") else ""
@@ -174,8 +175,22 @@ def _summary_sheet(wb, result: RollupResult, heading, subtitle, show_parts, mark
     first_lines = [ln for _, ln in body[1:1 + len(blocks[0][1])]] if blocks else []
     if _shown_amounts_differ(total, first_lines):
         sw.note(ROUNDING_NOTE + "（金额显示两位小数，合计按精确数相加）。")
-    _mark_note(sw, marks, result, result.records_for([result.root]))
+    _mark_note(sw, marks, result, sample)
     sw.finish()
+
+
+def _records_by_unit(result: RollupResult) -> dict[str, list[dict]]:
+    """The result's records (built once per result) by row unit: the rows of the first block and 合计."""
+    out: dict[str, list[dict]] = {}
+    for rec in result.records():
+        out.setdefault(rec["unit"], []).append(rec)
+    return out
+
+
+def _records_of(result: RollupResult, kept: dict, key: str) -> list[dict]:
+    """A row's records: from ``kept`` when the result lists the row, else built (a deeper level's unit)."""
+    recs = kept.get(key)
+    return [dict(r) for r in recs] if recs is not None else result.records_for([key])
 
 
 def _shown_amounts_differ(total: tuple[list, list], lines: list[tuple[list, list]]) -> bool:
@@ -263,7 +278,7 @@ def _yoy_sheet(wb, result: RollupResult, heading, subtitle, marks=None):
     sw.note(f"增减按可比口径计算：只比较{py}年和{cy}年都填报了该项的单位，"
             f"{cy}年{'（可比口径）' if new_units else ''} − {py}年（可比口径）= 增减；“{py}年（全部）”为该年全部单位的合计，"
             "只在与可比口径不同时列出。")
-    _mark_note(sw, marks, result, result.records_for([result.root]))
+    _mark_note(sw, marks, result, [r for r in result.records() if r["unit"] == result.root])
     sw.finish()
 
 
