@@ -453,8 +453,7 @@ def make_report(ws, year: int, output: str | Path, *, fmt: str | None = None, un
         open_template(Path(template))  # refuse a missing or damaged template before any work
     check_path = checks_path(path, checks)
     path.parent.mkdir(parents=True, exist_ok=True)
-    steps = 3 if check_path is not None else 2
-    step = progress or (lambda i, n, words: None)
+    step, steps = progress or (lambda i, n, words: None), (3 if check_path is not None else 2)
     step(1, steps, "正在汇总分析数据、作图")
     facts = _gather(ws, year, unit, level)  # one rollup's records, status and check for both documents
     content = _report_content(facts, charts, signed)
