@@ -29,6 +29,9 @@ class Value:
     cell: str
     raw: str
     note: str | None = None
+    # a form export's plain cell: (micro, JSON of its stored entry up to the cell), made once per column
+    # and cell text (core/values.py stored_head) and read by the store's encode_cells; not compared
+    head: tuple | None = field(default=None, compare=False, repr=False)
 
     def __reduce__(self):
         # sent back by the import pool's workers: the Decimal as its exact text, about twice as fast

@@ -18,8 +18,8 @@ from pathlib import Path
 from gwstats.model.hierarchy import Hierarchy, Unit
 from gwstats.store.queries import AnalysisQueries
 from gwstats.store.schema import (  # noqa: F401  (the store's value encoding, read through this module too)
-    MICRO, PACKED_RECORD, PACKED_SIZE, SCHEMA, SCHEMA_VERSION, SCOPES, SubmissionRecord, ValueRecord, from_micro,
-    pack_values, packed_dtype, to_micro, unpack_values)
+    MICRO, PACKED_RECORD, PACKED_SIZE, SCHEMA, SCHEMA_VERSION, SCOPES, VALUES_VIEW, SubmissionRecord, ValueRecord,
+    encode_cells, from_micro, pack_values, packed_dtype, to_micro, unpack_values)
 
 BUSY_SECONDS = 60.0  # how long a writer waits for another one to finish its transaction
 # the backend's own errors (a damaged or unusable store while a command runs): callers catch these,
@@ -128,6 +128,8 @@ class Store(AnalysisQueries):
             self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         if not self._has_packed_column():
             self._migrate_packed()
+        if self._values_kind() != "view":
+            self._migrate_cells()
         if not any(r[1] == "merged_into" for r in self.conn.execute("PRAGMA table_info(units)")):
             with self.transaction() as c:
                 if not any(r[1] == "merged_into" for r in c.execute("PRAGMA table_info(units)")):
@@ -160,6 +162,25 @@ class Store(AnalysisQueries):
             self.backfill_packed(c)
             c.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
+    def _values_kind(self) -> str | None:
+        row = self.conn.execute("SELECT type FROM sqlite_master WHERE name = 'submission_values'").fetchone()
+        return row[0] if row else None
+
+    def _migrate_cells(self):
+        """Schema 2 → 3: a submission's value rows (a table row per value) become one row of
+        ``submission_cells``, in the order they were written; ``submission_values`` is then the view
+        that reads them as rows. One transaction, in SQLite (a province's 5.8 million rows: once)."""
+        with self.transaction() as c:
+            if self._values_kind() == "table":  # not converted by another process meanwhile
+                c.execute(
+                    "INSERT INTO submission_cells (submission_id, cells, approx)"
+                    " SELECT submission_id, json_group_object(metric, json_array(value, micro, state, approx, sheet, raw, cell)),"
+                    " max(approx != 0) FROM (SELECT * FROM submission_values ORDER BY submission_id, rowid) GROUP BY submission_id")
+                c.execute("DROP TABLE submission_values")
+            if self._values_kind() is None:
+                c.execute(VALUES_VIEW)
+            c.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
     def backfill_packed(self, conn) -> int:
         """Write ``packed`` for every submission where it is NULL, from its value rows. Returns the count."""
         todo = [r[0] for r in conn.execute("SELECT id FROM submissions WHERE packed IS NULL ORDER BY id")]
@@ -172,7 +193,7 @@ class Store(AnalysisQueries):
             pairs: dict[int, list] = {sid: [] for sid in chunk}
             rows = conn.execute(
                 "SELECT submission_id, metric, micro FROM submission_values"
-                " WHERE submission_id BETWEEN ? AND ? AND micro IS NOT NULL ORDER BY rowid",
+                f" WHERE submission_id BETWEEN ? AND ? AND micro IS NOT NULL ORDER BY submission_id, {self._order_column(conn)}",
                 (chunk[0], chunk[-1]),
             ).fetchall()
             for sid, metric, micro in rows:
@@ -180,6 +201,13 @@ class Store(AnalysisQueries):
                     pairs[sid].append((ids[metric], micro))
             conn.executemany("UPDATE submissions SET packed = ? WHERE id = ?", [(pack_values(p), sid) for sid, p in pairs.items()])
         return len(todo)
+
+    @staticmethod
+    def _order_column(conn) -> str:
+        """How a submission's value rows are ordered as written: the view's ``ord`` (schema 3), the
+        table's rowid while a store of schema 1 is migrated."""
+        kind = conn.execute("SELECT type FROM sqlite_master WHERE name = 'submission_values'").fetchone()
+        return "rowid" if kind and kind[0] == "table" else "ord"
 
     def metric_ids(self, conn, codes) -> dict[str, int]:
         """The numeric id of each metric code in ``metric_ids``, adding new codes. Call inside a transaction."""
@@ -331,7 +359,7 @@ class Store(AnalysisQueries):
             None if in_force is None else (in_force,))
         # rows and blob are made from the same micro values, so they cannot disagree
         values = sub.values
-        micros = [None if v.value is None else to_micro(v.value) for v in values]
+        micros = [h[0] if (h := v.head) is not None else None if v.value is None else to_micro(v.value) for v in values]
         numeric = [(v.metric, m) for v, m in zip(values, micros) if m is not None]
         ids = self.metric_ids(conn, [m for m, _ in numeric])
         packed = pack_values([(ids[m], micro) for m, micro in numeric])
@@ -342,11 +370,9 @@ class Store(AnalysisQueries):
              sub.fill_date, packed, arrived_at),
         )
         sid = cur.lastrowid
-        conn.executemany(
-            "INSERT INTO submission_values (submission_id, metric, value, micro, state, approx, sheet, cell, raw) VALUES (?,?,?,?,?,?,?,?,?)",
-            [(sid, v.metric, None if m is None else str(v.value), m, v.state, int(v.approx), v.sheet, v.cell, v.raw)
-             for v, m in zip(values, micros)],
-        )
+        if values:
+            cells, approx = encode_cells(values, micros)
+            conn.execute("INSERT INTO submission_cells (submission_id, cells, approx) VALUES (?,?,?)", (sid, cells, approx))
         if sub.notes:
             conn.executemany(
                 "INSERT INTO submission_notes (submission_id, severity, code, message, sheet, cell) VALUES (?,?,?,?,?,?)",
@@ -448,7 +474,7 @@ class Store(AnalysisQueries):
         values = [ValueRecord(m, None if v is None else Decimal(v), st, bool(ap), sh, cell, raw)
                   for m, v, st, ap, sh, cell, raw in conn.execute(
                       "SELECT metric, value, state, approx, sheet, cell, raw FROM submission_values WHERE submission_id = ?"
-                      " ORDER BY rowid", (sid,))]
+                      " ORDER BY ord", (sid,))]
         sub = SubmissionRecord(unit, year, scope, values, source, sheet, filled_by, phone, fill_date,
                                notes=[(note[0], note[1], note[2], None, None)])
         return self.add_submission(conn, file_id, sub, received_at=received_at, imported_by=imported_by)

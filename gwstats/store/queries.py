@@ -85,10 +85,11 @@ class AnalysisQueries:
 
     def approx_in_force(self, year: int) -> list[tuple[str, str, str]]:
         """(unit, scope, metric) of the year's in-force numeric values written approximately (800多).
-        Rare: one small query through the partial index on ``submission_values.approx``."""
-        return self.conn.execute(
-            "SELECT s.unit, s.scope, v.metric FROM submission_values v JOIN submissions s ON s.id = v.submission_id"
-            " WHERE v.approx = 1 AND v.micro IS NOT NULL AND s.year = ? AND s.superseded_by IS NULL", (year,)
+        Rare: one small query through the partial index on ``submission_cells.approx``."""
+        return self.conn.execute(  # the submissions marked as holding one first (partial index), then their cells
+            "SELECT s.unit, s.scope, v.metric FROM submission_cells c CROSS JOIN submissions s ON s.id = c.submission_id"
+            " JOIN submission_values v ON v.submission_id = c.submission_id"
+            " WHERE c.approx = 1 AND v.approx = 1 AND v.micro IS NOT NULL AND s.year = ? AND s.superseded_by IS NULL", (year,)
         ).fetchall()
 
     def units_with_note(self, year: int, note: str, scope: str) -> list[str]:
@@ -133,7 +134,7 @@ class AnalysisQueries:
                      " JOIN files f ON f.id = s.file_id WHERE s.year = ? AND s.superseded_by IS NULL")
             picked = self.conn.execute(
                 "SELECT s.unit, s.scope, s.source, v.metric, v.value, v.state, f.name, v.sheet, v.cell, v.raw, s.received_at"
-                + where + " ORDER BY s.id, v.rowid LIMIT ?",
+                + where + " ORDER BY s.id, v.ord LIMIT ?",
                 (year, limit),
             ).fetchall()
             total = len(picked)
