@@ -357,12 +357,13 @@ class Store(AnalysisQueries):
             raise ValueError(f"scope must be one of {SCOPES}")
         old = self.in_force(conn, sub.unit, sub.year, sub.scope, sub.source == "total_row") if in_force is ... else (
             None if in_force is None else (in_force,))
-        # rows and blob are made from the same micro values, so they cannot disagree
+        # the cells and the blob are made from the same micro values, so they cannot disagree
         values = sub.values
-        micros = [h[0] if (h := v.head) is not None else None if v.value is None else to_micro(v.value) for v in values]
-        numeric = [(v.metric, m) for v, m in zip(values, micros) if m is not None]
-        ids = self.metric_ids(conn, [m for m, _ in numeric])
-        packed = pack_values([(ids[m], micro) for m, micro in numeric])
+        cells, approx, numeric = encode_cells(values)
+        known = self._metric_ids
+        if any(m not in known for m, _ in numeric):
+            self.metric_ids(conn, [m for m, _ in numeric])
+        packed = pack_values([(known[m], micro) for m, micro in numeric])
         cur = conn.execute(
             "INSERT INTO submissions (file_id, unit, year, scope, source, sheet, received_at, imported_by, filled_by, phone,"
             " fill_date, packed, arrived_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -371,7 +372,6 @@ class Store(AnalysisQueries):
         )
         sid = cur.lastrowid
         if values:
-            cells, approx = encode_cells(values, micros)
             conn.execute("INSERT INTO submission_cells (submission_id, cells, approx) VALUES (?,?,?)", (sid, cells, approx))
         if sub.notes:
             conn.executemany(

@@ -161,7 +161,8 @@ class AnalysisQueries:
         return self.conn.execute(
             "SELECT s.id, s.unit, s.scope, v.metric, v.value, v.raw, v.sheet, v.cell, f.name"
             " FROM submissions s JOIN submission_values v ON v.submission_id = s.id JOIN files f ON f.id = s.file_id"
-            f" WHERE s.year = ? AND s.superseded_by IS NULL AND v.value IS NOT NULL AND v.metric IN ({_marks(len(indicators))})",
+            # the metric first: each value's other fields are read from its JSON only when it is one of them
+            f" WHERE s.year = ? AND s.superseded_by IS NULL AND v.metric IN ({_marks(len(indicators))}) AND v.value IS NOT NULL",
             (year, *indicators),
         ).fetchall()
 

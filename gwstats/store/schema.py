@@ -146,18 +146,19 @@ def _text(x) -> str:
     return "null" if x is None else _quoted(x)
 
 
-def encode_cells(values, micros) -> tuple[str, int]:
-    """``submission_cells.cells`` of a submission's values (ValueRecords or the parser's Values, with
-    their micro or None), in their order: {metric: [value, micro, state, approx, sheet, raw, cell]};
-    and 1 when any is a 约数. A value whose ``head`` the parser made (core/values.py stored_head, a
-    form export's plain cell) is its head and cell. A metric twice in one submission is refused, as
-    schema 2's primary key (submission_id, metric) did."""
-    parts = []
+def encode_cells(values) -> tuple[str, int, list[tuple[str, int]]]:
+    """``submission_cells.cells`` of a submission's values (ValueRecords or the parser's Values), in
+    their order: {metric: [value, micro, state, approx, sheet, raw, cell]}; 1 when any is a 约数; and
+    (metric, micro) of the numeric ones, for ``packed``. A value whose ``head`` the parser made
+    (core/values.py stored_head: a form export's plain cell) is its head and cell. A metric twice in
+    one submission is refused, as schema 2's primary key (submission_id, metric) did."""
+    parts, numeric = [], []
     approx = 0
-    for v, m in zip(values, micros):
+    for v in values:
         head = v.head
         if head is not None:
             parts.append(f'{head[1]}"{v.cell}"]')
+            numeric.append((v.metric, head[0]))
             continue
         head = _HEADS.get(v.metric)
         if head is None:
@@ -170,15 +171,17 @@ def encode_cells(values, micros) -> tuple[str, int]:
                 _MIDS[key] = mid
         if v.approx:
             approx = 1
-        if m is None:
+        if v.value is None:
             parts.append(f"{head}null,null{mid}{_text(v.raw)},{_text(v.cell)}]")
         else:
+            m = to_micro(v.value)
+            numeric.append((v.metric, m))
             value = str(v.value)
             quoted = f'"{value}"'  # a decimal's text needs no escaping
             parts.append(f"{head}{quoted},{m}{mid}{quoted if v.raw == value else _text(v.raw)},{_text(v.cell)}]")
     if len(parts) > 1 and len({v.metric for v in values}) != len(parts):
         raise sqlite3.IntegrityError("UNIQUE constraint failed: submission_values.submission_id, submission_values.metric")
-    return "{" + ",".join(parts) + "}", approx
+    return "{" + ",".join(parts) + "}", approx, numeric
 
 
 def packed_dtype():
