@@ -11,7 +11,7 @@ from gwstats.model.hierarchy import Hierarchy
 from gwstats.core.text import squash, unit_in_brackets, unit_key
 from gwstats.core.values import LOOSE_NOTE, NumberError, cell_text, parse_value, stored_head
 from gwstats.read.reader import Sheet, cell_ref
-from gwstats.parse.parsed import Value
+from gwstats.parse.parsed import RowValue, Value
 
 _BRACKETS = re.compile(r"[(\[（【〔][^)\]）】〕]*[)\]）】〕]")
 _LEFTOVER = {"", "本级", "机关", "本部", "局机关", "关工委", "关工小组", "关心下一代工作委员会"}
@@ -183,9 +183,9 @@ class Context:
         for c, code, label, field_unit, letters, plain in columns:
             raw = row[c] if c < n else None
             if type(raw) is str and raw:
-                hit = plain.get(raw)
-                if hit is not None:
-                    out.append(Value(code, hit[0], "value", False, name, letters + number, raw, None, hit[1]))
+                proto = plain.get(raw)
+                if proto is not None:
+                    out.append(RowValue(proto, number))
                     continue
             elif n and (raw is None or raw == ""):
                 continue
@@ -198,7 +198,7 @@ class Context:
                     and v.note is None and v.value is not None and len(plain) < _PLAIN_MOST):
                 head = stored_head(code, v.value, name, raw)
                 if head is not None:
-                    plain[raw] = (v.value, head)
+                    plain[raw] = Value(code, v.value, "value", False, name, letters, raw, None, head)
         return out
 
     @staticmethod
