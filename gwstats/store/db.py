@@ -19,7 +19,7 @@ from gwstats.model.hierarchy import Hierarchy, Unit
 from gwstats.store.queries import AnalysisQueries
 from gwstats.store.schema import (  # noqa: F401  (the store's value encoding, read through this module too)
     MICRO, PACKED_RECORD, PACKED_SIZE, SCHEMA, SCHEMA_VERSION, SCOPES, VALUES_VIEW, SubmissionRecord, ValueRecord,
-    encode_cells, from_micro, pack_values, packed_dtype, to_micro, unpack_values)
+    encode_cells, from_micro, pack_numeric, pack_values, packed_dtype, to_micro, unpack_values)
 
 BUSY_SECONDS = 60.0  # how long a writer waits for another one to finish its transaction
 # the backend's own errors (a damaged or unusable store while a command runs): callers catch these,
@@ -360,10 +360,11 @@ class Store(AnalysisQueries):
         # the cells and the blob are made from the same micro values, so they cannot disagree
         values = sub.values
         cells, approx, numeric = encode_cells(values)
-        known = self._metric_ids
-        if any(m not in known for m, _ in numeric):
+        try:
+            packed = pack_numeric(numeric, self._metric_ids)
+        except KeyError:  # a metric without its id yet
             self.metric_ids(conn, [m for m, _ in numeric])
-        packed = pack_values([(known[m], micro) for m, micro in numeric])
+            packed = pack_numeric(numeric, self._metric_ids)
         cur = conn.execute(
             "INSERT INTO submissions (file_id, unit, year, scope, source, sheet, received_at, imported_by, filled_by, phone,"
             " fill_date, packed, arrived_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",

@@ -9,6 +9,8 @@ import struct
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from gwstats.parse.parsed import RowValue
+
 SCHEMA_VERSION = 3  # 3: a submission's values are one row of submission_cells (2: a row per value)
 
 
@@ -133,6 +135,11 @@ def pack_values(pairs) -> bytes:
     return struct.pack("<" + "Iq" * (len(flat) // 2), *flat)
 
 
+def pack_numeric(numeric: list[tuple[str, int]], ids: dict[str, int]) -> bytes:
+    """``packed`` of (metric code, micro) pairs, each code looked up in ``ids`` (KeyError: not there)."""
+    return struct.pack("<" + "Iq" * len(numeric), *[x for m, micro in numeric for x in (ids[m], micro)])
+
+
 def unpack_values(blob: bytes) -> list[tuple[int, int]]:
     return list(struct.iter_unpack(PACKED_RECORD, blob or b""))
 
@@ -152,9 +159,16 @@ def encode_cells(values) -> tuple[str, int, list[tuple[str, int]]]:
     (metric, micro) of the numeric ones, for ``packed``. A value whose ``head`` the parser made
     (core/values.py stored_head: a form export's plain cell) is its head and cell. A metric twice in
     one submission is refused, as schema 2's primary key (submission_id, metric) did."""
-    parts, numeric = [], []
+    parts, numeric, metrics = [], [], []
     approx = 0
     for v in values:
+        if type(v) is RowValue:  # a form export's plain cell: its column's head, then its cell
+            p = v.proto
+            metrics.append(p.metric)
+            parts.append(f'{p.head[1]}"{p.cell}{v.row}"]')
+            numeric.append((p.metric, p.head[0]))
+            continue
+        metrics.append(v.metric)
         head = v.head
         if head is not None:
             parts.append(f'{head[1]}"{v.cell}"]')
@@ -179,7 +193,7 @@ def encode_cells(values) -> tuple[str, int, list[tuple[str, int]]]:
             value = str(v.value)
             quoted = f'"{value}"'  # a decimal's text needs no escaping
             parts.append(f"{head}{quoted},{m}{mid}{quoted if v.raw == value else _text(v.raw)},{_text(v.cell)}]")
-    if len(parts) > 1 and len({v.metric for v in values}) != len(parts):
+    if len(parts) > 1 and len(set(metrics)) != len(parts):
         raise sqlite3.IntegrityError("UNIQUE constraint failed: submission_values.submission_id, submission_values.metric")
     return "{" + ",".join(parts) + "}", approx, numeric
 
