@@ -29,8 +29,9 @@ class Value:
     cell: str
     raw: str
     note: str | None = None
-    # a form export's plain cell: (micro, JSON of its stored entry up to the cell), made once per column
-    # and cell text (core/values.py stored_head) and read by the store's encode_cells; not compared
+    # the column's part of a form export's plain cells (a RowValue's proto): the JSON of its stored
+    # entry up to the row number and (metric, micro) (core/values.py stored_head), read by the store's
+    # encode_cells; not compared
     head: tuple | None = field(default=None, compare=False, repr=False)
 
     def __reduce__(self):

@@ -167,9 +167,8 @@ class Store(AnalysisQueries):
         return row[0] if row else None
 
     def _migrate_cells(self):
-        """Schema 2 → 3: a submission's value rows (a table row per value) become one row of
-        ``submission_cells``, in the order they were written; ``submission_values`` is then the view
-        that reads them as rows. One transaction, in SQLite (a province's 5.8 million rows: once)."""
+        """Schema 2 → 3: a submission's value rows become one row of ``submission_cells`` in the order
+        written, read as rows by the view ``submission_values``. One transaction, in SQLite."""
         with self.transaction() as c:
             if self._values_kind() == "table":  # not converted by another process meanwhile
                 c.execute(
@@ -188,12 +187,13 @@ class Store(AnalysisQueries):
             return 0
         codes = [r[0] for r in conn.execute("SELECT DISTINCT metric FROM submission_values WHERE micro IS NOT NULL")]
         ids = self.metric_ids(conn, codes)
+        order = "rowid" if self._values_kind() == "table" else "ord"  # as written: schema 1 is migrated as a table
         for k in range(0, len(todo), 10_000):  # in slices, to bound memory on a large store
             chunk = todo[k:k + 10_000]
             pairs: dict[int, list] = {sid: [] for sid in chunk}
             rows = conn.execute(
                 "SELECT submission_id, metric, micro FROM submission_values"
-                f" WHERE submission_id BETWEEN ? AND ? AND micro IS NOT NULL ORDER BY submission_id, {self._order_column(conn)}",
+                f" WHERE submission_id BETWEEN ? AND ? AND micro IS NOT NULL ORDER BY submission_id, {order}",
                 (chunk[0], chunk[-1]),
             ).fetchall()
             for sid, metric, micro in rows:
@@ -201,13 +201,6 @@ class Store(AnalysisQueries):
                     pairs[sid].append((ids[metric], micro))
             conn.executemany("UPDATE submissions SET packed = ? WHERE id = ?", [(pack_values(p), sid) for sid, p in pairs.items()])
         return len(todo)
-
-    @staticmethod
-    def _order_column(conn) -> str:
-        """How a submission's value rows are ordered as written: the view's ``ord`` (schema 3), the
-        table's rowid while a store of schema 1 is migrated."""
-        kind = conn.execute("SELECT type FROM sqlite_master WHERE name = 'submission_values'").fetchone()
-        return "rowid" if kind and kind[0] == "table" else "ord"
 
     def metric_ids(self, conn, codes) -> dict[str, int]:
         """The numeric id of each metric code in ``metric_ids``, adding new codes. Call inside a transaction."""
@@ -220,6 +213,16 @@ class Store(AnalysisQueries):
                 q = f"SELECT code, id FROM metric_ids WHERE code IN ({','.join('?' * len(part))})"
                 known.update(conn.execute(q, part).fetchall())
         return {c: known[c] for c in codes}
+
+    @contextmanager
+    def page_cache(self, kb: int):
+        """SQLite's page cache at ``kb`` KB while a long transaction writes (then as it was)."""
+        before = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute(f"PRAGMA cache_size = -{int(kb)}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {int(before)}")
 
     def checkpoint(self):
         """Fold the WAL into the store file (best effort: a reader holding it open only delays it)."""

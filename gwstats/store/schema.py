@@ -156,24 +156,18 @@ def _text(x) -> str:
 def encode_cells(values) -> tuple[str, int, list[tuple[str, int]]]:
     """``submission_cells.cells`` of a submission's values (ValueRecords or the parser's Values), in
     their order: {metric: [value, micro, state, approx, sheet, raw, cell]}; 1 when any is a 约数; and
-    (metric, micro) of the numeric ones, for ``packed``. A value whose ``head`` the parser made
-    (core/values.py stored_head: a form export's plain cell) is its head and cell. A metric twice in
-    one submission is refused, as schema 2's primary key (submission_id, metric) did."""
+    (metric, micro) of the numeric ones, for ``packed``. A form export's plain cell (a RowValue) is
+    written from its column's ``head`` (core/values.py stored_head). A metric twice in one submission
+    is refused, as schema 2's primary key (submission_id, metric) did."""
     parts, numeric, metrics = [], [], []
     approx = 0
     for v in values:
-        if type(v) is RowValue:  # a form export's plain cell: its column's head, then its cell
-            p = v.proto
-            metrics.append(p.metric)
-            parts.append(f'{p.head[1]}"{p.cell}{v.row}"]')
-            numeric.append((p.metric, p.head[0]))
+        if type(v) is RowValue:  # a form export's plain cell: its column's entry up to the row number
+            head = v.proto.head
+            parts.append(head[0] + v.row + '"]')
+            numeric.append(head[1])
             continue
         metrics.append(v.metric)
-        head = v.head
-        if head is not None:
-            parts.append(f'{head[1]}"{v.cell}"]')
-            numeric.append((v.metric, head[0]))
-            continue
         head = _HEADS.get(v.metric)
         if head is None:
             head = _HEADS[v.metric] = _quoted(v.metric) + ":["
@@ -193,7 +187,7 @@ def encode_cells(values) -> tuple[str, int, list[tuple[str, int]]]:
             value = str(v.value)
             quoted = f'"{value}"'  # a decimal's text needs no escaping
             parts.append(f"{head}{quoted},{m}{mid}{quoted if v.raw == value else _text(v.raw)},{_text(v.cell)}]")
-    if len(parts) > 1 and len(set(metrics)) != len(parts):
+    if len(parts) > 1 and len(set(metrics).union([m for m, _ in numeric])) != len(parts):
         raise sqlite3.IntegrityError("UNIQUE constraint failed: submission_values.submission_id, submission_values.metric")
     return "{" + ",".join(parts) + "}", approx, numeric
 
@@ -214,7 +208,6 @@ class ValueRecord:
     sheet: str | None = None
     cell: str | None = None
     raw: str | None = None
-    head: tuple | None = field(default=None, compare=False, repr=False)  # see encode_cells
 
 
 @dataclass
