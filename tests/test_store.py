@@ -259,3 +259,24 @@ def test_a_metric_twice_in_one_submission_is_refused(ws):
         with ws.store.transaction() as c:
             ws.store.add_submission(c, fid, SubmissionRecord("A1", 2018, "本级", twice), received_at="x", imported_by=None)
     assert ws.store.counts()["submissions"] == 0
+
+
+def test_value_rows_written_by_another_writer_are_read_the_same(ws):
+    """A bench or tool that inserts or deletes value rows itself (as it did in schema 2) goes through
+    the view's triggers into submission_cells."""
+    fid = add_file(ws, "甲.xlsx", "2019-01-10T09:00:00")
+    c = ws.store.conn
+    c.execute("INSERT INTO submissions (id, file_id, unit, year, scope, received_at) VALUES (7, ?, 'A1', 2018, '本级', 'x')", (fid,))
+    c.executemany("INSERT INTO submission_values (submission_id, metric, value, micro, sheet, cell, raw) VALUES (?,?,?,?,?,?,?)",
+                  [(7, "schools", "3", 3_000_000, "S", "D5", "3"), (7, "aid_amount", "1.5", 1_500_000, "S", "D6", "1.5")])
+    c.execute("INSERT INTO submission_values (submission_id, metric, value, micro, state, approx, cell, raw)"
+              " VALUES (7, 'legal_lessons', '800', 800000000, 'value', 1, 'D7', '800多')")
+    assert c.execute("SELECT metric, value, micro, state, approx, sheet, cell, raw FROM submission_values"
+                     " WHERE submission_id = 7 ORDER BY ord").fetchall() == [
+        ("schools", "3", 3_000_000, "value", 0, "S", "D5", "3"), ("aid_amount", "1.5", 1_500_000, "value", 0, "S", "D6", "1.5"),
+        ("legal_lessons", "800", 800_000_000, "value", 1, None, "D7", "800多")]
+    assert ws.store.approx_in_force(2018) == [("A1", "本级", "legal_lessons")]
+    c.execute("DELETE FROM submission_values WHERE submission_id = 7 AND metric = 'schools'")
+    assert [r[0] for r in c.execute("SELECT metric FROM submission_values WHERE submission_id = 7")] == ["aid_amount", "legal_lessons"]
+    c.execute("DELETE FROM submission_values")
+    assert c.execute("SELECT count(*) FROM submission_cells").fetchone() == (0,)

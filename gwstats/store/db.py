@@ -176,8 +176,8 @@ class Store(AnalysisQueries):
                     " SELECT submission_id, json_group_object(metric, json_array(value, micro, state, approx, sheet, raw, cell)),"
                     " max(approx != 0) FROM (SELECT * FROM submission_values ORDER BY submission_id, rowid) GROUP BY submission_id")
                 c.execute("DROP TABLE submission_values")
-            if self._values_kind() is None:
-                c.execute(VALUES_VIEW)
+            for statement in VALUES_VIEW:  # the view and its triggers (IF NOT EXISTS)
+                c.execute(statement)
             c.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def backfill_packed(self, conn) -> int:

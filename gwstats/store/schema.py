@@ -108,14 +108,28 @@ CREATE INDEX IF NOT EXISTS submission_notes_code ON submission_notes(code);
 # The value rows as schema 2 kept them (a row per value: submission_id, metric, value, micro, state,
 # approx, sheet, cell, raw), read from submission_cells; ``ord`` orders a submission's values as
 # written (schema 2's rowid). A store of schema 2 gets it when its table is converted (store/db.py).
-VALUES_VIEW = """
-CREATE VIEW IF NOT EXISTS submission_values AS SELECT c.submission_id AS submission_id, j.key AS metric,
+# Writers other than Store.add_submission (benches, tools) may still insert or delete value rows:
+# the triggers add each to (or take it from) its submission's cells.
+_ENTRY = "json_array(NEW.value, NEW.micro, coalesce(NEW.state, 'value'), coalesce(NEW.approx, 0), NEW.sheet, NEW.raw, NEW.cell)"
+VALUES_VIEW = (
+    """CREATE VIEW IF NOT EXISTS submission_values AS SELECT c.submission_id AS submission_id, j.key AS metric,
     json_extract(j.value, '$[0]') AS value, json_extract(j.value, '$[1]') AS micro,
     json_extract(j.value, '$[2]') AS state, json_extract(j.value, '$[3]') AS approx,
     json_extract(j.value, '$[4]') AS sheet, json_extract(j.value, '$[6]') AS cell,
     json_extract(j.value, '$[5]') AS raw, j.id AS ord
-FROM submission_cells c, json_each(c.cells) j
-"""
+FROM submission_cells c, json_each(c.cells) j""",
+    f"""CREATE TRIGGER IF NOT EXISTS submission_values_insert INSTEAD OF INSERT ON submission_values BEGIN
+    INSERT INTO submission_cells (submission_id, cells, approx)
+        VALUES (NEW.submission_id, json_object(NEW.metric, {_ENTRY}), coalesce(NEW.approx, 0) != 0)
+        ON CONFLICT (submission_id) DO UPDATE SET
+            cells = json_insert(cells, '$."' || NEW.metric || '"', {_ENTRY}),
+            approx = max(approx, coalesce(NEW.approx, 0) != 0);
+END""",
+    """CREATE TRIGGER IF NOT EXISTS submission_values_delete INSTEAD OF DELETE ON submission_values BEGIN
+    UPDATE submission_cells SET cells = json_remove(cells, '$."' || OLD.metric || '"') WHERE submission_id = OLD.submission_id;
+    DELETE FROM submission_cells WHERE submission_id = OLD.submission_id AND cells = '{}';
+END""",
+)
 
 
 def to_micro(value: Decimal) -> int:
