@@ -117,7 +117,7 @@ def test_opening_an_old_store_adds_and_back_fills_the_packed_column(tmp_path):
     store = Store(path)
     conn = store.conn
     assert any(r[1] == "packed" for r in conn.execute("PRAGMA table_info(submissions)"))
-    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION) == "2"
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION) == "3"
     assert decoded(conn, 1) == {"legal_lessons": 5_000_000}
     assert decoded(conn, 2) == {"legal_lessons": 6_000_000, "aid_amount": 500_000}
     assert decoded(conn, 3) == {"legal_lessons": -2_000_000}
@@ -185,3 +185,98 @@ def test_the_notes_of_one_kind_are_found_by_code(tmp_path):
         " WHERE s.year = 2018 AND s.superseded_by IS NULL AND s.scope = '本级' AND n.code = 'scope-missing'"))
     assert "submission_notes_code" in plan
     store.close()
+
+
+# Schema 2 (main before issue 23's form import work): a table row per value, as stores made then hold it.
+SCHEMA_2_VALUES = """
+DROP VIEW submission_values;
+DROP TABLE submission_cells;
+CREATE TABLE submission_values (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    metric TEXT NOT NULL, value TEXT, micro INTEGER, state TEXT NOT NULL DEFAULT 'value',
+    approx INTEGER NOT NULL DEFAULT 0, sheet TEXT, cell TEXT, raw TEXT,
+    PRIMARY KEY (submission_id, metric)
+);
+CREATE INDEX submission_values_approx ON submission_values(submission_id) WHERE approx = 1;
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
+"""
+
+SCHEMA_2_ROWS = [  # in the order written (rowid), not by metric
+    (1, "schools", "12", 12_000_000, "value", 0, "表1", "D5", "12"),
+    (1, "aid_amount", "2.5", 2_500_000, "value", 0, "表1", "D6", "2.5万元"),
+    (1, "legal_lessons", None, None, "na", 0, "表1", "D7", "—"),
+    (2, "legal_lessons", "800", 800_000_000, "value", 1, '表"2', "C3", "800多"),
+    (2, "schools", "0", 0, "value", 0, None, None, None),
+]
+
+
+def test_a_store_of_schema_2_opens_and_reads_the_same(tmp_path):
+    """Schema 3 keeps a submission's values as one row of submission_cells; a store made before (a
+    row per value) is converted when it is first opened, and every query reads what it read before:
+    sheet, cell and text as found, in the order written."""
+    ws = make_ws(tmp_path)
+    fid = add_file(ws, "甲.xlsx", "2019-01-10T09:00:00")
+    conn = ws.store.conn
+    for sid, unit in ((1, "A1"), (2, "A2")):
+        conn.execute("INSERT INTO submissions (id, file_id, unit, year, scope, received_at, packed) VALUES (?,?,?,2018,'本级',?,?)",
+                     (sid, fid, unit, "2019-01-10T09:00:00", b""))
+    conn.executescript(SCHEMA_2_VALUES)
+    conn.executemany("INSERT INTO submission_values VALUES (?,?,?,?,?,?,?,?,?)", SCHEMA_2_ROWS)
+    ws.store.close()
+    store = Store(ws.root / "gwstats.sqlite")
+    c = store.conn
+    assert c.execute("SELECT type FROM sqlite_master WHERE name = 'submission_values'").fetchone() == ("view",)
+    assert c.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)
+    assert c.execute("SELECT submission_id, metric, value, micro, state, approx, sheet, cell, raw FROM submission_values"
+                     " ORDER BY submission_id, ord").fetchall() == SCHEMA_2_ROWS
+    assert c.execute("SELECT submission_id, approx FROM submission_cells ORDER BY 1").fetchall() == [(1, 0), (2, 1)]
+    assert store.approx_in_force(2018) == [("A2", "本级", "legal_lessons")]
+    assert store.cells_in_force(2018, [("A1", "本级", "aid_amount"), ("A2", "本级", "legal_lessons")]) == {
+        ("A1", "本级", "aid_amount"): ("甲.xlsx", "表1", "D6", "2.5万元"),
+        ("A2", "本级", "legal_lessons"): ("甲.xlsx", '表"2', "C3", "800多")}
+    rows, total = store.values_with_sources(2018, ["A1", "A2"], 10)
+    assert total == 5 and [(r[0], r[3], r[4], r[5], r[7], r[8], r[9]) for r in rows] == [
+        ("A1", "schools", "12", "value", "表1", "D5", "12"), ("A1", "aid_amount", "2.5", "value", "表1", "D6", "2.5万元"),
+        ("A1", "legal_lessons", None, "na", "表1", "D7", "—"), ("A2", "legal_lessons", "800", "value", '表"2', "C3", "800多"),
+        ("A2", "schools", "0", "value", None, None, None)]
+    # a copy keeps the order written; a new submission is written the new way and read the same way
+    with store.transaction() as t:
+        new, old = store.copy_submission(t, 1, received_at="2019-02-01T00:00:00", imported_by="t", note=("info", "x", "y"))
+    assert old == 1
+    assert c.execute("SELECT metric, value, micro, state, approx, sheet, cell, raw FROM submission_values"
+                     " WHERE submission_id = ? ORDER BY ord", (new,)).fetchall() == [r[1:] for r in SCHEMA_2_ROWS[:3]]
+    store.close()
+    # opened again: nothing converted twice
+    store = Store(ws.root / "gwstats.sqlite")
+    assert store.conn.execute("SELECT count(*) FROM submission_values").fetchone() == (8,)
+    store.close()
+
+
+def test_a_metric_twice_in_one_submission_is_refused(ws):
+    fid = add_file(ws, "甲.xlsx", "2019-01-10T09:00:00")
+    twice = [ValueRecord("schools", Decimal(1), cell="D5", raw="1"), ValueRecord("schools", Decimal(2), cell="D6", raw="2")]
+    with pytest.raises(sqlite3.IntegrityError):
+        with ws.store.transaction() as c:
+            ws.store.add_submission(c, fid, SubmissionRecord("A1", 2018, "本级", twice), received_at="x", imported_by=None)
+    assert ws.store.counts()["submissions"] == 0
+
+
+def test_value_rows_written_by_another_writer_are_read_the_same(ws):
+    """A bench or tool that inserts or deletes value rows itself (as it did in schema 2) goes through
+    the view's triggers into submission_cells."""
+    fid = add_file(ws, "甲.xlsx", "2019-01-10T09:00:00")
+    c = ws.store.conn
+    c.execute("INSERT INTO submissions (id, file_id, unit, year, scope, received_at) VALUES (7, ?, 'A1', 2018, '本级', 'x')", (fid,))
+    c.executemany("INSERT INTO submission_values (submission_id, metric, value, micro, sheet, cell, raw) VALUES (?,?,?,?,?,?,?)",
+                  [(7, "schools", "3", 3_000_000, "S", "D5", "3"), (7, "aid_amount", "1.5", 1_500_000, "S", "D6", "1.5")])
+    c.execute("INSERT INTO submission_values (submission_id, metric, value, micro, state, approx, cell, raw)"
+              " VALUES (7, 'legal_lessons', '800', 800000000, 'value', 1, 'D7', '800多')")
+    assert c.execute("SELECT metric, value, micro, state, approx, sheet, cell, raw FROM submission_values"
+                     " WHERE submission_id = 7 ORDER BY ord").fetchall() == [
+        ("schools", "3", 3_000_000, "value", 0, "S", "D5", "3"), ("aid_amount", "1.5", 1_500_000, "value", 0, "S", "D6", "1.5"),
+        ("legal_lessons", "800", 800_000_000, "value", 1, None, "D7", "800多")]
+    assert ws.store.approx_in_force(2018) == [("A1", "本级", "legal_lessons")]
+    c.execute("DELETE FROM submission_values WHERE submission_id = 7 AND metric = 'schools'")
+    assert [r[0] for r in c.execute("SELECT metric FROM submission_values WHERE submission_id = 7")] == ["aid_amount", "legal_lessons"]
+    c.execute("DELETE FROM submission_values")
+    assert c.execute("SELECT count(*) FROM submission_cells").fetchone() == (0,)

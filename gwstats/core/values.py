@@ -10,6 +10,7 @@ floats from spreadsheet readers are turned back into the decimal the user typed 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -296,3 +297,20 @@ def parse_year(value) -> int | None:
 
 _CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
               "六": "6", "七": "7", "八": "8", "九": "9"}
+
+
+_json_text = json.encoder.encode_basestring  # a str as a JSON string ("…")
+
+
+def stored_head(metric: str, value: Decimal, sheet: str | None, raw: str, column: str) -> tuple[str, tuple] | None:
+    """A plain value (state value, not approximate) of a column as the store keeps it (store/schema.py
+    encode_cells): the JSON of its entry up to the cell's row number — ``"metric":["12",12000000,
+    "value",0,"Sheet","12","C`` — and (metric, micro-units). Made once per column and cell text of a
+    form export, not per cell. None when it has more than 6 decimals."""
+    scaled = value * 1_000_000
+    if scaled != scaled.to_integral_value():
+        return None
+    micro = int(scaled)
+    sheet_text = "null" if sheet is None else _json_text(sheet)
+    return (f'{_json_text(metric)}:["{value}",{micro},"value",0,{sheet_text},{_json_text(raw)},{_json_text(column)[:-1]}',
+            (metric, micro))

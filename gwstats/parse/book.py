@@ -434,8 +434,13 @@ def _moved_units(returns: list[ParsedReturn], ctx: Context):
 def _outside_years(returns: list[ParsedReturn], ctx: Context):
     """A value of a metric that the catalog asks for only in other years (since/until) is kept, with
     a warning: the form of that year did not have it."""
+    outside: dict[int, set[str]] = {}  # year -> the catalog's metrics not asked for in it (most years: none)
     for r in returns:
         if not r.year:
+            continue
+        if r.year not in outside:
+            outside[r.year] = {c for c, m in ctx.catalog.metrics.items() if not m.applies_in(r.year)}
+        if not outside[r.year]:
             continue
         for v in r.values:
             m = ctx.catalog.metrics.get(v.metric)

@@ -9,9 +9,9 @@ from gwstats.model.catalog import Catalog
 from gwstats.core.errors import Finding
 from gwstats.model.hierarchy import Hierarchy
 from gwstats.core.text import squash, unit_in_brackets, unit_key
-from gwstats.core.values import LOOSE_NOTE, NumberError, cell_text, parse_value
+from gwstats.core.values import LOOSE_NOTE, NumberError, cell_text, parse_value, stored_head
 from gwstats.read.reader import Sheet, cell_ref
-from gwstats.parse.parsed import Value
+from gwstats.parse.parsed import RowValue, Value
 
 _BRACKETS = re.compile(r"[(\[（【〔][^)\]）】〕]*[)\]）】〕]")
 _LEFTOVER = {"", "本级", "机关", "本部", "局机关", "关工委", "关工小组", "关心下一代工作委员会"}
@@ -171,6 +171,43 @@ class Context:
         return Value(code, p.value, p.state, p.approx, sheet.name, ref, text, p.note)
 
 
+    def row_values(self, sheet: Sheet, r: int, columns: list, unit_text, findings: list[Finding]) -> list[Value]:
+        """The values of row r of a one-row-per-unit sheet, ``columns`` being :meth:`value_columns`: the
+        same as :meth:`read_value` on each cell. A form export writes the same small figures in every
+        row: a cell text that read as a plain value (no finding, no note) is kept per column and the
+        next one is made without reading it again."""
+        row = sheet.rows[r] if 0 <= r < len(sheet.rows) else ()
+        if sheet.pending:  # a formula without its result somewhere: every cell read in full
+            row = ()
+        n, name, number, out = len(row), sheet.name, str(r + 1), []
+        for c, code, label, field_unit, letters, plain in columns:
+            raw = row[c] if c < n else None
+            if type(raw) is str and raw:
+                proto = plain.get(raw)
+                if proto is not None:
+                    out.append(RowValue(proto, number))
+                    continue
+            elif n and (raw is None or raw == ""):
+                continue
+            told = len(findings)
+            v = self.read_value(sheet, r, c, code, f"{unit_text} {label}", field_unit, findings)
+            if v is None:
+                continue
+            out.append(v)
+            if (type(raw) is str and len(findings) == told and v.raw == raw and v.state == "value" and not v.approx
+                    and v.note is None and v.value is not None and len(plain) < _PLAIN_MOST):
+                head = stored_head(code, v.value, name, raw, letters)
+                if head is not None:
+                    plain[raw] = Value(code, v.value, "value", False, name, letters, raw, None, head)
+        return out
+
+    @staticmethod
+    def value_columns(cols: dict, field_units: dict) -> list:
+        """What :meth:`row_values` needs of each metric column: (column, code, label, unit of the
+        field, column letters, the plain cell texts read so far)."""
+        return [(c, code, label, field_units.get(c), cell_ref(0, c)[:-1], {}) for c, (code, label) in cols.items()]
+
+
 class _Refused:
     """A cell parse_value refused, kept with its reason."""
 
@@ -181,6 +218,7 @@ class _Refused:
 
 
 _COLUMNS = [cell_ref(0, c)[:-1] for c in range(702)]  # A … ZZ: a cell's column letters, made once
+_PLAIN_MOST = 5_000  # plain cell texts kept per column of a sheet
 _PARSED_MOST = 200_000  # distinct cell texts kept per batch (a form export repeats small figures)
 
 

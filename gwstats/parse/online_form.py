@@ -68,6 +68,7 @@ def parse_time(value) -> str | None:
 def apply(sheet: Sheet, ctx, columns: dict[str, int], returns: list, problems: list):
     """Give each row's return its submission time, submitter and year; order repeated submissions."""
     time_col, who_col, year_col = columns.get("time"), columns.get("submitter"), columns.get("year")
+    years: dict[str, int | None] = {}  # a year column's texts read so far (every row writes the same year)
     for ret in returns:
         if ret.row is None or ret.source != "row":
             continue
@@ -85,7 +86,9 @@ def apply(sheet: Sheet, ctx, columns: dict[str, int], returns: list, problems: l
         if year_col is not None:
             raw = sheet.cell(r, year_col)
             try:
-                year = parse_year(raw)
+                year = years[raw] if type(raw) is str and raw in years else parse_year(raw)
+                if type(raw) is str and len(years) < 1000:
+                    years[raw] = year
             except NumberError:
                 problems.append(ctx.finding("error", "bad-year", f"年度“{cell_text(raw)}”不是有效年份（应为四位数字，如 2018）",
                                             sheet.name, cell_ref(r, year_col)))

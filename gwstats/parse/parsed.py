@@ -29,6 +29,10 @@ class Value:
     cell: str
     raw: str
     note: str | None = None
+    # the column's part of a form export's plain cells (a RowValue's proto): the JSON of its stored
+    # entry up to the row number and (metric, micro) (core/values.py stored_head), read by the store's
+    # encode_cells; not compared
+    head: tuple | None = field(default=None, compare=False, repr=False)
 
     def __reduce__(self):
         # sent back by the import pool's workers: the Decimal as its exact text, about twice as fast
@@ -39,6 +43,47 @@ class Value:
 
 def _value(metric, text, *rest) -> Value:
     return Value(metric, None if text is None else Decimal(text), *rest)
+
+
+class RowValue:
+    """A plain value of a one-row-per-unit sheet (a form export's cell that read as written: no note,
+    no finding), read as a :class:`Value`: what its column and cell text share (``proto``, a Value whose
+    cell is the column's letters, made once) and its row number as text. A province's export holds
+    three million of them: a third of the memory of a Value with its own cell text each."""
+
+    __slots__ = ("proto", "row")
+
+    def __init__(self, proto: Value, row: str):
+        self.proto = proto
+        self.row = row
+
+    metric = property(lambda self: self.proto.metric)
+    value = property(lambda self: self.proto.value)
+    state = property(lambda self: self.proto.state)
+    approx = property(lambda self: self.proto.approx)
+    sheet = property(lambda self: self.proto.sheet)
+    raw = property(lambda self: self.proto.raw)
+    note = property(lambda self: self.proto.note)
+    head = property(lambda self: self.proto.head)
+    cell = property(lambda self: self.proto.cell + self.row)
+
+    def fields(self) -> tuple:
+        return (self.metric, self.value, self.state, self.approx, self.sheet, self.cell, self.raw, self.note)
+
+    def __eq__(self, other):
+        if not isinstance(other, (Value, RowValue)):
+            return NotImplemented
+        return self.fields() == (other.fields() if isinstance(other, RowValue) else (
+            other.metric, other.value, other.state, other.approx, other.sheet, other.cell, other.raw, other.note))
+
+    __hash__ = None  # as a Value's
+
+    def __repr__(self):
+        return "Value(metric={!r}, value={!r}, state={!r}, approx={!r}, sheet={!r}, cell={!r}, raw={!r}, note={!r})".format(
+            *self.fields())
+
+    def __reduce__(self):  # sent back by the import pool's workers as the Value it reads as
+        return Value(*self.fields()).__reduce__()
 
 
 @dataclass
@@ -54,7 +99,7 @@ class ParsedReturn:
     year_from: str = ""
     scope: str = "本级"
     source: str = "return"  # return | row | total_row
-    values: list[Value] = field(default_factory=list)
+    values: list[Value] = field(default_factory=list)  # or RowValues, read the same way
     filled_by: str | None = None
     phone: str | None = None
     fill_date: str | None = None

@@ -103,14 +103,12 @@ def parse_wide(sheet: Sheet, ctx: Context, found):
     field_units, data_start = _units_of_measure(sheet, cols, header_rows.stop)
     returns: list[ParsedReturn] = []
     problems = []
+    columns = ctx.value_columns(cols, field_units)
     for r in range(data_start, len(sheet.rows)):
         ret = _row_return(sheet, ctx, r, (unit_col, code_col), cols, problems)
         if ret is None:
             continue
-        for c, (code, label) in cols.items():
-            v = ctx.read_value(sheet, r, c, code, f"{ret.unit_text} {label}", field_units.get(c), ret.findings)
-            if v is not None:
-                ret.values.append(v)
+        ret.values = ctx.row_values(sheet, r, columns, ret.unit_text, ret.findings)
         returns.append(ret)
     form_cols = form.find_columns(_header_texts(sheet, header_rows, fill, skip=set(cols) | {unit_col}))
     if "time" in form_cols:  # an online form's export: one row per submission

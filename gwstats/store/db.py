@@ -18,8 +18,8 @@ from pathlib import Path
 from gwstats.model.hierarchy import Hierarchy, Unit
 from gwstats.store.queries import AnalysisQueries
 from gwstats.store.schema import (  # noqa: F401  (the store's value encoding, read through this module too)
-    MICRO, PACKED_RECORD, PACKED_SIZE, SCHEMA, SCHEMA_VERSION, SCOPES, SubmissionRecord, ValueRecord, from_micro,
-    pack_values, packed_dtype, to_micro, unpack_values)
+    MICRO, PACKED_RECORD, PACKED_SIZE, SCHEMA, SCHEMA_VERSION, SCOPES, VALUES_VIEW, SubmissionRecord, ValueRecord,
+    encode_cells, from_micro, pack_numeric, pack_values, packed_dtype, to_micro, unpack_values)
 
 BUSY_SECONDS = 60.0  # how long a writer waits for another one to finish its transaction
 # the backend's own errors (a damaged or unusable store while a command runs): callers catch these,
@@ -128,6 +128,8 @@ class Store(AnalysisQueries):
             self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         if not self._has_packed_column():
             self._migrate_packed()
+        if self._values_kind() != "view":
+            self._migrate_cells()
         if not any(r[1] == "merged_into" for r in self.conn.execute("PRAGMA table_info(units)")):
             with self.transaction() as c:
                 if not any(r[1] == "merged_into" for r in c.execute("PRAGMA table_info(units)")):
@@ -160,6 +162,24 @@ class Store(AnalysisQueries):
             self.backfill_packed(c)
             c.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
+    def _values_kind(self) -> str | None:
+        row = self.conn.execute("SELECT type FROM sqlite_master WHERE name = 'submission_values'").fetchone()
+        return row[0] if row else None
+
+    def _migrate_cells(self):
+        """Schema 2 → 3: a submission's value rows become one row of ``submission_cells`` in the order
+        written, read as rows by the view ``submission_values``. One transaction, in SQLite."""
+        with self.transaction() as c:
+            if self._values_kind() == "table":  # not converted by another process meanwhile
+                c.execute(
+                    "INSERT INTO submission_cells (submission_id, cells, approx)"
+                    " SELECT submission_id, json_group_object(metric, json_array(value, micro, state, approx, sheet, raw, cell)),"
+                    " max(approx != 0) FROM (SELECT * FROM submission_values ORDER BY submission_id, rowid) GROUP BY submission_id")
+                c.execute("DROP TABLE submission_values")
+            for statement in VALUES_VIEW:  # the view and its triggers (IF NOT EXISTS)
+                c.execute(statement)
+            c.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
     def backfill_packed(self, conn) -> int:
         """Write ``packed`` for every submission where it is NULL, from its value rows. Returns the count."""
         todo = [r[0] for r in conn.execute("SELECT id FROM submissions WHERE packed IS NULL ORDER BY id")]
@@ -167,12 +187,13 @@ class Store(AnalysisQueries):
             return 0
         codes = [r[0] for r in conn.execute("SELECT DISTINCT metric FROM submission_values WHERE micro IS NOT NULL")]
         ids = self.metric_ids(conn, codes)
+        order = "rowid" if self._values_kind() == "table" else "ord"  # as written: schema 1 is migrated as a table
         for k in range(0, len(todo), 10_000):  # in slices, to bound memory on a large store
             chunk = todo[k:k + 10_000]
             pairs: dict[int, list] = {sid: [] for sid in chunk}
             rows = conn.execute(
                 "SELECT submission_id, metric, micro FROM submission_values"
-                " WHERE submission_id BETWEEN ? AND ? AND micro IS NOT NULL ORDER BY rowid",
+                f" WHERE submission_id BETWEEN ? AND ? AND micro IS NOT NULL ORDER BY submission_id, {order}",
                 (chunk[0], chunk[-1]),
             ).fetchall()
             for sid, metric, micro in rows:
@@ -192,6 +213,16 @@ class Store(AnalysisQueries):
                 q = f"SELECT code, id FROM metric_ids WHERE code IN ({','.join('?' * len(part))})"
                 known.update(conn.execute(q, part).fetchall())
         return {c: known[c] for c in codes}
+
+    @contextmanager
+    def page_cache(self, kb: int):
+        """SQLite's page cache at ``kb`` KB while a long transaction writes (then as it was)."""
+        before = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute(f"PRAGMA cache_size = -{int(kb)}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {int(before)}")
 
     def checkpoint(self):
         """Fold the WAL into the store file (best effort: a reader holding it open only delays it)."""
@@ -329,12 +360,14 @@ class Store(AnalysisQueries):
             raise ValueError(f"scope must be one of {SCOPES}")
         old = self.in_force(conn, sub.unit, sub.year, sub.scope, sub.source == "total_row") if in_force is ... else (
             None if in_force is None else (in_force,))
-        # rows and blob are made from the same micro values, so they cannot disagree
+        # the cells and the blob are made from the same micro values, so they cannot disagree
         values = sub.values
-        micros = [None if v.value is None else to_micro(v.value) for v in values]
-        numeric = [(v.metric, m) for v, m in zip(values, micros) if m is not None]
-        ids = self.metric_ids(conn, [m for m, _ in numeric])
-        packed = pack_values([(ids[m], micro) for m, micro in numeric])
+        cells, approx, numeric = encode_cells(values)
+        try:
+            packed = pack_numeric(numeric, self._metric_ids)
+        except KeyError:  # a metric without its id yet
+            self.metric_ids(conn, [m for m, _ in numeric])
+            packed = pack_numeric(numeric, self._metric_ids)
         cur = conn.execute(
             "INSERT INTO submissions (file_id, unit, year, scope, source, sheet, received_at, imported_by, filled_by, phone,"
             " fill_date, packed, arrived_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -342,11 +375,8 @@ class Store(AnalysisQueries):
              sub.fill_date, packed, arrived_at),
         )
         sid = cur.lastrowid
-        conn.executemany(
-            "INSERT INTO submission_values (submission_id, metric, value, micro, state, approx, sheet, cell, raw) VALUES (?,?,?,?,?,?,?,?,?)",
-            [(sid, v.metric, None if m is None else str(v.value), m, v.state, int(v.approx), v.sheet, v.cell, v.raw)
-             for v, m in zip(values, micros)],
-        )
+        if values:
+            conn.execute("INSERT INTO submission_cells (submission_id, cells, approx) VALUES (?,?,?)", (sid, cells, approx))
         if sub.notes:
             conn.executemany(
                 "INSERT INTO submission_notes (submission_id, severity, code, message, sheet, cell) VALUES (?,?,?,?,?,?)",
@@ -448,7 +478,7 @@ class Store(AnalysisQueries):
         values = [ValueRecord(m, None if v is None else Decimal(v), st, bool(ap), sh, cell, raw)
                   for m, v, st, ap, sh, cell, raw in conn.execute(
                       "SELECT metric, value, state, approx, sheet, cell, raw FROM submission_values WHERE submission_id = ?"
-                      " ORDER BY rowid", (sid,))]
+                      " ORDER BY ord", (sid,))]
         sub = SubmissionRecord(unit, year, scope, values, source, sheet, filled_by, phone, fill_date,
                                notes=[(note[0], note[1], note[2], None, None)])
         return self.add_submission(conn, file_id, sub, received_at=received_at, imported_by=imported_by)

@@ -100,12 +100,11 @@ class AnalysisQueries:
 
     def approx_in_force(self, year: int) -> list[tuple[str, str, str]]:
         """(unit, scope, metric) of the year's in-force numeric values written approximately (800多).
-        Rare: one small query through the partial index on ``submission_values.approx``."""
-        # CROSS JOIN: from the few approximate values to their submissions; left to itself SQLite went
-        # from the year's 96,000 submissions to the index (0.24 s a year on a province)
-        return self.conn.execute(
-            "SELECT s.unit, s.scope, v.metric FROM submission_values v CROSS JOIN submissions s ON s.id = v.submission_id"
-            " WHERE v.approx = 1 AND v.micro IS NOT NULL AND s.year = ? AND s.superseded_by IS NULL", (year,)
+        Rare: one small query through the partial index on ``submission_cells.approx``."""
+        return self.conn.execute(  # the submissions marked as holding one first (partial index), then their cells
+            "SELECT s.unit, s.scope, v.metric FROM submission_cells c CROSS JOIN submissions s ON s.id = c.submission_id"
+            " JOIN submission_values v ON v.submission_id = c.submission_id"
+            " WHERE c.approx = 1 AND v.approx = 1 AND v.micro IS NOT NULL AND s.year = ? AND s.superseded_by IS NULL", (year,)
         ).fetchall()
 
     def units_with_note(self, year: int, note: str, scope: str) -> list[str]:
@@ -150,7 +149,7 @@ class AnalysisQueries:
                      " JOIN files f ON f.id = s.file_id WHERE s.year = ? AND s.superseded_by IS NULL")
             picked = self.conn.execute(
                 "SELECT s.unit, s.scope, s.source, v.metric, v.value, v.state, f.name, v.sheet, v.cell, v.raw, s.received_at"
-                + where + " ORDER BY s.id, v.rowid LIMIT ?",
+                + where + " ORDER BY s.id, v.ord LIMIT ?",
                 (year, limit),
             ).fetchall()
             total = len(picked)
@@ -189,7 +188,8 @@ class AnalysisQueries:
         return self.conn.execute(
             "SELECT s.id, s.unit, s.scope, v.metric, v.value, v.raw, v.sheet, v.cell, f.name"
             " FROM submissions s JOIN submission_values v ON v.submission_id = s.id JOIN files f ON f.id = s.file_id"
-            f" WHERE s.year = ? AND s.superseded_by IS NULL AND v.value IS NOT NULL AND v.metric IN ({_marks(len(indicators))})",
+            # the metric first: each value's other fields are read from its JSON only when it is one of them
+            f" WHERE s.year = ? AND s.superseded_by IS NULL AND v.metric IN ({_marks(len(indicators))}) AND v.value IS NOT NULL",
             (year, *indicators),
         ).fetchall()
 

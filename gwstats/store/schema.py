@@ -3,11 +3,15 @@ per submission for fast reading; the records the importer writes."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import struct
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-SCHEMA_VERSION = 2
+from gwstats.parse.parsed import RowValue
+
+SCHEMA_VERSION = 3  # 3: a submission's values are one row of submission_cells (2: a row per value)
 
 
 MICRO = 10**6
@@ -68,20 +72,16 @@ CREATE TABLE IF NOT EXISTS submissions (
 CREATE TABLE IF NOT EXISTS unit_moves (code TEXT NOT NULL, old_parent TEXT, new_parent TEXT, moved_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS metric_ids (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE);
 CREATE INDEX IF NOT EXISTS submissions_key ON submissions(year, unit, scope);
-CREATE TABLE IF NOT EXISTS submission_values (
-    submission_id INTEGER NOT NULL REFERENCES submissions(id),
-    metric TEXT NOT NULL,                   -- metric or indicator code (a reported rate)
-    value TEXT,                             -- canonical decimal; NULL when not applicable
-    micro INTEGER,                          -- value * 10**6, exact
-    state TEXT NOT NULL DEFAULT 'value',    -- value | na (—, /, 无)
-    approx INTEGER NOT NULL DEFAULT 0,      -- 800多, 约800
-    sheet TEXT,
-    cell TEXT,
-    raw TEXT,                               -- the text as found in the cell
-    PRIMARY KEY (submission_id, metric)
+-- A submission's values as one row (schema 3: a province's form export writes 96,000 rows, not 2.9
+-- million): ``cells`` is a JSON object, metric -> [value, micro, state, approx, sheet, raw, cell], in
+-- the order written (encode_cells); read through the view submission_values (VALUES_VIEW).
+-- ``approx`` is 1 when any value is a 约数 (800多): the rollup finds those few by the partial index.
+CREATE TABLE IF NOT EXISTS submission_cells (
+    submission_id INTEGER PRIMARY KEY REFERENCES submissions(id),
+    cells TEXT NOT NULL,
+    approx INTEGER NOT NULL DEFAULT 0
 );
--- approximate values (800多) are rare: a partial index lets rollup find them without a scan
-CREATE INDEX IF NOT EXISTS submission_values_approx ON submission_values(submission_id) WHERE approx = 1;
+CREATE INDEX IF NOT EXISTS submission_cells_approx ON submission_cells(submission_id) WHERE approx = 1;
 -- 年度封账: a locked year refuses imports, reverts and unit changes that touch it
 CREATE TABLE IF NOT EXISTS year_locks (
     year INTEGER PRIMARY KEY,
@@ -105,6 +105,32 @@ CREATE INDEX IF NOT EXISTS submission_notes_submission ON submission_notes(submi
 CREATE INDEX IF NOT EXISTS submission_notes_code ON submission_notes(code);
 """
 
+# The value rows as schema 2 kept them (a row per value: submission_id, metric, value, micro, state,
+# approx, sheet, cell, raw), read from submission_cells; ``ord`` orders a submission's values as
+# written (schema 2's rowid). A store of schema 2 gets it when its table is converted (store/db.py).
+# Writers other than Store.add_submission (benches, tools) may still insert or delete value rows:
+# the triggers add each to (or take it from) its submission's cells.
+_ENTRY = "json_array(NEW.value, NEW.micro, coalesce(NEW.state, 'value'), coalesce(NEW.approx, 0), NEW.sheet, NEW.raw, NEW.cell)"
+VALUES_VIEW = (
+    """CREATE VIEW IF NOT EXISTS submission_values AS SELECT c.submission_id AS submission_id, j.key AS metric,
+    json_extract(j.value, '$[0]') AS value, json_extract(j.value, '$[1]') AS micro,
+    json_extract(j.value, '$[2]') AS state, json_extract(j.value, '$[3]') AS approx,
+    json_extract(j.value, '$[4]') AS sheet, json_extract(j.value, '$[6]') AS cell,
+    json_extract(j.value, '$[5]') AS raw, j.id AS ord
+FROM submission_cells c, json_each(c.cells) j""",
+    f"""CREATE TRIGGER IF NOT EXISTS submission_values_insert INSTEAD OF INSERT ON submission_values BEGIN
+    INSERT INTO submission_cells (submission_id, cells, approx)
+        VALUES (NEW.submission_id, json_object(NEW.metric, {_ENTRY}), coalesce(NEW.approx, 0) != 0)
+        ON CONFLICT (submission_id) DO UPDATE SET
+            cells = json_insert(cells, '$."' || NEW.metric || '"', {_ENTRY}),
+            approx = max(approx, coalesce(NEW.approx, 0) != 0);
+END""",
+    """CREATE TRIGGER IF NOT EXISTS submission_values_delete INSTEAD OF DELETE ON submission_values BEGIN
+    UPDATE submission_cells SET cells = json_remove(cells, '$."' || OLD.metric || '"') WHERE submission_id = OLD.submission_id;
+    DELETE FROM submission_cells WHERE submission_id = OLD.submission_id AND cells = '{}';
+END""",
+)
+
 
 def to_micro(value: Decimal) -> int:
     scaled = value * MICRO
@@ -123,8 +149,61 @@ def pack_values(pairs) -> bytes:
     return struct.pack("<" + "Iq" * (len(flat) // 2), *flat)
 
 
+def pack_numeric(numeric: list[tuple[str, int]], ids: dict[str, int]) -> bytes:
+    """``packed`` of (metric code, micro) pairs, each code looked up in ``ids`` (KeyError: not there)."""
+    return struct.pack("<" + "Iq" * len(numeric), *[x for m, micro in numeric for x in (ids[m], micro)])
+
+
 def unpack_values(blob: bytes) -> list[tuple[int, int]]:
     return list(struct.iter_unpack(PACKED_RECORD, blob or b""))
+
+
+_quoted = json.encoder.encode_basestring  # a str as JSON text ("…", only what must be escaped)
+_HEADS: dict[str, str] = {}  # metric -> '"metric":[' (a few hundred metrics)
+_MIDS: dict[tuple, str] = {}  # (state, approx, sheet) -> ',"value",0,"Sheet",'
+
+
+def _text(x) -> str:
+    return "null" if x is None else _quoted(x)
+
+
+def encode_cells(values) -> tuple[str, int, list[tuple[str, int]]]:
+    """``submission_cells.cells`` of a submission's values (ValueRecords or the parser's Values), in
+    their order: {metric: [value, micro, state, approx, sheet, raw, cell]}; 1 when any is a 约数; and
+    (metric, micro) of the numeric ones, for ``packed``. A form export's plain cell (a RowValue) is
+    written from its column's ``head`` (core/values.py stored_head). A metric twice in one submission
+    is refused, as schema 2's primary key (submission_id, metric) did."""
+    parts, numeric, metrics = [], [], []
+    approx = 0
+    for v in values:
+        if type(v) is RowValue:  # a form export's plain cell: its column's entry up to the row number
+            head = v.proto.head
+            parts.append(head[0] + v.row + '"]')
+            numeric.append(head[1])
+            continue
+        metrics.append(v.metric)
+        head = _HEADS.get(v.metric)
+        if head is None:
+            head = _HEADS[v.metric] = _quoted(v.metric) + ":["
+        key = (v.state, v.approx, v.sheet)
+        mid = _MIDS.get(key)
+        if mid is None:
+            mid = ",".join(("", _text(v.state), str(int(v.approx)), _text(v.sheet), ""))
+            if len(_MIDS) < 10_000:
+                _MIDS[key] = mid
+        if v.approx:
+            approx = 1
+        if v.value is None:
+            parts.append(f"{head}null,null{mid}{_text(v.raw)},{_text(v.cell)}]")
+        else:
+            m = to_micro(v.value)
+            numeric.append((v.metric, m))
+            value = str(v.value)
+            quoted = f'"{value}"'  # a decimal's text needs no escaping
+            parts.append(f"{head}{quoted},{m}{mid}{quoted if v.raw == value else _text(v.raw)},{_text(v.cell)}]")
+    if len(parts) > 1 and len(set(metrics).union([m for m, _ in numeric])) != len(parts):
+        raise sqlite3.IntegrityError("UNIQUE constraint failed: submission_values.submission_id, submission_values.metric")
+    return "{" + ",".join(parts) + "}", approx, numeric
 
 
 def packed_dtype():
