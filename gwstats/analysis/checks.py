@@ -391,17 +391,18 @@ class _Checker:
         cy, py = self.year, self.rr.compare_year
         d, pd_ = self.f.data, prev.data
         both = d.own_has & pd_.own_has & self.in_scope[:, None]
-        cur = d.own.astype(np.float64) / MICRO
-        old = pd_.own.astype(np.float64) / MICRO
+        if self.magnitude_cells:  # already an error (元 written into 万元): no 提醒 beside it
+            for i, j in self.magnitude_cells:
+                both[i, j] = False
+        # only the cells given in both years are compared: no float copies of the whole matrices
+        at = np.flatnonzero(both)
+        cur = d.own.reshape(-1)[at].astype(np.float64) / MICRO
+        old = pd_.own.reshape(-1)[at].astype(np.float64) / MICRO
         change = cur - old
         with np.errstate(divide="ignore", invalid="ignore"):
             rel = np.where(old != 0, np.abs(change) / np.abs(old), np.inf)
-        if self.magnitude_cells:  # already an error (元 written into 万元): no 提醒 beside it
-            both = both.copy()
-            for i, j in self.magnitude_cells:
-                both[i, j] = False
-        jump = both & (np.abs(change) >= self.cfg.jump_absolute - 1e-9) & (rel > self.cfg.jump_relative) & (change != 0)
-        pairs = np.argwhere(jump)
+        jump = (np.abs(change) >= self.cfg.jump_absolute - 1e-9) & (rel > self.cfg.jump_relative) & (change != 0)
+        pairs = np.column_stack(np.unravel_index(at[jump], both.shape))
         pairs = pairs[: self.room("yoy-jump", "warning", len(pairs))]
         for i, j in pairs[self.listed(pairs[:, 0], "warning", "yoy-jump")]:
             i, j = int(i), int(j)
@@ -419,9 +420,12 @@ class _Checker:
         active = t.active(cy)
         kids = np.zeros(t.n, dtype=np.int64)
         np.add.at(kids, t.parent[nonroot], active[nonroot].astype(np.int64))
-        rose = (cc & pcc & (comp > pcomp))[nonroot] & active[nonroot, None]
+        rose = cc & pcc & (comp > pcomp) & active[:, None]
         nrose = np.zeros((t.n, len(self.codes)), dtype=np.int64)
-        np.add.at(nrose, t.parent[nonroot], rose.astype(np.int64))
+        for depth in range(1, len(t.by_depth)):  # each unit's children: one run of siblings at one depth
+            idx, starts, parents = t.groups(depth)
+            if idx.size:
+                nrose[parents] = np.add.reduceat(rose[idx].astype(np.int64), starts, axis=0)
         fell = cc & pcc & (comp < pcomp) & (kids[:, None] > 0) & (nrose == kids[:, None]) & self.in_scope[:, None]
         pairs = np.argwhere(fell)
         pairs = pairs[: self.room("total-fell", "warning", len(pairs))]
