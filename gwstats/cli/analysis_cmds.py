@@ -36,13 +36,6 @@ def _fmt(fmt) -> str:
 AllOpt = Annotated[bool, typer.Option("--all", help="逐个单位全部列出（单位超过 5000 个时默认只列区县及以上和有错误的单位）")]
 
 
-def _one_shot():
-    """A whole-province rollup or check drops many large arrays: keep them for reuse (analysis/heap.py)."""
-    from gwstats.analysis.heap import keep_freed_memory
-
-    keep_freed_memory()
-
-
 def _big(ws, root: str) -> bool:
     from gwstats.analysis.brief import is_big
 
@@ -74,7 +67,6 @@ def rollup_cmd(
         raise UsageError("--compare 与 --no-compare 不能同时使用")
     if output is not None and output.suffix.lower() != ".xlsx":
         raise UsageError(f"-o 只支持 .xlsx 文件，实际为“{output.name}”")
-    _one_shot()
     ws = open_workspace(workspace)
     year = ws.year_or_default(year)
     cmp = None if no_compare else (compare if compare is not None else "auto")
@@ -186,7 +178,6 @@ def check_cmd(
 
     例：gwstats check --year 2018
     """
-    _one_shot()
     ws = open_workspace(workspace)
     year = ws.year_or_default(year)
     f = _fmt(fmt)
