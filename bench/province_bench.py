@@ -41,8 +41,8 @@ Y1, Y2 = gen.YEARS
 # with --allow-errors: without it the command stops after its check (exit 1) and writes nothing.
 COMMANDS = [
     ("import-units", ["units", "import", "{data}/units.csv"], 10, 1024, None),
-    ("import-y1", ["import", "{data}/收集结果{y1}.{fmt}", "--year", "{y1}", "-q"], 10, 1024, None),
-    ("import-y2", ["import", "{data}/收集结果{y2}.{fmt}", "--year", "{y2}", "-q"], 10, 1024, None),
+    ("import-y1", ["import", "{data}/收集结果{y1}.{fmt}", "--year", "{y1}", "-q", "--max-mb", "200"], 10, 1024, None),
+    ("import-y2", ["import", "{data}/收集结果{y2}.{fmt}", "--year", "{y2}", "-q", "--max-mb", "200"], 10, 1024, None),
     ("import-files", ["import", "{data}/returns", "-q"], 10, 1024, None),
     ("rollup", ["rollup", "--year", "{y2}"], 2, 1024, ("duckdb", 1.5)),
     ("rollup-l3", ["rollup", "--year", "{y2}", "--level", "3"], 2, 1024, ("duckdb", 1.5)),
