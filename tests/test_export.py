@@ -265,3 +265,19 @@ def test_rollup_book_with_a_remainder_row_goes_up_whole(tmp_path):
     assert root_values(prov) == root_values(city)
     # the city's 汇总 agrees with its counties' 汇总 plus the 本级 derived from them
     assert not [x for x in prov.check(2018).findings if x.code in ("huizong-mismatch", "total-row-mismatch")]
+
+
+def test_micro_texts_are_the_decimal_texts_of_the_figures():
+    """The long table's figure texts, made in bulk and without Decimals, are decimal_text(from_micro)."""
+    import random
+
+    import numpy as np
+
+    from gwstats.core.formatting import decimal_text
+    from gwstats.forms.export import _micro_texts
+    from gwstats.store.schema import from_micro
+
+    rng = random.Random(7)
+    values = [0, 1, -1, 500_000, -500_000, 999_999, -999_999, 10**6, -10**6, 2**62, -2**62]
+    values += [rng.randint(-10**13, 10**13) for _ in range(3000)] + [rng.randint(-50, 50) * 10**6 for _ in range(300)]
+    assert _micro_texts(np.array(values, dtype=np.int64)) == [decimal_text(from_micro(v)) for v in values]

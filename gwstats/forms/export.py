@@ -289,10 +289,17 @@ def _csv_line(cells) -> str:
 
 def _micro_texts(micro: np.ndarray) -> list[str]:
     """_csv_text(from_micro(v)) of micro values: whole numbers as integers, others as exact decimals."""
-    whole = micro % MICRO == 0
-    if whole.all():
-        return (micro // MICRO).astype(str).tolist()
-    return [str(v // MICRO) if v % MICRO == 0 else decimal_text(from_micro(v)) for v in micro.tolist()]
+    texts = (micro // MICRO).astype(str).tolist()  # right for the whole ones
+    for k in np.flatnonzero(micro % MICRO).tolist():
+        texts[k] = micro_text(int(micro[k]))
+    return texts
+
+
+def micro_text(v: int) -> str:
+    """decimal_text(from_micro(v)) of a micro value that is not a whole number, without Decimals:
+    sign, integer part, the six decimals with trailing zeros dropped (never all of them)."""
+    a = -v if v < 0 else v
+    return f"{'-' if v < 0 else ''}{a // MICRO}.{a % MICRO:06d}".rstrip("0")
 
 
 def _long_rows(ws, year: int, unit: str | None, prefer: str):
