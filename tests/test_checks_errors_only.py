@@ -60,3 +60,25 @@ def test_store_with_errors_errors_only_equals_full(tmp_path, monkeypatch, cap):
     kept_full = ws.check(2018)
     assert [_key(f) for f in ws.check(2018, errors_only=True).findings] == [
         _key(f) for f in kept_full.findings if f.severity == "error"]
+
+
+def test_errors_only_check_builds_no_comparable_basis(tmp_path, monkeypatch):
+    """The gate reads last year's frame (the money screen) but never the comparable basis: it is not
+    built, and the errors are still the full check's (those of last year's figures included)."""
+    import gwstats.analysis.rollup as rollup_mod
+
+    ws = make_ws(tmp_path)
+    add_submission(ws, "B2", 2017, {"donations": "1"})
+    add_submission(ws, "B2", 2018, {"donations": "80000"})  # 元 written into 万元: an error against 2017
+    add_submission(ws, "A1", 2018, {"wulao_volunteers": 10, "wulao_core": 12})
+    real = rollup_mod.comparable
+    calls = []
+    monkeypatch.setattr(rollup_mod, "comparable", lambda *a, **k: calls.append(1) or real(*a, **k))
+    from gwstats.analysis.checks import run_checks
+
+    errs = run_checks(ws, 2018, errors_only=True)
+    assert calls == []
+    assert any(f.code == "magnitude" and "2017 年" in f.message for f in errs.findings)
+    full = run_checks(ws, 2018)  # after it in the same workspace: its own rollup, with the basis
+    assert calls == [1]
+    assert [_key(f) for f in errs.findings] == [_key(f) for f in full.findings if f.severity == "error"]

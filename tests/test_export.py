@@ -184,6 +184,20 @@ def test_csv_long_written_a_unit_at_a_time_is_the_long_records(tmp_path):
         assert out.read_bytes() == b"\xef\xbb\xbf" + csv_long_text(recs).encode("utf-8")
 
 
+def test_csv_long_quotes_names_as_the_csv_writer_does(tmp_path):
+    """Unit names with a quote and a formula start: the lines put together from pieces are
+    csv.writer's rows of long_records, quoting and the ' before = included."""
+    from gwstats.forms.export import csv_long_text, long_records, write_csv_long
+
+    a, _sums = county(tmp_path, "XQ", '=甲"县"关工委', 2, 1)
+    recs = long_records(a, 2018)
+    assert {r["单位名称"] for r in recs} >= {'=甲"县"关工委', '=甲"县"第1乡镇关工委'}
+    out = tmp_path / "long.csv"
+    assert write_csv_long(a, 2018, out) == (out, len(recs))
+    text = out.read_bytes().decode("utf-8-sig")
+    assert text == csv_long_text(recs) and '"\'=甲""县""关工委"' in text
+
+
 def test_marked_long_rows_are_the_rows_an_error_touches(tmp_path):
     """Only the units an error reaches are looked at; the rows named are those of every unit whose
     figure the error touches (the unit and the totals above it), in the long table's order."""
@@ -251,3 +265,19 @@ def test_rollup_book_with_a_remainder_row_goes_up_whole(tmp_path):
     assert root_values(prov) == root_values(city)
     # the city's 汇总 agrees with its counties' 汇总 plus the 本级 derived from them
     assert not [x for x in prov.check(2018).findings if x.code in ("huizong-mismatch", "total-row-mismatch")]
+
+
+def test_micro_texts_are_the_decimal_texts_of_the_figures():
+    """The long table's figure texts, made in bulk and without Decimals, are decimal_text(from_micro)."""
+    import random
+
+    import numpy as np
+
+    from gwstats.core.formatting import decimal_text
+    from gwstats.forms.export import _micro_texts
+    from gwstats.store.schema import from_micro
+
+    rng = random.Random(7)
+    values = [0, 1, -1, 500_000, -500_000, 999_999, -999_999, 10**6, -10**6, 2**62, -2**62]
+    values += [rng.randint(-10**13, 10**13) for _ in range(3000)] + [rng.randint(-50, 50) * 10**6 for _ in range(300)]
+    assert _micro_texts(np.array(values, dtype=np.int64)) == [decimal_text(from_micro(v)) for v in values]

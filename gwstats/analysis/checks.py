@@ -99,7 +99,8 @@ class _Checker:
         self.tree = ws.tree()  # the command's one tree (kept by the workspace)
         self.year = year
         self.root = resolve_unit(ws, self.tree, unit)
-        self.rr = rollup(ws, year, compare="auto", tree=self.tree)
+        # the errors-only gate reads last year's frame (the money screen) but never the comparable basis
+        self.rr = rollup(ws, year, compare="auto", tree=self.tree, basis=not errors_only)
         self.f = self.rr.frame
         self.codes = list(self.cat.metrics)
         self.col = {c: j for j, c in enumerate(self.codes)}

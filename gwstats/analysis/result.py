@@ -164,10 +164,26 @@ class RollupResult:
         code = self._resolve_metric(metric)
         f = self.fx
         if code in self.catalog.indicators:
-            return [_round(self._parts(f, i, code)[2]) for i in range(self.tree.n)]
+            return self._rate_column(f, code)
         j = self._mcol(code)
         return [from_micro(t) if c else None
                 for t, c in zip(f.total[: self.tree.n, j].tolist(), f.count[: self.tree.n, j].tolist())]
+
+    def _rate_column(self, frame, code: str) -> list:
+        """An indicator's rounded rate per unit of the tree: each distinct row of parts is computed once
+        (a province's leaves share few distinct parts), the same Decimal arithmetic as :meth:`_parts`."""
+        n = self.tree.n
+        it = frame.indicators[code]
+        out = np.full(n, None, dtype=object)
+        idx = np.flatnonzero(it.count[:n] != 0)
+        if idx.size and it.total.shape[1] == 0:
+            out[idx] = [_round(self._rate(code, it.total[i], it.names)[2]) for i in idx.tolist()]
+        elif idx.size:
+            rows, inverse = np.unique(it.total[idx], axis=0, return_inverse=True)
+            values = np.empty(len(rows), dtype=object)
+            values[:] = [_round(self._rate(code, row, it.names)[2]) for row in rows]
+            out[idx] = values[inverse.reshape(-1)]
+        return out.tolist()
 
     def record(self, unit: str, metric: str) -> dict:
         return self._record(self._i(unit), self._resolve_metric(metric))

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
+
 from gwstats.core.errors import GwstatsError, UsageError
 from gwstats.core.formatting import csv_safe, decimal_text  # once, not per cell (3 million cells at 10,000 units)
 from gwstats.core.output import write_whole
@@ -278,44 +280,79 @@ def _long_items(cat) -> list[tuple[str, object, str]]:
     return items + [(c, cat.indicators[c], "rate") for c in cat.indicators]
 
 
+def _csv_line(cells) -> str:
+    """``cells`` (two or more) as csv.writer writes them within a row, without the line end."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(cells)
+    return buf.getvalue()
+
+
+def _micro_texts(micro: np.ndarray) -> list[str]:
+    """_csv_text(from_micro(v)) of micro values: whole numbers as integers, others as exact decimals."""
+    texts = (micro // MICRO).astype(str).tolist()  # right for the whole ones
+    for k in np.flatnonzero(micro % MICRO).tolist():
+        texts[k] = micro_text(int(micro[k]))
+    return texts
+
+
+def micro_text(v: int) -> str:
+    """decimal_text(from_micro(v)) of a micro value that is not a whole number, without Decimals:
+    sign, integer part, the six decimals with trailing zeros dropped (never all of them)."""
+    a = -v if v < 0 else v
+    return f"{'-' if v < 0 else ''}{a // MICRO}.{a % MICRO:06d}".rstrip("0")
+
+
 def _long_rows(ws, year: int, unit: str | None, prefer: str):
-    """The long table's rows as CSV text cells, a unit's rows at a time: iter_long_records's rows as
-    _csv_text writes them, with the unit's and the metric's cells made once, and a metric's figures
-    read from the rollup's micro totals (a province: 3.7 million figures, never all held as Decimals)."""
+    """The long table's CSV text, a slice of units at a time: iter_long_records's rows as csv.writer
+    writes their _csv_text cells. Each line is put together from pieces encoded once by csv.writer (a
+    unit's code, name and year; a metric's code and name, its measure; two or more cells each, so
+    quoted as within the whole row) and the figure's text, which needs no quoting (digits, '.', '-').
+    A metric's figures are read from the rollup's micro totals (a province: 3.7 million figures, never
+    all held as Decimals). Yields (text, rows)."""
     code, result = figures(ws, year, unit, prefer)
     tree = result.tree
     sub = tree.subtree(tree.index[code])
     items = _long_items(ws.catalog)
-    heads = [(_csv_text(c), _csv_text(item.name), _csv_text(item.unit)) for c, item, _kind in items]
+    year_text = _csv_text(year)
+    heads = [_csv_line([_csv_text(c), _csv_text(item.name)]) + "," for c, item, _kind in items]
+    measures = ["," + _csv_line([_csv_text(item.unit), ""]) for _c, item, _kind in items]  # ",measure,"
+    scope_ends = {True: _csv_line(["", "汇总"])[1:] + "\r\n", False: _csv_line(["", "本级"])[1:] + "\r\n"}
     metric_col = {c: j for j, c in enumerate(ws.catalog.metrics)}  # the rollup frame's columns
     rates = {c: result.column(c)[sub] for c, _item, kind in items if kind == "rate"}
+    rate_texts: dict = {}
     total, count = result.fx.total, result.fx.count
-    year_text = _csv_text(year)
     for start in range(sub.start, sub.stop, _LONG_CHUNK):  # a slice of units: few Python numbers at once
         stop = min(start + _LONG_CHUNK, sub.stop)
-        columns = [(True, rates[c][start - sub.start:stop - sub.start], None) if kind == "rate" else
-                   (False, total[start:stop, metric_col[c]].tolist(), count[start:stop, metric_col[c]].tolist())
-                   for c, _item, kind in items]
-        for k, i in enumerate(range(start, stop)):
-            u, name = _csv_text(tree.codes[i]), _csv_text(tree.names[i])
-            scope = "汇总" if int(tree.size[i]) > 1 else "本级"
-            rows = []
-            for (c, iname, measure), (is_rate, values, counts) in zip(heads, columns):
-                if is_rate:
-                    value = values[k]
-                    if value is None:
-                        continue
-                    text = decimal_text(Decimal(repr(round(value, 4))))
-                else:
-                    if not counts[k]:
-                        continue
-                    micro = values[k]
-                    text = str(micro // MICRO) if micro % MICRO == 0 else decimal_text(from_micro(micro))
-                rows.append((u, name, year_text, c, iname, text, measure, scope))
-            yield rows
+        n = stop - start
+        cells = []  # per metric: its "code,name,value,measure," per unit of the slice, None where none
+        for (c, _item, kind), head, measure in zip(items, heads, measures):
+            col = [None] * n
+            if kind == "rate":
+                for k, v in enumerate(rates[c][start - sub.start:stop - sub.start]):
+                    if v is not None:
+                        t = rate_texts.get(v)
+                        if t is None:
+                            t = rate_texts[v] = decimal_text(Decimal(repr(round(v, 4))))
+                        col[k] = f"{head}{t}{measure}"
+            else:
+                j = metric_col[c]
+                ks = np.flatnonzero(count[start:stop, j])
+                for k, t in zip(ks.tolist(), _micro_texts(total[start:stop, j][ks])):
+                    col[k] = f"{head}{t}{measure}"
+            cells.append(col)
+        parts, rows = [], 0
+        for i, row in zip(range(start, stop), zip(*cells)):
+            given = [x for x in row if x is not None]
+            if not given:
+                continue
+            prefix = _csv_line([_csv_text(tree.codes[i]), _csv_text(tree.names[i]), year_text]) + ","
+            end = scope_ends[int(tree.size[i]) > 1]
+            parts.append(prefix + (end + prefix).join(given) + end)
+            rows += len(given)
+        yield "".join(parts), rows
 
 
-_LONG_CHUNK = 4096
+_LONG_CHUNK = 1024
 
 
 def write_csv_long(ws, year: int, output, unit: str | None = None, prefer: str = "computed") -> tuple[Path, int]:
@@ -334,19 +371,12 @@ def write_csv_long(ws, year: int, output, unit: str | None = None, prefer: str =
 
 def stream_csv_long(ws, year: int, fh, unit: str | None = None, prefer: str = "computed") -> int:
     """The long table's CSV text (:func:`csv_long_text` of :func:`long_records`) written to the text
-    stream ``fh`` a megabyte at a time; returns the rows written."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(LONG_COLUMNS)
+    stream ``fh`` a slice of units at a time; returns the rows written."""
+    fh.write(_csv_line(LONG_COLUMNS) + "\r\n")
     count = 0
-    for rows in _long_rows(ws, year, unit, prefer):
-        w.writerows(rows)
-        count += len(rows)
-        if buf.tell() > 1 << 20:
-            fh.write(buf.getvalue())
-            buf.seek(0)
-            buf.truncate()
-    fh.write(buf.getvalue())
+    for text, rows in _long_rows(ws, year, unit, prefer):
+        fh.write(text)
+        count += rows
     return count
 
 
