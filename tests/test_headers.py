@@ -86,3 +86,18 @@ def test_a_units_of_measure_row_with_a_forms_measure(hierarchy):
     rets, findings = parse(hierarchy, rows)
     assert "row-without-unit" not in codes(rets, findings)
     assert {r.unit for r in rets if r.values} == {"YX", "WJ"}
+
+
+def test_header_fields_are_found_in_rows_of_numbers_and_blanks_and_only_there():
+    """find_fields looks cell by cell only in rows whose text holds a label: a field among numbers and
+    blank cells (a row that cannot be joined as text) is still found, in its cell."""
+    from gwstats.tables.headers import find_fields
+    rows = [["序号", "单位名称", "关工委组织数"],
+            [1, "甲县关工委", 3.0],
+            [None, "", "填报人：", None, "张三", 7],
+            ["电话", "联系电话：0551-1234", None]]
+    fields = find_fields(rows)
+    assert (fields["填报人"].value, fields["填报人"].row, fields["填报人"].col) == ("张三", 2, 4)
+    assert (fields["联系电话"].value, fields["联系电话"].row, fields["联系电话"].col) == ("0551-1234", 3, 1)
+    assert "填报单位" not in fields  # 单位名称 alone is a column heading
+    assert find_fields(rows, skip_rows={2, 3}) == {}

@@ -35,13 +35,7 @@ class Context:
         self._labels: dict[str, str | None] = {}
         self._loose_told: set[tuple[str, str, str]] = set()  # (file, sheet, label): one note per row or column
         self._parsed_cells: dict[tuple, object] = {}
-        keys = {}
-        for u in hierarchy.units.values():
-            for label in (u.name, *u.aliases):
-                k = unit_key(label)
-                if len(k) >= 2:
-                    keys.setdefault(k, u.code)
-        self._unit_keys = sorted(keys.items(), key=lambda kv: len(kv[0]), reverse=True)
+        self._keys_by_length: list[tuple[str, str]] | None = None  # made when first needed (unit_keys)
         self.metric_units = {c: m.unit for c, m in catalog.metrics.items()}
         self.metric_units.update({c: i.display for c, i in catalog.indicators.items()})
 
@@ -65,6 +59,19 @@ class Context:
         return isinstance(text, str) and bool(_GROUP_HEADING.match(text))
 
     # ---- units ---------------------------------------------------------------------------------
+    def _unit_keys(self) -> list[tuple[str, str]]:
+        """(unit key, code) of every unit's name and alias, longest first: made on the first name that
+        is not simply a unit's (a form export whose rows all name their units never needs it)."""
+        if self._keys_by_length is None:
+            keys = {}
+            for u in self.h.units.values():
+                for label in (u.name, *u.aliases):
+                    k = unit_key(label)
+                    if len(k) >= 2:
+                        keys.setdefault(k, u.code)
+            self._keys_by_length = sorted(keys.items(), key=lambda kv: len(kv[0]), reverse=True)
+        return self._keys_by_length
+
     def unit_in_text(self, text: str) -> str | None:
         """A unit whose name or alias is contained in ``text`` (the longest wins)."""
         key = unit_key(text)
@@ -73,7 +80,7 @@ class Context:
         code = self.h.match(text, loose=False)  # a title or file name is rarely just a name
         if code:
             return code
-        for k, code in self._unit_keys:
+        for k, code in self._unit_keys():
             at = key.find(k)
             if at >= 0:
                 rest = _STOP.split(key[at + len(k):], 1)[0]
@@ -95,7 +102,7 @@ class Context:
         code = self.h.match(key)
         if code or not key:
             return code
-        for k, code in self._unit_keys:
+        for k, code in self._unit_keys():
             if k in key and key.replace(k, "", 1) in _LEFTOVER:
                 return code
         return None

@@ -21,6 +21,7 @@ SUBMITTER_HEADERS = {"提交者", "提交人", "填写人", "填写者", "微信
 YEAR_HEADERS = {"年度", "统计年度", "报表年度", "填报年度", "年份"}
 _NUMBERING = re.compile(r"^(?:第?[0-9]+题?|[Qq][0-9]+)[.、:：)）]?")
 _BRACKETED = re.compile(r"[(\[（【〔][^)\]）】〕]*[)\]）】〕]")
+_PLAIN_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
 _DATETIME = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT]*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?"
 )
@@ -55,6 +56,11 @@ def parse_time(value) -> str | None:
         return dt.datetime(value.year, value.month, value.day).isoformat()
     if not isinstance(value, str):
         return None
+    if _PLAIN_TIME.fullmatch(value):  # "2020-01-03 08:00:04", as a form export writes every row's time
+        try:
+            return dt.datetime.fromisoformat(value).isoformat()
+        except ValueError:
+            return None
     m = _DATETIME.match(nfkc(value).strip())
     if not m:
         return None

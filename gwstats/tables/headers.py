@@ -98,6 +98,8 @@ def find_fields(rows: list[list], skip_rows: set[int] | None = None, max_cols: i
         if r in skip_rows:
             continue
         n = min(len(row), max_cols)
+        if not _ANY.search(_row_text(row, n)):
+            continue  # no label in any cell (most rows of a form export): nothing to look at cell by cell
         for c in range(n):
             v = row[c]
             if not isinstance(v, str) or not v or len(v) > 120 or not _ANY.search(v):
@@ -124,6 +126,16 @@ def find_fields(rows: list[list], skip_rows: set[int] | None = None, max_cols: i
                     if nxt is not None:
                         out.setdefault(field, FieldValue(nxt[0], r, nxt[1]))
     return out
+
+
+def _row_text(row, n) -> str:
+    """The row's first n text cells joined by newlines (no label holds one, so a label found in the
+    joined text is a label in one of the cells)."""
+    cells = row[:n]
+    try:
+        return "\n".join(cells)
+    except TypeError:  # numbers or empty cells
+        return "\n".join([v for v in cells if isinstance(v, str)])
 
 
 def _next_value(row, start, n):
