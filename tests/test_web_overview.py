@@ -37,6 +37,9 @@ def test_a_big_hierarchy_gets_the_page_first_and_the_check_counts_after(tmp_path
     ws = make_ws(tmp_path)
     add_submission(ws, "A1", 2018, {"wulao_volunteers": 10, "wulao_core": 12})  # 五老骨干 > 五老志愿者: an error
     monkeypatch.setattr(brief, "BIG_UNITS", 2)  # the five units of the test list count as a province
+    import gwstats.web.pages as pages
+
+    monkeypatch.setattr(pages.WebApp, "warm", lambda self: None)  # the page on its own (test_web_warm.py: with it)
     c = client(ws)
     page = c.get("/?year=2018").text
     assert counted == []  # no check for the page itself

@@ -24,7 +24,9 @@ def _overview(ws, year: int | None, q: str = "", page: int = 1) -> dict:
     from gwstats.web.paging import matches, paged
 
     # kept: the names of a province's form export take half a second to gather
-    recent = [{**r, "units": _few(r["units"])} for r in ws.kept(("recent-files", 10), lambda: ws.recent_files(10))]
+    from gwstats.web import warm
+
+    recent = [{**r, "units": _few(r["units"])} for r in warm.recent(ws)]
     out = {"recent": table(recent, ["name", "units", "years", "received_at", "imported_by"],
                            {"name": "文件", "units": "单位", "years": "年度", "received_at": "导入时间", "imported_by": "导入人"}),
            "has_units": has_units(ws)}
@@ -33,7 +35,7 @@ def _overview(ws, year: int | None, q: str = "", page: int = 1) -> dict:
     from gwstats.web.views.years import lock_state
 
     out["locked"] = lock_state(ws, year)
-    st = ws.kept(("status", year), lambda: ws.status(year))  # kept with the reader's Workspace (pages.py)
+    st = warm.status(ws, year)  # kept for every reader thread (web/kept.py), computed by the warm-up
     out["status"] = {"expected": st.expected, "reported": st.reported, "on_time": st.on_time, "late": st.late,
                      "missing": len(st.missing_rows), "deadline": st.deadline, "summary": st.summary_line()}
     # whom to chase, PER_PAGE at a time and searchable (a province misses thousands of units)
