@@ -59,6 +59,8 @@ def test_the_pages_answer_at_once_while_the_warm_up_sums_up_and_then_read_its_re
     assert '<noscript><p><a href="/rollup?year=2018&amp;wait=1">' in page  # without JavaScript: the page that waits
     checks = c.get("/checks?year=2018").text
     assert "正在校验……" in checks and 'data-later="/checks?year=2018&amp;wait=1"' in checks and runs == []
+    overview = c.get("/?year=2018").text  # status and recent files kept before the rollup: the page, counts to follow
+    assert "正在统计报送情况" not in overview and "应报" in overview and "data-checks-later" in overview
 
     answers = {}
     waiting = threading.Thread(target=lambda: answers.update(page=c.get("/rollup?year=2018&wait=1").text))

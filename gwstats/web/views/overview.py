@@ -3,7 +3,8 @@
 The check counts need the whole check (a province's takes seconds): unless it is kept already or the
 hierarchy is small, the page comes at once with the counts to follow (``?part=checks``, fetched by
 static/overview.js); that request runs the brief check (the 提醒 below the counties counted, not
-built: the same counts) and keeps it."""
+built: the same counts) and keeps it. Before the warm-up (web/warm.py) has kept the status and the
+recent files of a big hierarchy, the page answers at once with a placeholder (static/later.js)."""
 
 from __future__ import annotations
 
@@ -69,10 +70,27 @@ def _check_counts(ws, year: int, wait: bool = True) -> dict | None:
     return _counts_of(ws.check(year, brief=big))  # brief: counts every finding, builds the listed ones
 
 
+def _is_kept(ws, year: int | None) -> bool:
+    """Whether the page can answer at once: a small hierarchy, or its recent files and status kept (the
+    warm-up's, web/warm.py)."""
+    from gwstats.analysis.brief import is_big
+
+    if year is None or not has_units(ws) or not is_big(ws.tree()):
+        return True
+    return bool(ws.kept_of("recent-files")) and any(k == ("status", year) for k, _ in ws.kept_of("status"))
+
+
 async def page(request: Request):
     from gwstats.web.paging import page_number
 
     ctx = await page_context(request, "overview")
+    web = request.app.state.web
+    if (request.query_params.get("part") != "checks" and request.query_params.get("wait") != "1"
+            and not await web.read(_is_kept, ctx["year"])):
+        from gwstats.web.later import later_url
+
+        ctx["later"] = later_url(request)  # a province not yet counted: the page now, its content to follow
+        return render(request, "overview.html", ctx)
     if request.query_params.get("part") == "checks" and ctx["year"] is not None:  # the counts that follow
         ctx["checks"] = await request.app.state.web.read(_check_counts, ctx["year"])
         return render(request, "overview_checks.html", {**ctx, "fragment": True})
