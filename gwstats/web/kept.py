@@ -47,6 +47,8 @@ class SharedKept:
         self.files: tuple | None = None
         self.entries: dict = {}
         self.building: dict = {}
+        self.writes = 0  # moved by the app's writer before and after each write (pages.WebApp._run)
+        self.dropped_at = -1  # ``writes`` when the entries were last dropped
 
 
 class ReaderWorkspace(Workspace):
@@ -64,9 +66,14 @@ class ReaderWorkspace(Workspace):
         files = store_files(self.root, self.settings_key)
         sh = self._shared
         with sh.lock:
-            if (self._seen is not None and change != self._seen) or sh.files != files:
+            # a commit this connection sees for the first time: dropped unless another thread dropped the
+            # entries after the app's last write ended (else the warm-up's values, computed after that
+            # write, would go again with each reader thread's first look)
+            moved = self._seen is not None and change != self._seen and sh.dropped_at != sh.writes
+            if moved or sh.files != files:
                 sh.entries = {}
                 sh.files = files
+                sh.dropped_at = sh.writes
             self._seen = change
         return change, files
 

@@ -78,11 +78,15 @@ class WebApp:
         from gwstats.workspace import Workspace
 
         ws = Workspace(self.root)  # opened afresh on this thread: settings or catalog edited meanwhile are seen
+        with self.shared.lock:
+            self.shared.writes += 1  # a write under way: what the readers drop meanwhile is dropped again after
         try:
             return fn(ws, *args, **kwargs)
         finally:
             if "store" in ws.__dict__:
                 ws.store.close()
+            with self.shared.lock:
+                self.shared.writes += 1
             self.warm()  # an import, unit list, revert or lock may have changed the store: warm the pages again
 
     def warm(self):
@@ -141,7 +145,9 @@ class WebApp:
             return held[0]
         self._local.held = None
         if held is not None and "store" in held[0].__dict__:
-            held[0].store.close()
+            # the connection only, no checkpoint: the writer has folded its write in; a reader's checkpoint
+            # would move the store files again and drop what the others keep (the warm-up's values)
+            held[0].store.conn.close()
         ws = ReaderWorkspace(self.root, self.shared)
         ws.settings_key = self._files_key(ws)  # what it keeps is shared with Workspaces opened on the same files
         self._local.held = (ws, ws.settings_key)
