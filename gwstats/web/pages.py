@@ -131,6 +131,10 @@ class WebApp:
         for p in paths:
             try:
                 st = p.stat()
+                if p.name == STORE_NAME:  # replaced: another file. Not its time or size, which every checkpoint
+                    # moves (a reader reopening would checkpoint in turn and drop what the others keep)
+                    out.append((str(p), st.st_ino, st.st_dev))
+                    continue
                 out.append((str(p), st.st_mtime_ns, st.st_size, st.st_ino, st.st_dev))
             except OSError:
                 out.append((str(p), None))
@@ -145,9 +149,7 @@ class WebApp:
             return held[0]
         self._local.held = None
         if held is not None and "store" in held[0].__dict__:
-            # the connection only, no checkpoint: the writer has folded its write in; a reader's checkpoint
-            # would move the store files again and drop what the others keep (the warm-up's values)
-            held[0].store.conn.close()
+            held[0].store.close()
         ws = ReaderWorkspace(self.root, self.shared)
         ws.settings_key = self._files_key(ws)  # what it keeps is shared with Workspaces opened on the same files
         self._local.held = (ws, ws.settings_key)
