@@ -32,8 +32,13 @@ def test_the_default_view_of_a_province_comes_from_the_brief_check(tmp_path, mon
     runs = []
     real = checks.run_checks
     monkeypatch.setattr(checks, "run_checks", lambda *a, **k: runs.append(k.get("brief")) or real(*a, **k))
+    import gwstats.web.pages as pages
+
+    monkeypatch.setattr(pages.WebApp, "warm", lambda self: None)  # the page on its own (test_web_warm.py: with it)
     c = client(ws)
-    page = c.get("/checks?year=2018").text
+    first = c.get("/checks?year=2018").text  # not checked yet: the page at once, the findings to follow
+    assert runs == [] and "正在校验……" in first and 'data-later="/checks?year=2018&amp;wait=1"' in first
+    page = c.get("/checks?year=2018&wait=1").text
     assert runs == [True]
     assert full.summary_line() in page
     for f in kept:

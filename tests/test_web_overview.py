@@ -37,8 +37,14 @@ def test_a_big_hierarchy_gets_the_page_first_and_the_check_counts_after(tmp_path
     ws = make_ws(tmp_path)
     add_submission(ws, "A1", 2018, {"wulao_volunteers": 10, "wulao_core": 12})  # 五老骨干 > 五老志愿者: an error
     monkeypatch.setattr(brief, "BIG_UNITS", 2)  # the five units of the test list count as a province
+    import gwstats.web.pages as pages
+
+    monkeypatch.setattr(pages.WebApp, "warm", lambda self: None)  # the page on its own (test_web_warm.py: with it)
     c = client(ws)
-    page = c.get("/?year=2018").text
+    first = c.get("/?year=2018").text  # status not counted yet: the page at once, its content to follow
+    assert "正在统计报送情况……" in first and 'data-later="/?year=2018&amp;wait=1"' in first
+    assert '<script src="/static/later.js"></script><script src="/static/overview.js"></script>' in first
+    page = c.get("/?year=2018&wait=1").text
     assert counted == []  # no check for the page itself
     tiles = _tiles(page)
     assert tiles["校验错误（正在校验）"] == "…" and tiles["校验提醒（正在校验）"] == "…" and "应报" in tiles

@@ -82,6 +82,7 @@ def _remove_abandoned_imports(root: Path):
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: Starlette):
+    app.state.web.warm()  # what the pages keep, computed in the background (web/warm.py)
     try:
         yield
     finally:  # server stopped (Ctrl+C) or test client closed: no thread of this app runs on

@@ -36,12 +36,19 @@ def store_files(root: Path, settings: tuple) -> tuple:
 
 
 class SharedKept:
-    """The values kept for every reader thread; a lock guards the dict, never a computation."""
+    """The values kept for every reader thread; a lock guards the dict, never a computation.
+
+    ``building``: the computations under way, by key, each with the ``entries`` dict it will be kept in
+    and an Event set when it ends: a thread that needs the same value meanwhile waits for that one
+    computation (the warm-up's, or another page's) instead of starting a second."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.files: tuple | None = None
         self.entries: dict = {}
+        self.building: dict = {}
+        self.writes = 0  # moved by the app's writer before and after each write (pages.WebApp._run)
+        self.dropped_at = -1  # ``writes`` when the entries were last dropped
 
 
 class ReaderWorkspace(Workspace):
@@ -59,30 +66,48 @@ class ReaderWorkspace(Workspace):
         files = store_files(self.root, self.settings_key)
         sh = self._shared
         with sh.lock:
-            if (self._seen is not None and change != self._seen) or sh.files != files:
+            # a commit this connection sees for the first time: dropped unless another thread dropped the
+            # entries after the app's last write ended (else the warm-up's values, computed after that
+            # write, would go again with each reader thread's first look)
+            moved = self._seen is not None and change != self._seen and sh.dropped_at != sh.writes
+            if moved or sh.files != files:
                 sh.entries = {}
                 sh.files = files
+                sh.dropped_at = sh.writes
             self._seen = change
         return change, files
 
     def kept(self, key: tuple, build):
-        self._valid()
         sh = self._shared
-        with sh.lock:
-            if key in sh.entries:
-                sh.entries[key] = sh.entries.pop(key)  # most recently used last
-                return sh.entries[key]
-            entries = sh.entries
-        value = build()
-        change, files = self.store.change_key(), store_files(self.root, self.settings_key)
-        with sh.lock:
-            if change != self._seen or sh.entries is not entries or files != sh.files:
-                return value  # a commit, or another thread dropped what was kept: keep nothing
-            same = [k for k in entries if k[0] == key[0]]
-            for k in same[: max(0, len(same) + 1 - KEPT_PER_KIND)]:
-                del entries[k]
-            entries[key] = value
-        return value
+        while True:
+            self._valid()
+            with sh.lock:
+                if key in sh.entries:
+                    sh.entries[key] = sh.entries.pop(key)  # most recently used last
+                    return sh.entries[key]
+                entries = sh.entries
+                under_way = sh.building.get(key)
+                if under_way is None or under_way[0] is not entries:
+                    done = threading.Event()
+                    sh.building[key] = (entries, done)
+                    break
+            under_way[1].wait()  # the same value computed by another thread: wait for it, then look again
+        try:
+            value = build()
+            change, files = self.store.change_key(), store_files(self.root, self.settings_key)
+            with sh.lock:
+                if change != self._seen or sh.entries is not entries or files != sh.files:
+                    return value  # a commit, or another thread dropped what was kept: keep nothing
+                same = [k for k in entries if k[0] == key[0]]
+                for k in same[: max(0, len(same) + 1 - KEPT_PER_KIND)]:
+                    del entries[k]
+                entries[key] = value
+            return value
+        finally:  # kept (or not) before the waiting threads look again
+            with sh.lock:
+                if sh.building.get(key, (None, None))[1] is done:
+                    del sh.building[key]
+            done.set()
 
     def kept_of(self, kind: str) -> list[tuple[tuple, object]]:
         self._valid()

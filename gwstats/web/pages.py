@@ -22,6 +22,7 @@ seen at once. The writer thread opens a fresh ``Workspace`` for every call and c
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -33,6 +34,7 @@ from gwstats.web import auth
 from gwstats.web import csrf
 from gwstats.web.uploads import Staging
 
+log = logging.getLogger("gwstats.web")
 HERE = Path(__file__).parent
 READERS = 3  # reader threads: a few pages at once on a 2-core office PC, without starving the writer
 
@@ -67,16 +69,56 @@ class WebApp:
         from gwstats.web.jobs import Jobs
 
         self.jobs = Jobs()  # long work in the background, its progress shown on the page (web/jobs.py)
+        self._warming = None  # the warm-up under way (a Future), and whether another is asked for after it
+        self._warm_again = False
+        self._warm_lock = threading.Lock()
+        self.warm_runs = 0  # warm-ups run (tests)
 
     def _run(self, fn, args, kwargs):
         from gwstats.workspace import Workspace
 
         ws = Workspace(self.root)  # opened afresh on this thread: settings or catalog edited meanwhile are seen
+        with self.shared.lock:
+            self.shared.writes += 1  # a write under way: what the readers drop meanwhile is dropped again after
         try:
             return fn(ws, *args, **kwargs)
         finally:
             if "store" in ws.__dict__:
                 ws.store.close()
+            with self.shared.lock:
+                self.shared.writes += 1
+            self.warm()  # an import, unit list, revert or lock may have changed the store: warm the pages again
+
+    def warm(self):
+        """Compute what the pages keep (web/warm.py) on a reader thread in the background: at start and
+        after every write. One at a time: asked for while one runs, one more runs after it (the store
+        may have changed since it started); a page that needs a value under way waits for that same
+        computation (web/kept.py)."""
+        with self._warm_lock:
+            if self._warming is not None and not self._warming.done():
+                self._warm_again = True
+                return
+            self._warm_again = False
+            try:
+                self._warming = self.readers.submit(self._warm_once)
+            except RuntimeError:  # shutting down
+                self._warming = None
+
+    def _warm_once(self):
+        from gwstats.web.warm import warm_up
+
+        self.warm_runs += 1
+        try:
+            self._run_read(lambda ws: warm_up(ws, _years(ws)[1]), (), {})
+        except Exception:  # the pages compute it themselves and say what went wrong
+            log.exception("gwstats ui: warm-up failed")
+        finally:
+            with self._warm_lock:
+                again = self._warm_again
+                if again:
+                    self._warming = None
+            if again:
+                self.warm()
 
     def _files_key(self, ws=None) -> tuple:
         """What a kept Workspace was opened on: gwstats.toml, the catalog file it names, the store file."""
@@ -89,6 +131,10 @@ class WebApp:
         for p in paths:
             try:
                 st = p.stat()
+                if p.name == STORE_NAME:  # replaced: another file. Not its time or size, which every checkpoint
+                    # moves (a reader reopening would checkpoint in turn and drop what the others keep)
+                    out.append((str(p), st.st_ino, st.st_dev))
+                    continue
                 out.append((str(p), st.st_mtime_ns, st.st_size, st.st_ino, st.st_dev))
             except OSError:
                 out.append((str(p), None))

@@ -1,6 +1,7 @@
 // 概览 on a province: the check counts follow the page. The element marked data-checks-later names the
 // request that computes them; each element of its answer replaces the page's element of the same id.
-document.addEventListener("DOMContentLoaded", function () {
+// Run when the page is loaded, and again when static/later.js has put the page's content in place.
+function checksLater() {
   var later = document.querySelector("[data-checks-later]");
   if (!later) { return; }
   fetch(later.getAttribute("data-checks-later"), { credentials: "same-origin" })
@@ -17,4 +18,6 @@ document.addEventListener("DOMContentLoaded", function () {
       var step = document.getElementById("check-step");
       if (step) { step.lastChild.textContent = "：校验未能完成，请刷新页面或打开“数据核查”查看。"; }
     });
-});
+}
+document.addEventListener("DOMContentLoaded", checksLater);
+document.addEventListener("gwstats:later", checksLater);

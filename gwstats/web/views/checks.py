@@ -1,4 +1,6 @@
-"""校验: the findings of `gwstats check`, filtered by severity and unit."""
+"""校验: the findings of `gwstats check`, filtered by severity and unit. On a big hierarchy whose check
+is not kept yet (the warm-up computes it, web/warm.py) the default view answers at once with 正在校验……
+and the findings follow (static/later.js)."""
 
 from __future__ import annotations
 
@@ -47,6 +49,15 @@ def _checks(ws, year: int, severity: str | None, unit: str | None, q: str = "", 
             "counts": {k: res.count(k) for k, _ in SEVERITIES}, "unit_choices": units}
 
 
+def _is_kept(ws, year: int) -> bool:
+    """Whether the default view can answer at once: a small hierarchy, or its check kept (the warm-up's)."""
+    from gwstats.analysis import brief
+
+    if not brief.is_big(ws.tree()):
+        return True
+    return any(key == (kind, year, None) for kind in ("check", "check-brief") for key, _ in ws.kept_of(kind))
+
+
 async def page(request: Request):
     ctx = await page_context(request, "checks")
     q = request.query_params
@@ -54,6 +65,14 @@ async def page(request: Request):
     words = (q.get("q") or "").strip()[:100]
     show_all = q.get("all") == "1"
     ctx.update(severities=SEVERITIES, severity=severity, unit=q.get("unit", ""), q=words, show_all=show_all)
+    web = request.app.state.web
+    default = not (words or q.get("unit") or show_all)
+    if (ctx["year"] is not None and default and q.get("wait") != "1" and await web.read(has_units)
+            and not await web.read(_is_kept, ctx["year"])):
+        from gwstats.web.later import later_url
+
+        ctx["later"] = later_url(request)  # a province not yet checked: the page now, the findings to follow
+        return render(request, "checks.html", ctx)
     if ctx["year"] is not None:
         ctx.update(await request.app.state.web.read(_checks, ctx["year"], severity, q.get("unit"), words,
                                                     page_number(q.get("page")), show_all))

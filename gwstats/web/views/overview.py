@@ -3,7 +3,8 @@
 The check counts need the whole check (a province's takes seconds): unless it is kept already or the
 hierarchy is small, the page comes at once with the counts to follow (``?part=checks``, fetched by
 static/overview.js); that request runs the brief check (the 提醒 below the counties counted, not
-built: the same counts) and keeps it."""
+built: the same counts) and keeps it. Before the warm-up (web/warm.py) has kept the status and the
+recent files of a big hierarchy, the page answers at once with a placeholder (static/later.js)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ def _overview(ws, year: int | None, q: str = "", page: int = 1) -> dict:
     from gwstats.web.paging import matches, paged
 
     # kept: the names of a province's form export take half a second to gather
-    recent = [{**r, "units": _few(r["units"])} for r in ws.kept(("recent-files", 10), lambda: ws.recent_files(10))]
+    from gwstats.web import warm
+
+    recent = [{**r, "units": _few(r["units"])} for r in warm.recent(ws)]
     out = {"recent": table(recent, ["name", "units", "years", "received_at", "imported_by"],
                            {"name": "文件", "units": "单位", "years": "年度", "received_at": "导入时间", "imported_by": "导入人"}),
            "has_units": has_units(ws)}
@@ -33,7 +36,7 @@ def _overview(ws, year: int | None, q: str = "", page: int = 1) -> dict:
     from gwstats.web.views.years import lock_state
 
     out["locked"] = lock_state(ws, year)
-    st = ws.kept(("status", year), lambda: ws.status(year))  # kept with the reader's Workspace (pages.py)
+    st = warm.status(ws, year)  # kept for every reader thread (web/kept.py), computed by the warm-up
     out["status"] = {"expected": st.expected, "reported": st.reported, "on_time": st.on_time, "late": st.late,
                      "missing": len(st.missing_rows), "deadline": st.deadline, "summary": st.summary_line()}
     # whom to chase, PER_PAGE at a time and searchable (a province misses thousands of units)
@@ -67,10 +70,27 @@ def _check_counts(ws, year: int, wait: bool = True) -> dict | None:
     return _counts_of(ws.check(year, brief=big))  # brief: counts every finding, builds the listed ones
 
 
+def _is_kept(ws, year: int | None) -> bool:
+    """Whether the page can answer at once: a small hierarchy, or its recent files and status kept (the
+    warm-up's, web/warm.py)."""
+    from gwstats.analysis.brief import is_big
+
+    if year is None or not has_units(ws) or not is_big(ws.tree()):
+        return True
+    return bool(ws.kept_of("recent-files")) and any(k == ("status", year) for k, _ in ws.kept_of("status"))
+
+
 async def page(request: Request):
     from gwstats.web.paging import page_number
 
     ctx = await page_context(request, "overview")
+    web = request.app.state.web
+    if (request.query_params.get("part") != "checks" and request.query_params.get("wait") != "1"
+            and not await web.read(_is_kept, ctx["year"])):
+        from gwstats.web.later import later_url
+
+        ctx["later"] = later_url(request)  # a province not yet counted: the page now, its content to follow
+        return render(request, "overview.html", ctx)
     if request.query_params.get("part") == "checks" and ctx["year"] is not None:  # the counts that follow
         ctx["checks"] = await request.app.state.web.read(_check_counts, ctx["year"])
         return render(request, "overview_checks.html", {**ctx, "fragment": True})

@@ -1,5 +1,6 @@
 """汇总: the rollup table (by level/unit, one metric group at a time) with 比上年 and coverage;
-every figure links to its trace."""
+every figure links to its trace. On a big hierarchy whose rollup is not kept yet (the warm-up computes
+it, web/warm.py) the page answers at once with 正在汇总…… and the table follows (static/later.js)."""
 
 from __future__ import annotations
 
@@ -65,11 +66,29 @@ def rollup_table(ws, year: int, group: str | None, level: int | None, unit: str 
     }
 
 
+def is_kept(ws, year: int) -> bool:
+    """Whether the page can answer at once: a small hierarchy, or the year's rollup totals kept (the
+    warm-up's, web/warm.py; they serve any unit, level and group)."""
+    from gwstats.analysis.brief import is_big
+
+    tree = ws.tree()
+    if not is_big(tree):
+        return True
+    return any(k[1] == year and k[3] == "computed" and k[4] == id(tree) for k, _ in ws.kept_of("rollup"))
+
+
 async def page(request: Request):
+    from gwstats.web.kept import has_units
+    from gwstats.web.later import later_url
+
     ctx = await page_context(request, "rollup")
     q = request.query_params
     if ctx["year"] is None:
         ctx["empty"] = True
+        return render(request, "rollup.html", ctx)
+    web = request.app.state.web
+    if q.get("wait") != "1" and await web.read(has_units) and not await web.read(is_kept, ctx["year"]):
+        ctx["later"] = later_url(request)  # a province not yet summed up: the page now, the table to follow
         return render(request, "rollup.html", ctx)
     ctx.update(await request.app.state.web.read(rollup_table, ctx["year"], q.get("group"), _int(q.get("level")),
                                                 q.get("unit")))
