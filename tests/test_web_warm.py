@@ -31,10 +31,10 @@ def province(tmp_path, monkeypatch):
     totals, runs = [], []
     real_totals, real_checks = rollup.year_totals, checks.run_checks
 
-    def held(store, tree, catalog, year, *a):
+    def held(store, tree, catalog, year, *a, **k):
         totals.append(year)
         assert hold.wait(60)
-        return real_totals(store, tree, catalog, year, *a)
+        return real_totals(store, tree, catalog, year, *a, **k)
 
     monkeypatch.setattr(rollup, "year_totals", held)
     monkeypatch.setattr(checks, "run_checks", lambda *a, **k: runs.append(k.get("brief")) or real_checks(*a, **k))
