@@ -1,9 +1,10 @@
 """Reading one year of in-force values from the store into dense matrices (units × metrics).
 
 Each submission carries its numeric values packed at import time (``submissions.packed``, see
-gwstats/store.py): one query of the store (``Store.packed_in_force``) fetches the year's in-force submissions with their blobs, the blobs are
-joined and decoded with one ``numpy.frombuffer``, metric ids are mapped to catalog columns through a
-lookup array and the values are scattered into the matrices. No Python object per value.
+gwstats/store/schema.py): one query of the store (``Store.packed_in_force_chunks``) fetches the year's
+in-force submissions with their blobs 10,000 at a time; each chunk's blobs are joined and decoded with
+one ``numpy.frombuffer``, metric ids are mapped to catalog columns through a lookup array and the
+values are scattered into the matrices. No Python object per value.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from itertools import repeat
 
 import numpy as np
 
-from gwstats.store.db import packed_dtype
 from gwstats.analysis.tree import Tree
+from gwstats.store.db import packed_dtype
 
 _SAFE = 2**62  # beyond this sum of magnitudes, totals could overflow int64
 
