@@ -241,3 +241,7 @@ class AnalysisQueries:
                 " ORDER BY s.year DESC, s.received_at DESC, s.id DESC",
                 (year,),
             ).fetchall()
+
+    def unit_count(self) -> int:
+        """Units in the list (a page knows a province's size without reading its 100,000 units)."""
+        return self.conn.execute("SELECT count(*) FROM units").fetchone()[0]
