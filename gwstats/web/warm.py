@@ -29,7 +29,7 @@ def first_check(ws, year: int):
 
 def warm_up(ws, year: int | None) -> None:
     """Compute and keep, in the order a clerk meets them: the tree, 概览's recent files and status, 汇总's
-    rollup of ``year`` (the workspace's default year), the check of 校验, the units of 单位. Only on a big hierarchy
+    rollup of ``year`` (the workspace's default year), the check of 校验. Only on a big hierarchy
     (analysis/brief.is_big): a city's pages take a fraction of a second, computed when asked."""
     if not has_units(ws) or not big_list(ws):
         return
@@ -41,4 +41,3 @@ def warm_up(ws, year: int | None) -> None:
     groups = ws.catalog.groups()
     ws.rollup(year, metrics=groups[:1] or None)
     first_check(ws, year)
-    ws.hierarchy()  # 单位 (and a typed unit's name on any page): 1 s of a province's 100,000 units

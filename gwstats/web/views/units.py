@@ -19,46 +19,54 @@ from starlette.routing import Route
 from gwstats.core.errors import GwstatsError
 from gwstats.model.unit_edit import ACTIONS
 from gwstats.web import csrf
+from gwstats.web.kept import has_units
 from gwstats.web.pages import page_context, render
-from gwstats.web.paging import matches, page_number, paged
+from gwstats.web.paging import page_number, paged
 from gwstats.web.views.setup import NO_UNITS_FILE, UNIT_SUFFIXES, save_upload
 
 PICK_LIMIT = 500  # up to this many units the forms offer lists to pick from; above it a unit is typed in
+OPEN_FROM, OPEN_TO = -(10**8), 10**8  # the tree's active_from / active_to beyond these: no year given
 
 
 def _tree(ws, year: int | None, q: str = "", page: int = 1) -> dict:
     """The page's rows (one page of the indented tree, those matching ``q``), the count, and for a
-    small list every unit for the forms' lists."""
-    from gwstats.core.errors import NoUnitList
-
-    try:
-        h = ws.hierarchy()
-    except NoUnitList:
+    small list every unit for the forms' lists. Read from the tree the other pages keep (and the
+    aliases of the rows shown), not from the 100,000 units of a province loaded again (1 s)."""
+    if not has_units(ws):
         return {"rows": [], "no_units": True}
-    order = list(h.walk())
-    found = [c for c in order if matches(q, h.units[c].name, c, *h.units[c].aliases)] if q else order
+    tree = ws.tree()
+    found = range(tree.n)  # depth-first: the indented tree in the list's order
+    if q:
+        words = q.split()
+        found = [k for k, text in enumerate(_searched(ws, tree)) if all(w in text for w in words)]
     shown, pager = paged(found, page, {"year": year, "q": q})
+    aliases = ws.store.unit_aliases([tree.codes[k] for k in shown])
     rows = []
-    for code in shown:
-        u = h.units[code]
-        active = year is None or u.active_in(year)
-        years = f"{u.active_from or ''}–{u.active_to or ''}" if (u.active_from or u.active_to) else ""
-        rows.append({"name": u.name, "code": u.code, "level": u.level, "aliases": "、".join(u.aliases),
-                     "years": years, "active": active, "indent": f"{h.depth(code) * 1.6:.1f}em"})
-    pick = None
-    if len(order) <= PICK_LIMIT:
-        pick = [{"code": c, "name": h.units[c].name} for c in order]
-    return {"rows": rows, "no_units": False, "count": len(order), "found": len(found), "pager": pager, "pick": pick, "q": q}
+    for k in shown:
+        code, since, until = tree.codes[k], int(tree.active_from[k]), int(tree.active_to[k])
+        first, last = (since if since > OPEN_FROM else ""), (until if until < OPEN_TO else "")
+        rows.append({"name": tree.names[k], "code": code, "level": int(tree.level[k]),
+                     "aliases": "、".join(aliases.get(code, ())), "years": f"{first}–{last}" if first or last else "",
+                     "active": year is None or since <= year <= until,
+                     "indent": f"{int(tree.depth[k]) * 1.6:.1f}em"})
+    pick = [{"code": c, "name": n} for c, n in zip(tree.codes, tree.names)] if tree.n <= PICK_LIMIT else None
+    return {"rows": rows, "no_units": False, "count": tree.n, "found": len(found), "pager": pager, "pick": pick, "q": q}
+
+
+def _searched(ws, tree) -> list[str]:
+    """Each unit's name, code and aliases as one text, in tree order (paging.matches over them), kept."""
+    def build():
+        aliases = ws.store.unit_aliases()
+        return [" ".join((name, code, *aliases.get(code, ()))) for code, name in zip(tree.codes, tree.names)]
+
+    return ws.kept(("unit-search", id(tree)), build)
 
 
 def _unit_name(ws, code: str) -> str | None:
-    from gwstats.core.errors import NoUnitList
-
-    try:
-        u = ws.hierarchy().units.get(code)
-    except NoUnitList:
+    if not has_units(ws):
         return None
-    return u.name if u is not None else None
+    tree = ws.tree()
+    return tree.names[tree.index[code]] if code in tree.index else None
 
 
 def _code_of(ws, text: str) -> str:
