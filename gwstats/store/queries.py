@@ -254,3 +254,8 @@ class AnalysisQueries:
             marks = ",".join("?" * len(codes))
             rows = self.conn.execute(f"SELECT code, aliases FROM units WHERE code IN ({marks}) AND aliases != ''", codes)
         return {code: [a for a in aliases.split("|") if a] for code, aliases in rows}
+
+    def unit_names(self, codes: list[str]) -> dict[str, str]:
+        """{code: name} of those of ``codes`` in the list (a unit given by its code needs no hierarchy)."""
+        marks = ",".join("?" * len(codes))
+        return dict(self.conn.execute(f"SELECT code, name FROM units WHERE code IN ({marks})", list(codes)))
