@@ -179,6 +179,8 @@ class Workspace(SetupAndSettings):
         closest units when it matches none."""
         if text is None:
             return None
+        if self.store.unit_names([str(text).strip()]):  # a code, as Hierarchy.match takes it first: no hierarchy
+            return str(text).strip()
         h = self.hierarchy()
         code = h.match(text)
         if code is None:

@@ -82,3 +82,30 @@ def test_trace_leaf_huizong_counted_as_own(tmp_path):
     t = ws.trace(2018, "B", "legal_lessons")
     assert t.value == 7
     assert "乙县一站：7（汇总表，无下级单位，按本级计）  ← 乙县一站.xlsx" in t.render()
+
+
+@pytest.fixture
+def as_province(monkeypatch):
+    """The test list read as a province's: more units under the city than BIG_UNITS, opened one level."""
+    import gwstats.analysis.brief as brief
+
+    monkeypatch.setattr(brief, "BIG_UNITS", 3)
+    monkeypatch.setattr(brief, "BRIEF_DEPTH", 1)
+
+
+def test_trace_cli_of_a_big_unit_opens_down_to_the_counties(ws, as_province):
+    from typer.testing import CliRunner
+
+    from gwstats.cli.app import app
+
+    args = ["trace", "-w", str(ws.root), "--year", "2018", "--unit", "测试市关工委", "--metric", "法制课场次"]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert "甲县关工委：合计 18" in r.output and "甲县一站" not in r.output  # the towns are below the cut
+    assert "只展开到下 1 级；展开更多层请加 --depth，全部来源请用 --format csv" in r.output
+    everything = CliRunner().invoke(app, [*args, "--format", "csv"]).output
+    assert "甲县一站" in everything  # csv gives every unit
+    deeper = CliRunner().invoke(app, [*args, "--depth", "5"]).output
+    assert "甲县一站：12" in deeper and "只展开到" not in deeper
+    small = CliRunner().invoke(app, [*args[:6], "甲县关工委", *args[7:]]).output  # a unit below the limit: in full
+    assert "甲县一站：12" in small and "只展开到" not in small

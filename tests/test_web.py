@@ -429,3 +429,19 @@ def test_outputs_hold_a_product_over_open_errors_until_the_clerk_chooses(tmp_pat
     doc = Document(io.BytesIO(c.get(re.search(r'id="download-report" href="([^"]+)"', r.text).group(1)).content))
     cells = {cell.text for t in doc.tables for row in t.rows for cell in row.cells}
     assert "90※" in cells and "10" in cells  # the doubtful figure marked, the others not
+
+
+def test_the_trace_page_of_a_big_unit_opens_down_to_the_counties(tmp_path, monkeypatch):
+    import gwstats.analysis.brief as brief
+    from store_builders import add_submission, make_ws
+
+    ws = make_ws(tmp_path)
+    add_submission(ws, "A1", 2018, {"legal_lessons": 12})
+    add_submission(ws, "B", 2018, {"legal_lessons": 40}, scope="汇总")
+    monkeypatch.setattr(brief, "BIG_UNITS", 3)
+    monkeypatch.setattr(brief, "BRIEF_DEPTH", 1)
+    html = client(ws).get("/trace?year=2018&unit=C&metric=legal_lessons").text
+    assert "测试市关工委下有 7 个单位，这里展开到下 1 级" in html and "甲县一站" not in html
+    assert '甲县关工委：合计（已报 1/3） <a href="/trace?year=2018&amp;unit=A&amp;metric=legal_lessons">展开</a>' in html
+    opened = client(ws).get("/trace?year=2018&unit=A&metric=legal_lessons").text
+    assert "甲县一站" in opened and "展开</a>" not in opened

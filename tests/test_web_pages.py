@@ -55,11 +55,11 @@ def test_a_slow_read_does_not_hold_up_another_page(fresh, monkeypatch):
     ran_on = []
     real = units._tree
 
-    def slow_tree(ws, year):  # a long report, say: the 单位 page's workspace call waits until told
+    def slow_tree(ws, year, *args):  # a long report, say: the 单位 page's workspace call waits until told
         ran_on.append(threading.current_thread().name)
         started.set()
         assert release.wait(WAIT)
-        return real(ws, year)
+        return real(ws, year, *args)
 
     monkeypatch.setattr(units, "_tree", slow_tree)
 

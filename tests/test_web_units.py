@@ -129,3 +129,42 @@ def test_pages_that_need_the_unit_list_say_where_to_upload_it(no_units):
         assert r.status_code == 400 and "请先到“单位”页导入单位名单" in r.text and "gwstats units" not in r.text, path
     r = job_done(c, c.post("/outputs/make/report", data={"csrftoken": csrf_token(c, "/outputs"), "year": "2020"}))
     assert "请先到“单位”页导入单位名单" in r.text and "gwstats units" not in r.text
+
+
+@pytest.fixture
+def big_list(tmp_path):
+    """A workspace whose unit list is too long for lists to pick from (a province's, in small)."""
+    from gwstats import Workspace
+    from gwstats.web.views.units import PICK_LIMIT
+
+    lines = ["编码,单位名称,上级编码,别名,层级,启用年度,停用年度", "P,某某省关工委,,省关工委,1,,"]
+    for i in range(1, PICK_LIMIT + 100):
+        lines.append(f"P{i:04d},第{i}学校关工委,P,{i}号学校,2,,")
+    (tmp_path / "units.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ws = Workspace.init(tmp_path / "ws", name="某某省关工委", year=2020)
+    ws.import_units(tmp_path / "units.csv")
+    return ws
+
+
+def test_a_long_list_is_paged_and_searchable(big_list):
+    c = client(big_list)
+    page = c.get("/units?year=2020").text
+    assert "单位名单（600 个）" in page
+    assert page.count("报送记录</a>") == 100 and "第 1–100 条，共 600 条（第 1/6 页）" in page
+    assert page.count("<option") < 10 and page.count('placeholder="编码或名称"') == 5  # no lists of 600 units, five times over
+    last = c.get("/units?year=2020&page=6").text
+    assert "第599学校关工委" in last and "第1学校关工委<" not in last and 'page=5' in last
+    found = c.get("/units?year=2020&q=123号学校").text  # by alias
+    assert "找到 1 个单位" in found and "第123学校关工委" in found and found.count("报送记录</a>") == 1
+    assert "找到 0 个单位" in c.get("/units?year=2020&q=没有这个").text
+
+
+def test_a_long_list_takes_a_unit_by_its_name(big_list):
+    c = client(big_list)
+    r = _post(c, action="rename", code="第7学校关工委", name="第七学校关工委")
+    assert r.status_code == 303 and r.headers["location"] == "/units?year=2020&done=rename&code=P0007"
+    assert "已改名：第七学校关工委[P0007]" in c.get(r.headers["location"]).text
+    assert _post(c, action="add", code="P9000", name="新学校关工委", parent="省关工委").status_code == 303
+    assert {u.code: u for u in big_list.store.load_units()}["P9000"].parent == "P"
+    r = _post(c, action="stop", code="不存在的学校", year="2020")
+    assert r.status_code == 400 and "单位名单中没有编码 不存在的学校" in r.text

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import numpy as np
+
 from gwstats.core.errors import UsageError
 from gwstats.core.formatting import number_text
 from gwstats.store.db import from_micro
@@ -183,8 +185,11 @@ def _trace(ws, rr, tree, i: int, code: str, max_depth):
             res.components.append(_trace(ws, rr, tree, i, name, max_depth))
         return res
     former = [old for old, new in ws.catalog.former_codes().items() if new == code]  # stored before a rename
-    cells = _cells(ws.store, rr.year, code, {tree.codes[k] for k in range(tree.subtree(i).start, tree.subtree(i).stop)},
-                   former)
+    sub = tree.subtree(i)
+    shown = np.arange(sub.start, sub.stop)
+    if max_depth is not None:  # the cells of the units the trace opens, not of a province's 100,000
+        shown = shown[tree.depth[shown] - tree.depth[i] <= max_depth]
+    cells = _cells(ws.store, rr.year, code, {tree.codes[k] for k in shown.tolist()}, former)
     f = rr.frame
     j = rr.metric_codes.index(code)
     expected = tree.expected(rr.year)

@@ -210,7 +210,7 @@ def trace_cmd(
     unit: Annotated[str, typer.Option("--unit", "-u", help="单位：编码、名称或别名")] = ...,
     metric: Annotated[str, typer.Option("--metric", "-m", help="指标或比率：编码或名称")] = ...,
     prefer: PreferOpt = Prefer.computed,
-    depth: Annotated[Optional[int], typer.Option("--depth", help="最多向下展开的层数", show_default=False)] = None,
+    depth: Annotated[Optional[int], typer.Option("--depth", help="最多向下展开的层数（单位超过 5000 个时默认展开 2 层）", show_default=False)] = None,
     workspace: WorkspaceOpt = None,
     fmt: FormatOpt = Format.table,
 ):
@@ -218,11 +218,21 @@ def trace_cmd(
 
     例：gwstats trace --year 2018 --unit 岳西县公安局 --metric 法制课场次
     """
+    from gwstats.analysis import brief
+
     ws = open_workspace(workspace)
     year = ws.year_or_default(year)
-    t = ws.trace(year, unit, metric, prefer=prefer.value, max_depth=depth)
-    if _fmt(fmt) == "table":
+    table = _fmt(fmt) == "table"
+    cut = None
+    if depth is None and table:  # a province's figure: down to the counties, not 100,000 lines
+        tree = ws.tree()
+        code = unit if unit in tree.index else ws.resolve_unit(unit)
+        cut = brief.BRIEF_DEPTH if brief.is_big(tree, code) else None
+    t = ws.trace(year, unit, metric, prefer=prefer.value, max_depth=depth if cut is None else cut)
+    if table:
         typer.echo(t.render())
+        if cut is not None:
+            typer.echo(f"（下级单位较多，只展开到下 {cut} 级；展开更多层请加 --depth，全部来源请用 --format csv）")
     else:
         emit(t.records(), fmt)
 

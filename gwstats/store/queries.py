@@ -241,3 +241,21 @@ class AnalysisQueries:
                 " ORDER BY s.year DESC, s.received_at DESC, s.id DESC",
                 (year,),
             ).fetchall()
+
+    def unit_count(self) -> int:
+        """Units in the list (a page knows a province's size without reading its 100,000 units)."""
+        return self.conn.execute("SELECT count(*) FROM units").fetchone()[0]
+
+    def unit_aliases(self, codes: list[str] | None = None) -> dict[str, list[str]]:
+        """{code: aliases} of ``codes`` (every unit with aliases when None)."""
+        if codes is None:
+            rows = self.conn.execute("SELECT code, aliases FROM units WHERE aliases != ''")
+        else:
+            marks = ",".join("?" * len(codes))
+            rows = self.conn.execute(f"SELECT code, aliases FROM units WHERE code IN ({marks}) AND aliases != ''", codes)
+        return {code: [a for a in aliases.split("|") if a] for code, aliases in rows}
+
+    def unit_names(self, codes: list[str]) -> dict[str, str]:
+        """{code: name} of those of ``codes`` in the list (a unit given by its code needs no hierarchy)."""
+        marks = ",".join("?" * len(codes))
+        return dict(self.conn.execute(f"SELECT code, name FROM units WHERE code IN ({marks})", list(codes)))

@@ -81,8 +81,7 @@ def _show(entry) -> str:
 def history(ws, unit: str, year: int) -> HistoryResult:
     store = ws.store
     catalog = ws.catalog
-    h = ws.hierarchy()
-    result = HistoryResult(unit, h.name(unit), year)
+    result = HistoryResult(unit, store.unit_names([unit]).get(unit, unit), year)
     subs = store.submissions_of(unit, year)
     counters: dict[str, int] = {}
     previous: dict[str, Version] = {}

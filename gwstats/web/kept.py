@@ -115,16 +115,19 @@ class ReaderWorkspace(Workspace):
             return [(k, v) for k, v in self._shared.entries.items() if k[0] == kind]
 
 
+def unit_count(ws) -> int:
+    """Units in the list, kept: one count, not the tree of a province (0.5 s) read to know its size."""
+    return ws.kept(("unit-count",), ws.store.unit_count)
+
+
 def has_units(ws) -> bool:
-    """Whether the workspace has its unit list, kept: read from the tree, which the pages read anyway
-    (kept too), not by loading the 100,000 units of a province a second time (0.5 s)."""
-    from gwstats.core.errors import NoUnitList
+    """Whether the workspace has its unit list."""
+    return unit_count(ws) > 0
 
-    def build() -> bool:
-        try:
-            ws.tree()
-        except NoUnitList:
-            return False
-        return True
 
-    return ws.kept(("has-units",), build)
+def big_list(ws) -> bool:
+    """A province's list (analysis/brief.is_big of the whole tree), known from the count: a page decides
+    to answer with a placeholder without building the tree first."""
+    from gwstats.analysis.brief import BIG_UNITS
+
+    return unit_count(ws) > BIG_UNITS

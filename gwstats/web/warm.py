@@ -4,12 +4,12 @@ province each is seconds of work; a page that needs one while the warm-up comput
 same computation (web/kept.py), and 汇总 and 校验 answer at once meanwhile with a placeholder.
 
 The keys are those the pages read: the tree (``Workspace.tree``), the recent files and the status
-(views/overview.py), the year's rollup totals (``Workspace.rollup``, whatever group the page shows)
-and the check the pages show first (brief on a big hierarchy, views/checks.py)."""
+(views/overview.py), the year's rollup totals (``Workspace.rollup``, whatever group the page shows),
+the check the pages show first (brief on a big hierarchy, views/checks.py) and the hierarchy (单位)."""
 
 from __future__ import annotations
 
-from gwstats.web.kept import has_units
+from gwstats.web.kept import big_list, has_units
 
 
 def recent(ws) -> list[dict]:
@@ -24,19 +24,16 @@ def status(ws, year: int):
 
 def first_check(ws, year: int):
     """The check 校验 and 概览's counts show first: brief on a big hierarchy."""
-    from gwstats.analysis.brief import is_big
-
-    return ws.check(year, brief=is_big(ws.tree()))
+    return ws.check(year, brief=big_list(ws))
 
 
 def warm_up(ws, year: int | None) -> None:
     """Compute and keep, in the order a clerk meets them: the tree, 概览's recent files and status, 汇总's
     rollup of ``year`` (the workspace's default year), the check of 校验. Only on a big hierarchy
     (analysis/brief.is_big): a city's pages take a fraction of a second, computed when asked."""
-    from gwstats.analysis.brief import is_big
-
-    if not has_units(ws) or not is_big(ws.tree()):
+    if not has_units(ws) or not big_list(ws):
         return
+    ws.tree()
     recent(ws)
     if year is None:
         return

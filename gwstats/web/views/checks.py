@@ -7,7 +7,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.routing import Route
 
-from gwstats.web.kept import has_units
+from gwstats.web.kept import big_list, has_units
 from gwstats.web.pages import page_context, render
 from gwstats.web.html_table import table
 from gwstats.web.paging import matches, page_number, paged
@@ -29,7 +29,7 @@ def _checks(ws, year: int, severity: str | None, unit: str | None, q: str = "", 
     tree = ws.tree()
     default = not (q or unit or show_all)
     # the default view of a province: the brief check (the 提醒 below the counties counted, not built)
-    res = ws.check(year, unit=unit or None, brief=default and brief.is_big(tree))
+    res = ws.check(year, unit=unit or None, brief=default and big_list(ws))
     findings, left_out = res.findings, res.left_out or {}
     if res.left_out is None and brief.is_big(tree, res.root) and default:
         findings, left_out = brief.check_findings(findings, tree, res.root)
@@ -51,9 +51,7 @@ def _checks(ws, year: int, severity: str | None, unit: str | None, q: str = "", 
 
 def _is_kept(ws, year: int) -> bool:
     """Whether the default view can answer at once: a small hierarchy, or its check kept (the warm-up's)."""
-    from gwstats.analysis import brief
-
-    if not brief.is_big(ws.tree()):
+    if not big_list(ws):
         return True
     return any(key == (kind, year, None) for kind in ("check", "check-brief") for key, _ in ws.kept_of(kind))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from gwstats.web.kept import has_units
+from gwstats.web.kept import big_list, has_units
 from gwstats.web.pages import page_context, render
 
 
@@ -55,11 +55,9 @@ def _counts_of(res) -> dict:
 def _check_counts(ws, year: int, wait: bool = True) -> dict | None:
     """The check's counts for the tiles; None (to follow) when ``wait`` is false, the check is not kept
     and the hierarchy is big (a province: the check takes seconds)."""
-    from gwstats.analysis.brief import is_big
-
     if not has_units(ws):
         return None
-    big = is_big(ws.tree())
+    big = big_list(ws)
     if not wait:
         for kind in ("check", "check-brief"):
             for key, res in ws.kept_of(kind):
@@ -73,9 +71,7 @@ def _check_counts(ws, year: int, wait: bool = True) -> dict | None:
 def _is_kept(ws, year: int | None) -> bool:
     """Whether the page can answer at once: a small hierarchy, or its recent files and status kept (the
     warm-up's, web/warm.py)."""
-    from gwstats.analysis.brief import is_big
-
-    if year is None or not has_units(ws) or not is_big(ws.tree()):
+    if year is None or not has_units(ws) or not big_list(ws):
         return True
     return bool(ws.kept_of("recent-files")) and any(k == ("status", year) for k, _ in ws.kept_of("status"))
 

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.routing import Route
 
+from gwstats.web.kept import big_list
 from gwstats.web.pages import page_context, render
 
 
@@ -69,12 +70,11 @@ def rollup_table(ws, year: int, group: str | None, level: int | None, unit: str 
 def is_kept(ws, year: int) -> bool:
     """Whether the page can answer at once: a small hierarchy, or the year's rollup totals kept (the
     warm-up's, web/warm.py; they serve any unit, level and group)."""
-    from gwstats.analysis.brief import is_big
-
-    tree = ws.tree()
-    if not is_big(tree):
+    if not big_list(ws):
         return True
-    return any(k[1] == year and k[3] == "computed" and k[4] == id(tree) for k, _ in ws.kept_of("rollup"))
+    trees = ws.kept_of("tree")  # the rollup is kept only with the tree it was computed on
+    return bool(trees) and any(k[1] == year and k[3] == "computed" and k[4] == id(trees[0][1])
+                               for k, _ in ws.kept_of("rollup"))
 
 
 async def page(request: Request):

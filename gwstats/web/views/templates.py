@@ -19,7 +19,9 @@ from gwstats.web.pages import page_context, render
 
 
 def _count(ws, year: int) -> int:
-    return len(ws.hierarchy().expected(year))
+    """Units expected to report (Hierarchy.expected), counted on the kept tree: a province's page does
+    not build the hierarchy of 100,000 units for one number (no unit list: NoUnitList, as before)."""
+    return int(ws.tree().expected(year).sum())
 
 
 def zip_name(ws, year: int) -> str:
