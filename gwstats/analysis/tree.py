@@ -111,7 +111,7 @@ class Tree:
         inner, bounds, first, last = self._ranges()
         if inner.size == 0:
             return True
-        runs = op.reduceat(total, bounds, axis=0)
+        runs = op.reduceat(total, bounds, axis=0, dtype=None if kind == "b" else total.dtype)
         if kind == "b":
             runs = runs.astype(np.int64)
         running = np.zeros((runs.shape[0] + 1,) + runs.shape[1:], dtype=runs.dtype)
