@@ -87,13 +87,16 @@ class AnalysisQueries:
     def _year_rows(self, year: int) -> tuple[str, tuple]:
         """A WHERE clause (and its parameters) for the submissions of the year, read in rowid order: the
         rows between the year's first and last id (``+year``: not through the index) where they lie
-        close together — a year is imported as a whole, so on a province 0.11 s instead of 0.18 s —
+        close together — a year is imported as a whole, so on a province 0.15 s instead of 0.18 s —
         else the year's ids from the (year, unit, scope) index and the rows by id. Reading the rows in
-        the index's order jumps about the table (0.37 s)."""
+        the index's order jumps about the table (0.37 s). The bounds are taken inside the statement
+        that reads the rows (one snapshot: an import committed in between is wholly in or out); this
+        first look only chooses the way."""
         lo, hi, n = self.conn.execute("SELECT min(id), max(id), count(*) FROM submissions WHERE year = ?",
                                       (year,)).fetchone()
         if n and 2 * n >= hi - lo + 1:  # at most as many other rows in between as the year's own
-            return "id BETWEEN ? AND ? AND +year = ?", (lo, hi, year)
+            return ("id BETWEEN (SELECT min(id) FROM submissions WHERE year = ?)"
+                    " AND (SELECT max(id) FROM submissions WHERE year = ?) AND +year = ?", (year, year, year))
         return "id IN (SELECT id FROM submissions WHERE year = ?)", (year,)
 
     def numeric_values_of(self, sids: list[int]) -> list[tuple[int, str, int]]:
