@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import repeat
+from operator import eq, itemgetter
 
 import numpy as np
 
@@ -84,9 +85,9 @@ def load_year(store, tree: Tree, metric_codes: list[str], year: int, aliases: di
     unpacked: dict[int, int] = {}  # submission id -> position, of submissions without a blob
     for part in store.packed_in_force_chunks(year):
         first = len(sids)
-        for col, got in zip((sids, units, scopes, sources), zip(*part)):
-            col += got
-        blobs = [r[4] for r in part]
+        for col, k in ((sids, 0), (units, 1), (scopes, 2), (sources, 3)):
+            col += map(itemgetter(k), part)
+        blobs = list(map(itemgetter(4), part))
         del part
         if None in blobs:
             unpacked.update((sids[first + k], first + k) for k, b in enumerate(blobs) if b is None)
@@ -105,11 +106,11 @@ def load_year(store, tree: Tree, metric_codes: list[str], year: int, aliases: di
     k_subs = len(sids)
     # unit row of each submission (-1: not in the tree), whether it is a 汇总
     rows = np.fromiter(map(tree.index.get, units, repeat(-1, k_subs)), dtype=np.int64, count=k_subs)
-    is_rep = np.array(scopes) == "汇总"
+    is_rep = np.fromiter(map(eq, scopes, repeat("汇总")), dtype=bool, count=k_subs)
     valid = rows >= 0
     has_sub[rows[valid]] = True
     hz = valid & is_rep
-    is_row = np.array(sources) == "total_row"
+    is_row = np.fromiter(map(eq, sources, repeat("total_row")), dtype=bool, count=k_subs)
     # a unit may have a real 汇总 return and a 合计 row side by side: the return is its 汇总 (1), else the row (2)
     rep_source[rows[hz & is_row]] = 2
     rep_source[rows[hz & ~is_row]] = 1
@@ -131,12 +132,7 @@ def load_year(store, tree: Tree, metric_codes: list[str], year: int, aliases: di
     magnitude = 0.0
     for first, counts, packed in chunks:  # in the order of the submissions, so a later value wins as before
         span = slice(first, first + counts.size)
-        r, d = np.repeat(rows[span], counts), np.repeat(dest[span], counts)
-        for g in (0, 1, 2, 3):
-            sel = d == g
-            if sel.any():
-                p = packed[sel]
-                magnitude += _scatter(p["metric"], p["micro"], r[sel], col_of, m, *targets.get(g, (None, None)))
+        magnitude = _scatter_chunk(packed, counts, rows[span], dest[span], col_of, m, targets, magnitude)
     del chunks
     if unpacked:  # value rows of submissions without a blob, after the blobs' values as before
         extra = [(unpacked[s_], c, v) for s_, c, v in _unpacked(store, list(unpacked), metric_codes, aliases)]
@@ -164,6 +160,42 @@ def load_year(store, tree: Tree, metric_codes: list[str], year: int, aliases: di
         rep_source[u] = 1
     return YearData(year, own, own_has, rep, rep_has, has_sub, rep_source, own_approx, rep_approx, row_total,
                     row_total_has, as_huizong=as_huizong, scope_read=scope_read, scope_unsure=scope_unsure)
+
+
+def _scatter_chunk(packed, counts, rows, dest, col_of, m: int, targets: dict, magnitude: float) -> float:
+    """One chunk's values (``counts`` per submission, its unit row and destination) into their matrices:
+    each value's place in the matrices worked out once, then one write per destination present (in a
+    province's chunk nearly always 本级 alone, written without a selection). Returns ``magnitude`` plus
+    the values' magnitudes, added per destination as ``_scatter`` does (the same float sums)."""
+    metric, micro = packed["metric"], packed["micro"]
+    if metric.size and int(metric.max()) < col_of.size:
+        col = col_of[metric]
+    else:
+        col = np.where(metric < col_of.size, col_of[np.minimum(metric, col_of.size - 1)], -1)
+    at = np.repeat(rows * m, counts)
+    at += col
+    present = np.unique(dest)
+    if present.size == 1:  # every submission of the chunk to one matrix: no selection
+        sels = {int(present[0]): None}
+    else:
+        d = np.repeat(dest, counts)
+        sels = {int(g): d == g for g in present}
+    keep = col >= 0
+    every = bool(keep.all())
+    for g, sel in sels.items():
+        mic = micro if sel is None else micro[sel]
+        magnitude += float(np.abs(mic.astype(np.float64)).sum())
+        vals, has = targets.get(g, (None, None))
+        if vals is None:
+            continue
+        if sel is None and every:
+            idx = at
+        else:
+            ok = keep if sel is None else sel & keep
+            idx, mic = at[ok], micro[ok]
+        vals.reshape(-1)[idx] = mic
+        has.reshape(-1)[idx] = True
+    return magnitude
 
 
 def _scatter(metric, micro, r, col_of, m: int, vals, has, col=None) -> float:

@@ -3,7 +3,7 @@
 Units are numbered in depth-first order (parents before children, file order), so the subtree of
 unit ``i`` is the contiguous range ``i .. i + size[i] - 1``. ``parent`` holds the parent's index
 (-1 for a root), ``depth`` the distance from the root. Totals are accumulated bottom-up one depth
-at a time with ``np.add.at`` over parent indices: no Python loop per unit per metric.
+at a time over parent indices, or (sums) from the depth-first ranges: no Python loop per unit per metric.
 """
 
 from __future__ import annotations
@@ -91,9 +91,47 @@ class Tree:
         """Subtree totals of ``own`` (rows = units) with ``op`` (np.add / np.maximum / np.minimum / np.logical_or);
         ``inplace``: into ``own`` itself (an array made for the purpose), no copy."""
         total = own if inplace else own.copy()
+        if self._by_ranges(total, op):
+            return total
         for d in range(len(self.by_depth) - 1, 0, -1):
             self.pass_up(total, d, op)
         return total
+
+    def _by_ranges(self, total: np.ndarray, op) -> bool:
+        """Subtree sums of int32 / int64 rows (or any-of of bool rows) from the depth-first ranges, in
+        place: the rows cut into runs at every subtree's start and end, each run combined once
+        (``reduceat`` over ``total`` itself, no copy of a depth's rows), a subtree = a difference of
+        running sums over its runs. Integer differences are exact even where a running sum wraps, as
+        long as the subtree's true total fits (load.py turns to Python integers before it could not).
+        False (nothing done) for other ops and dtypes: the level pass."""
+        kind = total.dtype.kind
+        if total.shape[:1] != (self.n,) or not (
+                (op is np.add and kind == "i" and total.dtype.itemsize >= 4) or (op is np.logical_or and kind == "b")):
+            return False
+        inner, bounds, first, last = self._ranges()
+        if inner.size == 0:
+            return True
+        runs = op.reduceat(total, bounds, axis=0, dtype=None if kind == "b" else total.dtype)
+        if kind == "b":
+            runs = runs.astype(np.int64)
+        running = np.zeros((runs.shape[0] + 1,) + runs.shape[1:], dtype=runs.dtype)
+        np.cumsum(runs, axis=0, out=running[1:])
+        sums = running[last]
+        sums -= running[first]
+        total[inner] = sums > 0 if kind == "b" else sums
+        return True
+
+    def _ranges(self):
+        """(units with subordinates, the run starts, each such unit's first run and the run after its last)."""
+        cached = self._groups.get("ranges")
+        if cached is None:
+            inner = np.flatnonzero(self.size > 1)
+            ends = inner + self.size[inner]
+            bounds = np.unique(np.concatenate([inner, ends]))
+            bounds = bounds[bounds < self.n]
+            cached = self._groups["ranges"] = (inner, bounds, np.searchsorted(bounds, inner),
+                                               np.searchsorted(bounds, ends))
+        return cached
 
 
 def accumulate_values(tree: Tree, own, own_cnt, aggs, *, inplace: bool = False) -> np.ndarray:

@@ -74,16 +74,30 @@ class AnalysisQueries:
     def packed_in_force_chunks(self, year: int, size: int = 10_000):
         """The year's in-force submissions as :meth:`packed_in_force` gives them, ``size`` rows at a time:
         a province's 96,000 blobs never all held as Python objects at once."""
-        # the year's ids from the (year, unit, scope) index, then the rows in rowid order: reading the rows
-        # in the index's order jumps about the table (0.37 s a year on a province, 0.22 s this way)
+        where, args = self._year_rows(year)
         cur = self.conn.execute(
-            "SELECT id, unit, scope, source, packed FROM submissions"
-            " WHERE id IN (SELECT id FROM submissions WHERE year = ?) AND superseded_by IS NULL ORDER BY id", (year,))
+            f"SELECT id, unit, scope, source, packed FROM submissions WHERE {where} AND superseded_by IS NULL ORDER BY id",
+            args)
         while True:
             part = cur.fetchmany(size)
             if not part:
                 return
             yield part
+
+    def _year_rows(self, year: int) -> tuple[str, tuple]:
+        """A WHERE clause (and its parameters) for the submissions of the year, read in rowid order: the
+        rows between the year's first and last id (``+year``: not through the index) where they lie
+        close together — a year is imported as a whole, so on a province 0.15 s instead of 0.18 s —
+        else the year's ids from the (year, unit, scope) index and the rows by id. Reading the rows in
+        the index's order jumps about the table (0.37 s). The bounds are taken inside the statement
+        that reads the rows (one snapshot: an import committed in between is wholly in or out); this
+        first look only chooses the way."""
+        lo, hi, n = self.conn.execute("SELECT min(id), max(id), count(*) FROM submissions WHERE year = ?",
+                                      (year,)).fetchone()
+        if n and 2 * n >= hi - lo + 1:  # at most as many other rows in between as the year's own
+            return ("id BETWEEN (SELECT min(id) FROM submissions WHERE year = ?)"
+                    " AND (SELECT max(id) FROM submissions WHERE year = ?) AND +year = ?", (year, year, year))
+        return "id IN (SELECT id FROM submissions WHERE year = ?)", (year,)
 
     def numeric_values_of(self, sids: list[int]) -> list[tuple[int, str, int]]:
         """(submission id, metric, micro) of the numeric value rows of these submissions (for those
@@ -208,12 +222,11 @@ class AnalysisQueries:
     def submissions_of_year(self, year: int) -> list[tuple]:
         """(unit, arrived_at, superseded_by, filled_by, phone, fill_date) of every submission of the
         year, in force or not, by import time."""
-        # the year's ids from the index, the rows in rowid order (see packed_in_force), then sorted
+        # the year's rows in rowid order (see _year_rows), then sorted
+        where, args = self._year_rows(year)
         return self.conn.execute(
             "SELECT unit, arrived_at, superseded_by, filled_by, phone, fill_date FROM submissions"
-            " WHERE id IN (SELECT id FROM submissions WHERE year = ?) ORDER BY received_at, id",
-            (year,),
-        ).fetchall()
+            f" WHERE {where} ORDER BY received_at, id", args).fetchall()
 
     def huizong_returns_in_force(self, year: int) -> set[str]:
         """Units with a 汇总 return (not a row of a summary sheet) in force for the year."""
