@@ -203,7 +203,7 @@ class Context:
             out.append(v)
             if (type(raw) is str and len(findings) == told and v.raw == raw and v.state == "value" and not v.approx
                     and v.note is None and v.value is not None and len(plain) < _PLAIN_MOST):
-                head = stored_head(code, v.value, name, raw, letters)
+                head = stored_head(code, v.value, raw, letters)
                 if head is not None:
                     plain[raw] = Value(code, v.value, "value", False, name, letters, raw, None, head)
         return out
