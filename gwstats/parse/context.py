@@ -200,12 +200,13 @@ class Context:
             v = self.read_value(sheet, r, c, code, f"{unit_text} {label}", field_unit, findings)
             if v is None:
                 continue
-            out.append(v)
             if (type(raw) is str and len(findings) == told and v.raw == raw and v.state == "value" and not v.approx
                     and v.note is None and v.value is not None and len(plain) < _PLAIN_MOST):
                 head = stored_head(code, v.value, raw, letters)
                 if head is not None:
-                    plain[raw] = Value(code, v.value, "value", False, name, letters, raw, None, head)
+                    proto = plain[raw] = Value(code, v.value, "value", False, name, letters, raw, None, head)
+                    v = RowValue(proto, number)  # reads as v (its cell is the column's letters + the row number)
+            out.append(v)
         return out
 
     @staticmethod

@@ -162,7 +162,10 @@ def pack_values(pairs) -> bytes:
 
 def pack_numeric(numeric: list[tuple[str, int]], ids: dict[str, int]) -> bytes:
     """``packed`` of (metric code, micro) pairs, each code looked up in ``ids`` (KeyError: not there)."""
-    return struct.pack("<" + "Iq" * len(numeric), *[x for m, micro in numeric for x in (ids[m], micro)])
+    flat = [0] * (2 * len(numeric))
+    flat[::2] = [ids[m] for m, _ in numeric]
+    flat[1::2] = [micro for _, micro in numeric]
+    return struct.pack("<" + "Iq" * len(numeric), *flat)
 
 
 def unpack_values(blob: bytes) -> list[tuple[int, int]]:
@@ -189,6 +192,16 @@ def encode_cells(values) -> tuple[str, int, list[tuple[str, int]], str | None]:
     approx, sheet, raw, cell] (SCHEMA). A form export's plain cell (a RowValue) is written from its
     column's ``head`` (core/values.py stored_head). A metric twice in one submission is refused, as
     schema 2's primary key (submission_id, metric) did."""
+    if type(values) is list and values and type(values[0]) is RowValue:  # a form export's row: all plain, one sheet
+        try:
+            protos = [v.proto for v in values]
+        except AttributeError:
+            protos = None
+        if protos is not None and all(p.sheet == protos[0].sheet for p in protos):
+            numeric = [p.head[1] for p in protos]
+            if len({m for m, _ in numeric}) == len(numeric):
+                cells = '"],'.join([p.head[0] + v.row for p, v in zip(protos, values)])
+                return "{" + cells + '"]}', 0, numeric, protos[0].sheet
     parts, numeric, metrics = [], [], []
     approx = 0
     sheet = _NO_SHEET
