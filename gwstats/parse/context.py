@@ -226,7 +226,7 @@ class _Refused:
 
 
 _COLUMNS = [cell_ref(0, c)[:-1] for c in range(702)]  # A … ZZ: a cell's column letters, made once
-_PLAIN_MOST = 5_000  # plain cell texts kept per column of a sheet
+_PLAIN_MOST = 20_000  # plain cell texts kept per column of a sheet (资助金额 of a 100k export: ~8,000)
 _PARSED_MOST = 200_000  # distinct cell texts kept per batch (a form export repeats small figures)
 
 

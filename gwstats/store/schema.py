@@ -4,6 +4,7 @@ per submission for fast reading; the records the importer writes."""
 from __future__ import annotations
 
 import json
+import operator
 import sqlite3
 import struct
 from dataclasses import dataclass, field
@@ -29,6 +30,9 @@ PACKED_SIZE = struct.calcsize(PACKED_RECORD)
 
 
 SCOPES = ("本级", "汇总")
+
+
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
 
 SCHEMA = """
@@ -163,8 +167,8 @@ def pack_values(pairs) -> bytes:
 def pack_numeric(numeric: list[tuple[str, int]], ids: dict[str, int]) -> bytes:
     """``packed`` of (metric code, micro) pairs, each code looked up in ``ids`` (KeyError: not there)."""
     flat = [0] * (2 * len(numeric))
-    flat[::2] = [ids[m] for m, _ in numeric]
-    flat[1::2] = [micro for _, micro in numeric]
+    flat[::2] = map(ids.__getitem__, map(_FIRST, numeric))
+    flat[1::2] = map(_SECOND, numeric)
     return struct.pack("<" + "Iq" * len(numeric), *flat)
 
 
@@ -195,12 +199,13 @@ def encode_cells(values) -> tuple[str, int, list[tuple[str, int]], str | None]:
     if type(values) is list and values and type(values[0]) is RowValue:  # a form export's row: all plain, one sheet
         try:
             protos = [v.proto for v in values]
-        except AttributeError:
+        except AttributeError:  # a Value among them
             protos = None
-        if protos is not None and all(p.sheet == protos[0].sheet for p in protos):
-            numeric = [p.head[1] for p in protos]
+        if protos is not None and len({p.sheet for p in protos}) == 1:
+            heads = [p.head for p in protos]
+            numeric = [h[1] for h in heads]
             if len({m for m, _ in numeric}) == len(numeric):
-                cells = '"],'.join([p.head[0] + v.row for p, v in zip(protos, values)])
+                cells = '"],'.join([h[0] + v.row for h, v in zip(heads, values)])
                 return "{" + cells + '"]}', 0, numeric, protos[0].sheet
     parts, numeric, metrics = [], [], []
     approx = 0
