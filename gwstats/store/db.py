@@ -358,6 +358,18 @@ class Store(Migrations, AnalysisQueries):
             " WHERE s.unit=? AND s.year=? AND s.scope=? AND s.superseded_by IS NULL AND (s.source = 'total_row') = ?",
             (unit, year, scope, int(total_row))).fetchone()
 
+    def in_force_of_years(self, years) -> dict[tuple, tuple]:
+        """(unit, year, scope, is a 合计 row) -> (submission id, file name, received_at) of every
+        submission in force of ``years``: :meth:`in_force_with_file` for a file of many returns at once."""
+        years = sorted({int(y) for y in years if y is not None})
+        out: dict[tuple, tuple] = {}
+        for unit, year, scope, total_row, sid, name, at in self.conn.execute(
+                "SELECT s.unit, s.year, s.scope, s.source = 'total_row', s.id, f.name, s.received_at FROM submissions s"
+                f" JOIN files f ON f.id = s.file_id WHERE s.year IN ({','.join('?' * len(years))}) AND s.superseded_by IS NULL"
+                " ORDER BY s.id", years):
+            out.setdefault((unit, year, scope, bool(total_row)), (sid, name, at))
+        return out
+
     def units_in_force(self) -> list[tuple[str, str, int]]:
         """(unit code, name, submissions in force) of every unit with a return in force, by first import."""
         return self.conn.execute(
