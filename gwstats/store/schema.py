@@ -115,8 +115,9 @@ CREATE INDEX IF NOT EXISTS submission_notes_code ON submission_notes(code);
 """
 
 # The value rows as schema 2 kept them (a row per value: submission_id, metric, value, micro, state,
-# approx, sheet, cell, raw), read from submission_cells (a short entry's missing fields from its length); ``ord`` orders a submission's values as
-# written (schema 2's rowid). A store of schema 2 gets it when its table is converted (store/db.py).
+# approx, sheet, cell, raw), read from submission_cells (a short entry's missing fields told by its
+# length); ``ord`` orders a submission's values as written (schema 2's rowid). A store of schema 2 or
+# 3 gets it when it is first opened (store/migrate.py).
 # Writers other than Store.add_submission (benches, tools) may still insert or delete value rows:
 # the triggers add each to (or take it from) its submission's cells.
 _ENTRY = "json_array(NEW.value, NEW.micro, coalesce(NEW.state, 'value'), coalesce(NEW.approx, 0), NEW.sheet, NEW.raw, NEW.cell)"
