@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 
 from gwstats.cli.app import app
 from gwstats.core.errors import UsageError
+from gwstats.ingest import importer
 from gwstats.read.reader import CFB_MAGIC
 
 from helpers_returns import (dump_store, long_rows, make_workspace, stored_values, wide_rows, write_csv, write_xls,
@@ -468,3 +469,17 @@ def test_revision_rule_does_not_apply_with_keep_existing(ws, tmp_path):
     report = ws.import_paths([orig, rev], keep_existing=True)
     assert [f.status for f in report.files] == ["rejected", "rejected"]
     assert ws.store.counts()["submissions"] == 0
+
+
+@pytest.mark.parametrize("case", [test_different_file_replaces_and_keeps_history, test_keep_existing_refuses,
+                                  test_dry_run_writes_nothing, test_total_row_and_real_huizong_are_kept_side_by_side])
+def test_a_file_of_many_returns_finds_what_is_in_force_the_same(case, ws, tmp_path, monkeypatch):
+    """A form export (200 returns or more) looks up what is in force for its years in one query
+    (Store.in_force_of_years), not return by return: the same decisions, as these cases show with
+    every file counted as one of many returns."""
+    calls = []
+    real = type(ws.store).in_force_of_years
+    monkeypatch.setattr(type(ws.store), "in_force_of_years", lambda self, years: calls.append(years) or real(self, years))
+    monkeypatch.setattr(importer, "_MANY_RETURNS", 1)
+    case(ws, tmp_path)
+    assert calls

@@ -194,3 +194,18 @@ def test_repeated_cells_each_read_and_each_refusal_said(tmp_path, hierarchy):
     assert got[("YX", "本级", "row")]["aid_amount"] == ("1.5", "E3")
     assert got[("WJ", "本级", "row")]["aid_amount"] == ("1.5", "E4")
     assert got[("HN", "本级", "row")]["aid_amount"] == ("1", "E5")
+
+
+def test_the_common_parent_of_a_sheets_row_units(hierarchy):
+    """What a sheet's 合计 row and 本级 row belong to without a 填报单位: the lowest unit on every row
+    unit's chain (the unit itself or an ancestor), a single unit's parent, None when there is none."""
+    from gwstats.parse.book import _common_parent
+
+    ctx = Context(CATALOG, hierarchy)
+    cases = {("YX01", "YX02"): "YX", ("YX01", "YX01"): "YX", ("YX01",): "YX", ("YX",): "AQ", ("AQ",): None,
+             ("YX01", "WJ"): "AQ", ("YX02", "YX", "YX01"): "YX", ("YX", "YX01"): "YX", ("WJ", "HN", "TC"): "AQ",
+             ("YX01", "YX02", "WJ"): "AQ", ("AQ", "YX01"): "AQ", (): None}
+    for codes, parent in cases.items():
+        assert _common_parent(ctx, list(codes)) == parent, codes
+    two_roots = Hierarchy({**hierarchy.units, "X": type(hierarchy.units["AQ"])("X", "另一个局")})
+    assert _common_parent(Context(CATALOG, two_roots), ["YX01", "X"]) is None

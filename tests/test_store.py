@@ -1,3 +1,4 @@
+import json
 import sqlite3
 from decimal import Decimal
 
@@ -5,6 +6,9 @@ import pytest
 
 from gwstats import Workspace
 from gwstats.store.db import PACKED_SIZE, SCHEMA_VERSION, Store, SubmissionRecord, ValueRecord, pack_values, unpack_values
+from gwstats.core.values import stored_head
+from gwstats.parse.parsed import RowValue, Value
+from gwstats.store.schema import encode_cells
 from store_builders import add_file, add_submission, make_ws
 
 
@@ -117,7 +121,7 @@ def test_opening_an_old_store_adds_and_back_fills_the_packed_column(tmp_path):
     store = Store(path)
     conn = store.conn
     assert any(r[1] == "packed" for r in conn.execute("PRAGMA table_info(submissions)"))
-    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION) == "3"
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION) == "4"
     assert decoded(conn, 1) == {"legal_lessons": 5_000_000}
     assert decoded(conn, 2) == {"legal_lessons": 6_000_000, "aid_amount": 500_000}
     assert decoded(conn, 3) == {"legal_lessons": -2_000_000}
@@ -280,3 +284,95 @@ def test_value_rows_written_by_another_writer_are_read_the_same(ws):
     assert [r[0] for r in c.execute("SELECT metric FROM submission_values WHERE submission_id = 7")] == ["aid_amount", "legal_lessons"]
     c.execute("DELETE FROM submission_values")
     assert c.execute("SELECT count(*) FROM submission_cells").fetchone() == (0,)
+
+
+# Schema 3 (main before schema 4): every entry [value, micro, state, approx, sheet, raw, cell], no
+# submission_cells.sheet; the view and its triggers as that code made them.
+SCHEMA_3_CELLS = """
+DROP VIEW submission_values;
+DROP TABLE submission_cells;
+CREATE TABLE submission_cells (submission_id INTEGER PRIMARY KEY REFERENCES submissions(id), cells TEXT NOT NULL,
+    approx INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX submission_cells_approx ON submission_cells(submission_id) WHERE approx = 1;
+CREATE VIEW submission_values AS SELECT c.submission_id AS submission_id, j.key AS metric,
+    json_extract(j.value, '$[0]') AS value, json_extract(j.value, '$[1]') AS micro,
+    json_extract(j.value, '$[2]') AS state, json_extract(j.value, '$[3]') AS approx,
+    json_extract(j.value, '$[4]') AS sheet, json_extract(j.value, '$[6]') AS cell,
+    json_extract(j.value, '$[5]') AS raw, j.id AS ord
+FROM submission_cells c, json_each(c.cells) j;
+UPDATE meta SET value = '3' WHERE key = 'schema_version';
+"""
+
+
+def test_a_store_of_schema_3_opens_and_reads_the_same(tmp_path):
+    """Schema 4 writes plain values short and the sheet once per submission; a store of schema 3 gets
+    the column and the view on its first open (one transaction) and its entries read as before, beside
+    the short ones written after."""
+    ws = make_ws(tmp_path)
+    fid = add_file(ws, "甲.xlsx", "2019-01-10T09:00:00")
+    conn = ws.store.conn
+    for sid, unit in ((1, "A1"), (2, "A2")):
+        conn.execute("INSERT INTO submissions (id, file_id, unit, year, scope, received_at, packed) VALUES (?,?,?,2018,'本级',?,?)",
+                     (sid, fid, unit, "2019-01-10T09:00:00", b""))
+    conn.executescript(SCHEMA_3_CELLS)
+    for sid in (1, 2):
+        rows = [r[1:] for r in SCHEMA_2_ROWS if r[0] == sid]
+        cells = "{" + ",".join(f'"{m}":' + json.dumps([v, mi, st, ap, sh, raw, cell], ensure_ascii=False)
+                               for m, v, mi, st, ap, sh, cell, raw in rows) + "}"
+        conn.execute("INSERT INTO submission_cells VALUES (?,?,?)", (sid, cells, int(any(r[4] for r in rows))))
+    ws.store.close()
+    store = Store(ws.root / "gwstats.sqlite")
+    c = store.conn
+    assert c.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),) == ("4",)
+    assert c.execute("SELECT submission_id, metric, value, micro, state, approx, sheet, cell, raw FROM submission_values"
+                     " ORDER BY submission_id, ord").fetchall() == SCHEMA_2_ROWS
+    assert store.approx_in_force(2018) == [("A2", "本级", "legal_lessons")]
+    with store.transaction() as t:  # a copy is written the schema-4 way and read the same
+        new, _ = store.copy_submission(t, 1, received_at="2019-02-01T00:00:00", imported_by="t", note=("info", "x", "y"))
+    assert c.execute("SELECT sheet FROM submission_cells WHERE submission_id = ?", (new,)).fetchone() == ("表1",)
+    assert c.execute("SELECT metric, value, micro, state, approx, sheet, cell, raw FROM submission_values"
+                     " WHERE submission_id = ? ORDER BY ord", (new,)).fetchall() == [r[1:] for r in SCHEMA_2_ROWS[:3]]
+    store.close()
+    store = Store(ws.root / "gwstats.sqlite")  # opened again: nothing converted twice
+    assert store.conn.execute("SELECT count(*) FROM submission_values").fetchone() == (8,)
+    store.close()
+
+
+WRITTEN = [  # (metric, value, state, approx, sheet, cell, raw): what the view must give back
+    ("schools", "12", "value", 0, "表1", "D5", "12"),  # [value, cell]
+    ("aid_amount", "2.5", "value", 0, "表1", "D6", "2.5万元"),  # [value, micro, raw, cell]
+    ("donations", "1.54", "value", 0, "表1", "D7", "1.54"),  # [value, micro, cell]
+    ("legal_lessons", None, "na", 0, "表1", "D8", "—"),
+    ("org_total", "800", "value", 1, "表1", "D9", "800多"),
+    ("units_built", "7", "value", 0, "表2", "B3", "7"),  # another sheet: a full entry
+    ("care_stations", "-3", "value", 0, "表1", None, None),  # raw not given: [value, micro, raw, cell]
+    ("wulao_core", "1234567890123", "value", 0, "表1", "D11", "1234567890123"),  # too long for micro from text
+    ("wulao_study", "-12345678901", "value", 0, "表1", "D12", "-12345678901"),
+    ("schools_with_vp", "0", "value", 0, "表1", "D13", "0"),
+]
+
+
+def test_plain_values_are_written_short_and_read_back_as_written(ws):
+    fid = add_file(ws, "甲.xlsx", "2019-01-10T09:00:00")
+    values = [ValueRecord(m, None if v is None else Decimal(v), st, bool(ap), sh, cell, raw)
+              for m, v, st, ap, sh, cell, raw in WRITTEN]
+    with ws.store.transaction() as c:
+        sid, _ = ws.store.add_submission(c, fid, SubmissionRecord("A1", 2018, "本级", values), received_at="x", imported_by=None)
+    conn = ws.store.conn
+    assert conn.execute("SELECT metric, value, micro, state, approx, sheet, cell, raw, typeof(micro) FROM submission_values"
+                        " WHERE submission_id = ? ORDER BY ord", (sid,)).fetchall() == [
+        (m, v, None if v is None else int(Decimal(v) * 10**6), st, ap, sh, cell, raw, "null" if v is None else "integer")
+        for m, v, st, ap, sh, cell, raw in WRITTEN]
+    cells, sheet = conn.execute("SELECT cells, sheet FROM submission_cells WHERE submission_id = ?", (sid,)).fetchone()
+    assert sheet == "表1"
+    assert [len(e) for e in json.loads(cells).values()] == [2, 4, 3, 7, 7, 7, 4, 3, 2, 2]
+
+
+def test_a_form_exports_cell_is_the_entry_of_its_value():
+    """A RowValue is written from its column's head (core/values.py stored_head): the same text as the
+    Value it reads as."""
+    for text, raw in (("12", "12"), ("1.5", "1.5"), ("12", "12.0"), ("-4", "-4"), ("1234567890123", "1234567890123")):
+        head = stored_head("schools", Decimal(text), raw, "AB")
+        proto = Value("schools", Decimal(text), "value", False, "表1", "AB", raw, None, head)
+        row, value = RowValue(proto, "17"), Value("schools", Decimal(text), "value", False, "表1", "AB17", raw)
+        assert encode_cells([row]) == encode_cells([value])

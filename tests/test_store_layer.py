@@ -1,4 +1,4 @@
-"""All SQL lives behind the store layer (gwstats/store/db.py, queries.py and schema.py).
+"""All SQL lives behind the store layer (gwstats/store/db.py, queries.py, schema.py and migrate.py).
 
 Scans the source of the gwstats package: no module outside the store layer runs a statement
 (``.execute`` / ``.executemany`` / ``.executescript``), imports ``sqlite3``, holds SQL text or
@@ -14,7 +14,7 @@ from pathlib import Path
 import gwstats
 
 PACKAGE = Path(gwstats.__file__).resolve().parent
-STORE_LAYER = {"store/db.py", "store/queries.py", "store/schema.py"}
+STORE_LAYER = {"store/db.py", "store/queries.py", "store/schema.py", "store/migrate.py"}
 # ingest/importer.py hands the store's connection back to Store.values_in_force while it decides a file
 # (import write path; the statements themselves are the store's)
 CONN_ALLOWED = {"ingest/importer.py"}

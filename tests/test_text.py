@@ -3,7 +3,7 @@
 import re
 import sys
 
-from gwstats.core.text import nfkc, unit_in_brackets
+from gwstats.core.text import nfkc, unit_in_brackets, unit_key, unit_keys
 
 
 def _reference(label):
@@ -30,3 +30,12 @@ def test_the_quick_check_agrees_with_the_definition_for_every_last_character():
         ch = chr(cp)
         for label in (ch, "人数（人）" + ch, "人数（人" + ch, "甲县 人数" + ch + " "):
             assert unit_in_brackets(label) == _reference(label), (hex(cp), label)
+
+
+def test_unit_keys_are_each_names_unit_key():
+    """The hierarchy's keys made all at once read as made one by one: NFKC does not join a name with
+    the next one (a combining mark at a name's start), suffixes and spaces go per name."""
+    names = ["甲县 关工委", "ＡＢＣ关心下一代工作委员会", "e", "\u0301乙站", "关工委", "", " 丙 镇\t关工小组 ", "Σ县", "a\0b", "x"]
+    assert unit_keys(names) == [unit_key(n) for n in names]
+    assert unit_keys(names[:3]) == ["甲县", "abc", "e"]
+    assert unit_keys([]) == []

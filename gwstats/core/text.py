@@ -29,6 +29,17 @@ def unit_key(name: str) -> str:
     return key.lower()
 
 
+def unit_keys(names: list[str]) -> list[str]:
+    """:func:`unit_key` of each name (the hierarchy's 300,000 at 100,000 units): NFKC and the white
+    space taken out of all of them at once (NUL between them, which neither changes nor crosses)."""
+    joined = nfkc("\0".join(names))
+    parts = _SPACE.sub("", joined).split("\0")
+    if len(parts) != len(names):  # a name holding NUL itself
+        return [unit_key(n) for n in names]
+    sub = _UNIT_SUFFIX.sub
+    return [sub("", p).lower() for p in parts]
+
+
 def label_key(label: str) -> str:
     """Key for matching a metric label: no spaces, brackets, punctuation; 法治 == 法制."""
     key = squash(label)

@@ -302,15 +302,21 @@ _CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "O": "0", "一": "1", "二": "
 _json_text = json.encoder.encode_basestring  # a str as a JSON string ("…")
 
 
-def stored_head(metric: str, value: Decimal, sheet: str | None, raw: str, column: str) -> tuple[str, tuple] | None:
+def stored_head(metric: str, value: Decimal, raw: str, column: str) -> tuple[str, tuple] | None:
     """A plain value (state value, not approximate) of a column as the store keeps it (store/schema.py
-    encode_cells): the JSON of its entry up to the cell's row number — ``"metric":["12",12000000,
-    "value",0,"Sheet","12","C`` — and (metric, micro-units). Made once per column and cell text of a
-    form export, not per cell. None when it has more than 6 decimals."""
+    encode_cells, a short entry): the JSON of its entry up to the cell's row number — ``"metric":["12","C``
+    (an integer written as such), ``"metric":["1.5",1500000,"C`` or ``"metric":["12",12000000,"12.0","C``
+    — and (metric, micro-units). Made once per column and cell text of a form export, not per cell.
+    None when it has more than 6 decimals."""
     scaled = value * 1_000_000
     if scaled != scaled.to_integral_value():
         return None
     micro = int(scaled)
-    sheet_text = "null" if sheet is None else _json_text(sheet)
-    return (f'{_json_text(metric)}:["{value}",{micro},"value",0,{sheet_text},{_json_text(raw)},{_json_text(column)[:-1]}',
-            (metric, micro))
+    text = str(value)
+    if raw != text:
+        entry = f'"{text}",{micro},{_json_text(raw)}'
+    elif len(text) <= 12 and (text[1:] if text[0] == "-" else text).isdigit():
+        entry = f'"{text}"'
+    else:
+        entry = f'"{text}",{micro}'
+    return f'{_json_text(metric)}:[{entry},{_json_text(column)[:-1]}', (metric, micro)

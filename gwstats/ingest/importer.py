@@ -213,6 +213,9 @@ def _page_cache(store, loaded: list[Loaded]):
     return store.page_cache(128 * 1024) if many else nullcontext()
 
 
+_MANY_RETURNS = 200  # a file of this many returns looks up what is in force year by year, not return by return
+
+
 def _in_force(store, key):
     unit, year, skey = key
     scope, total_row = split_scope_key(skey)
@@ -240,7 +243,11 @@ def _decide(store, ld: Loaded, keep_existing, replace, written_keys, ctx):
     """Accepted or replaced (with the notes saying what is replaced), or rejected, from the store
     as it is now. Returns (status, keys) or None when the file is rejected."""
     res = ld.result
-    existing = {r.key: _in_force(store, r.key) for r in ld.returns}
+    if len(ld.returns) >= _MANY_RETURNS:  # a form export: what is in force for its years, in one query
+        found = store.in_force_of_years({r.year for r in ld.returns})
+        existing = {r.key: found.get((r.key[0], r.key[1], *split_scope_key(r.key[2]))) for r in ld.returns}
+    else:
+        existing = {r.key: _in_force(store, r.key) for r in ld.returns}
     replaced = [(k, old) for k, old in existing.items() if old is not None]
     if keep_existing and replaced:
         for (u, y, sc), old in replaced:

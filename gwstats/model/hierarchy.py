@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gwstats.core.errors import Finding, HierarchyError
-from gwstats.core.text import squash, unit_key
+from gwstats.core.text import squash, unit_key, unit_keys
 
 # Accepted column headers (after squashing) for each field.
 COLUMNS = {
@@ -53,12 +53,15 @@ class Hierarchy:
         for u in sorted(self.units.values(), key=lambda u: u.order):
             parent = u.parent if u.parent in self.units else None
             self._children.setdefault(parent, []).append(u.code)
+        units = list(self.units.values())
+        owners = [u.code for u in units for _ in range(1 + len(u.aliases))]
+        keys = unit_keys([label for u in units for label in (u.name, *u.aliases)])
         self._keys = {}
-        for u in self.units.values():
-            for label in (u.name, *u.aliases):
-                self._keys.setdefault(unit_key(label), u.code)
-        for u in self.units.values():
-            self._keys[unit_key(u.code)] = u.code
+        setdefault = self._keys.setdefault
+        for key, code in zip(keys, owners):
+            setdefault(key, code)
+        codes = [u.code for u in units]
+        self._keys.update(zip(unit_keys(codes), codes))
         # Levels: given, else depth from the root (root = 1).
         for code in self.walk():
             u = self.units[code]

@@ -200,12 +200,13 @@ class Context:
             v = self.read_value(sheet, r, c, code, f"{unit_text} {label}", field_unit, findings)
             if v is None:
                 continue
-            out.append(v)
             if (type(raw) is str and len(findings) == told and v.raw == raw and v.state == "value" and not v.approx
                     and v.note is None and v.value is not None and len(plain) < _PLAIN_MOST):
-                head = stored_head(code, v.value, name, raw, letters)
+                head = stored_head(code, v.value, raw, letters)
                 if head is not None:
-                    plain[raw] = Value(code, v.value, "value", False, name, letters, raw, None, head)
+                    proto = plain[raw] = Value(code, v.value, "value", False, name, letters, raw, None, head)
+                    v = RowValue(proto, number)  # reads as v (its cell is the column's letters + the row number)
+            out.append(v)
         return out
 
     @staticmethod
@@ -225,7 +226,7 @@ class _Refused:
 
 
 _COLUMNS = [cell_ref(0, c)[:-1] for c in range(702)]  # A … ZZ: a cell's column letters, made once
-_PLAIN_MOST = 5_000  # plain cell texts kept per column of a sheet
+_PLAIN_MOST = 20_000  # plain cell texts kept per column of a sheet (资助金额 of a 100k export: ~8,000)
 _PARSED_MOST = 200_000  # distinct cell texts kept per batch (a form export repeats small figures)
 
 

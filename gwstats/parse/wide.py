@@ -27,8 +27,8 @@ def _merged_fill(sheet: Sheet, rows: range) -> dict[tuple[int, int], object]:
     return fill
 
 
-def _is_total(name: str) -> bool:
-    key = squashed(name)
+def _total_key(key: str) -> bool:
+    """A squashed row name that says 合计 / 总计."""
     return key in TOTAL_LABELS or key.endswith(("合计", "总计"))
 
 
@@ -185,7 +185,7 @@ def _row_return(sheet: Sheet, ctx: Context, r: int, unit_cols: tuple, cols: dict
         problems.append(ctx.finding("warning", "subtotal-row", f"“{name_text}”行是小计，未导入（汇总时会重新计算）", sheet.name, cell_ref(r, unit_col)))
         return None
     ret = ParsedReturn(sheet=sheet.name, layout="wide", row=r + 1)
-    if _is_total(name_text):
+    if _total_key(key):  # key: name_text squashed
         ret.source, ret.scope, ret.unit_text = "total_row", "汇总", name_text
         return ret if has_values else None
     ret.source, ret.unit_text, ret.unit_from = "row", name_text, "行"

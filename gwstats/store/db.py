@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from gwstats.model.hierarchy import Hierarchy, Unit
+from gwstats.store.migrate import Migrations
 from gwstats.store.queries import AnalysisQueries
 from gwstats.store.schema import (  # noqa: F401  (the store's value encoding, read through this module too)
     MICRO, PACKED_RECORD, PACKED_SIZE, SCHEMA, SCHEMA_VERSION, SCOPES, VALUES_VIEW, SubmissionRecord, ValueRecord,
@@ -74,7 +75,7 @@ def checkpoint_all():
         store.checkpoint()
 
 
-class Store(AnalysisQueries):
+class Store(Migrations, AnalysisQueries):
     def __init__(self, path: str | Path, *, create: bool = True):
         from gwstats.core.errors import StoreError
 
@@ -128,7 +129,7 @@ class Store(AnalysisQueries):
             self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         if not self._has_packed_column():
             self._migrate_packed()
-        if self._values_kind() != "view":
+        if self._values_kind() != "view" or not self._cells_have_sheet():
             self._migrate_cells()
         if not any(r[1] == "merged_into" for r in self.conn.execute("PRAGMA table_info(units)")):
             with self.transaction() as c:
@@ -148,59 +149,6 @@ class Store(AnalysisQueries):
             return int(row[0]) if row else None
         except (TypeError, ValueError):
             return None
-
-    # ---- schema migration ----------------------------------------------------------------------
-    def _has_packed_column(self) -> bool:
-        return any(r[1] == "packed" for r in self.conn.execute("PRAGMA table_info(submissions)"))
-
-    def _migrate_packed(self):
-        """Schema 1 → 2: add ``submissions.packed`` and fill it from ``submission_values``."""
-        with self.transaction() as c:
-            if self._has_packed_column():  # another process migrated meanwhile
-                return
-            c.execute("ALTER TABLE submissions ADD COLUMN packed BLOB")
-            self.backfill_packed(c)
-            c.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-
-    def _values_kind(self) -> str | None:
-        row = self.conn.execute("SELECT type FROM sqlite_master WHERE name = 'submission_values'").fetchone()
-        return row[0] if row else None
-
-    def _migrate_cells(self):
-        """Schema 2 → 3: a submission's value rows become one row of ``submission_cells`` in the order
-        written, read as rows by the view ``submission_values``. One transaction, in SQLite."""
-        with self.transaction() as c:
-            if self._values_kind() == "table":  # not converted by another process meanwhile
-                c.execute(
-                    "INSERT INTO submission_cells (submission_id, cells, approx)"
-                    " SELECT submission_id, json_group_object(metric, json_array(value, micro, state, approx, sheet, raw, cell)),"
-                    " max(approx != 0) FROM (SELECT * FROM submission_values ORDER BY submission_id, rowid) GROUP BY submission_id")
-                c.execute("DROP TABLE submission_values")
-            for statement in VALUES_VIEW:  # the view and its triggers (IF NOT EXISTS)
-                c.execute(statement)
-            c.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-
-    def backfill_packed(self, conn) -> int:
-        """Write ``packed`` for every submission where it is NULL, from its value rows. Returns the count."""
-        todo = [r[0] for r in conn.execute("SELECT id FROM submissions WHERE packed IS NULL ORDER BY id")]
-        if not todo:
-            return 0
-        codes = [r[0] for r in conn.execute("SELECT DISTINCT metric FROM submission_values WHERE micro IS NOT NULL")]
-        ids = self.metric_ids(conn, codes)
-        order = "rowid" if self._values_kind() == "table" else "ord"  # as written: schema 1 is migrated as a table
-        for k in range(0, len(todo), 10_000):  # in slices, to bound memory on a large store
-            chunk = todo[k:k + 10_000]
-            pairs: dict[int, list] = {sid: [] for sid in chunk}
-            rows = conn.execute(
-                "SELECT submission_id, metric, micro FROM submission_values"
-                f" WHERE submission_id BETWEEN ? AND ? AND micro IS NOT NULL ORDER BY submission_id, {order}",
-                (chunk[0], chunk[-1]),
-            ).fetchall()
-            for sid, metric, micro in rows:
-                if sid in pairs:
-                    pairs[sid].append((ids[metric], micro))
-            conn.executemany("UPDATE submissions SET packed = ? WHERE id = ?", [(pack_values(p), sid) for sid, p in pairs.items()])
-        return len(todo)
 
     def metric_ids(self, conn, codes) -> dict[str, int]:
         """The numeric id of each metric code in ``metric_ids``, adding new codes. Call inside a transaction."""
@@ -362,7 +310,7 @@ class Store(AnalysisQueries):
             None if in_force is None else (in_force,))
         # the cells and the blob are made from the same micro values, so they cannot disagree
         values = sub.values
-        cells, approx, numeric = encode_cells(values)
+        cells, approx, numeric, sheet = encode_cells(values)
         try:
             packed = pack_numeric(numeric, self._metric_ids)
         except KeyError:  # a metric without its id yet
@@ -376,7 +324,8 @@ class Store(AnalysisQueries):
         )
         sid = cur.lastrowid
         if values:
-            conn.execute("INSERT INTO submission_cells (submission_id, cells, approx) VALUES (?,?,?)", (sid, cells, approx))
+            conn.execute("INSERT INTO submission_cells (submission_id, cells, approx, sheet) VALUES (?,?,?,?)",
+                         (sid, cells, approx, sheet))
         if sub.notes:
             conn.executemany(
                 "INSERT INTO submission_notes (submission_id, severity, code, message, sheet, cell) VALUES (?,?,?,?,?,?)",
@@ -408,6 +357,18 @@ class Store(AnalysisQueries):
             "SELECT s.id, f.name, s.received_at FROM submissions s JOIN files f ON f.id = s.file_id"
             " WHERE s.unit=? AND s.year=? AND s.scope=? AND s.superseded_by IS NULL AND (s.source = 'total_row') = ?",
             (unit, year, scope, int(total_row))).fetchone()
+
+    def in_force_of_years(self, years) -> dict[tuple, tuple]:
+        """(unit, year, scope, is a 合计 row) -> (submission id, file name, received_at) of every
+        submission in force of ``years``: :meth:`in_force_with_file` for a file of many returns at once."""
+        years = sorted({int(y) for y in years if y is not None})
+        out: dict[tuple, tuple] = {}
+        for unit, year, scope, total_row, sid, name, at in self.conn.execute(
+                "SELECT s.unit, s.year, s.scope, s.source = 'total_row', s.id, f.name, s.received_at FROM submissions s"
+                f" JOIN files f ON f.id = s.file_id WHERE s.year IN ({','.join('?' * len(years))}) AND s.superseded_by IS NULL"
+                " ORDER BY s.id", years):
+            out.setdefault((unit, year, scope, bool(total_row)), (sid, name, at))
+        return out
 
     def units_in_force(self) -> list[tuple[str, str, int]]:
         """(unit code, name, submissions in force) of every unit with a return in force, by first import."""
