@@ -280,4 +280,4 @@ def test_micro_texts_are_the_decimal_texts_of_the_figures():
     rng = random.Random(7)
     values = [0, 1, -1, 500_000, -500_000, 999_999, -999_999, 10**6, -10**6, 2**62, -2**62]
     values += [rng.randint(-10**13, 10**13) for _ in range(3000)] + [rng.randint(-50, 50) * 10**6 for _ in range(300)]
-    assert _micro_texts(np.array(values, dtype=np.int64)) == [decimal_text(from_micro(v)) for v in values]
+    assert _micro_texts(np.array(values, dtype=np.int64)) == [decimal_text(from_micro(v)).encode() for v in values]
