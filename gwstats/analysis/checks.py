@@ -239,10 +239,12 @@ class _Checker:
         own, own_has = self.f.data.own, self.f.data.own_has
         has_own_sub = own_has.any(axis=1)
         has_children = self.tree.size > 1
+        own_rows = has_own_sub & self.in_scope
+        rows = has_children & self.in_scope & (self.f.count > 0).any(axis=1)  # the same for every rule
+        computed_has = self.f.computed_count > 0
         for rule in self.cat.rules:
-            self._rule(rule, own, own_has, has_own_sub & self.in_scope, total=False)
-            rows = has_children & self.in_scope & (self.f.count > 0).any(axis=1)
-            self._rule(rule, self.f.computed, self.f.computed_count > 0, rows, total=True)
+            self._rule(rule, own, own_has, own_rows, total=False)
+            self._rule(rule, self.f.computed, computed_has, rows, total=True)
 
     def _rule(self, rule, values, present, rows, total: bool):
         names = list(dict.fromkeys(rule.left.names + rule.right.names))
