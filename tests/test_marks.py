@@ -118,3 +118,13 @@ def test_return_sent_up_runs_the_check_once(ws, tmp_path, monkeypatch):
     r = _cli(ws, "export", "--as-return", "-u", "城关镇关工委", "-o", str(tmp_path / "城关镇.xlsx"))
     assert r.exit_code == 0, r.output
     assert runs == ["B"]  # a unit below the root: its own check, once too
+
+
+def test_affected_units_is_affected_for_each_unit(ws):
+    marks = ErrorMarks.of(ws, 2020)
+    tree = marks.tree
+    units = list(range(tree.n))
+    for metric in [*ws.catalog.metrics, *ws.catalog.indicators]:
+        got = marks.affected_units(units, metric).tolist()
+        assert got == [marks.affected(tree.codes[i], metric) for i in units], metric
+    assert any(marks.affected_units(units, "donations")) and not any(ErrorMarks([], ws.catalog, tree, 2020).affected_units(units, "donations"))

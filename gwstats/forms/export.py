@@ -274,8 +274,10 @@ def marked_long_rows(ws, year: int, unit: str | None = None, prefer: str = "comp
     named = {tree.index.get(f.extra.get("unit")) for f in marks.errors} - {None}
     reach = sorted(k for k in named.union(*(tree.ancestors(i) for i in named)) if sub.start <= k < sub.stop)
     items = _long_items(ws.catalog)
-    return [(tree.names[k], item.name) for k in reach for c, item, _kind in items
-            if marks.affected(tree.codes[k], c) and result.value(tree.codes[k], c) is not None]
+    at = np.array([tree.index[tree.codes[k]] for k in reach], dtype=np.int64)  # as affected(code) finds it
+    hit = np.column_stack([marks.affected_units(at, c) for c, _item, _kind in items])
+    return [(tree.names[reach[a]], items[q][1].name) for a, q in np.argwhere(hit).tolist()
+            if result.value(tree.codes[reach[a]], items[q][0]) is not None]
 
 
 def _long_items(cat) -> list[tuple[str, object, str]]:
