@@ -398,7 +398,7 @@ class _Checker:
         self.reported_totals()
         self.magnitude_cells = plausible.magnitude(self)
         if full:  # warnings only: year over year, rate parts, comparable changes, inactive returns
-            yearly.year_over_year(self)
+            yearly.year_over_year(self)  # checks 5, 6 (analysis/yearly.py)
         plausible.share_rates(self)
         if full:
             checks_basis.rate_parts(self)

@@ -1,5 +1,6 @@
 """Year over year: a unit's own figure that jumped from last year's, and a total that fell while every
-child rose (docs/rules.md, 5 and 6). 提醒 only, so the errors-only check (the publishing gate) skips it.
+child rose (checks 5 and 6 of analysis/checks.py). 提醒 only, so the errors-only check (the publishing
+gate) skips it.
 
 Run by analysis/checks.py over the same rollup; adds findings through the checker's ``add``.
 """
