@@ -280,4 +280,17 @@ def test_micro_texts_are_the_decimal_texts_of_the_figures():
     rng = random.Random(7)
     values = [0, 1, -1, 500_000, -500_000, 999_999, -999_999, 10**6, -10**6, 2**62, -2**62]
     values += [rng.randint(-10**13, 10**13) for _ in range(3000)] + [rng.randint(-50, 50) * 10**6 for _ in range(300)]
-    assert _micro_texts(np.array(values, dtype=np.int64)) == [decimal_text(from_micro(v)) for v in values]
+    assert _micro_texts(np.array(values, dtype=np.int64)) == [decimal_text(from_micro(v)).encode() for v in values]
+
+
+def test_csv_cells_are_written_as_the_csv_writer_writes_them():
+    """The long table's unit cells joined by commas where nothing needs quoting: the csv.writer text."""
+    import random
+
+    from gwstats.forms.export import _csv_cells, _csv_line
+
+    rng = random.Random(11)
+    alphabet = ['a', '7', ' ', '关', '工', '委', ',', '"', "'", '=', '\r', '\n', '\t', ';', '-', '']
+    for _ in range(5000):
+        cells = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(2, 4))]
+        assert _csv_cells(cells) == _csv_line(cells), cells

@@ -101,3 +101,30 @@ def test_return_sent_up_marks_the_figure_and_says_why(ws, tmp_path):
     assert "疑为以元填入万元栏" in don[4].value and don[3].comment is not None
     org = rows["关工委组织数"]
     assert MARK not in (org[3].number_format or "") and not org[4].value
+
+
+def test_return_sent_up_runs_the_check_once(ws, tmp_path, monkeypatch):
+    """The gate's errors-only check (kept for the whole tree) also gives the return's marks: the
+    whole tree named by its root's code is the same check, not a second run."""
+    from gwstats.analysis import checks
+
+    runs = []
+    real = checks.run_checks
+    monkeypatch.setattr(checks, "run_checks", lambda *a, **k: runs.append(k.get("unit")) or real(*a, **k))
+    r = _cli(ws, "export", "--as-return", "-o", str(tmp_path / "汇总表.xlsx"))
+    assert r.exit_code == 0, r.output
+    assert runs == [None]
+    runs.clear()
+    r = _cli(ws, "export", "--as-return", "-u", "城关镇关工委", "-o", str(tmp_path / "城关镇.xlsx"))
+    assert r.exit_code == 0, r.output
+    assert runs == ["B"]  # a unit below the root: its own check, once too
+
+
+def test_affected_units_is_affected_for_each_unit(ws):
+    marks = ErrorMarks.of(ws, 2020)
+    tree = marks.tree
+    units = list(range(tree.n))
+    for metric in [*ws.catalog.metrics, *ws.catalog.indicators]:
+        got = marks.affected_units(units, metric).tolist()
+        assert got == [marks.affected(tree.codes[i], metric) for i in units], metric
+    assert any(marks.affected_units(units, "donations")) and not any(ErrorMarks([], ws.catalog, tree, 2020).affected_units(units, "donations"))

@@ -48,14 +48,15 @@ def comparable_changes(ck):
     cand = has & differs & rows[:, None]
     if not cand.any():
         return
-    raw = f.total.astype(np.float64) - p.total.astype(np.float64)
-    comp = c.cur[:n].astype(np.float64) - c.prev[:n].astype(np.float64)
+    ii, jj = np.nonzero(cand)  # only the candidates: no float copies of the whole matrices
+    raw = f.total[ii, jj].astype(np.float64) - p.total[ii, jj].astype(np.float64)
+    comp = c.cur[ii, jj].astype(np.float64) - c.prev[ii, jj].astype(np.float64)
     gap = np.abs(raw - comp) / 1e6
-    base = np.abs(c.prev[:n].astype(np.float64)) / 1e6
+    base = np.abs(c.prev[ii, jj].astype(np.float64)) / 1e6
     with np.errstate(divide="ignore", invalid="ignore"):
         big = (gap >= ck.cfg.jump_absolute - 1e-9) & (np.where(base > 0, gap / base, np.inf) > ck.cfg.jump_relative)
-    flag = cand & ((np.sign(raw) != np.sign(comp)) | big)
-    pairs = np.argwhere(flag)
+    flag = (np.sign(raw) != np.sign(comp)) | big
+    pairs = np.column_stack((ii[flag], jj[flag]))
     py = rr.compare_year
     pairs = pairs[: ck.room("comparable-change", "warning", len(pairs))]
     for i, j in pairs[ck.listed(pairs[:, 0], "warning", "comparable-change")]:

@@ -15,7 +15,7 @@ from decimal import Decimal
 import numpy as np
 
 from gwstats.analysis import basis as checks_basis
-from gwstats.analysis import plausible
+from gwstats.analysis import plausible, yearly
 from gwstats.analysis.rule_math import cond as _cond, failing_rows
 from gwstats.core.errors import Finding
 from gwstats.core.formatting import number_text
@@ -128,9 +128,13 @@ class _Checker:
         """A deferred source-cell lookup; resolved for all findings at once in ``resolve_locations``."""
         return _Loc(self.tree.codes[i], scope, metric)
 
+    def left(self, code: str) -> int:
+        """How many further findings of type ``code`` can be listed."""
+        return max(0, MAX_PER_TYPE - self.kept.get(code, 0))
+
     def room(self, code: str, severity: str, n: int) -> int:
         """How many of ``n`` further findings of type ``code`` will be listed; counts the others."""
-        left = max(0, MAX_PER_TYPE - self.kept.get(code, 0))
+        left = self.left(code)
         if n > left:
             cnt, worst = self.omitted.get(code, (0, severity))
             if SEVERITY_ORDER.get(severity, 9) < SEVERITY_ORDER.get(worst, 9):
@@ -235,10 +239,12 @@ class _Checker:
         own, own_has = self.f.data.own, self.f.data.own_has
         has_own_sub = own_has.any(axis=1)
         has_children = self.tree.size > 1
+        own_rows = has_own_sub & self.in_scope
+        rows = has_children & self.in_scope & (self.f.count > 0).any(axis=1)  # the same for every rule
+        computed_has = self.f.computed_count > 0
         for rule in self.cat.rules:
-            self._rule(rule, own, own_has, has_own_sub & self.in_scope, total=False)
-            rows = has_children & self.in_scope & (self.f.count > 0).any(axis=1)
-            self._rule(rule, self.f.computed, self.f.computed_count > 0, rows, total=True)
+            self._rule(rule, own, own_has, own_rows, total=False)
+            self._rule(rule, self.f.computed, computed_has, rows, total=True)
 
     def _rule(self, rule, values, present, rows, total: bool):
         names = list(dict.fromkeys(rule.left.names + rule.right.names))
@@ -345,7 +351,6 @@ class _Checker:
         comp, ccount = self.f.computed, self.f.computed_count
         rep_has = d.rep_has & self.in_scope[:, None]
         diff = rep_has & ((ccount == 0) | (comp != d.rep))
-        children_sum = comp - np.where(d.own_has, d.own, 0)
         complete = self.f.reported >= self.f.expected
         alone: dict[int, list[str]] = {}  # unit -> items of its 汇总 no unit below or itself gave
         for i, j in zip(*np.nonzero(diff)):
@@ -357,7 +362,8 @@ class _Checker:
             label = self.cat.label_of(metric)
             is_total_row = d.rep_source[i] == 2
             if is_total_row:
-                if ccount[i, j] and children_sum[i, j] == d.rep[i, j]:
+                children_sum = comp[i, j] - (d.own[i, j] if d.own_has[i, j] else 0)
+                if ccount[i, j] and children_sum == d.rep[i, j]:
                     continue  # the 合计 row adds up its own rows (the unit's 本级 is separate)
                 severity, code = "error", "total-row-mismatch"
                 msg = f"{self.name(i)}：合计行“{label}”为 {number_text(rep_v)}，各单位相加为 {number_text(comp_v)}"
@@ -384,60 +390,6 @@ class _Checker:
             self.add("info", "huizong-mismatch", f"{self.name(i)}：汇总表填报了{items}，下级和本级均无这些数据，按汇总表计入",
                      i, None, self.locate(i, metrics[0], "汇总"), items=len(metrics))
 
-    # -- 5, 6: year over year
-    def year_over_year(self):
-        prev = self.rr.prev
-        if prev is None:
-            return
-        cy, py = self.year, self.rr.compare_year
-        d, pd_ = self.f.data, prev.data
-        both = d.own_has & pd_.own_has & self.in_scope[:, None]
-        if self.magnitude_cells:  # already an error (元 written into 万元): no 提醒 beside it
-            for i, j in self.magnitude_cells:
-                both[i, j] = False
-        # only the cells given in both years are compared: no float copies of the whole matrices
-        at = np.flatnonzero(both)
-        cur = d.own.reshape(-1)[at].astype(np.float64) / MICRO
-        old = pd_.own.reshape(-1)[at].astype(np.float64) / MICRO
-        change = cur - old
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rel = np.where(old != 0, np.abs(change) / np.abs(old), np.inf)
-        jump = (np.abs(change) >= self.cfg.jump_absolute - 1e-9) & (rel > self.cfg.jump_relative) & (change != 0)
-        pairs = np.column_stack(np.unravel_index(at[jump], both.shape))
-        pairs = pairs[: self.room("yoy-jump", "warning", len(pairs))]
-        for i, j in pairs[self.listed(pairs[:, 0], "warning", "yoy-jump")]:
-            i, j = int(i), int(j)
-            metric = self.codes[j]
-            a, b = from_micro(pd_.own[i, j]), from_micro(d.own[i, j])
-            pct = f"{fixed((b - a) / a * 100, 1, sign=True)}%" if a != 0 else "上年为 0"
-            msg = (f"{self.name(i)}：{self.cat.label_of(metric)} {py} 年 {number_text(a)}，{cy} 年 {number_text(b)}，"
-                   f"变化 {number_text(b - a)}（{pct}），请核实")
-            self.add("warning", "yoy-jump", msg, i, metric, self.locate(i, metric, self.own_scope(i)), previous=a, current=b)
-        # a total that fell while every child rose
-        t = self.tree
-        comp, cc = self.f.computed, self.f.computed_count > 0
-        pcomp, pcc = prev.computed, prev.computed_count > 0
-        nonroot = np.flatnonzero(t.parent >= 0)
-        active = t.active(cy)
-        kids = np.zeros(t.n, dtype=np.int64)
-        np.add.at(kids, t.parent[nonroot], active[nonroot].astype(np.int64))
-        rose = cc & pcc & (comp > pcomp) & active[:, None]
-        nrose = np.zeros((t.n, len(self.codes)), dtype=np.int64)
-        for depth in range(1, len(t.by_depth)):  # each unit's children: one run of siblings at one depth
-            idx, starts, parents = t.groups(depth)
-            if idx.size:
-                nrose[parents] = np.add.reduceat(rose[idx].astype(np.int64), starts, axis=0)
-        fell = cc & pcc & (comp < pcomp) & (kids[:, None] > 0) & (nrose == kids[:, None]) & self.in_scope[:, None]
-        pairs = np.argwhere(fell)
-        pairs = pairs[: self.room("total-fell", "warning", len(pairs))]
-        for i, j in pairs[self.listed(pairs[:, 0], "warning", "total-fell")]:
-            i, j = int(i), int(j)
-            metric = self.codes[j]
-            a, b = from_micro(pcomp[i, j]), from_micro(comp[i, j])
-            msg = (f"{self.name(i)}：{self.cat.label_of(metric)}合计由 {number_text(a)} 降为 {number_text(b)}，"
-                   f"而下属 {int(kids[i])} 个单位全部增加，请核实本级数据")
-            self.add("warning", "total-fell", msg, i, metric, None, previous=a, current=b)
-
     def run(self) -> CheckResult:
         full = not self.errors_only
         self.rules()
@@ -446,7 +398,7 @@ class _Checker:
         self.reported_totals()
         self.magnitude_cells = plausible.magnitude(self)
         if full:  # warnings only: year over year, rate parts, comparable changes, inactive returns
-            self.year_over_year()
+            yearly.year_over_year(self)  # checks 5, 6 (analysis/yearly.py)
         plausible.share_rates(self)
         if full:
             checks_basis.rate_parts(self)

@@ -96,6 +96,18 @@ class ErrorMarks:
                 return True
         return False
 
+    def affected_units(self, units: np.ndarray, metric: str) -> np.ndarray:
+        """``affected(unit, metric)`` for many units at once (tree indices ``units``): a bool each."""
+        units = np.asarray(units, dtype=np.int64)
+        out = np.zeros(units.size, dtype=bool)
+        if not self._bad:
+            return out
+        stop = units + self.tree.size[units]
+        for m in (*self._parts(metric), ALL):
+            if m in self._bad:
+                out |= (self._cum[m][stop] - self._cum[m][units]) > 0
+        return out
+
     def row_affected(self, result, key: str, metric: str) -> bool:
         """The same for a row of a ``RollupResult`` table (a unit, the 本级/其他 remainder, 合计)."""
         extra = getattr(result, "extra", None)

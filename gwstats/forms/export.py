@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -148,7 +149,10 @@ def error_marks(ws, year: int, unit: str | None = None):
     from the store once per command, not again for the marks)."""
     from gwstats.analysis.marks import ErrorMarks
 
-    return ErrorMarks(ws.check(year, unit=unit, errors_only=True).findings, ws.catalog, ws.tree(), year)
+    tree = ws.tree()
+    if unit is not None and tree.index.get(unit) == tree.root:
+        unit = None  # the whole tree: the check the gate ran (kept as unit None), not a second one
+    return ErrorMarks(ws.check(year, unit=unit, errors_only=True).findings, ws.catalog, tree, year)
 
 
 def mark_cell(cell, note_cell, marks, metric: str, mark: str, *, integer: bool = False):
@@ -270,8 +274,10 @@ def marked_long_rows(ws, year: int, unit: str | None = None, prefer: str = "comp
     named = {tree.index.get(f.extra.get("unit")) for f in marks.errors} - {None}
     reach = sorted(k for k in named.union(*(tree.ancestors(i) for i in named)) if sub.start <= k < sub.stop)
     items = _long_items(ws.catalog)
-    return [(tree.names[k], item.name) for k in reach for c, item, _kind in items
-            if marks.affected(tree.codes[k], c) and result.value(tree.codes[k], c) is not None]
+    at = np.array([tree.index[tree.codes[k]] for k in reach], dtype=np.int64)  # as affected(code) finds it
+    hit = np.column_stack([marks.affected_units(at, c) for c, _item, _kind in items])
+    return [(tree.names[reach[a]], items[q][1].name) for a, q in np.argwhere(hit).tolist()
+            if result.value(tree.codes[reach[a]], items[q][0]) is not None]
 
 
 def _long_items(cat) -> list[tuple[str, object, str]]:
@@ -287,11 +293,23 @@ def _csv_line(cells) -> str:
     return buf.getvalue()
 
 
-def _micro_texts(micro: np.ndarray) -> list[str]:
-    """_csv_text(from_micro(v)) of micro values: whole numbers as integers, others as exact decimals."""
-    texts = (micro // MICRO).astype(str).tolist()  # right for the whole ones
+_QUOTED = re.compile('[,"\r\n]')  # what csv.writer's minimal quoting looks for (no escapechar set)
+
+
+def _csv_cells(cells: list[str]) -> str:
+    """_csv_line of two or more text cells: joined by commas when none needs quoting (a province's
+    100,000 units, one csv.writer each cost 0.2 s), else as csv.writer writes them."""
+    if any(_QUOTED.search(c) for c in cells):
+        return _csv_line(cells)
+    return ",".join(cells)
+
+
+def _micro_texts(micro: np.ndarray) -> list[bytes]:
+    """_csv_text(from_micro(v)) of micro values in UTF-8: whole numbers as integers, others as exact
+    decimals."""
+    texts = (micro // MICRO).astype(np.bytes_).tolist()  # right for the whole ones
     for k in np.flatnonzero(micro % MICRO).tolist():
-        texts[k] = micro_text(int(micro[k]))
+        texts[k] = micro_text(int(micro[k])).encode()
     return texts
 
 
@@ -303,20 +321,21 @@ def micro_text(v: int) -> str:
 
 
 def _long_rows(ws, year: int, unit: str | None, prefer: str):
-    """The long table's CSV text, a slice of units at a time: iter_long_records's rows as csv.writer
-    writes their _csv_text cells. Each line is put together from pieces encoded once by csv.writer (a
-    unit's code, name and year; a metric's code and name, its measure; two or more cells each, so
-    quoted as within the whole row) and the figure's text, which needs no quoting (digits, '.', '-').
-    A metric's figures are read from the rollup's micro totals (a province: 3.7 million figures, never
-    all held as Decimals). Yields (text, rows)."""
+    """The long table's CSV lines in UTF-8, a slice of units at a time: iter_long_records's rows as
+    csv.writer writes their _csv_text cells. Each line is put together from pieces encoded once by
+    csv.writer (a unit's code, name and year; a metric's code and name, its measure; two or more cells
+    each, so quoted as within the whole row) and the figure's text, which needs no quoting (digits,
+    '.', '-'). A metric's figures are read from the rollup's micro totals (a province: 3.7 million
+    figures, never all held as Decimals). Bytes, not text: no wide strings joined and encoded again
+    (the names are Chinese). Yields (bytes, rows)."""
     code, result = figures(ws, year, unit, prefer)
     tree = result.tree
     sub = tree.subtree(tree.index[code])
     items = _long_items(ws.catalog)
     year_text = _csv_text(year)
-    heads = [_csv_line([_csv_text(c), _csv_text(item.name)]) + "," for c, item, _kind in items]
-    measures = ["," + _csv_line([_csv_text(item.unit), ""]) for _c, item, _kind in items]  # ",measure,"
-    scope_ends = {True: _csv_line(["", "汇总"])[1:] + "\r\n", False: _csv_line(["", "本级"])[1:] + "\r\n"}
+    heads = [(_csv_line([_csv_text(c), _csv_text(item.name)]) + ",").encode() for c, item, _kind in items]
+    measures = [("," + _csv_line([_csv_text(item.unit), ""])).encode() for _c, item, _kind in items]  # ",measure,"
+    scope_ends = {True: (_csv_line(["", "汇总"])[1:] + "\r\n").encode(), False: (_csv_line(["", "本级"])[1:] + "\r\n").encode()}
     metric_col = {c: j for j, c in enumerate(ws.catalog.metrics)}  # the rollup frame's columns
     rates = {c: result.column(c)[sub] for c, _item, kind in items if kind == "rate"}
     rate_texts: dict = {}
@@ -332,24 +351,24 @@ def _long_rows(ws, year: int, unit: str | None, prefer: str):
                     if v is not None:
                         t = rate_texts.get(v)
                         if t is None:
-                            t = rate_texts[v] = decimal_text(Decimal(repr(round(v, 4))))
-                        col[k] = f"{head}{t}{measure}"
+                            t = rate_texts[v] = decimal_text(Decimal(repr(round(v, 4)))).encode()
+                        col[k] = head + t + measure
             else:
                 j = metric_col[c]
                 ks = np.flatnonzero(count[start:stop, j])
                 for k, t in zip(ks.tolist(), _micro_texts(total[start:stop, j][ks])):
-                    col[k] = f"{head}{t}{measure}"
+                    col[k] = head + t + measure
             cells.append(col)
         parts, rows = [], 0
         for i, row in zip(range(start, stop), zip(*cells)):
             given = [x for x in row if x is not None]
             if not given:
                 continue
-            prefix = _csv_line([_csv_text(tree.codes[i]), _csv_text(tree.names[i]), year_text]) + ","
+            prefix = (_csv_cells([_csv_text(tree.codes[i]), _csv_text(tree.names[i]), year_text]) + ",").encode()
             end = scope_ends[int(tree.size[i]) > 1]
             parts.append(prefix + (end + prefix).join(given) + end)
             rows += len(given)
-        yield "".join(parts), rows
+        yield b"".join(parts), rows
 
 
 _LONG_CHUNK = 1024
@@ -362,8 +381,11 @@ def write_csv_long(ws, year: int, output, unit: str | None = None, prefer: str =
     count = [0]
 
     def write(path: Path):
-        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-            count[0] = stream_csv_long(ws, year, fh, unit, prefer)
+        with open(path, "wb") as fh:
+            fh.write(b"\xef\xbb\xbf" + (_csv_line(LONG_COLUMNS) + "\r\n").encode())
+            for data, rows in _long_rows(ws, year, unit, prefer):
+                fh.write(data)
+                count[0] += rows
 
     write_whole(output, write)
     return output, count[0]
@@ -374,8 +396,8 @@ def stream_csv_long(ws, year: int, fh, unit: str | None = None, prefer: str = "c
     stream ``fh`` a slice of units at a time; returns the rows written."""
     fh.write(_csv_line(LONG_COLUMNS) + "\r\n")
     count = 0
-    for text, rows in _long_rows(ws, year, unit, prefer):
-        fh.write(text)
+    for data, rows in _long_rows(ws, year, unit, prefer):
+        fh.write(data.decode("utf-8"))
         count += rows
     return count
 
