@@ -7,6 +7,9 @@ year (停用年度 + 并入) and new leaves from the second year (启用年度).
 腾讯文档 / 金数据 give a clerk: one row per submission, 提交者 / 提交时间 / numbered questions, rows in
 submission order; about 97.7 % of the leaves submit, 0.5 % of them twice (the later one wins), now and
 then a value breaks a catalog rule, a few cells are blank, and some rows name the unit by an alias.
+
+``shape="city"`` is a city office instead (issue 23's city goal): 市关工委 → 8 counties → 14 townships
+each → leaves up to ``n_units``; the same export, aliases and moves.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ COUNTY_WORDS = ["城关区", "新华区", "东山县", "西河县", "南岗县",
 LEAF_KINDS = ["小学", "中学", "村", "社区", "派出所"]
 TOWNS_PER_COUNTY = 14
 YEARS = (2018, 2019)
+SHAPES = ("province", "city")
 SUBMIT_SHARE = 0.977
 RESUBMIT_SHARE = 0.005
 
@@ -34,22 +38,29 @@ def _metrics():
     return [(m["code"], m["name"], m.get("kind", "count")) for m in data["metrics"]]
 
 
-def build_units(n_units: int, seed: int = 23):
-    """[(code, name, parent, aliases, level, active_from, active_to, merged_into)], leaves listed."""
+def build_units(n_units: int, seed: int = 23, shape: str = "province"):
+    """[(code, name, parent, aliases, level, active_from, active_to, merged_into)], leaves listed.
+
+    ``shape``: "province" (省 → 16 cities → 8 counties each → 14 townships each → leaves) or "city"
+    (the first city alone as the root: 市 → 8 counties → 14 townships each → leaves)."""
+    if shape not in SHAPES:
+        raise ValueError(f"shape: {shape!r}, expected one of {SHAPES}")
     rng = random.Random(seed)
-    rows = [("P", "某某省关工委", "", "省关工委", 1, "", "", "")]
+    city_root = shape == "city"
+    rows = [] if city_root else [("P", "某某省关工委", "", "省关工委", 1, "", "", "")]
+    top = 0 if city_root else 1  # levels above a city
     towns = []
-    for ci, city in enumerate(CITIES, 1):
+    for ci, city in enumerate(CITIES[:1] if city_root else CITIES, 1):
         cc = f"C{ci:02d}"
-        rows.append((cc, f"{city}市关工委", "P", f"{city}市", 2, "", "", ""))
+        rows.append((cc, f"{city}市关工委", "" if city_root else "P", f"{city}市", top + 1, "", "", ""))
         for ki, county in enumerate(COUNTY_WORDS, 1):
             kc = f"{cc}{ki:02d}"
             kname = f"{city}{county}"
-            rows.append((kc, f"{kname}关工委", cc, kname, 3, "", "", ""))
+            rows.append((kc, f"{kname}关工委", cc, kname, top + 2, "", "", ""))
             for ti in range(1, TOWNS_PER_COUNTY + 1):
                 tc = f"{kc}T{ti:02d}"
                 tname = f"{kname}第{ti}镇"
-                rows.append((tc, f"{tname}关工委", kc, tname, 4, "", "", ""))
+                rows.append((tc, f"{tname}关工委", kc, tname, top + 3, "", "", ""))
                 towns.append((tc, tname))
     n_leaves = max(len(towns), n_units - len(rows))
     # uneven townships, as real ones are: a weight per township, then the leaves dealt out by weight
@@ -66,7 +77,7 @@ def build_units(n_units: int, seed: int = 23):
             code = f"{tc}L{li:03d}"
             name = f"{tname}{kind}{li}关工委"
             alias = f"{tname}{li}号{kind}"
-            leaves.append([code, name, tc, alias, 5, "", "", ""])
+            leaves.append([code, name, tc, alias, top + 4, "", "", ""])
             siblings.append(leaves[-1])
         if len(siblings) > 3 and rng.random() < 0.05:  # a move: one leaf merged into its sibling
             gone = siblings[-1]
@@ -75,6 +86,10 @@ def build_units(n_units: int, seed: int = 23):
             siblings[-2][5] = str(YEARS[1])
     rows.extend(tuple(x) for x in leaves)
     return rows
+
+
+def _leaf_level(units) -> int:
+    return max(u[4] for u in units)
 
 
 def write_units(path: Path, units) -> None:
@@ -121,8 +136,9 @@ def form_rows(units, year: int, seed: int = 23):
     header += [f"{i}. {name}" for i, (_, name, _) in enumerate(metrics, 3)]
     subs = []
     start = dt.datetime(year + 1, 1, 3, 8, 0, 0)
+    leaf = _leaf_level(units)
     for code, name, parent, alias, level, since, until, _ in units:
-        if level != 5 or (since and int(since) > year) or (until and int(until) < year):
+        if level != leaf or (since and int(since) > year) or (until and int(until) < year):
             continue
         if rng.random() > SUBMIT_SHARE:
             continue
@@ -194,7 +210,8 @@ def write_returns(folder: Path, units, year: int, n_files: int, seed: int = 23) 
     rng = random.Random(seed + year)
     metrics = _metrics()
     folder.mkdir(parents=True, exist_ok=True)
-    leaves = [u for u in units if u[4] == 5 and not u[5] and not u[6]][:n_files]
+    leaf = _leaf_level(units)
+    leaves = [u for u in units if u[4] == leaf and not u[5] and not u[6]][:n_files]
     for code, name, *_ in leaves:
         base = name[:-3].rstrip("0123456789")  # 某镇派出所1234关工委 -> 某镇派出所
         kind = next(k for k in LEAF_KINDS if base.endswith(k))
@@ -204,18 +221,20 @@ def write_returns(folder: Path, units, year: int, n_files: int, seed: int = 23) 
         write_xlsx(folder / f"{code}-{name}.xlsx", "统计表", rows)
 
 
-def generate(data: Path, n_units: int, fmt: str = "csv", n_files: int = 0) -> dict:
+def generate(data: Path, n_units: int, fmt: str = "csv", n_files: int = 0, shape: str = "province") -> dict:
     """Everything the bench imports, in ``data`` (reused when it is already there)."""
     import json
 
     marker = data / "province.json"
     want = {"units": n_units, "format": fmt, "files": n_files, "version": 1}
+    if shape != "province":  # a province's marker stays as it was, so its data is reused
+        want["shape"] = shape
     if marker.exists():
         have = json.loads(marker.read_text())
-        if {k: have.get(k) for k in want} == want:
+        if {k: have.get(k) for k in want} == want and have.get("shape", "province") == shape:
             return have
     data.mkdir(parents=True, exist_ok=True)
-    units = build_units(n_units)
+    units = build_units(n_units, shape=shape)
     write_units(data / "units.csv", units)
     for year in YEARS:
         header, rows = form_rows(units, year)
