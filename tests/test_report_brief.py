@@ -61,3 +61,22 @@ def test_the_checks_note_counts_what_it_leaves_out(tmp_path, monkeypatch):
     deep = [f for f in check.findings if f.severity != "error" and f.extra.get("unit") in ("T", "S1", "S2")]
     assert deep and len(shown) == len(check.findings) - len(deep)
     assert note.startswith("另有区县以下单位的提醒未列出") and f"{len(deep)}条" in note.replace(",", "")
+
+
+def test_a_small_hierarchy_with_many_findings_leaves_the_warnings_far_below_to_the_csv(tmp_path, monkeypatch):
+    """A city of 2,000 units has ~20,000 同比异常 warnings of its schools and villages: 表2 lists every
+    error and the warnings down to two levels below the city, the note counts the rest."""
+    ws = _ws(tmp_path)
+    add_submission(ws, "S2", 2017, {"legal_lessons": 2})
+    add_submission(ws, "S2", 2018, {"legal_lessons": 400})  # a 同比异常 warning at a school
+    check = ws.check(2018)
+    assert report_brief.check_shown(ws, check) == (check.findings, "")  # few findings: every one
+    monkeypatch.setattr(report_brief, "MANY_FINDINGS", 1)
+    shown, note = report_brief.check_shown(ws, check)
+    deep = [f for f in check.findings if f.severity != "error" and f.extra.get("unit") in ("T", "S1", "S2")]
+    assert deep and len(shown) == len(check.findings) - len(deep)
+    assert any(f.severity == "error" and f.extra.get("unit") == "S1" for f in shown)  # every error, however deep
+    assert note.startswith("提醒较多，本表列出全部错误和本级及以下两级单位的提醒")
+    assert f"{len(deep)}条" in note.replace(",", "") and "check --format csv" in note
+    t2 = _table(R.build_check_list(ws, 2018), "表2")
+    assert len(t2.rows) == len(shown) and t2.note == note

@@ -1,7 +1,10 @@
 """The report's appendices on a province (issue 23): over BIG_UNITS units, 填报情况 counts down to the
 counties and 数据核查 lists every error and the counties' warnings, each table with a note saying
 where the unit-by-unit detail is (the csv of `gwstats status` / `gwstats check`); a smaller hierarchy
-is listed unit by unit as before."""
+is listed unit by unit as before. A smaller one with more than MANY_FINDINGS findings (a city of 2,000
+units: ~20,000 同比异常 warnings of its schools and villages, a 25,000-row Word table no one reads and
+most of the report's time) lists every error and the warnings of the units down to two levels below it,
+with a note counting the rest and naming the csv."""
 
 from __future__ import annotations
 
@@ -22,13 +25,21 @@ def status_table(ws, status) -> tuple[list[str], list[list[str]], str]:
     return COUNTED_COLUMNS, [[str(r[c]) for c in COUNTED_COLUMNS] for r in rows], STATUS_NOTE
 
 
+MANY_FINDINGS = 2000  # rows of 附表2 a reader still goes through (~50 pages); more: the warnings far below
+
+
 def check_shown(ws, check) -> tuple[list, str]:
     """(the findings 附表2 lists, the note under it naming what was left out and where it is)."""
     tree = ws.tree()
-    if not check.findings or not brief.is_big(tree, check.root):
+    big = brief.is_big(tree, check.root)
+    many = len(check.findings) > MANY_FINDINGS and check.root in tree.index
+    if not check.findings or not (big or many):
         return check.findings, ""
     kept, left = brief.check_findings(check.findings, tree, check.root)
     if not left:
         return kept, ""
     parts = "、".join(f"{name}{n:,}条" for name, n in sorted(left.items(), key=lambda kv: -kv[1]))
-    return kept, f"另有区县以下单位的提醒未列出：{parts}；全部明细用 gwstats check --format csv 导出"
+    if big:
+        return kept, f"另有区县以下单位的提醒未列出：{parts}；全部明细用 gwstats check --format csv 导出"
+    return kept, (f"提醒较多，本表列出全部错误和本级及以下两级单位的提醒；另有更下级单位的提醒未列出：{parts}；"
+                  "全部明细用 gwstats check --format csv 导出")
