@@ -71,7 +71,7 @@ def test_a_small_hierarchy_with_many_findings_leaves_the_warnings_far_below_to_t
     add_submission(ws, "S2", 2018, {"legal_lessons": 400})  # a 同比异常 warning at a school
     check = ws.check(2018)
     assert report_brief.check_shown(ws, check) == (check.findings, "")  # few findings: every one
-    monkeypatch.setattr(report_brief, "MANY_FINDINGS", 1)
+    monkeypatch.setattr(brief, "MANY_FINDINGS", 1)
     shown, note = report_brief.check_shown(ws, check)
     deep = [f for f in check.findings if f.severity != "error" and f.extra.get("unit") in ("T", "S1", "S2")]
     assert deep and len(shown) == len(check.findings) - len(deep)
@@ -80,3 +80,24 @@ def test_a_small_hierarchy_with_many_findings_leaves_the_warnings_far_below_to_t
     assert f"{len(deep)}条" in note.replace(",", "") and "check --format csv" in note
     t2 = _table(R.build_check_list(ws, 2018), "表2")
     assert len(t2.rows) == len(shown) and t2.note == note
+
+
+def test_the_check_command_of_a_small_hierarchy_with_many_findings_lists_two_levels_down(tmp_path, monkeypatch):
+    """`gwstats check` of a city: every error and the 提醒 down to two levels below it, the rest counted
+    in a line that says how to list them all (--all, --format csv), as 附表2 does."""
+    from typer.testing import CliRunner
+
+    from gwstats.cli.app import app
+
+    ws = _ws(tmp_path)
+    add_submission(ws, "S2", 2017, {"legal_lessons": 2})
+    add_submission(ws, "S2", 2018, {"legal_lessons": 400})  # a 同比异常 warning at a school
+    check = ws.check(2018)
+    monkeypatch.setattr(brief, "MANY_FINDINGS", 1)
+    args = ["check", "-w", str(ws.root), "--year", "2018"]
+    r = CliRunner().invoke(app, args)
+    deep = [f for f in check.findings if f.severity != "error" and f.extra.get("unit") in ("T", "S1", "S2")]
+    assert deep and "提醒较多，只列出全部错误和本级及以下两级单位的提醒；另有更下级单位的提醒未列出" in r.output
+    assert "全部列出请加 --all，或用 --format csv 导出" in r.output and check.summary_line() in r.output
+    every = CliRunner().invoke(app, [*args, "--all"]).output
+    assert "提醒较多" not in every and "+19900.0%" in every and "+19900.0%" not in r.output  # the school's 提醒

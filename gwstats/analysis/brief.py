@@ -13,6 +13,10 @@ from gwstats.analysis.tree import Tree
 
 BIG_UNITS = 5000
 BRIEF_DEPTH = 2  # levels below the chosen unit shown in full: province → cities → counties
+# findings a reader still goes through (the report's 附表2: ~50 pages; a console: 2,000 lines); a smaller
+# hierarchy with more (a city of 2,000 units: ~20,000 同比异常 of its schools and villages) lists every
+# error and the 提醒 of the units down to BRIEF_DEPTH levels below, and counts the rest
+MANY_FINDINGS = 2000
 
 
 def is_big(tree: Tree, root: str | None = None) -> bool:
@@ -48,10 +52,15 @@ def check_findings(findings: list, tree: Tree, root: str) -> tuple[list, dict[st
     return kept, left
 
 
-def left_out_line(left: dict[str, int]) -> str:
+def left_out_line(left: dict[str, int], *, many: bool = False) -> str:
+    """The line under a brief check: a province's (the 提醒 below its counties), or with ``many`` a
+    smaller hierarchy's with more than MANY_FINDINGS findings (the 提醒 more than two levels down)."""
     if not left:
         return ""
     parts = "、".join(f"{name} {n:,} 条" for name, n in sorted(left.items(), key=lambda kv: -kv[1]))
+    if many:
+        return (f"提醒较多，只列出全部错误和本级及以下两级单位的提醒；另有更下级单位的提醒未列出：{parts}。"
+                "全部列出请加 --all，或用 --format csv 导出")
     return (f"另有区县以下单位的提醒未列出：{parts}。全部列出请加 --all，或用 --format csv 导出")
 
 

@@ -34,6 +34,8 @@ def _fmt(fmt) -> str:
 
 
 AllOpt = Annotated[bool, typer.Option("--all", help="逐个单位全部列出（单位超过 5000 个时默认只列区县及以上和有错误的单位）")]
+CheckAllOpt = Annotated[bool, typer.Option("--all", help="全部列出（单位超过 5000 个时默认只列区县及以上和有错误的单位；"
+                                                         "提醒超过 2000 条时默认只列本级及以下两级单位的提醒）")]
 
 
 def _big(ws, root: str) -> bool:
@@ -170,7 +172,7 @@ def status_cmd(
 def check_cmd(
     year: YearOpt = None,
     unit: UnitOpt = None,
-    all_: AllOpt = False,
+    all_: CheckAllOpt = False,
     workspace: WorkspaceOpt = None,
     fmt: FormatOpt = Format.table,
 ):
@@ -188,16 +190,19 @@ def check_cmd(
     if f == "json":
         emit(res.records(), fmt)
     else:
-        from gwstats.analysis.brief import check_findings, left_out_line
+        from gwstats.analysis.brief import MANY_FINDINGS, check_findings, left_out_line
 
-        shown, left = res, res.left_out or {}
-        if res.left_out is None and f in ("table", "md") and not all_ and res.findings and _big(ws, res.root):
-            kept, left = check_findings(res.findings, ws.tree(), res.root)  # 100,000 units: the county view
-            shown = dataclasses.replace(res, findings=kept)
+        shown, left, many = res, res.left_out or {}, False
+        if res.left_out is None and f in ("table", "md") and not all_ and res.findings:
+            many = len(res.findings) > MANY_FINDINGS and not _big(ws, res.root)  # a city's 20,000 同比异常
+            if many or _big(ws, res.root):  # 100,000 units: the county view; a city: two levels down
+                kept, left = check_findings(res.findings, ws.tree(), res.root)
+                shown = dataclasses.replace(res, findings=kept)
         if shown.findings:
             emit(shown.display_rows(), fmt)
         if left:
-            typer.echo(md_escape(left_out_line(left)) if f == "md" else left_out_line(left))
+            line = left_out_line(left, many=many)
+            typer.echo(md_escape(line) if f == "md" else line)
         if f in ("table", "md"):
             typer.echo(md_escape(res.summary_line()) if f == "md" else res.summary_line())
     if res.has_errors:

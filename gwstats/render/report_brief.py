@@ -25,14 +25,13 @@ def status_table(ws, status) -> tuple[list[str], list[list[str]], str]:
     return COUNTED_COLUMNS, [[str(r[c]) for c in COUNTED_COLUMNS] for r in rows], STATUS_NOTE
 
 
-MANY_FINDINGS = 2000  # rows of 附表2 a reader still goes through (~50 pages); more: the warnings far below
 
 
 def check_shown(ws, check) -> tuple[list, str]:
     """(the findings 附表2 lists, the note under it naming what was left out and where it is)."""
     tree = ws.tree()
     big = brief.is_big(tree, check.root)
-    many = len(check.findings) > MANY_FINDINGS and check.root in tree.index
+    many = len(check.findings) > brief.MANY_FINDINGS and check.root in tree.index
     if not check.findings or not (big or many):
         return check.findings, ""
     kept, left = brief.check_findings(check.findings, tree, check.root)
