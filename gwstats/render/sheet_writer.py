@@ -230,7 +230,8 @@ class SheetWriter:
         ws.repeat_rows(0, head - 1)
         ws.print_area(0, 0, max(len(self.rows), 1) - 1, last - 1)
         # the title is row 1, repeated on every page with the header rows: not again in the page header
-        ws.set_footer("&C第 &P 页，共 &N 页&R" + self.title.replace("&", "&&"))
+        ws.set_footer("&C第 &P 页，共 &N 页&R" + self.title.replace("&", "&&"), {"margin": 0.5})
+        ws.set_header("", {"margin": 0.5})  # header and footer 0.5 in from the edge, as before
 
     def _key(self, kind: str, k: int, v, formats) -> tuple:
         quote = isinstance(v, str) and v.startswith(RISKY_START)
