@@ -129,6 +129,9 @@ def _number(v) -> float:
     return float(v)
 
 
+_FIGURES = {Decimal, int, float}  # exactly these classes (a bool is 是/否)
+
+
 class SheetWriter:
     """Collects a sheet's rows, then streams them into the workbook (column widths must be known
     before the first row is written, and streaming keeps big sheets fast and small)."""
@@ -138,9 +141,10 @@ class SheetWriter:
         self.wb = wb
         self.print_header = print_header or heading
         self.title = title
-        self.rows: list[tuple[str, list, list | None]] = [("title", [heading], None)]
+        # (kind, values, number formats, the cells that may take more than one line)
+        self.rows: list[tuple[str, list, list | None, list | None]] = [("title", [heading], None, None)]
         if subtitle:
-            self.rows.append(("subtitle", [subtitle], None))
+            self.rows.append(("subtitle", [subtitle], None, None))
         self.widths: dict[int, int] = {}
         self.freeze: str | None = None
         self.ncols = 0
@@ -151,7 +155,7 @@ class SheetWriter:
 
     def block(self, text: str):
         """A row naming the block of rows below it (汇总: one hierarchy level per block)."""
-        self.rows.append(("block", [text], None))
+        self.rows.append(("block", [text], None, None))
 
     def header(self, names: list[str], freeze_cols: int = 1):
         self.header_row = len(self.rows) + 1
@@ -164,18 +168,26 @@ class SheetWriter:
             need = max((min(display_width(part), widest) for part in str(name).split("\n")), default=0)
             self.widths[k] = max(self.widths.get(k, 0), need)
         self.freeze = f"{xl_col_to_name(freeze_cols)}{len(self.rows) + 2}"
-        self.rows.append(("header", list(names), None))
+        names = list(names)
+        self.rows.append(("header", names, None, [(k, [display_width(part) for part in str(name).split("\n")])
+                                                  for k, name in enumerate(names, 1) if name is not None]))
 
     def write(self, values: list, formats: list[str | None] | None = None, total: bool = False):
+        widths = self.widths
+        tall = None  # cells that may need more than one line: text wider than MAX_WIDTH, or a line break
         for k, v in enumerate(values, 1):
             fmt = formats[k - 1] if formats and k - 1 < len(formats) else None
-            w = display_width(shown_text(v, fmt))
-            if w > self.widths.get(k, 0):
-                self.widths[k] = min(w, MAX_WIDTH)  # longer text wraps (see finish)
-        self.rows.append(("total" if total else "body", values, formats))
+            text = shown_text(v, fmt)
+            w = display_width(text)
+            if w > widths.get(k, 0):
+                widths[k] = min(w, MAX_WIDTH)  # longer text wraps (see finish)
+            if w > MAX_WIDTH or "\n" in text:
+                tall = tall or []
+                tall.append((k, [display_width(part) for part in text.split("\n")]))
+        self.rows.append(("total" if total else "body", values, formats, tall))
 
     def note(self, text: str):
-        self.rows.append(("note", [text], None))
+        self.rows.append(("note", [text], None, None))
 
     def finish(self):
         ws = self.wb.sheet(self.title)
@@ -184,32 +196,43 @@ class SheetWriter:
         if self.freeze:
             ws.freeze_panes(self.freeze)
         self._print_setup(ws)
-        shown_width = sum(max(6, w + 2) for k, w in self.widths.items() if k not in self.hidden) or 60
+        widths = self.widths
+        shown_width = sum(max(6, w + 2) for k, w in widths.items() if k not in self.hidden) or 60
         last_col = self.ncols - 1
-        for r, (kind, values, formats) in enumerate(self.rows):
+        fmt_of, blank, string, number = self.wb.format, ws.write_blank, ws.write_string, ws.write_number
+        for r, (kind, values, formats, tall) in enumerate(self.rows):
             # wrapped text: as many lines as the longest cell needs (set before the row is written; Excel
-            # and LibreOffice do not grow a row for wrapped text when the file is opened)
-            merge = None
+            # and LibreOffice do not grow a row for wrapped text when the file is opened). A cell no
+            # wider than MAX_WIDTH and without a line break fits its column (measured in write).
             if kind == "note" and self.ncols > 1:
-                merge = last_col
                 lines = -(-display_width(values[0]) // shown_width)
-            elif kind in ("header", "body", "total"):
-                lines = max((sum(-(-display_width(part) // max(6, self.widths.get(k, 0)))
-                                 for part in shown_text(v, formats[k - 1] if formats and k - 1 < len(formats) else None).split("\n"))
-                             for k, v in enumerate(values, 1)), default=1)
+            elif tall:
+                lines = max(sum(-(-w // max(6, widths.get(k, 0))) for w in parts) for k, parts in tall)
             else:
                 lines = 1
-                if kind == "title" and self.ncols > 1:
-                    merge = min(self.ncols, 12) - 1
             if lines > 1:
                 ws.set_row(r, 15 * lines)
-            if merge is not None:
+            if (kind == "note" or kind == "title") and self.ncols > 1:
                 v = values[0]
-                ws.merge_range(r, 0, r, merge, "", self.wb.format(self._key(kind, 0, v, formats)))
+                f = fmt_of(self._key(kind, 0, v, formats))
+                ws.merge_range(r, 0, r, last_col if kind == "note" else min(self.ncols, 12) - 1, "", f)
                 self._put(ws, r, 0, kind, v, formats)
                 continue
+            body = kind == "body" or kind == "total"
             for k, v in enumerate(values):
-                self._put(ws, r, k, kind, v, formats)
+                # the format of a cell: (kind, number format, quote prefix, wrap), as _key, inline
+                if v is None or v == "":
+                    blank(r, k, None, fmt_of((kind, None, False, kind == "note" and v == "")))
+                elif v.__class__ is str:
+                    # text wraps where it is wider than its column (only text wider than MAX_WIDTH can be,
+                    # and display width is at most twice the length)
+                    wrap = kind == "note" or (body and len(v) * 2 > MAX_WIDTH and display_width(v) > widths.get(k + 1, 0))
+                    string(r, k, v, fmt_of((kind, None, v.startswith(RISKY_START), wrap)))
+                elif v.__class__ in _FIGURES:
+                    fmt = formats[k] if body and formats and k < len(formats) else None
+                    number(r, k, _number(v), fmt_of((kind, fmt, False, False)))
+                else:
+                    self._put(ws, r, k, kind, v, formats)
         self.rows = []
 
     def _print_setup(self, ws):
