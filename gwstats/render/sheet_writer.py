@@ -176,9 +176,11 @@ class SheetWriter:
         widths = self.widths
         tall = None  # cells that may need more than one line: text wider than MAX_WIDTH, or a line break
         for k, v in enumerate(values, 1):
-            fmt = formats[k - 1] if formats and k - 1 < len(formats) else None
-            text = shown_text(v, fmt)
-            w = display_width(text)
+            if v.__class__ is str:  # most cells of a big sheet: text shown as it is
+                text = v
+            else:
+                text = shown_text(v, formats[k - 1] if formats and k - 1 < len(formats) else None)
+            w = len(text) if text.isascii() else _wide_width(text)
             if w > widths.get(k, 0):
                 widths[k] = min(w, MAX_WIDTH)  # longer text wraps (see finish)
             if w > MAX_WIDTH or "\n" in text:
