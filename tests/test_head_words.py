@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from gwstats.render import docx_layout as L
 from gwstats.render.head_words import COUNT_WORDS, lines, pieces
 from gwstats.render.sheet_writer import display_width, header_lines
+from xlsx_columns import column
 
 
 @pytest.mark.parametrize("head, most, want", [
@@ -48,7 +49,7 @@ def test_no_header_line_is_wider_than_its_column(demo_run):
             head = next((r for r in sheet.iter_rows(max_row=8) if r[0].value == "单位"), None)
             for c in head or ():
                 if isinstance(c.value, str):
-                    width = sheet.column_dimensions[c.column_letter].width
+                    width = column(sheet, c.column_letter).width
                     for line in c.value.split("\n"):
                         assert display_width(line) <= width - 2 + 1e-9, (name, sheet.title, c.coordinate, c.value, width)
                         assert line not in COUNT_WORDS, (name, sheet.title, c.value)

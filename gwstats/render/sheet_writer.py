@@ -1,17 +1,18 @@
 """Writing one sheet of the rollup workbook: title and header rows, borders and number formats,
-column widths measured from the longest value as shown, wrapping and row heights."""
+column widths measured from the longest value as shown, wrapping and row heights. The sheets are
+written by XlsxWriter in constant_memory mode (each row goes to disk as the next one starts)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
-from copy import copy
 from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
+from xlsxwriter.utility import xl_col_to_name
 
 from gwstats.core.formatting import RISKY_START, fixed
 
@@ -24,27 +25,22 @@ MAX_WIDTH = 40  # widest column (display width); longer text wraps onto more lin
 MAX_ROWS = 100_000  # per detail sheet; beyond that the sheet says so (see gwstats trace)
 
 
-THIN = Side(style="thin", color="999999")
-
-
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-
-
-HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
-
-
-TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
-
-
 FMT = {"count": "#,##0", "amount": "#,##0.00", "rate": "0.0%", "number": "0.00", "change_pp": '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"'}
 FONT_NAME = "宋体"  # one family on every sheet (Calibri for figures and a fallback for Chinese otherwise)
-TITLE_FONT = Font(name=FONT_NAME, bold=True, size=14)
-SUB_FONT = Font(name=FONT_NAME, color="666666")
-NOTE_FONT = Font(name=FONT_NAME, italic=True, color="666666")
-BOLD = Font(name=FONT_NAME, bold=True)
-BODY_FONT = Font(name=FONT_NAME)
-WRAP = Alignment(wrap_text=True, vertical="top")
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+GREY = "#666666"
+BORDER = {"border": 1, "border_color": "#999999"}  # thin, all four sides
+HEAD_FILL = {"pattern": 1, "bg_color": "#DDEBF7"}
+TOTAL_FILL = {"pattern": 1, "bg_color": "#F2F2F2"}
+TITLE_FONT = {"font_name": FONT_NAME, "bold": True, "font_size": 14}
+SUB_FONT = {"font_name": FONT_NAME, "font_color": GREY}
+NOTE_FONT = {"font_name": FONT_NAME, "italic": True, "font_color": GREY}
+BOLD = {"font_name": FONT_NAME, "bold": True}
+BODY_FONT = {"font_name": FONT_NAME}
+WRAP = {"text_wrap": True, "valign": "top"}
+CENTER = {"align": "center", "valign": "vcenter", "text_wrap": True}
+# XlsxWriter stores a width w as (round(7 w) + 5) / 7 (Excel's 5 pixels of padding); passing the
+# width less 5/7 stores exactly the width asked for, as the openpyxl writer did
+_PADDING = 5 / 7
 
 
 def display_width(text) -> int:
@@ -74,38 +70,92 @@ class _Widths(dict):
 _WIDTHS = _Widths()
 
 
-def safe_text(cell, value: str):
-    """Write user-supplied text so that Excel never evaluates it."""
-    cell.value = value
-    if value.startswith(RISKY_START) or cell.data_type == "f":
-        cell.data_type = "s"
-        cell.quotePrefix = True
+class Book:
+    """The workbook being written: sheets stream into an XlsxWriter workbook (constant_memory) as each
+    SheetWriter finishes; :meth:`save` writes the file (through ``write_whole``: a temporary name, then
+    renamed, so a target is never left half-written). Text is never turned into a formula or a link."""
+
+    def __init__(self):
+        self._xw = xlsxwriter.Workbook(None, {"constant_memory": True, "strings_to_formulas": False,
+                                              "strings_to_urls": False, "strings_to_numbers": False})
+        self._formats: dict = {}
+
+    def sheet(self, title: str):
+        return self._xw.add_worksheet(title)
+
+    def format(self, key: tuple):
+        """One format per (kind, number format, quote prefix, wrap), made on first use."""
+        f = self._formats.get(key)
+        if f is None:
+            f = self._formats[key] = self._xw.add_format(_style(*key))
+        return f
+
+    def save(self, path) -> None:
+        self._xw.filename = str(Path(path))  # the file is only opened here (close), the sheets are on disk
+        try:
+            self._xw.close()
+        except FileCreateError as exc:
+            cause = exc.args[0] if exc.args else None
+            raise cause if isinstance(cause, OSError) else OSError(str(exc)) from None
+
+
+def _style(kind: str, fmt: str | None, quote: bool, wrap: bool) -> dict:
+    if kind == "title":
+        props = dict(TITLE_FONT)
+    elif kind == "subtitle":
+        props = dict(SUB_FONT)
+    elif kind == "note":
+        props = {**NOTE_FONT, **WRAP}
+    elif kind == "block":
+        props = dict(BOLD)
+    elif kind == "header":
+        props = {**BOLD, **HEAD_FILL, **BORDER, **CENTER}
+    else:
+        props = {**BORDER, **(BOLD if kind == "total" else BODY_FONT)}
+        if wrap:
+            props.update(WRAP)
+        if fmt:
+            props["num_format"] = fmt
+        if kind == "total":
+            props.update(TOTAL_FILL)
+    if quote:
+        props["quote_prefix"] = True
+    return props
+
+
+def _number(v) -> float:
+    """A figure as the openpyxl writer stored it: 16 significant digits of the float (XlsxWriter writes
+    ``%.16G`` of the float given; an exact Decimal goes through float as openpyxl's did)."""
+    return float(v)
+
+
+_FIGURES = {Decimal, int, float}  # exactly these classes (a bool is 是/否)
 
 
 class SheetWriter:
-    """Collects a sheet's rows, then streams them into a write-only workbook (column widths must be
-    known before the first row is written, and streaming keeps big sheets fast and small)."""
+    """Collects a sheet's rows, then streams them into the workbook (column widths must be known
+    before the first row is written, and streaming keeps big sheets fast and small)."""
 
-    def __init__(self, wb: Workbook, title: str, heading: str, subtitle: str | None = None,
+    def __init__(self, wb: Book, title: str, heading: str, subtitle: str | None = None,
                  print_header: str = ""):
         self.wb = wb
         self.print_header = print_header or heading
         self.title = title
-        self.rows: list[tuple[str, list, list | None]] = [("title", [heading], None)]
+        # (kind, values, number formats, the cells that may take more than one line)
+        self.rows: list[tuple[str, list, list | None, list | None]] = [("title", [heading], None, None)]
         if subtitle:
-            self.rows.append(("subtitle", [subtitle], None))
+            self.rows.append(("subtitle", [subtitle], None, None))
         self.widths: dict[int, int] = {}
         self.freeze: str | None = None
         self.ncols = 0
         self.hidden: set[int] = set()  # columns kept for machines (gwstats reads them back), not printed
-        self._styles: dict = {}
 
     def hide(self, k: int):
         self.hidden.add(k)
 
     def block(self, text: str):
         """A row naming the block of rows below it (汇总: one hierarchy level per block)."""
-        self.rows.append(("block", [text], None))
+        self.rows.append(("block", [text], None, None))
 
     def header(self, names: list[str], freeze_cols: int = 1):
         self.header_row = len(self.rows) + 1
@@ -117,125 +167,120 @@ class SheetWriter:
             widest = HEAD_WIDTH_BRACKETS if "（" in str(name) and "\n" not in str(name) else HEAD_WIDTH
             need = max((min(display_width(part), widest) for part in str(name).split("\n")), default=0)
             self.widths[k] = max(self.widths.get(k, 0), need)
-        self.freeze = f"{get_column_letter(freeze_cols + 1)}{len(self.rows) + 2}"
-        self.rows.append(("header", list(names), None))
+        self.freeze = f"{xl_col_to_name(freeze_cols)}{len(self.rows) + 2}"
+        names = list(names)
+        self.rows.append(("header", names, None, [(k, [display_width(part) for part in str(name).split("\n")])
+                                                  for k, name in enumerate(names, 1) if name is not None]))
 
     def write(self, values: list, formats: list[str | None] | None = None, total: bool = False):
+        widths = self.widths
+        tall = None  # cells that may need more than one line: text wider than MAX_WIDTH, or a line break
         for k, v in enumerate(values, 1):
-            fmt = formats[k - 1] if formats and k - 1 < len(formats) else None
-            w = display_width(shown_text(v, fmt))
-            if w > self.widths.get(k, 0):
-                self.widths[k] = min(w, MAX_WIDTH)  # longer text wraps (see finish)
-        self.rows.append(("total" if total else "body", values, formats))
+            if v.__class__ is str:  # most cells of a big sheet: text shown as it is
+                text = v
+            else:
+                text = shown_text(v, formats[k - 1] if formats and k - 1 < len(formats) else None)
+            w = len(text) if text.isascii() else _wide_width(text)
+            if w > widths.get(k, 0):
+                widths[k] = min(w, MAX_WIDTH)  # longer text wraps (see finish)
+            if w > MAX_WIDTH or "\n" in text:
+                tall = tall or []
+                tall.append((k, [display_width(part) for part in text.split("\n")]))
+        self.rows.append(("total" if total else "body", values, formats, tall))
 
     def note(self, text: str):
-        self.rows.append(("note", [text], None))
+        self.rows.append(("note", [text], None, None))
 
     def finish(self):
-        ws = self.wb.create_sheet(self.title)
+        ws = self.wb.sheet(self.title)
         for k, w in self.widths.items():
-            ws.column_dimensions[get_column_letter(k)].width = max(6, w + 2)
-            if k in self.hidden:
-                ws.column_dimensions[get_column_letter(k)].hidden = True
+            ws.set_column(k - 1, k - 1, max(6, w + 2) - _PADDING, None, {"hidden": True} if k in self.hidden else None)
         if self.freeze:
-            ws.freeze_panes = self.freeze
-        if self.ncols > 1:
-            ws.merged_cells.add(f"A1:{get_column_letter(min(self.ncols, 12))}1")
+            ws.freeze_panes(self.freeze)
         self._print_setup(ws)
-        shown_width = sum(max(6, w + 2) for k, w in self.widths.items() if k not in self.hidden) or 60
-        for n, (kind, values, formats) in enumerate(self.rows, 1):
-            # wrapped text: as many lines as the longest cell needs (set before rows stream; Excel and
-            # LibreOffice do not grow a row for wrapped text when the file is opened)
+        widths = self.widths
+        shown_width = sum(max(6, w + 2) for k, w in widths.items() if k not in self.hidden) or 60
+        last_col = self.ncols - 1
+        fmt_of, blank, string, number = self.wb.format, ws.write_blank, ws.write_string, ws.write_number
+        for r, (kind, values, formats, tall) in enumerate(self.rows):
+            # wrapped text: as many lines as the longest cell needs (set before the row is written; Excel
+            # and LibreOffice do not grow a row for wrapped text when the file is opened). A cell no
+            # wider than MAX_WIDTH and without a line break fits its column (measured in write).
             if kind == "note" and self.ncols > 1:
-                ws.merged_cells.add(f"A{n}:{get_column_letter(self.ncols)}{n}")
                 lines = -(-display_width(values[0]) // shown_width)
-            elif kind in ("header", "body", "total"):
-                lines = max((sum(-(-display_width(part) // max(6, self.widths.get(k, 0)))
-                                 for part in shown_text(v, formats[k - 1] if formats and k - 1 < len(formats) else None).split("\n"))
-                             for k, v in enumerate(values, 1)), default=1)
+            elif tall:
+                lines = max(sum(-(-w // max(6, widths.get(k, 0))) for w in parts) for k, parts in tall)
             else:
                 lines = 1
             if lines > 1:
-                ws.row_dimensions[n].height = 15 * lines
-        for kind, values, formats in self.rows:
-            ws.append([self._cell(ws, kind, k, v, formats) for k, v in enumerate(values)])
+                ws.set_row(r, 15 * lines)
+            if (kind == "note" or kind == "title") and self.ncols > 1:
+                v = values[0]
+                f = fmt_of(self._key(kind, 0, v, formats))
+                ws.merge_range(r, 0, r, last_col if kind == "note" else min(self.ncols, 12) - 1, "", f)
+                self._put(ws, r, 0, kind, v, formats)
+                continue
+            body = kind == "body" or kind == "total"
+            for k, v in enumerate(values):
+                # the format of a cell: (kind, number format, quote prefix, wrap), as _key, inline
+                if v is None or v == "":
+                    blank(r, k, None, fmt_of((kind, None, False, kind == "note" and v == "")))
+                elif v.__class__ is str:
+                    # text wraps where it is wider than its column (only text wider than MAX_WIDTH can be,
+                    # and display width is at most twice the length)
+                    wrap = kind == "note" or (body and len(v) * 2 > MAX_WIDTH and display_width(v) > widths.get(k + 1, 0))
+                    string(r, k, v, fmt_of((kind, None, v.startswith(RISKY_START), wrap)))
+                elif v.__class__ in _FIGURES:
+                    fmt = formats[k] if body and formats and k < len(formats) else None
+                    number(r, k, _number(v), fmt_of((kind, fmt, False, False)))
+                else:
+                    self._put(ws, r, k, kind, v, formats)
         self.rows = []
 
     def _print_setup(self, ws):
         """Prints as it comes: A4 landscape, one page wide, the title and header rows on every page,
         organisation and year at the top, page numbers at the foot, the print area the filled cells."""
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = 9  # A4
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
         # one page wide; a sheet of many figures (汇总: a column per metric) would print too small to
         # read on one page, so it takes a page per PAGE_COLUMNS columns with the names repeated
         wide = max(1, -(-(self.ncols - 1) // PAGE_COLUMNS)) if self.ncols > PAGE_COLUMNS + 1 else 1
-        ws.page_setup.fitToWidth = wide
-        ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+        ws.fit_to_pages(wide, 0)  # as many pages down as it takes
         if wide > 1:
-            ws.print_title_cols = "A:A"
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.page_margins.top = ws.page_margins.bottom = 0.75
+            ws.repeat_columns(0, 0)
+        ws.center_horizontally()
+        ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
         last = max(self.ncols, 1)
         head = getattr(self, "header_row", 1)
-        ws.print_title_rows = f"1:{head}"
-        ws.print_area = f"A1:{get_column_letter(last)}{max(len(self.rows), 1)}"
+        ws.repeat_rows(0, head - 1)
+        ws.print_area(0, 0, max(len(self.rows), 1) - 1, last - 1)
         # the title is row 1, repeated on every page with the header rows: not again in the page header
-        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-        ws.oddFooter.right.text = self.title.replace("&", "&&")
+        ws.set_footer("&C第 &P 页，共 &N 页&R" + self.title.replace("&", "&&"), {"margin": 0.5})
+        ws.set_header("", {"margin": 0.5})  # header and footer 0.5 in from the edge, as before
 
-    def _cell(self, ws, kind: str, k: int, v, formats):
-        c = WriteOnlyCell(ws)
-        quote = False
-        if v is None:
-            pass
-        elif isinstance(v, str):
-            c.value = v
-            if v.startswith(RISKY_START) or c.data_type == "f":
-                c.data_type = "s"  # user-supplied text: never a formula
-                quote = True
-        elif isinstance(v, bool):
-            c.value = "是" if v else "否"
-        else:
-            c.value = v
+    def _key(self, kind: str, k: int, v, formats) -> tuple:
+        quote = isinstance(v, str) and v.startswith(RISKY_START)
         fmt = None
-        if kind in ("body", "total"):
+        if kind in ("body", "total") and v is not None and not isinstance(v, str):
             fmt = formats[k] if formats and k < len(formats) else None
-            if v is None or isinstance(v, str):
-                fmt = None
-        # Styles are set once per combination on a template cell and copied (setting a Border or
-        # Font on every cell hashes it each time: minutes for a province-sized sheet).
         wrap = kind in ("body", "total", "note") and isinstance(v, str) and (
-            display_width(v) > self.widths.get(k + 1, 0) or kind == "note")
-        key = (kind, fmt, quote, wrap)
-        style = self._styles.get(key)
-        if style is None:
-            t = WriteOnlyCell(ws)
-            if kind == "title":
-                t.font = TITLE_FONT
-            elif kind == "subtitle":
-                t.font = SUB_FONT
-            elif kind == "note":
-                t.font = NOTE_FONT
-                t.alignment = WRAP
-            elif kind == "block":
-                t.font = BOLD
-            elif kind == "header":
-                t.font, t.fill, t.border, t.alignment = BOLD, HEAD_FILL, BORDER, CENTER
-            else:
-                t.border, t.font = BORDER, BODY_FONT
-                if wrap:
-                    t.alignment = WRAP
-                if fmt:
-                    t.number_format = fmt
-                if kind == "total":
-                    t.font, t.fill = BOLD, TOTAL_FILL
-            if quote:
-                t.quotePrefix = True
-            style = self._styles[key] = t._style
-        c._style = copy(style)
-        return c
+            kind == "note" or display_width(v) > self.widths.get(k + 1, 0))
+        return (kind, fmt, quote, wrap)
+
+    def _put(self, ws, r: int, k: int, kind: str, v, formats):
+        """One cell: text always as text (quote prefix where Excel could read it as a formula), 是/否
+        for a yes/no, figures as numbers, dates as dates."""
+        f = self.wb.format(self._key(kind, k, v, formats))
+        if v is None or v == "":
+            ws.write_blank(r, k, None, f)  # an empty text is a blank cell, as openpyxl wrote it
+        elif isinstance(v, str):
+            ws.write_string(r, k, v, f)
+        elif isinstance(v, bool):
+            ws.write_string(r, k, "是" if v else "否", f)
+        elif isinstance(v, (dt.date, dt.datetime, dt.time)):
+            ws.write_datetime(r, k, v, f)
+        else:
+            ws.write_number(r, k, _number(v), f)
 
 
 HEAD_WIDTH = 12  # a header wider than this wraps

@@ -14,7 +14,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
-from openpyxl import Workbook
 
 from gwstats.analysis import brief
 from gwstats.analysis.rollup import RollupResult
@@ -22,9 +21,8 @@ from gwstats.render.report_brief import STATUS_NOTE
 from gwstats.render.wording import yoy_prefix
 from gwstats.render.rollup_table import ROUNDING_NOTE, column_title
 from gwstats.core.formatting import chinese_ordinal, fixed
-from gwstats.render.sheet_writer import (  # noqa: F401  (FMT, MAX_ROWS: read by tests)
-    BODY_FONT, BOLD, BORDER, CENTER, FMT, FONT_NAME, HEAD_FILL, MAX_ROWS, MAX_WIDTH, NOTE_FONT, PAGE_COLUMNS,
-    SUB_FONT, TITLE_FONT, TOTAL_FILL, WRAP, SheetWriter, display_width, safe_text, shown_text)
+from gwstats.render.sheet_writer import (  # noqa: F401  (display_width: read by tests)
+    FMT, MAX_ROWS, Book, SheetWriter, display_width)
 from gwstats.core.output import write_whole
 
 
@@ -60,7 +58,7 @@ def write_workbook(ws, result: RollupResult, output, *, show_parts: bool = False
     cmp_text = f"对比 {result.compare_year} 年；" if result.compare_year else ""
     prefer_text = "下级未报齐时采用汇总表数" if result.prefer == "reported" else "按各单位报表逐级计算"
     subtitle = f"范围：{root_name}；{cmp_text}口径：{prefer_text}；生成时间 {stamp}"
-    wb = Workbook(write_only=True)
+    wb = Book()  # XlsxWriter, constant_memory: each sheet goes to disk as it is finished
     if checks is None:
         checks = ws.check(year, unit=result.root)
     from gwstats.analysis.marks import ErrorMarks
