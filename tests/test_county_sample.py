@@ -245,3 +245,15 @@ def test_the_return_sent_up_and_the_charts_show_the_rollup_figures(county):
         for v, p, c in zip(data.values, data.prev_values, data.changes):
             if v is not None and p is not None:
                 assert Decimal(str(c)) == Decimal(str(v)) - Decimal(str(p)), (metric, v, p, c)  # the label is the bars' difference
+
+
+@pytest.mark.parametrize("prefer", ["computed", "reported"])
+def test_figures_for_equal_the_full_records(county, prefer):
+    """The workbook's 汇总 rows of deeper units (RollupResult.figures_for) are the full records' figures:
+    moved units, stood-in 汇总 returns, partial rates, year over year all present in this county."""
+    ws, _, _ = county
+    r = ws.rollup(2020, prefer=prefer)
+    codes = list(r.tree.codes)
+    full = r.records_for(codes)
+    assert any(rec["kind"] == "rate" and rec["value"] is not None for rec in full)
+    assert r.figures_for(codes) == [{k: rec[k] for k in r.FIGURE_FIELDS} for rec in full]

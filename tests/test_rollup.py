@@ -267,6 +267,11 @@ def test_cli_rollup_workbook_and_usage_errors(cli_ws, tmp_path):
     assert r.exit_code == 2 and "没有“没有的单位”" in r.output and "Traceback" not in r.output
     r = _cli("rollup", "-w", cli_ws.root, "--year", 2018, "--compare", 2017, "--no-compare")
     assert r.exit_code == 2
+    r = _cli("rollup", "-w", cli_ws.root, "--year", 2018, "--all")  # --all is for the workbook
+    assert r.exit_code == 2 and "-o" in r.output and "Traceback" not in r.output
+    full = tmp_path / "全部.xlsx"
+    r = _cli("rollup", "-w", cli_ws.root, "--year", 2018, "-o", full, "--all")
+    assert r.exit_code == 0 and full.is_file(), r.output
 
 
 def test_rollup_follows_new_and_corrected_submissions(ws):

@@ -147,3 +147,14 @@ def _without_names(note: str) -> str:
     import re
 
     return re.sub("（不含[^）]*）", "", re.sub("，未报 [^；]*", "", note))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(trees())
+def test_figures_for_are_the_records_cut_to_their_figures(case):
+    """RollupResult.figures_for (the workbook's 汇总 rows below the listed level) equals records_for
+    field by field, on every unit of any tree."""
+    units, subs = case
+    r = build(units, subs).rollup(2018, compare=None, level=None)
+    codes = list(r.tree.codes)
+    assert r.figures_for(codes) == [{k: rec[k] for k in r.FIGURE_FIELDS} for rec in r.records_for(codes)]

@@ -312,6 +312,58 @@ def test_a_province_workbook_describes_the_levels_down_to_the_counties(tmp_path,
     assert cell.font.b and cell.border.left.style == "thin" and sheet.freeze_panes
 
 
+def test_a_city_with_many_values_lists_those_two_levels_down_unless_all(tmp_path, monkeypatch):
+    """Under BIG_UNITS but over MANY_SOURCES values and MANY_FINDINGS findings (a city of 2,000 units:
+    58,000 values, 20,000 同比异常): 数据来源 the values of the units two levels down, 校验问题 every error
+    and the warnings two levels down, each saying what was left out and how to list it; full=True
+    (`rollup -o … --all`) lists every one."""
+    from gwstats.analysis import brief
+
+    ws = make_ws(tmp_path, PROVINCE)
+    add_submission(ws, "S1", 2018, {"wulao_volunteers": 5, "wulao_core": 9}, file_name="一小.xlsx")  # an error
+    add_submission(ws, "S2", 2018, {"legal_lessons": 4}, file_name="二小.xlsx")
+    add_submission(ws, "K2", 2018, {"legal_lessons": 3}, file_name="丁县.xlsx")
+    checks = ws.check(2018)
+    monkeypatch.setattr(brief, "MANY_SOURCES", 3)
+    monkeypatch.setattr(brief, "MANY_FINDINGS", 0)
+    wb = openpyxl.load_workbook(write_workbook(ws, ws.rollup(2018), tmp_path / "市.xlsx"))
+    src = rows(wb["数据来源"])
+    assert any(r[0] == "丁县关工委" and r[5] == "丁县.xlsx" for r in src)
+    assert not any(r[0] in ("一小关工委", "二小关工委") for r in src)
+    note = next(str(r[0]) for r in src if "数值较多" in str(r[0]))
+    assert "共 4 个" in note and "列出本级及以下两级单位报表中的 1 个" in note and "--all" in note
+    bad = rows(wb["校验问题"])
+    assert any(r[0] == "错误" and r[2] == "一小关工委" for r in bad)  # every error, whatever the level
+    full = openpyxl.load_workbook(write_workbook(ws, ws.rollup(2018), tmp_path / "全.xlsx", full=True))
+    src = rows(full["数据来源"])
+    assert {"一小关工委", "二小关工委", "丁县关工委"} <= {r[0] for r in src}
+    assert not any("数值较多" in str(r[0]) for r in src)
+    assert len([r for r in rows(full["校验问题"]) if r[0] in ("错误", "提醒", "说明")]) == len(checks.findings)
+
+
+def test_the_many_findings_rule_leaves_out_warnings_below_two_levels(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from gwstats.analysis import brief
+    from gwstats.render import workbook
+
+    ws = make_ws(tmp_path, PROVINCE)
+    tree = ws.tree()
+    found = [SimpleNamespace(severity=sev, code="yoy_jump", extra={"unit": u, "unit_name": u}, message="m",
+                             file="", sheet="", cell="") for sev, u in
+             [("warning", "S1"), ("warning", "K"), ("error", "S2"), ("warning", "S2")]]
+    checks = SimpleNamespace(findings=found, root="P", summary_line=lambda: "共 4 条")
+    book = workbook.Book()
+    workbook._checks_sheet(book, checks, "校验问题", "", tree, many=True)
+    path = tmp_path / "c.xlsx"
+    book.save(path)
+    got = rows(openpyxl.load_workbook(path)["校验问题"])
+    listed = [(r[0], r[2]) for r in got if r[0] in ("错误", "提醒")]
+    assert listed == [("提醒", "K"), ("错误", "S2")]
+    note = next(str(r[0]) for r in got if "提醒较多" in str(r[0]))
+    assert "更下级单位的提醒未列出" in note and "2 条" in note and "--all" in note
+
+
 def test_headers_break_before_their_unit_never_inside_it(book):
     """A header too wide for its column wraps before （个）: the unit and its brackets stay on one line,
     the column is wide enough for it, and the row is tall enough for the lines."""

@@ -17,6 +17,10 @@ BRIEF_DEPTH = 2  # levels below the chosen unit shown in full: province → citi
 # hierarchy with more (a city of 2,000 units: ~20,000 同比异常 of its schools and villages) lists every
 # error and the 提醒 of the units down to BRIEF_DEPTH levels below, and counts the rest
 MANY_FINDINGS = 2000
+# stored values the workbook's 数据来源 lists one per row (a county of 300 units: ~9,000); a city of 2,000
+# units has ~58,000, which no one reads as rows and which took 5 of its workbook's 9 s: above this the
+# sheet lists the values of the units down to BRIEF_DEPTH levels below, and `rollup -o … --all` every one
+MANY_SOURCES = 20000
 
 
 def is_big(tree: Tree, root: str | None = None) -> bool:

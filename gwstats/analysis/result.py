@@ -205,6 +205,34 @@ class RollupResult:
     def records_for(self, units: list[str], metrics: list[str] | None = None) -> list[dict]:
         return [self._record(self._i(u), m) for u in units for m in (metrics or self.metrics)]
 
+    FIGURE_FIELDS = ("unit", "unit_name", "level", "row", "metric", "metric_name", "kind", "measure", "value",
+                     "numerator", "denominator", "reported", "expected", "coverage")
+
+    def figures_for(self, units: list[str]) -> list[dict]:
+        """The records of these units cut to FIGURE_FIELDS, equal to those of :meth:`records_for`, without
+        the notes and the year over year: what a table of values shows (the workbook's 汇总 lists a city's
+        2,000 units; their full records took 0.8 s there)."""
+        cat, f = self.catalog, self.fx
+        out: list[dict] = []
+        for u in units:
+            i = self._i(u)
+            code_, name, level, row = self._row_label(i)
+            exp, rep = int(f.expected[i]), int(f.reported[i])
+            for code in self.metrics:
+                numerator = denominator = None
+                if code in cat.indicators:
+                    item, kind = cat.indicators[code], "rate"
+                    numerator, denominator, value = self._parts(f, i, code)
+                    value = _round(value)
+                else:
+                    item = cat.metrics[code]
+                    kind, value = item.kind, self.total_of(f, i, code)
+                out.append({"unit": code_, "unit_name": name, "level": level, "row": row, "metric": code,
+                            "metric_name": item.name, "kind": kind, "measure": item.unit, "value": value,
+                            "numerator": numerator, "denominator": denominator, "reported": rep, "expected": exp,
+                            "coverage": f"{rep}/{exp}"})
+        return out
+
     # -- coverage helpers
     def coverage(self, unit: str) -> tuple[int, int]:
         i = self._i(unit)

@@ -55,12 +55,15 @@ def rollup_cmd(
     prefer: PreferOpt = Prefer.computed,
     show_parts: Annotated[bool, typer.Option("--show-parts", help="比率旁列出分子、分母")] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="另存为汇总工作簿 .xlsx（汇总、分单位明细、同比、填报情况、校验问题、数据来源）", show_default=False)] = None,
+    full: Annotated[bool, typer.Option("--all", help="与 -o 一起用：工作簿的校验问题、数据来源逐条全部列出（默认在单位超过 "
+                                                     "5000 个、提醒超过 2000 条或数值超过 20000 个时只列本级及以下两级）")] = False,
     workspace: WorkspaceOpt = None,
     fmt: FormatOpt = Format.table,
 ):
     """逐级汇总：各单位本级数 + 下级合计，汇总表只比对不相加，比率按合计分子分母重算，含同比和已报单位数。
 
     例：gwstats rollup --year 2018 --level 2 --metric 法治教育 --show-parts
+        gwstats rollup --year 2018 -o 2018汇总.xlsx
     """
     from gwstats.core.errors import UsageError
     from gwstats.render.rollup_table import wide_rows
@@ -69,6 +72,8 @@ def rollup_cmd(
         raise UsageError("--compare 与 --no-compare 不能同时使用")
     if output is not None and output.suffix.lower() != ".xlsx":
         raise UsageError(f"-o 只支持 .xlsx 文件，实际为“{output.name}”")
+    if full and output is None:
+        raise UsageError("--all 用于工作簿：请同时给出 -o 汇总.xlsx")
     ws = open_workspace(workspace)
     year = ws.year_or_default(year)
     cmp = None if no_compare else (compare if compare is not None else "auto")
@@ -80,7 +85,7 @@ def rollup_cmd(
     if output is not None:
         from gwstats.render.workbook import write_workbook
 
-        path = write_workbook(ws, result, output, show_parts=show_parts)
+        path = write_workbook(ws, result, output, show_parts=show_parts, full=full)
         typer.echo(f"已写入汇总工作簿：{path}")
         return
     f = _fmt(fmt)

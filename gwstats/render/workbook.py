@@ -44,7 +44,12 @@ def _fmt_of(rec: dict) -> str:
     return FMT[rec["kind"]] if rec["kind"] in FMT else FMT["count"]
 
 
-def write_workbook(ws, result: RollupResult, output, *, show_parts: bool = False, status=None, checks=None) -> Path:
+def write_workbook(ws, result: RollupResult, output, *, show_parts: bool = False, status=None, checks=None,
+                   full: bool = False) -> Path:
+    """The six sheets. A province (brief.is_big), or a hierarchy with more than brief.MANY_FINDINGS
+    findings or brief.MANY_SOURCES stored values, gets 校验问题 and 数据来源 for the units down to two
+    levels below (every error kept) with a line saying how to get the rest; ``full`` (``rollup -o … --all``)
+    lists every finding and value there instead (数据来源 still at most MAX_ROWS rows)."""
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     from gwstats.forms.export import organisation
@@ -72,10 +77,12 @@ def write_workbook(ws, result: RollupResult, output, *, show_parts: bool = False
         status = ws.status(year, unit=result.root)
     big = brief.is_big(tree, result.root)  # a province: the sheets below describe the levels down to the counties
     _status_sheet(wb, status, f"{org} {year} 年度填报情况", subtitle, tree if big else None)
-    _checks_sheet(wb, checks, f"{org} {year} 年度校验问题", subtitle, tree if big else None)
+    many = not big and len(checks.findings) > brief.MANY_FINDINGS  # a city's 20,000 同比异常
+    _checks_sheet(wb, checks, f"{org} {year} 年度校验问题", subtitle, tree if (big or many) and not full else None,
+                  many=many)
     reported_on = {r["unit"]: r["submitted_at"] for r in status.rows
                    if (r["expected"] or r["reported"]) and r["submitted_at"]}  # 报送时间 as 填报情况 shows it
-    _sources_sheet(wb, ws, result, root, f"{org} {year} 年度数据来源", subtitle, reported_on, big)
+    _sources_sheet(wb, ws, result, root, f"{org} {year} 年度数据来源", subtitle, reported_on, big, full)
     write_whole(output, wb.save)
     return output
 
@@ -186,9 +193,10 @@ def _records_by_unit(result: RollupResult) -> dict[str, list[dict]]:
 
 
 def _records_of(result: RollupResult, kept: dict, key: str) -> list[dict]:
-    """A row's records: from ``kept`` when the result lists the row, else built (a deeper level's unit)."""
+    """A row's records: from ``kept`` when the result lists the row, else a deeper level's unit's figures
+    (RollupResult.figures_for: what this sheet reads, without notes and year over year)."""
     recs = kept.get(key)
-    return [dict(r) for r in recs] if recs is not None else result.records_for([key])
+    return [dict(r) for r in recs] if recs is not None else result.figures_for([key])
 
 
 def _shown_amounts_differ(total: tuple[list, list], lines: list[tuple[list, list]]) -> bool:
@@ -334,8 +342,9 @@ def _status_sheet(wb, st, heading, subtitle, tree=None):
     sw.finish()
 
 
-def _checks_sheet(wb, checks, heading, subtitle, tree=None):
-    """Every finding; on a province (``tree`` given) the errors and the counties' warnings."""
+def _checks_sheet(wb, checks, heading, subtitle, tree=None, many: bool = False):
+    """Every finding; with ``tree`` (a province, or with ``many`` a smaller hierarchy with more than
+    MANY_FINDINGS findings) the errors and the warnings of the units down to two levels below."""
     sw = SheetWriter(wb, "校验问题", heading, subtitle)
     sw.header(["级别", "类型", "单位", "指标", "说明", "文件", "工作表", "单元格"])
     findings, left = checks.findings, {}
@@ -348,17 +357,30 @@ def _checks_sheet(wb, checks, heading, subtitle, tree=None):
         sw.note(f"仅列出前 {MAX_ROWS} 条，完整清单请用 gwstats check --format csv 导出")
     if left:
         parts = "、".join(f"{name} {n:,} 条" for name, n in sorted(left.items(), key=lambda kv: -kv[1]))
-        sw.note(f"另有区县以下单位的提醒未列出：{parts}。完整清单请用 gwstats check --format csv 导出")
+        where = "更下级单位" if many else "区县以下单位"
+        head = "提醒较多，只列出全部错误和本级及以下两级单位的提醒；" if many else ""
+        sw.note(f"{head}另有{where}的提醒未列出：{parts}。全部列出请在生成工作簿时加 --all，"
+                "或用 gwstats check --all --format csv 导出")
     sw.note(checks.summary_line())
     sw.finish()
 
 
 def _sources_sheet(wb, ws, result: RollupResult, root: int, heading, subtitle, reported_on: dict | None = None,
-                   big: bool = False):
-    """The values stored for the units of the sheet (on a province, ``big``, those down to the counties)."""
+                   big: bool = False, full: bool = False):
+    """The values stored for the units of the sheet: on a province (``big``), or above MANY_SOURCES values,
+    those of the units down to two levels below, unless ``full``."""
     tree = result.tree
     s = tree.subtree(root)
-    units = {tree.codes[k] for k in brief.near(tree, result.root)} if big else set(tree.codes[s])
+    near = {tree.codes[k] for k in brief.near(tree, result.root)}
+    many = 0  # all the values, when more than MANY_SOURCES and only the near units' are listed
+    if big and not full:
+        units = near
+    else:
+        units = set(tree.codes[s])
+        if not full and len(units) > len(near):
+            _, total = ws.store.values_with_sources(result.year, units, 0)
+            if total > brief.MANY_SOURCES:
+                many, units = total, near
     cat = ws.catalog
     sw = SheetWriter(wb, "数据来源", heading, subtitle)
     sw.header(["单位", "口径", "来源", "指标", "数值", "文件", "工作表", "单元格", "原文", "报送时间"], freeze_cols=1)
@@ -373,9 +395,12 @@ def _sources_sheet(wb, ws, result: RollupResult, root: int, heading, subtitle, r
                   fname, sheet, cell, raw, _day((reported_on or {}).get(unit) or received)], [None] * 9 + ["yyyy-mm-dd"])
     if more:
         sw.note(f"另有 {more} 个数值未列出（每张表最多 {MAX_ROWS} 行）；单个数字的来源可用 gwstats trace 查看")
-    if big:
+    if big and not full:
         sw.note("单位较多，只列出区县及以上单位报表中的数值；区县以下单位的数值用 gwstats export --format csv-long "
                 "导出，单个数字的来源用 gwstats trace 查看")
+    elif many:
+        sw.note(f"数值较多（共 {many:,} 个），只列出本级及以下两级单位报表中的 {total:,} 个；全部列出请在生成"
+                "工作簿时加 --all（gwstats rollup -o 汇总.xlsx --all），单个数字的来源用 gwstats trace 查看")
     sw.finish()
 
 
