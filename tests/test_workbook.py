@@ -291,6 +291,7 @@ def test_a_province_workbook_describes_the_levels_down_to_the_counties(tmp_path,
     ws = make_ws(tmp_path, PROVINCE)
     add_submission(ws, "S1", 2018, {"wulao_volunteers": 5, "wulao_core": 9}, file_name="一小.xlsx")  # an error
     add_submission(ws, "K2", 2018, {"legal_lessons": 3}, file_name="丁县.xlsx")
+    add_submission(ws, "S2", 2018, {"legal_lessons": 4}, file_name="二小.xlsx")
     monkeypatch.setattr(brief, "BIG_UNITS", 3)
     wb = openpyxl.load_workbook(write_workbook(ws, ws.rollup(2018), tmp_path / "省.xlsx"))
     status = rows(wb["填报情况"])
@@ -304,7 +305,8 @@ def test_a_province_workbook_describes_the_levels_down_to_the_counties(tmp_path,
     assert any(r[0] == "错误" and r[2] == "一小关工委" for r in checks)  # every error, whatever the level
     src = rows(wb["数据来源"])
     assert any(r[0] == "丁县关工委" and r[5] == "丁县.xlsx" for r in src)
-    assert not any(r[0] == "一小关工委" for r in src)  # below the counties: in csv-long / trace
+    assert any(r[0] == "一小关工委" and r[5] == "一小.xlsx" for r in src)  # with an error: its sources listed
+    assert not any(r[0] == "二小关工委" for r in src)  # below the counties: in csv-long / trace
     assert any("csv-long" in str(r[0]) for r in src)
     # the styling the sheets keep: bold header with borders, frozen below it
     sheet = wb["填报情况"]
@@ -329,9 +331,10 @@ def test_a_city_with_many_values_lists_those_two_levels_down_unless_all(tmp_path
     wb = openpyxl.load_workbook(write_workbook(ws, ws.rollup(2018), tmp_path / "市.xlsx"))
     src = rows(wb["数据来源"])
     assert any(r[0] == "丁县关工委" and r[5] == "丁县.xlsx" for r in src)
-    assert not any(r[0] in ("一小关工委", "二小关工委") for r in src)
+    assert any(r[0] == "一小关工委" for r in src)  # with an error
+    assert not any(r[0] == "二小关工委" for r in src)
     note = next(str(r[0]) for r in src if "数值较多" in str(r[0]))
-    assert "共 4 个" in note and "列出本级及以下两级单位报表中的 1 个" in note and "--all" in note
+    assert "共 4 个" in note and "列出本级及以下两级单位和有错误的单位报表中的 3 个" in note and "--all" in note
     bad = rows(wb["校验问题"])
     assert any(r[0] == "错误" and r[2] == "一小关工委" for r in bad)  # every error, whatever the level
     full = openpyxl.load_workbook(write_workbook(ws, ws.rollup(2018), tmp_path / "全.xlsx", full=True))

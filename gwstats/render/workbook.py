@@ -82,7 +82,8 @@ def write_workbook(ws, result: RollupResult, output, *, show_parts: bool = False
                   many=many)
     reported_on = {r["unit"]: r["submitted_at"] for r in status.rows
                    if (r["expected"] or r["reported"]) and r["submitted_at"]}  # 报送时间 as 填报情况 shows it
-    _sources_sheet(wb, ws, result, root, f"{org} {year} 年度数据来源", subtitle, reported_on, big, full)
+    in_error = {f.extra.get("unit") for f in checks.findings if f.severity == "error"}
+    _sources_sheet(wb, ws, result, root, f"{org} {year} 年度数据来源", subtitle, reported_on, big, full, in_error)
     write_whole(output, wb.save)
     return output
 
@@ -366,12 +367,14 @@ def _checks_sheet(wb, checks, heading, subtitle, tree=None, many: bool = False):
 
 
 def _sources_sheet(wb, ws, result: RollupResult, root: int, heading, subtitle, reported_on: dict | None = None,
-                   big: bool = False, full: bool = False):
+                   big: bool = False, full: bool = False, in_error: set | None = None):
     """The values stored for the units of the sheet: on a province (``big``), or above MANY_SOURCES values,
-    those of the units down to two levels below, unless ``full``."""
+    those of the units down to two levels below and of the units with an error (``in_error``, the figures
+    a clerk goes back to), unless ``full``."""
     tree = result.tree
     s = tree.subtree(root)
     near = {tree.codes[k] for k in brief.near(tree, result.root)}
+    near |= {u for u in in_error or () if u in tree.index and s.start <= tree.index[u] < s.stop}
     many = 0  # all the values, when more than MANY_SOURCES and only the near units' are listed
     if big and not full:
         units = near
@@ -396,10 +399,10 @@ def _sources_sheet(wb, ws, result: RollupResult, root: int, heading, subtitle, r
     if more:
         sw.note(f"另有 {more} 个数值未列出（每张表最多 {MAX_ROWS} 行）；单个数字的来源可用 gwstats trace 查看")
     if big and not full:
-        sw.note("单位较多，只列出区县及以上单位报表中的数值；区县以下单位的数值用 gwstats export --format csv-long "
+        sw.note("单位较多，只列出区县及以上单位和有错误的单位报表中的数值；其余单位的数值用 gwstats export --format csv-long "
                 "导出，单个数字的来源用 gwstats trace 查看")
     elif many:
-        sw.note(f"数值较多（共 {many:,} 个），只列出本级及以下两级单位报表中的 {total:,} 个；全部列出请在生成"
+        sw.note(f"数值较多（共 {many:,} 个），只列出本级及以下两级单位和有错误的单位报表中的 {total:,} 个；全部列出请在生成"
                 "工作簿时加 --all（gwstats rollup -o 汇总.xlsx --all），单个数字的来源用 gwstats trace 查看")
     sw.finish()
 
