@@ -62,6 +62,7 @@ def rollup_cmd(
 ):
     """逐级汇总：各单位本级数 + 下级合计，汇总表只比对不相加，比率按合计分子分母重算，含同比和已报单位数。
 
+    \b
     例：gwstats rollup --year 2018 --level 2 --metric 法治教育 --show-parts
         gwstats rollup --year 2018 -o 2018汇总.xlsx
     """
