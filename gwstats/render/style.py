@@ -26,6 +26,9 @@ LEGEND_SIZE = 14
 
 DEFAULT_SIZE = (13.33, 7.5)  # 16:9 inches
 DEFAULT_DPI = 200
+# zlib level 3 instead of PIL's 6: a 2666×1500 chart encodes in 0.10 s instead of 0.18 s (a city's 8
+# charts: 0.6 s of 5.6 s), the files 2-15 % larger; the pixels are the same
+PNG_ENCODE = {"compress_level": 3}
 
 # Layout rules.
 HORIZONTAL_OVER = 15  # more units than this: horizontal bars
